@@ -1,0 +1,104 @@
+"""`find_faces`: detection over the whole photo (plus a tiled pass for small faces), then a mesh per face."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from inference.face.detector import Detection, detect, iou
+from inference.face.mesh import rect_from_mesh, rect_from_points, run_mesh
+from inference.face.models import load_face_models
+
+MIN_PRESENCE = 0.5  # MediaPipe's default min_face_presence_confidence
+# A face narrower than ~1/12 of the letterboxed image is too small for the 128 px detector (≈ 10 px in its
+# input). Tiles halve (2×2) and third (3×3) the photo so faces down to ≈ 1/36 of its long side are found.
+TILE_GRIDS = (2, 3)
+TILE_OVERLAP = 0.25
+MIN_TILED_SIDE = 256  # below this, tiles would be upscaled crops of a small image: nothing more to find
+
+
+@dataclass(frozen=True)
+class DetectedFace:
+    """One face: detector box/score/key points and the 478-point mesh, all in image pixels."""
+
+    box: tuple[float, float, float, float]
+    score: float
+    keypoints: np.ndarray  # 6×2: right eye, left eye, nose tip, mouth centre, right tragion, left tragion
+    mesh: np.ndarray  # 478×3 float32: x, y image pixels, z (relative depth) on the same scale
+    presence: float  # the mesh network's face-presence probability
+
+    @property
+    def area(self) -> float:
+        """Box area in square pixels (faces are sorted by it)."""
+        return max(self.box[2] - self.box[0], 0.0) * max(self.box[3] - self.box[1], 0.0)
+
+
+@dataclass(frozen=True)
+class FaceScan:
+    """All faces found in one image, largest first, and the image size (width, height)."""
+
+    faces: list[DetectedFace]
+    image_size: tuple[int, int]
+
+
+def _tiles(rgb: np.ndarray) -> list[tuple[np.ndarray, tuple[float, float]]]:
+    """Overlapping square-ish tiles of the photo for the small-face pass."""
+    h, w = rgb.shape[:2]
+    regions = []
+    for grid in TILE_GRIDS:
+        side = int(max(h, w) / (grid - (grid - 1) * TILE_OVERLAP))
+        if side < MIN_TILED_SIDE:
+            continue
+        ys = np.linspace(0, max(h - side, 0), grid).astype(int) if h > side else [0]
+        xs = np.linspace(0, max(w - side, 0), grid).astype(int) if w > side else [0]
+        for y in sorted(set(ys)):
+            for x in sorted(set(xs)):
+                regions.append((rgb[y : y + side, x : x + side], (float(x), float(y))))
+    return regions
+
+
+def _detect_all(rgb: np.ndarray, thorough: bool) -> list[Detection]:
+    models = load_face_models()
+    found = detect(models, [(rgb, (0.0, 0.0))])
+    if found and not thorough:
+        return found
+    tiles = _tiles(rgb)
+    if not tiles:
+        return found
+    extra = detect(models, tiles)
+    # Keep the full-image detections and add tile faces that don't overlap any of them.
+    for det in sorted(extra, key=lambda d: d.score, reverse=True):
+        if all(iou(det.box, kept.box) < 0.3 for kept in found):
+            found.append(det)
+    return found
+
+
+def find_faces(
+    rgb: np.ndarray, *, max_faces: int = 5, thorough: bool = False, refine: bool = False
+) -> FaceScan:
+    """Find up to `max_faces` faces in an HxWx3 uint8 RGB image and fit a 478-point mesh to each.
+
+    `thorough` always runs the tiled small-face pass (by default it runs only when the whole-image pass finds
+    nothing). `refine` re-runs the mesh from the first mesh's own bounds, as MediaPipe does between frames.
+    Returns an empty list when there is no face: the caller decides what that means (`NoFaceError`).
+    """
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"find_faces expects HxWx3 uint8 RGB, got {rgb.shape} {rgb.dtype}")
+    rgb = np.ascontiguousarray(rgb)
+    h, w = rgb.shape[:2]
+    detections = sorted(_detect_all(rgb, thorough), key=lambda d: d.area, reverse=True)[: max(max_faces, 0)]
+    if not detections:
+        return FaceScan([], (w, h))
+    models = load_face_models()
+    rects = [rect_from_points(d.box, d.keypoints[0], d.keypoints[1]) for d in detections]
+    meshes, presence = run_mesh(models, rgb, rects)
+    if refine:
+        meshes, presence = run_mesh(models, rgb, [rect_from_mesh(m) for m in meshes])
+    faces = [
+        DetectedFace(tuple(map(float, d.box)), d.score, d.keypoints.astype(np.float32), meshes[i], float(p))
+        for i, (d, p) in enumerate(zip(detections, presence, strict=True))
+        if p >= MIN_PRESENCE
+    ]
+    faces.sort(key=lambda f: f.area, reverse=True)
+    return FaceScan(faces, (w, h))

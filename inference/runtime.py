@@ -1,0 +1,84 @@
+"""Where and how the networks run: device choice, CPU threads, a load-once-per-process model cache.
+
+Nothing happens at import time. The first call to `device()` or `cached()` configures torch; model factories
+run once per process (guarded by a lock, so concurrent first requests in a threaded worker don't load twice).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import torch
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_lock = threading.RLock()
+_cache: dict[str, Any] = {}
+_configured = False
+
+
+def _configure() -> None:
+    """Set the CPU thread counts once: intra-op = usable cores (2 here), inter-op = 1.
+
+    Our networks are small (≤ 1 GFLOP), so more threads than cores only adds contention; FACET_TORCH_THREADS
+    overrides the choice, e.g. 1 per worker when several RQ workers share the machine.
+    """
+    global _configured
+    if _configured:
+        return
+    with _lock:
+        if _configured:
+            return
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cores = os.cpu_count() or 1
+        threads = int(os.environ.get("FACET_TORCH_THREADS", "0")) or max(1, min(cores, 4))
+        torch.set_num_threads(threads)
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:  # already set, or parallel work has started in this process
+            pass
+        _configured = True
+        log.debug("torch configured: %d threads", threads)
+
+
+def device() -> torch.device:
+    """Return the device the networks run on: CUDA when available, else the CPU."""
+    _configure()
+    forced = os.environ.get("FACET_DEVICE")
+    if forced:
+        return torch.device(forced)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def cached(name: str, factory: Callable[[], T]) -> T:
+    """Return the process-wide object `name`, building it with `factory` on first use (thread-safe)."""
+    value = _cache.get(name)
+    if value is not None:
+        return value
+    _configure()
+    with _lock:
+        value = _cache.get(name)
+        if value is None:
+            value = factory()
+            _cache[name] = value
+    return value
+
+
+def clear_cache() -> None:
+    """Forget every cached model (tests use it to check loading)."""
+    with _lock:
+        _cache.clear()
+
+
+def warm_up() -> None:
+    """Load the face networks and run them once, so the first shopper's request doesn't pay for it."""
+    from inference.face.models import load_face_models
+
+    load_face_models().warm_up()

@@ -1,0 +1,1 @@
+"""Developer tools for `inference` (not imported at run time)."""
