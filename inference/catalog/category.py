@@ -1,0 +1,398 @@
+"""Product category from the words a store already uses (type, tags, title), plus an optional image cue.
+
+Stores label products inconsistently and in many languages, so the rules score keyword evidence from each
+field
+(product type weighs most, then tags, then title) and combine it with what the image looks like. The
+result is a
+category and a confidence in 0–1; `other` with low confidence means "we could not tell", never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+CATEGORIES: tuple[str, ...] = (
+    "eyewear",
+    "sunglasses",
+    "foundation",
+    "concealer",
+    "lipstick",
+    "blush",
+    "apparel",
+    "accessory",
+    "other",
+)
+
+SHADE_CATEGORIES = frozenset({"foundation", "concealer"})
+COLOUR_COSMETIC_CATEGORIES = frozenset({"lipstick", "blush"})
+EYEWEAR_CATEGORIES = frozenset({"eyewear", "sunglasses"})
+
+# Keywords are matched on accent-folded, lower-cased text as whole words or phrases. Multi-word phrases are
+# listed before the single words they contain so "fond de teint" is not read as something else.
+# Languages: en, fr,
+# de, es, it, pt, nl, plus the odd brand-speak term.
+_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "sunglasses": (
+        "sunglasses",
+        "sunglass",
+        "sun glasses",
+        "sunnies",
+        "polarized",
+        "polarised",
+        "lunettes de soleil",
+        "sonnenbrille",
+        "sonnenbrillen",
+        "gafas de sol",
+        "anteojos de sol",
+        "occhiali da sole",
+        "oculos de sol",
+        "zonnebril",
+        "uv400",
+    ),
+    "eyewear": (
+        "eyeglasses",
+        "eyeglass",
+        "glasses",
+        "spectacles",
+        "optical frame",
+        "optical frames",
+        "frames",
+        "frame",
+        "eyewear",
+        "prescription glasses",
+        "reading glasses",
+        "readers",
+        "blue light glasses",
+        "monture",
+        "montures",
+        "lunettes",
+        "lunette",
+        "brille",
+        "brillen",
+        "brillengestell",
+        "gafas",
+        "anteojos",
+        "lentes",
+        "occhiali",
+        "montatura",
+        "oculos",
+        "armacao",
+        "bril",
+        "lesebrille",
+        "korrekturbrille",
+        "brillenfassung",
+        "fassung",
+    ),
+    "foundation": (
+        "foundation",
+        "liquid foundation",
+        "cushion foundation",
+        "skin tint",
+        "bb cream",
+        "cc cream",
+        "tinted moisturizer",
+        "tinted moisturiser",
+        "fond de teint",
+        "teint",
+        "grundierung",
+        "make-up fluid",
+        "makeup fluid",
+        "base de maquillaje",
+        "maquillaje fluido",
+        "fondotinta",
+        "fondo tinta",
+        "base liquida",
+        "base de maquiagem",
+        "foundation stick",
+    ),
+    "concealer": (
+        "concealer",
+        "correcteur",
+        "anticernes",
+        "anti-cernes",
+        "abdeckstift",
+        "corrector",
+        "correttore",
+        "corretivo",
+        "color corrector",
+    ),
+    "lipstick": (
+        "lipstick",
+        "lip stick",
+        "lip colour",
+        "lip color",
+        "lip gloss",
+        "lipgloss",
+        "lip tint",
+        "lip liner",
+        "lip lacquer",
+        "liquid lipstick",
+        "rouge a levres",
+        "gloss",
+        "lippenstift",
+        "lipgloss",
+        "labial",
+        "pintalabios",
+        "barra de labios",
+        "rossetto",
+        "batom",
+        "lippen",
+    ),
+    "blush": (
+        "blush",
+        "blusher",
+        "cheek tint",
+        "fard a joues",
+        "rouge fur die wangen",
+        "wangenrouge",
+        "colorete",
+        "rubor",
+        "blush compatto",
+        "blush em po",
+    ),
+    "apparel": (
+        "t-shirt",
+        "tshirt",
+        "tee",
+        "shirt",
+        "blouse",
+        "top",
+        "tank top",
+        "sweater",
+        "jumper",
+        "hoodie",
+        "cardigan",
+        "dress",
+        "skirt",
+        "jacket",
+        "coat",
+        "scarf",
+        "polo",
+        "knitwear",
+        "camisole",
+        "tunic",
+        "robe",
+        "chemise",
+        "chemisier",
+        "pull",
+        "veste",
+        "manteau",
+        "jupe",
+        "haut",
+        "hemd",
+        "bluse",
+        "kleid",
+        "pullover",
+        "jacke",
+        "mantel",
+        "rock",
+        "oberteil",
+        "camisa",
+        "camiseta",
+        "blusa",
+        "vestido",
+        "falda",
+        "chaqueta",
+        "abrigo",
+        "jersey",
+        "maglia",
+        "maglietta",
+        "camicia",
+        "vestito",
+        "giacca",
+        "gonna",
+        "cappotto",
+        "saia",
+        "casaco",
+        "jaqueta",
+        "apparel",
+        "clothing",
+        "womenswear",
+        "menswear",
+    ),
+    "accessory": (
+        "case",
+        "glasses case",
+        "eyeglass case",
+        "cleaning cloth",
+        "lens cloth",
+        "chain",
+        "glasses chain",
+        "strap",
+        "cord",
+        "lanyard",
+        "hat",
+        "cap",
+        "bag",
+        "belt",
+        "earrings",
+        "necklace",
+        "bracelet",
+        "jewelry",
+        "jewellery",
+        "etui",
+        "chainette",
+        "cordon",
+        "sac",
+        "ceinture",
+        "bijoux",
+        "etui",
+        "tasche",
+        "gurtel",
+        "kette",
+        "schmuck",
+        "funda",
+        "estuche",
+        "bolso",
+        "cinturon",
+        "collar",
+        "custodia",
+        "borsa",
+        "cintura",
+        "collana",
+        "estojo",
+        "bolsa",
+        "cinto",
+        "accessory",
+        "accessories",
+        "accessoire",
+        "zubehor",
+        "accesorio",
+        "accessorio",
+        "acessorio",
+    ),
+}
+
+# A field's evidence counts more when it is the store's own classification of the product.
+_FIELD_WEIGHTS = {"product_type": 3.0, "tags": 2.0, "title": 1.5, "description": 0.5}
+
+# Accessories *for* glasses ("glasses case") mention glasses; when an accessory phrase and an eyewear word
+# co-occur, the accessory phrase is the head noun.
+_ACCESSORY_OVERRIDES = (
+    "case",
+    "cloth",
+    "chain",
+    "strap",
+    "cord",
+    "lanyard",
+    "etui",
+    "chainette",
+    "cordon",
+    "custodia",
+    "estuche",
+    "funda",
+    "estojo",
+    "kette",
+)
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    """A category guess and how sure the rules are."""
+
+    category: str
+    confidence: float
+    evidence: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "category": self.category,
+            "confidence": round(self.confidence, 3),
+            "evidence": list(self.evidence),
+        }
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents ("Lunettes Écaille" → "lunettes ecaille") so keywords match any
+    spelling."""
+    normalized = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(ch for ch in normalized if not unicodedata.combining(ch))
+    return re.sub(r"[_/|,;:()\[\]]+", " ", folded)
+
+
+def _compile(words: Iterable[str]) -> re.Pattern[str]:
+    alternatives = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(w) for w in alternatives) + r")(?![a-z0-9])")
+
+
+_PATTERNS = {category: _compile(words) for category, words in _KEYWORDS.items()}
+_ACCESSORY_HEAD = _compile(_ACCESSORY_OVERRIDES)
+
+
+def _field_scores(text: str) -> tuple[dict[str, float], list[str]]:
+    scores: dict[str, float] = {}
+    hits: list[str] = []
+    folded = fold(text)
+    for category, pattern in _PATTERNS.items():
+        found = pattern.findall(folded)
+        if found:
+            # Longer phrases are more specific ("lunettes de soleil" beats "lunettes").
+            scores[category] = max(1.0 + 0.15 * len(w.split()) for w in found)
+            hits.extend(f"{category}:{w}" for w in found)
+    if "sunglasses" in scores and "eyewear" in scores:
+        # "Lunettes de soleil" also matches "lunettes": sunglasses is the more specific reading.
+        scores["eyewear"] *= 0.5
+    if "accessory" in scores and _ACCESSORY_HEAD.search(folded):
+        for eyewear in ("eyewear", "sunglasses"):
+            if eyewear in scores:
+                scores[eyewear] *= 0.3
+    if "foundation" in scores and "concealer" in scores:
+        scores["foundation"] *= 0.5
+    return scores, hits
+
+
+def detect_category(
+    *,
+    title: str = "",
+    product_type: str = "",
+    tags: Iterable[str] = (),
+    description: str = "",
+    image_cue: dict[str, float] | None = None,
+) -> CategoryResult:
+    """Classify a product from its text fields and an optional image cue ({category: probability})."""
+    totals: dict[str, float] = {}
+    evidence: list[str] = []
+    fields = {
+        "product_type": product_type or "",
+        "tags": " , ".join(tags or ()),
+        "title": title or "",
+        "description": (description or "")[:500],
+    }
+    for field, text in fields.items():
+        if not text.strip():
+            continue
+        scores, hits = _field_scores(text)
+        for category, score in scores.items():
+            totals[category] = totals.get(category, 0.0) + _FIELD_WEIGHTS[field] * score
+        evidence.extend(f"{field}:{h}" for h in hits)
+
+    if image_cue:
+        for category, probability in image_cue.items():
+            if probability > 0:
+                totals[category] = totals.get(category, 0.0) + 2.0 * float(probability)
+                evidence.append(f"image:{category}={probability:.2f}")
+
+    if not totals:
+        return CategoryResult("other", 0.2, ())
+    ranked = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
+    best, best_score = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    # Confidence grows with the amount of evidence and with the margin over the next category.
+    strength = 1.0 - 1.0 / (1.0 + best_score / 2.0)
+    margin = (best_score - runner_up) / best_score
+    confidence = float(min(0.99, 0.35 + 0.65 * strength * (0.4 + 0.6 * margin)))
+    return CategoryResult(best, confidence, tuple(evidence))
+
+
+def image_cue(rgb_or_rgba, foreground: object | None = None) -> dict[str, float]:
+    """Cheap visual evidence: a wide, short, two-lobed dark outline on a light background looks like a frame.
+
+    Delegates to `inference.catalog.eyewear_shape.looks_like_eyewear`, which knows the outline geometry.
+    """
+    from inference.catalog.eyewear_shape import looks_like_eyewear
+
+    probability = looks_like_eyewear(rgb_or_rgba)
+    return {"eyewear": probability} if probability > 0 else {}

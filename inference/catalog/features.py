@@ -1,0 +1,227 @@
+"""Everything Facet knows about one product, computed once per new/changed product:
+`compute_product_features`.
+
+The result is a JSON-able dict (stored on the product row) that the ranking reads. For eyewear the try-on
+asset
+is built here too; `extract_product_features` returns it next to the dict so the caller can store the PNG.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from inference.catalog.category import (
+    COLOUR_COSMETIC_CATEGORIES,
+    EYEWEAR_CATEGORIES,
+    SHADE_CATEGORIES,
+    detect_category,
+    image_cue,
+)
+from inference.catalog.colours import dominant_colours, shade_from_swatch, shade_from_text, shade_undertone
+from inference.catalog.embedding import Embedder, get_embedder
+from inference.catalog.eyewear_shape import classify_frame_shape
+
+log = logging.getLogger(__name__)
+
+FEATURES_VERSION = 1
+
+_SIZE_RE = re.compile(r"(?<!\d)([3-6]\d)\s*[-–—x×□/ ]\s*(1\d|2[0-6])\s*[-–—x×□/ ]\s*(1[2-6]\d)(?!\d)")
+_WIDTH_RE = re.compile(
+    r"(?:total|frame|overall|gesamt|largeur|ancho|larghezza|largura)[^0-9]{0,24}(1[0-6]\d)(?:[.,]\d)?\s*mm",
+    re.IGNORECASE,
+)
+# Lens + bridge + lens is the glazing width; the rims and end pieces add about 8 mm in total.
+_RIM_ALLOWANCE_MM = 8.0
+
+
+@dataclass
+class ProductInfo:
+    """The text a store gives us about a product (no database types: inference never sees ORM rows)."""
+
+    title: str = ""
+    product_type: str = ""
+    tags: list[str] = field(default_factory=list)
+    description: str = ""
+    variants: list[dict[str, Any]] = field(default_factory=list)
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> ProductInfo:
+        """Build from any dict-like product (a connector's CatalogProduct as dict, a test fixture)."""
+        tags = data.get("tags") or []
+        if isinstance(tags, str):
+            tags = [t.strip() for t in tags.split(",") if t.strip()]
+        return cls(
+            title=data.get("title") or "",
+            product_type=data.get("product_type") or "",
+            tags=list(tags),
+            description=data.get("description") or "",
+            variants=list(data.get("variants") or []),
+            attributes=dict(data.get("attributes") or {}),
+        )
+
+
+@dataclass
+class FeatureResult:
+    """Computed features plus, for eyewear, the try-on asset object (stored separately as PNG + JSON)."""
+
+    features: dict[str, Any]
+    asset: Any | None = None
+
+
+def parse_frame_size(texts: Iterable[str]) -> dict[str, float] | None:
+    """Frame size from '52-18-140' (lens-bridge-temple) or 'frame width 138 mm' in
+    titles/options/attributes."""
+    for text in texts:
+        if not text:
+            continue
+        match = _SIZE_RE.search(str(text))
+        if match:
+            lens, bridge, temple = (float(g) for g in match.groups())
+            return {
+                "lens_mm": lens,
+                "bridge_mm": bridge,
+                "temple_mm": temple,
+                "total_width_mm": 2 * lens + bridge + _RIM_ALLOWANCE_MM,
+                "source": "size",
+            }
+        match = _WIDTH_RE.search(str(text))
+        if match:
+            return {"total_width_mm": float(match.group(1)), "source": "width"}
+    return None
+
+
+def _variant_texts(variant: Mapping[str, Any]) -> list[str]:
+    texts = [str(variant.get("title") or "")]
+    options = variant.get("options") or {}
+    if isinstance(options, Mapping):
+        texts.extend(str(v) for v in options.values())
+    else:
+        texts.extend(str(v) for v in options)
+    for key in ("hex", "colour", "color", "swatch"):
+        if variant.get(key):
+            texts.append(str(variant[key]))
+    return [t for t in texts if t]
+
+
+def _shades(info: ProductInfo, image: np.ndarray | None, swatches: Mapping[str, np.ndarray]) -> list[dict]:
+    """One shade per variant (hex in options > swatch image > colour word), else the product image's
+    swatch."""
+    shades = []
+    for variant in info.variants:
+        vid = str(variant.get("id") or variant.get("platform_id") or "")
+        texts = _variant_texts(variant)
+        shade = shade_from_text([t for t in texts if "#" in t])
+        if shade is None and vid in swatches:
+            shade = shade_from_swatch(swatches[vid])
+        if shade is None:
+            shade = shade_from_text(texts)
+        if shade is not None:
+            name = " ".join(texts[:2]).strip() or info.title
+            shade.update(variant_id=vid or None, name=name, undertone=shade_undertone(name, shade["lab"]))
+            shades.append(shade)
+    if not shades and image is not None:
+        shade = shade_from_swatch(image)
+        if shade is not None:
+            shade.update(
+                variant_id=None, name=info.title, undertone=shade_undertone(info.title, shade["lab"])
+            )
+            shades.append(shade)
+    return shades
+
+
+def extract_product_features(
+    info: ProductInfo,
+    image: np.ndarray | None,
+    *,
+    embedder: Embedder | None = None,
+    make_asset: Callable[..., Any] | None = None,
+    swatches: Mapping[str, np.ndarray] | None = None,
+) -> FeatureResult:
+    """Category, colours, shades, eyewear shape/size/try-on asset and the embedding of one product."""
+    rgb = None if image is None else np.asarray(image)
+    cue = image_cue(rgb) if rgb is not None else None
+    category = detect_category(
+        title=info.title,
+        product_type=info.product_type,
+        tags=info.tags,
+        description=info.description,
+        image_cue=cue,
+    )
+    features: dict[str, Any] = {"version": FEATURES_VERSION, "category": category.as_dict()}
+    if rgb is not None:
+        features["image"] = {"width": int(rgb.shape[1]), "height": int(rgb.shape[0])}
+        features["colours"] = dominant_colours(rgb)
+    else:
+        features["colours"] = []
+
+    label = category.category
+    if label in SHADE_CATEGORIES or label in COLOUR_COSMETIC_CATEGORIES:
+        features["shades"] = _shades(info, rgb, swatches or {})
+
+    asset = None
+    if label in EYEWEAR_CATEGORIES:
+        texts = [info.title, info.description, *map(str, info.attributes.values())]
+        for variant in info.variants:
+            texts.extend(_variant_texts(variant))
+        size = parse_frame_size(texts)
+        eyewear: dict[str, Any] = {"frame_mm": size, "tryon": None}
+        if rgb is not None:
+            asset, eyewear["tryon"] = _tryon_asset(rgb, size, make_asset)
+            shape_source = _asset_arrays(asset) if asset is not None else (rgb, None)
+            shape = classify_frame_shape(*shape_source)
+            if asset is None:
+                shape = type(shape)(shape.label, shape.confidence * 0.7, shape.measures)
+            eyewear["frame_shape"] = shape.as_dict()
+        features["eyewear"] = eyewear
+
+    if rgb is not None:
+        embedder = embedder or get_embedder()
+        features["embedding"] = {
+            "kind": embedder.status.kind,
+            "vector": [round(float(v), 5) for v in embedder.embed(rgb)],
+        }
+    return FeatureResult(features, asset)
+
+
+def compute_product_features(product: Mapping[str, Any] | ProductInfo, image: np.ndarray | None) -> dict:
+    """Features of one product as a JSON-able dict (the try-on asset is dropped; see
+    extract_product_features)."""
+    info = product if isinstance(product, ProductInfo) else ProductInfo.from_mapping(product)
+    return extract_product_features(info, image).features
+
+
+def _asset_arrays(asset: Any) -> tuple[np.ndarray, dict | None]:
+    """RGBA pixels and geometry dict of a try-on asset, whatever container the try-on engine uses."""
+    rgba = getattr(asset, "rgba", None)
+    if rgba is None:
+        rgba = getattr(asset, "image", None)
+    geometry = getattr(asset, "geometry", None)
+    if geometry is not None and not isinstance(geometry, Mapping):
+        geometry = geometry.as_dict() if hasattr(geometry, "as_dict") else vars(geometry)
+    return np.asarray(rgba), (dict(geometry) if geometry is not None else None)
+
+
+def _tryon_asset(
+    rgb: np.ndarray, size: dict | None, make_asset: Callable[..., Any] | None
+) -> tuple[Any, dict]:
+    if make_asset is None:
+        from inference import make_tryon_asset as make_asset
+    frame_mm = None
+    if size:
+        frame_mm = (
+            f"{size['lens_mm']:.0f}-{size['bridge_mm']:.0f}-{size['temple_mm']:.0f}"
+            if size.get("source") == "size"
+            else size["total_width_mm"]
+        )
+    result = make_asset(rgb, frame_mm=frame_mm)
+    code = getattr(result, "code", None)
+    if code is not None and not hasattr(result, "geometry"):
+        return None, {"ok": False, "reason": code, "message": getattr(result, "message", "")}
+    return result, {"ok": True}

@@ -1,0 +1,153 @@
+"""Candidates and their precomputed matrices, so ranking a whole catalog is a handful of numpy operations.
+
+A `CandidateSet` is built once per catalog version (the service caches it) and holds one *row* per
+recommendable item: a product, or — for shade products sold in many variants — one row per shade. Every
+column the
+scoring needs (category code, main colour in CIELAB, shade undertone, frame shape, frame width, embeddings,
+analytics) is an array aligned with the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from inference.catalog.category import CATEGORIES
+from inference.catalog.eyewear_shape import FRAME_SHAPES
+
+UNDERTONES: tuple[str, ...] = ("warm", "neutral", "cool")
+
+
+@dataclass
+class Candidate:
+    """A product the store could recommend, with its computed features (see inference.catalog.features)."""
+
+    product_id: str
+    features: Mapping[str, Any]
+    title: str = ""
+    category: str | None = None  # overrides features["category"] (e.g. a merchant's manual correction)
+    analytics: Mapping[str, float] | None = None  # {"impressions", "clicks", "add_to_carts"} from the store
+    payload: Any = None  # opaque, handed back untouched (the service keeps its row/dict here)
+
+
+@dataclass
+class CandidateSet:
+    """Column arrays over candidate rows (see module docstring)."""
+
+    candidates: list[Candidate]
+    row_candidate: np.ndarray  # (n,) index into candidates
+    row_variant: list[str | None]
+    row_shade_name: list[str | None]
+    category: np.ndarray  # (n,) int index into CATEGORIES
+    lab: np.ndarray  # (n, 3) main colour (shade colour for shade rows), NaN when unknown
+    is_shade: np.ndarray  # (n,) bool: lab is a measured shade, not just a dominant colour
+    undertone: np.ndarray  # (n,) int index into UNDERTONES, -1 unknown
+    frame_shape: np.ndarray  # (n,) int index into FRAME_SHAPES, -1 unknown
+    frame_width: np.ndarray  # (n,) mm, NaN unknown
+    tryon: np.ndarray  # (n,) bool: a try-on asset exists
+    embedding_kind: str | None
+    embedding: np.ndarray  # (n, d) L2-normalised, zeros where missing/other kind
+    has_embedding: np.ndarray  # (n,) bool
+    clicks: np.ndarray
+    add_to_carts: np.ndarray
+    impressions: np.ndarray
+    index_by_product: dict[str, np.ndarray] = field(default_factory=dict)
+    cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # per-palette ΔE columns
+
+    def __len__(self) -> int:
+        return len(self.row_candidate)
+
+    @classmethod
+    def build(cls, candidates: Sequence[Candidate]) -> CandidateSet:
+        """Flatten candidates into rows and columns (one Python pass; everything after is vectorised)."""
+        candidates = list(candidates)
+        kinds: dict[str, int] = {}
+        for cand in candidates:
+            emb = cand.features.get("embedding") or {}
+            if emb.get("vector"):
+                kinds[emb.get("kind", "")] = kinds.get(emb.get("kind", ""), 0) + 1
+        kind = max(kinds, key=kinds.get) if kinds else None
+        dim = 0
+        if kind is not None:
+            dim = next(
+                len(c.features["embedding"]["vector"])
+                for c in candidates
+                if (c.features.get("embedding") or {}).get("kind") == kind
+            )
+
+        rows: list[tuple] = []
+        embeddings: list[np.ndarray | None] = []
+        for ci, cand in enumerate(candidates):
+            feats = cand.features
+            cat_name = cand.category or (feats.get("category") or {}).get("category") or "other"
+            cat = CATEGORIES.index(cat_name) if cat_name in CATEGORIES else CATEGORIES.index("other")
+            colours = feats.get("colours") or []
+            main = colours[0]["lab"] if colours else (np.nan, np.nan, np.nan)
+            eyewear = feats.get("eyewear") or {}
+            shape = (eyewear.get("frame_shape") or {}).get("label")
+            shape_idx = FRAME_SHAPES.index(shape) if shape in FRAME_SHAPES else -1
+            width = ((eyewear.get("frame_mm") or {}).get("total_width_mm")) or np.nan
+            has_tryon = bool((eyewear.get("tryon") or {}).get("ok"))
+            stats = cand.analytics or {}
+            analytics = (stats.get("clicks", 0), stats.get("add_to_carts", 0), stats.get("impressions", 0))
+            emb = feats.get("embedding") or {}
+            vector = np.asarray(emb["vector"], dtype=np.float32) if emb.get("kind") == kind and kind else None
+            shades = feats.get("shades") or []
+            if shades:
+                for shade in shades:
+                    tone = shade.get("undertone")
+                    rows.append(
+                        (
+                            ci,
+                            shade.get("variant_id"),
+                            shade.get("name"),
+                            cat,
+                            shade["lab"],
+                            True,
+                            UNDERTONES.index(tone) if tone in UNDERTONES else -1,
+                            shape_idx,
+                            width,
+                            has_tryon,
+                            *analytics,
+                        )
+                    )
+                    embeddings.append(vector)
+            else:
+                rows.append((ci, None, None, cat, main, False, -1, shape_idx, width, has_tryon, *analytics))
+                embeddings.append(vector)
+
+        n = len(rows)
+        emb_matrix = np.zeros((n, dim), dtype=np.float32)
+        has_emb = np.zeros(n, dtype=bool)
+        for i, vector in enumerate(embeddings):
+            if vector is not None and len(vector) == dim:
+                emb_matrix[i] = vector
+                has_emb[i] = True
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 13
+        row_candidate = np.asarray(columns[0], dtype=np.int64)
+        index: dict[str, list[int]] = {}
+        for i, ci in enumerate(row_candidate):
+            index.setdefault(candidates[ci].product_id, []).append(i)
+        return cls(
+            candidates=candidates,
+            row_candidate=row_candidate,
+            row_variant=list(columns[1]),
+            row_shade_name=list(columns[2]),
+            category=np.asarray(columns[3], dtype=np.int64),
+            lab=np.asarray(columns[4], dtype=np.float64).reshape(n, 3),
+            is_shade=np.asarray(columns[5], dtype=bool),
+            undertone=np.asarray(columns[6], dtype=np.int64),
+            frame_shape=np.asarray(columns[7], dtype=np.int64),
+            frame_width=np.asarray(columns[8], dtype=np.float64),
+            tryon=np.asarray(columns[9], dtype=bool),
+            embedding_kind=kind,
+            embedding=emb_matrix,
+            has_embedding=has_emb,
+            clicks=np.asarray(columns[10], dtype=np.float64),
+            add_to_carts=np.asarray(columns[11], dtype=np.float64),
+            impressions=np.asarray(columns[12], dtype=np.float64),
+            index_by_product={k: np.asarray(v) for k, v in index.items()},
+        )

@@ -1,0 +1,283 @@
+"""`recommend`: score the catalog, pick a diverse top list, and say why for each item."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from inference.catalog.category import CATEGORIES
+from inference.catalog.eyewear_shape import FRAME_SHAPES
+from inference.ranking.candidates import UNDERTONES, Candidate, CandidateSet
+from inference.ranking.rules import colour_words, fit_reason, season_name, shape_reason
+from inference.ranking.scoring import EYEWEAR_CODES, SHADE_CODES, ShopperProfile, score_rows
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One recommended product (or shade variant) with its score and the reasons behind it."""
+
+    product_id: str
+    category: str
+    score: float
+    reasons: list[str]
+    variant_id: str | None = None
+    shade_name: str | None = None
+    parts: dict[str, float] = field(default_factory=dict)
+    payload: Any = None
+
+
+@dataclass
+class RecommendContext:
+    """Where the widget was opened and what to leave out."""
+
+    product_id: str | None = None  # the product page the shopper is on: its category leads
+    categories: Sequence[str] | None = None  # only these categories
+    exclude: Sequence[str] = ()
+    diversity: float = 0.3  # MMR trade-off: 0 = pure score, 1 = pure novelty
+    lead_share: float = 0.5  # share of the list given to the current product's category
+
+
+def _pairwise_similarity(cs: CandidateSet, rows: np.ndarray) -> np.ndarray:
+    """How interchangeable two rows look to a shopper: same category, similar colour, shape, embedding."""
+    lab = cs.lab[rows]
+    same_cat = cs.category[rows][:, None] == cs.category[rows][None, :]
+    d76 = np.sqrt(((lab[:, None, :] - lab[None, :, :]) ** 2).sum(-1))
+    colour_sim = np.where(np.isnan(d76), 0.0, np.exp(-np.nan_to_num(d76) / 12.0))
+    shape = cs.frame_shape[rows]
+    same_shape = (shape[:, None] == shape[None, :]) & (shape[:, None] >= 0)
+    sim = 0.3 + 0.4 * colour_sim + 0.3 * same_shape
+    if cs.has_embedding[rows].any():
+        emb = cs.embedding[rows]
+        both = cs.has_embedding[rows][:, None] & cs.has_embedding[rows][None, :]
+        sim = np.where(both, 0.7 * sim + 0.3 * np.clip(emb @ emb.T, 0, 1), sim)
+    return np.where(same_cat, sim, 0.0)
+
+
+def _mmr(
+    cs: CandidateSet,
+    pool: np.ndarray,
+    score: np.ndarray,
+    k: int,
+    diversity: float,
+    cap: int,
+    taken: list[int],
+) -> list[int]:
+    """Maximal marginal relevance over `pool` rows, at most `cap` per category, continuing after `taken`."""
+    if k <= 0 or len(pool) == 0:
+        return []
+    sim = _pairwise_similarity(cs, np.concatenate([pool, np.asarray(taken, dtype=np.int64)]))
+    n_pool = len(pool)
+    max_sim = sim[:n_pool, n_pool:].max(axis=1) if taken else np.zeros(n_pool)
+    counts = (
+        {int(c): int((cs.category[taken] == c).sum()) for c in np.unique(cs.category[pool])} if taken else {}
+    )
+    available = np.ones(n_pool, dtype=bool)
+    chosen: list[int] = []
+    relevance = score[pool]
+    while len(chosen) < k and available.any():
+        value = (1 - diversity) * relevance - diversity * max_sim
+        full = np.array([counts.get(int(c), 0) >= cap for c in cs.category[pool]])
+        candidates = available & ~full
+        if not candidates.any():
+            candidates = available  # only capped categories remain: better a longer run than a short list
+        pick = int(np.argmax(np.where(candidates, value, -np.inf)))
+        chosen.append(int(pool[pick]))
+        available[pick] = False
+        counts[int(cs.category[pool[pick]])] = counts.get(int(cs.category[pool[pick]]), 0) + 1
+        max_sim = np.maximum(max_sim, sim[:n_pool, pick])
+    return chosen
+
+
+def recommend(
+    analysis: dict | None,
+    candidates: CandidateSet | Sequence[Candidate],
+    *,
+    limit: int = 12,
+    context: RecommendContext | None = None,
+) -> list[Recommendation]:
+    """Rank a store's candidates for one shopper's analysis; diverse, with human reasons for each item."""
+    cs = candidates if isinstance(candidates, CandidateSet) else CandidateSet.build(candidates)
+    context = context or RecommendContext()
+    if len(cs) == 0 or limit <= 0:
+        return []
+    profile = ShopperProfile.from_analysis(analysis)
+    score, parts = score_rows(cs, profile)
+
+    eligible = np.ones(len(cs), dtype=bool)
+    if context.categories:
+        eligible &= np.isin(cs.category, [CATEGORIES.index(c) for c in context.categories if c in CATEGORIES])
+    excluded = [*context.exclude, *([context.product_id] if context.product_id else [])]
+    for pid in excluded:
+        if pid in cs.index_by_product:
+            eligible[cs.index_by_product[pid]] = False
+
+    # One row per product: its best-scoring shade/variant (a no-op for catalogs without variant rows).
+    if len(cs.index_by_product) == len(cs):
+        best_rows = np.flatnonzero(eligible)
+    else:
+        order = np.argsort(-np.where(eligible, score, -np.inf), kind="stable")
+        order = order[eligible[order]]
+        _, first = np.unique(cs.row_candidate[order], return_index=True)
+        best_rows = order[np.sort(first)]
+
+    similar = np.zeros(len(cs))
+    lead_rows = np.zeros(0, dtype=np.int64)
+    taken: list[int] = []
+    lead_idx = cs.index_by_product.get(context.product_id) if context.product_id else None
+    if lead_idx is not None and len(lead_idx):
+        anchor = int(lead_idx[0])
+        lead_rows = best_rows[cs.category[best_rows] == cs.category[anchor]]
+        if cs.has_embedding[anchor]:
+            similar = np.where(cs.has_embedding, cs.embedding @ cs.embedding[anchor], 0.0)
+        lead_score = score.copy()
+        lead_score[lead_rows] = 0.55 * score[lead_rows] + 0.45 * np.clip(similar[lead_rows], 0, 1)
+        n_lead = min(len(lead_rows), math.ceil(limit * context.lead_share))
+        pool = lead_rows[np.argsort(-lead_score[lead_rows])[: max(n_lead * 6, 40)]]
+        taken = _mmr(cs, pool, lead_score, n_lead, context.diversity, cap=n_lead, taken=[])
+
+    remaining = np.setdiff1d(best_rows, np.asarray(taken, dtype=np.int64), assume_unique=True)
+    pool_size = min(len(remaining), max(limit * 6, 60))
+    pool = (
+        remaining[np.argpartition(-score[remaining], pool_size - 1)[:pool_size]] if pool_size else remaining
+    )
+    categories = np.unique(cs.category[best_rows])
+    cap = max(2, math.ceil(limit / max(len(categories), 1)) + 1)
+    # Coverage: the best item of each category that scores reasonably gets a place before MMR fills the rest,
+    # so a shopper sees their closest foundation shade even when lipsticks happen to score higher.
+    n_lead_taken = len(taken)
+    if len(categories) > 1 and len(taken) < limit:
+        seeds = []
+        for code in categories:
+            rows = remaining[cs.category[remaining] == code]
+            if len(rows) and context.categories is None or (context.categories and len(rows)):
+                best = int(rows[np.argmax(score[rows])]) if len(rows) else None
+                if best is not None and score[best] >= 0.45 and not np.any(cs.category[taken] == code):
+                    seeds.append(best)
+        seeds.sort(key=lambda r: -score[r])
+        taken += seeds[: max(0, min(limit - len(taken), limit // 2))]
+        pool = np.setdiff1d(pool, np.asarray(taken, dtype=np.int64))
+    taken += _mmr(cs, pool, score, limit - len(taken), context.diversity, cap=cap, taken=taken)
+    # Lead (current category) items stay first; the rest are shown best first.
+    taken = taken[:n_lead_taken] + sorted(taken[n_lead_taken:], key=lambda r: -score[r])
+
+    closest_shade = _closest_shade_row(cs, parts, eligible)
+    anchor_title = (
+        cs.candidates[cs.row_candidate[lead_idx[0]]].title if lead_idx is not None and len(lead_idx) else ""
+    )
+    lead_set = set(lead_rows.tolist())
+    words = colour_words(cs.lab[taken]) if taken else []
+    return [
+        _recommendation(
+            cs,
+            row,
+            score,
+            parts,
+            profile,
+            analysis or {},
+            closest_shade,
+            similar[row] if row in lead_set else None,
+            anchor_title,
+            word,
+        )
+        for row, word in zip(taken, words, strict=True)
+    ]
+
+
+def _closest_shade_row(cs: CandidateSet, parts: dict[str, np.ndarray], eligible: np.ndarray) -> int | None:
+    de = np.where(eligible, parts["shade_de"], np.nan)
+    if np.all(np.isnan(de)):
+        return None
+    return int(np.nanargmin(de))
+
+
+def _recommendation(
+    cs: CandidateSet,
+    row: int,
+    score: np.ndarray,
+    parts: dict[str, np.ndarray],
+    profile: ShopperProfile,
+    analysis: dict,
+    closest_shade: int | None,
+    similarity: float | None,
+    anchor_title: str,
+    word: str,
+) -> Recommendation:
+    cand = cs.candidates[cs.row_candidate[row]]
+    category = CATEGORIES[cs.category[row]]
+    reasons: list[str] = []
+    season = season_name(analysis)
+    if similarity is not None and similarity > 0.6 and anchor_title:
+        reasons.append(f"similar look to {anchor_title}")
+    if cs.category[row] in SHADE_CODES:
+        reasons.extend(_shade_reasons(cs, row, parts, profile, closest_shade, cand.title))
+    elif cs.category[row] in EYEWEAR_CODES:
+        if cs.frame_shape[row] >= 0 and profile.face_label:
+            reasons.append(shape_reason(profile.face_label, FRAME_SHAPES[cs.frame_shape[row]]))
+        if not np.isnan(parts["fit_score"][row]):
+            reasons.append(fit_reason(float(cs.frame_width[row]), float(profile.face_width_mm)))
+        reasons.extend(_palette_reasons(cs, row, parts, season, word, noun="frame"))
+    else:
+        reasons.extend(_palette_reasons(cs, row, parts, season, word, noun=None))
+    prior = parts["prior"][row]
+    if prior > 0.02:
+        atc = int(cs.add_to_carts[row])
+        reasons.append(
+            f"popular in this store: added to cart {atc} time{'s' if atc != 1 else ''}"
+            if atc
+            else "often chosen in this store"
+        )
+    return Recommendation(
+        product_id=cand.product_id,
+        category=category,
+        score=round(float(score[row]), 4),
+        reasons=reasons,
+        variant_id=cs.row_variant[row],
+        shade_name=cs.row_shade_name[row],
+        parts={k: round(float(v[row]), 3) for k, v in parts.items() if not np.isnan(v[row])},
+        payload=cand.payload,
+    )
+
+
+def _shade_reasons(
+    cs: CandidateSet,
+    row: int,
+    parts: dict[str, np.ndarray],
+    profile: ShopperProfile,
+    closest_shade: int | None,
+    title: str,
+) -> list[str]:
+    de = parts["shade_de"][row]
+    if np.isnan(de):
+        return ["shade match needs a clear skin measurement"]
+    tone = cs.undertone[row]
+    if tone < 0:
+        tone_text = ""
+    elif profile.undertone < 0 or tone == profile.undertone:
+        tone_text = f", {UNDERTONES[tone]} undertone" + (" like yours" if tone == profile.undertone else "")
+    else:
+        tone_text = f", {UNDERTONES[tone]} undertone (yours is {UNDERTONES[profile.undertone]})"
+    lead = "closest shade" if row == closest_shade else "shade"
+    reasons = [f"{lead}: ΔE {de:.1f}{tone_text}"]
+    name = cs.row_shade_name[row]
+    if name and name.strip() and name.strip() != title.strip():
+        reasons.append(f"shade {name.strip()}")
+    return reasons
+
+
+def _palette_reasons(
+    cs: CandidateSet, row: int, parts: dict[str, np.ndarray], season: str, word: str, noun: str | None
+) -> list[str]:
+    best, avoid = parts["palette_best_de"][row], parts["palette_avoid_de"][row]
+    if np.isnan(cs.lab[row, 0]) or np.isnan(best):
+        return []
+    thing = f"{word} {noun}" if noun else word
+    palette = f"your {season} palette" if season != "your" else "your palette"
+    if not np.isnan(avoid) and avoid < best and avoid < 8:
+        return [f"{thing} is close to a colour {palette} avoids (ΔE {avoid:.1f})"]
+    if best < 12:
+        return [f"{thing} suits {palette} (ΔE {best:.1f} from its nearest colour)"]
+    return [f"{thing} is outside {palette} (ΔE {best:.1f})"]

@@ -1,0 +1,153 @@
+"""The interpretable rules behind the scores: face shape ↔ frame shape balancing, and the words for reasons.
+
+The balancing table follows the usual optician advice: contrast the face's dominant lines (angular frames for
+round faces, soft frames for square ones), add width where the face is narrow (brow-heavy frames for a narrow
+forehead), and keep depth for long faces.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from inference import colour
+from inference.catalog.eyewear_shape import FRAME_SHAPES
+
+FACE_SHAPES: tuple[str, ...] = ("oval", "round", "square", "heart", "oblong", "diamond", "triangle")
+
+GOOD, NEUTRAL, AVOID = 1.0, 0.6, 0.15
+
+_GOOD: dict[str, tuple[str, ...]] = {
+    "oval": ("rectangle", "square", "wayfarer", "aviator", "geometric"),
+    "round": ("rectangle", "square", "wayfarer", "geometric", "browline"),
+    "square": ("round", "oval", "aviator", "cat-eye"),
+    "heart": ("aviator", "round", "oval"),
+    "oblong": ("square", "wayfarer", "aviator", "geometric"),
+    "diamond": ("cat-eye", "oval", "browline", "round"),
+    "triangle": ("browline", "cat-eye", "aviator"),
+}
+_AVOID: dict[str, tuple[str, ...]] = {
+    "oval": (),
+    "round": ("round", "oval"),
+    "square": ("square", "rectangle", "geometric", "wayfarer"),
+    "heart": ("cat-eye", "browline"),
+    "oblong": ("rectangle",),
+    "diamond": ("square", "geometric"),
+    "triangle": ("rectangle", "square"),
+}
+# Why a good match works, phrased for the face shape.
+_WHY_GOOD: dict[str, str] = {
+    "oval": "keep an oval face's natural balance",
+    "round": "add definition to a round face",
+    "square": "soften a square jaw",
+    "heart": "balance a wider forehead and narrow chin",
+    "oblong": "add depth to a longer face",
+    "diamond": "soften strong cheekbones",
+    "triangle": "add width at the brow to balance the jaw",
+}
+
+# SHAPE_TABLE[face index, frame index] -> score; used vectorised by the ranking.
+SHAPE_TABLE = np.full((len(FACE_SHAPES), len(FRAME_SHAPES)), NEUTRAL)
+for _fi, _face in enumerate(FACE_SHAPES):
+    for _frame in _GOOD[_face]:
+        SHAPE_TABLE[_fi, FRAME_SHAPES.index(_frame)] = GOOD
+    for _frame in _AVOID[_face]:
+        SHAPE_TABLE[_fi, FRAME_SHAPES.index(_frame)] = AVOID
+
+
+def shape_reason(face: str, frame: str) -> str:
+    """One sentence on how a frame shape suits a face shape."""
+    value = SHAPE_TABLE[FACE_SHAPES.index(face), FRAME_SHAPES.index(frame)]
+    if value == GOOD:
+        return f"{frame} frames {_WHY_GOOD[face]}"
+    if value == AVOID:
+        return f"{frame} frames echo rather than balance a {face} face"
+    return f"{frame} frames work with a {face} face"
+
+
+def fit_reason(frame_mm: float, face_mm: float) -> str:
+    """Fit of a frame's total width against the shopper's face width, in words and millimetres."""
+    ratio = frame_mm / face_mm
+    if ratio < 0.94:
+        verdict = "may be narrow for you"
+    elif ratio > 1.06:
+        verdict = "may be wide for you"
+    else:
+        verdict = "fits your face width"
+    return f"{verdict}: {frame_mm:.0f} mm frame for a {face_mm:.0f} mm face"
+
+
+def fit_verdict(frame_mm: float, face_mm: float) -> str:
+    """`fits` / `narrow` / `wide` (same thresholds as fit_reason)."""
+    ratio = frame_mm / face_mm
+    return "narrow" if ratio < 0.94 else "wide" if ratio > 1.06 else "fits"
+
+
+# Plain colour words for reasons ("a burgundy frame"): nearest by ΔE00 among these.
+_COLOUR_WORDS: dict[str, str] = {
+    "black": "#1c1c1c",
+    "charcoal": "#3c3c3e",
+    "grey": "#8a8a8a",
+    "silver": "#c0c1c3",
+    "white": "#f4f4f2",
+    "ivory": "#efe6d2",
+    "beige": "#d9c2a5",
+    "camel": "#b98a52",
+    "tan": "#c19a6b",
+    "brown": "#6f4a33",
+    "chocolate": "#4a2c20",
+    "tortoise": "#6b4226",
+    "gold": "#c9a548",
+    "mustard": "#d4a82a",
+    "yellow": "#f1cf3b",
+    "orange": "#ee7a2a",
+    "rust": "#a84a23",
+    "coral": "#f0806a",
+    "peach": "#f2b38f",
+    "nude": "#c89d85",
+    "pink": "#e58fac",
+    "rose": "#c97b8e",
+    "fuchsia": "#c8307c",
+    "red": "#c0262d",
+    "burgundy": "#6d1a2b",
+    "berry": "#8a2846",
+    "plum": "#6b2a4b",
+    "mauve": "#a1728a",
+    "lavender": "#b49bd0",
+    "purple": "#6a3d8f",
+    "navy": "#1f2a4a",
+    "blue": "#2f5ea8",
+    "sky blue": "#8fbce6",
+    "teal": "#1f7a7a",
+    "turquoise": "#3ab5b0",
+    "mint": "#a7d8b9",
+    "green": "#3f8a4a",
+    "olive": "#73742f",
+    "khaki": "#a39a6b",
+    "emerald": "#1b7a4f",
+}
+_WORD_NAMES = tuple(_COLOUR_WORDS)
+_WORD_LAB = np.stack([colour.hex_to_lab(h) for h in _COLOUR_WORDS.values()])
+
+
+def colour_word(lab: np.ndarray | list[float]) -> str:
+    """The plain English name closest to a CIELAB colour."""
+    distances = colour.delta_e_2000(_WORD_LAB, np.asarray(lab, dtype=np.float64))
+    return _WORD_NAMES[int(np.argmin(distances))]
+
+
+def colour_words(labs: np.ndarray) -> list[str]:
+    """colour_word for many colours in one vectorised pass ('' where the colour is unknown)."""
+    labs = np.asarray(labs, dtype=np.float64).reshape(-1, 3)
+    distances = colour.delta_e_2000(labs[:, None, :], _WORD_LAB[None, :, :])
+    return [
+        "" if np.isnan(lab[0]) else _WORD_NAMES[int(np.argmin(d))]
+        for lab, d in zip(labs, distances, strict=True)
+    ]
+
+
+def season_name(analysis: dict) -> str:
+    """'soft autumn' / 'autumn' / 'your' — how to refer to the shopper's palette in a reason."""
+    season = (analysis.get("skin") or {}).get("season") or {}
+    if isinstance(season, str):
+        return season
+    return season.get("subtype") or season.get("name") or "your"

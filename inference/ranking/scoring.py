@@ -1,0 +1,209 @@
+"""Vectorised per-category scores over a CandidateSet: each part is an array aligned with the rows.
+
+Every score is in 0–1 and built from parts a shopper can be told about (ΔE to their skin, undertone agreement,
+frame vs face shape, frame vs face width, closeness to their season palette, store popularity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from inference import colour
+from inference.catalog.category import CATEGORIES
+from inference.ranking.candidates import UNDERTONES, CandidateSet
+from inference.ranking.rules import FACE_SHAPES, SHAPE_TABLE
+
+_CAT = {name: i for i, name in enumerate(CATEGORIES)}
+SHADE_CODES = np.array([_CAT["foundation"], _CAT["concealer"]])
+EYEWEAR_CODES = np.array([_CAT["eyewear"], _CAT["sunglasses"]])
+
+# Scale constants: ΔE00 at which a part's score falls to 1/e. A shade 6 ΔE off is visibly wrong; palette
+# closeness is judged more loosely because garments and frames are not skin.
+_SHADE_SCALE = 6.0
+_PALETTE_SCALE = 14.0
+_AVOID_SCALE = 10.0
+_FIT_TOLERANCE = 0.08  # ±8 % of face width is a comfortable frame
+_PRIOR_WEIGHT = 0.06
+_PRIOR_MIN_EVENTS = 50  # below this many clicks + add-to-carts in the store, popularity is noise
+
+
+@dataclass
+class ShopperProfile:
+    """What the ranking needs from the analysis result, parsed once per request."""
+
+    skin_lab: np.ndarray | None
+    undertone: int  # index into UNDERTONES, -1 unknown
+    face_probs: np.ndarray | None  # (7,) over FACE_SHAPES
+    face_label: str | None
+    face_width_mm: float | None
+    best: np.ndarray  # (m, 3) CIELAB of the season's best colours
+    avoid: np.ndarray  # (k, 3)
+
+    @classmethod
+    def from_analysis(cls, analysis: dict | None) -> ShopperProfile:
+        analysis = analysis or {}
+        skin = analysis.get("skin") or {}
+        lab = np.asarray(skin["lab"], dtype=np.float64) if skin.get("lab") else None
+        tone = skin.get("undertone")
+        shape = analysis.get("face_shape") or {}
+        label = shape.get("label") if shape.get("label") in FACE_SHAPES else None
+        probs = None
+        scores = shape.get("scores") or {}
+        if scores:
+            probs = np.array([max(float(scores.get(f, 0.0)), 0.0) for f in FACE_SHAPES])
+            probs = probs / probs.sum() if probs.sum() > 0 else None
+        if probs is None and label:
+            probs = np.eye(len(FACE_SHAPES))[FACE_SHAPES.index(label)]
+        fit = analysis.get("fit") or {}
+        palette = skin.get("palette") or {}
+
+        def labs(hexes: list[str] | None) -> np.ndarray:
+            values = [colour.hex_to_rgb(h) for h in hexes or [] if isinstance(h, str)]
+            return colour.rgb_to_lab(np.stack(values).astype(np.float64)) if values else np.zeros((0, 3))
+
+        return cls(
+            skin_lab=lab,
+            undertone=UNDERTONES.index(tone) if tone in UNDERTONES else -1,
+            face_probs=probs,
+            face_label=label,
+            face_width_mm=float(fit["face_width_mm"]) if fit.get("face_width_mm") else None,
+            best=labs(palette.get("best")),
+            avoid=labs(palette.get("avoid")),
+        )
+
+
+def _nearest_delta(lab: np.ndarray, palette: np.ndarray, *, exact_below: float = np.inf) -> np.ndarray:
+    """ΔE00 from each row to its nearest palette colour.
+
+    The nearest colour is found by ΔE76 (a matrix product, ~10× cheaper than ΔE00 over the whole
+    palette), then
+    ΔE00 is computed to that one colour only. Rows whose ΔE76 is at least `exact_below` keep ΔE76: where only
+    "far away" matters, the exact figure does not change the score.
+    """
+    if len(palette) == 0 or len(lab) == 0:
+        return np.full(len(lab), np.nan)
+    d2 = (lab**2).sum(1)[:, None] - 2 * lab @ palette.T + (palette**2).sum(1)[None, :]
+    nearest = np.argmin(d2, axis=1)
+    d76 = np.sqrt(np.maximum(d2[np.arange(len(lab)), nearest], 0.0))
+    exact = d76 < exact_below
+    result = d76.copy()
+    if exact.any():
+        result[exact] = colour.delta_e_2000(lab[exact], palette[nearest[exact]])
+    return result
+
+
+def _palette_deltas(
+    cs: CandidateSet, rows: np.ndarray, profile: ShopperProfile
+) -> tuple[np.ndarray, np.ndarray]:
+    """ΔE00 of every coloured row to the nearest best / avoid colour, cached on the set per palette.
+
+    Season palettes come from a small fixed set (12 sub-seasons), so after the first shopper of each
+    season the
+    palette part of ranking costs nothing; the cache lives and dies with the CandidateSet.
+    """
+    key = (profile.best.round(2).tobytes(), profile.avoid.round(2).tobytes())
+    cached = cs.cache.get(key)
+    if cached is not None:
+        return cached
+    n = len(cs)
+    best_de = np.full(n, np.nan)
+    avoid_de = np.full(n, np.nan)
+    if rows.any():
+        best_de[rows] = _nearest_delta(cs.lab[rows], profile.best)
+        # Beyond ΔE76 35 the avoid penalty is ~0 whichever formula is used.
+        avoid_de[rows] = _nearest_delta(cs.lab[rows], profile.avoid, exact_below=35.0)
+    if len(cs.cache) > 64:
+        cs.cache.clear()
+    cs.cache[key] = (best_de, avoid_de)
+    return best_de, avoid_de
+
+
+def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Score every row; returns (score, parts) where parts hold the measured quantities behind the score."""
+    n = len(cs)
+    score = np.zeros(n)
+    parts: dict[str, np.ndarray] = {}
+    has_lab = ~np.isnan(cs.lab[:, 0])
+    shade = np.isin(cs.category, SHADE_CODES)
+    eyewear = np.isin(cs.category, EYEWEAR_CODES)
+
+    # Palette closeness for every coloured row that is not a shade product.
+    colour_rows = has_lab & ~shade
+    best_de, avoid_de = _palette_deltas(cs, colour_rows, profile)
+    palette_score = np.where(np.isnan(best_de), 0.4, 0.8 * np.exp(-np.nan_to_num(best_de) / _PALETTE_SCALE))
+    palette_score += np.where(
+        np.isnan(avoid_de), 0.1, 0.2 * (1 - np.exp(-np.nan_to_num(avoid_de) / _AVOID_SCALE))
+    )
+    parts["palette_best_de"], parts["palette_avoid_de"] = best_de, avoid_de
+
+    # Shades: ΔE00 to the measured skin colour, and undertone agreement.
+    shade_de = np.full(n, np.nan)
+    agreement = np.full(n, 0.5)
+    if profile.skin_lab is not None and shade.any():
+        rows = shade & has_lab
+        shade_de[rows] = colour.delta_e_2000(cs.lab[rows], profile.skin_lab)
+        if profile.undertone >= 0:
+            known = cs.undertone >= 0
+            gap = np.abs(cs.undertone - profile.undertone)  # warm-neutral-cool are ordered
+            agreement = np.where(known, np.select([gap == 0, gap == 1], [1.0, 0.5], 0.0), 0.5)
+    shade_score = np.where(
+        np.isnan(shade_de), 0.3, 0.85 * np.exp(-np.nan_to_num(shade_de) / _SHADE_SCALE) + 0.15 * agreement
+    )
+    parts["shade_de"], parts["undertone_agreement"] = shade_de, agreement
+
+    # Eyewear: frame shape vs face shape (soft over the face-shape scores), fit, palette.
+    shape_score = np.full(n, 0.5)
+    if profile.face_probs is not None:
+        expected = profile.face_probs @ SHAPE_TABLE  # (frame shapes,)
+        known = cs.frame_shape >= 0
+        shape_score = np.where(known, expected[np.clip(cs.frame_shape, 0, None)], 0.5)
+    fit_score = np.full(n, np.nan)
+    if profile.face_width_mm:
+        ratio = cs.frame_width / profile.face_width_mm
+        fit_score = np.exp(-(((ratio - 1.0) / _FIT_TOLERANCE) ** 2) / 2)
+    fit_known = ~np.isnan(fit_score)
+    eyewear_score = np.where(
+        fit_known,
+        0.5 * shape_score + 0.25 * np.nan_to_num(fit_score) + 0.25 * palette_score,
+        0.65 * shape_score + 0.35 * palette_score,
+    )
+    parts["shape_score"], parts["fit_score"] = shape_score, fit_score
+
+    category_weight = np.ones(len(CATEGORIES))
+    category_weight[_CAT["apparel"]] = 0.9
+    category_weight[_CAT["accessory"]] = 0.6
+    category_weight[_CAT["other"]] = 0.5
+    score = np.select(
+        [shade, eyewear], [shade_score, eyewear_score], palette_score * category_weight[cs.category]
+    )
+
+    prior = popularity_prior(cs)
+    parts["prior"] = prior
+    return np.clip(score + prior, 0.0, 1.0), parts
+
+
+def popularity_prior(cs: CandidateSet) -> np.ndarray:
+    """A small ± bonus from the store's own clicks and add-to-carts, only once there is enough data.
+
+    With impressions it is the smoothed engagement rate relative to the store's; without them, each product's
+    share of engagement relative to an even split. tanh keeps it bounded: popularity nudges, it never decides.
+    """
+    engagement = cs.clicks + 3.0 * cs.add_to_carts
+    # Rows of the same product carry the same stats; count each product once for the store totals.
+    _, first = np.unique(cs.row_candidate, return_index=True)
+    total = engagement[first].sum()
+    if total < _PRIOR_MIN_EVENTS:
+        return np.zeros(len(cs))
+    impressions = cs.impressions[first].sum()
+    if impressions > 0:
+        store_rate = total / impressions
+        rate = (engagement + 10 * store_rate) / (
+            cs.impressions + 10
+        )  # 10 pseudo-impressions at the store rate
+        lift = np.log(rate / store_rate)
+    else:
+        expected = total / len(first)
+        lift = np.log((engagement + 1) / (expected + 1))
+    return _PRIOR_WEIGHT * np.tanh(lift)
