@@ -1,0 +1,28 @@
+"""Every HTTP blueprint of the app, registered from the one list below.
+
+To add one: import it and append it to `BLUEPRINTS` (one line). flask-smorest blueprints are registered on the
+`Api` (so they appear in `/api/v1/openapi.json`); plain Flask blueprints (install flows, webhooks, static
+widget files, the demo store) are registered on the app.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_smorest import Api
+from flask_smorest import Blueprint as ApiBlueprint
+
+from plugin_api.api import health, widget_analyses
+
+BLUEPRINTS: list[Blueprint] = [
+    health.blp,
+    widget_analyses.blp,
+]
+
+
+def register_blueprints(app: Flask, api: Api) -> None:
+    """Register every blueprint in `BLUEPRINTS`."""
+    for blp in BLUEPRINTS:
+        if isinstance(blp, ApiBlueprint):
+            api.register_blueprint(blp)
+        else:
+            app.register_blueprint(blp)

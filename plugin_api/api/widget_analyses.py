@@ -1,0 +1,87 @@
+"""Widget API: submit a selfie for analysis and poll for its result."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from plugin_api.api.schemas import AnalysisSchema, ErrorSchema
+from plugin_api.api.widget_auth import protect_widget_blueprint
+from plugin_api.jobs.maintenance import expire_if_overdue
+from plugin_api.models import Analysis
+from plugin_api.services.analyses import analysis_view, submit_analysis
+from plugin_api.tenancy import current_merchant, get_owned_or_404
+
+blp = Blueprint(
+    "widget_analyses",
+    __name__,
+    url_prefix="/api/v1/widget/analyses",
+    description="Shopper photo analyses. Authenticate with the store's publishable key "
+    "(`X-Facet-Key` header or `?key=`); browser calls must come from an allowed storefront origin.",
+)
+protect_widget_blueprint(blp)
+
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["image"],
+                "properties": {
+                    "image": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "JPEG, PNG or WebP, ≤ 10 MB.",
+                    },
+                    "product_id": {
+                        "type": "string",
+                        "description": "Platform id of the product page, if any.",
+                    },
+                    "session_id": {"type": "string", "description": "The widget's anonymous session id."},
+                },
+            }
+        }
+    },
+}
+_KEY_PARAM = {"in": "header", "name": "X-Facet-Key", "schema": {"type": "string"}, "required": False}
+
+
+@blp.route("")
+class AnalysisCollection(MethodView):
+    @blp.doc(requestBody=_UPLOAD_BODY, parameters=[_KEY_PARAM])
+    @blp.response(202, AnalysisSchema, description="Accepted; poll `poll_url`.")
+    @blp.alt_response(200, schema=AnalysisSchema, description="Finished (jobs run in-process).")
+    @blp.alt_response(400, schema=ErrorSchema, description="`missing_image` or `empty_file`.")
+    @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
+    @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
+    @blp.alt_response(413, schema=ErrorSchema, description="`file_too_large`.")
+    @blp.alt_response(415, schema=ErrorSchema, description="`unsupported_media_type`.")
+    @blp.alt_response(422, schema=ErrorSchema, description="`image_too_large` or `image_unreadable`.")
+    @blp.alt_response(429, schema=ErrorSchema, description="`too_many_analyses`; see `Retry-After`.")
+    def post(self):
+        """Submit a selfie for analysis"""
+        analysis = submit_analysis(
+            current_merchant(),
+            request.files.get("image"),
+            product_id=(request.form.get("product_id") or "")[:255] or None,
+            session_id=(request.form.get("session_id") or request.headers.get("X-Facet-Session") or "")[:64]
+            or None,
+        )
+        view = analysis_view(analysis)
+        if analysis.state.finished:
+            return view, 200
+        return view, 202, {"Location": view["poll_url"]}
+
+
+@blp.route("/<analysis_id>")
+class AnalysisItem(MethodView):
+    @blp.doc(parameters=[_KEY_PARAM])
+    @blp.response(200, AnalysisSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="No such analysis for this store.")
+    def get(self, analysis_id: str):
+        """Get an analysis' status, and its result when done"""
+        analysis = get_owned_or_404(Analysis, analysis_id)
+        expire_if_overdue(analysis)
+        return analysis_view(analysis)

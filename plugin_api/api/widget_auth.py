@@ -1,0 +1,122 @@
+"""Widget authentication: publishable key + storefront Origin, and the CORS answers that go with them.
+
+The publishable key (`X-Facet-Key` header or `?key=`) is public by design; what stops another site from using
+it is the Origin check against `Merchant.allowed_origins`. Requests without an Origin header (same-origin
+GETs, server-side calls) are allowed: browsers always send Origin on cross-origin requests, which is what
+we police.
+
+Every widget blueprint calls `protect_widget_blueprint(blp)` once.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, g, request
+from sqlalchemy import select
+
+from plugin_api.errors import ApiError, error_response
+from plugin_api.extensions import db
+from plugin_api.models import Merchant, MerchantStatus
+from plugin_api.tenancy import bind_merchant
+
+ALLOWED_HEADERS = "Content-Type, X-Facet-Key, X-Request-Id, X-Facet-Session"
+EXPOSED_HEADERS = "X-Request-Id, Retry-After, Location"
+PREFLIGHT_MAX_AGE = "600"
+
+
+def normalize_origin(origin: str) -> str:
+    """Compare origins case-insensitively and without a trailing slash."""
+    return origin.strip().rstrip("/").lower()
+
+
+def origin_allowed(merchant: Merchant, origin: str) -> bool:
+    """Whether `origin` is one of the merchant's storefront origins."""
+    wanted = normalize_origin(origin)
+    return any(normalize_origin(o) == wanted for o in (merchant.allowed_origins or []))
+
+
+def request_key() -> str | None:
+    """The publishable key sent by the widget, if any."""
+    return request.headers.get("X-Facet-Key") or request.args.get("key") or None
+
+
+def merchant_for_key(key: str | None) -> Merchant | None:
+    """The installed merchant owning publishable `key`, else None."""
+    if not key or len(key) > 64:
+        return None
+    merchant = db.session.scalars(select(Merchant).where(Merchant.publishable_key == key)).one_or_none()
+    if merchant is None or merchant.status != MerchantStatus.INSTALLED.value:
+        return None
+    return merchant
+
+
+def authenticate_widget() -> Merchant:
+    """Authenticate the widget request and bind its merchant; raises 401 `invalid_key` / 403."""
+    merchant = merchant_for_key(request_key())
+    if merchant is None:
+        raise ApiError(401, "invalid_key", "Missing or unknown publishable key.")
+    origin = request.headers.get("Origin")
+    if origin and not origin_allowed(merchant, origin):
+        raise ApiError(
+            403,
+            "origin_not_allowed",
+            "This page's origin is not one of the store's allowed origins.",
+            details={"origin": origin},
+        )
+    bind_merchant(merchant)
+    return merchant
+
+
+def _preflight() -> Response:
+    """Answer a CORS preflight; the real request is checked again in full."""
+    origin = request.headers.get("Origin", "")
+    key = request_key()
+    if key:
+        merchant = merchant_for_key(key)
+        if merchant is None:
+            return error_response(401, "invalid_key", "Missing or unknown publishable key.")
+        allowed = origin_allowed(merchant, origin)
+    else:
+        # Browsers send no custom headers (X-Facet-Key) on preflights: accept any installed store's origin.
+        candidates = db.session.scalars(
+            select(Merchant.allowed_origins).where(Merchant.status == MerchantStatus.INSTALLED.value)
+        )
+        wanted = normalize_origin(origin)
+        allowed = any(wanted == normalize_origin(o) for origins in candidates for o in (origins or []))
+    if not allowed:
+        return error_response(403, "origin_not_allowed", "This origin may not call the Facet widget API.")
+    response = current_app.response_class(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+    response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+    return response
+
+
+def _before() -> Response | None:
+    if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+        g.facet_cors_origin = request.headers.get("Origin")
+        return _preflight()
+    origin = request.headers.get("Origin")
+    try:
+        merchant = authenticate_widget()
+    except ApiError:
+        # Let the browser read the error body: echo the origin even on 401/403 (nothing is disclosed).
+        g.facet_cors_origin = origin
+        raise
+    if origin and origin_allowed(merchant, origin):
+        g.facet_cors_origin = origin
+    return None
+
+
+def _after(response: Response) -> Response:
+    origin = g.get("facet_cors_origin")
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+        response.vary.add("Origin")
+    return response
+
+
+def protect_widget_blueprint(blp: Blueprint) -> None:
+    """Require widget auth on every request to `blp` and answer CORS for it."""
+    blp.before_request(_before)
+    blp.after_request(_after)

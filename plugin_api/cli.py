@@ -1,0 +1,90 @@
+"""`flask facet ...` commands: worker, seed-demo, reap, purge, rotate-keys.
+
+Other command modules attach here with one line each (e.g. `facet_cli.add_command(sync_command)`).
+"""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from plugin_api.extensions import db
+from plugin_api.jobs.queueing import ALL_QUEUES
+
+facet_cli = AppGroup("facet", help="Facet operations.")
+
+
+def _split_queues(values: tuple[str, ...]) -> list[str]:
+    names = [q.strip() for value in values for q in value.split(",") if q.strip()]
+    return names or list(ALL_QUEUES)
+
+
+@facet_cli.command("worker")
+@click.option(
+    "--queues",
+    "-q",
+    multiple=True,
+    help="Queues to serve, highest priority first (comma-separated or repeated). "
+    f"Default: {','.join(ALL_QUEUES)}",
+)
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+@click.option(
+    "--with-scheduler/--without-scheduler", default=None, help="Run RQ's scheduler (default: not in burst)."
+)
+def worker_command(queues: tuple[str, ...], burst: bool, with_scheduler: bool | None) -> None:
+    """Run a job worker (one process, models loaded once, no fork per job)."""
+    from plugin_api.jobs.worker import run_worker
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    scheduler = (not burst) if with_scheduler is None else with_scheduler
+    run_worker(app, _split_queues(queues), burst=burst, with_scheduler=scheduler)
+
+
+@facet_cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create or refresh the demo merchant (publishable key pk_demo)."""
+    from plugin_api.demo import seed_demo_merchant
+
+    merchant = seed_demo_merchant()
+    # The demo catalog generator hooks in here (plugin_api.demo.catalog).
+    click.echo(
+        f"demo merchant {merchant.public_id}: key {merchant.publishable_key}, "
+        f"origins {merchant.allowed_origins}"
+    )
+
+
+@facet_cli.command("reap")
+def reap_command() -> None:
+    """Fail analyses stuck past their deadline."""
+    from plugin_api.jobs.maintenance import reap_stuck_analyses
+
+    click.echo(f"reaped {reap_stuck_analyses()} analyses")
+
+
+@facet_cli.command("purge")
+def purge_command() -> None:
+    """Delete uploads and analyses past their retention."""
+    from plugin_api.jobs.maintenance import purge_expired
+
+    counts = purge_expired()
+    click.echo(", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@facet_cli.command("rotate-keys")
+def rotate_keys_command() -> None:
+    """Re-encrypt every merchant's credentials with the newest FACET_ENCRYPTION_KEYS key."""
+    from plugin_api.crypto import current_cipher
+
+    cipher = current_cipher()
+    # Raw SQL on purpose: the tokens themselves are rotated, bypassing EncryptedJSON's decrypt/encrypt.
+    rows = db.session.execute(db.text("SELECT id, credentials FROM merchants WHERE credentials IS NOT NULL"))
+    count = 0
+    for merchant_id, token in rows.all():
+        db.session.execute(
+            db.text("UPDATE merchants SET credentials = :token WHERE id = :id"),
+            {"token": cipher.rotate(token), "id": merchant_id},
+        )
+        count += 1
+    db.session.commit()
+    click.echo(f"re-encrypted credentials of {count} merchants")

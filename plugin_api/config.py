@@ -1,0 +1,139 @@
+"""Configuration for the Facet app: defaults, then the environment, then explicit overrides.
+
+Every setting is read here and nowhere else. Environment variables use the `FACET_` prefix, plus the
+conventional `DATABASE_URL` and `REDIS_URL`. Any other `FACET_*` variable is copied into the config as a
+string so that feature modules (connectors, catalog, widget) can read their own settings from `app.config`
+without editing this module.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("production", "demo", "test")
+
+# Settings with a type other than str; everything else is read verbatim.
+_INT_SETTINGS = {
+    "FACET_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+    "FACET_MAX_IMAGE_PIXELS": 40_000_000,
+    "FACET_MAX_INFLIGHT_PER_MERCHANT": 5,
+    "FACET_RETRY_AFTER_SECONDS": 5,
+    "FACET_JOB_TIMEOUT_SECONDS": 180,
+    "FACET_ANALYSIS_DEADLINE_SECONDS": 900,
+    "FACET_ANALYSIS_RETENTION_DAYS": 30,
+    "FACET_JOB_RETRIES": 1,
+}
+
+_STR_DEFAULTS: dict[str, str | None] = {
+    "FACET_ENV": "production",
+    "FACET_LOG_LEVEL": "INFO",
+    "FACET_LOG_FORMAT": "json",
+    "FACET_PUBLIC_URL": "http://127.0.0.1:8000",
+    "FACET_STORAGE_DIR": None,  # default: <instance>/storage
+    "FACET_S3_BUCKET": None,
+    "FACET_S3_ENDPOINT_URL": None,
+    "FACET_S3_REGION": None,
+    "FACET_S3_ACCESS_KEY_ID": None,
+    "FACET_S3_SECRET_ACCESS_KEY": None,
+    "FACET_S3_PREFIX": "",
+    "FACET_SECRET_KEY": None,
+    "FACET_ENCRYPTION_KEYS": None,
+}
+
+# Demo/test mode only: fixed, publicly known values so the product runs with zero set-up.
+_INSECURE_SECRET = "facet-demo-insecure-secret-key"
+_INSECURE_FERNET = base64.urlsafe_b64encode(hashlib.sha256(b"facet-demo-insecure-fernet").digest()).decode()
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the app (e.g. a required secret is missing in production)."""
+
+
+def normalize_database_url(url: str) -> str:
+    """Point bare `postgres://` / `postgresql://` URLs at the psycopg 3 driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _parse_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    instance_path: str,
+) -> dict[str, Any]:
+    """Build the app config from defaults, the environment and explicit overrides (in that order)."""
+    env = os.environ if env is None else env
+    overrides = dict(overrides or {})
+    cfg: dict[str, Any] = {**_STR_DEFAULTS, **_INT_SETTINGS}
+
+    for key, value in env.items():
+        if key.startswith("FACET_"):
+            cfg[key] = int(value) if key in _INT_SETTINGS else value
+    cfg["DATABASE_URL"] = env.get("DATABASE_URL") or None
+    cfg["REDIS_URL"] = env.get("REDIS_URL") or None
+    if overrides.get("TESTING"):
+        cfg["FACET_ENV"] = "test"
+    cfg.update(overrides)
+
+    if cfg["FACET_ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"FACET_ENV must be one of {', '.join(ENVIRONMENTS)}, not {cfg['FACET_ENV']!r}")
+    relaxed = cfg["FACET_ENV"] in ("demo", "test")
+    cfg["TESTING"] = cfg.get("TESTING", False) or cfg["FACET_ENV"] == "test"
+
+    missing = [k for k in ("FACET_SECRET_KEY", "FACET_ENCRYPTION_KEYS") if not cfg.get(k)]
+    if missing and not relaxed:
+        raise ConfigError(
+            "Missing required secret(s): "
+            + ", ".join(missing)
+            + ". Set them in the environment (FACET_ENCRYPTION_KEYS: comma-separated Fernet keys, "
+            "newest first; generate one with `python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'`), or set FACET_ENV=demo for a local demo."
+        )
+    cfg["FACET_SECRET_KEY"] = cfg.get("FACET_SECRET_KEY") or _INSECURE_SECRET
+    cfg["FACET_ENCRYPTION_KEYS"] = cfg.get("FACET_ENCRYPTION_KEYS") or _INSECURE_FERNET
+    cfg["FACET_INSECURE_DEFAULTS"] = bool(missing)
+    cfg.setdefault("SECRET_KEY", cfg["FACET_SECRET_KEY"])
+
+    db_url = cfg.get("SQLALCHEMY_DATABASE_URI") or cfg["DATABASE_URL"]
+    if not db_url:
+        db_url = "sqlite:///" + str(Path(instance_path) / "facet.db")
+    cfg["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(db_url)
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    cfg["FACET_STORAGE_DIR"] = cfg.get("FACET_STORAGE_DIR") or str(Path(instance_path) / "storage")
+
+    # Werkzeug rejects bigger bodies before reading them; the exact per-file limit is checked on upload.
+    cfg.setdefault("MAX_CONTENT_LENGTH", int(cfg["FACET_MAX_UPLOAD_BYTES"]) + 256 * 1024)
+    cfg.setdefault("JSON_SORT_KEYS", False)
+    cfg.update(_openapi_settings())
+    return cfg
+
+
+def _openapi_settings() -> dict[str, Any]:
+    return {
+        "API_TITLE": "Facet",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    }
+
+
+def env_flag(cfg: Mapping[str, Any], key: str, default: bool = False) -> bool:
+    """Read a boolean setting that may come from the environment as a string."""
+    value = cfg.get(key)
+    if value is None:
+        return default
+    return value if isinstance(value, bool) else _parse_bool(str(value))

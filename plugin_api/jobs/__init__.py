@@ -1,0 +1,1 @@
+"""Background jobs: routing (`queueing`), job functions (`analysis`, and later `sync`, `features`), worker."""

@@ -1,0 +1,166 @@
+"""The analysis job: one uploaded selfie → the analysis engine's result on the `Analysis` row.
+
+`run_analysis` is safe to run twice (a finished analysis is left alone). Expected failures (no face,
+unreadable image, missing upload) end the analysis `failed` at once with the engine's error code. Anything
+else raises, so
+the queue retries it once; `on_analysis_failure` then marks it `failed` with `analysis_error`. Either way the
+upload is deleted (unless the merchant keeps uploads) and the merchant's in-flight slot is released.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from PIL import Image
+
+from plugin_api.extensions import db
+from plugin_api.jobs.enrichers import result_enrichers
+from plugin_api.jobs.queueing import current_jobs
+from plugin_api.models import Analysis, AnalysisStatus, Merchant, utcnow
+from plugin_api.storage import ObjectNotFound, StorageError, current_storage
+
+log = logging.getLogger(__name__)
+
+GENERIC_FAILURE = ("analysis_error", "We could not analyse this photo; please try again.")
+TIMEOUT_FAILURE = ("timed_out", "The analysis took too long; please try again.")
+
+
+class ExpectedFailure(Exception):
+    """An analysis that ends `failed` with a code, without retry."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def analyze_bytes(image: bytes, upload_info: dict[str, Any]) -> dict[str, Any]:
+    """Run the analysis engine; fall back to basic image facts while `inference.analysis` is absent."""
+    try:
+        from inference.analysis import analyze_image
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("inference.analysis", "inference"):
+            raise
+        return basic_image_facts(image, upload_info)
+    from inference.errors import InferenceError
+
+    try:
+        return analyze_image(image)
+    except InferenceError as exc:
+        raise ExpectedFailure(exc.code, exc.message) from exc
+
+
+def basic_image_facts(image: bytes, upload_info: dict[str, Any]) -> dict[str, Any]:
+    """The image's upright size and original EXIF orientation (the pre-engine result)."""
+    try:
+        with Image.open(io.BytesIO(image)) as im:
+            width, height = im.size
+    except OSError as exc:
+        raise ExpectedFailure("image_unreadable", "The photo could not be read; it may be damaged.") from exc
+    return {
+        "image": {"width": width, "height": height},
+        "orientation": {
+            "exif_orientation": upload_info.get("exif_orientation", 1),
+            "original_size": upload_info.get("original_size", [width, height]),
+        },
+        "faces_found": None,
+    }
+
+
+def run_analysis(analysis_id: str) -> str:
+    """Analyse one uploaded selfie; returns the final (or current) status."""
+    analysis = db.session.get(Analysis, uuid.UUID(analysis_id))
+    if analysis is None:
+        log.warning("analysis %s no longer exists; nothing to do", analysis_id)
+        return "missing"
+    if analysis.state.finished:
+        log.info("analysis %s already %s; nothing to do", analysis_id, analysis.status)
+        return analysis.status
+    analysis.status = AnalysisStatus.RUNNING.value
+    analysis.started_at = utcnow()
+    analysis.attempts = (analysis.attempts or 0) + 1
+    db.session.commit()
+
+    try:
+        if not analysis.upload_key:
+            raise ExpectedFailure(
+                "upload_missing", "The photo is no longer available; please upload it again."
+            )
+        try:
+            image = current_storage().get(analysis.upload_key)
+        except ObjectNotFound as exc:
+            raise ExpectedFailure(
+                "upload_missing", "The photo is no longer available; please upload it again."
+            ) from exc
+        result = analyze_bytes(image, analysis.upload_info or {})
+    except ExpectedFailure as exc:
+        finish(analysis, AnalysisStatus.FAILED, error=(exc.code, exc.message))
+        return analysis.status
+    except Exception:
+        # Unexpected: leave it queued for the retry (or the failure callback) and let the queue see the error.
+        db.session.rollback()
+        analysis.status = AnalysisStatus.QUEUED.value
+        db.session.commit()
+        raise
+
+    for enrich in result_enrichers():
+        try:
+            result = enrich(analysis, result)
+        except Exception:
+            log.exception("result enricher %s failed for analysis %s", enrich, analysis_id)
+            db.session.rollback()
+    finish(analysis, AnalysisStatus.DONE, result=result)
+    return analysis.status
+
+
+def finish(
+    analysis: Analysis,
+    status: AnalysisStatus,
+    *,
+    result: dict[str, Any] | None = None,
+    error: tuple[str, str] | None = None,
+) -> None:
+    """Record the outcome, apply upload retention, release the in-flight slot (idempotent)."""
+    analysis.status = status.value
+    analysis.finished_at = utcnow()
+    analysis.result = result
+    analysis.error_code, analysis.error_message = error if error else (None, None)
+    merchant = db.session.get(Merchant, analysis.merchant_id)
+    keep_days = merchant.keep_uploads_days if merchant else 0
+    if analysis.upload_key and keep_days > 0:
+        analysis.upload_delete_at = analysis.finished_at + timedelta(days=keep_days)
+    elif analysis.upload_key:
+        try:
+            current_storage().delete(analysis.upload_key)
+            analysis.upload_key = None
+        except StorageError:
+            # Keep the key so `flask facet purge` deletes it later; privacy must not depend on one call.
+            analysis.upload_delete_at = analysis.finished_at
+            log.exception("could not delete upload of analysis %s", analysis.id)
+    db.session.commit()
+    current_jobs().release_slot(analysis.merchant_id, str(analysis.id))
+    log.info("analysis %s %s %s", analysis.id, analysis.status, analysis.error_code or "")
+
+
+def mark_failed(analysis_id: str, code: str, message: str) -> None:
+    """End an unfinished analysis as `failed` (used by the failure callback and the reaper)."""
+    db.session.rollback()
+    analysis = db.session.get(Analysis, uuid.UUID(analysis_id))
+    if analysis is None or analysis.state.finished:
+        return
+    finish(analysis, AnalysisStatus.FAILED, error=(code, message))
+
+
+def on_analysis_failure(job: Any, connection: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+    """Queue failure callback: once no retry is left, the analysis ends `failed` with an error code."""
+    if getattr(job, "retries_left", 0):
+        return  # the queue will run it again
+    from rq.timeouts import JobTimeoutException
+
+    code, message = TIMEOUT_FAILURE if exc_type is JobTimeoutException else GENERIC_FAILURE
+    log.error("analysis job %s failed for good: %s", job.id, exc_value)
+    mark_failed(str(job.args[0]), code, message)

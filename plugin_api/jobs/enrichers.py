@@ -1,0 +1,21 @@
+"""Steps that add to a finished analysis result (recommendations, try-on placements).
+
+Each enricher takes the `Analysis` and the engine's result dict and returns the dict to store (it may modify
+and return the same dict). They run in order after the analysis engine succeeded. An enricher that raises is
+logged and skipped: a shopper still gets their analysis when, say, the catalog is being re-synced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from plugin_api.models import Analysis
+
+Enricher = Callable[[Analysis, dict[str, Any]], dict[str, Any]]
+
+
+def result_enrichers() -> tuple[Enricher, ...]:
+    """The enrichers to run, in order. Imported here (lazily) to keep job start-up cheap."""
+    # Catalog/recommendations: import the function from plugin_api.services.recommendations and list it here.
+    return ()

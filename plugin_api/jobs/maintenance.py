@@ -1,0 +1,83 @@
+"""Housekeeping that guarantees the promises the API makes.
+
+- Nothing stays `queued`/`running` forever: past `FACET_ANALYSIS_DEADLINE_SECONDS` an analysis is failed with
+  `timed_out`: when it is polled (`expire_if_overdue`), and in bulk by `reap_stuck_analyses` (worker start,
+  `flask facet reap`).
+- Privacy: kept uploads are deleted once `upload_delete_at` passes, and analyses once `expires_at` passes
+  (`purge_expired`, run by `flask facet purge`, e.g. from cron).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from plugin_api.extensions import db
+from plugin_api.jobs.analysis import TIMEOUT_FAILURE, mark_failed
+from plugin_api.models import Analysis, AnalysisStatus, utcnow
+from plugin_api.storage import StorageError, current_storage
+
+log = logging.getLogger(__name__)
+
+UNFINISHED = (AnalysisStatus.QUEUED.value, AnalysisStatus.RUNNING.value)
+
+
+def _deadline(now: datetime) -> datetime:
+    return now - timedelta(seconds=int(current_app.config["FACET_ANALYSIS_DEADLINE_SECONDS"]))
+
+
+def expire_if_overdue(analysis: Analysis, now: datetime | None = None) -> bool:
+    """Fail one unfinished analysis that is past its deadline; returns whether it did."""
+    now = now or utcnow()
+    if analysis.status not in UNFINISHED or analysis.queued_at > _deadline(now):
+        return False
+    mark_failed(str(analysis.id), *TIMEOUT_FAILURE)
+    db.session.refresh(analysis)
+    return True
+
+
+def reap_stuck_analyses(now: datetime | None = None) -> int:
+    """Fail every unfinished analysis past its deadline; returns how many."""
+    now = now or utcnow()
+    ids = db.session.scalars(
+        select(Analysis.id).where(Analysis.status.in_(UNFINISHED), Analysis.queued_at <= _deadline(now))
+    ).all()
+    for analysis_id in ids:
+        mark_failed(str(analysis_id), *TIMEOUT_FAILURE)
+    if ids:
+        log.warning("reaped %d stuck analyses", len(ids))
+    return len(ids)
+
+
+def purge_expired(now: datetime | None = None) -> dict[str, int]:
+    """Delete kept uploads past their retention and analyses past their expiry."""
+    now = now or utcnow()
+    storage = current_storage()
+    uploads = 0
+    kept = db.session.scalars(
+        select(Analysis).where(Analysis.upload_key.is_not(None), Analysis.upload_delete_at <= now)
+    ).all()
+    for analysis in kept:
+        try:
+            storage.delete(analysis.upload_key)
+        except StorageError:
+            log.exception("could not delete upload of analysis %s", analysis.id)
+            continue
+        analysis.upload_key = None
+        uploads += 1
+    db.session.commit()
+
+    expired = db.session.scalars(select(Analysis).where(Analysis.expires_at <= now)).all()
+    for analysis in expired:
+        if analysis.upload_key:
+            try:
+                storage.delete(analysis.upload_key)
+            except StorageError:
+                log.exception("could not delete upload of analysis %s", analysis.id)
+    if expired:
+        db.session.execute(delete(Analysis).where(Analysis.id.in_([a.id for a in expired])))
+    db.session.commit()
+    return {"uploads_deleted": uploads, "analyses_deleted": len(expired)}

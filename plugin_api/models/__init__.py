@@ -1,0 +1,28 @@
+"""Facet's data model. Import models from here: `from plugin_api.models import Merchant, Product, ...`."""
+
+from __future__ import annotations
+
+from plugin_api.models.analysis import Analysis, AnalysisStatus
+from plugin_api.models.base import Base, TenantMixin, TimestampMixin, random_token, utcnow
+from plugin_api.models.event import Event, WebhookReceipt
+from plugin_api.models.merchant import Merchant, MerchantStatus, Plan, Platform, new_publishable_key
+from plugin_api.models.product import FeaturesStatus, Product
+
+__all__ = [
+    "Analysis",
+    "AnalysisStatus",
+    "Base",
+    "Event",
+    "FeaturesStatus",
+    "Merchant",
+    "MerchantStatus",
+    "Plan",
+    "Platform",
+    "Product",
+    "TenantMixin",
+    "TimestampMixin",
+    "WebhookReceipt",
+    "new_publishable_key",
+    "random_token",
+    "utcnow",
+]

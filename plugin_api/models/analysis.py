@@ -1,0 +1,61 @@
+"""A shopper's photo analysis: one upload, one job, one result."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Index, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from plugin_api.models.base import Base, TenantMixin, utcnow
+
+
+class AnalysisStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (AnalysisStatus.DONE, AnalysisStatus.FAILED)
+
+
+class Analysis(TenantMixin, Base):
+    """Lifecycle: queued → running → done | failed. The id is a UUID so it can be handed to the browser."""
+
+    __tablename__ = "analyses"
+    __table_args__ = (Index("ix_analyses_status_queued_at", "status", "queued_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    status: Mapped[str] = mapped_column(String(16), default=AnalysisStatus.QUEUED.value)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    # Storage key of the (re-encoded, metadata-free) upload; None once deleted.
+    upload_key: Mapped[str | None] = mapped_column(String(512))
+    # Facts about the upload measured at validation time: format, size, original EXIF orientation, bytes.
+    upload_info: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # When a kept upload (merchant setting keep_uploads_days) must be deleted.
+    upload_delete_at: Mapped[datetime | None]
+    result: Mapped[dict[str, Any] | None]
+    # The platform product id of the product page the widget was opened on, if any.
+    product_id: Mapped[str | None] = mapped_column(String(255))
+    # The widget's anonymous session id (no PII).
+    session_id: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    queue: Mapped[str | None] = mapped_column(String(32))
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # After this the analysis (result and any upload) is purged.
+    expires_at: Mapped[datetime | None]
+
+    @property
+    def state(self) -> AnalysisStatus:
+        return AnalysisStatus(self.status)
+
+    def __repr__(self) -> str:
+        return f"<Analysis {self.id} {self.status}>"

@@ -1,0 +1,1 @@
+"""Service functions: the application logic views and CLI commands call."""

@@ -1,0 +1,127 @@
+"""Submitting and presenting shopper analyses."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from typing import IO, Any
+
+from flask import current_app, url_for
+
+from plugin_api.errors import ApiError
+from plugin_api.extensions import db
+from plugin_api.jobs.queueing import TooManyInFlight, current_jobs, queue_for_plan
+from plugin_api.models import Analysis, AnalysisStatus, Merchant, utcnow
+from plugin_api.services.uploads import clean_image, read_limited
+from plugin_api.storage import StorageError, current_storage, merchant_key
+
+log = logging.getLogger(__name__)
+
+ANALYSIS_JOB = "plugin_api.jobs.analysis.run_analysis"
+ANALYSIS_FAILURE_CALLBACK = "plugin_api.jobs.analysis.on_analysis_failure"
+
+
+def submit_analysis(
+    merchant: Merchant,
+    stream: IO[bytes] | None,
+    *,
+    product_id: str | None = None,
+    session_id: str | None = None,
+) -> Analysis:
+    """Validate an upload, store it, create the `Analysis` and enqueue its job (or run it in-process).
+
+    Any failure before the job is handed over removes what was made: no half-made rows or files.
+    """
+    if stream is None:
+        raise ApiError(400, "missing_image", "Send the photo as the multipart field `image`.")
+    config = current_app.config
+    raw = read_limited(stream, int(config["FACET_MAX_UPLOAD_BYTES"]))
+    image = clean_image(raw, max_pixels=int(config["FACET_MAX_IMAGE_PIXELS"]))
+
+    jobs = current_jobs()
+    storage = current_storage()
+    analysis_id = uuid.uuid4()
+    token = str(analysis_id)
+    try:
+        jobs.reserve_slot(merchant.id, token)
+    except TooManyInFlight as exc:
+        raise ApiError(
+            429,
+            "too_many_analyses",
+            "Too many photos are being analysed for this store right now; please retry shortly.",
+            details={"retry_after": exc.retry_after},
+            headers={"Retry-After": str(exc.retry_after)},
+        ) from exc
+
+    key = merchant_key(merchant.public_id, "uploads", f"{analysis_id}.{image.extension}")
+    now = utcnow()
+    analysis = Analysis(
+        id=analysis_id,
+        merchant_id=merchant.id,
+        status=AnalysisStatus.QUEUED.value,
+        upload_key=key,
+        upload_info=image.info,
+        product_id=product_id or None,
+        session_id=session_id or None,
+        queue=queue_for_plan(merchant.plan),
+        queued_at=now,
+        expires_at=now + timedelta(days=int(config["FACET_ANALYSIS_RETENTION_DAYS"])),
+    )
+    stored = False
+    try:
+        storage.put(key, image.data, image.content_type)
+        stored = True
+        db.session.add(analysis)
+        db.session.commit()
+    except (StorageError, Exception) as exc:
+        db.session.rollback()
+        if stored:
+            _quietly_delete(key)
+        jobs.release_slot(merchant.id, token)
+        log.exception("could not accept analysis upload")
+        raise ApiError(503, "unavailable", "The photo could not be stored; please try again.") from exc
+
+    try:
+        jobs.enqueue(
+            ANALYSIS_JOB,
+            str(analysis.id),
+            queue=analysis.queue or "analysis-default",
+            job_id=f"analysis-{analysis.id}",
+            on_failure=ANALYSIS_FAILURE_CALLBACK,
+        )
+    except Exception as exc:
+        # Redis is down: undo everything so no analysis is left queued with no job behind it.
+        log.exception("could not enqueue analysis %s", analysis.id)
+        db.session.rollback()
+        db.session.delete(analysis)
+        db.session.commit()
+        _quietly_delete(key)
+        jobs.release_slot(merchant.id, token)
+        raise ApiError(503, "unavailable", "Analysis is temporarily unavailable; please try again.") from exc
+    if jobs.inline:
+        db.session.refresh(analysis)
+    return analysis
+
+
+def _quietly_delete(key: str) -> None:
+    try:
+        current_storage().delete(key)
+    except StorageError:
+        log.exception("could not delete %s", key)
+
+
+def analysis_view(analysis: Analysis) -> dict[str, Any]:
+    """The JSON the widget sees for an analysis."""
+    return {
+        "id": str(analysis.id),
+        "status": analysis.status,
+        "poll_url": url_for("widget_analyses.AnalysisItem", analysis_id=analysis.id),
+        "product_id": analysis.product_id,
+        "queued_at": analysis.queued_at,
+        "started_at": analysis.started_at,
+        "finished_at": analysis.finished_at,
+        "error_code": analysis.error_code,
+        "error_message": analysis.error_message,
+        "result": analysis.result if analysis.status == AnalysisStatus.DONE.value else None,
+    }
