@@ -53,6 +53,10 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 
+## widget: rebuild the shopper widget (widgets/widget/dist, committed) from widgets/widget/src
+widget:
+	$(PYTHON) widgets/widget/build.py
+
 ## clean-demo: forget the demo database and stored files
 clean-demo:
 	rm -rf instance

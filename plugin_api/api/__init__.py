@@ -11,11 +11,16 @@ from flask import Blueprint, Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 
-from plugin_api.api import health, widget_analyses
+from plugin_api.api import health, widget_analyses, widget_config, widget_events
+from plugin_api.web import demo_store_bp, widget_files_bp
 
 BLUEPRINTS: list[Blueprint] = [
     health.blp,
     widget_analyses.blp,
+    widget_config.blp,
+    widget_events.blp,
+    widget_files_bp,
+    demo_store_bp,
 ]
 
 

@@ -1,0 +1,212 @@
+"""The demo store: a product listing, product pages and a cart for the demo merchant's catalog.
+
+It embeds the widget exactly as a merchant's theme would (one async script tag with the publishable key, and a
+`data-facet-tryon` placement element on product pages), so what works here works on a real storefront.
+The cart is a cookie of product ids: the demo platform's equivalent of Shopify's `/cart/add`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from plugin_api.demo import DEMO_KEY
+from plugin_api.extensions import db
+from plugin_api.models import Merchant, Product
+from plugin_api.tenancy import scoped
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "widgets" / "demo"
+CART_COOKIE = "facet_demo_cart"
+MAX_CART_ITEMS = 50
+# Friendly names and order for the catalog's categories (anything else is shown title-cased, last).
+CATEGORY_LABELS = {
+    "eyewear": "Eyeglasses",
+    "sunglasses": "Sunglasses",
+    "foundation": "Foundation",
+    "concealer": "Concealer",
+    "lipstick": "Lipstick",
+    "blush": "Blush",
+    "apparel": "Clothing",
+    "accessory": "Accessories",
+}
+
+bp = Blueprint(
+    "demo_store",
+    __name__,
+    template_folder=str(DEMO_DIR / "templates"),
+    static_folder=str(DEMO_DIR / "static"),
+    static_url_path="/demo/static",
+)
+
+
+def demo_merchant() -> Merchant | None:
+    """The merchant the demo store shows (the one with the `pk_demo` key)."""
+    return db.session.scalars(select(Merchant).where(Merchant.publishable_key == DEMO_KEY)).one_or_none()
+
+
+def product_category(product: Product) -> str:
+    """The catalog's category when features are computed, else the platform's product type."""
+    return str((product.features or {}).get("category") or product.product_type or "other").lower()
+
+
+def category_label(category: str) -> str:
+    return CATEGORY_LABELS.get(category, category.replace("_", " ").title())
+
+
+def format_price(price: Decimal | None, currency: str | None) -> str:
+    if price is None:
+        return ""
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get((currency or "USD").upper())
+    return f"{symbol}{price:,.2f}" if symbol else f"{price:,.2f} {currency}"
+
+
+def _catalog(merchant: Merchant) -> list[Product]:
+    return list(
+        db.session.scalars(
+            scoped(Product, merchant=merchant)
+            .where(Product.deleted.is_(False))
+            .order_by(Product.title, Product.id)
+        )
+    )
+
+
+def _view(product: Product) -> dict[str, Any]:
+    category = product_category(product)
+    return {
+        "id": product.platform_product_id,
+        "title": product.title,
+        "url": url_for("demo_store.product_page", product_id=product.platform_product_id),
+        "image": (product.image_urls or [None])[0],
+        "images": product.image_urls or [],
+        "price": format_price(product.price, product.currency),
+        "category": category,
+        "category_label": category_label(category),
+        "vendor": product.vendor,
+        "tags": product.tags or [],
+        "variants": product.variants or [],
+        "tryon": bool(product.tryon_asset_key),
+        "in_stock": product.in_stock is not False,
+    }
+
+
+def _cart_ids() -> list[str]:
+    raw = request.cookies.get(CART_COOKIE, "")
+    return [pid for pid in raw.split(",") if pid][:MAX_CART_ITEMS]
+
+
+def _render(template: str, merchant: Merchant, **context: Any) -> str:
+    return render_template(
+        f"demo_store/{template}",
+        store_name=merchant.name or "Demo store",
+        widget_key=DEMO_KEY,
+        cart_count=len(_cart_ids()),
+        **context,
+    )
+
+
+def _require_merchant() -> Merchant:
+    merchant = demo_merchant()
+    if merchant is None:
+        abort(404, description="The demo store is not set up: run `flask facet seed-demo` (make demo does).")
+    return merchant
+
+
+@bp.get("/")
+def home() -> Response:
+    """In demo mode the product's front page is the demo store."""
+    if current_app.config.get("FACET_ENV") not in ("demo", "test"):
+        abort(404)
+    return redirect(url_for("demo_store.listing"))
+
+
+@bp.get("/demo")
+def listing() -> str:
+    """The store's product listing, filterable by category."""
+    merchant = _require_merchant()
+    products = [_view(p) for p in _catalog(merchant)]
+    order = list(CATEGORY_LABELS)
+    categories = sorted(
+        {p["category"] for p in products}, key=lambda c: (order.index(c) if c in order else 99, c)
+    )
+    selected = request.args.get("category") or ""
+    shown = [p for p in products if not selected or p["category"] == selected]
+    return _render(
+        "listing.html",
+        merchant,
+        products=shown,
+        total=len(products),
+        categories=[(c, category_label(c)) for c in categories],
+        selected=selected,
+    )
+
+
+@bp.get("/demo/products/<product_id>")
+def product_page(product_id: str) -> str:
+    """A product page with the try-on placement element, as a theme would render it."""
+    merchant = _require_merchant()
+    product = db.session.scalars(
+        scoped(Product, merchant=merchant).where(
+            Product.platform_product_id == product_id, Product.deleted.is_(False)
+        )
+    ).one_or_none()
+    if product is None:
+        abort(404)
+    view = _view(product)
+    related = [
+        _view(p) for p in _catalog(merchant) if product_category(p) == view["category"] and p.id != product.id
+    ]
+    return _render("product.html", merchant, product=view, related=related[:4])
+
+
+@bp.route("/demo/cart/add", methods=["GET", "POST"])
+def cart_add() -> Response:
+    """Add a product to the demo cart (`id` as a query or form field), then show the cart."""
+    pid = (request.values.get("id") or request.values.get("product_id") or "").strip()
+    ids = _cart_ids()
+    if pid and len(pid) <= 255 and "," not in pid and len(ids) < MAX_CART_ITEMS:
+        ids.append(pid)
+    response = redirect(url_for("demo_store.cart", added=pid or None))
+    response.set_cookie(CART_COOKIE, ",".join(ids), max_age=7 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/demo/cart")
+def cart() -> str:
+    """The demo cart."""
+    merchant = _require_merchant()
+    ids = _cart_ids()
+    by_id = {
+        p.platform_product_id: p
+        for p in db.session.scalars(
+            scoped(Product, merchant=merchant).where(Product.platform_product_id.in_(ids))
+        )
+    }
+    lines: dict[str, dict[str, Any]] = {}
+    total = Decimal("0")
+    currency = None
+    for pid in ids:
+        product = by_id.get(pid)
+        if product is None:
+            continue
+        line = lines.setdefault(pid, {"product": _view(product), "qty": 0})
+        line["qty"] += 1
+        total += product.price or Decimal("0")
+        currency = currency or product.currency
+    return _render(
+        "cart.html",
+        merchant,
+        lines=list(lines.values()),
+        total=format_price(total, currency),
+        added=request.args.get("added"),
+    )
+
+
+@bp.post("/demo/cart/clear")
+def cart_clear() -> Response:
+    response = redirect(url_for("demo_store.cart"))
+    response.delete_cookie(CART_COOKIE)
+    return response

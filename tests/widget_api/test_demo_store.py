@@ -1,0 +1,100 @@
+"""The demo store pages embed the widget as a merchant would, and its cart works like a platform cart."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from plugin_api.demo import seed_demo_merchant
+from plugin_api.extensions import db
+from plugin_api.models import Product
+
+SCRIPT_TAG = '<script src="/widget/v1/facet.js" data-key="pk_demo" async></script>'
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        merchant = seed_demo_merchant()
+        db.session.add_all(
+            [
+                Product(
+                    merchant_id=merchant.id,
+                    platform_product_id="eye-1",
+                    title="Round <Tortoise>",
+                    price=Decimal("129.00"),
+                    currency="USD",
+                    image_urls=["/img/eye-1.png"],
+                    features={"category": "eyewear"},
+                    tryon_asset_key="demo/eye-1.png",
+                ),
+                Product(
+                    merchant_id=merchant.id,
+                    platform_product_id="fdn-5",
+                    title="Skin Tint 5N",
+                    price=Decimal("38.50"),
+                    currency="USD",
+                    product_type="Foundation",
+                ),
+                Product(
+                    merchant_id=merchant.id, platform_product_id="old", title="Retired frame", deleted=True
+                ),
+            ]
+        )
+        db.session.commit()
+    return merchant
+
+
+def test_root_redirects_to_the_demo_in_demo_and_test_mode(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/demo")
+
+
+def test_root_is_not_the_demo_in_production(app_factory):
+    app = app_factory(
+        FACET_ENV="production",
+        TESTING=False,
+        FACET_SECRET_KEY="s",
+        FACET_ENCRYPTION_KEYS="ZmFjZXQtdGVzdC1rZXktMDAwMDAwMDAwMDAwMDAwMDA=",
+    )
+    assert app.test_client().get("/").status_code == 404
+
+
+def test_listing_embeds_the_widget_and_lists_the_catalog(client, demo):
+    html = client.get("/demo").get_data(as_text=True)
+    assert SCRIPT_TAG in html
+    assert "Round &lt;Tortoise&gt;" in html  # escaped: product data never becomes markup
+    assert "Skin Tint 5N" in html and "$38.50" in html
+    assert "Retired frame" not in html
+    only_eyewear = client.get("/demo?category=eyewear").get_data(as_text=True)
+    assert "Round &lt;Tortoise&gt;" in only_eyewear and "Skin Tint 5N" not in only_eyewear
+
+
+def test_product_page_has_the_placement_element(client, demo):
+    response = client.get("/demo/products/eye-1")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert SCRIPT_TAG in html
+    assert '<div class="facet-slot" data-facet-tryon data-product-id="eye-1"></div>' in html
+    assert client.get("/demo/products/old").status_code == 404
+    assert client.get("/demo/products/missing").status_code == 404
+
+
+def test_cart_add_by_get_and_post(client, demo):
+    response = client.get("/demo/cart/add?id=eye-1")
+    assert response.status_code == 302
+    client.post("/demo/cart/add", data={"id": "fdn-5"})
+    client.post("/demo/cart/add", data={"id": "eye-1"})
+    html = client.get("/demo/cart").get_data(as_text=True)
+    assert "× 2" in html and "× 1" in html
+    assert "$296.50" in html
+    client.post("/demo/cart/clear")
+    assert "Your cart is empty" in client.get("/demo/cart").get_data(as_text=True)
+
+
+def test_demo_pages_say_how_to_seed_when_missing(client):
+    response = client.get("/demo")
+    assert response.status_code == 404
+    assert "seed-demo" in response.get_data(as_text=True)

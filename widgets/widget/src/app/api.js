@@ -1,0 +1,125 @@
+/* Talking to Facet: upload the (already downscaled) photo, then poll until the analysis is done or failed.
+ * The key travels as ?key= so requests stay CORS-"simple" (no preflight) from any storefront. */
+
+function ApiError(kind, status, code, message, retryAfter) {
+  this.name = 'ApiError';
+  this.kind = kind; // 'http' | 'network' | 'failed' | 'timeout' | 'client'
+  this.status = status || 0;
+  this.code = code || '';
+  this.message = message || code || kind;
+  this.retryAfter = retryAfter || 0;
+}
+ApiError.prototype = Object.create(Error.prototype);
+
+function apiUrl(path) {
+  return CTX.api + path + (path.indexOf('?') >= 0 ? '&' : '?') + 'key=' + encodeURIComponent(CTX.key);
+}
+
+function readJson(resp) {
+  return resp.text().then(function (txt) {
+    try {
+      return txt ? JSON.parse(txt) : {};
+    } catch (e) {
+      return {};
+    }
+  });
+}
+
+function httpError(resp, body) {
+  var err = (body && body.error) || {};
+  var ra = parseFloat(resp.headers.get('Retry-After') || '0') || 0;
+  return new ApiError('http', resp.status, err.code || '', err.message || ('HTTP ' + resp.status), ra);
+}
+
+function uploadPhoto(blob, productId, signal) {
+  var fd = new FormData();
+  fd.append('image', blob, 'photo.jpg');
+  if (productId) fd.append('product_id', productId);
+  if (CTX.sid) fd.append('session_id', CTX.sid);
+  return fetch(apiUrl('/analyses'), { method: 'POST', body: fd, credentials: 'omit', signal: signal })
+    .catch(function (e) {
+      if (e && e.name === 'AbortError') throw e;
+      throw new ApiError('network', 0, 'network', String(e && e.message));
+    })
+    .then(function (resp) {
+      return readJson(resp).then(function (body) {
+        if (!resp.ok) throw httpError(resp, body);
+        return body;
+      });
+    });
+}
+
+function pollUrl(job) {
+  var u = job.poll_url || ('/api/v1/widget/analyses/' + encodeURIComponent(job.id));
+  u = absUrl(u);
+  return u + (u.indexOf('?') >= 0 ? '&' : '?') + 'key=' + encodeURIComponent(CTX.key);
+}
+
+// Resolves with the finished analysis body ({id, status: 'done', result}); rejects with ApiError otherwise.
+function waitForResult(job, onStatus, signal) {
+  var started = Date.now();
+  var delay = 400;
+  var netFailures = 0;
+  function settle(body) {
+    if (body.status === 'done' && body.result) return body;
+    if (body.status === 'failed') {
+      var e = body.error || {};
+      throw new ApiError('failed', 200, e.code || body.error_code || 'failed', e.message || body.error_message || '');
+    }
+    return null;
+  }
+  function step() {
+    if (Date.now() - started > 120000) return Promise.reject(new ApiError('timeout', 0, 'timeout', 'analysis timed out'));
+    return sleep(delay, signal).then(function () {
+      delay = Math.min(1500, delay * 1.4);
+      return fetch(pollUrl(job), { credentials: 'omit', signal: signal }).then(function (resp) {
+        return readJson(resp).then(function (body) {
+          if (resp.status === 429 || resp.status >= 500) return step();
+          if (!resp.ok) throw httpError(resp, body);
+          netFailures = 0;
+          onStatus(body.status);
+          return settle(body) || step();
+        });
+      }, function (e) {
+        if (e && e.name === 'AbortError') throw e;
+        // A blip on a phone connection should not lose the analysis: retry a few times.
+        if (++netFailures > 4) throw new ApiError('network', 0, 'network', String(e && e.message));
+        return step();
+      });
+    });
+  }
+  try {
+    var ready = settle(job);
+    if (ready) return Promise.resolve(ready);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (!job.id && !job.poll_url) return Promise.reject(new ApiError('http', 200, 'bad_response', 'no analysis id'));
+  onStatus(job.status || 'queued');
+  return step();
+}
+
+// Map any failure to the copy the shopper sees: a heading, a sentence, whether retaking helps.
+function describeError(err) {
+  var code = (err && err.code) || '';
+  var status = (err && err.status) || 0;
+  var kind = (err && err.kind) || '';
+  function msg(k, extra) {
+    var out = { title: t('err_' + k + '_h'), text: t('err_' + k + '_p'), code: code || k, retake: true };
+    for (var x in extra || {}) out[x] = extra[x];
+    return out;
+  }
+  if (kind === 'client' && code === 'not_image') return msg('notimage');
+  if (code === 'no_face' || code === 'face_not_found') return msg('noface', { tips: true });
+  if (status === 413 || code === 'file_too_large') return msg('big');
+  if (status === 415 || code === 'unsupported_media_type') return msg('type');
+  if (code === 'image_unreadable' || code === 'image_too_large' || status === 422) return msg('unread');
+  if (status === 429) return msg('busy', { retake: false });
+  if (status === 401 || status === 403) return msg('denied', { retake: false });
+  if (kind === 'network') return msg('net', { retake: false });
+  if (kind === 'timeout') return msg('slow', { retake: false });
+  if (kind === 'failed' && err.message && err.message !== code) {
+    return { title: t('err_generic_h'), text: err.message, code: code, retake: true, tips: true };
+  }
+  return msg('generic');
+}

@@ -1,0 +1,343 @@
+/* The dialog and its screens: intro/consent → camera or file → working → results, or a clear error with a
+ * retake. Lives in its own Shadow DOM host; focus is trapped inside while open and restored on close. */
+
+var S = null; // the open dialog's state; null when closed
+
+var FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]):not([type="hidden"]),select,textarea,[tabindex]:not([tabindex="-1"])';
+
+function openDialog(opts) {
+  if (S) return;
+  var host = document.createElement('div');
+  host.setAttribute('data-facet-dialog', '');
+  host.style.cssText = 'position:fixed;inset:0;z-index:2147483646;';
+  var root = host.attachShadow({ mode: 'open' });
+  root.appendChild(h('style', { text: CSS }));
+  var accent = (CTX.config.theme && CTX.config.theme.color) || '#1f4e79';
+  var accentText = readableOnWhite(accent);
+  var rgb = hexRgb(accent) || [31, 78, 121];
+  host.style.setProperty('--fc-accent', rgbHex(rgb));
+  host.style.setProperty('--fc-accent-ink', CTX.ink(rgbHex(rgb)));
+  host.style.setProperty('--fc-accent-text', accentText);
+  host.style.setProperty('--fc-accent-soft', 'rgba(' + rgb.join(',') + ',0.16)');
+  host.style.setProperty('--fc-accent-glow', 'rgba(' + rgb.join(',') + ',0.35)');
+
+  var body = h('div', { class: 'body', 'data-fc': 'body' });
+  var live = h('div', { class: 'vh', 'aria-live': 'polite', role: 'status' });
+  var dlg = h('div', { class: 'dlg', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'fc-title', tabindex: '-1',
+    'data-state': 'intro', lang: LANG }, [
+    h('div', { class: 'hd' }, [
+      h('h2', { id: 'fc-title' }, [h('span', { class: 'brand', 'aria-hidden': 'true' }), t('title')]),
+      h('button', { class: 'iconbtn', type: 'button', 'aria-label': t('close'), 'data-fc': 'close', onclick: closeDialog },
+        icon('close'))
+    ]),
+    body,
+    h('div', { class: 'ft' }, [icon('lock'), t('powered')]),
+    live
+  ]);
+  root.appendChild(h('div', { class: 'bd', onclick: closeDialog }));
+  root.appendChild(dlg);
+  var fileInput = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp,image/*', class: 'vh',
+    tabindex: '-1', 'aria-hidden': 'true', 'data-fc': 'file' });
+  fileInput.addEventListener('change', CTX.guard(function () {
+    var f = fileInput.files && fileInput.files[0];
+    fileInput.value = '';
+    if (f) onFile(f);
+  }, 'file'));
+  root.appendChild(fileInput);
+  root.addEventListener('keydown', CTX.guard(onKey, 'key'));
+
+  S = { host: host, root: root, dlg: dlg, body: body, live: live, file: fileInput, trigger: opts.trigger,
+    productId: opts.productId, stream: null, abort: null, photo: null, result: null, source: null,
+    overflow: document.documentElement.style.overflow, prevFocus: document.activeElement };
+  document.body.appendChild(host);
+  document.documentElement.style.overflow = 'hidden';
+  showIntro();
+}
+
+function closeDialog() {
+  if (!S) return;
+  var s = S;
+  S = null;
+  stopStream(s.stream);
+  if (s.abort) s.abort.abort();
+  document.documentElement.style.overflow = s.overflow;
+  if (s.host.parentNode) s.host.parentNode.removeChild(s.host);
+  var back = s.trigger || s.prevFocus;
+  if (back && back.focus) {
+    try {
+      back.focus();
+    } catch (e) {
+      /* element gone */
+    }
+  }
+}
+
+function onKey(ev) {
+  if (!S) return;
+  if (ev.key === 'Escape') {
+    ev.preventDefault();
+    closeDialog();
+    return;
+  }
+  if (ev.key !== 'Tab') return;
+  var items = Array.prototype.filter.call(S.dlg.querySelectorAll(FOCUSABLE), function (el) {
+    return el.offsetParent !== null || el === S.root.activeElement;
+  });
+  if (!items.length) return;
+  var first = items[0], last = items[items.length - 1], active = S.root.activeElement;
+  if (ev.shiftKey && (active === first || !S.dlg.contains(active))) {
+    ev.preventDefault();
+    last.focus();
+  } else if (!ev.shiftKey && (active === last || !S.dlg.contains(active))) {
+    ev.preventDefault();
+    first.focus();
+  }
+}
+
+function announce(text) {
+  if (S) S.live.textContent = text;
+}
+
+// Swap the body content; focus the new screen's heading so keyboard and screen-reader users follow along.
+function setScreen(name, node) {
+  if (!S) return;
+  if (name !== 'camera') {
+    stopStream(S.stream);
+    S.stream = null;
+  }
+  S.dlg.setAttribute('data-state', name);
+  clear(S.body);
+  S.body.scrollTop = 0;
+  S.body.appendChild(node);
+  var focusEl = node.querySelector('[data-autofocus]') || node;
+  if (!focusEl.hasAttribute('tabindex') && !focusEl.matches(FOCUSABLE)) focusEl.setAttribute('tabindex', '-1');
+  focusEl.focus({ preventScroll: true });
+}
+
+function faceArt() {
+  return svg('svg', { viewBox: '0 0 120 120', 'aria-hidden': 'true' }, [
+    svg('ellipse', { cx: '60', cy: '60', rx: '34', ry: '44', fill: 'none', stroke: 'currentColor', 'stroke-width': '3',
+      'stroke-dasharray': '6 6' }),
+    svg('path', { d: 'M26 52h8m52 0h8M34 52a12 11 0 1 0 24 0 12 11 0 1 0-24 0m28 0a12 11 0 1 0 24 0 12 11 0 1 0-24 0M56 50c2.5-2 5.5-2 8 0',
+      fill: 'none', stroke: 'currentColor', 'stroke-width': '3.2', 'stroke-linecap': 'round' }),
+    svg('path', { d: 'M50 84c6 4 14 4 20 0', fill: 'none', stroke: 'currentColor', 'stroke-width': '3', 'stroke-linecap': 'round' })
+  ]);
+}
+
+function privacyBox() {
+  var days = (CTX.config.privacy && CTX.config.privacy.retention_days) || 0;
+  return h('div', { class: 'privacy' }, [
+    icon('lock'),
+    h('div', null, [
+      h('strong', { text: t('privacy_h') }),
+      h('p', { text: days > 0 ? t('privacy_kept', { days: days }) : t('privacy_deleted') }),
+      h('p', { text: t('privacy_nopii') })
+    ])
+  ]);
+}
+
+function uploadButton(primary) {
+  return h('button', { class: 'btn ' + (primary ? 'primary' : 'secondary'), type: 'button', 'data-fc': 'upload',
+    onclick: function () { S.file.click(); } }, [icon('upload'), t('upload')]);
+}
+
+function showIntro() {
+  var cam = cameraAvailable();
+  var node = h('section', { class: 'screen center', 'aria-labelledby': 'fc-intro-h' }, [
+    h('div', { class: 'hero' }, faceArt()),
+    h('h3', { class: 'big', id: 'fc-intro-h', tabindex: '-1', 'data-autofocus': true, text: t('intro_h') }),
+    h('p', { class: 'lead', text: t('intro_p') }),
+    privacyBox(),
+    h('div', { class: 'actions' + (cam ? '' : ' one') }, [
+      cam ? h('button', { class: 'btn primary', type: 'button', 'data-fc': 'camera', onclick: showCamera },
+        [icon('camera'), t('take_selfie')]) : null,
+      uploadButton(!cam)
+    ]),
+    h('p', { class: 'note', text: t('consent') + ' ' + t('tips') })
+  ]);
+  setScreen('intro', node);
+}
+
+function ovalGuide() {
+  return svg('svg', { class: 'guide', viewBox: '0 0 100 100', preserveAspectRatio: 'xMidYMid slice', 'aria-hidden': 'true' }, [
+    svg('defs', {}, [svg('mask', { id: 'fc-m' }, [
+      svg('rect', { x: '0', y: '0', width: '100', height: '100', fill: '#fff' }),
+      svg('ellipse', { cx: '50', cy: '47', rx: '21', ry: '29', fill: '#000' })
+    ])]),
+    svg('rect', { x: '0', y: '0', width: '100', height: '100', fill: 'rgba(0,0,0,.45)', mask: 'url(#fc-m)' }),
+    svg('ellipse', { cx: '50', cy: '47', rx: '21', ry: '29', fill: 'none', stroke: '#fff', 'stroke-width': '.7',
+      'stroke-dasharray': '2 1.4' })
+  ]);
+}
+
+function showCamera() {
+  var video = h('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('camera_hint') });
+  var status = h('div', { class: 'status', text: t('camera_starting') });
+  var shoot = h('button', { class: 'btn primary', type: 'button', 'data-fc': 'capture', disabled: true }, [icon('camera'), t('capture')]);
+  var node = h('section', { class: 'screen center' }, [
+    h('h3', { class: 'big', tabindex: '-1', 'data-autofocus': true, text: t('camera_h') }),
+    h('p', { class: 'lead', text: t('camera_hint') }),
+    h('div', { class: 'cam' }, [video, ovalGuide(), status]),
+    h('div', { class: 'actions' }, [shoot, uploadButton(false)]),
+    h('p', { class: 'note' }, h('button', { class: 'btn link', type: 'button', onclick: showIntro, text: t('back') }))
+  ]);
+  setScreen('camera', node);
+  var mine = S;
+  startCamera(video).then(function (stream) {
+    if (S !== mine || S.dlg.getAttribute('data-state') !== 'camera') return stopStream(stream);
+    S.stream = stream;
+    status.textContent = '';
+    shoot.disabled = false;
+    shoot.addEventListener('click', CTX.guard(function () {
+      shoot.disabled = true;
+      grabFrame(video).then(function (prep) {
+        S.source = 'camera';
+        submit(prep);
+      }).catch(function (e) {
+        CTX.report(e, 'capture');
+        showCameraProblem('failed');
+      });
+    }, 'capture'));
+  }, function (err) {
+    if (S === mine) showCameraProblem(cameraErrorKind(err));
+  });
+}
+
+// Camera refused or missing: the upload path is always offered, as the main action.
+function showCameraProblem(kind) {
+  var title = kind === 'denied' ? t('camera_denied_h') : kind === 'missing' ? t('camera_missing_h') : t('camera_failed_h');
+  var text = kind === 'denied' ? t('camera_denied_p') : t('camera_missing_p');
+  var node = h('section', { class: 'screen center', 'data-camera-problem': kind }, [
+    h('div', { class: 'alert' }, icon('camera')),
+    h('h3', { class: 'big', tabindex: '-1', 'data-autofocus': true, text: title }),
+    h('p', { class: 'lead', text: text }),
+    h('div', { class: 'actions one' }, uploadButton(true)),
+    h('p', { class: 'note' }, h('button', { class: 'btn link', type: 'button', onclick: showIntro, text: t('back') }))
+  ]);
+  setScreen('camera-problem', node);
+  announce(title);
+}
+
+function onFile(file) {
+  S.source = 'upload';
+  showWorking(null);
+  prepareFile(file).then(function (prep) {
+    if (S) submit(prep);
+  }).catch(function (err) {
+    showError(describeError(err));
+  });
+}
+
+function showWorking(canvas) {
+  var bar = h('i');
+  var line = h('p', { class: 'statusline', text: t('uploading') });
+  var thumb = h('div', { class: 'thumb' }, [canvas ? canvas : null, h('span', { class: 'scan', 'aria-hidden': 'true' })]);
+  if (!canvas) thumb.style.height = '200px';
+  var node = h('section', { class: 'screen work', 'aria-busy': 'true' }, [
+    thumb,
+    h('div', { class: 'bar', role: 'progressbar', 'aria-label': t('running'), 'aria-valuemin': '0', 'aria-valuemax': '100' }, bar),
+    h('p', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('uploading') }),
+    line,
+    h('button', { class: 'btn secondary small', type: 'button', onclick: function () { if (S && S.abort) S.abort.abort(); showIntro(); },
+      text: t('cancel') })
+  ]);
+  setScreen('working', node);
+  return function (key, pct) {
+    line.textContent = t(key);
+    bar.style.width = pct + '%';
+    bar.parentNode.setAttribute('aria-valuenow', String(pct));
+    announce(t(key));
+  };
+}
+
+function submit(prep) {
+  if (!S) return;
+  var mine = S;
+  S.photo = prep.canvas;
+  var shown = prep.canvas ? prep.canvas.cloneNode(false) : null;
+  if (shown) shown.getContext('2d').drawImage(prep.canvas, 0, 0);
+  var progress = showWorking(shown);
+  progress('uploading', 12);
+  S.abort = window.AbortController ? new AbortController() : null;
+  var signal = S.abort ? S.abort.signal : undefined;
+  CTX.beacon('photo_submitted', { source: S.source, width: prep.width, height: prep.height,
+    kb: Math.round(prep.blob.size / 1024), product_id: S.productId });
+  var tick = 0;
+  uploadPhoto(prep.blob, S.productId, signal).then(function (job) {
+    progress(job.status === 'running' ? 'running' : 'queued', 30);
+    return waitForResult(job, function (status) {
+      tick++;
+      if (status === 'running') progress('running', Math.min(88, 45 + tick * 6));
+      else if (status === 'queued') progress('queued', Math.min(40, 30 + tick * 2));
+    }, signal);
+  }).then(function (body) {
+    if (S !== mine) return;
+    progress('finishing', 100);
+    return onResult(body);
+  }).catch(function (err) {
+    if (S !== mine || (err && err.name === 'AbortError')) return;
+    if (!(err instanceof ApiError)) CTX.report(err, 'submit');
+    showError(describeError(err));
+  });
+}
+
+function showError(desc) {
+  if (!S) return;
+  var kids = [
+    h('div', { class: 'alert' }, icon(desc.code === 'no_face' ? 'face' : 'alert')),
+    h('h3', { class: 'big', tabindex: '-1', 'data-autofocus': true, 'data-fc': 'error-title', text: desc.title }),
+    h('p', { class: 'lead', 'data-fc': 'error-text', text: desc.text })
+  ];
+  if (desc.tips) {
+    kids.push(h('ul', { class: 'tips' }, ['q_face_too_small', 'q_pose', 'q_too_dark'].map(function (k) {
+      return h('li', { text: t(k) });
+    })));
+  }
+  kids.push(h('div', { class: 'actions' + (desc.retake ? '' : ' one') }, [
+    desc.retake ? h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake },
+      [icon('camera'), t('retake')]) : h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake,
+      text: t('try_again') }),
+    desc.retake ? uploadButton(false) : null
+  ]));
+  setScreen('error', h('section', { class: 'screen center', role: 'alert', 'data-error-code': desc.code }, kids));
+}
+
+function retake() {
+  if (S && S.source === 'camera' && cameraAvailable()) showCamera();
+  else showIntro();
+}
+
+function onResult(body) {
+  S.result = body.result;
+  S.analysisId = body.id || null;
+  var r = body.result || {};
+  if (!r.face && r.faces_found === 0) return showError(describeError({ kind: 'failed', code: 'no_face' }));
+  if (!S.photo) return showError(describeError({ kind: 'failed', code: 'image_unreadable' }));
+  var q = r.quality || {};
+  CTX.beacon('analysis_shown', { analysis_id: S.analysisId, quality_ok: q.ok !== false,
+    tryon_items: ((r.tryon && r.tryon.items) || []).length, recommendations: (r.recommendations || []).length,
+    product_id: S.productId });
+  if (q.ok === false) return showQualityGate(r);
+  showResults(r, false);
+}
+
+function qualityInstructions(q) {
+  return (q.issues || []).map(function (it) {
+    return hasString('q_' + it.code) ? t('q_' + it.code) : (it.message || it.code);
+  }).filter(function (s, i, arr) { return s && arr.indexOf(s) === i; });
+}
+
+// A photo the analysis flags as unusable: say what to change before showing anything that could mislead.
+function showQualityGate(r) {
+  var items = qualityInstructions(r.quality || {});
+  var node = h('section', { class: 'screen center', 'data-fc': 'quality-gate' }, [
+    h('div', { class: 'alert' }, icon('alert')),
+    h('h3', { class: 'big', tabindex: '-1', 'data-autofocus': true, text: t('quality_h') }),
+    h('ul', { class: 'tips' }, items.map(function (s) { return h('li', { text: s }); })),
+    h('div', { class: 'actions' }, [
+      h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake }, [icon('camera'), t('retake')]),
+      h('button', { class: 'btn secondary', type: 'button', onclick: function () { showResults(r, true); }, text: t('show_anyway') })
+    ])
+  ]);
+  setScreen('quality', node);
+}

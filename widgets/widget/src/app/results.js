@@ -1,0 +1,298 @@
+/* The results screen: the try-on (drawn here from the photo + asset + homography), the frames strip, the
+ * analysis cards and the recommendations. Switching frames never uploads anything again. */
+
+var MONK = ['#f6ede4', '#f3e7db', '#f7ead0', '#eadaba', '#d7bd96', '#a07e56', '#825c43', '#604134', '#3a312a', '#292420'];
+
+function showResults(r, lowQuality) {
+  var feats = CTX.features;
+  var items = (feats.tryon !== false && r.tryon && r.tryon.items) || [];
+  var recs = feats.recommendations !== false ? (r.recommendations || []) : [];
+  var left = h('div', { class: 'stagecol' });
+  var right = h('div', null);
+  var node = h('section', { class: 'results-wrap', 'data-fc': 'results' });
+  var instructions = qualityInstructions(r.quality || {});
+  if (instructions.length || lowQuality) {
+    node.appendChild(h('div', { class: 'banner', 'data-fc': 'quality' }, [
+      h('strong', { text: lowQuality ? t('quality_low') : t('quality_h') + ': ' + instructions.join(' · ') }),
+      h('button', { class: 'btn secondary small', type: 'button', onclick: retake, text: t('retake') })
+    ]));
+  }
+  var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('analysis_h') });
+  node.appendChild(heading);
+  node.appendChild(h('div', { class: 'results' }, [left, right]));
+  buildTryOn(left, r, items, recs);
+  if (feats.analysis !== false) buildCards(right, r, lowQuality);
+  if (recs.length || feats.recommendations !== false) buildRecs(node.querySelector('.results'), recs, items);
+  node.appendChild(h('div', { class: 'end' }, [
+    h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, [icon('camera'), t('retake')]),
+    h('button', { class: 'btn primary', type: 'button', onclick: closeDialog, text: t('done') })
+  ]));
+  setScreen('results', node);
+}
+
+function buildTryOn(col, r, items, recs) {
+  var photo = S.photo;
+  var canvas = h('canvas', { 'data-fc': 'tryon-canvas', role: 'img', 'aria-label': t('photo_alt') });
+  var beforeBtn = h('button', { type: 'button', 'aria-pressed': 'false', 'data-fc': 'before', text: t('before') });
+  var afterBtn = h('button', { type: 'button', 'aria-pressed': 'true', 'data-fc': 'after', text: t('after') });
+  var stage = h('div', { class: 'stage' }, [canvas]);
+  var current = h('div', { class: 'current', 'aria-live': 'polite' });
+  col.appendChild(stage);
+  col.appendChild(current);
+  var scale = r.image && r.image.width ? photo.width / r.image.width : 1;
+  var state = { item: null, bare: false, token: 0 };
+  paintTryOn(canvas, photo, null, null, true);
+  if (!items.length) {
+    current.appendChild(h('p', { class: 'sub', text: t('no_tryon') }));
+    return;
+  }
+  stage.appendChild(h('div', { class: 'seg', role: 'group', 'aria-label': t('show_before') }, [beforeBtn, afterBtn]));
+  function draw() {
+    var it = state.item, my = ++state.token;
+    canvas.setAttribute('data-product-id', it.product_id || '');
+    canvas.setAttribute('data-drawn', 'pending');
+    return loadAsset(absUrl(it.asset_url)).then(function (asset) {
+      if (my !== state.token) return;
+      var ok = paintTryOn(canvas, photo, asset, rescaleH(it.homography, scale), state.bare);
+      canvas.setAttribute('data-drawn', state.bare ? 'bare' : ok ? 'frame' : 'failed');
+      canvas.setAttribute('aria-label', state.bare ? t('photo_alt') : t('tryon_alt', { title: it.title || '' }));
+    }).catch(function (e) {
+      if (my !== state.token) return;
+      canvas.setAttribute('data-drawn', 'failed');
+      CTX.report(e, 'asset');
+      paintTryOn(canvas, photo, null, null, true);
+    });
+  }
+  function setBare(bare) {
+    state.bare = bare;
+    beforeBtn.setAttribute('aria-pressed', String(bare));
+    afterBtn.setAttribute('aria-pressed', String(!bare));
+    draw();
+  }
+  beforeBtn.addEventListener('click', CTX.guard(function () { setBare(true); }, 'before'));
+  afterBtn.addEventListener('click', CTX.guard(function () { setBare(false); }, 'after'));
+  var buttons = [];
+  function select(it, userAction) {
+    var prev = state.item;
+    state.item = it;
+    state.bare = false;
+    beforeBtn.setAttribute('aria-pressed', 'false');
+    afterBtn.setAttribute('aria-pressed', 'true');
+    buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b._item === it)); });
+    renderCurrent(current, it, recs);
+    if (userAction) {
+      CTX.beacon('tryon_switched', { product_id: it.product_id, from: prev && prev.product_id, analysis_id: S.analysisId });
+    }
+    return draw();
+  }
+  var strip = h('div', { class: 'strip', role: 'group', 'aria-label': t('frames_h'), 'data-fc': 'frames' });
+  items.forEach(function (it) {
+    var b = h('button', { class: 'frame', type: 'button', 'aria-pressed': 'false', 'data-product-id': it.product_id || '',
+      title: it.title || '' }, [
+      h('span', { class: 'pic' }, h('img', { src: absUrl(it.asset_url), alt: '', loading: 'lazy' })),
+      h('span', { class: 't', text: it.title || '' })
+    ]);
+    b._item = it;
+    b.addEventListener('click', CTX.guard(function () { if (state.item !== it) select(it, true); }, 'frame'));
+    buttons.push(b);
+    strip.appendChild(b);
+  });
+  if (items.length > 1) {
+    col.appendChild(h('h3', { class: 'sec', style: 'margin-top:18px', text: t('frames_h') }));
+    col.appendChild(strip);
+  }
+  var first = items.filter(function (it) { return S.productId && String(it.product_id) === String(S.productId); })[0] || items[0];
+  select(first, false);
+  S.selectFrame = function (pid) {
+    var it = items.filter(function (x) { return String(x.product_id) === String(pid); })[0];
+    if (it) {
+      select(it, true);
+      stage.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
+    }
+    return !!it;
+  };
+}
+
+function fitBadge(fit) {
+  if (!fit || !hasString('fit_' + fit)) return null;
+  return h('span', { class: 'badge' + (fit === 'fits' ? '' : ' warn'), 'data-fc': 'fit', text: t('fit_' + fit) });
+}
+
+function renderCurrent(el, it, recs) {
+  clear(el);
+  var rec = recs.filter(function (x) { return String(x.product_id) === String(it.product_id); })[0];
+  el.appendChild(h('strong', { text: it.title || '' }));
+  el.appendChild(fitBadge(it.fit) || h('span'));
+  if (rec && rec.add_to_cart) {
+    el.appendChild(h('div', { class: 'row' }, [
+      rec.url ? h('a', { class: 'btn secondary small', href: rec.url, target: '_top', text: t('view') }) : null,
+      cartButton(rec, -1, 'tryon')
+    ]));
+  }
+}
+
+function card(title, kids, extra) {
+  return h('div', { class: 'card' + (extra ? ' ' + extra : '') }, [h('h4', { text: title })].concat(kids));
+}
+
+function buildCards(col, r, lowQuality) {
+  col.appendChild(h('h3', { class: 'sec', text: t('analysis_h') }));
+  var cards = h('div', { class: 'cards', 'data-fc': 'cards' });
+  col.appendChild(cards);
+  var skin = r.skin || null;
+  if (skin && !lowQuality && skin.monk) {
+    var n = Math.max(1, Math.min(10, Math.round(skin.monk)));
+    cards.appendChild(card(t('monk_h'), [
+      h('p', { class: 'v', 'data-fc': 'monk', 'data-monk': String(n), text: t('monk_v', { n: n }) }),
+      h('div', { class: 'monk', role: 'img', 'aria-label': t('monk_scale') + ': ' + t('monk_v', { n: n }) },
+        MONK.map(function (hex, i) { return h('i', { class: i + 1 === n ? 'on' : '', style: 'background:' + hex }); })),
+      h('div', { class: 'ends', 'aria-hidden': 'true' }, [h('span', { text: '1' }), h('span', { text: '10' })]),
+      skin.hex ? h('div', { class: 'you' }, [h('span', { class: 'dot', style: 'background:' + skin.hex }), t('measured')]) : null,
+      skin.confidence != null && skin.confidence < 0.5 ? h('p', { class: 'sub', text: t('confidence_low') }) : null
+    ]));
+    if (skin.undertone) {
+      var u = String(skin.undertone).toLowerCase();
+      cards.appendChild(card(t('undertone_h'), [
+        h('p', { class: 'v', 'data-fc': 'undertone', text: hasString('undertone_' + u) ? t('undertone_' + u) : cap(u) }),
+        hasString('undertone_' + u + '_p') ? h('p', { text: t('undertone_' + u + '_p') }) : null
+      ]));
+    }
+    if (skin.season && skin.season.name) cards.appendChild(seasonCard(skin));
+  } else if (skin || lowQuality) {
+    cards.appendChild(card(t('monk_h'), [h('p', { 'data-fc': 'monk-withheld', text: t('quality_low') })], 'wide'));
+  }
+  if (r.face_shape && r.face_shape.label) {
+    var shape = String(r.face_shape.label).toLowerCase();
+    cards.appendChild(card(t('shape_h'), [
+      h('p', { class: 'v', 'data-fc': 'face-shape', text: cap(shape) }),
+      hasString('shape_' + shape) ? h('p', { text: t('shape_' + shape) }) : null
+    ]));
+  }
+  var fit = r.fit || {};
+  if (fit.pd_mm || fit.face_width_mm) {
+    var u2 = fit.uncertainty_mm != null ? fmtNum(fit.uncertainty_mm, 1) : '?';
+    cards.appendChild(card(t('fit_h'), [
+      fit.pd_mm ? h('div', { class: 'kv' }, [h('span', { text: t('pd') }),
+        h('b', { 'data-fc': 'pd', text: t('pd_v', { pd: fmtNum(fit.pd_mm, 1), u: u2 }) })]) : null,
+      fit.face_width_mm ? h('div', { class: 'kv' }, [h('span', { text: t('face_width') }),
+        h('b', { text: t('mm', { v: fmtNum(fit.face_width_mm, 0) }) })]) : null
+    ]));
+  }
+  var cc = CTX.features.concerns !== false && r.concerns && !lowQuality ? concernsCard(r.concerns) : null;
+  if (cc) cards.appendChild(cc);
+}
+
+function seasonName(season) {
+  var name = String(season.name || '').toLowerCase();
+  var label = hasString('season_' + name) ? t('season_' + name) : cap(name);
+  return season.subtype ? cap(season.subtype) : label;
+}
+
+function swatches(list, cls, limit) {
+  return h('div', { class: 'sw' + (cls ? ' ' + cls : ''), role: 'list' }, (list || []).slice(0, limit).map(function (hex) {
+    return h('i', { role: 'listitem', title: hex, 'aria-label': hex, style: 'background:' + hex });
+  }));
+}
+
+function seasonCard(skin) {
+  var pal = skin.palette || {};
+  return card(t('season_h'), [
+    h('p', { class: 'v', 'data-fc': 'season', text: seasonName(skin.season) }),
+    pal.best && pal.best.length ? h('p', { class: 'sub', text: t('best') }) : null,
+    pal.best && pal.best.length ? swatches(pal.best, '', 10) : null,
+    pal.avoid && pal.avoid.length ? h('p', { class: 'sub', text: t('avoid') }) : null,
+    pal.avoid && pal.avoid.length ? swatches(pal.avoid, 'avoid', 6) : null
+  ], 'wide');
+}
+
+function concernsCard(c) {
+  var rows = Object.keys(c).filter(function (k) { return typeof c[k] === 'number' && isFinite(c[k]); }).map(function (k) {
+    var v = Math.max(0, Math.min(100, Math.round(c[k])));
+    var label = hasString('c_' + k) ? t('c_' + k) : cap(k.replace(/_/g, ' '));
+    return h('div', { class: 'meter' }, [
+      h('span', { text: label }),
+      h('span', { class: 'track', role: 'meter', 'aria-label': label, 'aria-valuemin': '0', 'aria-valuemax': '100',
+        'aria-valuenow': String(v) }, h('i', { style: 'width:' + v + '%' })),
+      h('b', { text: String(v) })
+    ]);
+  });
+  if (!rows.length) return null;
+  return card(t('concerns_h'), rows.concat([h('p', { class: 'sub', style: 'margin-top:8px', text: t('concerns_note') })]), 'wide');
+}
+
+function cartButton(rec, rank, where) {
+  var a = rec.add_to_cart;
+  if (!a || !a.url) return null;
+  var productPage = a.method === 'LINK' || a.style === 'product_page' || a.kind === 'product_page';
+  return h('button', { class: 'btn primary small', type: 'button', 'data-fc': 'add-to-cart', 'data-product-id': rec.product_id,
+    onclick: function () {
+      CTX.beacon('add_to_cart_clicked', { product_id: rec.product_id, rank: rank, where: where, analysis_id: S.analysisId });
+      addToCart(a);
+    } }, [icon('cart'), productPage ? t('view_options') : t('add_to_cart')]);
+}
+
+// Add to cart the store platform's own way: Shopify POSTs /cart/add, WooCommerce GETs ?add-to-cart=,
+// Magento (and anything needing options) opens the product page. Runs in the store page, so cookies apply.
+function addToCart(a) {
+  var method = String(a.method || 'GET').toUpperCase();
+  var fields = a.fields || a.params || a.body || a.form || null;
+  if (method === 'POST') {
+    var form = document.createElement('form');
+    form.method = 'POST';
+    form.action = a.url;
+    form.target = '_top';
+    form.style.display = 'none';
+    for (var k in fields || {}) {
+      var inp = document.createElement('input');
+      inp.type = 'hidden';
+      inp.name = k;
+      inp.value = String(fields[k]);
+      form.appendChild(inp);
+    }
+    document.body.appendChild(form);
+    form.submit();
+    return;
+  }
+  var url = a.url;
+  if (fields && typeof fields === 'object') {
+    var q = Object.keys(fields).map(function (k) { return encodeURIComponent(k) + '=' + encodeURIComponent(fields[k]); }).join('&');
+    if (q) url += (url.indexOf('?') >= 0 ? '&' : '?') + q;
+  }
+  window.location.assign(url);
+}
+
+function buildRecs(container, recs, items) {
+  var sec = h('section', { class: 'recs', 'aria-labelledby': 'fc-recs-h', 'data-fc': 'recs' }, [
+    h('h3', { class: 'sec', id: 'fc-recs-h', text: t('recs_h') })
+  ]);
+  if (!recs.length) {
+    sec.appendChild(h('p', { class: 'sub', text: t('recs_none') }));
+    container.appendChild(sec);
+    return;
+  }
+  var tryable = {};
+  items.forEach(function (it) { tryable[String(it.product_id)] = true; });
+  var grid = h('div', { class: 'grid' });
+  recs.forEach(function (rec, i) {
+    var click = function () {
+      CTX.beacon('recommendation_clicked', { product_id: rec.product_id, rank: i + 1, analysis_id: S.analysisId });
+    };
+    var link = rec.url ? absUrl(rec.url) : null;
+    grid.appendChild(h('article', { class: 'rec', 'data-fc': 'rec', 'data-product-id': rec.product_id }, [
+      h(link ? 'a' : 'div', { class: 'img', href: link, target: link ? '_top' : null, onclick: click, tabindex: link ? '-1' : null,
+        'aria-hidden': link ? 'true' : null }, rec.image_url ? h('img', { src: absUrl(rec.image_url), alt: '', loading: 'lazy' }) : null),
+      h('div', { class: 'in' }, [
+        h('h4', null, link ? h('a', { href: link, target: '_top', onclick: click, text: rec.title || '' }) : (rec.title || '')),
+        rec.price != null ? h('div', { class: 'price', text: fmtPrice(rec.price, rec.currency) }) : null,
+        h('ul', null, (rec.reasons || []).slice(0, 3).map(function (s) { return h('li', { text: s }); })),
+        h('div', { class: 'row' }, [
+          tryable[String(rec.product_id)] ? h('button', { class: 'btn secondary small', type: 'button', 'data-fc': 'try-rec',
+            onclick: function () { S.selectFrame(rec.product_id); }, text: t('try_this') }) : null,
+          cartButton(rec, i + 1, 'recommendations')
+        ])
+      ])
+    ]));
+  });
+  sec.appendChild(grid);
+  container.appendChild(sec);
+}

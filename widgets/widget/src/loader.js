@@ -1,0 +1,266 @@
+/* Facet loader: checks the merchant's widget config, shows the try-on button, and lazy-loads the widget
+ * app on first open. Everything is wrapped so that nothing here can break the store page: if Facet is
+ * unreachable the button simply never appears. One global: window.Facet. */
+(function () {
+  'use strict';
+  var w = window;
+  var d = document;
+  var F = (w.Facet = w.Facet || {});
+  if (F.loaded) return;
+  F.loaded = true;
+  F.version = '__APP_VERSION__';
+  F.errors = [];
+  var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
+  var ctx = (F._ctx = { ready: false });
+  var appPromise = null;
+  var SCRIPT = d.currentScript; // only set while this file first runs
+
+  function noop() {}
+
+  function report(err, where) {
+    // Keep a short local trail (for support and tests) and tell Facet, never the page.
+    var msg = String((err && err.message) || err).slice(0, 200);
+    F.errors.push({ where: where, message: msg });
+    try {
+      if (w.console) console.warn('[Facet] ' + where + ': ' + msg);
+      beacon('widget_error', { where: where, message: msg });
+    } catch (e) {
+      /* never throw from the error path */
+    }
+  }
+
+  function guard(fn, where) {
+    return function () {
+      try {
+        return fn.apply(this, arguments);
+      } catch (e) {
+        report(e, where);
+      }
+    };
+  }
+
+  function sessionId() {
+    // Anonymous, per-tab, random: no cookie, nothing that identifies the shopper.
+    var id = null;
+    try {
+      id = w.sessionStorage.getItem('facet_sid');
+    } catch (e) {
+      /* storage can be blocked */
+    }
+    if (!id) {
+      var b = new Uint8Array(12);
+      (w.crypto || w.msCrypto).getRandomValues(b);
+      id = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+      try {
+        w.sessionStorage.setItem('facet_sid', id);
+      } catch (e) {
+        /* fine: one id for this page view */
+      }
+    }
+    return id;
+  }
+
+  function beacon(type, props) {
+    if (!ctx.api) return;
+    props = props || {};
+    var body = JSON.stringify({
+      type: type,
+      session_id: ctx.sid,
+      product_id: props.product_id || ctx.productId || null,
+      analysis_id: props.analysis_id || null,
+      properties: props
+    });
+    var url = ctx.api + '/events?key=' + encodeURIComponent(ctx.key);
+    var sent = false;
+    try {
+      sent = !!(navigator.sendBeacon && navigator.sendBeacon(url, body));
+    } catch (e) {
+      sent = false;
+    }
+    if (!sent && w.fetch) {
+      fetch(url, { method: 'POST', body: body, keepalive: true, credentials: 'omit' }).catch(noop);
+    }
+  }
+
+  function rgb(hex) {
+    var m = /^#?([0-9a-f]{6})$/i.exec(hex || '');
+    if (!m) return null;
+    var n = parseInt(m[1], 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+
+  function lum(c) {
+    var v = c.map(function (x) {
+      x /= 255;
+      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  }
+
+  // Text colour on the accent: whichever of white/near-black has the higher WCAG contrast.
+  function ink(hex) {
+    var c = rgb(hex);
+    if (!c) return '#fff';
+    var l = lum(c);
+    return (1.05 / (l + 0.05)) >= ((l + 0.05) / 0.0625) ? '#ffffff' : '#14171a';
+  }
+
+  function pickLang(cfg) {
+    var want = ctx.langAttr || (cfg.language && cfg.language !== 'auto' ? cfg.language : '') ||
+      d.documentElement.lang || navigator.language || 'en';
+    want = String(want).slice(0, 2).toLowerCase();
+    var have = cfg.languages || ['en'];
+    return have.indexOf(want) >= 0 ? want : 'en';
+  }
+
+  var ICON = '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">' +
+    '<path fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" ' +
+    'd="M2 11h2m16 0h2M4 11a4 4 0 1 0 8 0 4 4 0 1 0-8 0m8 0a4 4 0 1 0 8 0 4 4 0 1 0-8 0M10.5 10.2c.9-.6 2.1-.6 3 0"/></svg>';
+
+  function css(cfg, floating) {
+    var accent = (cfg.theme && cfg.theme.color) || '#1f4e79';
+    return ':host{all:initial}' +
+      'button{all:unset;box-sizing:border-box;display:inline-flex;align-items:center;gap:8px;cursor:pointer;' +
+      'font:600 15px/1.2 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;letter-spacing:.01em;' +
+      'min-height:44px;padding:11px 20px;border-radius:999px;background:' + accent + ';color:' + ink(accent) + ';' +
+      'box-shadow:0 1px 2px rgba(0,0,0,.12),0 4px 14px rgba(0,0,0,.14);transition:transform .15s,box-shadow .15s}' +
+      'button:hover{transform:translateY(-1px);box-shadow:0 2px 4px rgba(0,0,0,.14),0 8px 22px rgba(0,0,0,.18)}' +
+      'button:focus-visible{outline:3px solid ' + accent + ';outline-offset:3px}' +
+      (floating ? '' : 'button{width:100%;justify-content:center}') +
+      '@media (prefers-reduced-motion:reduce){button{transition:none}button:hover{transform:none}}';
+  }
+
+  function makeButton(host, cfg, productId, floating) {
+    if (host.shadowRoot && host.shadowRoot.querySelector('button')) return;
+    var root = host.shadowRoot || host.attachShadow({ mode: 'open' });
+    var label = (cfg.button && cfg.button.label) || LABEL[ctx.lang] || LABEL.en;
+    root.innerHTML = '<style>' + css(cfg, floating) + '</style><button type="button" part="button" ' +
+      'aria-haspopup="dialog">' + ICON + '<span></span></button>';
+    var btn = root.querySelector('button');
+    btn.querySelector('span').textContent = label;
+    btn.addEventListener('click', guard(function () { open(productId, btn); }, 'click'));
+    // Warm the app bundle as soon as the shopper shows intent.
+    var warm = guard(function () { loadApp().catch(noop); }, 'warm');
+    btn.addEventListener('pointerenter', warm);
+    btn.addEventListener('focus', warm);
+    btn.addEventListener('touchstart', warm, { passive: true });
+  }
+
+  function mountPlacements(cfg) {
+    var nodes = d.querySelectorAll('[data-facet-tryon]');
+    for (var i = 0; i < nodes.length; i++) {
+      var pid = nodes[i].getAttribute('data-product-id') || null;
+      if (pid && !ctx.productId) ctx.productId = pid;
+      makeButton(nodes[i], cfg, pid, false);
+    }
+    return nodes.length;
+  }
+
+  function mountFloating(cfg) {
+    var pos = (cfg.button && cfg.button.position) || 'bottom-right';
+    var host = d.createElement('div');
+    host.setAttribute('data-facet-floating', '');
+    var side = pos.indexOf('left') >= 0 ? 'left:20px;' : 'right:20px;';
+    var vert = pos.indexOf('top') === 0 ? 'top:20px;' : 'bottom:20px;';
+    host.style.cssText = 'position:fixed;z-index:2147483000;' + side + vert;
+    d.body.appendChild(host);
+    makeButton(host, cfg, ctx.productId, true);
+  }
+
+  function loadApp() {
+    if (appPromise) return appPromise;
+    appPromise = new Promise(function (resolve, reject) {
+      if (F._app) return resolve(F._app);
+      var s = d.createElement('script');
+      s.src = ctx.base + 'facet-app.js?v=' + F.version;
+      s.async = true;
+      s.onload = function () {
+        if (F._app) resolve(F._app);
+        else reject(new Error('widget bundle did not initialise'));
+      };
+      s.onerror = function () {
+        appPromise = null;
+        reject(new Error('widget bundle failed to load'));
+      };
+      d.head.appendChild(s);
+    });
+    return appPromise;
+  }
+
+  function open(productId, trigger) {
+    if (!ctx.ready) return Promise.resolve(false);
+    beacon('opened', { product_id: productId || ctx.productId || null });
+    return loadApp().then(function (app) {
+      app.open({ productId: productId || ctx.productId || null, trigger: trigger || null });
+      return true;
+    }).catch(function (e) {
+      report(e, 'open');
+      return false;
+    });
+  }
+
+  function fetchConfig() {
+    var ctl = w.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (ctl) ctl.abort(); }, 6000);
+    return fetch(ctx.api + '/config?key=' + encodeURIComponent(ctx.key), {
+      credentials: 'omit',
+      signal: ctl ? ctl.signal : undefined
+    }).then(function (r) {
+      clearTimeout(timer);
+      if (!r.ok) throw new Error('config HTTP ' + r.status);
+      return r.json();
+    });
+  }
+
+  function start() {
+    var script = SCRIPT || d.querySelector('script[src*="/widget/v1/facet.js"]');
+    if (!script || !w.fetch || !w.Promise || !d.body || !d.body.attachShadow) return;
+    var src = new URL(script.src, location.href);
+    ctx.base = src.href.split('?')[0].replace(/[^/]*$/, '');
+    ctx.api = src.origin + '/api/v1/widget';
+    ctx.key = script.getAttribute('data-key') || '';
+    ctx.langAttr = script.getAttribute('data-lang') || '';
+    ctx.productId = script.getAttribute('data-product-id') || null;
+    ctx.sid = sessionId();
+    ctx.beacon = beacon;
+    ctx.report = report;
+    ctx.guard = guard;
+    ctx.ink = ink;
+    F.open = function (productId) { return open(productId, null); };
+    fetchConfig().then(guard(function (cfg) {
+      if (!cfg || cfg.enabled === false) return;
+      ctx.config = cfg;
+      ctx.lang = pickLang(cfg);
+      ctx.ready = true;
+      var n = mountPlacements(cfg);
+      if (!n || (cfg.button && cfg.button.floating === true)) mountFloating(cfg);
+      F.ready = true;
+      if (w.MutationObserver) {
+        // Themes that render product blocks late (SPA storefronts) still get their button.
+        var queued = false;
+        new MutationObserver(function () {
+          if (queued) return;
+          queued = true;
+          setTimeout(guard(function () { queued = false; mountPlacements(cfg); }, 'observe'), 200);
+        }).observe(d.body, { childList: true, subtree: true });
+      }
+      try {
+        d.dispatchEvent(new CustomEvent('facet:ready'));
+      } catch (e) {
+        /* old browsers */
+      }
+    }, 'mount')).catch(function (e) {
+      // Facet unreachable or key refused: stay invisible, say why in the console only.
+      ctx.ready = false;
+      F.errors.push({ where: 'config', message: String(e && e.message) });
+      if (w.console) console.info('[Facet] widget disabled: ' + (e && e.message));
+    });
+  }
+
+  try {
+    if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', guard(start, 'start'));
+    else start();
+  } catch (e) {
+    report(e, 'start');
+  }
+})();
