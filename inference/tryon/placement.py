@@ -1,0 +1,160 @@
+"""Place a try-on asset on a face: a perspective homography from asset pixels to image pixels.
+
+The frame is modelled as a flat plate in 3-D. Its x axis runs along the line through the two iris centres (so
+it rolls with the eye line and turns with the head's yaw), its y axis follows the head's forehead-to-chin
+axis (pitch), and the asset's lens centres are anchored on the iris centres. The mesh's x/y are image pixels
+and its z is depth on the same scale, so the plate lives in that space; a pinhole projection about the face
+(focal length ≈ 3 face widths, a selfie at arm's length) then makes the far side smaller: a true projective
+homography, not an affine.
+
+Scale: with the frame's size in mm (asset `px_per_mm`) and the iris scale (visible iris ≈ 11.7 mm) the frame
+is drawn at its real size, and the fit verdict compares its width with the face's. Without mm data the lens
+centres go exactly on the eyes, with the total width kept within ±12 % of the face width at the temples.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from inference.analysis.geometry import IRIS_DIAMETER_MM, iris_diameter_px
+
+RIGHT_IRIS_CENTRE = 468  # the subject's right eye: image-left in an unmirrored photo
+LEFT_IRIS_CENTRE = 473
+TEMPLES = (127, 356)  # face contour at the temples, beside the outer eye corners
+CHEEKS = (234, 454)  # face width as the analysis reports it (`fit.face_width_mm`)
+_ACROSS_PAIRS = ((234, 454), (127, 356), (33, 263), (133, 362), (61, 291), (70, 300))
+FOCAL_FACE_WIDTHS = 3.0
+FIT_TOLERANCE_MM = 6.0  # a frame within ±6 mm of the face width "fits" (optician rule of thumb: ±3 mm a side)
+TEMPLE_CLAMP = (0.88, 1.12)
+
+
+def face_mesh(face: Any, analysis: dict | None = None) -> np.ndarray:
+    """The 478x3 mesh from a DetectedFace, an array, or an analysis dict made with `mesh=True`."""
+    for source in (face, analysis):
+        if source is None:
+            continue
+        if isinstance(source, dict):
+            mesh = (source.get("face") or {}).get("mesh") or source.get("mesh")
+            if mesh is not None:
+                return np.asarray(mesh, np.float64)
+            continue
+        mesh = getattr(source, "mesh", source)
+        arr = np.asarray(mesh, np.float64)
+        if arr.shape == (478, 3):
+            return arr
+    raise ValueError(
+        "place_asset needs a face mesh: a DetectedFace, a 478x3 array or analysis['face']['mesh']"
+    )
+
+
+def head_axes(mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit vectors of the head: across (image-left to image-right eye), down (forehead to chin), back."""
+    across = sum(mesh[b] - mesh[a] for a, b in _ACROSS_PAIRS)
+    across /= np.linalg.norm(across)
+    down = mesh[152] - mesh[10]
+    down = down - across * float(down @ across)
+    down /= np.linalg.norm(down)
+    back = np.cross(across, down)  # x right, y down, z away from the camera: right-handed
+    return across, down, back
+
+
+def plate_homography(
+    origin: np.ndarray, ex: np.ndarray, ey: np.ndarray, anchor: np.ndarray, scale: float, focal: float
+) -> np.ndarray:
+    """Homography of the plate point (u, v) -> origin + scale*((u-anchor_u) ex + (v-anchor_v) ey), projected.
+
+    Projection about the origin: x' = o + (P - o) * f / (f + Pz - oz), which leaves the origin's depth
+    unchanged.
+    """
+    a = np.stack([ex, ey], axis=1) * scale  # 3x2
+    m = np.concatenate([a, (origin - a @ anchor)[:, None]], axis=1)  # 3x3: q=(u, v, 1) -> P
+    depth = m[2] - np.array([0.0, 0.0, origin[2]])  # d . q = Pz - oz
+    h = np.stack(
+        [
+            m[0] + origin[0] / focal * depth,
+            m[1] + origin[1] / focal * depth,
+            np.array([0.0, 0.0, 1.0]) + depth / focal,
+        ]
+    )
+    return h / h[2, 2]
+
+
+def apply_homography(h: np.ndarray | list, points: Any) -> np.ndarray:
+    """Map Nx2 points through a 3x3 homography."""
+    pts = np.asarray(points, np.float64).reshape(-1, 2)
+    q = np.concatenate([pts, np.ones((len(pts), 1))], axis=1) @ np.asarray(h, np.float64).T
+    return q[:, :2] / q[:, 2:3]
+
+
+def place_asset(face: Any, asset: Any, *, analysis: dict | None = None, asset_url: str | None = None) -> dict:
+    """Placement JSON for drawing `asset` on the face.
+
+    `homography` is a row-major 3x3 list H (H[2][2] == 1) mapping homogeneous asset pixel coordinates
+    [x, y, 1] to image pixels: [X, Y, W] = H @ [x, y, 1], image point (X / W, Y / W). Both sides use the
+    OpenCV pixel-centre convention (the centre of the top-left pixel is (0, 0)); a canvas, whose pixel
+    centres sit at +0.5, may ignore the half-pixel difference. Draw it exactly with CSS `matrix3d` or WebGL
+    (the bottom row makes it a perspective map, which a 2-D canvas `setTransform` cannot express).
+    `asset_size` is [width, height] of the asset PNG. `fit` is "fits", "narrow", "wide", or null when the
+    frame's size in mm is unknown; `frame_width_mm` and `face_width_mm` are the numbers it compares.
+    """
+    geo = asset.geometry if hasattr(asset, "geometry") else asset
+    mesh = face_mesh(face, analysis)
+    across, down, back = head_axes(mesh)
+    eye_l, eye_r = mesh[RIGHT_IRIS_CENTRE], mesh[LEFT_IRIS_CENTRE]
+    origin = (eye_l + eye_r) / 2
+    ex = (eye_r - eye_l) / np.linalg.norm(eye_r - eye_l)
+    ey = down - ex * float(down @ ex)
+    ey /= np.linalg.norm(ey)
+
+    lens = np.asarray(geo["lens_centres"], np.float64)
+    anchor = lens.mean(axis=0)
+    dbc_asset = float(np.linalg.norm(lens[1] - lens[0]))
+    iod = float(np.linalg.norm(eye_r - eye_l))
+    temple_w = float(np.linalg.norm(mesh[TEMPLES[1]] - mesh[TEMPLES[0]]))
+    total_asset = float(geo["total_width_px"])
+    iris_px, _ = iris_diameter_px(mesh.astype(np.float32))
+    px_per_mm_face = iris_px / IRIS_DIAMETER_MM
+    fit_info = (analysis or {}).get("fit") or {}
+    if fit_info.get("pd_mm"):
+        px_per_mm_face = iod / float(fit_info["pd_mm"])
+
+    frame_width_mm = geo.get("total_width_mm")
+    if geo.get("px_per_mm") and frame_width_mm:
+        scale, mode = px_per_mm_face / float(geo["px_per_mm"]), "metric"
+    else:
+        scale, mode = iod / dbc_asset, "eyes"
+        lo, hi = (temple_w * c / total_asset for c in TEMPLE_CLAMP)
+        scale = float(np.clip(scale, lo, hi))
+
+    face_width_px = float(np.linalg.norm(mesh[CHEEKS[1]] - mesh[CHEEKS[0]]))
+    face_width_mm = fit_info.get("face_width_mm") or face_width_px / px_per_mm_face
+    focal = FOCAL_FACE_WIDTHS * face_width_px
+    h = plate_homography(origin, ex, ey, anchor, scale, focal)
+
+    verdict = None
+    if frame_width_mm:
+        diff = float(frame_width_mm) - float(face_width_mm)
+        verdict = "fits" if abs(diff) <= FIT_TOLERANCE_MM else ("narrow" if diff < 0 else "wide")
+    yaw = float(np.degrees(np.arctan2(-across[2], np.hypot(across[0], across[1]))))
+    roll = float(np.degrees(np.arctan2(ex[1], ex[0])))
+    return {
+        "homography": [[float(v) for v in row] for row in h],
+        "asset_size": [int(geo["width"]), int(geo["height"])],
+        "asset_url": asset_url,
+        "fit": verdict,
+        "frame_width_mm": round(float(frame_width_mm), 1) if frame_width_mm else None,
+        "face_width_mm": round(float(face_width_mm), 1),
+        "scale_mode": mode,
+        "px_per_mm_face": round(float(px_per_mm_face), 4),
+        "pose": {"roll": round(roll, 2), "yaw": round(yaw, 2)},
+        "plate": {
+            "origin": [float(v) for v in origin],
+            "ex": [float(v) for v in ex],
+            "ey": [float(v) for v in ey],
+            "back": [float(v) for v in back],
+            "scale": float(scale),
+            "focal": float(focal),
+        },
+    }
