@@ -1,0 +1,43 @@
+"""Store platform adapters. Public names: the Protocol and dataclasses, the error tree, `get_connector`."""
+
+from __future__ import annotations
+
+from connectors.base import (
+    CatalogProduct,
+    Connector,
+    InboundRequest,
+    InstallContext,
+    InstallResponse,
+    InstallResult,
+    PendingStore,
+    ProductPage,
+    StoreSession,
+    WebhookEvent,
+    WebhookKind,
+)
+from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError, RateLimited
+from connectors.registry import PLATFORMS, get_connector
+from connectors.settings import ConnectorSettings, settings_from_mapping
+
+__all__ = [
+    "PLATFORMS",
+    "AuthError",
+    "CatalogProduct",
+    "Connector",
+    "ConnectorError",
+    "ConnectorSettings",
+    "InboundRequest",
+    "InstallContext",
+    "InstallResponse",
+    "InstallResult",
+    "NotFound",
+    "PendingStore",
+    "ProductPage",
+    "ProtocolError",
+    "RateLimited",
+    "StoreSession",
+    "WebhookEvent",
+    "WebhookKind",
+    "get_connector",
+    "settings_from_mapping",
+]

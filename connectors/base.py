@@ -1,0 +1,184 @@
+"""The connector interface: one small Protocol and the dataclasses it speaks.
+
+The Flask app only ever sees these types. Each platform package (`connectors/shopify`, ...) turns its wire
+protocol into them, so nothing outside `connectors/` needs to know what a GraphQL cursor or an OAuth1
+signature is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+
+@dataclass
+class CatalogProduct:
+    """One store product in Facet's own shape (prices as Decimal, times timezone-aware UTC)."""
+
+    platform_id: str
+    title: str
+    handle: str = ""
+    url: str | None = None
+    vendor: str = ""
+    product_type: str = ""
+    tags: list[str] = field(default_factory=list)
+    price: Decimal | None = None
+    currency: str | None = None
+    variants: list[dict[str, Any]] = field(default_factory=list)
+    image_urls: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None
+    in_stock: bool = True
+    # False for drafts/archived/disabled products: never recommended, so the sync soft-deletes them.
+    active: bool = True
+    description: str = ""
+
+
+@dataclass
+class ProductPage:
+    """A page of products plus the cursor that resumes *after* it (None when this was the last page)."""
+
+    products: list[CatalogProduct]
+    next_cursor: str | None
+
+
+@dataclass
+class StoreSession:
+    """What a connector needs to call one store: its identity and decrypted credentials.
+
+    Connectors may rotate credentials (Shopify token refresh, a generated webhook secret); they set `changed`
+    and the caller re-encrypts and persists `credentials`.
+    """
+
+    store: str
+    credentials: dict[str, Any]
+    changed: bool = False
+
+    def update(self, **values: Any) -> None:
+        """Merge new credential values and remember that they must be saved."""
+        self.credentials.update(values)
+        self.changed = True
+
+
+@dataclass
+class InboundRequest:
+    """A framework-neutral view of an HTTP request that reached one of Facet's install/webhook routes."""
+
+    method: str
+    path: str
+    query_string: str = ""
+    args: Mapping[str, str] = field(default_factory=dict)
+    form: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    # Cookie values already verified/unsigned by the app (connectors never see the signing key).
+    cookies: Mapping[str, str] = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        """Case-insensitive header lookup."""
+        lowered = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == lowered:
+                return value
+        return None
+
+
+@dataclass
+class InstallResult:
+    """A completed install: which store, the credentials to store encrypted, and granted scopes."""
+
+    store: str
+    credentials: dict[str, Any]
+    scopes: list[str] = field(default_factory=list)
+    name: str | None = None
+
+
+@dataclass
+class InstallResponse:
+    """How the app must answer an install step, and what (if anything) got installed."""
+
+    status: int = 200
+    redirect: str | None = None
+    html: str | None = None
+    json: dict[str, Any] | None = None
+    set_cookies: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (value, max_age s)
+    clear_cookies: list[str] = field(default_factory=list)
+    result: InstallResult | None = None
+
+
+class PendingStore(Protocol):
+    """Short-lived, single-use install state (OAuth `state`, Woo `user_id`, Magento consumer keys)."""
+
+    def put(self, platform: str, key: str, data: dict[str, Any], ttl_seconds: int) -> None: ...
+
+    def pop(self, platform: str, key: str) -> dict[str, Any] | None: ...
+
+
+@dataclass
+class InstallContext:
+    """What the app lends a connector during an install step."""
+
+    public_url: str
+    pending: PendingStore
+
+
+class WebhookKind(StrEnum):
+    """Platform-neutral meaning of a webhook delivery."""
+
+    PING = "ping"
+    PRODUCT_UPSERT = "product_upsert"
+    PRODUCT_DELETE = "product_delete"
+    APP_UNINSTALLED = "app_uninstalled"
+    ORDER_CREATED = "order_created"
+    CUSTOMER_DATA_REQUEST = "customer_data_request"
+    CUSTOMER_REDACT = "customer_redact"
+    SHOP_REDACT = "shop_redact"
+    OTHER = "other"
+
+
+@dataclass
+class WebhookEvent:
+    """A verified webhook delivery."""
+
+    kind: WebhookKind
+    topic: str
+    delivery_id: str | None
+    store: str | None = None
+    product: CatalogProduct | None = None
+    product_id: str | None = None
+    customer_id: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """One store platform. Implementations live in `connectors/<platform>/` and are built by the registry."""
+
+    name: str
+    # True when the platform cannot push changes (Magento core): the app schedules incremental polling.
+    needs_polling: bool
+
+    def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        """Run one step of the install flow (`/<platform>/<step>`); raise AuthError on a bad signature."""
+        ...
+
+    def parse_webhook(self, request: InboundRequest, session: StoreSession | None) -> WebhookEvent:
+        """Verify a delivery's signature before reading it, then decode it. AuthError when unsigned/wrong."""
+        ...
+
+    def iter_products(
+        self, session: StoreSession, *, since: datetime | None = None, cursor: str | None = None
+    ) -> Iterator[ProductPage]:
+        """Yield the catalog page by page (changed after `since`), resuming after `cursor`."""
+        ...
+
+    def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:
+        """Subscribe the store's change notifications to Facet; return platform subscription ids."""
+        ...
+
+    def uninstall(self, session: StoreSession) -> None:
+        """Best-effort removal of what Facet registered on the store (the store may already be gone)."""
+        ...

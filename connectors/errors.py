@@ -1,0 +1,49 @@
+"""The one error tree every connector raises.
+
+ConnectorError            anything that went wrong talking to a store platform
+├── AuthError             bad/missing signature, rejected or revoked credentials (HTTP 401 on our side)
+├── RateLimited           the platform kept throttling after our retries (carries retry_after seconds)
+├── NotFound              the resource or the store is gone
+└── ProtocolError         the platform answered something we cannot interpret, or a connection dropped
+"""
+
+from __future__ import annotations
+
+
+class ConnectorError(Exception):
+    """Base of every connector failure."""
+
+    code = "connector_error"
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class AuthError(ConnectorError):
+    """A signature, HMAC, token or key was missing, wrong or revoked."""
+
+    code = "auth_error"
+
+
+class RateLimited(ConnectorError):
+    """The platform is still throttling us after the retry budget was spent."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float = 1.0, status: int | None = 429) -> None:
+        super().__init__(message, status=status)
+        self.retry_after = retry_after
+
+
+class NotFound(ConnectorError):
+    """The requested store resource does not exist (any more)."""
+
+    code = "not_found"
+
+
+class ProtocolError(ConnectorError):
+    """The platform's answer broke the protocol we expect (or the connection failed)."""
+
+    code = "protocol_error"

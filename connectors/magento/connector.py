@@ -1,0 +1,155 @@
+"""MagentoConnector: integration activation (OAuth 1.0a), signed REST catalog, polling instead of webhooks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+import requests
+
+from connectors.base import (
+    InboundRequest,
+    InstallContext,
+    InstallResponse,
+    InstallResult,
+    ProductPage,
+    StoreSession,
+    WebhookEvent,
+)
+from connectors.errors import AuthError, NotFound, ProtocolError
+from connectors.http import HttpClient, json_body
+from connectors.magento import catalog
+from connectors.magento.oauth import oauth_auth, parse_token_answer
+from connectors.settings import ConnectorSettings
+from connectors.woocommerce.connector import normalise_store_url
+
+PENDING_TTL = 3600
+
+
+class MagentoConnector:
+    """Magento 2 / Adobe Commerce behind Facet's Connector protocol."""
+
+    name = "magento"
+    needs_polling = True  # core Magento cannot push changes
+
+    def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
+        self.settings = settings
+        self.http = http or HttpClient(policy=settings.retry)
+
+    # -- install ------------------------------------------------------------------------------------------
+    def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        """`callback`: Magento form-POSTs the consumer keys; `identity`: exchange tokens, then hand back."""
+        if step == "callback" and request.method == "POST":
+            return self._activation(request, ctx)
+        if step == "identity":
+            return self._identity(request, ctx)
+        raise NotFound(f"no Magento install step {step!r}")
+
+    def _activation(self, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        form = request.form
+        key, secret, verifier = (
+            form.get(k) for k in ("oauth_consumer_key", "oauth_consumer_secret", "oauth_verifier")
+        )
+        store = normalise_store_url(form.get("store_base_url"))
+        if not (key and secret and verifier and store):
+            raise AuthError("activation without consumer key, secret, verifier or store URL")
+        ctx.pending.put(self.name, key, {"secret": secret, "verifier": verifier, "store": store}, PENDING_TTL)
+        return InstallResponse(status=200, json={"ok": True})
+
+    def _identity(self, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        key = request.args.get("oauth_consumer_key") or ""
+        back = request.args.get("success_call_back") or ""
+        pending = ctx.pending.pop(self.name, key) if key else None
+        if not pending:
+            raise AuthError("identity link for an unknown or already used consumer key")
+        store = pending["store"]
+        if back and urlparse(back).hostname != urlparse(store).hostname:
+            raise AuthError("success_call_back does not point at the activating store")
+        first = oauth_auth(key, pending["secret"])
+        answer = self._post_form(f"{store}oauth/token/request", first)
+        request_token, request_secret = parse_token_answer(answer)
+        second = oauth_auth(
+            key, pending["secret"], request_token, request_secret, verifier=pending["verifier"]
+        )
+        access_token, access_secret = parse_token_answer(
+            self._post_form(f"{store}oauth/token/access", second)
+        )
+        creds = {
+            "consumer_key": key,
+            "consumer_secret": pending["secret"],
+            "access_token": access_token,
+            "access_token_secret": access_secret,
+        }
+        result = InstallResult(store=store, credentials=creds, name=urlparse(store).hostname)
+        return InstallResponse(status=302, redirect=back or store, result=result)
+
+    def _post_form(self, url: str, auth: Any) -> str:
+        response = self.http.send(
+            lambda: requests.post(url, auth=auth, timeout=self.settings.magento_timeout)
+        )
+        if "oauth_token=" not in response.text:
+            raise ProtocolError(f"unexpected token answer from {url}")
+        return response.text
+
+    # -- webhooks: none in core Magento -------------------------------------------------------------------
+    def parse_webhook(self, request: InboundRequest, session: StoreSession | None) -> WebhookEvent:
+        """Core Magento sends no webhooks; Facet polls instead."""
+        raise NotFound("Magento has no webhooks: catalog changes are polled")
+
+    def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:
+        """Nothing to register: the app schedules incremental polling for `needs_polling` connectors."""
+        return []
+
+    def uninstall(self, session: StoreSession) -> None:
+        """Nothing registered on the store; the merchant deletes the integration in the Magento admin."""
+
+    # -- REST ---------------------------------------------------------------------------------------------
+    def get(self, session: StoreSession, path: str, params: dict[str, Any] | None = None) -> Any:
+        """An OAuth1 (HMAC-SHA256) signed GET of `{store}rest/V1/{path}`."""
+        c = session.credentials
+        auth = oauth_auth(
+            c["consumer_key"], c["consumer_secret"], c["access_token"], c["access_token_secret"]
+        )
+        url = f"{session.store}rest/V1/{path}"
+        if params:
+            url = f"{url}?{urlencode(params)}"  # encoded once, so the signed URI is exactly the one sent
+        return json_body(
+            self.http.send(lambda: requests.get(url, auth=auth, timeout=self.settings.magento_timeout))
+        )
+
+    def store_info(self, session: StoreSession) -> dict[str, Any]:
+        """Base URLs and currency from `/V1/store/storeConfigs`, category names from `/V1/categories/list`."""
+        configs = self.get(session, "store/storeConfigs")
+        config = next((c for c in configs if c.get("code") == "default"), configs[0] if configs else {})
+        secure = session.store.startswith("https")
+        info: dict[str, Any] = {
+            "base_url": config.get("secure_base_url" if secure else "base_url") or session.store,
+            "base_media_url": config.get("secure_base_media_url" if secure else "base_media_url")
+            or f"{session.store}media/",
+            "currency": config.get("base_currency_code"),
+        }
+        categories = self.get(session, "categories/list", {"searchCriteria[pageSize]": 1000})
+        info["categories"] = {
+            str(c["id"]): c.get("name")
+            for c in categories.get("items") or []
+            if int(c.get("level") or 0) >= 2
+        }
+        return info
+
+    def iter_products(
+        self, session: StoreSession, *, since: datetime | None = None, cursor: str | None = None
+    ) -> Iterator[ProductPage]:
+        """Page `/V1/products` in entity order; stop by `total_count` (Magento repeats the last page)."""
+        store = self.store_info(session)
+        page = int(cursor or 1)
+        while True:
+            answer = self.get(session, "products", catalog.search_params(page, since))
+            total = int(answer.get("total_count") or 0)
+            products = [catalog.product_from_item(item, store) for item in answer.get("items") or []]
+            has_next = page * catalog.PAGE_SIZE < total
+            page += 1
+            yield ProductPage(products=products, next_cursor=str(page) if has_next else None)
+            if not has_next:
+                return

@@ -1,0 +1,139 @@
+"""Shopify product queries and the mapping of GraphQL nodes / REST webhook payloads to CatalogProduct."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from connectors.base import CatalogProduct
+
+PAGE_SIZE = 50
+MEDIA_FIRST = 5
+VARIANTS_FIRST = 10
+
+PRODUCTS_QUERY = """
+query FacetProducts($first: Int!, $after: String, $query: String, $media: Int!, $variants: Int!) {
+  shop { currencyCode }
+  products(first: $first, after: $after, query: $query, sortKey: ID) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id title handle vendor productType tags status updatedAt onlineStoreUrl description
+      media(first: $media) { nodes { ... on MediaImage { image { url altText } } } }
+      variants(first: $variants) {
+        nodes { id title sku price compareAtPrice availableForSale selectedOptions { name value } }
+      }
+    }
+  }
+}
+"""
+
+WEBHOOK_CREATE = """
+mutation FacetWebhook($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
+    webhookSubscription { id topic }
+    userErrors { field message }
+  }
+}
+"""
+
+WEBHOOK_TOPICS = ("PRODUCTS_CREATE", "PRODUCTS_UPDATE", "PRODUCTS_DELETE", "APP_UNINSTALLED", "ORDERS_CREATE")
+
+
+def gid_tail(gid: str | int) -> str:
+    """`gid://shopify/Product/42` -> `42` (REST webhooks use the bare number, so both map to one key)."""
+    return str(gid).rsplit("/", 1)[-1]
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Parse Shopify's ISO-8601 timestamps (`Z` or offset)."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def _min_price(variants: list[dict[str, Any]]) -> Decimal | None:
+    prices = [p for p in (_decimal(v.get("price")) for v in variants) if p is not None]
+    return min(prices) if prices else None
+
+
+def product_from_node(node: dict[str, Any], shop: str, currency: str | None) -> CatalogProduct:
+    """Map one GraphQL `Product` node."""
+    variants = [
+        {
+            "id": gid_tail(v["id"]),
+            "title": v.get("title"),
+            "sku": v.get("sku"),
+            "price": v.get("price"),
+            "compare_at_price": v.get("compareAtPrice"),
+            "available": bool(v.get("availableForSale", True)),
+            "options": {o["name"]: o["value"] for o in v.get("selectedOptions") or []},
+        }
+        for v in (node.get("variants") or {}).get("nodes") or []
+    ]
+    images = [
+        m["image"]["url"]
+        for m in (node.get("media") or {}).get("nodes") or []
+        if m and (m.get("image") or {}).get("url")
+    ]
+    handle = node.get("handle") or ""
+    return CatalogProduct(
+        platform_id=gid_tail(node["id"]),
+        title=node.get("title") or "",
+        handle=handle,
+        url=node.get("onlineStoreUrl") or f"https://{shop}/products/{handle}",
+        vendor=node.get("vendor") or "",
+        product_type=node.get("productType") or "",
+        tags=list(node.get("tags") or []),
+        price=_min_price(variants),
+        currency=currency,
+        variants=variants,
+        image_urls=images,
+        updated_at=parse_time(node.get("updatedAt")),
+        in_stock=any(v["available"] for v in variants) if variants else True,
+        active=(node.get("status") or "ACTIVE") == "ACTIVE",
+        description=node.get("description") or "",
+    )
+
+
+def product_from_rest(payload: dict[str, Any], shop: str) -> CatalogProduct:
+    """Map a `products/create|update` webhook body (REST resource shape)."""
+    variants = [
+        {
+            "id": str(v.get("id")),
+            "title": v.get("title"),
+            "sku": v.get("sku"),
+            "price": v.get("price"),
+            "compare_at_price": v.get("compare_at_price"),
+            "available": (v.get("inventory_quantity") or 0) > 0 or v.get("inventory_policy") == "continue",
+            "options": {f"option{i}": v.get(f"option{i}") for i in (1, 2, 3) if v.get(f"option{i}")},
+        }
+        for v in payload.get("variants") or []
+    ]
+    tags = payload.get("tags") or ""
+    tag_list = [t.strip() for t in tags.split(",") if t.strip()] if isinstance(tags, str) else list(tags)
+    handle = payload.get("handle") or ""
+    return CatalogProduct(
+        platform_id=str(payload["id"]),
+        title=payload.get("title") or "",
+        handle=handle,
+        url=f"https://{shop}/products/{handle}",
+        vendor=payload.get("vendor") or "",
+        product_type=payload.get("product_type") or "",
+        tags=tag_list,
+        price=_min_price(variants),
+        currency=None,
+        variants=variants,
+        image_urls=[i["src"] for i in payload.get("images") or [] if i.get("src")],
+        updated_at=parse_time(payload.get("updated_at")),
+        in_stock=any(v["available"] for v in variants) if variants else True,
+        active=(payload.get("status") or "active") == "active",
+        description=payload.get("body_html") or "",
+    )

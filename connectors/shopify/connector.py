@@ -1,0 +1,209 @@
+"""ShopifyConnector: OAuth install, webhook verification, Admin GraphQL catalog, webhook registration."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from connectors.base import (
+    InboundRequest,
+    InstallContext,
+    InstallResponse,
+    InstallResult,
+    ProductPage,
+    StoreSession,
+    WebhookEvent,
+    WebhookKind,
+)
+from connectors.errors import AuthError, NotFound, ProtocolError
+from connectors.http import HttpClient
+from connectors.settings import ConnectorSettings
+from connectors.shopify import catalog
+from connectors.shopify.admin import ShopifyAdmin, shop_base_url
+from connectors.shopify.signing import valid_shop_domain, verify_query_hmac, verify_webhook_hmac
+
+STATE_COOKIE = "shopify_app_state"
+STATE_TTL = 600  # Shopify's libs use 60 s; merchants on slow links need longer to click "Install"
+
+TOPIC_KINDS = {
+    "products/create": WebhookKind.PRODUCT_UPSERT,
+    "products/update": WebhookKind.PRODUCT_UPSERT,
+    "products/delete": WebhookKind.PRODUCT_DELETE,
+    "app/uninstalled": WebhookKind.APP_UNINSTALLED,
+    "orders/create": WebhookKind.ORDER_CREATED,
+    "customers/data_request": WebhookKind.CUSTOMER_DATA_REQUEST,
+    "customers/redact": WebhookKind.CUSTOMER_REDACT,
+    "shop/redact": WebhookKind.SHOP_REDACT,
+}
+
+
+class ShopifyConnector:
+    """Shopify behind Facet's Connector protocol."""
+
+    name = "shopify"
+    needs_polling = False
+
+    def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
+        self.settings = settings
+        self.http = http or HttpClient(policy=settings.retry)
+
+    def admin(self, session: StoreSession) -> ShopifyAdmin:
+        """The Admin API client for one shop (shares this connector's HttpClient and its counters)."""
+        return ShopifyAdmin(self.settings, session, self.http)
+
+    # -- install ------------------------------------------------------------------------------------------
+    def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        """`install` redirects to the authorize page; `callback` verifies and exchanges the code."""
+        if step == "install":
+            return self._install(request, ctx)
+        if step == "callback":
+            return self._callback(request, ctx)
+        raise NotFound(f"no Shopify install step {step!r}")
+
+    def _verified_shop(self, request: InboundRequest) -> str:
+        if not verify_query_hmac(
+            request.query_string, self.settings.shopify_api_secret, max_age=self.settings.shopify_hmac_max_age
+        ):
+            raise AuthError("bad or stale Shopify HMAC")
+        shop = valid_shop_domain(request.args.get("shop"))
+        if not shop:
+            raise AuthError("not a Shopify shop domain")
+        return shop
+
+    def _install(self, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        shop = self._verified_shop(request)
+        state = secrets.token_hex(32)
+        ctx.pending.put(self.name, state, {"shop": shop}, STATE_TTL)
+        query = urlencode(
+            {
+                "client_id": self.settings.shopify_api_key,
+                "scope": self.settings.shopify_scopes,
+                "redirect_uri": f"{ctx.public_url.rstrip('/')}/shopify/callback",
+                "state": state,
+            }
+        )
+        # Offline access: no `grant_options[]=per-user`. The state is also bound to this browser by cookie.
+        url = f"{shop_base_url(self.settings, shop)}/admin/oauth/authorize?{query}&grant_options[]="
+        return InstallResponse(status=302, redirect=url, set_cookies={STATE_COOKIE: (state, STATE_TTL)})
+
+    def _callback(self, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        shop = self._verified_shop(request)
+        state = request.args.get("state") or ""
+        cookie = request.cookies.get(STATE_COOKIE) or ""
+        if not state or not hmac.compare_digest(state, cookie):
+            raise AuthError("OAuth state does not match this browser")
+        pending = ctx.pending.pop(self.name, state)  # single use: a replayed callback finds nothing
+        if not pending or pending.get("shop") != shop:
+            raise AuthError("unknown, used or foreign OAuth state")
+        code = request.args.get("code")
+        if not code:
+            raise AuthError("callback without code")
+        session = StoreSession(store=shop, credentials={})
+        creds = self.admin(session).exchange_code(code)
+        result = InstallResult(
+            store=shop, credentials=creds, scopes=creds.get("scope", "").split(","), name=shop
+        )
+        return InstallResponse(
+            status=302,
+            redirect=f"https://{shop}/admin/apps/{self.settings.shopify_api_key}",
+            clear_cookies=[STATE_COOKIE],
+            result=result,
+        )
+
+    # -- webhooks -----------------------------------------------------------------------------------------
+    def parse_webhook(self, request: InboundRequest, session: StoreSession | None) -> WebhookEvent:
+        """Check the body HMAC first (app secret), then decode the topic."""
+        if not verify_webhook_hmac(
+            request.body, request.header("X-Shopify-Hmac-Sha256"), self.settings.shopify_api_secret
+        ):
+            raise AuthError("bad Shopify webhook HMAC")
+        topic = request.header("X-Shopify-Topic") or ""
+        shop = valid_shop_domain(request.header("X-Shopify-Shop-Domain"))
+        try:
+            payload: dict[str, Any] = json.loads(request.body or b"{}")
+        except ValueError as exc:
+            raise ProtocolError("webhook body is not JSON") from exc
+        kind = TOPIC_KINDS.get(topic, WebhookKind.OTHER)
+        shop = shop or valid_shop_domain(payload.get("shop_domain") or payload.get("myshopify_domain"))
+        event = WebhookEvent(
+            kind=kind,
+            topic=topic,
+            delivery_id=request.header("X-Shopify-Webhook-Id") or request.header("X-Shopify-Event-Id"),
+            store=shop,
+            payload=payload,
+        )
+        if kind is WebhookKind.PRODUCT_UPSERT:
+            event.product = catalog.product_from_rest(payload, shop or "")
+            event.product_id = event.product.platform_id
+        elif kind is WebhookKind.PRODUCT_DELETE:
+            event.product_id = str(payload.get("id"))
+        elif kind in (
+            WebhookKind.CUSTOMER_REDACT,
+            WebhookKind.CUSTOMER_DATA_REQUEST,
+            WebhookKind.ORDER_CREATED,
+        ):
+            customer = payload.get("customer") or {}
+            event.customer_id = str(customer["id"]) if customer.get("id") is not None else None
+        return event
+
+    def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:
+        """`webhookSubscriptionCreate` for each topic; an already-registered address counts as done."""
+        admin = self.admin(session)
+        callback = f"{public_url.rstrip('/')}/webhooks/shopify"
+        ids: list[str] = []
+        for topic in catalog.WEBHOOK_TOPICS:
+            data = admin.graphql(
+                catalog.WEBHOOK_CREATE,
+                {"topic": topic, "webhookSubscription": {"callbackUrl": callback, "format": "JSON"}},
+            )
+            answer = data["webhookSubscriptionCreate"]
+            errors = [e["message"] for e in answer.get("userErrors") or []]
+            if errors and not all("already been taken" in m for m in errors):
+                raise ProtocolError(f"webhookSubscriptionCreate {topic}: {'; '.join(errors)}")
+            if answer.get("webhookSubscription"):
+                ids.append(answer["webhookSubscription"]["id"])
+        return ids
+
+    def uninstall(self, session: StoreSession) -> None:
+        """Nothing to remove: Shopify deletes an app's webhooks and revokes its token on uninstall."""
+
+    # -- catalog ------------------------------------------------------------------------------------------
+    def iter_products(
+        self, session: StoreSession, *, since: datetime | None = None, cursor: str | None = None
+    ) -> Iterator[ProductPage]:
+        """Cursor-paginate `products` (ID order), filtered by `updated_at` for incremental syncs."""
+        admin = self.admin(session)
+        search = None
+        if since is not None:
+            stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            search = f"updated_at:>'{stamp}'"
+        after = cursor
+        while True:
+            data = admin.graphql(
+                catalog.PRODUCTS_QUERY,
+                {
+                    "first": catalog.PAGE_SIZE,
+                    "after": after,
+                    "query": search,
+                    "media": catalog.MEDIA_FIRST,
+                    "variants": catalog.VARIANTS_FIRST,
+                },
+            )
+            currency = (data.get("shop") or {}).get("currencyCode")
+            connection = data["products"]
+            products = [catalog.product_from_node(n, session.store, currency) for n in connection["nodes"]]
+            info = connection["pageInfo"]
+            after = info.get("endCursor") if info.get("hasNextPage") else None
+            yield ProductPage(products=products, next_cursor=after)
+            if after is None:
+                return
+
+
+def callback_params(url: str) -> dict[str, str]:
+    """Query params of a redirect URL (helper for tests and the fake's approval step)."""
+    return dict(parse_qsl(url.split("?", 1)[1] if "?" in url else ""))

@@ -1,0 +1,295 @@
+"""WooCommerceConnector: /wc-auth key delivery, signed webhooks, REST v3 catalog via the `woocommerce` SDK."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import json
+import re
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlparse
+
+from woocommerce import API
+
+from connectors.base import (
+    InboundRequest,
+    InstallContext,
+    InstallResponse,
+    InstallResult,
+    ProductPage,
+    StoreSession,
+    WebhookEvent,
+    WebhookKind,
+)
+from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError
+from connectors.http import HttpClient, json_body
+from connectors.settings import ConnectorSettings
+from connectors.woocommerce import catalog
+
+PENDING_TTL = 3600  # the merchant may need to log in to WordPress first
+
+TOPIC_KINDS = {
+    "product.created": WebhookKind.PRODUCT_UPSERT,
+    "product.updated": WebhookKind.PRODUCT_UPSERT,
+    "product.restored": WebhookKind.PRODUCT_UPSERT,
+    "product.deleted": WebhookKind.PRODUCT_DELETE,
+    "order.created": WebhookKind.ORDER_CREATED,
+}
+
+CONNECT_FORM = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Connect WooCommerce</title></head>
+<body><main><h1>Connect your WooCommerce store to Facet</h1>
+<form method="post" action="{action}"><label for="store_url">Store URL</label>
+<input id="store_url" name="store_url" type="url" required
+ placeholder="https://shop.example.com" value="{value}">
+<button type="submit">Connect</button></form>{error}</main></body></html>"""
+
+
+def webhook_signature(body: bytes, secret: str) -> str:
+    """`X-WC-Webhook-Signature`: base64 HMAC-SHA256 of the raw body with the (entity-decoded) secret."""
+    key = html.unescape(secret).encode()
+    return base64.b64encode(hmac.new(key, body, hashlib.sha256).digest()).decode()
+
+
+def normalise_store_url(value: str | None) -> str | None:
+    """`https://shop.example.com/` form of a merchant-typed URL, or None when it is not a web URL."""
+    value = (value or "").strip()
+    if value and "://" not in value:
+        value = "https://" + value
+    parsed = urlparse(value)
+    try:
+        parsed.port  # noqa: B018 - raises on a non-numeric port such as `javascript:alert(1)`
+    except ValueError:
+        return None
+    host = parsed.hostname or ""
+    if parsed.scheme not in ("http", "https") or parsed.username or parsed.query or parsed.fragment:
+        return None
+    if "." not in host and host != "localhost":
+        return None
+    return f"{parsed.scheme}://{parsed.netloc}{parsed.path.rstrip('/')}/"
+
+
+class WooCommerceConnector:
+    """WooCommerce behind Facet's Connector protocol."""
+
+    name = "woocommerce"
+    needs_polling = False
+
+    def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
+        self.settings = settings
+        self.http = http or HttpClient(policy=settings.retry)
+
+    def api(self, session: StoreSession) -> API:
+        """The SDK client for one store (HTTPS: basic auth; HTTP: one-legged OAuth1 HMAC-SHA256)."""
+        creds = session.credentials
+        return API(
+            url=session.store,
+            consumer_key=creds["consumer_key"],
+            consumer_secret=creds["consumer_secret"],
+            version="wc/v3",
+            timeout=self.settings.woocommerce_timeout,
+        )
+
+    def _call(self, fn: Any) -> Any:
+        return self.http.send(fn)
+
+    # -- install ------------------------------------------------------------------------------------------
+    def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        """`connect` (form + redirect to /wc-auth), `callback` (key delivery), `return` (merchant lands)."""
+        public = ctx.public_url.rstrip("/")
+        if step == "connect" and request.method == "GET":
+            return InstallResponse(
+                html=CONNECT_FORM.format(action=f"{public}/woocommerce/connect", value="", error="")
+            )
+        if step == "connect":
+            store = normalise_store_url(request.form.get("store_url"))
+            if not store:
+                page = CONNECT_FORM.format(
+                    action=f"{public}/woocommerce/connect",
+                    value=html.escape(request.form.get("store_url", "")),
+                    error='<p role="alert">Enter your store address, e.g. https://shop.example.com</p>',
+                )
+                return InstallResponse(status=400, html=page)
+            user_id = secrets.token_urlsafe(24)
+            ctx.pending.put(self.name, user_id, {"store_url": store}, PENDING_TTL)
+            query = urlencode(
+                {
+                    "app_name": self.settings.woocommerce_app_name,
+                    "scope": "read_write",  # write: Facet registers its webhooks through the API
+                    "user_id": user_id,
+                    "return_url": f"{public}/woocommerce/return",
+                    "callback_url": f"{public}/woocommerce/callback",
+                }
+            )
+            return InstallResponse(status=302, redirect=f"{store}wc-auth/v1/authorize?{query}")
+        if step == "callback":
+            return self._key_delivery(request, ctx)
+        if step == "return":
+            ok = request.args.get("success") == "1"
+            text = (
+                "Your store is connected. Facet is importing your catalog."
+                if ok
+                else "The store was not connected."
+            )
+            return InstallResponse(
+                status=200 if ok else 400, html=f"<!doctype html><title>Facet</title><p>{text}</p>"
+            )
+        raise NotFound(f"no WooCommerce install step {step!r}")
+
+    def _key_delivery(self, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError as exc:
+            raise AuthError("key delivery is not JSON") from exc
+        user_id = str(body.get("user_id") or "")
+        pending = ctx.pending.pop(self.name, user_id) if user_id else None
+        if not pending:
+            raise AuthError("key delivery for an unknown or already used user_id")
+        ck, cs = body.get("consumer_key"), body.get("consumer_secret")
+        if not (
+            isinstance(ck, str) and ck.startswith("ck_") and isinstance(cs, str) and cs.startswith("cs_")
+        ):
+            raise AuthError("key delivery without consumer keys")
+        creds = {"consumer_key": ck, "consumer_secret": cs, "key_id": body.get("key_id")}
+        result = InstallResult(
+            store=pending["store_url"],
+            credentials=creds,
+            scopes=[str(body.get("key_permissions") or "")],
+            name=urlparse(pending["store_url"]).hostname,
+        )
+        return InstallResponse(status=200, json={"ok": True}, result=result)
+
+    # -- webhooks -----------------------------------------------------------------------------------------
+    def parse_webhook(self, request: InboundRequest, session: StoreSession | None) -> WebhookEvent:
+        """Accept the unsigned creation ping; verify `X-WC-Webhook-Signature` on everything else."""
+        if session is None:
+            raise NotFound("webhook for an unknown store")
+        signature = request.header("X-WC-Webhook-Signature")
+        if signature is None and re.fullmatch(rb"webhook_id=\d+", request.body.strip()):
+            # Woo's ping carries no signature and no topic; it changes nothing, it only needs a 200.
+            webhook_id = dict(parse_qsl(request.body.decode()))["webhook_id"]
+            return WebhookEvent(
+                kind=WebhookKind.PING,
+                topic="ping",
+                delivery_id=None,
+                store=session.store,
+                payload={"webhook_id": webhook_id},
+            )
+        secret = str(session.credentials.get("webhook_secret") or "")
+        if (
+            not signature
+            or not secret
+            or not hmac.compare_digest(webhook_signature(request.body, secret), signature)
+        ):
+            raise AuthError("bad WooCommerce webhook signature")
+        topic = request.header("X-WC-Webhook-Topic") or ""
+        try:
+            payload: dict[str, Any] = json.loads(request.body)
+        except ValueError as exc:
+            raise ProtocolError("webhook body is not JSON") from exc
+        kind = TOPIC_KINDS.get(topic, WebhookKind.OTHER)
+        event = WebhookEvent(
+            kind=kind,
+            topic=topic,
+            delivery_id=request.header("X-WC-Webhook-Delivery-ID"),
+            store=session.store,
+            payload=payload,
+        )
+        if kind is WebhookKind.PRODUCT_UPSERT:
+            event.product = self._product_with_variations(session, payload)
+            event.product_id = event.product.platform_id
+        elif kind is WebhookKind.PRODUCT_DELETE:
+            event.product_id = str(payload.get("id"))
+        elif kind is WebhookKind.ORDER_CREATED and payload.get("customer_id"):
+            event.customer_id = str(payload["customer_id"])
+        return event
+
+    def _product_with_variations(self, session: StoreSession, payload: dict[str, Any]) -> Any:
+        variations = None
+        if payload.get("type") == "variable" and payload.get("variations"):
+            try:
+                variations = self._variations(self.api(session), payload["id"])
+            except ConnectorError:
+                variations = None  # the delivery is still good; the next sync fills the variants in
+        return catalog.product_from_rest(payload, session.credentials.get("currency"), variations)
+
+    def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:
+        """Create one webhook per topic with a secret Facet generated (never Woo's default)."""
+        api = self.api(session)
+        self.uninstall(session)  # re-registering replaces, so a reinstall does not double-deliver
+        secret = session.credentials.get("webhook_secret") or secrets.token_urlsafe(32)
+        session.update(webhook_secret=secret)
+        delivery_url = f"{public_url.rstrip('/')}/webhooks/woocommerce/{merchant_key}"
+        ids: list[str] = []
+        for topic in catalog.WEBHOOK_TOPICS:
+            body = {
+                "name": f"Facet {topic}",
+                "topic": topic,
+                "delivery_url": delivery_url,
+                "secret": secret,
+                "status": "active",
+            }
+            response = self._call(lambda body=body: api.post("webhooks", body))
+            ids.append(str(json_body(response)["id"]))
+        session.update(webhook_ids=ids)
+        return ids
+
+    def uninstall(self, session: StoreSession) -> None:
+        """Delete Facet's webhooks from the store (ignored when the keys were already revoked)."""
+        api = self.api(session)
+        for webhook_id in session.credentials.get("webhook_ids") or []:
+            try:
+                self._call(lambda wid=webhook_id: api.delete(f"webhooks/{wid}", params={"force": "true"}))
+            except ConnectorError:
+                continue
+        if session.credentials.get("webhook_ids"):
+            session.update(webhook_ids=[])
+
+    # -- catalog ------------------------------------------------------------------------------------------
+    def currency(self, session: StoreSession) -> str | None:
+        """The store currency (`/data/currencies/current`), cached in the credentials blob."""
+        try:
+            answer = json_body(self._call(lambda: self.api(session).get("data/currencies/current")))
+        except NotFound:
+            return None
+        code = answer.get("code") if isinstance(answer, dict) else None
+        if code and session.credentials.get("currency") != code:
+            session.update(currency=code)
+        return code
+
+    def _variations(self, api: API, product_id: Any) -> list[dict[str, Any]]:
+        response = self._call(lambda: api.get(f"products/{product_id}/variations", params={"per_page": 100}))
+        return json_body(response)
+
+    def iter_products(
+        self, session: StoreSession, *, since: datetime | None = None, cursor: str | None = None
+    ) -> Iterator[ProductPage]:
+        """Page through `/products` in id order (`page`/`per_page`, `X-WP-TotalPages`, `Link: rel=next`)."""
+        api = self.api(session)
+        currency = self.currency(session)
+        page = int(cursor or 1)
+        params: dict[str, Any] = {"per_page": catalog.PER_PAGE, "orderby": "id", "order": "asc"}
+        if since is not None:
+            params["modified_after"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            params["dates_are_gmt"] = "true"
+        while True:
+            query = dict(params, page=page)
+            response = self._call(lambda query=query: api.get("products", params=query))
+            items = json_body(response)
+            if not isinstance(items, list):
+                raise ProtocolError("products answer is not a list")
+            products = []
+            for item in items:
+                variations = self._variations(api, item["id"]) if item.get("type") == "variable" else None
+                products.append(catalog.product_from_rest(item, currency, variations))
+            total_pages = int(response.headers.get("X-WP-TotalPages") or 0)
+            has_next = page < total_pages if total_pages else 'rel="next"' in response.headers.get("Link", "")
+            page += 1
+            yield ProductPage(products=products, next_cursor=str(page) if has_next else None)
+            if not has_next:
+                return

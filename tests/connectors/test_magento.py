@@ -1,0 +1,104 @@
+"""Magento connector against the fake Magento over real HTTP (OAuth1 HMAC-SHA256 everywhere)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import requests
+
+from connectors import AuthError, InboundRequest, NotFound, StoreSession
+from connectors.magento import MagentoConnector
+from connectors.magento.oauth import oauth_auth
+
+
+def activate(connector, fake, ctx):
+    form, identity = fake.activate("https://facet.test/magento/identity")
+    answer = connector.handle_install("callback", InboundRequest("POST", "/magento/callback", form=form), ctx)
+    assert answer.status == 200
+    query = urlsplit(identity).query
+    return InboundRequest("GET", "/magento/identity", query, dict(parse_qsl(query)))
+
+
+@pytest.fixture
+def session(settings, magento_fake, ctx):
+    connector = MagentoConnector(settings)
+    done = connector.handle_install("identity", activate(connector, magento_fake, ctx), ctx)
+    return StoreSession(done.result.store, done.result.credentials)
+
+
+def test_activation_and_identity_exchange(settings, magento_fake, ctx):
+    connector = MagentoConnector(settings)
+    identity = activate(connector, magento_fake, ctx)
+    done = connector.handle_install("identity", identity, ctx)
+    assert done.status == 302 and done.redirect.endswith("/admin/admin/integration/loginSuccessCallback/")
+    assert set(done.result.credentials) == {
+        "consumer_key",
+        "consumer_secret",
+        "access_token",
+        "access_token_secret",
+    }
+    assert done.result.credentials["access_token"] in magento_fake.access_tokens
+    with pytest.raises(AuthError):  # single use
+        connector.handle_install("identity", identity, ctx)
+
+
+def test_identity_rejects_foreign_callback(settings, magento_fake, ctx):
+    connector = MagentoConnector(settings)
+    identity = activate(connector, magento_fake, ctx)
+    args = dict(identity.args, success_call_back="https://evil.example/steal")
+    with pytest.raises(AuthError):
+        connector.handle_install("identity", InboundRequest("GET", "/magento/identity", "", args), ctx)
+
+
+def test_full_sync_images_urls_and_incremental(settings, magento_fake, session):
+    connector = MagentoConnector(settings)
+    products = [p for page in connector.iter_products(session) for p in page.products]
+    assert len(products) == 2000 and products[0].currency == "USD"
+    first = products[0]
+    assert first.url == f"{magento_fake.base_url}round-black-sunglasses-1001.html"
+    assert (
+        first.image_urls[0]
+        == f"{magento_fake.base_url}media/catalog/product/r/o/round-black-sunglasses-1001-1.jpg"
+    )
+    assert first.product_type == "Sunglasses"
+    newest = max(p.updated_at for p in products)
+    magento_fake.update_product(1999, title="Changed")
+    changed = [p for page in connector.iter_products(session, since=newest) for p in page.products]
+    assert [(p.platform_id, p.title) for p in changed] == [("1999", "Changed")]
+
+
+def test_429_and_drop_mid_sync(settings, magento_fake, session):
+    connector = MagentoConnector(settings)
+    magento_fake.inject("429", "products", after=3, retry_after=0.2)
+    magento_fake.inject("drop", "products", after=8)
+    assert sum(len(p.products) for p in connector.iter_products(session)) == 2000
+    assert connector.http.waited_seconds >= 0.2
+
+
+def test_fake_refuses_sha1_and_bad_signatures(magento_fake, session):
+    c = session.credentials
+    url = f"{session.store}rest/V1/store/storeConfigs"
+    good = oauth_auth(c["consumer_key"], c["consumer_secret"], c["access_token"], c["access_token_secret"])
+    assert requests.get(url, auth=good, timeout=5).status_code == 200
+    from authlib.integrations.requests_client import OAuth1Auth
+
+    sha1 = OAuth1Auth(
+        c["consumer_key"],
+        c["consumer_secret"],
+        token=c["access_token"],
+        token_secret=c["access_token_secret"],
+    )
+    assert b"signature_method_rejected" in requests.get(url, auth=sha1, timeout=5).content
+    wrong = oauth_auth(c["consumer_key"], "nope", c["access_token"], c["access_token_secret"])
+    assert requests.get(url, auth=wrong, timeout=5).status_code == 401
+
+
+def test_no_webhooks(settings, session):
+    connector = MagentoConnector(settings)
+    assert (
+        connector.needs_polling
+        and connector.register_webhooks(session, public_url="x", merchant_key="y") == []
+    )
+    with pytest.raises(NotFound):
+        connector.parse_webhook(InboundRequest("POST", "/webhooks/magento"), session)

@@ -1,0 +1,195 @@
+"""Shopify connector against the fake Shopify over real HTTP (nothing patched)."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from connectors import AuthError, InboundRequest, StoreSession, WebhookKind
+from connectors.shopify import ShopifyConnector, sign_webhook, valid_shop_domain, verify_query_hmac
+from connectors.shopify.connector import STATE_COOKIE
+
+DOC_SECRET = "hush"
+
+
+def test_documented_hmac_example_verifies():
+    # shopify.dev OAuth "verify a request" example (also quoted in hexdocs shopify_oauth / exshopify).
+    query = (
+        "code=0907a61c0c8d55e99db179b68161bc00&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf"
+        "&shop=some-shop.myshopify.com&state=0.6784241404160823&timestamp=1337178173"
+    )
+    assert verify_query_hmac(query, DOC_SECRET, max_age=None)
+    without_state = (
+        "code=0907a61c0c8d55e99db179b68161bc00&hmac=4712bf92ffc2917d15a2f5a273e39f0116667419aa4b6ac0b3baaf26fa3c4d20"
+        "&shop=some-shop.myshopify.com&timestamp=1337178173"
+    )
+    assert verify_query_hmac(without_state, DOC_SECRET, max_age=None)
+    assert not verify_query_hmac(query.replace("some-shop", "evil-shop"), DOC_SECRET, max_age=None)
+    assert not verify_query_hmac(query, "wrong", max_age=None)
+    # The 2012 timestamp is stale: with the freshness check on, the same signature is refused.
+    assert not verify_query_hmac(query, DOC_SECRET, max_age=90)
+    assert verify_query_hmac(query, DOC_SECRET, max_age=90, now=1337178173 + 30)
+
+
+def test_webhook_hmac_is_base64_of_raw_body():
+    body = b'{"id":1,"title":"x"}'
+    sig = sign_webhook(body, "s3cret")
+    assert sig.endswith("=") and len(sig) == 44
+    assert sign_webhook(body + b" ", "s3cret") != sig
+
+
+@pytest.mark.parametrize(
+    ("shop", "ok"),
+    [
+        ("Facet-Test.myshopify.com", "facet-test.myshopify.com"),
+        ("https://a1.myshopify.com/", "a1.myshopify.com"),
+        ("evil.com", None),
+        ("a.myshopify.com.evil.com", None),
+        ("x.myshopify.com/../admin", None),
+        ("user@x.myshopify.com", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_shop_domain_validation(shop, ok):
+    assert valid_shop_domain(shop) == ok
+
+
+def _req(path: str, query: str, **kw) -> InboundRequest:
+    return InboundRequest("GET", path, query, dict(parse_qsl(query)), **kw)
+
+
+def install(connector, fake, ctx):
+    start = connector.handle_install("install", _req("/shopify/install", fake.signed_query()), ctx)
+    assert start.status == 302 and "/admin/oauth/authorize?" in start.redirect
+    state = start.set_cookies[STATE_COOKIE][0]
+    callback = urlsplit(fake.approve(start.redirect)).query
+    return state, callback
+
+
+def test_install_exchanges_code_for_expiring_token(settings, shopify_fake, ctx):
+    connector = ShopifyConnector(settings)
+    state, callback = install(connector, shopify_fake, ctx)
+    with pytest.raises(AuthError):  # another browser (no/other cookie) cannot finish the install
+        connector.handle_install(
+            "callback", _req("/shopify/callback", callback, cookies={STATE_COOKIE: "x" * 64}), ctx
+        )
+    done = connector.handle_install(
+        "callback", _req("/shopify/callback", callback, cookies={STATE_COOKIE: state}), ctx
+    )
+    creds = done.result.credentials
+    assert done.result.store == shopify_fake.shop
+    assert creds["access_token"].startswith("shpat_") and creds["refresh_token"].startswith("shprt_")
+    assert creds["expires_at"] > time.time() + 3000
+    with pytest.raises(AuthError):  # state is single-use
+        connector.handle_install(
+            "callback", _req("/shopify/callback", callback, cookies={STATE_COOKIE: state}), ctx
+        )
+
+
+def test_install_rejects_bad_hmac_and_foreign_shop(settings, shopify_fake, ctx):
+    connector = ShopifyConnector(settings)
+    query = shopify_fake.signed_query()
+    with pytest.raises(AuthError):
+        connector.handle_install("install", _req("/shopify/install", query.replace("hmac=", "hmac=0")), ctx)
+    evil = shopify_fake.signed_query(shop="evil.com")
+    with pytest.raises(AuthError):
+        connector.handle_install("install", _req("/shopify/install", evil), ctx)
+    stale = shopify_fake.signed_query(timestamp=str(int(time.time()) - 3600))
+    with pytest.raises(AuthError):
+        connector.handle_install("install", _req("/shopify/install", stale), ctx)
+
+
+@pytest.fixture
+def session(settings, shopify_fake, ctx):
+    connector = ShopifyConnector(settings)
+    state, callback = install(connector, shopify_fake, ctx)
+    done = connector.handle_install(
+        "callback", _req("/shopify/callback", callback, cookies={STATE_COOKIE: state}), ctx
+    )
+    return StoreSession(done.result.store, done.result.credentials)
+
+
+def test_full_then_incremental_sync(settings, shopify_fake, session):
+    connector = ShopifyConnector(settings)
+    products = [p for page in connector.iter_products(session) for p in page.products]
+    assert len(products) == 2000 and len({p.platform_id for p in products}) == 2000
+    first = products[0]
+    assert first.platform_id == "1001" and first.currency == "EUR" and first.image_urls and first.variants
+    newest = max(p.updated_at for p in products)
+    shopify_fake.update_product(1500, title="Renamed aviator")
+    changed = [p for page in connector.iter_products(session, since=newest) for p in page.products]
+    assert [(p.platform_id, p.title) for p in changed] == [("1500", "Renamed aviator")]
+
+
+def test_resume_from_cursor(settings, shopify_fake, session):
+    connector = ShopifyConnector(settings)
+    pages = connector.iter_products(session)
+    first = next(pages)
+    rest = [p for page in connector.iter_products(session, cursor=first.next_cursor) for p in page.products]
+    assert len(first.products) + len(rest) == 2000 and rest[0].platform_id == "1051"
+
+
+def test_429_and_throttled_are_waited_out(settings, shopify_fake, session):
+    connector = ShopifyConnector(settings)
+    shopify_fake.inject("429", "graphql", after=5, retry_after=0.3)
+    shopify_fake.inject("throttled", "graphql", after=10)
+    products = [p for page in connector.iter_products(session) for p in page.products]
+    assert len(products) == 2000
+    assert shopify_fake.throttled_count == 1
+    assert connector.http.waited_seconds >= 0.3
+
+
+def test_dropped_connection_is_retried(settings, shopify_fake, session):
+    connector = ShopifyConnector(settings)
+    shopify_fake.inject("drop", "graphql", after=3)
+    assert sum(len(page.products) for page in connector.iter_products(session)) == 2000
+
+
+def test_expired_token_is_refreshed_transparently(settings, shopify_fake, session):
+    connector = ShopifyConnector(settings)
+    old = session.credentials["access_token"]
+    shopify_fake.expire_tokens()  # the shop says the token is dead before our clock does
+    assert len(next(connector.iter_products(session)).products) == 50
+    assert session.changed and session.credentials["access_token"] != old
+    # And a token our own clock knows is about to expire is refreshed before use.
+    session.changed = False
+    session.credentials["expires_at"] = time.time() + 10
+    next(connector.iter_products(session))
+    assert session.changed
+
+
+def test_register_webhooks_is_idempotent(settings, shopify_fake, session):
+    connector = ShopifyConnector(settings)
+    ids = connector.register_webhooks(session, public_url="https://facet.test", merchant_key="m")
+    assert len(ids) == 5
+    assert connector.register_webhooks(session, public_url="https://facet.test", merchant_key="m") == []
+    assert {s["callbackUrl"] for s in shopify_fake.subscriptions} == {"https://facet.test/webhooks/shopify"}
+
+
+def test_webhook_parsing_and_bad_signature(settings, shopify_fake):
+    connector = ShopifyConnector(settings)
+    shopify_fake.subscriptions.append(
+        {"id": "1", "topic": "PRODUCTS_UPDATE", "callbackUrl": "https://facet.test/webhooks/shopify"}
+    )
+    delivery = shopify_fake.deliver("products/update", shopify_fake.rest_product(1002))
+    request = InboundRequest("POST", delivery.path, headers=delivery.headers, body=delivery.body)
+    event = connector.parse_webhook(request, None)
+    assert event.kind is WebhookKind.PRODUCT_UPSERT and event.product.platform_id == "1002"
+    assert event.store == shopify_fake.shop and event.delivery_id
+    forged = shopify_fake.deliver("products/update", shopify_fake.rest_product(1002), secret="attacker")
+    with pytest.raises(AuthError):
+        connector.parse_webhook(
+            InboundRequest("POST", forged.path, headers=forged.headers, body=forged.body), None
+        )
+
+
+def test_incremental_filter_uses_utc_timestamp(settings, shopify_fake, session):
+    connector = ShopifyConnector(settings)
+    products = list(next(connector.iter_products(session)).products)
+    since = products[-1].updated_at - timedelta(seconds=1)
+    later = [p for page in connector.iter_products(session, since=since) for p in page.products]
+    assert later[0].platform_id == products[-1].platform_id

@@ -1,0 +1,223 @@
+"""Fake Magento 2: integration activation, OAuth 1.0a exchange (HMAC-SHA256 only), signed REST catalog."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.fakes import catalog, oauth1
+from tests.fakes.server import FakeServer, Request, Response
+
+CATEGORY_NAMES = {3 + i: k for i, k in enumerate(dict.fromkeys(catalog.KINDS))}
+
+
+class FakeMagento(FakeServer):
+    """One Magento store; `activate()` plays the admin clicking Activate on an integration."""
+
+    def __init__(self, *, products: int = 2000, currency: str = "USD") -> None:
+        super().__init__()
+        self.products = {p.id: p for p in catalog.generate(products, variable_every=0)}
+        self.currency = currency
+        self.consumers: dict[str, dict[str, str]] = {}  # key -> {secret, verifier}
+        self.request_tokens: dict[str, dict[str, str]] = {}  # token -> {secret, consumer}
+        self.access_tokens: dict[str, dict[str, str]] = {}
+        self.nonces: set[str] = set()
+        self.route("POST", "/oauth/token/request", self._token_request)
+        self.route("POST", "/oauth/token/access", self._token_access)
+        self.route("GET", "/rest/V1/products", self._products)
+        self.route("GET", "/rest/V1/store/storeConfigs", self._store_configs)
+        self.route("GET", "/rest/V1/categories/list", self._categories)
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/"
+
+    # -- admin actions ----------------------------------------------------------------------------------
+    def activate(self, identity_url: str) -> tuple[dict[str, str], str]:
+        """The form Magento POSTs to the callback URL, and the identity-link URL its popup opens."""
+        key, secret, verifier = secrets.token_hex(16), secrets.token_hex(16), secrets.token_hex(16)
+        self.consumers[key] = {"secret": secret, "verifier": verifier}
+        form = {
+            "oauth_consumer_key": key,
+            "oauth_consumer_secret": secret,
+            "store_base_url": self.base_url,
+            "oauth_verifier": verifier,
+        }
+        back = f"{self.base_url}admin/admin/integration/loginSuccessCallback/"
+        return form, f"{identity_url}?{urlencode({'oauth_consumer_key': key, 'success_call_back': back})}"
+
+    def update_product(self, pid: int, **changes: Any) -> catalog.Product:
+        product = self.products[pid]
+        for key, value in changes.items():
+            setattr(product, key, value)
+        product.updated_at = datetime.now(UTC).replace(microsecond=0)
+        return product
+
+    def delete_product(self, pid: int) -> None:
+        del self.products[pid]
+
+    # -- OAuth ------------------------------------------------------------------------------------------
+    def _check(self, request: Request, token_secret: str, consumer_secret: str) -> Response | None:
+        oauth = oauth1.parse_authorization(request.header("authorization"))
+        if oauth.get("oauth_signature_method") != "HMAC-SHA256":
+            return self._oauth_error("signature_method_rejected")
+        if abs(time.time() - int(oauth.get("oauth_timestamp") or 0)) > 600:
+            return self._oauth_error("timestamp_refused")
+        nonce = f"{oauth.get('oauth_consumer_key')}:{oauth.get('oauth_nonce')}"
+        if nonce in self.nonces:
+            return self._oauth_error("nonce_used")
+        form = request.body if "form-urlencoded" in (request.header("content-type") or "") else None
+        params = oauth1.request_params(request.query, oauth, form)
+        expected = oauth1.signature(request.method, request.url, params, consumer_secret, token_secret)
+        if not oauth1.valid(oauth.get("oauth_signature"), expected):
+            return self._oauth_error("signature_invalid")
+        self.nonces.add(nonce)
+        return None
+
+    @staticmethod
+    def _oauth_error(problem: str) -> Response:
+        return Response(
+            401, f"oauth_problem={problem}".encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+
+    def _token_request(self, request: Request, _m: re.Match[str]) -> Response:
+        oauth = oauth1.parse_authorization(request.header("authorization"))
+        consumer = self.consumers.get(oauth.get("oauth_consumer_key", ""))
+        if consumer is None:
+            return self._oauth_error("consumer_key_rejected")
+        denied = self._check(request, "", consumer["secret"])
+        if denied:
+            return denied
+        token, secret = secrets.token_hex(16), secrets.token_hex(16)
+        self.request_tokens[token] = {"secret": secret, "consumer": oauth["oauth_consumer_key"]}
+        return Response(200, urlencode({"oauth_token": token, "oauth_token_secret": secret}).encode())
+
+    def _token_access(self, request: Request, _m: re.Match[str]) -> Response:
+        oauth = oauth1.parse_authorization(request.header("authorization"))
+        consumer = self.consumers.get(oauth.get("oauth_consumer_key", ""))
+        pending = self.request_tokens.get(oauth.get("oauth_token", ""))
+        if consumer is None or pending is None or pending["consumer"] != oauth["oauth_consumer_key"]:
+            return self._oauth_error("token_rejected")
+        denied = self._check(request, pending["secret"], consumer["secret"])
+        if denied:
+            return denied
+        if oauth.get("oauth_verifier") != consumer["verifier"]:
+            return self._oauth_error("verifier_invalid")
+        del self.request_tokens[oauth["oauth_token"]]
+        token, secret = secrets.token_hex(16), secrets.token_hex(16)
+        self.access_tokens[token] = {"secret": secret, "consumer": oauth["oauth_consumer_key"]}
+        return Response(200, urlencode({"oauth_token": token, "oauth_token_secret": secret}).encode())
+
+    def _authorized(self, request: Request) -> Response | None:
+        oauth = oauth1.parse_authorization(request.header("authorization"))
+        access = self.access_tokens.get(oauth.get("oauth_token", ""))
+        consumer = self.consumers.get(oauth.get("oauth_consumer_key", ""))
+        if access is None or consumer is None or access["consumer"] != oauth["oauth_consumer_key"]:
+            return Response.json(
+                {
+                    "message": "The consumer isn't authorized to access %resources.",
+                    "parameters": {"resources": "Magento_Catalog::products"},
+                },
+                401,
+            )
+        return self._check(request, access["secret"], consumer["secret"])
+
+    # -- REST -------------------------------------------------------------------------------------------
+    def _item(self, p: catalog.Product) -> dict[str, Any]:
+        stamp = p.updated_at.strftime("%Y-%m-%d %H:%M:%S")
+        return {
+            "id": p.id,
+            "sku": p.variants[0].sku,
+            "name": p.title,
+            "attribute_set_id": 4,
+            "price": float(p.price),
+            "status": 1,
+            "visibility": 4,
+            "type_id": "simple",
+            "created_at": "2025-12-01 00:00:00",
+            "updated_at": stamp,
+            "weight": 0.1,
+            "extension_attributes": {
+                "website_ids": [1],
+                "category_links": [{"position": 0, "category_id": str(p.category_id)}],
+                "stock_item": {"is_in_stock": p.in_stock, "qty": 5 if p.in_stock else 0},
+            },
+            "custom_attributes": [
+                {"attribute_code": "url_key", "value": p.handle},
+                {"attribute_code": "short_description", "value": p.description},
+                {"attribute_code": "brand", "value": p.vendor},
+            ],
+            "media_gallery_entries": [
+                {
+                    "id": p.id * 10 + i,
+                    "media_type": "image",
+                    "label": "",
+                    "position": i + 1,
+                    "disabled": False,
+                    "types": ["image"] if i == 0 else [],
+                    "file": f,
+                }
+                for i, f in enumerate(p.images)
+            ],
+        }
+
+    def _products(self, request: Request, _m: re.Match[str]) -> Response:
+        denied = self._authorized(request)
+        if denied:
+            return denied
+        args = request.args
+        rows = sorted(self.products.values(), key=lambda p: p.id)
+        prefix = "searchCriteria[filter_groups][0][filters][0]"
+        if args.get(f"{prefix}[field]") == "updated_at" and args.get(f"{prefix}[condition_type]") == "gt":
+            since = datetime.strptime(args[f"{prefix}[value]"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+            rows = [p for p in rows if p.updated_at > since]
+        size = int(args.get("searchCriteria[pageSize]") or 0)
+        total = len(rows)
+        if size:
+            last = max(1, -(-total // size))
+            page = min(
+                int(args.get("searchCriteria[currentPage]") or 1), last
+            )  # Magento repeats the last page
+            rows = rows[(page - 1) * size : page * size]
+        return Response.json(
+            {"items": [self._item(p) for p in rows], "search_criteria": {}, "total_count": total}
+        )
+
+    def _store_configs(self, request: Request, _m: re.Match[str]) -> Response:
+        denied = self._authorized(request)
+        base = self.base_url
+        return denied or Response.json(
+            [
+                {
+                    "id": 1,
+                    "code": "default",
+                    "website_id": 1,
+                    "locale": "en_US",
+                    "base_currency_code": self.currency,
+                    "default_display_currency_code": self.currency,
+                    "timezone": "UTC",
+                    "weight_unit": "kgs",
+                    "base_url": base,
+                    "base_link_url": base,
+                    "base_static_url": f"{base}static/",
+                    "base_media_url": f"{base}media/",
+                    "secure_base_url": base,
+                    "secure_base_link_url": base,
+                    "secure_base_static_url": f"{base}static/",
+                    "secure_base_media_url": f"{base}media/",
+                }
+            ]
+        )
+
+    def _categories(self, request: Request, _m: re.Match[str]) -> Response:
+        denied = self._authorized(request)
+        items = [
+            {"id": 1, "name": "Root Catalog", "level": 0},
+            {"id": 2, "name": "Default Category", "level": 1},
+        ]
+        items += [{"id": cid, "name": name, "level": 2} for cid, name in CATEGORY_NAMES.items()]
+        return denied or Response.json({"items": items, "total_count": len(items)})

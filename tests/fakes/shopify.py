@@ -1,0 +1,363 @@
+"""Fake Shopify: OAuth (signed callback, expiring tokens + refresh), Admin GraphQL with cost bucket, webhooks.
+
+Signatures are computed here independently of `connectors/` (JS-library algorithm) so a bug in the
+connector's verification cannot be mirrored by the fake.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+from tests.fakes import catalog
+from tests.fakes.server import FakeServer, Fault, Request, Response
+
+API_PATH = r"/admin/api/(?P<version>[0-9]{4}-[0-9]{2}|unstable)/graphql\.json"
+
+
+@dataclass
+class Delivery:
+    """A webhook POST the fake would make: where, with which headers, which raw body."""
+
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path
+
+
+def js_hmac(params: dict[str, str], secret: str) -> str:
+    """Shopify's callback signature: sorted, URLSearchParams-encoded `k=v&...`, hex HMAC-SHA256."""
+    enc = lambda s: quote(s, safe="*-._").replace("~", "%7E")  # noqa: E731
+    message = "&".join(
+        f"{enc(k)}={enc(v)}" for k, v in sorted(params.items()) if k not in ("hmac", "signature")
+    )
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+class FakeShopify(FakeServer):
+    """One shop. `products` is the live catalog; mutate it with update/delete and build webhook deliveries."""
+
+    def __init__(
+        self,
+        *,
+        shop: str = "facet-test.myshopify.com",
+        api_key: str = "fake-key",
+        api_secret: str = "fake-secret",
+        products: int = 2000,
+        token_ttl: int = 3600,
+        bucket_max: float = 2000.0,
+        restore_rate: float = 1000.0,
+    ) -> None:
+        super().__init__()
+        self.shop, self.api_key, self.api_secret = shop, api_key, api_secret
+        self.products = {p.id: p for p in catalog.generate(products)}
+        self.token_ttl = token_ttl
+        self.codes: dict[str, str] = {}  # code -> redirect_uri
+        self.tokens: dict[str, float] = {}  # access token -> expiry (inf for non-expiring)
+        self.refresh_tokens: set[str] = set()
+        self.subscriptions: list[dict[str, str]] = []
+        self.bucket_max, self.restore_rate = bucket_max, restore_rate
+        self._available, self._stamp = bucket_max, time.monotonic()
+        self._bucket_lock = threading.Lock()
+        self.throttled_count = 0
+        self.route("GET", "/admin/oauth/authorize", self._authorize)
+        self.route("POST", "/admin/oauth/access_token", self._access_token)
+        self.route("POST", API_PATH, self._graphql)
+
+    # -- merchant actions -------------------------------------------------------------------------------
+    def signed_query(self, **params: str) -> str:
+        """A query string as Shopify sends it to the App URL/callback: current timestamp + hmac."""
+        params.setdefault("shop", self.shop)
+        params.setdefault("timestamp", str(int(time.time())))
+        params.setdefault(
+            "host", base64.b64encode(f"admin.shopify.com/store/{self.shop.split('.')[0]}".encode()).decode()
+        )
+        params["hmac"] = js_hmac(params, self.api_secret)
+        return urlencode(params)
+
+    def approve(self, authorize_url: str) -> str:
+        """The merchant clicks Install on the authorize page: return Shopify's redirect to the callback."""
+        args = dict(parse_qsl(urlsplit(authorize_url).query, keep_blank_values=True))
+        if args.get("client_id") != self.api_key or "state" not in args:
+            raise ValueError(f"bad authorize URL {authorize_url}")
+        code = secrets.token_hex(16)
+        self.codes[code] = args["redirect_uri"]
+        return f"{args['redirect_uri']}?{self.signed_query(code=code, state=args['state'])}"
+
+    def expire_tokens(self) -> None:
+        """Make every issued access token expired (the client must refresh)."""
+        for token in self.tokens:
+            self.tokens[token] = 0.0
+
+    def update_product(self, pid: int, **changes: Any) -> catalog.Product:
+        product = self.products[pid]
+        for key, value in changes.items():
+            setattr(product, key, value)
+        product.updated_at = datetime.now(UTC).replace(microsecond=0)
+        return product
+
+    def delete_product(self, pid: int) -> None:
+        del self.products[pid]
+
+    def deliver(
+        self, topic: str, payload: dict[str, Any], url: str | None = None, *, secret: str | None = None
+    ) -> Delivery:
+        """A signed webhook POST for `topic` to the subscribed callback (or `url` for compliance topics)."""
+        enum = topic.upper().replace("/", "_")
+        if url is None:
+            matches = [s["callbackUrl"] for s in self.subscriptions if s["topic"] == enum]
+            if not matches:
+                raise LookupError(f"no subscription for {enum}")
+            url = matches[0]
+        body = json.dumps(payload).encode()
+        digest = hmac.new((secret or self.api_secret).encode(), body, hashlib.sha256).digest()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Shopify-Topic": topic,
+            "X-Shopify-Hmac-Sha256": base64.b64encode(digest).decode(),
+            "X-Shopify-Shop-Domain": self.shop,
+            "X-Shopify-API-Version": "2026-01",
+            "X-Shopify-Webhook-Id": str(uuid.uuid4()),
+            "X-Shopify-Triggered-At": datetime.now(UTC).isoformat(),
+        }
+        return Delivery(url, headers, body)
+
+    def rest_product(self, pid: int) -> dict[str, Any]:
+        """The REST shape Shopify puts in products/* webhook bodies."""
+        p = self.products[pid]
+        return {
+            "id": p.id,
+            "title": p.title,
+            "handle": p.handle,
+            "vendor": p.vendor,
+            "product_type": p.kind,
+            "tags": ", ".join(p.tags),
+            "status": "active",
+            "body_html": p.description,
+            "updated_at": p.updated_at.isoformat(),
+            "variants": [
+                {
+                    "id": v.id,
+                    "title": v.title,
+                    "sku": v.sku,
+                    "price": v.price,
+                    "option1": v.colour,
+                    "inventory_quantity": 5 if v.in_stock else 0,
+                    "inventory_policy": "deny",
+                }
+                for v in p.variants
+            ],
+            "images": [{"src": f"https://cdn.shopify.com/s/files{f}"} for f in p.images],
+        }
+
+    # -- HTTP routes ------------------------------------------------------------------------------------
+    def _authorize(self, request: Request, _m: re.Match[str]) -> Response:
+        return Response(302, b"", {"Location": self.approve(request.url + "?" + request.query)})
+
+    def _access_token(self, request: Request, _m: re.Match[str]) -> Response:
+        is_json = "json" in (request.header("content-type") or "")
+        body = request.json() if is_json else request.form()
+        if body.get("client_id") != self.api_key or body.get("client_secret") != self.api_secret:
+            return Response.json({"error": "invalid_client"}, 401)
+        if body.get("grant_type") == "refresh_token":
+            token = body.get("refresh_token")
+            if token not in self.refresh_tokens:
+                return Response.json({"error": "invalid_grant"}, 400)
+            self.refresh_tokens.discard(token)  # refresh tokens rotate
+            return Response.json(self._issue(expiring=True))
+        code = body.get("code")
+        if code not in self.codes:
+            return Response.json(
+                {
+                    "error": "invalid_request",
+                    "error_description": "The authorization code was not found or was already used",
+                },
+                400,
+            )
+        del self.codes[code]
+        return Response.json(self._issue(expiring=str(body.get("expiring")) == "1"))
+
+    def _issue(self, *, expiring: bool) -> dict[str, Any]:
+        token = "shpat_" + secrets.token_hex(16)
+        answer: dict[str, Any] = {"access_token": token, "scope": "read_products,read_orders"}
+        if expiring:
+            refresh = "shprt_" + secrets.token_hex(16)
+            self.refresh_tokens.add(refresh)
+            self.tokens[token] = time.time() + self.token_ttl
+            answer.update(expires_in=self.token_ttl, refresh_token=refresh, refresh_token_expires_in=7776000)
+        else:
+            self.tokens[token] = float("inf")
+        return answer
+
+    def fault_response(self, fault: Fault, request: Request) -> Response | None:
+        if fault.kind == "throttled":
+            with self._bucket_lock:
+                self._available = 0.0  # drain the bucket: the next answer is a genuine THROTTLED
+            return None
+        return super().fault_response(fault, request)
+
+    def _take(self, requested: float) -> tuple[bool, float]:
+        with self._bucket_lock:
+            now = time.monotonic()
+            self._available = min(self.bucket_max, self._available + (now - self._stamp) * self.restore_rate)
+            self._stamp = now
+            if self._available < requested:
+                return False, self._available
+            self._available -= requested
+            return True, self._available
+
+    def _refund(self, amount: float) -> None:
+        with self._bucket_lock:
+            self._available = min(self.bucket_max, self._available + amount)
+
+    def _cost(self, requested: float, actual: float, available: float) -> dict[str, Any]:
+        return {
+            "cost": {
+                "requestedQueryCost": requested,
+                "actualQueryCost": actual,
+                "throttleStatus": {
+                    "maximumAvailable": self.bucket_max,
+                    "currentlyAvailable": round(available, 1),
+                    "restoreRate": self.restore_rate,
+                },
+            }
+        }
+
+    def _graphql(self, request: Request, _m: re.Match[str]) -> Response:
+        expiry = self.tokens.get(request.header("x-shopify-access-token") or "")
+        if expiry is None or expiry < time.time():
+            return Response.json(
+                {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"},
+                401,
+            )
+        body = request.json()
+        query, variables = body.get("query", ""), body.get("variables") or {}
+        if "webhookSubscriptionCreate" in query:
+            return self._webhook_create(variables)
+        if "products(" in query:
+            return self._products(variables)
+        return Response.json({"errors": [{"message": "Field doesn't exist on type 'QueryRoot'"}]})
+
+    def _webhook_create(self, variables: dict[str, Any]) -> Response:
+        ok, available = self._take(10)
+        topic, sub = variables["topic"], variables["webhookSubscription"]
+        if any(s["topic"] == topic and s["callbackUrl"] == sub["callbackUrl"] for s in self.subscriptions):
+            data = {
+                "webhookSubscription": None,
+                "userErrors": [
+                    {"field": ["callbackUrl"], "message": "Address for this topic has already been taken"}
+                ],
+            }
+        else:
+            sid = f"gid://shopify/WebhookSubscription/{len(self.subscriptions) + 1}"
+            self.subscriptions.append({"id": sid, "topic": topic, "callbackUrl": sub["callbackUrl"]})
+            data = {"webhookSubscription": {"id": sid, "topic": topic}, "userErrors": []}
+        return Response.json(
+            {"data": {"webhookSubscriptionCreate": data}, "extensions": self._cost(10, 10, available)}
+        )
+
+    def _products(self, v: dict[str, Any]) -> Response:
+        first = int(v.get("first") or 0)
+        if not 0 < first <= 250:
+            return Response.json({"errors": [{"message": "first must be between 1 and 250"}]})
+        media, variants = int(v.get("media") or 0), int(v.get("variants") or 0)
+        requested = 3 + first * (1 + media + variants)
+        if requested > self.bucket_max:
+            return Response.json(
+                {
+                    "errors": [
+                        {
+                            "message": f"Query cost is {requested}, which exceeds the single query "
+                            f"max cost limit ({self.bucket_max:g})."
+                        }
+                    ]
+                }
+            )
+        ok, available = self._take(requested)
+        if not ok:
+            self.throttled_count += 1
+            return Response.json(
+                {
+                    "errors": [
+                        {
+                            "message": "Throttled",
+                            "extensions": {
+                                "code": "THROTTLED",
+                                "documentation": "https://shopify.dev/api/usage/rate-limits",
+                            },
+                        }
+                    ],
+                    "extensions": self._cost(requested, 0, available),
+                }
+            )
+        after = int(base64.b64decode(v["after"]).decode().split(":")[1]) if v.get("after") else 0
+        since = None
+        if v.get("query"):
+            found = re.search(r"updated_at:>'([^']+)'", v["query"])
+            since = datetime.fromisoformat(found.group(1).replace("Z", "+00:00")) if found else None
+        with self.lock:
+            rows = [
+                p
+                for pid, p in sorted(self.products.items())
+                if pid > after and (since is None or p.updated_at > since)
+            ]
+        page, more = rows[:first], len(rows) > first
+        nodes = [self._node(p, media, variants) for p in page]
+        actual = 3 + sum(1 + len(n["media"]["nodes"]) + len(n["variants"]["nodes"]) for n in nodes)
+        self._refund(requested - actual)
+        end = base64.b64encode(f"cursor:{page[-1].id}".encode()).decode() if page else None
+        data = {
+            "shop": {"currencyCode": "EUR"},
+            "products": {"pageInfo": {"hasNextPage": more, "endCursor": end}, "nodes": nodes},
+        }
+        return Response.json(
+            {"data": data, "extensions": self._cost(requested, actual, available + requested - actual)}
+        )
+
+    def _node(self, p: catalog.Product, media: int, variants: int) -> dict[str, Any]:
+        return {
+            "id": f"gid://shopify/Product/{p.id}",
+            "title": p.title,
+            "handle": p.handle,
+            "vendor": p.vendor,
+            "productType": p.kind,
+            "tags": p.tags,
+            "status": "ACTIVE",
+            "description": p.description,
+            "updatedAt": p.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "onlineStoreUrl": f"https://{self.shop}/products/{p.handle}",
+            "media": {
+                "nodes": [
+                    {"image": {"url": f"https://cdn.shopify.com/s/files{f}", "altText": p.title}}
+                    for f in p.images[:media]
+                ]
+            },
+            "variants": {
+                "nodes": [
+                    {
+                        "id": f"gid://shopify/ProductVariant/{x.id}",
+                        "title": x.title,
+                        "sku": x.sku,
+                        "price": x.price,
+                        "compareAtPrice": None,
+                        "availableForSale": x.in_stock,
+                        "selectedOptions": [{"name": "Color", "value": x.colour}],
+                    }
+                    for x in p.variants[:variants]
+                ]
+            },
+        }
