@@ -5,6 +5,7 @@ from __future__ import annotations
 from plugin_api.models.analysis import Analysis, AnalysisStatus
 from plugin_api.models.base import Base, TenantMixin, TimestampMixin, random_token, utcnow
 from plugin_api.models.event import Event, WebhookReceipt
+from plugin_api.models.installs import PendingInstall
 from plugin_api.models.merchant import Merchant, MerchantStatus, Plan, Platform, new_publishable_key
 from plugin_api.models.product import FeaturesStatus, Product
 
@@ -16,6 +17,7 @@ __all__ = [
     "FeaturesStatus",
     "Merchant",
     "MerchantStatus",
+    "PendingInstall",
     "Plan",
     "Platform",
     "Product",
