@@ -120,6 +120,11 @@ def _measure_lens(lens: np.ndarray, rim: np.ndarray) -> dict[str, float]:
     outer_top = float(top_profile[:quarter].min())
     inner_top = float(top_profile[-quarter:].min())
     lowest_x = float(np.argmax(bottom_profile) / max(w - 1, 1))
+    # Where the outer edge sticks out furthest (rows, 0 = top): mid-height for most shapes, high for a
+    # cat-eye's swept-up corner.
+    left_profile = np.where(crop.any(axis=1), crop.argmax(axis=1), crop.shape[1]).astype(np.float64)
+    outermost_rows = np.flatnonzero(left_profile <= left_profile.min() + max(1.0, 0.02 * w))
+    outer_point_y = float(outermost_rows.mean() / h)
 
     # Rim mass above vs below the lens centre line: a browline's weight is in its brow bar.
     rim_crop = rim[y0:y1, x0:x1] & crop
@@ -145,20 +150,28 @@ def _measure_lens(lens: np.ndarray, rim: np.ndarray) -> dict[str, float]:
         "top_bottom": row_width(0.2) / max(row_width(0.8), 1.0),
         "outer_lift": (inner_top - outer_top) / h,
         "lowest_x": lowest_x,
+        "outer_point_y": outer_point_y,
         "rim_top_bottom": (top_rim + 1.0) / (bottom_rim + 1.0),
         "ring_share": float(ring.sum() / max(crop.sum(), 1)),
         "interior_opaque": interior_opaque,
     }
 
 
+def _halves(mask: np.ndarray, split: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Image-left and mirrored image-right halves (outer side at x = 0 for both), split at the bridge."""
+    if split is None:
+        xs = np.flatnonzero(mask.any(axis=0))
+        split = int(round((xs.min() + xs.max()) / 2)) if len(xs) else mask.shape[1] // 2
+    return mask[:, :split], mask[:, split:][:, ::-1]
+
+
 def _lenses(mask: np.ndarray, bridge_x: float | None) -> list[tuple[np.ndarray, np.ndarray]]:
     ys, xs = np.nonzero(mask)
     if len(xs) < 50:
         return []
-    split = int(round(bridge_x)) if bridge_x is not None else int(round((xs.min() + xs.max()) / 2))
-    left, right = mask[:, :split], mask[:, split:][:, ::-1]  # mirror: outer side at x = 0 for both
+    split = int(round(bridge_x)) if bridge_x is not None else None
     result = []
-    for half in (left, right):
+    for half in _halves(mask, split):
         lens = _filled_lens(half)
         if lens is not None and lens.sum() > 30:
             result.append((lens, half))
@@ -169,11 +182,19 @@ def classify_frame_shape(image: np.ndarray, geometry: dict | None = None) -> Fra
     """Frame shape of a front-view frame image (RGBA asset or product photo); `geometry` may give `bridge`."""
     mask = _alpha_mask(image)
     bridge_x = None
-    if geometry and geometry.get("bridge"):
-        bridge_x = float(geometry["bridge"][0])
+    bridge = (geometry or {}).get("bridge_centre") or (geometry or {}).get("bridge")
+    if bridge:
+        bridge_x = float(bridge[0])
     lenses = _lenses(mask, bridge_x)
     if not lenses:
         return FrameShape("other", 0.0, {})
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[2] == 4:
+        # Rims are fully opaque; tinted lenses are not — keep them out of the rim-weight measurement.
+        strict = array[..., 3] >= 245
+        split = int(round(bridge_x)) if bridge_x is not None else None
+        strict_halves = _halves(strict, split)
+        lenses = [(lens, strict_half) for (lens, _), strict_half in zip(lenses, strict_halves, strict=False)]
     per_lens = [_measure_lens(lens, rim) for lens, rim in lenses]
     m = {key: float(np.mean([p[key] for p in per_lens])) for key in per_lens[0]}
     label, confidence = _decide(m)
@@ -183,22 +204,24 @@ def classify_frame_shape(image: np.ndarray, geometry: dict | None = None) -> Fra
 def _decide(m: dict[str, float]) -> tuple[str, float]:
     """The rules, most specific first. Each returns a confidence from how far past its threshold it is."""
     see_through = m["interior_opaque"] < 0.5
-    if see_through and m["rim_top_bottom"] > 2.2 and m["ring_share"] < 0.6:
+    if see_through and m["rim_top_bottom"] > 2.2 and m["ring_share"] < 0.6 and m["top_bottom"] < 1.15:
         return "browline", min(0.95, 0.6 + 0.1 * (m["rim_top_bottom"] - 2.2))
-    if m["outer_lift"] > 0.12:
-        return "cat-eye", min(0.95, 0.6 + 2 * (m["outer_lift"] - 0.12))
-    if m["top_bottom"] > 1.15:
+    tb = m["top_bottom"]
+    swept_corner = 1.05 <= tb < 1.105 and m["outer_point_y"] < 0.34 and m["extent"] < 0.9
+    if m["outer_lift"] > 0.12 or swept_corner:
+        return "cat-eye", min(0.95, 0.55 + 2 * max(m["outer_lift"] - 0.02, 0.0) + (0.34 - m["outer_point_y"]))
+    if tb >= 1.105:
         # Both taper downwards; an aviator's teardrop is tall with a rounded, sagging bottom (low extent),
         # a wayfarer is a wide trapezoid with a flat bottom (fills its box).
-        if m["aspect"] < 1.3 and m["extent"] < 0.83:
-            return "aviator", min(0.9, 0.55 + (m["top_bottom"] - 1.15))
-        return "wayfarer", min(0.9, 0.55 + (m["top_bottom"] - 1.15))
-    if m["extent"] > 0.87:
-        if m["aspect"] >= 1.25:
-            return "rectangle", min(0.95, 0.6 + (m["extent"] - 0.87) * 3 + (m["aspect"] - 1.25) * 0.3)
-        return "square", min(0.95, 0.6 + (m["extent"] - 0.87) * 3 + (1.25 - m["aspect"]) * 0.5)
-    if m["ellipse_iou"] < 0.955 and 5 <= m["vertices"] <= 8:
+        if m["aspect"] < 1.35 and m["extent"] < 0.83:
+            return "aviator", min(0.9, 0.55 + (tb - 1.1) * 2)
+        return "wayfarer", min(0.9, 0.55 + (tb - 1.1) * 2)
+    if m["ellipse_iou"] < 0.955 and m["extent"] < 0.8 and 5 <= m["vertices"] <= 8:
         return "geometric", min(0.9, 0.5 + 4 * (0.955 - m["ellipse_iou"]))
+    if m["extent"] > 0.885 or (m["ellipse_iou"] < 0.955 and m["extent"] > 0.8):
+        # A box-filling outline, or a soft one that an ellipse does not explain: rectangular family.
+        confidence = min(0.95, 0.55 + (m["extent"] - 0.8) * 3)
+        return ("rectangle", confidence) if m["aspect"] >= 1.25 else ("square", confidence)
     if m["aspect"] < 1.15:
         return "round", min(0.95, 0.6 + (1.15 - m["aspect"]) + max(0.0, m["circularity"] - 0.85))
     return "oval", min(0.9, 0.55 + 0.5 * min(m["aspect"] - 1.15, 0.5))
