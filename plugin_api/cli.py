@@ -88,3 +88,9 @@ def rotate_keys_command() -> None:
         count += 1
     db.session.commit()
     click.echo(f"re-encrypted credentials of {count} merchants")
+
+
+from plugin_api.jobs.sync_cli import SYNC_COMMANDS  # noqa: E402 - commands attach to the group defined above
+
+for _command in SYNC_COMMANDS:
+    facet_cli.add_command(_command)

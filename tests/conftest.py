@@ -69,16 +69,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def _empty_tables(app: Flask) -> None:
-    with app.app_context():
-        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-        db.session.remove()
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f"DELETE FROM {table}"))
+def _empty_tables(database_url: str) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
 
 
 @pytest.fixture
@@ -97,12 +97,12 @@ def app_factory(database_url: str, storage_dir: Path) -> Iterator[Callable[..., 
         return app
 
     yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
     if made:
-        _empty_tables(made[0])
-        for app in made:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        _empty_tables(database_url)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 
 from plugin_api.api import health, widget_analyses, widget_config, widget_events
+from plugin_api.install import install_bp
 from plugin_api.web import demo_store_bp, widget_files_bp
 
 BLUEPRINTS: list[Blueprint] = [
@@ -21,6 +22,7 @@ BLUEPRINTS: list[Blueprint] = [
     widget_events.blp,
     widget_files_bp,
     demo_store_bp,
+    install_bp,
 ]
 
 

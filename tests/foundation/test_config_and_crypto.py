@@ -1,0 +1,97 @@
+"""Configuration layers, required secrets, and credentials encrypted at rest with key rotation."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import select, text
+
+from plugin_api import create_app
+from plugin_api.config import ConfigError, load_config, normalize_database_url
+from plugin_api.crypto import Cipher, CredentialsError
+from plugin_api.extensions import db
+from plugin_api.models import Merchant
+
+
+def test_production_refuses_to_start_without_secrets(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config({"FACET_ENV": "production"}, instance_path=str(tmp_path))
+    assert "FACET_SECRET_KEY" in str(info.value) and "FACET_ENCRYPTION_KEYS" in str(info.value)
+    with pytest.raises(ConfigError):
+        create_app({"FACET_ENV": "production", "FACET_SECRET_KEY": None, "FACET_ENCRYPTION_KEYS": None})
+
+
+def test_layers_defaults_env_overrides(tmp_path):
+    key = Fernet.generate_key().decode()
+    env = {
+        "FACET_ENV": "production",
+        "FACET_SECRET_KEY": "s3cret",
+        "FACET_ENCRYPTION_KEYS": key,
+        "FACET_MAX_UPLOAD_BYTES": "1234",
+        "FACET_SHOPIFY_API_KEY": "shpka_x",
+        "DATABASE_URL": "postgres://u@h/db",
+        "REDIS_URL": "redis://h:6379/3",
+    }
+    cfg = load_config(env, {"FACET_MAX_UPLOAD_BYTES": 99}, instance_path=str(tmp_path))
+    assert cfg["SECRET_KEY"] == "s3cret" and not cfg["FACET_INSECURE_DEFAULTS"]
+    assert cfg["FACET_MAX_UPLOAD_BYTES"] == 99  # override beats env
+    assert cfg["FACET_SHOPIFY_API_KEY"] == "shpka_x"  # unknown FACET_* pass through for feature modules
+    assert cfg["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+    assert cfg["REDIS_URL"] == "redis://h:6379/3"
+    defaults = load_config({"FACET_ENV": "demo"}, instance_path=str(tmp_path))
+    assert defaults["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/facet.db"
+    assert defaults["FACET_STORAGE_DIR"] == f"{tmp_path}/storage"
+    assert defaults["REDIS_URL"] is None and defaults["FACET_INSECURE_DEFAULTS"]
+    assert defaults["FACET_MAX_UPLOAD_BYTES"] == 10 * 1024 * 1024
+
+
+def test_database_url_normalisation():
+    assert normalize_database_url("postgresql://a@b/c") == "postgresql+psycopg://a@b/c"
+    assert normalize_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_credentials_are_encrypted_at_rest_and_keys_rotate(app_factory, runner):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    app = app_factory(FACET_ENCRYPTION_KEYS=old)
+    with app.app_context():
+        merchant = Merchant(
+            platform="shopify", shop_domain="enc.myshopify.com", credentials={"token": "shpat_SECRET"}
+        )
+        db.session.add(merchant)
+        db.session.commit()
+        raw = db.session.execute(
+            text("SELECT credentials FROM merchants WHERE id = :i"), {"i": merchant.id}
+        ).scalar()
+        assert "shpat_SECRET" not in raw and Cipher(old).decrypt_json(raw) == {"token": "shpat_SECRET"}
+
+    # Rotation: the new key first, the old one still listed → old tokens still decrypt.
+    rotated = app_factory(FACET_ENCRYPTION_KEYS=f"{new},{old}")
+    with rotated.app_context():
+        assert db.session.scalars(select(Merchant)).one().credentials == {"token": "shpat_SECRET"}
+    result = rotated.test_cli_runner().invoke(args=["facet", "rotate-keys"])
+    assert "re-encrypted credentials of 1 merchants" in result.output, result.output
+
+    # After rotate-keys the old key can be removed.
+    new_only = app_factory(FACET_ENCRYPTION_KEYS=new)
+    with new_only.app_context():
+        assert db.session.scalars(select(Merchant)).one().credentials == {"token": "shpat_SECRET"}
+    with app.app_context(), pytest.raises(CredentialsError):
+        db.session.scalars(select(Merchant)).one().credentials  # noqa: B018 - the load decrypts
+
+
+def test_invalid_encryption_key_is_a_clear_error():
+    with pytest.raises(ValueError, match="invalid Fernet key"):
+        Cipher("not-a-key")
+
+
+def test_seed_demo_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["facet", "seed-demo"])
+    second = runner.invoke(args=["facet", "seed-demo"])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    with app.app_context():
+        merchants = db.session.scalars(select(Merchant)).all()
+        assert len(merchants) == 1
+        demo = merchants[0]
+        assert (demo.platform, demo.publishable_key, demo.status) == ("demo", "pk_demo", "installed")
+        assert "http://127.0.0.1:8000" in demo.allowed_origins

@@ -1,0 +1,102 @@
+"""A real `flask facet worker --burst` process against real Redis (skipped without REDIS_URL)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from rq import Queue
+
+from plugin_api.extensions import db
+from plugin_api.models import Analysis
+from plugin_api.services.analyses import ANALYSIS_FAILURE_CALLBACK
+from tests.helpers import ANALYSES_URL, upload
+from tests.images import astronaut_jpeg, make_jpeg
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.services
+
+
+def run_worker(
+    database_url: str, redis_url: str, storage_dir: Path, *queues: str
+) -> subprocess.CompletedProcess:
+    """Run the worker CLI as production does, until the queues are empty."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "FACET_ENV": "test",
+        "FACET_STORAGE_DIR": str(storage_dir),
+        "FACET_LOG_FORMAT": "text",
+        "PYTHONPATH": str(REPO),
+    }
+    cmd = [str(Path(sys.executable).parent / "flask"), "--app", "plugin_api", "facet", "worker", "--burst"]
+    if queues:
+        cmd += ["--queues", ",".join(queues)]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def test_worker_takes_an_upload_from_queued_to_done(
+    redis_app, database_url, storage_dir, merchant_factory, widget_headers
+):
+    merchant = merchant_factory(redis_app, plan="premium")
+    client = redis_app.test_client()
+    response = upload(client, widget_headers(merchant), astronaut_jpeg())
+    assert response.status_code == 202, response.json
+    body = response.json
+    assert body["status"] == "queued"
+    assert response.headers["Location"] == body["poll_url"]
+    redis = redis_app.extensions["facet.redis"]
+    assert Queue("analysis-high", connection=redis).count == 1  # premium plan → high-priority queue
+    assert client.get(body["poll_url"], headers=widget_headers(merchant)).json["status"] == "queued"
+    with redis_app.app_context():
+        assert redis_app.extensions["facet.jobs"].in_flight(merchant.id) == 1
+
+    proc = run_worker(database_url, redis_url=redis_app.config["REDIS_URL"], storage_dir=storage_dir)
+
+    done = client.get(body["poll_url"], headers=widget_headers(merchant)).json
+    assert done["status"] == "done", (done, proc.stderr[-2000:])
+    assert done["result"]["faces_found"] >= 1 and "skin" in done["result"]
+    assert f"job:analysis-{body['id']}" in proc.stderr  # the job id is on the worker's log lines
+    with redis_app.app_context():
+        assert redis_app.extensions["facet.storage"].list() == []
+        assert redis_app.extensions["facet.jobs"].in_flight(merchant.id) == 0
+
+
+def test_worker_ends_raising_and_broken_jobs_failed_with_codes(
+    redis_app, database_url, storage_dir, merchant_factory, widget_headers
+):
+    merchant = merchant_factory(redis_app)
+    client = redis_app.test_client()
+    # 1. A job that raises: retried once by RQ, then the failure callback marks it failed.
+    with redis_app.app_context():
+        exploding = Analysis(merchant_id=merchant.id)
+        db.session.add(exploding)
+        db.session.commit()
+        redis_app.extensions["facet.jobs"].enqueue(
+            "tests.jobs.failing_jobs.explode",
+            str(exploding.id),
+            queue="analysis-default",
+            on_failure=ANALYSIS_FAILURE_CALLBACK,
+        )
+        exploding_id = exploding.id
+    # 2. An upload whose stored file got corrupted after acceptance: the engine cannot read it.
+    corrupted = upload(client, widget_headers(merchant), make_jpeg()).json
+    with redis_app.app_context():
+        key = db.session.get(Analysis, uuid.UUID(corrupted["id"])).upload_key
+        redis_app.extensions["facet.storage"].put(key, b"\xff\xd8\xff garbage")
+
+    run_worker(database_url, redis_app.config["REDIS_URL"], storage_dir, "analysis-default")
+
+    with redis_app.app_context():
+        exploded = db.session.get(Analysis, exploding_id)
+        assert (exploded.status, exploded.error_code, exploded.attempts) == ("failed", "analysis_error", 2)
+    broken = client.get(f"{ANALYSES_URL}/{corrupted['id']}", headers=widget_headers(merchant)).json
+    assert broken["status"] == "failed"
+    assert broken["error_code"] == "image_unreadable"

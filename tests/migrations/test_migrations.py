@@ -1,0 +1,80 @@
+"""`flask db upgrade` builds the schema on an empty database, and the models agree with it (no drift)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from plugin_api import create_app
+from plugin_api.extensions import db
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def flask_db(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    """Run `flask db ...` exactly as an operator would."""
+    env = {**os.environ, "DATABASE_URL": database_url, "FACET_ENV": "test", "FACET_LOG_FORMAT": "text"}
+    env.pop("REDIS_URL", None)
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "flask"), "--app", "plugin_api", "db", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def assert_no_drift(database_url: str, tmp_path: Path) -> None:
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "FACET_STORAGE_DIR": str(tmp_path)}
+    )
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        diff = compare_metadata(context, db.metadata)
+        db.engine.dispose()
+    assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def check_upgrade_downgrade(database_url: str, tmp_path: Path) -> None:
+    flask_db(database_url, "upgrade")
+    engine = create_engine(database_url)
+    tables = set(inspect(engine).get_table_names())
+    assert {"merchants", "products", "analyses", "events", "webhook_receipts", "alembic_version"} <= tables
+    engine.dispose()
+    assert_no_drift(database_url, tmp_path)
+    assert "No new upgrade operations detected" in flask_db(database_url, "check").stdout
+    flask_db(database_url, "downgrade", "base")
+    engine = create_engine(database_url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+
+
+def test_sqlite_upgrade_from_empty_and_no_drift(tmp_path: Path):
+    check_upgrade_downgrade("sqlite:///" + str(tmp_path / "empty.db"), tmp_path)
+
+
+@pytest.mark.services
+def test_postgres_upgrade_from_empty_and_no_drift(postgres_url: str, tmp_path: Path):
+    url = make_url(postgres_url)
+    scratch = f"{url.database}_migrations"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{scratch}"'))
+    try:
+        check_upgrade_downgrade(url.set(database=scratch).render_as_string(hide_password=False), tmp_path)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        admin.dispose()
