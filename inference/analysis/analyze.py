@@ -1,0 +1,190 @@
+"""`analyze_image`: one photo in, the analysis JSON of docs/architecture.md out."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Protocol
+
+import numpy as np
+
+from inference import colour
+from inference.analysis import concerns, face_shape, geometry, quality, season, skin
+from inference.analysis.illumination import estimate_illumination
+from inference.analysis.regions import RegionCanvas
+from inference.errors import NoFaceError
+from inference.imageio import load_rgb
+
+
+class FaceLike(Protocol):
+    """What the analysis needs from a detected face (`inference.face.DetectedFace` satisfies it)."""
+
+    box: Any
+    score: float
+    mesh: np.ndarray
+
+
+class _Clock:
+    """Collects per-stage wall times in milliseconds."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.stages: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = round(self.stages.get(stage, 0.0) + (now - self.last) * 1000.0, 1)
+        self.last = now
+
+    def total(self) -> dict[str, float]:
+        return {**self.stages, "total": round((time.perf_counter() - self.start) * 1000.0, 1)}
+
+
+def analyze_image(image: Any, *, mesh: bool = False) -> dict:
+    """Analyse the largest face in `image` (path, bytes, PIL image or RGB array); raise NoFaceError if
+    none."""
+    from inference.face import find_faces  # torch loads on first use, not at `import inference`
+
+    clock = _Clock()
+    rgb = load_rgb(image)
+    clock.lap("decode")
+    scan = find_faces(rgb)
+    clock.lap("detect_mesh")
+    if not scan.faces:
+        raise NoFaceError(
+            "We couldn't find a face in this photo. Please upload a clear, front-facing selfie."
+        )
+    return analyze_face(rgb, scan.faces[0], len(scan.faces), include_mesh=mesh, clock=clock)
+
+
+def analyze_face(
+    rgb: np.ndarray,
+    face: FaceLike,
+    faces_found: int,
+    *,
+    include_mesh: bool = False,
+    clock: _Clock | None = None,
+) -> dict:
+    """Everything after detection, for one face whose 478-point mesh is known."""
+    clock = clock or _Clock()
+    points_3d = np.asarray(face.mesh, dtype=np.float64)
+    height, width = rgb.shape[:2]
+    canvas = RegionCanvas(points_3d, (height, width))
+
+    pose = geometry.head_pose(points_3d)
+    face_out: dict[str, Any] = {
+        "box": [round(float(v), 1) for v in face.box],
+        "score": round(float(face.score), 3),
+        "points": geometry.named_points(points_3d),
+        "pose": pose,
+    }
+    if include_mesh:
+        face_out["mesh"] = np.round(points_3d, 2).tolist()
+    quality_out = quality.assess(rgb, canvas, points_3d, pose, geometry.eye_openness(points_3d), faces_found)
+    clock.lap("quality")
+
+    # Linear light only where it is needed: the face crop (skin, sclera) and a subsample of the scene.
+    linear = _LinearImage(rgb, canvas)
+    illumination = estimate_illumination(linear.full_subsampled_view(), canvas, points_3d)
+    sample = skin.sample_skin(linear.full_subsampled_view(), canvas, illumination)
+    skin_out = _skin_section(sample, illumination, canvas, linear, points_3d)
+    clock.lap("skin")
+
+    shape_out = face_shape.classify(points_3d)
+    concerns_out = concerns.measure(linear.full_subsampled_view(), canvas, illumination.gains)
+    concerns_out["note"] = concerns.NOTE
+    fit_out = geometry.fit(points_3d)
+    fit_out.pop("iris_px", None)
+    clock.lap("shape_concerns_fit")
+    return {
+        "image": {"width": int(width), "height": int(height)},
+        "faces_found": int(faces_found),
+        "face": face_out,
+        "quality": quality_out,
+        "skin": skin_out,
+        "face_shape": shape_out,
+        "concerns": concerns_out,
+        "fit": fit_out,
+        "timing_ms": clock.total(),
+    }
+
+
+class _LinearImage:
+    """Linear-RGB view of the photo computed lazily: the face crop at full resolution, elsewhere not at all.
+
+    Converting a 12-megapixel photo to linear float64 costs ~0.5 s; the analysis only reads the face crop
+    and a
+    subsample of the background, so we convert exactly those pixels and leave the rest zero.
+    """
+
+    def __init__(self, rgb: np.ndarray, canvas: RegionCanvas, max_scene_pixels: int = 40_000) -> None:
+        self._rgb = rgb
+        self._canvas = canvas
+        self._view: np.ndarray | None = None
+        self._step = max(1, int(np.sqrt(rgb.shape[0] * rgb.shape[1] / max_scene_pixels)))
+
+    def full_subsampled_view(self) -> np.ndarray:
+        if self._view is None:
+            lut = colour.srgb_to_linear(np.arange(256)).astype(np.float32)
+            view = np.zeros(self._rgb.shape, dtype=np.float32)
+            view[:: self._step, :: self._step] = lut[self._rgb[:: self._step, :: self._step]]
+            c = self._canvas
+            view[c.y0 : c.y1, c.x0 : c.x1] = lut[self._rgb[c.y0 : c.y1, c.x0 : c.x1]]
+            self._view = view
+        return self._view
+
+
+def _skin_section(sample, illumination, canvas: RegionCanvas, linear: _LinearImage, mesh: np.ndarray) -> dict:
+    """The `skin` object of the contract."""
+    if sample is None:
+        return {
+            "monk": None,
+            "monk_hex": None,
+            "hex": None,
+            "lab": None,
+            "ita": None,
+            "undertone": None,
+            "season": None,
+            "palette": {"best": [], "avoid": []},
+            "confidence": 0.0,
+        }
+    lab = sample.lab
+    monk = skin.classify_monk(lab)
+    tone, deviation = skin.undertone(lab)
+    contrast = _feature_contrast(linear.full_subsampled_view(), canvas, illumination.gains, float(lab[0]))
+    traits = season.traits(lab, deviation, contrast)
+    seasonal = season.season_of(traits)
+    return {
+        "monk": monk,
+        "monk_hex": colour.MONK_HEX[monk - 1],
+        "hex": colour.rgb_to_hex(colour.linear_to_srgb(np.clip(sample.linear, 0, 1))),
+        "lab": [round(float(v), 1) for v in lab],
+        "ita": round(float(colour.ita_degrees(lab)), 1),
+        "undertone": tone,
+        "season": seasonal,
+        "palette": season.palette(seasonal["subtype"]),
+        "confidence": skin.confidence(sample, illumination),
+        "illumination": illumination.as_dict(),
+    }
+
+
+def _feature_contrast(linear: np.ndarray, canvas: RegionCanvas, gains: np.ndarray, skin_l: float) -> float:
+    """L* contrast between skin and the brows (a stand-in for hair colour) — what makes a look clear or
+    soft."""
+    from inference.analysis import regions as R
+
+    crop = canvas.crop(linear)
+    brows = canvas.union(R.RIGHT_BROW, R.LEFT_BROW)
+    if brows.sum() < 10:
+        return 30.0
+    values = crop[brows] * gains
+    luma = values @ np.array([0.2126, 0.7152, 0.0722])
+    dark = values[luma <= np.quantile(luma, 0.3)]  # the hairs, not the skin between them
+    brow_l = float(colour.rgb_to_lab(colour.linear_to_srgb(np.clip(np.median(dark, axis=0), 0, 1)))[0])
+    return abs(skin_l - brow_l)
+
+
+def warm_up() -> None:
+    """Build the detector and mesh networks now (the RQ worker calls this before taking jobs)."""
+    from inference.runtime import warm_up as runtime_warm_up
+
+    runtime_warm_up()

@@ -1,0 +1,94 @@
+"""Cosmetic skin-concern indices (0–100, higher = more visible), measured in mesh regions and never adjusted.
+
+These describe how the skin looks in this photo (colour, texture, shine) for product suggestions; they are
+not a
+medical assessment. The face crop is resampled to a fixed face width first, so the indices do not depend on
+the
+photo's resolution, and every index is computed on the illumination-corrected image.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from inference import colour
+from inference.analysis import regions as R
+from inference.analysis.regions import RegionCanvas
+
+NOTE = (
+    "Cosmetic indices describing how the skin looks in this photo; "
+    "not a medical or dermatological assessment."
+)
+_FACE_WIDTH = 256  # px: the scale every concern is measured at
+
+
+def _scaled(
+    canvas: RegionCanvas, linear: np.ndarray, gains: np.ndarray
+) -> tuple[np.ndarray, float, RegionCanvas]:
+    """Corrected Lab of the face crop at the reference face width, and the canvas mapped to it."""
+    crop = canvas.crop(linear)
+    width = float(np.ptp(canvas.xy[[234, 454], 0])) or 1.0
+    scale = _FACE_WIDTH / width
+    size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+    resized = cv2.resize(crop.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    lab = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(resized * gains, 0, 1)))
+    scaled = RegionCanvas.__new__(RegionCanvas)
+    scaled.x0, scaled.y0, scaled.x1, scaled.y1 = 0, 0, size[0], size[1]
+    scaled.xy = canvas.xy * scale
+    return lab, scale, scaled
+
+
+def _index(value: float, full_scale: float) -> int:
+    """Map a measurement linearly onto 0–100, where `full_scale` is the value that reads 100."""
+    return int(round(float(np.clip(100.0 * value / full_scale, 0.0, 100.0))))
+
+
+def measure(linear: np.ndarray, canvas: RegionCanvas, gains: np.ndarray) -> dict[str, int]:
+    """Redness, uneven tone, texture, shine and dark circles for one face."""
+    lab, _, cv = _scaled(canvas, linear, gains)
+    excluded = cv.exclusions()
+    cheeks = (cv.union(R.RIGHT_CHEEK, R.LEFT_CHEEK) | cv.polygon(R.NOSE)) & ~excluded
+    skin = cv.union(R.RIGHT_CHEEK, R.LEFT_CHEEK, R.FOREHEAD) & ~excluded
+    tzone = cv.union(R.FOREHEAD, R.NOSE) & ~excluded
+    under_eyes = cv.union(R.RIGHT_UNDER_EYE, R.LEFT_UNDER_EYE) & ~cv.union(R.RIGHT_EYE, R.LEFT_EYE)
+    if skin.sum() < 50:
+        return {"redness": 0, "uneven_tone": 0, "texture": 0, "shine": 0, "dark_circles": 0}
+
+    lightness = lab[..., 0]
+    # Redness: how far the cheeks/nose a* rises above the face's own forehead baseline, plus blotchy red area.
+    forehead = cv.polygon(R.FOREHEAD) & ~excluded
+    base_a = np.median(lab[..., 1][forehead]) if forehead.sum() > 20 else np.median(lab[..., 1][skin])
+    a_cheeks = lab[..., 1][cheeks]
+    red_area = float((a_cheeks > base_a + 6.0).mean())
+    redness = 0.5 * _index(max(np.median(a_cheeks) - base_a, 0.0), 8.0) + 0.5 * _index(red_area, 0.5)
+
+    # Uneven tone (spots): area of patches ≥ 4 L* darker than the smoothed local skin (shading removed).
+    sigma_large = _FACE_WIDTH / 20
+    smooth = cv2.GaussianBlur(lightness.astype(np.float32), (0, 0), sigma_large)
+    mid = cv2.GaussianBlur(lightness.astype(np.float32), (0, 0), 1.5)
+    spots = (smooth - mid)[skin]
+    uneven = _index(float((spots > 4.0).mean()), 0.25)
+
+    # Texture: fine-scale L* roughness (pores, bumps) after removing features larger than ~2 px at this scale.
+    fine = (lightness - mid)[skin]
+    texture = _index(float(np.std(fine)), 3.0)
+
+    # Shine: specular area in the T-zone, pixels much brighter and less saturated than the local skin.
+    t_light = (lightness - smooth)[tzone]
+    chroma = np.hypot(lab[..., 1], lab[..., 2])[tzone]
+    shiny = (t_light > 8.0) & (chroma < np.median(chroma))
+    shine = _index(float(shiny.mean()), 0.15)
+
+    # Dark circles: L* drop from the cheeks to the under-eye band.
+    dark = 0.0
+    if under_eyes.sum() > 20:
+        dark = float(np.median(lightness[cheeks]) - np.median(lightness[under_eyes]))
+    dark_circles = _index(max(dark, 0.0), 15.0)
+    return {
+        "redness": int(round(redness)),
+        "uneven_tone": uneven,
+        "texture": texture,
+        "shine": shine,
+        "dark_circles": dark_circles,
+    }

@@ -1,0 +1,110 @@
+"""Capture guidance: is this photo good enough, and if not, what should the shopper do differently?
+
+Each issue has a stable `code` for the widget's logic and a short instruction for the shopper. Brightness is
+judged on the face's bright references (sclera, highlights), never on skin alone, so dark skin is not
+mistaken for a dark photo.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from inference.analysis import regions as R
+from inference.analysis.regions import RegionCanvas
+
+MESSAGES = {
+    "too_dark": "Find more light",
+    "too_bright": "Move out of direct light",
+    "blurry": "Hold the camera steady",
+    "face_too_small": "Move closer",
+    "face_cut_off": "Fit your whole face in the frame",
+    "head_turned": "Face the camera",
+    "head_tilted": "Hold your head level",
+    "multiple_faces": "Make sure only your face is in the photo",
+    "eyes_closed": "Keep your eyes open",
+}
+# Thresholds (see tests/analysis for the generated cases that pin them).
+MAX_YAW_DEG = 15.0
+MAX_ROLL_DEG = 12.0
+MAX_PITCH_DEG = 18.0
+MIN_FACE_PX = 120
+MIN_FACE_FRACTION = 0.12
+MIN_SHARPNESS = 60.0
+MIN_EYE_OPENNESS = 0.12
+DARK_REFERENCE = 0.30  # 98th-percentile luma of the face box; a lit face always has something brighter
+BRIGHT_CLIPPED = 0.20  # fraction of skin-region pixels clipped to white
+_LUMA = np.array([0.299, 0.587, 0.114])
+
+
+def sharpness(rgb: np.ndarray, canvas: RegionCanvas) -> float:
+    """Variance of the Laplacian of the face crop resampled to 256 px face width (resolution-independent)."""
+    grey = cv2.cvtColor(np.ascontiguousarray(canvas.crop(rgb)), cv2.COLOR_RGB2GRAY)
+    width = float(np.ptp(canvas.xy[[234, 454], 0])) or 1.0
+    scale = 256.0 / width
+    grey = cv2.resize(
+        grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    )
+    face = cv2.resize(
+        canvas.polygon(R.FACE_OVAL).astype(np.uint8), grey.shape[::-1], interpolation=cv2.INTER_NEAREST
+    )
+    lap = cv2.Laplacian(grey.astype(np.float32), cv2.CV_32F)
+    values = lap[face.astype(bool)]
+    return float(values.var()) if values.size else 0.0
+
+
+def assess(
+    rgb: np.ndarray,
+    canvas: RegionCanvas,
+    mesh: np.ndarray,
+    pose: dict[str, float],
+    eye_openness: float,
+    faces_found: int,
+) -> dict:
+    """Measure brightness, sharpness and face size, and list every issue the shopper can fix."""
+    height, width = rgb.shape[:2]
+    crop = canvas.crop(rgb)
+    oval = canvas.polygon(R.FACE_OVAL)
+    luma = (crop.astype(np.float32) @ _LUMA) / 255.0
+    brightness = float(luma[oval].mean()) if oval.any() else float(luma.mean())
+    reference = float(np.quantile(luma, 0.98))
+    skin = canvas.union(*(R.RIGHT_CHEEK, R.LEFT_CHEEK, R.FOREHEAD))
+    clipped = float((crop[skin] >= 250).all(axis=1).mean()) if skin.any() else 0.0
+    sharp = sharpness(rgb, canvas)
+    xy = mesh[:, :2]
+    face_w = float(np.ptp(xy[:, 0]))
+    face_fraction = face_w / width
+
+    codes: list[str] = []
+    if reference < DARK_REFERENCE:
+        codes.append("too_dark")
+    if clipped > BRIGHT_CLIPPED:
+        codes.append("too_bright")
+    if sharp < MIN_SHARPNESS:
+        codes.append("blurry")
+    if face_w < MIN_FACE_PX or face_fraction < MIN_FACE_FRACTION:
+        codes.append("face_too_small")
+    oval_xy = xy[list(R.FACE_OVAL)]
+    margin = -0.02 * face_w
+    if (
+        (oval_xy[:, 0] < margin).any()
+        or (oval_xy[:, 1] < margin).any()
+        or (oval_xy[:, 0] > width - 1 - margin).any()
+        or (oval_xy[:, 1] > height - 1 - margin).any()
+    ):
+        codes.append("face_cut_off")
+    if abs(pose["yaw"]) > MAX_YAW_DEG:
+        codes.append("head_turned")
+    if abs(pose["roll"]) > MAX_ROLL_DEG or abs(pose["pitch"]) > MAX_PITCH_DEG:
+        codes.append("head_tilted")
+    if faces_found > 1:
+        codes.append("multiple_faces")
+    if eye_openness < MIN_EYE_OPENNESS:
+        codes.append("eyes_closed")
+    return {
+        "ok": not codes,
+        "issues": [{"code": c, "message": MESSAGES[c]} for c in codes],
+        "brightness": round(brightness, 3),
+        "sharpness": round(sharp, 1),
+        "face_fraction": round(face_fraction, 3),
+    }

@@ -1,0 +1,124 @@
+"""Mesh-defined face regions: named landmark indices and polygon masks on the 478-point MediaPipe topology.
+
+Index lists follow MediaPipe's canonical face mesh. "right_*" / "left_*" here mean the subject's sides (as in
+MediaPipe's own naming); the public `points` output converts them to image-left / image-right.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+FACE_OVAL = (
+    10,
+    338,
+    297,
+    332,
+    284,
+    251,
+    389,
+    356,
+    454,
+    323,
+    361,
+    288,
+    397,
+    365,
+    379,
+    378,
+    400,
+    377,
+    152,
+    148,
+    176,
+    149,
+    150,
+    136,
+    172,
+    58,
+    132,
+    93,
+    234,
+    127,
+    162,
+    21,
+    54,
+    103,
+    67,
+    109,
+)
+# Eye openings (lid margins), subject's right eye (image-left in a selfie) then left eye.
+RIGHT_EYE = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
+LEFT_EYE = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)
+# Iris: centre then four edge points, for each eye (478-point model only).
+RIGHT_IRIS = (468, 469, 470, 471, 472)
+LEFT_IRIS = (473, 474, 475, 476, 477)
+RIGHT_BROW = (70, 63, 105, 66, 107, 55, 65, 52, 53, 46)
+LEFT_BROW = (300, 293, 334, 296, 336, 285, 295, 282, 283, 276)
+LIPS_OUTER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
+LIPS_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
+
+# Skin sampling regions: flat, well-lit patches that are rarely covered by hair, brows, glasses or beard.
+RIGHT_CHEEK = (117, 118, 119, 100, 142, 203, 206, 216, 207, 187, 123, 116)
+LEFT_CHEEK = (346, 347, 348, 329, 371, 423, 426, 436, 427, 411, 352, 345)
+FOREHEAD = (67, 109, 10, 338, 297, 299, 337, 151, 108, 69)
+NOSE_BRIDGE = (168, 417, 351, 6, 122, 193)
+# Bands just below the lower lids, where dark circles show.
+RIGHT_UNDER_EYE = (226, 31, 228, 229, 230, 231, 232, 233, 128, 121, 120, 119, 118, 117, 111, 35)
+LEFT_UNDER_EYE = (446, 261, 448, 449, 450, 451, 452, 453, 357, 350, 349, 348, 347, 346, 340, 265)
+# T-zone for shine: forehead centre and nose.
+NOSE = (168, 417, 351, 419, 248, 281, 5, 51, 3, 196, 122, 193)
+
+SKIN_REGIONS: dict[str, tuple[int, ...]] = {
+    "right_cheek": RIGHT_CHEEK,
+    "left_cheek": LEFT_CHEEK,
+    "forehead": FOREHEAD,
+    "nose_bridge": NOSE_BRIDGE,
+}
+
+
+class RegionCanvas:
+    """Rasterises mesh polygons into boolean masks over a crop of the image around the face.
+
+    Working on the face crop (not the whole photo) keeps mask building fast on 12-megapixel photos.
+    """
+
+    def __init__(self, mesh: np.ndarray, shape: tuple[int, int], margin: float = 0.15) -> None:
+        height, width = shape
+        xy = mesh[:, :2]
+        x0, y0 = xy.min(axis=0)
+        x1, y1 = xy.max(axis=0)
+        pad_x, pad_y = (x1 - x0) * margin, (y1 - y0) * margin
+        self.x0 = int(max(0, np.floor(x0 - pad_x)))
+        self.y0 = int(max(0, np.floor(y0 - pad_y)))
+        self.x1 = int(min(width, np.ceil(x1 + pad_x)))
+        self.y1 = int(min(height, np.ceil(y1 + pad_y)))
+        self.xy = xy - np.array([self.x0, self.y0], dtype=np.float32)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (max(self.y1 - self.y0, 1), max(self.x1 - self.x0, 1))
+
+    def crop(self, image: np.ndarray) -> np.ndarray:
+        """The crop of an image-sized array this canvas covers."""
+        return image[self.y0 : self.y1, self.x0 : self.x1]
+
+    def polygon(self, indices: tuple[int, ...]) -> np.ndarray:
+        """Boolean mask of one mesh polygon (filled with its convex outline order as given)."""
+        mask = np.zeros(self.shape, dtype=np.uint8)
+        pts = np.round(self.xy[list(indices)] * 4).astype(np.int32)  # 2 fractional bits for sub-pixel edges
+        cv2.fillPoly(mask, [pts], 1, lineType=cv2.LINE_8, shift=2)
+        return mask.astype(bool)
+
+    def union(self, *polygons: tuple[int, ...]) -> np.ndarray:
+        """Boolean mask of several polygons together."""
+        mask = np.zeros(self.shape, dtype=bool)
+        for indices in polygons:
+            mask |= self.polygon(indices)
+        return mask
+
+    def exclusions(self) -> np.ndarray:
+        """Eyes, brows and lips, slightly dilated: never skin, whatever the sampling polygons overlap."""
+        mask = self.union(RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW, LIPS_OUTER).astype(np.uint8)
+        size = max(3, int(round(0.02 * max(self.shape))) | 1)
+        return cv2.dilate(mask, np.ones((size, size), np.uint8)).astype(bool)

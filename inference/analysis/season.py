@@ -1,0 +1,105 @@
+"""Seasonal colour analysis: 4 seasons × 3 sub-types from undertone, value and chroma/contrast.
+
+The 12-season system names each sub-type by its dominant trait and the season it borrows from:
+spring = warm + light + clear, summer = cool + light + soft, autumn = warm + deep + soft,
+winter = cool + deep + clear. We score temperature, value and clarity on −1…1 and let the strongest decide.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Best colours (to wear near the face) and colours to avoid, per sub-type: classic 12-season palettes.
+PALETTES: dict[str, dict[str, list[str]]] = {
+    "light spring": {
+        "best": ["#f9d6a5", "#f7a07c", "#ffd966", "#9fd8cb", "#87bdf0", "#f4b6c2", "#c9e4a6", "#f5e6c8"],
+        "avoid": ["#000000", "#4b2e2e", "#36454f", "#800020"],
+    },
+    "warm spring": {
+        "best": ["#ff7f50", "#ffb347", "#e5c100", "#8fbc3f", "#40b5ad", "#f08080", "#d2a56d", "#fff1d6"],
+        "avoid": ["#000000", "#708090", "#c8a2c8", "#1c2841"],
+    },
+    "bright spring": {
+        "best": ["#ff4f4f", "#ff9f1c", "#ffe135", "#2ecc71", "#00b3b3", "#3d7dff", "#ff69b4", "#fffaf0"],
+        "avoid": ["#a89f91", "#8b7d6b", "#6b5b4d", "#d8c3a5"],
+    },
+    "light summer": {
+        "best": ["#b0c4de", "#e6a8d7", "#f4c2c2", "#a3c1ad", "#c8a2c8", "#aec6cf", "#e0e0e0", "#f0f8ff"],
+        "avoid": ["#ff8c00", "#8b4513", "#000000", "#ffd700"],
+    },
+    "cool summer": {
+        "best": ["#4682b4", "#b784a7", "#de5d83", "#5f9ea0", "#708090", "#6a5acd", "#c0c0c0", "#f5f5f5"],
+        "avoid": ["#ff8c00", "#d2691e", "#808000", "#f5deb3"],
+    },
+    "soft summer": {
+        "best": ["#8e9aaf", "#b5838d", "#9aab89", "#6d8a96", "#a39193", "#c9b7ad", "#7b8fa1", "#d8d2c6"],
+        "avoid": ["#ff0000", "#ff8c00", "#000000", "#ffffff"],
+    },
+    "soft autumn": {
+        "best": ["#c3a27c", "#b48a78", "#8f9779", "#a0785a", "#d1b48c", "#7e8c69", "#c08081", "#e8d8c0"],
+        "avoid": ["#000000", "#ff00ff", "#0000ff", "#ffffff"],
+    },
+    "warm autumn": {
+        "best": ["#cc5500", "#b7410e", "#daa520", "#6b8e23", "#8b4513", "#cd853f", "#008080", "#f5deb3"],
+        "avoid": ["#ff69b4", "#c0c0c0", "#4169e1", "#e6e6fa"],
+    },
+    "deep autumn": {
+        "best": ["#800000", "#8b4513", "#556b2f", "#b8860b", "#2f4f4f", "#a0522d", "#c04000", "#3b2f2f"],
+        "avoid": ["#ffb6c1", "#b0e0e6", "#e6e6fa", "#f0f8ff"],
+    },
+    "deep winter": {
+        "best": ["#000000", "#800020", "#0f52ba", "#046307", "#4b0082", "#dc143c", "#ffffff", "#36454f"],
+        "avoid": ["#f5deb3", "#d2b48c", "#ffa07a", "#bdb76b"],
+    },
+    "cool winter": {
+        "best": ["#0047ab", "#c71585", "#50c878", "#e0115f", "#191970", "#ffffff", "#000000", "#c0c0c0"],
+        "avoid": ["#ff8c00", "#d2b48c", "#808000", "#cd853f"],
+    },
+    "bright winter": {
+        "best": ["#ff0080", "#0000ff", "#00a86b", "#ff2400", "#8a2be2", "#00ffff", "#ffffff", "#000000"],
+        "avoid": ["#c3b091", "#bc987e", "#a0785a", "#8f9779"],
+    },
+}
+
+
+def traits(skin_lab: np.ndarray, undertone_deviation: float, contrast: float) -> dict[str, float]:
+    """Temperature (+warm), value (+light) and clarity (+clear/bright) on −1…1.
+
+    `contrast` is the L* difference between skin and brows/irises (hair and eye colour stand-ins): high
+    contrast
+    reads as clear/bright, low contrast as soft.
+    """
+    lightness, a, b = (float(v) for v in skin_lab)
+    temperature = float(np.tanh(undertone_deviation / 8.0))
+    value = float(np.tanh((lightness - 62.0) / 14.0))
+    chroma = float(np.hypot(a, b))
+    clarity = float(np.tanh((contrast - 30.0) / 15.0) * 0.7 + np.tanh((chroma - 20.0) / 8.0) * 0.3)
+    return {"temperature": temperature, "value": value, "clarity": clarity}
+
+
+def season_of(scores: dict[str, float]) -> dict[str, str]:
+    """Pick the 12-season sub-type from the dominant trait and the season it leans to."""
+    t, v, c = scores["temperature"], scores["value"], scores["clarity"]
+    dominant = max(("temperature", "value", "clarity"), key=lambda k: abs(scores[k]))
+    if dominant == "value":
+        if v > 0:
+            subtype = "light spring" if t > 0 else "light summer"
+        else:
+            subtype = "deep autumn" if t > 0 else "deep winter"
+    elif dominant == "temperature":
+        if t > 0:
+            subtype = "warm spring" if v + c > 0 else "warm autumn"
+        else:
+            subtype = "cool winter" if c - v > 0 else "cool summer"
+    else:
+        if c > 0:
+            subtype = "bright spring" if t > 0 else "bright winter"
+        else:
+            subtype = "soft autumn" if t > 0 else "soft summer"
+    return {"name": subtype.split()[1], "subtype": subtype}
+
+
+def palette(subtype: str) -> dict[str, list[str]]:
+    """Best and avoid hex colours of a sub-type (copies, so callers may edit them)."""
+    entry = PALETTES[subtype]
+    return {"best": list(entry["best"]), "avoid": list(entry["avoid"])}
