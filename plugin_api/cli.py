@@ -47,7 +47,9 @@ def seed_demo_command() -> None:
     from plugin_api.demo import seed_demo_merchant
 
     merchant = seed_demo_merchant()
-    # The demo catalog generator hooks in here (plugin_api.demo.catalog).
+    from plugin_api.demo.seed import seed_demo_catalog
+
+    click.echo(f"demo catalog: {seed_demo_catalog(merchant, config=current_app.config)}")
     click.echo(
         f"demo merchant {merchant.public_id}: key {merchant.publishable_key}, "
         f"origins {merchant.allowed_origins}"

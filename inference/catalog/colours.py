@@ -219,13 +219,17 @@ def dominant_colours(image: np.ndarray, *, k: int = 4, min_weight: float = 0.04)
             merged.append((centres[idx], float(weights[idx])))
     total = sum(w for _, w in merged)
     result = [
-        {"lab": [round(float(v), 2) for v in c], "hex": colour.lab_to_hex(c), "weight": round(w / total, 4)}
+        {
+            "lab": [round(float(v), 2) for v in c],
+            "hex": colour.lab_to_hex(c),
+            "weight": round(float(w / total), 4),
+        }
         for c, w in sorted(merged, key=lambda cw: -cw[1])
         if w / total >= min_weight
     ]
     norm = sum(r["weight"] for r in result) or 1.0
     for r in result:
-        r["weight"] = round(r["weight"] / norm, 4)
+        r["weight"] = round(float(r["weight"] / norm), 4)
     return result
 
 
@@ -278,26 +282,19 @@ def shade_from_text(values: Iterable[str]) -> dict | None:
     return None
 
 
-_UNDERTONE_WORDS = {
-    "warm": (
-        "warm",
-        "golden",
-        "gold",
-        "yellow",
-        "olive",
-        "peach",
-        "honey",
-        "caramel",
-        "chaud",
-        "dore",
-        "calido",
-        "caldo",
-        "quente",
-        "w",
-    ),
-    "cool": ("cool", "pink", "rose", "rosy", "porcelain", "froid", "kalt", "frio", "freddo", "frio", "c"),
-    "neutral": ("neutral", "neutre", "neutro", "nude", "n"),
-}
+# Checked in this order: the explicit words win over shade codes, which win over descriptive words ("6N
+# Neutral
+# Honey" is neutral even though honey usually names a warm shade).
+_UNDERTONE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("neutral", ("neutral", "neutre", "neutro")),
+    ("warm", ("warm", "chaud", "calido", "caldo", "quente")),
+    ("cool", ("cool", "froid", "kalt", "frio", "freddo")),
+    ("warm", ("w",)),
+    ("cool", ("c",)),
+    ("neutral", ("n",)),
+    ("warm", ("golden", "gold", "yellow", "olive", "peach", "honey", "caramel", "dore")),
+    ("cool", ("pink", "rose", "rosy", "porcelain")),
+)
 
 
 def shade_undertone(name: str, lab: list[float] | np.ndarray | None) -> str | None:
@@ -306,7 +303,7 @@ def shade_undertone(name: str, lab: list[float] | np.ndarray | None) -> str | No
     from inference.catalog.category import fold
 
     folded = fold(name or "")
-    for undertone, words in _UNDERTONE_WORDS.items():
+    for undertone, words in _UNDERTONE_RULES:
         for word in words:
             if len(word) == 1:
                 # Shade codes like "3N", "N30", "220W": a single letter glued to digits.

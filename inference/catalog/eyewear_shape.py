@@ -229,7 +229,9 @@ def _decide(m: dict[str, float]) -> tuple[str, float]:
 
 def looks_like_eyewear(image: np.ndarray) -> float:
     """Probability-like cue that a product photo shows a front-view frame: wide, short, two lens openings."""
-    mask = _alpha_mask(image)
+    from inference.catalog.colours import _downsample
+
+    mask = _alpha_mask(_downsample(np.asarray(image)))
     ys, xs = np.nonzero(mask)
     if len(xs) < 100:
         return 0.0

@@ -29,7 +29,7 @@ from inference.catalog.eyewear_shape import classify_frame_shape
 
 log = logging.getLogger(__name__)
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 _SIZE_RE = re.compile(r"(?<!\d)([3-6]\d)\s*[-–—x×□/ ]\s*(1\d|2[0-6])\s*[-–—x×□/ ]\s*(1[2-6]\d)(?!\d)")
 _WIDTH_RE = re.compile(
@@ -114,16 +114,20 @@ def _shades(info: ProductInfo, image: np.ndarray | None, swatches: Mapping[str, 
     """One shade per variant (hex in options > swatch image > colour word), else the product image's
     swatch."""
     shades = []
+    # A single-variant product's own photo shows its shade: trust it over a colour word in the name.
+    own_photo = image if len(info.variants) <= 1 else None
     for variant in info.variants:
         vid = str(variant.get("id") or variant.get("platform_id") or "")
         texts = _variant_texts(variant)
         shade = shade_from_text([t for t in texts if "#" in t])
         if shade is None and vid in swatches:
             shade = shade_from_swatch(swatches[vid])
+        if shade is None and own_photo is not None:
+            shade = shade_from_swatch(own_photo)
         if shade is None:
             shade = shade_from_text(texts)
         if shade is not None:
-            name = " ".join(texts[:2]).strip() or info.title
+            name = " ".join(dict.fromkeys(t.strip() for t in texts[:2] if t.strip())) or info.title
             shade.update(variant_id=vid or None, name=name, undertone=shade_undertone(name, shade["lab"]))
             shades.append(shade)
     if not shades and image is not None:
@@ -154,7 +158,14 @@ def extract_product_features(
         description=info.description,
         image_cue=cue,
     )
-    features: dict[str, Any] = {"version": FEATURES_VERSION, "category": category.as_dict()}
+    # `category` is the plain label (the demo store and admin read it as a string); the evidence sits
+    # beside it.
+    features: dict[str, Any] = {
+        "version": FEATURES_VERSION,
+        "category": category.category,
+        "category_confidence": round(category.confidence, 3),
+        "category_evidence": list(category.evidence)[:12],
+    }
     if rgb is not None:
         features["image"] = {"width": int(rgb.shape[1]), "height": int(rgb.shape[0])}
         features["colours"] = dominant_colours(rgb)
@@ -174,6 +185,12 @@ def extract_product_features(
         eyewear: dict[str, Any] = {"frame_mm": size, "tryon": None}
         if rgb is not None:
             asset, eyewear["tryon"] = _tryon_asset(rgb, size, make_asset)
+            measured = (getattr(asset, "geometry", None) or {}).get("total_width_mm") if asset else None
+            if size and measured:
+                # The try-on engine measures hinge-to-hinge width from the photo scaled by the printed size:
+                # better than lens + bridge + lens plus a fixed allowance for the end pieces.
+                size = {**size, "total_width_mm": float(measured), "source": f"{size['source']}+photo"}
+                eyewear["frame_mm"] = size
             shape_source = _asset_arrays(asset) if asset is not None else (rgb, None)
             shape = classify_frame_shape(*shape_source)
             if asset is None:

@@ -82,7 +82,9 @@ class CandidateSet:
         embeddings: list[np.ndarray | None] = []
         for ci, cand in enumerate(candidates):
             feats = cand.features
-            cat_name = cand.category or (feats.get("category") or {}).get("category") or "other"
+            cat_name = cand.category or feats.get("category") or "other"
+            if isinstance(cat_name, dict):
+                cat_name = cat_name.get("category") or "other"
             cat = CATEGORIES.index(cat_name) if cat_name in CATEGORIES else CATEGORIES.index("other")
             colours = feats.get("colours") or []
             main = colours[0]["lab"] if colours else (np.nan, np.nan, np.nan)

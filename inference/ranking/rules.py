@@ -64,22 +64,25 @@ def shape_reason(face: str, frame: str) -> str:
     return f"{frame} frames work with a {face} face"
 
 
-def fit_reason(frame_mm: float, face_mm: float) -> str:
-    """Fit of a frame's total width against the shopper's face width, in words and millimetres."""
-    ratio = frame_mm / face_mm
-    if ratio < 0.94:
-        verdict = "may be narrow for you"
-    elif ratio > 1.06:
-        verdict = "may be wide for you"
-    else:
-        verdict = "fits your face width"
-    return f"{verdict}: {frame_mm:.0f} mm frame for a {face_mm:.0f} mm face"
+# Same rule as the try-on engine's fit verdict (inference.tryon.placement): within ±6 mm of the face
+# width fits.
+FIT_TOLERANCE_MM = 6.0
 
 
 def fit_verdict(frame_mm: float, face_mm: float) -> str:
-    """`fits` / `narrow` / `wide` (same thresholds as fit_reason)."""
-    ratio = frame_mm / face_mm
-    return "narrow" if ratio < 0.94 else "wide" if ratio > 1.06 else "fits"
+    """`fits` / `narrow` / `wide` from a frame's total width against the shopper's face width."""
+    diff = frame_mm - face_mm
+    return "fits" if abs(diff) <= FIT_TOLERANCE_MM else "narrow" if diff < 0 else "wide"
+
+
+def fit_reason(frame_mm: float, face_mm: float) -> str:
+    """Fit of a frame's total width against the shopper's face width, in words and millimetres."""
+    verdict = {
+        "fits": "fits your face width",
+        "narrow": "may be narrow for you",
+        "wide": "may be wide for you",
+    }[fit_verdict(frame_mm, face_mm)]
+    return f"{verdict}: {frame_mm:.0f} mm frame for a {face_mm:.0f} mm face"
 
 
 # Plain colour words for reasons ("a burgundy frame"): nearest by ΔE00 among these.

@@ -24,7 +24,7 @@ EYEWEAR_CODES = np.array([_CAT["eyewear"], _CAT["sunglasses"]])
 _SHADE_SCALE = 6.0
 _PALETTE_SCALE = 14.0
 _AVOID_SCALE = 10.0
-_FIT_TOLERANCE = 0.08  # ±8 % of face width is a comfortable frame
+_FIT_SIGMA_MM = 8.0  # fit score falls to 0.75 at the ±6 mm "fits" limit and to 0.32 at ±12 mm
 _PRIOR_WEIGHT = 0.06
 _PRIOR_MIN_EVENTS = 50  # below this many clicks + add-to-carts in the store, popularity is noise
 
@@ -161,8 +161,7 @@ def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, d
         shape_score = np.where(known, expected[np.clip(cs.frame_shape, 0, None)], 0.5)
     fit_score = np.full(n, np.nan)
     if profile.face_width_mm:
-        ratio = cs.frame_width / profile.face_width_mm
-        fit_score = np.exp(-(((ratio - 1.0) / _FIT_TOLERANCE) ** 2) / 2)
+        fit_score = np.exp(-(((cs.frame_width - profile.face_width_mm) / _FIT_SIGMA_MM) ** 2) / 2)
     fit_known = ~np.isnan(fit_score)
     eyewear_score = np.where(
         fit_known,

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 
-from plugin_api.api import health, widget_analyses, widget_config, widget_events
+from plugin_api.api import health, widget_analyses, widget_assets, widget_config, widget_events
 from plugin_api.install import install_bp
 from plugin_api.web import demo_store_bp, widget_files_bp
 
@@ -20,6 +20,7 @@ BLUEPRINTS: list[Blueprint] = [
     widget_analyses.blp,
     widget_config.blp,
     widget_events.blp,
+    *(widget_assets.blp, widget_assets.media_blp),
     widget_files_bp,
     demo_store_bp,
     install_bp,

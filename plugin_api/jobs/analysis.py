@@ -49,7 +49,7 @@ def analyze_bytes(image: bytes, upload_info: dict[str, Any]) -> dict[str, Any]:
     from inference.errors import InferenceError
 
     try:
-        return analyze_image(image)
+        return analyze_image(image, mesh=True)  # the try-on enricher places frames on the mesh, then drops it
     except InferenceError as exc:
         raise ExpectedFailure(exc.code, exc.message) from exc
 

@@ -17,5 +17,6 @@ Enricher = Callable[[Analysis, dict[str, Any]], dict[str, Any]]
 
 def result_enrichers() -> tuple[Enricher, ...]:
     """The enrichers to run, in order. Imported here (lazily) to keep job start-up cheap."""
-    # Catalog/recommendations: import the function from plugin_api.services.recommendations and list it here.
-    return ()
+    from plugin_api.services.recommendations import enrich_analysis
+
+    return (enrich_analysis,)

@@ -1,0 +1,68 @@
+"""Seed the demo merchant's catalog: upsert the generated products, store their photos, compute features."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from inference.catalog.embedding import get_embedder
+from plugin_api.demo.catalog import generate_demo_catalog, png_bytes
+from plugin_api.extensions import db
+from plugin_api.jobs.features import apply_features, embedding_config, features_hash, update_catalog_status
+from plugin_api.models import Merchant, Product
+from plugin_api.storage import current_storage, merchant_key
+
+log = logging.getLogger(__name__)
+
+
+def demo_add_to_cart(platform_id: str) -> dict:
+    """The demo platform's add-to-cart: the demo store's own cart endpoint (its `/cart/add`)."""
+    return {"method": "POST", "url": "/demo/cart/add", "fields": {"id": platform_id}}
+
+
+def seed_demo_catalog(merchant: Merchant, *, config: dict) -> dict[str, int]:
+    """Create or refresh the demo catalog with features computed (idempotent: unchanged products are
+    skipped)."""
+    storage = current_storage()
+    embedder = get_embedder(embedding_config(config))
+    existing = {
+        p.platform_product_id: p
+        for p in db.session.scalars(select(Product).where(Product.merchant_id == merchant.id))
+    }
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for item in generate_demo_catalog():
+        product = existing.get(item.platform_id)
+        created = product is None
+        if created:
+            product = Product(merchant_id=merchant.id, platform_product_id=item.platform_id)
+            db.session.add(product)
+            counts["created"] += 1
+        filename = f"{item.platform_id}.png"
+        product.title = item.title
+        product.handle = item.platform_id
+        product.url = f"/demo/products/{item.platform_id}"
+        product.vendor = item.vendor
+        product.product_type = item.product_type
+        product.tags = item.tags
+        product.price = item.price
+        product.currency = "USD"
+        product.variants = [{**v, "add_to_cart": demo_add_to_cart(item.platform_id)} for v in item.variants]
+        product.image_urls = [f"/api/v1/widget/media/{merchant.public_id}/{filename}"]
+        product.status = "active"
+        product.in_stock = item.in_stock
+        product.deleted = False
+        db.session.flush()
+        digest = features_hash(product, embedder.status.kind)
+        if product.features_hash == digest and product.features_status == "ready":
+            counts["unchanged"] += 1
+            continue
+        storage.put(merchant_key(merchant.public_id, "catalog", filename), png_bytes(item.image), "image/png")
+        apply_features(
+            product, item.image, merchant=merchant, storage=storage, embedder=embedder, digest=digest
+        )
+        if not created:
+            counts["updated"] += 1
+    db.session.commit()
+    update_catalog_status(merchant, embedder)
+    return counts

@@ -1,0 +1,204 @@
+"""The catalog features job (queue `catalog`): understand each new or changed product after a sync.
+
+`compute_product_features(merchant_id, product_ids)` is what the sync enqueues. For each product it hashes the
+inputs the features depend on (text, variants, image URL, feature and embedding versions) and skips products
+whose hash is unchanged, so re-running it is cheap and safe. A product whose image cannot be fetched or
+read is
+marked `features_status=failed` with the reason; the job carries on with the others. Eyewear try-on assets are
+stored as PNG + JSON in the merchant's storage and linked through `Product.tryon_asset_key`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+from flask import current_app
+from sqlalchemy import func, select
+
+from inference.catalog import FEATURES_VERSION, EmbeddingConfig, ProductInfo, extract_product_features
+from inference.catalog.embedding import Embedder, get_embedder
+from inference.errors import InferenceError
+from plugin_api.extensions import db
+from plugin_api.jobs.image_fetch import FetchOptions, ImageFetchError, decode_image, fetch_image_bytes
+from plugin_api.models import Merchant, Product, utcnow
+from plugin_api.models.product import FeaturesStatus
+from plugin_api.storage import Storage, current_storage, merchant_key
+from plugin_api.tenancy import scoped
+
+log = logging.getLogger(__name__)
+
+BATCH_COMMIT = 20
+
+
+def embedding_config(config: dict[str, Any]) -> EmbeddingConfig:
+    """The visual embedding backbone from `FACET_EMBEDDING_MODEL` / `FACET_EMBEDDING_WEIGHTS` (both or
+    none)."""
+    return EmbeddingConfig(
+        model_name=config.get("FACET_EMBEDDING_MODEL") or None,
+        weights=config.get("FACET_EMBEDDING_WEIGHTS") or None,
+    )
+
+
+def fetch_options(config: dict[str, Any]) -> FetchOptions:
+    """Image fetch limits from `FACET_IMAGE_FETCH_TIMEOUT` (s) and `FACET_IMAGE_MAX_BYTES`."""
+    timeout = float(config.get("FACET_IMAGE_FETCH_TIMEOUT") or 10)
+    return FetchOptions(
+        timeout=(min(3.05, timeout), timeout),
+        max_bytes=int(config.get("FACET_IMAGE_MAX_BYTES") or 8 * 1024 * 1024),
+        max_pixels=int(config.get("FACET_MAX_IMAGE_PIXELS") or 40_000_000),
+    )
+
+
+def product_info(product: Product) -> ProductInfo:
+    """The text side of a product, as the inference package wants it."""
+    return ProductInfo(
+        title=product.title or "",
+        product_type=product.product_type or "",
+        tags=list(product.tags or []),
+        variants=list(product.variants or []),
+    )
+
+
+def features_hash(product: Product, embedding_kind: str) -> str:
+    """A digest of every input the features depend on; unchanged → nothing to recompute."""
+    payload = {
+        "v": FEATURES_VERSION,
+        "embedding": embedding_kind,
+        "title": product.title,
+        "type": product.product_type,
+        "tags": sorted(product.tags or []),
+        "variants": product.variants or [],
+        "image": (product.image_urls or [None])[0],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def store_asset(storage: Storage, merchant: Merchant, product: Product, asset: Any) -> str:
+    """Save a try-on asset's PNG and geometry JSON; returns the PNG's key."""
+    png_key = merchant_key(merchant.public_id, "tryon", f"{product.id}.png")
+    storage.put(png_key, asset.to_png(), "image/png")
+    storage.put(
+        merchant_key(merchant.public_id, "tryon", f"{product.id}.json"),
+        asset.to_json().encode(),
+        "application/json",
+    )
+    return png_key
+
+
+def apply_features(
+    product: Product,
+    image: Any,
+    *,
+    merchant: Merchant,
+    storage: Storage,
+    embedder: Embedder,
+    digest: str,
+    swatches: dict | None = None,
+) -> None:
+    """Compute and store one product's features from an already-decoded image (also used by the demo seed)."""
+    result = extract_product_features(product_info(product), image, embedder=embedder, swatches=swatches)
+    product.features = result.features
+    product.features_hash = digest
+    product.features_error = None
+    product.features_status = FeaturesStatus.READY.value
+    if result.asset is not None:
+        product.tryon_asset_key = store_asset(storage, merchant, product, result.asset)
+    else:
+        product.tryon_asset_key = None
+        reason = ((result.features.get("eyewear") or {}).get("tryon") or {}).get("reason")
+        if reason:
+            log.info("product %s: no try-on asset (%s)", product.id, reason)
+
+
+def _process(
+    product: Product,
+    merchant: Merchant,
+    storage: Storage,
+    embedder: Embedder,
+    options: FetchOptions,
+    http: requests.Session,
+    digest: str,
+) -> None:
+    url = (product.image_urls or [None])[0]
+    image = None
+    if url:
+        data = fetch_image_bytes(
+            url, storage=storage, public_id=merchant.public_id, session=http, options=options
+        )
+        image = decode_image(data, max_pixels=options.max_pixels)
+    apply_features(product, image, merchant=merchant, storage=storage, embedder=embedder, digest=digest)
+
+
+def compute_product_features(
+    merchant_id: int, product_ids: Iterable[int] | None = None, *, force: bool = False
+) -> dict[str, int]:
+    """Compute features for the merchant's new/changed products (all of them when `product_ids` is None)."""
+    merchant = db.session.get(Merchant, merchant_id)
+    if merchant is None:
+        log.warning("features job: merchant %s no longer exists", merchant_id)
+        return {}
+    config = current_app.config
+    embedder = get_embedder(embedding_config(config))
+    options = fetch_options(config)
+    storage = current_storage()
+    query = scoped(Product, merchant=merchant).where(Product.deleted.is_(False)).order_by(Product.id)
+    if product_ids is not None:
+        query = query.where(Product.id.in_(list(product_ids)))
+    counts = {"computed": 0, "unchanged": 0, "failed": 0}
+    with requests.Session() as http:
+        for index, product in enumerate(db.session.scalars(query).all(), start=1):
+            digest = features_hash(product, embedder.status.kind)
+            if not force and product.features_hash == digest and product.features_status == "ready":
+                counts["unchanged"] += 1
+                continue
+            try:
+                _process(product, merchant, storage, embedder, options, http, digest)
+                counts["computed"] += 1
+            except (ImageFetchError, InferenceError) as exc:
+                _fail(product, digest, getattr(exc, "reason", None) or str(exc))
+                counts["failed"] += 1
+            except Exception as exc:  # one odd product must not stop a catalog of thousands
+                log.exception("features failed for product %s", product.id)
+                _fail(product, digest, f"internal error: {type(exc).__name__}")
+                counts["failed"] += 1
+            if index % BATCH_COMMIT == 0:
+                db.session.commit()
+    db.session.commit()
+    update_catalog_status(merchant, embedder)
+    log.info("features for merchant %s: %s", merchant_id, counts)
+    return counts
+
+
+def _fail(product: Product, digest: str, reason: str) -> None:
+    product.features_status = FeaturesStatus.FAILED.value
+    product.features_error = reason[:500]
+    product.features_hash = digest  # the same inputs would fail the same way; a changed product retries
+    log.warning("features failed for product %s: %s", product.id, reason)
+
+
+def update_catalog_status(merchant: Merchant, embedder: Embedder) -> None:
+    """Record on the merchant what the catalog intelligence is running on and how many products are ready."""
+    rows = db.session.execute(
+        select(Product.features_status, func.count())
+        .where(Product.merchant_id == merchant.id, Product.deleted.is_(False))
+        .group_by(Product.features_status)
+    ).all()
+    tryon = db.session.scalar(
+        select(func.count()).where(
+            Product.merchant_id == merchant.id,
+            Product.deleted.is_(False),
+            Product.tryon_asset_key.is_not(None),
+        )
+    )
+    merchant.catalog_status = {
+        "embedding": embedder.status.as_dict(),
+        "features": {status: count for status, count in rows},
+        "tryon_assets": int(tryon or 0),
+        "updated_at": utcnow().isoformat(),
+    }
+    db.session.commit()

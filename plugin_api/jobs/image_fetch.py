@@ -1,0 +1,144 @@
+"""Fetch product images from a store's CDN: timeout, size limit, and a per-merchant cache keyed by URL + ETag.
+
+Product photos rarely change while a catalog syncs many times a day, so each fetched image is cached in the
+merchant's storage with its ETag; the next fetch asks the CDN `If-None-Match` and a `304` costs no download.
+Images Facet itself serves (the demo store's generated photos) are read straight from storage, not over HTTP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import numpy as np
+import requests
+from PIL import Image, ImageOps
+
+from plugin_api.storage import ObjectNotFound, Storage, merchant_key
+
+log = logging.getLogger(__name__)
+
+MEDIA_PREFIX = "/api/v1/widget/media/"
+DEFAULT_TIMEOUT = (3.05, 10.0)  # connect, read (seconds)
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+MAX_SIDE = 1000  # features and try-on assets do not need more; big CDN originals are downscaled once
+
+
+class ImageFetchError(Exception):
+    """A product image could not be fetched or decoded; `reason` is stored on the product."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_pixels: int = 40_000_000
+
+
+def media_key(url: str) -> str | None:
+    """The storage key behind one of Facet's own media URLs (`/api/v1/widget/media/<merchant>/<file>`)."""
+    path = urlparse(url).path
+    if not path.startswith(MEDIA_PREFIX):
+        return None
+    parts = path[len(MEDIA_PREFIX) :].split("/")
+    if len(parts) != 2:
+        return None
+    return merchant_key(parts[0], "catalog", parts[1])
+
+
+def _cache_keys(public_id: str, url: str) -> tuple[str, str]:
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    return (
+        merchant_key(public_id, "image-cache", f"{digest}.bin"),
+        merchant_key(public_id, "image-cache", f"{digest}.json"),
+    )
+
+
+def _read_limited(response: requests.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise ImageFetchError(f"image too large: {int(declared)} bytes (limit {max_bytes})")
+    chunks, size = [], 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > max_bytes:
+            raise ImageFetchError(f"image too large: over {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def fetch_image_bytes(
+    url: str,
+    *,
+    storage: Storage,
+    public_id: str,
+    session: requests.Session | None = None,
+    options: FetchOptions = FetchOptions(),
+) -> bytes:
+    """The image at `url`, from the merchant's cache when the CDN says it has not changed."""
+    own = media_key(url)
+    if own is not None:
+        try:
+            return storage.get(own)
+        except ObjectNotFound as exc:
+            raise ImageFetchError(f"image not found in storage: {own}") from exc
+    if urlparse(url).scheme not in ("http", "https"):
+        raise ImageFetchError(f"unsupported image URL: {url[:120]}")
+
+    data_key, meta_key = _cache_keys(public_id, url)
+    meta: dict = {}
+    try:
+        meta = json.loads(storage.get(meta_key))
+    except (ObjectNotFound, ValueError):
+        meta = {}
+    headers = {"Accept": "image/*"}
+    if meta.get("etag"):
+        headers["If-None-Match"] = meta["etag"]
+    http = session or requests
+    try:
+        with http.get(url, headers=headers, timeout=options.timeout, stream=True) as response:
+            if response.status_code == 304 and meta:
+                try:
+                    return storage.get(data_key)
+                except ObjectNotFound:
+                    pass  # cache entry lost: fall through to a plain refetch below
+            elif response.status_code == 200:
+                data = _read_limited(response, options.max_bytes)
+                etag = response.headers.get("ETag")
+                if etag:
+                    storage.put(data_key, data, response.headers.get("Content-Type") or "image/*")
+                    storage.put(meta_key, json.dumps({"url": url, "etag": etag}).encode(), "application/json")
+                return data
+            else:
+                raise ImageFetchError(f"image download failed: HTTP {response.status_code}")
+        with http.get(url, headers={"Accept": "image/*"}, timeout=options.timeout, stream=True) as response:
+            if response.status_code != 200:
+                raise ImageFetchError(f"image download failed: HTTP {response.status_code}")
+            return _read_limited(response, options.max_bytes)
+    except requests.Timeout as exc:
+        raise ImageFetchError("image download timed out") from exc
+    except requests.RequestException as exc:
+        raise ImageFetchError(f"image download failed: {type(exc).__name__}") from exc
+
+
+def decode_image(data: bytes, *, max_pixels: int = 40_000_000) -> np.ndarray:
+    """Decode to RGB, or RGBA when the photo has transparency; EXIF-upright; at most MAX_SIDE px."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > max_pixels:
+                raise ImageFetchError(f"image too large: {image.width}x{image.height} pixels")
+            image = ImageOps.exif_transpose(image)
+            has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            image = image.convert("RGBA" if has_alpha else "RGB")
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            return np.asarray(image).copy()
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ImageFetchError(f"image unreadable: {type(exc).__name__}") from exc

@@ -1,0 +1,244 @@
+"""Recommendations and try-on items for a finished analysis, from the shopper's own store's catalog only.
+
+`enrich_analysis(analysis, result)` is a result enricher (see `plugin_api.jobs.enrichers`): it loads the
+merchant's recommendable products — that merchant's, not deleted, features ready, not out of stock when the
+platform says so — ranks them with `inference.recommend`, and adds `recommendations` and `tryon.items` to the
+result. The candidate matrices are cached per merchant and rebuilt only when the catalog changes.
+
+Add-to-cart is the platform's business: a connector-provided `add_to_cart` helper when the connectors package
+has one, else a template stored on the product/variant at sync or seed time, else the product page.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend
+from plugin_api.extensions import db
+from plugin_api.models import Analysis, Event, Merchant, Product, utcnow
+from plugin_api.storage import ObjectNotFound, current_storage
+from plugin_api.tenancy import scoped
+
+log = logging.getLogger(__name__)
+
+LIMIT = 12
+TRYON_ITEMS = 12
+ANALYTICS_WINDOW = timedelta(days=90)
+ASSET_URL = "/api/v1/widget/assets/{product_id}.png?key={key}"
+_CACHE_SIZE = 32
+
+
+@dataclass
+class _Cached:
+    version: tuple
+    candidates: CandidateSet
+
+
+_cache: OrderedDict[int, _Cached] = OrderedDict()
+_lock = threading.Lock()
+
+
+def recommendable(merchant: Merchant):
+    """The query of a merchant's products that may be shown to shoppers (tenant-scoped)."""
+    return (
+        scoped(Product, merchant=merchant)
+        .where(Product.deleted.is_(False))
+        .where(Product.features_status == "ready")
+        .where(Product.in_stock.is_not(False))
+    )
+
+
+def _catalog_version(merchant: Merchant) -> tuple:
+    count, latest = db.session.execute(
+        select(func.count(), func.max(Product.updated_at)).where(Product.merchant_id == merchant.id)
+    ).one()
+    events = db.session.scalar(
+        select(func.count()).where(
+            Event.merchant_id == merchant.id,
+            Event.type.in_(("recommendation_clicked", "add_to_cart_clicked")),
+        )
+    )
+    # Analytics only nudge the ranking: refresh the cache every 50 new events, not on each one.
+    return (count, latest, (events or 0) // 50)
+
+
+def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:
+    since = utcnow() - ANALYTICS_WINDOW
+    rows = db.session.execute(
+        select(Event.product_id, Event.type, func.count())
+        .where(
+            Event.merchant_id == merchant.id,
+            Event.occurred_at >= since,
+            Event.product_id.is_not(None),
+            Event.type.in_(("recommendation_clicked", "add_to_cart_clicked")),
+        )
+        .group_by(Event.product_id, Event.type)
+    ).all()
+    stats: dict[str, dict[str, float]] = {}
+    for product_id, kind, count in rows:
+        entry = stats.setdefault(product_id, {"clicks": 0, "add_to_carts": 0, "impressions": 0})
+        entry["clicks" if kind == "recommendation_clicked" else "add_to_carts"] += count
+    return stats
+
+
+def candidate_set(merchant: Merchant) -> CandidateSet:
+    """The merchant's CandidateSet, rebuilt only when products or analytics changed."""
+    version = _catalog_version(merchant)
+    with _lock:
+        cached = _cache.get(merchant.id)
+        if cached is not None and cached.version == version:
+            _cache.move_to_end(merchant.id)
+            return cached.candidates
+    stats = _analytics(merchant)
+    candidates = [
+        Candidate(
+            product_id=p.platform_product_id,
+            features=p.features or {},
+            title=p.title or "",
+            analytics=stats.get(p.platform_product_id),
+            payload=_payload(p),
+        )
+        for p in db.session.scalars(recommendable(merchant).order_by(Product.id))
+    ]
+    built = CandidateSet.build(candidates)
+    with _lock:
+        _cache[merchant.id] = _Cached(version, built)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return built
+
+
+def _payload(p: Product) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "platform_product_id": p.platform_product_id,
+        "title": p.title,
+        "url": p.url,
+        "image_url": (p.image_urls or [None])[0],
+        "price": str(p.price) if p.price is not None else None,
+        "currency": p.currency,
+        "variants": p.variants or [],
+        "handle": p.handle,
+        "tryon_asset_key": p.tryon_asset_key,
+    }
+
+
+def _variant(payload: dict[str, Any], variant_id: str | None) -> dict[str, Any] | None:
+    variants = payload.get("variants") or []
+    for variant in variants:
+        if variant_id and str(variant.get("id")) == str(variant_id):
+            return variant
+    return variants[0] if variants else None
+
+
+def add_to_cart(merchant: Merchant, payload: dict[str, Any], variant_id: str | None) -> dict[str, Any] | None:
+    """How the widget adds this product to the store's cart, in the store platform's own way."""
+    variant = _variant(payload, variant_id)
+    try:
+        from connectors import registry
+    except ImportError:  # pragma: no cover - connectors is part of the app
+        registry = None
+    helper = getattr(registry, "add_to_cart", None)
+    if helper is not None:
+        action = helper(merchant.platform, store_url=merchant.shop_domain, product=payload, variant=variant)
+        if action:
+            return action
+    template = (variant or {}).get("add_to_cart") or payload.get("add_to_cart")
+    if template:
+        return dict(template)
+    if payload.get("url"):
+        return {"method": "LINK", "url": payload["url"], "kind": "product_page"}
+    return None
+
+
+def _asset_url(merchant: Merchant, product_id: str) -> str:
+    return ASSET_URL.format(product_id=product_id, key=merchant.publishable_key)
+
+
+def recommendation_views(merchant: Merchant, recs: list) -> list[dict[str, Any]]:
+    """The `recommendations` list of the analysis result."""
+    views = []
+    for rec in recs:
+        payload = rec.payload or {}
+        views.append(
+            {
+                "product_id": rec.product_id,
+                "variant_id": rec.variant_id,
+                "title": payload.get("title") or "",
+                "url": payload.get("url"),
+                "image_url": payload.get("image_url"),
+                "price": payload.get("price"),
+                "currency": payload.get("currency"),
+                "category": rec.category,
+                "score": rec.score,
+                "reasons": rec.reasons,
+                "tryon": {"asset_url": _asset_url(merchant, rec.product_id)}
+                if payload.get("tryon_asset_key")
+                else None,
+                "add_to_cart": add_to_cart(merchant, payload, rec.variant_id),
+            }
+        )
+    return views
+
+
+def tryon_items(
+    merchant: Merchant, result: dict[str, Any], cs: CandidateSet, recs: list, current_product: str | None
+) -> list[dict[str, Any]]:
+    """Placements for the current product first, then recommended frames, then other try-on-able frames."""
+    from inference.tryon import place_asset
+
+    order: list[str] = []
+    if current_product:
+        order.append(current_product)
+    order += [r.product_id for r in recs if r.category in ("eyewear", "sunglasses")]
+    order += [c.product_id for c in cs.candidates if (c.payload or {}).get("tryon_asset_key")]
+    by_id = {c.product_id: c for c in cs.candidates}
+    storage = current_storage()
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for pid in order:
+        cand = by_id.get(pid)
+        if pid in seen or cand is None or not (cand.payload or {}).get("tryon_asset_key"):
+            continue
+        seen.add(pid)
+        key = cand.payload["tryon_asset_key"]
+        try:
+            import json
+
+            geometry = json.loads(storage.get(key[: -len(".png")] + ".json"))
+        except (ObjectNotFound, ValueError):
+            log.warning("try-on geometry missing for product %s", pid)
+            continue
+        placement = place_asset(None, geometry, analysis=result, asset_url=_asset_url(merchant, pid))
+        items.append({"product_id": pid, "title": cand.title, **placement})
+        if len(items) >= TRYON_ITEMS:
+            break
+    return items
+
+
+def enrich_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any]:
+    """Result enricher: add `recommendations` and `tryon.items` (and drop the face mesh once used)."""
+    merchant = db.session.get(Merchant, analysis.merchant_id)
+    if merchant is None:
+        return result
+    cs = candidate_set(merchant)
+    context = RecommendContext(product_id=analysis.product_id)
+    recs = recommend(result, cs, limit=LIMIT, context=context)
+    result["recommendations"] = recommendation_views(merchant, recs)
+    face = result.get("face") or {}
+    try:
+        if face.get("mesh") is not None:
+            result["tryon"] = {"items": tryon_items(merchant, result, cs, recs, analysis.product_id)}
+        else:
+            result["tryon"] = {"items": []}
+    finally:
+        # The mesh was requested only to place frames; the stored result keeps no detailed face geometry.
+        face.pop("mesh", None)
+    return result
