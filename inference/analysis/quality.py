@@ -32,16 +32,19 @@ MIN_FACE_PX = 120
 MIN_FACE_FRACTION = 0.12
 MIN_SHARPNESS = 60.0
 MIN_EYE_OPENNESS = 0.12
-DARK_REFERENCE = 0.30  # 98th-percentile luma of the face box; a lit face always has something brighter
+DARK_REFERENCE = 0.45  # 98th-percentile luma of the face box; a lit face always has something brighter
 BRIGHT_CLIPPED = 0.20  # fraction of skin-region pixels clipped to white
 _LUMA = np.array([0.299, 0.587, 0.114])
 
 
 def sharpness(rgb: np.ndarray, canvas: RegionCanvas) -> float:
-    """Variance of the Laplacian of the face crop resampled to 256 px face width (resolution-independent)."""
+    """Variance of the Laplacian over the face, with large faces downsampled to 256 px face width.
+
+    Downsampling makes big photos comparable; small faces are never upsampled (that adds blur of its own).
+    """
     grey = cv2.cvtColor(np.ascontiguousarray(canvas.crop(rgb)), cv2.COLOR_RGB2GRAY)
     width = float(np.ptp(canvas.xy[[234, 454], 0])) or 1.0
-    scale = 256.0 / width
+    scale = min(1.0, 256.0 / width)
     grey = cv2.resize(
         grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     )

@@ -1,0 +1,207 @@
+"""Face analysis on generated and public-domain images (scikit-image's astronaut only)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from inference import colour
+from inference.analysis import analyze_image
+from inference.errors import NoFaceError
+
+skdata = pytest.importorskip("skimage.data")
+REPO = Path(__file__).resolve().parents[2]
+SHAPES = {"oval", "round", "square", "heart", "oblong", "diamond", "triangle"}
+CONCERNS = ("redness", "uneven_tone", "texture", "shine", "dark_circles")
+POINTS = ("left_eye", "right_eye", "nose_tip", "nose_bridge", "mouth_left", "mouth_right", "chin", "forehead")
+
+
+@pytest.fixture(scope="module")
+def astronaut() -> np.ndarray:
+    return skdata.astronaut()
+
+
+@pytest.fixture(scope="module")
+def result(astronaut: np.ndarray) -> dict:
+    return analyze_image(astronaut)
+
+
+def codes(analysis: dict) -> set[str]:
+    return {issue["code"] for issue in analysis["quality"]["issues"]}
+
+
+def relit(rgb: np.ndarray, gains: tuple[float, float, float], stops: float = 0.0) -> np.ndarray:
+    """The photo under another lamp / exposure: von Kries gains in linear RGB, clipped like a camera."""
+    linear = colour.srgb_to_linear(rgb) * np.array(gains) * 2.0**stops
+    return np.round(colour.linear_to_srgb(np.clip(linear, 0, 1))).astype(np.uint8)
+
+
+def test_schema_of_the_contract(result: dict) -> None:
+    assert result["image"] == {"width": 512, "height": 512}
+    assert result["faces_found"] == 1
+    face = result["face"]
+    x0, y0, x1, y1 = face["box"]
+    assert 0 <= x0 < x1 <= 512 and 0 <= y0 < y1 <= 512
+    assert 0.5 < face["score"] <= 1.0
+    for name in (*POINTS, "left_temple", "right_temple"):
+        assert len(face["points"][name]) == 2
+    # image-left eye really is left of the image-right eye, and both are inside the face box
+    assert face["points"]["left_eye"][0] < face["points"]["right_eye"][0]
+    assert x0 < face["points"]["left_eye"][0] < x1
+    assert set(face["pose"]) == {"roll", "yaw", "pitch"}
+    assert "mesh" not in face
+    assert {"ok", "issues", "brightness", "sharpness", "face_fraction"} <= set(result["quality"])
+    assert set(result["timing_ms"]) >= {"decode", "detect_mesh", "skin", "total"}
+
+
+def test_pose_is_near_frontal_and_fit_is_plausible(result: dict) -> None:
+    pose = result["face"]["pose"]
+    assert abs(pose["roll"]) < 10 and abs(pose["yaw"]) < 15 and abs(pose["pitch"]) < 20
+    fit = result["fit"]
+    assert 50 < fit["pd_mm"] < 75
+    assert 110 < fit["face_width_mm"] < 170
+    assert 0 < fit["uncertainty_mm"] < 10
+
+
+def test_skin_fields(result: dict) -> None:
+    skin = result["skin"]
+    assert 1 <= skin["monk"] <= 10
+    assert skin["monk_hex"] == colour.MONK_HEX[skin["monk"] - 1]
+    assert skin["hex"].startswith("#") and len(skin["hex"]) == 7
+    lightness, _, b = skin["lab"]
+    assert 30 < lightness < 95 and b > 0  # a real, yellowish skin colour, not a background pixel
+    assert skin["undertone"] in {"warm", "neutral", "cool"}
+    assert skin["season"]["name"] in {"spring", "summer", "autumn", "winter"}
+    assert skin["season"]["subtype"].endswith(skin["season"]["name"])
+    assert len(skin["palette"]["best"]) >= 4 and len(skin["palette"]["avoid"]) >= 3
+    assert 0.0 < skin["confidence"] <= 1.0
+
+
+def test_face_shape_and_concerns_in_range(result: dict) -> None:
+    shape = result["face_shape"]
+    assert shape["label"] in SHAPES and set(shape["scores"]) == SHAPES
+    assert abs(sum(shape["scores"].values()) - 1.0) < 0.01
+    assert shape["scores"][shape["label"]] == max(shape["scores"].values())
+    for name in CONCERNS:
+        assert isinstance(result["concerns"][name], int) and 0 <= result["concerns"][name] <= 100
+    assert "not a medical" in result["concerns"]["note"]
+
+
+@pytest.mark.parametrize(
+    ("gains", "stops"),
+    [
+        ((1.42, 0.92, 0.53), 0.0),
+        ((1.04, 0.98, 1.04), 0.0),
+        ((1.18, 0.94, 0.51), 0.0),
+        ((1.0, 1.0, 1.0), -0.5),
+    ],
+    ids=["4000K", "6500K", "fluorescent", "-0.5 stop"],
+)
+def test_colour_cast_gives_the_same_monk_shade(astronaut, result, gains, stops) -> None:
+    cast = analyze_image(relit(astronaut, gains, stops))
+    assert cast["skin"]["monk"] == result["skin"]["monk"]
+    if stops == 0.0:
+        assert cast["skin"]["confidence"] <= result["skin"]["confidence"] + 0.05
+
+
+def test_no_face_raises() -> None:
+    rng = np.random.default_rng(0)
+    noise = cv2.GaussianBlur(rng.integers(0, 255, (240, 320, 3), dtype=np.uint8), (0, 0), 3)
+    with pytest.raises(NoFaceError) as info:
+        analyze_image(noise)
+    assert info.value.code == "no_face" and "face" in info.value.message
+
+
+def test_two_faces_analyses_the_largest(astronaut) -> None:
+    small = cv2.resize(astronaut, (256, 256))
+    canvas = np.full((512, 1024, 3), 235, np.uint8)
+    canvas[:, :512] = astronaut
+    canvas[128:384, 640:896] = small
+    out = analyze_image(canvas)
+    assert out["faces_found"] == 2
+    assert "multiple_faces" in codes(out)
+    assert out["face"]["box"][2] <= 512  # the big (left) astronaut
+
+
+def test_rotated_exif_is_analysed_upright(astronaut, result) -> None:
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° CW to display": the stored pixels are turned the other way
+    Image.fromarray(np.rot90(astronaut, k=1)).save(buffer, format="JPEG", quality=95, exif=exif.tobytes())
+    out = analyze_image(buffer.getvalue())
+    assert out["image"] == {"width": 512, "height": 512}
+    assert np.allclose(out["face"]["box"], result["face"]["box"], atol=8)
+    assert abs(out["face"]["pose"]["roll"]) < 10
+
+
+def test_tiny_image_never_guesses(astronaut) -> None:
+    tiny = cv2.resize(astronaut, (48, 48), interpolation=cv2.INTER_AREA)
+    try:
+        out = analyze_image(tiny)
+    except NoFaceError:
+        return
+    assert "face_too_small" in codes(out)
+
+
+def test_quality_flags_dark_blurred_and_cropped(astronaut, result) -> None:
+    assert not codes(result) & {"too_dark", "blurry", "face_cut_off", "head_turned", "eyes_closed"}
+    dark = analyze_image(relit(astronaut, (1, 1, 1), -3.3))
+    assert "too_dark" in codes(dark)
+    assert dark["quality"]["brightness"] < result["quality"]["brightness"]
+    blurred = analyze_image(cv2.GaussianBlur(astronaut, (0, 0), 3))
+    assert "blurry" in codes(blurred)
+    assert blurred["quality"]["sharpness"] < result["quality"]["sharpness"] / 5
+    cropped = analyze_image(np.ascontiguousarray(astronaut[:150]))
+    assert "face_cut_off" in codes(cropped)
+    for issue in dark["quality"]["issues"] + blurred["quality"]["issues"]:
+        assert issue["message"] and not issue["message"].endswith(".")
+
+
+def test_mesh_only_when_asked(astronaut) -> None:
+    out = analyze_image(astronaut, mesh=True)
+    mesh = np.array(out["face"]["mesh"])
+    assert mesh.shape == (478, 3)
+
+
+def test_cli_prints_one_json_object_per_image(tmp_path, astronaut) -> None:
+    if not (REPO / "inference" / "cli" / "tryon.py").exists():
+        pytest.skip("inference/cli/tryon.py (registered in inference/cli/__init__.py) has not landed yet")
+    face = tmp_path / "astronaut.png"
+    Image.fromarray(astronaut).save(face)
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (200, 200), (120, 160, 200)).save(blank)
+    proc = subprocess.run(
+        [sys.executable, "-m", "inference", "analyze", str(face), str(blank)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    assert proc.returncode == 1 and len(lines) == 2  # the blank image fails, the face does not
+    good, bad = lines
+    assert bad["error"]["code"] == "no_face"
+    types = {
+        "image": dict,
+        "faces_found": int,
+        "face": dict,
+        "quality": dict,
+        "skin": dict,
+        "face_shape": dict,
+        "concerns": dict,
+        "fit": dict,
+        "timing_ms": dict,
+    }
+    for key, kind in types.items():
+        assert isinstance(good[key], kind), key
+    assert isinstance(good["skin"]["monk"], int) and isinstance(good["skin"]["lab"], list)
+    assert isinstance(good["fit"]["pd_mm"], float) and isinstance(good["quality"]["ok"], bool)
