@@ -3,7 +3,7 @@
 'use strict';
 if (!window.Facet || !window.Facet._ctx || window.Facet._app) return;
 var CTX = window.Facet._ctx;
-var CSS = ":host{all:initial;position:fixed;inset:0;z-index:2147483646;display:block;--fc-text:#16181d;--fc-muted:#555c69;--fc-line:#e2e5ea;--fc-surface:#f5f6f8;--fc-warn:#8a5300;--fc-warn-bg:#fff6e6;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;color:var(--fc-text);-webkit-font-smoothing:antialiased}*,*::before,*::after{box-sizing:border-box}[hidden]{display:none!important}.bd{position:fixed;inset:0;background:rgba(15,18,24,.58);animation:fc-fade .18s ease-out}.dlg{position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);width:min(1000px,calc(100vw - 32px));max-height:calc(100vh - 32px);max-height:calc(100dvh - 32px);display:flex;flex-direction:column;background:#fff;border-radius:20px;box-shadow:0 24px 64px rgba(0,0,0,.28),0 2px 8px rgba(0,0,0,.12);overflow:hidden;outline:none;animation:fc-pop .22s cubic-bezier(.2,.8,.2,1)}.hd{display:flex;align-items:center;gap:12px;padding:12px 12px 12px 22px;border-bottom:1px solid var(--fc-line)}.hd h2{margin:0;flex:1;font-size:16px;font-weight:650;letter-spacing:.005em}.brand{display:inline-block;width:10px;height:10px;border-radius:50%;background:var(--fc-accent);margin-right:10px}.body{flex:1;overflow:auto;padding:24px;overscroll-behavior:contain}.ft{display:flex;align-items:center;gap:6px;justify-content:center;padding:8px 16px;border-top:1px solid var(--fc-line);font-size:12px;color:var(--fc-muted)}.ft svg{width:14px;height:14px}button{font:inherit;color:inherit}a{color:var(--fc-accent-text)}.iconbtn{all:unset;box-sizing:border-box;display:inline-grid;place-items:center;width:40px;height:40px;border-radius:50%;cursor:pointer;color:var(--fc-text)}.iconbtn:hover{background:var(--fc-surface)}:focus-visible{outline:3px solid var(--fc-accent-text);outline-offset:2px}.btn{display:inline-flex;align-items:center;justify-content:center;gap:8px;min-height:46px;padding:0 22px;border-radius:999px;border:1.5px solid transparent;font-weight:620;font-size:15px;cursor:pointer;text-decoration:none;white-space:nowrap;transition:background .15s,box-shadow .15s,transform .15s}.btn.primary{background:var(--fc-accent);color:var(--fc-accent-ink);box-shadow:0 1px 2px rgba(0,0,0,.14)}.btn.primary:hover{box-shadow:0 4px 14px rgba(0,0,0,.18);transform:translateY(-1px)}.btn.secondary{background:#fff;color:var(--fc-text);border-color:#c9ced6}.btn.secondary:hover{border-color:var(--fc-text)}.btn.small{min-height:38px;padding:0 14px;font-size:14px}.btn.link{min-height:auto;padding:4px 2px;border:0;background:none;color:var(--fc-accent-text);text-decoration:underline}.row{display:flex;flex-wrap:wrap;gap:12px;align-items:center}.center{text-align:center}.screen{max-width:560px;margin:0 auto}.screen:focus{outline:none}h3.big{font-size:26px;line-height:1.2;margin:4px 0 8px;font-weight:700;letter-spacing:-.01em}p.lead{margin:0 0 20px;color:var(--fc-muted);font-size:16px}.hero{display:grid;place-items:center;height:148px;margin:0 auto 18px;border-radius:18px;background:linear-gradient(135deg,var(--fc-accent-soft),#fff 70%)}.hero svg{width:120px;height:120px;color:var(--fc-accent-text)}.privacy{display:flex;gap:12px;padding:14px 16px;border-radius:14px;background:var(--fc-surface);margin:0 0 20px;font-size:14px}.privacy svg{flex:none;margin-top:2px;color:var(--fc-accent-text)}.privacy strong{display:block;margin-bottom:2px}.privacy p{margin:0 0 4px;color:var(--fc-muted)}.actions{display:grid;grid-template-columns:1fr 1fr;gap:12px}.actions.one{grid-template-columns:1fr}.note{font-size:13px;color:var(--fc-muted);margin:14px 0 0}.vh{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0}.cam{position:relative;width:100%;aspect-ratio:4/3;max-height:58vh;margin:0 auto 16px;background:#111;border-radius:18px;overflow:hidden}.cam video{width:100%;height:100%;object-fit:cover;transform:scaleX(-1);display:block}.cam svg.guide{position:absolute;inset:0;width:100%;height:100%;pointer-events:none}.cam .status{position:absolute;inset:auto 0 14px;text-align:center;color:#fff;font-size:14px;text-shadow:0 1px 3px rgba(0,0,0,.6)}.work{display:grid;justify-items:center;gap:18px;padding:8px 0}.thumb{position:relative;width:min(280px,70vw);border-radius:18px;overflow:hidden;background:var(--fc-surface);box-shadow:0 6px 24px rgba(0,0,0,.12)}.thumb canvas,.thumb img{display:block;width:100%;height:auto}.thumb .scan{position:absolute;left:0;right:0;height:28%;top:-30%;background:linear-gradient(180deg,transparent,var(--fc-accent-glow),transparent);animation:fc-scan 1.8s ease-in-out infinite}.bar{width:min(320px,80vw);height:8px;border-radius:99px;background:var(--fc-line);overflow:hidden}.bar i{display:block;height:100%;width:10%;border-radius:99px;background:var(--fc-accent);transition:width .6s ease}.statusline{font-weight:600;font-size:16px;margin:0}.alert{display:grid;place-items:center;width:64px;height:64px;margin:8px auto 12px;border-radius:50%;background:var(--fc-warn-bg);color:var(--fc-warn)}.alert svg{width:30px;height:30px}ul.tips{list-style:none;padding:0;margin:0 0 20px;display:grid;gap:8px;text-align:left}ul.tips li{display:flex;gap:10px;align-items:center;padding:10px 14px;border-radius:12px;background:var(--fc-surface);font-weight:550}ul.tips li::before{content:\"\";flex:none;width:8px;height:8px;border-radius:50%;background:var(--fc-warn)}.banner{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:center;padding:12px 16px;margin:0 0 18px;border-radius:14px;background:var(--fc-warn-bg);color:#5c3900;font-size:14px}.banner strong{flex:1 1 200px}.results{display:grid;grid-template-columns:minmax(0,1.05fr) minmax(0,1fr);gap:24px;align-items:start}.stagecol{position:sticky;top:0}.stage{position:relative;border-radius:18px;overflow:hidden;background:var(--fc-surface)}.stage canvas{display:block;width:100%;height:auto;max-height:62vh;object-fit:contain}.seg{position:absolute;left:12px;bottom:12px;display:inline-flex;padding:3px;border-radius:99px;background:rgba(255,255,255,.94);box-shadow:0 2px 10px rgba(0,0,0,.18)}.seg button{all:unset;cursor:pointer;padding:6px 14px;border-radius:99px;font-size:13px;font-weight:620;color:var(--fc-text)}.seg button[aria-pressed=\"true\"]{background:var(--fc-text);color:#fff}.seg button:focus-visible{outline:3px solid var(--fc-accent-text);outline-offset:1px}.badge{display:inline-flex;align-items:center;gap:6px;padding:4px 10px;border-radius:99px;font-size:12.5px;font-weight:620;background:#e9f6ee;color:#17603a}.badge.warn{background:var(--fc-warn-bg);color:var(--fc-warn)}.current{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:center;justify-content:space-between;margin:12px 2px 0}.current strong{font-size:15px}.strip{display:flex;gap:10px;overflow-x:auto;padding:12px 2px 6px;scroll-snap-type:x proximity}.frame{all:unset;box-sizing:border-box;cursor:pointer;flex:none;width:96px;scroll-snap-align:start;text-align:center;font-size:12px;color:var(--fc-muted)}.frame span.pic{display:grid;place-items:center;height:60px;border-radius:12px;background:var(--fc-surface);border:2px solid transparent;margin-bottom:4px;padding:6px}.frame img{max-width:100%;max-height:100%;object-fit:contain}.frame[aria-pressed=\"true\"] span.pic{border-color:var(--fc-accent-text);background:#fff}.frame[aria-pressed=\"true\"]{color:var(--fc-text);font-weight:620}.frame:focus-visible span.pic{outline:3px solid var(--fc-accent-text);outline-offset:1px}.frame .t{display:block;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}h3.sec{font-size:13px;letter-spacing:.06em;text-transform:uppercase;color:var(--fc-muted);margin:0 0 10px;font-weight:650}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px}.card{border:1px solid var(--fc-line);border-radius:16px;padding:16px;background:#fff}.card.wide{grid-column:1/-1}.card h4{margin:0 0 6px;font-size:12.5px;font-weight:650;color:var(--fc-muted);letter-spacing:.04em;text-transform:uppercase}.card .v{font-size:20px;font-weight:700;margin:0 0 6px;letter-spacing:-.01em}.card p{margin:0;font-size:14px;color:var(--fc-muted)}.monk{display:grid;grid-template-columns:repeat(10,1fr);gap:3px;margin:10px 0 4px}.monk i{display:block;height:22px;border-radius:5px;position:relative}.monk i.on{transform:scaleY(1.35);box-shadow:0 0 0 2px #fff,0 0 0 4px var(--fc-text)}.ends{display:flex;justify-content:space-between;font-size:11.5px;color:var(--fc-muted)}.you{display:flex;align-items:center;gap:8px;margin-top:10px;font-size:13px;color:var(--fc-muted)}.dot{display:inline-block;width:22px;height:22px;border-radius:50%;border:1px solid rgba(0,0,0,.12);flex:none}.sw{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 10px}.sw i{display:block;width:26px;height:26px;border-radius:50%;border:1px solid rgba(0,0,0,.1)}.sw.avoid i{width:20px;height:20px;opacity:.9}.sub{font-size:12.5px;color:var(--fc-muted);margin:0}.meter{display:grid;grid-template-columns:110px 1fr 34px;gap:10px;align-items:center;font-size:14px;margin:8px 0}.meter .track{height:8px;border-radius:99px;background:var(--fc-line);overflow:hidden}.meter .track i{display:block;height:100%;border-radius:99px;background:#4b5363}.meter b{font-weight:620;text-align:right;font-variant-numeric:tabular-nums}.kv{display:flex;justify-content:space-between;gap:8px;font-size:14px;padding:4px 0;border-bottom:1px dashed var(--fc-line)}.kv:last-child{border:0}.kv b{font-weight:650;font-variant-numeric:tabular-nums}.recs{grid-column:1/-1;margin-top:8px}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:14px}.rec{display:flex;flex-direction:column;border:1px solid var(--fc-line);border-radius:16px;overflow:hidden;background:#fff}.rec .img{display:grid;place-items:center;aspect-ratio:4/3;background:var(--fc-surface);padding:10px}.rec .img img{max-width:100%;max-height:100%;object-fit:contain}.rec .in{display:flex;flex-direction:column;gap:6px;padding:12px 14px 14px;flex:1}.rec h4{margin:0;font-size:14.5px;line-height:1.3;font-weight:650}.rec h4 a{color:var(--fc-text);text-decoration:none}.rec h4 a:hover{text-decoration:underline}.price{font-weight:650;font-size:14px}.rec ul{margin:0;padding:0;list-style:none;display:grid;gap:3px;font-size:12.5px;color:var(--fc-muted);flex:1}.rec ul li{display:flex;gap:6px}.rec ul li::before{content:\"✓\";color:#17603a;font-weight:700}.rec .row{gap:8px;margin-top:6px}.rec .btn.small{flex:1}.end{display:flex;flex-wrap:wrap;gap:12px;justify-content:center;margin:26px 0 4px}@keyframes fc-fade{from{opacity:0}}@keyframes fc-pop{from{opacity:0;transform:translate(-50%,-48%) scale(.98)}}@keyframes fc-scan{0%{top:-30%}100%{top:100%}}@media (max-width:760px){.results{grid-template-columns:minmax(0,1fr)}.stagecol{position:static}}@media (max-width:600px){.dlg{left:0;top:0;transform:none;width:100vw;height:100vh;height:100dvh;max-height:none;border-radius:0;animation:fc-fade .18s}.body{padding:16px}h3.big{font-size:22px}.actions{grid-template-columns:1fr}.hero{height:110px}.hero svg{width:88px;height:88px}.cam{aspect-ratio:3/4}.grid{grid-template-columns:repeat(2,minmax(0,1fr));gap:10px}.rec .in{padding:10px}.rec .row{flex-direction:column;align-items:stretch}.meter{grid-template-columns:96px 1fr 30px}}@media (prefers-reduced-motion:reduce){*,*::before,*::after{animation:none!important;transition:none!important}.thumb .scan{display:none}.btn.primary:hover{transform:none}}";
+var CSS = ":host{all:initial;position:fixed;inset:0;z-index:2147483646;display:block;--fc-text:#16181d;--fc-muted:#555c69;--fc-line:#e2e5ea;--fc-surface:#f5f6f8;--fc-warn:#8a5300;--fc-warn-bg:#fff6e6;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;color:var(--fc-text);-webkit-font-smoothing:antialiased}*,*::before,*::after{box-sizing:border-box}[hidden]{display:none!important}.bd{position:fixed;inset:0;background:rgba(15,18,24,.58);animation:fc-fade .18s ease-out}.dlg{position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);width:min(1000px,calc(100vw - 32px));max-height:calc(100vh - 32px);max-height:calc(100dvh - 32px);display:flex;flex-direction:column;background:#fff;border-radius:20px;box-shadow:0 24px 64px rgba(0,0,0,.28),0 2px 8px rgba(0,0,0,.12);overflow:hidden;outline:none;animation:fc-pop .22s cubic-bezier(.2,.8,.2,1)}.hd{display:flex;align-items:center;gap:12px;padding:12px 12px 12px 22px;border-bottom:1px solid var(--fc-line)}.hd h2{margin:0;flex:1;font-size:16px;font-weight:650;letter-spacing:.005em}.brand{display:inline-block;width:10px;height:10px;border-radius:50%;background:var(--fc-accent);margin-right:10px}.body{flex:1;overflow:auto;padding:24px;overscroll-behavior:contain}.ft{display:flex;align-items:center;gap:6px;justify-content:center;padding:8px 16px;border-top:1px solid var(--fc-line);font-size:12px;color:var(--fc-muted)}.ft svg{width:14px;height:14px}button{font:inherit;color:inherit}a{color:var(--fc-accent-text)}.iconbtn{all:unset;box-sizing:border-box;display:inline-grid;place-items:center;width:40px;height:40px;border-radius:50%;cursor:pointer;color:var(--fc-text)}.iconbtn:hover{background:var(--fc-surface)}:focus-visible{outline:3px solid var(--fc-accent-text);outline-offset:2px}.btn{display:inline-flex;align-items:center;justify-content:center;gap:8px;min-height:46px;padding:0 22px;border-radius:999px;border:1.5px solid transparent;font-weight:620;font-size:15px;cursor:pointer;text-decoration:none;white-space:nowrap;transition:background .15s,box-shadow .15s,transform .15s}.btn.primary{background:var(--fc-accent);color:var(--fc-accent-ink);box-shadow:0 1px 2px rgba(0,0,0,.14)}.btn.primary:hover{box-shadow:0 4px 14px rgba(0,0,0,.18);transform:translateY(-1px)}.btn.secondary{background:#fff;color:var(--fc-text);border-color:#c9ced6}.btn.secondary:hover{border-color:var(--fc-text)}.btn.small{min-height:38px;padding:0 14px;font-size:14px}.btn.link{min-height:auto;padding:4px 2px;border:0;background:none;color:var(--fc-accent-text);text-decoration:underline}.row{display:flex;flex-wrap:wrap;gap:12px;align-items:center}.center{text-align:center}.screen{max-width:560px;margin:0 auto}.screen:focus{outline:none}h3.big{font-size:26px;line-height:1.2;margin:4px 0 8px;font-weight:700;letter-spacing:-.01em}p.lead{margin:0 0 20px;color:var(--fc-muted);font-size:16px}.hero{display:grid;place-items:center;height:148px;margin:0 auto 18px;border-radius:18px;background:linear-gradient(135deg,var(--fc-accent-soft),#fff 70%)}.hero svg{width:120px;height:120px;color:var(--fc-accent-text)}.privacy{display:flex;gap:12px;text-align:left;padding:14px 16px;border-radius:14px;background:var(--fc-surface);margin:0 0 20px;font-size:14px}.privacy svg{flex:none;margin-top:2px;color:var(--fc-accent-text)}.privacy strong{display:block;margin-bottom:2px}.privacy p{margin:0 0 4px;color:var(--fc-muted)}.actions{display:grid;grid-template-columns:1fr 1fr;gap:12px}.actions.one{grid-template-columns:1fr}.note{font-size:13px;color:var(--fc-muted);margin:14px 0 0}.vh{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0}.cam{position:relative;width:100%;aspect-ratio:4/3;max-height:58vh;margin:0 auto 16px;background:#111;border-radius:18px;overflow:hidden}.cam video{width:100%;height:100%;object-fit:cover;transform:scaleX(-1);display:block}.cam svg.guide{position:absolute;inset:0;width:100%;height:100%;pointer-events:none}.cam .status{position:absolute;inset:auto 0 14px;text-align:center;color:#fff;font-size:14px;text-shadow:0 1px 3px rgba(0,0,0,.6)}.work{display:grid;justify-items:center;gap:18px;padding:8px 0}.thumb{position:relative;width:min(280px,70vw);border-radius:18px;overflow:hidden;background:var(--fc-surface);box-shadow:0 6px 24px rgba(0,0,0,.12)}.thumb canvas,.thumb img{display:block;width:100%;height:auto}.thumb .scan{position:absolute;left:0;right:0;height:28%;top:-30%;background:linear-gradient(180deg,transparent,var(--fc-accent-glow),transparent);animation:fc-scan 1.8s ease-in-out infinite}.bar{width:min(320px,80vw);height:8px;border-radius:99px;background:var(--fc-line);overflow:hidden}.bar i{display:block;height:100%;width:10%;border-radius:99px;background:var(--fc-accent);transition:width .6s ease}.statusline{font-weight:600;font-size:16px;margin:0}.alert{display:grid;place-items:center;width:64px;height:64px;margin:8px auto 12px;border-radius:50%;background:var(--fc-warn-bg);color:var(--fc-warn)}.alert svg{width:30px;height:30px}ul.tips{list-style:none;padding:0;margin:0 0 20px;display:grid;gap:8px;text-align:left}ul.tips li{display:flex;gap:10px;align-items:center;padding:10px 14px;border-radius:12px;background:var(--fc-surface);font-weight:550}ul.tips li::before{content:\"\";flex:none;width:8px;height:8px;border-radius:50%;background:var(--fc-warn)}.banner{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:center;padding:12px 16px;margin:0 0 18px;border-radius:14px;background:var(--fc-warn-bg);color:#5c3900;font-size:14px}.banner strong{flex:1 1 200px}.results{display:grid;grid-template-columns:minmax(0,1.05fr) minmax(0,1fr);gap:24px;align-items:start}.stagecol{position:sticky;top:0}.stage{position:relative;border-radius:18px;overflow:hidden;background:var(--fc-surface)}.stage canvas{display:block;width:100%;height:auto;max-height:62vh;object-fit:contain}.seg{position:absolute;left:12px;bottom:12px;display:inline-flex;padding:3px;border-radius:99px;background:rgba(255,255,255,.94);box-shadow:0 2px 10px rgba(0,0,0,.18)}.seg button{all:unset;cursor:pointer;padding:6px 14px;border-radius:99px;font-size:13px;font-weight:620;color:var(--fc-text)}.seg button[aria-pressed=\"true\"]{background:var(--fc-text);color:#fff}.seg button:focus-visible{outline:3px solid var(--fc-accent-text);outline-offset:1px}.badge{display:inline-flex;align-items:center;gap:6px;padding:4px 10px;border-radius:99px;font-size:12.5px;font-weight:620;background:#e9f6ee;color:#17603a}.badge.warn{background:var(--fc-warn-bg);color:var(--fc-warn)}.current{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:center;justify-content:space-between;margin:12px 2px 0}.current strong{font-size:15px}.strip{display:flex;gap:10px;overflow-x:auto;padding:12px 2px 6px;scroll-snap-type:x proximity}.frame{all:unset;box-sizing:border-box;cursor:pointer;flex:none;width:96px;scroll-snap-align:start;text-align:center;font-size:12px;color:var(--fc-muted)}.frame span.pic{display:grid;place-items:center;height:60px;border-radius:12px;background:var(--fc-surface);border:2px solid transparent;margin-bottom:4px;padding:6px}.frame img{max-width:100%;max-height:100%;object-fit:contain}.frame[aria-pressed=\"true\"] span.pic{border-color:var(--fc-accent-text);background:#fff}.frame[aria-pressed=\"true\"]{color:var(--fc-text);font-weight:620}.frame:focus-visible span.pic{outline:3px solid var(--fc-accent-text);outline-offset:1px}.frame .t{display:block;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}h3.sec{font-size:13px;letter-spacing:.06em;text-transform:uppercase;color:var(--fc-muted);margin:0 0 10px;font-weight:650}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px}.card{border:1px solid var(--fc-line);border-radius:16px;padding:16px;background:#fff}.card.wide{grid-column:1/-1}.card h4{margin:0 0 6px;font-size:12.5px;font-weight:650;color:var(--fc-muted);letter-spacing:.04em;text-transform:uppercase}.card .v{font-size:20px;font-weight:700;margin:0 0 6px;letter-spacing:-.01em}.card p{margin:0;font-size:14px;color:var(--fc-muted)}.monk{display:grid;grid-template-columns:repeat(10,1fr);gap:3px;margin:10px 0 4px}.monk i{display:block;height:22px;border-radius:5px;position:relative}.monk i.on{transform:scaleY(1.35);box-shadow:0 0 0 2px #fff,0 0 0 4px var(--fc-text)}.ends{display:flex;justify-content:space-between;font-size:11.5px;color:var(--fc-muted)}.you{display:flex;align-items:center;gap:8px;margin-top:10px;font-size:13px;color:var(--fc-muted)}.dot{display:inline-block;width:22px;height:22px;border-radius:50%;border:1px solid rgba(0,0,0,.12);flex:none}.sw{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 10px}.sw i{display:block;width:26px;height:26px;border-radius:50%;border:1px solid rgba(0,0,0,.1)}.sw.avoid i{width:20px;height:20px;opacity:.9}.sub{font-size:12.5px;color:var(--fc-muted);margin:0}.meter{display:grid;grid-template-columns:110px 1fr 34px;gap:10px;align-items:center;font-size:14px;margin:8px 0}.meter .track{height:8px;border-radius:99px;background:var(--fc-line);overflow:hidden}.meter .track i{display:block;height:100%;border-radius:99px;background:#4b5363}.meter b{font-weight:620;text-align:right;font-variant-numeric:tabular-nums}.kv{display:flex;justify-content:space-between;gap:8px;font-size:14px;padding:4px 0;border-bottom:1px dashed var(--fc-line)}.kv:last-child{border:0}.kv b{font-weight:650;font-variant-numeric:tabular-nums;white-space:nowrap;text-align:right}.recs{grid-column:1/-1;margin-top:8px}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:14px}.rec{display:flex;flex-direction:column;border:1px solid var(--fc-line);border-radius:16px;overflow:hidden;background:#fff}.rec .img{display:grid;place-items:center;aspect-ratio:4/3;background:var(--fc-surface);padding:10px}.rec .img img{max-width:100%;max-height:100%;object-fit:contain}.rec .img .ini{font-size:40px;font-weight:700;color:#9aa1ad}.rec .in{display:flex;flex-direction:column;gap:6px;padding:12px 14px 14px;flex:1}.rec h4{margin:0;font-size:14.5px;line-height:1.3;font-weight:650}.rec h4 a{color:var(--fc-text);text-decoration:none}.rec h4 a:hover{text-decoration:underline}.price{font-weight:650;font-size:14px}.rec ul{margin:0;padding:0;list-style:none;display:grid;gap:3px;font-size:12.5px;color:var(--fc-muted);flex:1}.rec ul li{display:flex;gap:6px}.rec ul li::before{content:\"✓\";color:#17603a;font-weight:700}.rec .row{gap:8px;margin-top:6px}.rec .btn.small{flex:1}.end{display:flex;flex-wrap:wrap;gap:12px;justify-content:center;margin:26px 0 4px}@keyframes fc-fade{from{opacity:0}}@keyframes fc-pop{from{opacity:0;transform:translate(-50%,-48%) scale(.98)}}@keyframes fc-scan{0%{top:-30%}100%{top:100%}}@media (max-width:760px){.results{grid-template-columns:minmax(0,1fr)}.stagecol{position:static}}@media (max-width:600px){.dlg{left:0;top:0;transform:none;width:100vw;height:100vh;height:100dvh;max-height:none;border-radius:0;animation:fc-fade .18s}.body{padding:16px}h3.big{font-size:22px}.actions{grid-template-columns:1fr}.hero{height:110px}.hero svg{width:88px;height:88px}.cam{aspect-ratio:3/4}.grid{grid-template-columns:repeat(2,minmax(0,1fr));gap:10px}.rec .in{padding:10px}.rec .row{flex-direction:column;align-items:stretch}.meter{grid-template-columns:96px 1fr 30px}}@media (prefers-reduced-motion:reduce){*,*::before,*::after{animation:none!important;transition:none!important}.thumb .scan{display:none}.btn.primary:hover{transform:none}}";
 var STRINGS = {
 en: {
 title: 'Virtual try-on',
@@ -738,10 +738,70 @@ if (asset.pixels) warpExact(layer, asset, H, x0, y0);
 else warpMesh(layer, asset, H, x0, y0);
 return { canvas: layer, x: x0, y: y0 };
 }
+function octaveFor(H, w, h) {
+var c = applyH(H, w / 2, h / 2), px = applyH(H, w / 2 + 1, h / 2), py = applyH(H, w / 2, h / 2 + 1);
+var cross = (px[0] - c[0]) * (py[1] - c[1]) - (px[1] - c[1]) * (py[0] - c[0]);
+var onScreen = Math.sqrt(Math.abs(cross)), k = 0;
+while (onScreen < Math.pow(0.5, k + 1) * 1.1 && k < 5) k++;
+return k;
+}
+function areaResize(src, w, h, nw, nh) {
+function taps(n, nn) {
+var out = [], sc = n / nn;
+for (var i = 0; i < nn; i++) {
+var a = i * sc, b = Math.min(n, (i + 1) * sc), list = [];
+for (var c = Math.floor(a); c < b; c++) list.push([c, (Math.min(c + 1, b) - Math.max(c, a)) / sc]);
+out.push(list);
+}
+return out;
+}
+var tx = taps(w, nw), ty = taps(h, nh);
+var tmp = new Float32Array(nw * h * 4), out = new Float32Array(nw * nh * 4);
+for (var y = 0; y < h; y++) {
+for (var x = 0; x < nw; x++) {
+var o = (y * nw + x) * 4, list = tx[x];
+for (var t = 0; t < list.length; t++) {
+var q = (y * w + list[t][0]) * 4, wt = list[t][1];
+tmp[o] += src[q] * wt; tmp[o + 1] += src[q + 1] * wt; tmp[o + 2] += src[q + 2] * wt; tmp[o + 3] += src[q + 3] * wt;
+}
+}
+}
+for (var yy = 0; yy < nh; yy++) {
+var ly = ty[yy];
+for (var xx = 0; xx < nw; xx++) {
+var oo = (yy * nw + xx) * 4;
+for (var u = 0; u < ly.length; u++) {
+var qq = (ly[u][0] * nw + xx) * 4, wy = ly[u][1];
+out[oo] += tmp[qq] * wy; out[oo + 1] += tmp[qq + 1] * wy; out[oo + 2] += tmp[qq + 2] * wy; out[oo + 3] += tmp[qq + 3] * wy;
+}
+}
+}
+return out;
+}
+function assetLevel(asset, k) {
+asset.levels = asset.levels || {};
+if (asset.levels[k]) return asset.levels[k];
+var lvl;
+if (k === 0) {
+var px = asset.pixels, n = asset.w * asset.h, pre = new Float32Array(n * 4);
+for (var i = 0; i < n * 4; i += 4) {
+var a = px[i + 3] / 255;
+pre[i] = px[i] * a; pre[i + 1] = px[i + 1] * a; pre[i + 2] = px[i + 2] * a; pre[i + 3] = px[i + 3];
+}
+lvl = { data: pre, w: asset.w, h: asset.h, s: 1 };
+} else {
+var s = Math.pow(0.5, k), base = assetLevel(asset, 0);
+var nw = Math.max(1, Math.round(asset.w * s)), nh = Math.max(1, Math.round(asset.h * s));
+lvl = { data: areaResize(base.data, asset.w, asset.h, nw, nh), w: nw, h: nh, s: s };
+}
+asset.levels[k] = lvl;
+return lvl;
+}
 function warpExact(layer, asset, H, x0, y0) {
-var Hi = inv3(H);
+var lvl = assetLevel(asset, octaveFor(H, asset.w, asset.h));
+var Hi = inv3(mul3(H, [[1 / lvl.s, 0, 0], [0, 1 / lvl.s, 0], [0, 0, 1]]));
 if (!Hi) return;
-var src = asset.pixels, aw = asset.w, ah = asset.h;
+var src = lvl.data, aw = lvl.w, ah = lvl.h;
 var bw = layer.width, bh = layer.height;
 var g = layer.getContext('2d');
 var out = g.createImageData(bw, bh);
@@ -761,17 +821,16 @@ var px = ix + (t & 1), py = iy + (t >> 1);
 if (px < 0 || py < 0 || px >= aw || py >= ah) continue;
 var wt = ((t & 1) ? fx : 1 - fx) * ((t >> 1) ? fy : 1 - fy);
 var q = (py * aw + px) * 4;
-var al = src[q + 3] * wt;
-r += src[q] * al;
-gg += src[q + 1] * al;
-b += src[q + 2] * al;
-a += al;
+r += src[q] * wt;
+gg += src[q + 1] * wt;
+b += src[q + 2] * wt;
+a += src[q + 3] * wt;
 }
-if (a <= 0) continue;
-var idx = (j * bw + i) * 4;
-o[idx] = r / a;
-o[idx + 1] = gg / a;
-o[idx + 2] = b / a;
+if (a <= 0.01) continue;
+var idx = (j * bw + i) * 4, k = 255 / a;
+o[idx] = r * k;
+o[idx + 1] = gg * k;
+o[idx + 2] = b * k;
 o[idx + 3] = a;
 }
 }
@@ -779,8 +838,21 @@ g.putImageData(out, 0, 0);
 }
 function warpMesh(layer, asset, H, x0, y0) {
 var g = layer.getContext('2d');
-var aw = asset.w, ah = asset.h;
-var nx = Math.max(8, Math.min(48, Math.round(aw / 16))), ny = Math.max(4, Math.min(24, Math.round(ah / 16)));
+g.imageSmoothingQuality = 'high';
+var k = octaveFor(H, asset.w, asset.h), s = Math.pow(0.5, k), img = asset.img, aw = asset.w, ah = asset.h;
+if (k > 0) {
+var small = document.createElement('canvas');
+small.width = Math.max(1, Math.round(aw * s));
+small.height = Math.max(1, Math.round(ah * s));
+var sg = small.getContext('2d');
+sg.imageSmoothingQuality = 'high';
+sg.drawImage(img, 0, 0, small.width, small.height);
+img = small;
+aw = small.width;
+ah = small.height;
+H = mul3(H, [[1 / s, 0, 0], [0, 1 / s, 0], [0, 0, 1]]);
+}
+var nx = Math.max(8, Math.min(48, Math.round(aw / 8))), ny = Math.max(4, Math.min(24, Math.round(ah / 8)));
 function dst(u, v) {
 var p = applyH(H, u - 0.5, v - 0.5);
 return [p[0] + 0.5 - x0, p[1] + 0.5 - y0];
@@ -790,8 +862,8 @@ for (var i = 0; i < nx; i++) {
 var u0 = i * aw / nx, u1 = (i + 1) * aw / nx, v0 = j * ah / ny, v1 = (j + 1) * ah / ny;
 var s00 = [u0, v0], s10 = [u1, v0], s01 = [u0, v1], s11 = [u1, v1];
 var d00 = dst(u0, v0), d10 = dst(u1, v0), d01 = dst(u0, v1), d11 = dst(u1, v1);
-drawTri(g, asset.img, s00, s10, s11, d00, d10, d11);
-drawTri(g, asset.img, s00, s11, s01, d00, d11, d01);
+drawTri(g, img, s00, s10, s11, d00, d10, d11);
+drawTri(g, img, s00, s11, s01, d00, d11, d01);
 }
 }
 }
@@ -1417,11 +1489,12 @@ CTX.beacon('recommendation_clicked', { product_id: rec.product_id, rank: i + 1, 
 var link = rec.url ? absUrl(rec.url) : null;
 grid.appendChild(h('article', { class: 'rec', 'data-fc': 'rec', 'data-product-id': rec.product_id }, [
 h(link ? 'a' : 'div', { class: 'img', href: link, target: link ? '_top' : null, onclick: click, tabindex: link ? '-1' : null,
-'aria-hidden': link ? 'true' : null }, rec.image_url ? h('img', { src: absUrl(rec.image_url), alt: '', loading: 'lazy' }) : null),
+'aria-hidden': link ? 'true' : null }, rec.image_url ? h('img', { src: absUrl(rec.image_url), alt: '', loading: 'lazy' })
+: h('span', { class: 'ini', text: String(rec.title || '?').charAt(0) })),
 h('div', { class: 'in' }, [
 h('h4', null, link ? h('a', { href: link, target: '_top', onclick: click, text: rec.title || '' }) : (rec.title || '')),
 rec.price != null ? h('div', { class: 'price', text: fmtPrice(rec.price, rec.currency) }) : null,
-h('ul', null, (rec.reasons || []).slice(0, 3).map(function (s) { return h('li', { text: s }); })),
+h('ul', null, (rec.reasons || []).slice(0, 3).map(function (s) { return h('li', { text: cap(s) }); })),
 h('div', { class: 'row' }, [
 tryable[String(rec.product_id)] ? h('button', { class: 'btn secondary small', type: 'button', 'data-fc': 'try-rec',
 onclick: function () { S.selectFrame(rec.product_id); }, text: t('try_this') }) : null,

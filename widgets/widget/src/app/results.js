@@ -280,11 +280,12 @@ function buildRecs(container, recs, items) {
     var link = rec.url ? absUrl(rec.url) : null;
     grid.appendChild(h('article', { class: 'rec', 'data-fc': 'rec', 'data-product-id': rec.product_id }, [
       h(link ? 'a' : 'div', { class: 'img', href: link, target: link ? '_top' : null, onclick: click, tabindex: link ? '-1' : null,
-        'aria-hidden': link ? 'true' : null }, rec.image_url ? h('img', { src: absUrl(rec.image_url), alt: '', loading: 'lazy' }) : null),
+        'aria-hidden': link ? 'true' : null }, rec.image_url ? h('img', { src: absUrl(rec.image_url), alt: '', loading: 'lazy' })
+          : h('span', { class: 'ini', text: String(rec.title || '?').charAt(0) })),
       h('div', { class: 'in' }, [
         h('h4', null, link ? h('a', { href: link, target: '_top', onclick: click, text: rec.title || '' }) : (rec.title || '')),
         rec.price != null ? h('div', { class: 'price', text: fmtPrice(rec.price, rec.currency) }) : null,
-        h('ul', null, (rec.reasons || []).slice(0, 3).map(function (s) { return h('li', { text: s }); })),
+        h('ul', null, (rec.reasons || []).slice(0, 3).map(function (s) { return h('li', { text: cap(s) }); })),
         h('div', { class: 'row' }, [
           tryable[String(rec.product_id)] ? h('button', { class: 'btn secondary small', type: 'button', 'data-fc': 'try-rec',
             onclick: function () { S.selectFrame(rec.product_id); }, text: t('try_this') }) : null,

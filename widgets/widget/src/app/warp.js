@@ -96,10 +96,76 @@ function warpLayer(asset, H, W, Hgt) {
   return { canvas: layer, x: x0, y: y0 };
 }
 
+// Same octave choice as the server's renderer: sample from a pre-shrunk (area-averaged) copy of the asset
+// close to the on-screen scale, so thin rims stay anti-aliased instead of breaking up.
+function octaveFor(H, w, h) {
+  var c = applyH(H, w / 2, h / 2), px = applyH(H, w / 2 + 1, h / 2), py = applyH(H, w / 2, h / 2 + 1);
+  var cross = (px[0] - c[0]) * (py[1] - c[1]) - (px[1] - c[1]) * (py[0] - c[0]);
+  var onScreen = Math.sqrt(Math.abs(cross)), k = 0;
+  while (onScreen < Math.pow(0.5, k + 1) * 1.1 && k < 5) k++;
+  return k;
+}
+
+// Area-weighted resize of premultiplied RGBA (OpenCV INTER_AREA for shrinking), separable.
+function areaResize(src, w, h, nw, nh) {
+  function taps(n, nn) {
+    var out = [], sc = n / nn;
+    for (var i = 0; i < nn; i++) {
+      var a = i * sc, b = Math.min(n, (i + 1) * sc), list = [];
+      for (var c = Math.floor(a); c < b; c++) list.push([c, (Math.min(c + 1, b) - Math.max(c, a)) / sc]);
+      out.push(list);
+    }
+    return out;
+  }
+  var tx = taps(w, nw), ty = taps(h, nh);
+  var tmp = new Float32Array(nw * h * 4), out = new Float32Array(nw * nh * 4);
+  for (var y = 0; y < h; y++) {
+    for (var x = 0; x < nw; x++) {
+      var o = (y * nw + x) * 4, list = tx[x];
+      for (var t = 0; t < list.length; t++) {
+        var q = (y * w + list[t][0]) * 4, wt = list[t][1];
+        tmp[o] += src[q] * wt; tmp[o + 1] += src[q + 1] * wt; tmp[o + 2] += src[q + 2] * wt; tmp[o + 3] += src[q + 3] * wt;
+      }
+    }
+  }
+  for (var yy = 0; yy < nh; yy++) {
+    var ly = ty[yy];
+    for (var xx = 0; xx < nw; xx++) {
+      var oo = (yy * nw + xx) * 4;
+      for (var u = 0; u < ly.length; u++) {
+        var qq = (ly[u][0] * nw + xx) * 4, wy = ly[u][1];
+        out[oo] += tmp[qq] * wy; out[oo + 1] += tmp[qq + 1] * wy; out[oo + 2] += tmp[qq + 2] * wy; out[oo + 3] += tmp[qq + 3] * wy;
+      }
+    }
+  }
+  return out;
+}
+
+function assetLevel(asset, k) {
+  asset.levels = asset.levels || {};
+  if (asset.levels[k]) return asset.levels[k];
+  var lvl;
+  if (k === 0) {
+    var px = asset.pixels, n = asset.w * asset.h, pre = new Float32Array(n * 4);
+    for (var i = 0; i < n * 4; i += 4) {
+      var a = px[i + 3] / 255;
+      pre[i] = px[i] * a; pre[i + 1] = px[i + 1] * a; pre[i + 2] = px[i + 2] * a; pre[i + 3] = px[i + 3];
+    }
+    lvl = { data: pre, w: asset.w, h: asset.h, s: 1 };
+  } else {
+    var s = Math.pow(0.5, k), base = assetLevel(asset, 0);
+    var nw = Math.max(1, Math.round(asset.w * s)), nh = Math.max(1, Math.round(asset.h * s));
+    lvl = { data: areaResize(base.data, asset.w, asset.h, nw, nh), w: nw, h: nh, s: s };
+  }
+  asset.levels[k] = lvl;
+  return lvl;
+}
+
 function warpExact(layer, asset, H, x0, y0) {
-  var Hi = inv3(H);
+  var lvl = assetLevel(asset, octaveFor(H, asset.w, asset.h));
+  var Hi = inv3(mul3(H, [[1 / lvl.s, 0, 0], [0, 1 / lvl.s, 0], [0, 0, 1]]));
   if (!Hi) return;
-  var src = asset.pixels, aw = asset.w, ah = asset.h;
+  var src = lvl.data, aw = lvl.w, ah = lvl.h;
   var bw = layer.width, bh = layer.height;
   var g = layer.getContext('2d');
   var out = g.createImageData(bw, bh);
@@ -119,17 +185,16 @@ function warpExact(layer, asset, H, x0, y0) {
         if (px < 0 || py < 0 || px >= aw || py >= ah) continue;
         var wt = ((t & 1) ? fx : 1 - fx) * ((t >> 1) ? fy : 1 - fy);
         var q = (py * aw + px) * 4;
-        var al = src[q + 3] * wt;
-        r += src[q] * al;
-        gg += src[q + 1] * al;
-        b += src[q + 2] * al;
-        a += al;
+        r += src[q] * wt;
+        gg += src[q + 1] * wt;
+        b += src[q + 2] * wt;
+        a += src[q + 3] * wt;
       }
-      if (a <= 0) continue;
-      var idx = (j * bw + i) * 4;
-      o[idx] = r / a;
-      o[idx + 1] = gg / a;
-      o[idx + 2] = b / a;
+      if (a <= 0.01) continue;
+      var idx = (j * bw + i) * 4, k = 255 / a;
+      o[idx] = r * k;
+      o[idx + 1] = gg * k;
+      o[idx + 2] = b * k;
       o[idx + 3] = a;
     }
   }
@@ -138,8 +203,23 @@ function warpExact(layer, asset, H, x0, y0) {
 
 function warpMesh(layer, asset, H, x0, y0) {
   var g = layer.getContext('2d');
-  var aw = asset.w, ah = asset.h;
-  var nx = Math.max(8, Math.min(48, Math.round(aw / 16))), ny = Math.max(4, Math.min(24, Math.round(ah / 16)));
+  g.imageSmoothingQuality = 'high';
+  // Shrink to the same octave as the exact path first: drawImage under an arbitrary transform does not
+  // mip-map, and sampling a big asset sparsely would break thin rims up.
+  var k = octaveFor(H, asset.w, asset.h), s = Math.pow(0.5, k), img = asset.img, aw = asset.w, ah = asset.h;
+  if (k > 0) {
+    var small = document.createElement('canvas');
+    small.width = Math.max(1, Math.round(aw * s));
+    small.height = Math.max(1, Math.round(ah * s));
+    var sg = small.getContext('2d');
+    sg.imageSmoothingQuality = 'high';
+    sg.drawImage(img, 0, 0, small.width, small.height);
+    img = small;
+    aw = small.width;
+    ah = small.height;
+    H = mul3(H, [[1 / s, 0, 0], [0, 1 / s, 0], [0, 0, 1]]);
+  }
+  var nx = Math.max(8, Math.min(48, Math.round(aw / 8))), ny = Math.max(4, Math.min(24, Math.round(ah / 8)));
   // Canvas coordinates put pixel centres at +0.5; the homography uses integer centres.
   function dst(u, v) {
     var p = applyH(H, u - 0.5, v - 0.5);
@@ -150,8 +230,8 @@ function warpMesh(layer, asset, H, x0, y0) {
       var u0 = i * aw / nx, u1 = (i + 1) * aw / nx, v0 = j * ah / ny, v1 = (j + 1) * ah / ny;
       var s00 = [u0, v0], s10 = [u1, v0], s01 = [u0, v1], s11 = [u1, v1];
       var d00 = dst(u0, v0), d10 = dst(u1, v0), d01 = dst(u0, v1), d11 = dst(u1, v1);
-      drawTri(g, asset.img, s00, s10, s11, d00, d10, d11);
-      drawTri(g, asset.img, s00, s11, s01, d00, d11, d01);
+      drawTri(g, img, s00, s10, s11, d00, d10, d11);
+      drawTri(g, img, s00, s11, s01, d00, d11, d01);
     }
   }
 }
