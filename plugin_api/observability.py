@@ -11,11 +11,14 @@ import json
 import logging
 import re
 import sys
+import time
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, has_request_context, request
+
+log = logging.getLogger("plugin_api.request")
 
 _request_id: ContextVar[str | None] = ContextVar("facet_request_id", default=None)
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -94,10 +97,15 @@ def init_request_ids(app: Flask) -> None:
     def _assign_request_id() -> None:
         incoming = request.headers.get("X-Request-Id", "")
         g.request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
 
     @app.after_request
     def _echo_request_id(response: Response) -> Response:
         rid = current_request_id()
         if rid:
             response.headers["X-Request-Id"] = rid
+        started = g.get("request_started")
+        if started is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
         return response

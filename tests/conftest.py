@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from plugin_api import create_app
 from plugin_api.config import normalize_database_url
 from plugin_api.extensions import db
-from plugin_api.models import Base, Merchant
+from plugin_api.models import Merchant
 from tests import images
 
 ENV_DATABASE_URL = os.environ.get("DATABASE_URL") or None
@@ -70,14 +70,17 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _empty_tables(database_url: str) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    """Empty every table (including ones from models this test run never imported), keep the schema."""
     engine = create_engine(database_url)
-    with engine.begin() as conn:
+    tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # must precede the transaction to take effect
             for table in tables:
-                conn.execute(text(f"DELETE FROM {table}"))
+                conn.execute(text(f'DELETE FROM "{table}"'))
+        conn.commit()
     engine.dispose()
 
 

@@ -84,12 +84,13 @@ def test_invalid_encryption_key_is_a_clear_error():
         Cipher("not-a-key")
 
 
-def test_seed_demo_is_idempotent(app):
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["facet", "seed-demo"])
-    second = runner.invoke(args=["facet", "seed-demo"])
-    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+def test_seed_demo_merchant_is_idempotent(app):
+    from plugin_api.demo import seed_demo_merchant
+
     with app.app_context():
+        first = seed_demo_merchant()
+        second = seed_demo_merchant()
+        assert first.id == second.id
         merchants = db.session.scalars(select(Merchant)).all()
         assert len(merchants) == 1
         demo = merchants[0]
