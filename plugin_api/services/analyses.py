@@ -74,7 +74,7 @@ def submit_analysis(
         stored = True
         db.session.add(analysis)
         db.session.commit()
-    except (StorageError, Exception) as exc:
+    except Exception as exc:  # storage or database: undo both, then answer 503
         db.session.rollback()
         if stored:
             _quietly_delete(key)

@@ -14,3 +14,14 @@ def explode(analysis_id: str) -> None:
     analysis.attempts += 1
     db.session.commit()
     raise RuntimeError("deliberate failure for the retry test")
+
+
+def record_pid(redis_url: str, key: str) -> int:
+    """Append the pid of the process running this job to a Redis list (proves jobs are not forked)."""
+    import os
+
+    from redis import Redis
+
+    pid = os.getpid()
+    Redis.from_url(redis_url).rpush(key, pid)
+    return pid

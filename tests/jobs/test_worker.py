@@ -37,9 +37,10 @@ def run_worker(
     cmd = [str(Path(sys.executable).parent / "flask"), "--app", "plugin_api", "facet", "worker", "--burst"]
     if queues:
         cmd += ["--queues", ",".join(queues)]
-    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=240)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stdout, stderr = proc.communicate(timeout=240)
+    assert proc.returncode == 0, stderr[-3000:]
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr), proc.pid
 
 
 def test_worker_takes_an_upload_from_queued_to_done(
@@ -58,7 +59,7 @@ def test_worker_takes_an_upload_from_queued_to_done(
     with redis_app.app_context():
         assert redis_app.extensions["facet.jobs"].in_flight(merchant.id) == 1
 
-    proc = run_worker(database_url, redis_url=redis_app.config["REDIS_URL"], storage_dir=storage_dir)
+    proc, _ = run_worker(database_url, redis_url=redis_app.config["REDIS_URL"], storage_dir=storage_dir)
 
     done = client.get(body["poll_url"], headers=widget_headers(merchant)).json
     assert done["status"] == "done", (done, proc.stderr[-2000:])
@@ -69,7 +70,7 @@ def test_worker_takes_an_upload_from_queued_to_done(
         assert redis_app.extensions["facet.jobs"].in_flight(merchant.id) == 0
 
 
-def test_worker_ends_raising_and_broken_jobs_failed_with_codes(
+def test_worker_fails_raising_and_broken_jobs_with_codes_and_never_forks(
     redis_app, database_url, storage_dir, merchant_factory, widget_headers
 ):
     merchant = merchant_factory(redis_app)
@@ -92,7 +93,20 @@ def test_worker_ends_raising_and_broken_jobs_failed_with_codes(
         key = db.session.get(Analysis, uuid.UUID(corrupted["id"])).upload_key
         redis_app.extensions["facet.storage"].put(key, b"\xff\xd8\xff garbage")
 
-    run_worker(database_url, redis_app.config["REDIS_URL"], storage_dir, "analysis-default")
+    # 3. Two plain jobs that report which process ran them.
+    jobs = redis_app.extensions["facet.jobs"]
+    for _ in range(2):
+        jobs.enqueue(
+            "tests.jobs.failing_jobs.record_pid", redis_app.config["REDIS_URL"], "pids", queue="catalog"
+        )
+
+    _, worker_pid = run_worker(
+        database_url, redis_app.config["REDIS_URL"], storage_dir, "analysis-default,catalog"
+    )
+
+    # No fork per job: both jobs ran in the worker process itself (so models loaded once stay loaded).
+    redis = redis_app.extensions["facet.redis"]
+    assert [int(p) for p in redis.lrange("pids", 0, -1)] == [worker_pid, worker_pid]
 
     with redis_app.app_context():
         exploded = db.session.get(Analysis, exploding_id)
