@@ -15,6 +15,9 @@ from inference.ranking.candidates import UNDERTONES, Candidate, CandidateSet
 from inference.ranking.rules import colour_words, fit_reason, season_name, shape_reason
 from inference.ranking.scoring import EYEWEAR_CODES, SHADE_CODES, ShopperProfile, score_rows
 
+_NEAR_DUPLICATE = 0.9
+_MAX_NEAR_DUPLICATES = 2
+
 
 @dataclass(frozen=True)
 class Recommendation:
@@ -75,12 +78,17 @@ def _mmr(
     counts = (
         {int(c): int((cs.category[taken] == c).sum()) for c in np.unique(cs.category[pool])} if taken else {}
     )
+    # Near-duplicates (same category, shape, colour and look) of two already chosen items are left out, so a
+    # catalog with thirty variants of one frame cannot fill the list with them.
+    duplicates = (sim[:n_pool, n_pool:] >= _NEAR_DUPLICATE).sum(axis=1) if taken else np.zeros(n_pool, int)
     available = np.ones(n_pool, dtype=bool)
     chosen: list[int] = []
     relevance = score[pool]
     while len(chosen) < k and available.any():
         value = (1 - diversity) * relevance - diversity * max_sim
         full = np.array([counts.get(int(c), 0) >= cap for c in cs.category[pool]])
+        if diversity > 0:
+            full |= duplicates >= _MAX_NEAR_DUPLICATES
         candidates = available & ~full
         if not candidates.any():
             candidates = available  # only capped categories remain: better a longer run than a short list
@@ -89,6 +97,7 @@ def _mmr(
         available[pick] = False
         counts[int(cs.category[pool[pick]])] = counts.get(int(cs.category[pool[pick]]), 0) + 1
         max_sim = np.maximum(max_sim, sim[:n_pool, pick])
+        duplicates = duplicates + (sim[:n_pool, pick] >= _NEAR_DUPLICATE)
     return chosen
 
 

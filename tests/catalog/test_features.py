@@ -1,0 +1,72 @@
+"""compute_product_features end to end on generated product photos."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from inference import colour
+from inference.catalog import compute_product_features, parse_frame_size
+from plugin_api.demo.catalog import demo_shades, draw_bottle, draw_lipstick
+
+
+def test_frame_size_parsing() -> None:
+    size = parse_frame_size(["Aviator 58-14-140 gold"])
+    assert size["lens_mm"] == 58 and size["bridge_mm"] == 14 and size["temple_mm"] == 140
+    assert size["total_width_mm"] == 2 * 58 + 14 + 8
+    assert parse_frame_size(["52□18 145"])["bridge_mm"] == 18
+    assert parse_frame_size(["Frame width: 138 mm"])["total_width_mm"] == 138
+    assert parse_frame_size(["Size M", "Colour black"]) is None
+
+
+def test_eyewear_features_include_tryon_shape_and_size() -> None:
+    from inference.tryon.generator import generate_eyewear_photo, named_specs
+
+    spec = named_specs()["wayfarer"]
+    photo, _ = generate_eyewear_photo(spec)
+    features = compute_product_features(
+        {"title": f"Wayfarer Tortoise {spec.frame_mm}", "product_type": "Eyeglasses", "tags": ["optical"]},
+        np.asarray(photo),
+    )
+    json.dumps(features)  # stored as JSON on the product
+    assert features["category"] == "eyewear"
+    eyewear = features["eyewear"]
+    assert eyewear["tryon"]["ok"] is True
+    assert eyewear["frame_shape"]["label"] == "wayfarer"
+    assert abs(eyewear["frame_mm"]["total_width_mm"] - spec.total_width_mm) < 4
+    assert features["embedding"]["kind"] and len(features["embedding"]["vector"]) > 16
+    frame_lab = np.array(features["colours"][0]["lab"])
+    assert colour.delta_e_2000(frame_lab, colour.rgb_to_lab(np.array(spec.frame_rgb, float))) < 12
+
+
+def test_foundation_shade_from_the_product_photo() -> None:
+    shade = demo_shades()[13]
+    features = compute_product_features(
+        {"title": f"Skin Foundation {shade['name']}", "variants": [{"id": "1", "title": shade["name"]}]},
+        draw_bottle(colour.hex_to_rgb(shade["hex"])),
+    )
+    assert features["category"] == "foundation"
+    (found,) = features["shades"]
+    assert colour.delta_e_2000(np.array(found["lab"]), shade["lab"]) < 1.5
+    assert found["undertone"] == shade["undertone"] and found["variant_id"] == "1"
+
+
+def test_multi_shade_product_gets_one_shade_per_variant() -> None:
+    variants = [
+        {"id": "a", "title": "Ruby", "hex": "#c0202b"},
+        {"id": "b", "title": "Nude", "hex": "#c39a84"},
+    ]
+    features = compute_product_features(
+        {"title": "Satin Lipstick", "variants": variants}, draw_lipstick(np.array([192, 32, 43]))
+    )
+    assert features["category"] == "lipstick"
+    assert [s["hex"] for s in features["shades"]] == ["#c0202b", "#c39a84"]
+    assert [s["variant_id"] for s in features["shades"]] == ["a", "b"]
+
+
+def test_rejected_asset_is_recorded_not_raised() -> None:
+    blank = np.full((300, 600, 3), 255, np.uint8)
+    features = compute_product_features({"title": "Round glasses 49-20-145"}, blank)
+    assert features["eyewear"]["tryon"]["ok"] is False
+    assert features["eyewear"]["tryon"]["reason"] == "no_object"

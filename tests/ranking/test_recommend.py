@@ -1,0 +1,224 @@
+"""Ranking: shade matching, frame/face balancing, fit, palette, diversity, context and the reasons text."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from inference import colour
+from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend
+from plugin_api.demo.catalog import demo_shades
+
+AUTUMN = {
+    "best": ["#c3a27c", "#b48a78", "#8f9779", "#a0785a", "#d1b48c", "#7e8c69", "#c08081", "#e8d8c0"],
+    "avoid": ["#000000", "#ff00ff", "#0000ff", "#ffffff"],
+}
+
+
+def analysis(
+    lab=(70.0, 9.0, 22.0), undertone="neutral", face="oval", face_width=138.0, palette=AUTUMN
+) -> dict:
+    return {
+        "skin": {
+            "lab": list(lab),
+            "undertone": undertone,
+            "season": {"name": "autumn", "subtype": "soft autumn"},
+            "palette": palette,
+        },
+        "face_shape": {"label": face, "scores": {face: 1.0}},
+        "fit": {"face_width_mm": face_width},
+    }
+
+
+def shade_candidates() -> list[Candidate]:
+    return [
+        Candidate(
+            f"shade-{s['code']}",
+            {
+                "category": "foundation",
+                "shades": [
+                    {
+                        "lab": list(s["lab"]),
+                        "undertone": s["undertone"],
+                        "name": s["name"],
+                        "variant_id": s["code"],
+                    }
+                ],
+            },
+            title=f"Foundation {s['name']}",
+        )
+        for s in demo_shades()
+    ]
+
+
+def frame(
+    pid: str, shape: str, width: float = 138.0, hex_colour: str = "#6b4226", category="eyewear"
+) -> Candidate:
+    return Candidate(
+        pid,
+        {
+            "category": category,
+            "colours": [{"lab": list(colour.hex_to_lab(hex_colour)), "weight": 1}],
+            "eyewear": {
+                "frame_shape": {"label": shape},
+                "frame_mm": {"total_width_mm": width},
+                "tryon": {"ok": True},
+            },
+        },
+        title=f"{shape} {pid}",
+    )
+
+
+def colour_item(pid: str, hex_colour: str, category: str = "lipstick") -> Candidate:
+    lab = list(colour.hex_to_lab(hex_colour))
+    return Candidate(pid, {"category": category, "colours": [{"lab": lab, "weight": 1}]}, title=pid)
+
+
+@pytest.mark.parametrize("index", [0, 7, 13, 16, 19, 22])
+def test_closest_shade_ranks_first_with_the_reason(index: int) -> None:
+    target = demo_shades()[index]
+    skin = target["lab"] + np.array([0.6, -0.3, 0.4])  # a measurement close to, not exactly, the shade
+    recs = recommend(
+        analysis(lab=skin, undertone=target["undertone"]),
+        shade_candidates(),
+        limit=3,
+        context=RecommendContext(categories=["foundation"]),
+    )
+    assert recs[0].product_id == f"shade-{target['code']}"
+    assert recs[0].variant_id == target["code"]
+    de = float(colour.delta_e_2000(skin, target["lab"]))
+    assert recs[0].reasons[0] == f"closest shade: ΔE {de:.1f}, {target['undertone']} undertone like yours"
+    assert all(not r.reasons[0].startswith("closest") for r in recs[1:])
+
+
+def test_reason_names_an_undertone_mismatch() -> None:
+    warm = next(s for s in demo_shades() if s["code"] == "5W")
+    recs = recommend(
+        analysis(lab=warm["lab"], undertone="cool"),
+        shade_candidates(),
+        limit=12,
+        context=RecommendContext(categories=["foundation"]),
+    )
+    mine = next(r for r in recs if r.product_id == "shade-5W")
+    assert re.fullmatch(r"(closest )?shade: ΔE \d+\.\d, warm undertone \(yours is cool\)", mine.reasons[0])
+
+
+def test_face_shape_balancing_rules() -> None:
+    frames = [frame("r", "round"), frame("rect", "rectangle"), frame("sq", "square"), frame("cat", "cat-eye")]
+    round_face = recommend(analysis(face="round"), frames, limit=4)
+    ids = [r.product_id for r in round_face]
+    assert ids.index("rect") < ids.index("r")
+    assert "rectangle frames add definition to a round face" in round_face[ids.index("rect")].reasons
+    assert "round frames echo rather than balance a round face" in round_face[ids.index("r")].reasons
+    square_face = [r.product_id for r in recommend(analysis(face="square"), frames, limit=4)]
+    assert square_face.index("r") < square_face.index("sq")
+    assert square_face.index("cat") < square_face.index("rect")
+
+
+def test_fit_from_frame_width_against_face_width() -> None:
+    frames = [
+        frame("narrow", "rectangle", 120),
+        frame("fits", "rectangle", 137),
+        frame("wide", "rectangle", 156),
+    ]
+    recs = recommend(analysis(face_width=138), frames, limit=3)
+    assert recs[0].product_id == "fits"
+    reasons = {r.product_id: r.reasons for r in recs}
+    assert "fits your face width: 137 mm frame for a 138 mm face" in reasons["fits"]
+    assert "may be narrow for you: 120 mm frame for a 138 mm face" in reasons["narrow"]
+    assert "may be wide for you: 156 mm frame for a 138 mm face" in reasons["wide"]
+
+
+def test_palette_closeness_and_avoid_list() -> None:
+    items = [
+        colour_item("camel", "#c19a6b"),
+        colour_item("black", "#050505"),
+        colour_item("magenta", "#f000f0"),
+    ]
+    recs = recommend(analysis(), items, limit=3)
+    assert recs[0].product_id == "camel"
+    assert recs[0].reasons[0].startswith("tan suits your soft autumn palette (ΔE")
+    by_id = {r.product_id: r for r in recs}
+    assert "your soft autumn palette avoids" in by_id["black"].reasons[0]
+    assert by_id["camel"].score > by_id["black"].score
+
+
+def test_diversity_no_five_near_identical_items() -> None:
+    # Thirty copies of the best-scoring frame, and three weaker but different ones.
+    clones = [frame(f"clone-{i}", "rectangle", 138, "#a0785a") for i in range(30)]
+    others = [
+        frame("navy-round", "round", 139, "#1f2a4a"),
+        frame("silver-oval", "oval", 137, "#c0c1c3"),
+        frame("wine-cat", "cat-eye", 138, "#6d1a2b"),
+    ]
+    recs = recommend(analysis(face="oval"), clones + others, limit=6)
+    clone_count = sum(r.product_id.startswith("clone") for r in recs)
+    assert clone_count <= 3, [r.product_id for r in recs]
+    no_diversity = recommend(
+        analysis(face="oval"), clones + others, limit=6, context=RecommendContext(diversity=0)
+    )
+    assert sum(r.product_id.startswith("clone") for r in no_diversity) == 6
+
+
+def test_categories_are_mixed_and_closest_shade_included() -> None:
+    target = demo_shades()[14]
+    items = (
+        shade_candidates()
+        + [colour_item(f"lip-{i}", h) for i, h in enumerate(AUTUMN["best"])]
+        + [frame(f"f{i}", s) for i, s in enumerate(["rectangle", "wayfarer", "aviator", "square"])]
+    )
+    recs = recommend(analysis(lab=target["lab"], undertone=target["undertone"]), items, limit=8)
+    categories = {r.category for r in recs}
+    assert categories == {"foundation", "lipstick", "eyewear"}
+    assert any(r.product_id == f"shade-{target['code']}" for r in recs)
+
+
+def test_product_page_context_leads_with_its_category_and_excludes_itself() -> None:
+    frames = [
+        frame(f"f{i}", s, hex_colour=h)
+        for i, (s, h) in enumerate(
+            [("rectangle", "#1c1c1c"), ("rectangle", "#202020"), ("round", "#c9a548"), ("aviator", "#c0c1c3")]
+        )
+    ]
+    for i, cand in enumerate(frames):  # embeddings: f1 looks like f0; f2, f3 do not
+        vec = np.zeros(8)
+        vec[0 if i < 2 else i] = 1.0
+        cand.features["embedding"] = {"kind": "test", "vector": list(vec)}
+    lips = [colour_item(f"lip-{i}", h) for i, h in enumerate(AUTUMN["best"][:5])]
+    recs = recommend(analysis(), frames + lips, limit=6, context=RecommendContext(product_id="f0"))
+    ids = [r.product_id for r in recs]
+    assert "f0" not in ids
+    assert ids[0] == "f1" and recs[0].reasons[0] == "similar look to rectangle f0"
+    assert all(r.category == "eyewear" for r in recs[:3])
+
+
+def test_analytics_prior_only_with_enough_data() -> None:
+    a, b = colour_item("a", "#c3a27c"), colour_item("b", "#c3a27d")
+    base = [r.product_id for r in recommend(analysis(), [a, b], limit=2)]
+    loser = base[1]
+    few = {loser: {"clicks": 3, "add_to_carts": 1}}
+    lots = {loser: {"clicks": 60, "add_to_carts": 20}, base[0]: {"clicks": 2, "add_to_carts": 0}}
+    for stats, expect_first in ((few, base[0]), (lots, loser)):
+        cands = [
+            Candidate(c.product_id, c.features, title=c.title, analytics=stats.get(c.product_id))
+            for c in (a, b)
+        ]
+        recs = recommend(analysis(), cands, limit=2, context=RecommendContext(diversity=0))
+        assert recs[0].product_id == expect_first
+    assert "popular in this store: added to cart 20 times" in recs[0].reasons
+
+
+def test_candidate_set_and_list_give_the_same_ranking() -> None:
+    items = shade_candidates() + [frame("x", "round"), colour_item("y", "#c19a6b")]
+    as_list = [r.product_id for r in recommend(analysis(), items, limit=6)]
+    as_set = [r.product_id for r in recommend(analysis(), CandidateSet.build(items), limit=6)]
+    assert as_list == as_set and len(as_list) == 6
+
+
+def test_no_analysis_data_still_ranks_without_made_up_reasons() -> None:
+    recs = recommend({}, shade_candidates()[:3] + [frame("x", "round")], limit=4)
+    assert len(recs) == 4
+    shade = next(r for r in recs if r.category == "foundation")
+    assert shade.reasons == ["shade match needs a clear skin measurement"]
