@@ -120,8 +120,14 @@ def measure(alpha: np.ndarray, glass_hint: np.ndarray | None = None) -> Shape | 
 def _lens(blob: np.ndarray, holes: np.ndarray, alpha: np.ndarray, glass_hint: np.ndarray | None) -> Lens:
     hole = holes & blob
     tinted = False
-    if glass_hint is not None and (glass_hint & blob).sum() > 0.3 * blob.sum():
-        glass, tinted = glass_hint & blob, True
+    inside = None
+    if glass_hint is not None:
+        # Opening drops the one-pixel anti-aliased ring around the rims, which is also partially transparent.
+        inside = cv2.morphologyEx(
+            (glass_hint & blob).astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)
+        )
+    if inside is not None and inside.sum() > 0.3 * blob.sum():
+        glass, tinted = fill_holes(_largest(inside > 0)) & blob, True
     elif hole.sum() > 0.25 * blob.sum():
         glass = _largest(hole)
         tinted = bool(np.median(alpha[glass]) > 0.05)
@@ -144,7 +150,7 @@ def _largest(mask: np.ndarray) -> np.ndarray:
 def bridge_centre(alpha: np.ndarray, shape: Shape) -> tuple[float, float]:
     """The bridge centre: on the symmetry axis, at the alpha-weighted mean height of the material there."""
     x0, y0, x1, y1 = shape.bbox
-    half = max(1, int(0.01 * (x1 - x0)))
+    half = max(1, int(0.003 * (x1 - x0)))
     ax = int(round(shape.axis_x))
     col = alpha[y0:y1, max(0, ax - half) : ax + half + 1].mean(axis=1)
     col = np.where(col > 0.3, col, 0.0)
@@ -156,7 +162,7 @@ def bridge_centre(alpha: np.ndarray, shape: Shape) -> tuple[float, float]:
 def hinge_ends(alpha: np.ndarray, shape: Shape) -> tuple[tuple[float, float], tuple[float, float]]:
     """The outermost points of the front (where the temple arms attach), image-left then image-right."""
     x0, y0, x1, y1 = shape.bbox
-    span = max(2, int(0.02 * (x1 - x0)))
+    span = max(2, int(0.006 * (x1 - x0)))
     out = []
     for lo, hi, edge in ((x0, x0 + span, float(x0)), (x1 - span, x1, float(x1))):
         strip = alpha[y0:y1, lo:hi].sum(axis=1)

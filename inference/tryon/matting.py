@@ -57,7 +57,7 @@ def fit_background(rgb: np.ndarray) -> Matte:
     background = np.clip(basis @ coef.astype(np.float32), 0, 255).astype(np.float32)
     diff = np.linalg.norm(img - background, axis=2)
     core_thr = max(40.0, 8.0 * noise)
-    core = diff > core_thr
+    core = _material(diff, shadow_like(img, background), core_thr)
     core = _drop_specks(core, max(6, int(2e-5 * h * w)))
     return Matte(
         background=background,
@@ -67,6 +67,39 @@ def fit_background(rgb: np.ndarray) -> Matte:
         border_busy=float(np.mean(res > max(25.0, 6.0 * noise))),
         border_foreground=float(core[border].mean()),
     )
+
+
+def shadow_like(img: np.ndarray, background: np.ndarray, *, max_darkening: float = 0.16) -> np.ndarray:
+    """Pixels explained as the background slightly darkened with its own colour (a soft drop shadow)."""
+    ratio = img / np.maximum(background, 1.0)
+    mean = ratio.mean(axis=2)
+    spread = np.abs(ratio - mean[..., None]).max(axis=2)
+    return (mean > 1.0 - max_darkening) & (mean < 1.0) & (spread < 0.03)
+
+
+def _material(diff: np.ndarray, shadowy: np.ndarray, core_thr: float) -> np.ndarray:
+    """Confident foreground: strong differences, except soft-edged regions that look like a drop shadow.
+
+    A pale translucent nose pad and a drop shadow have the same colour; what differs is the edge: a shadow
+    fades out over many pixels, a pad ends sharply. So shadow-coloured regions are judged by the gradient
+    along their free boundary (the part not touching other material).
+    """
+    strong = diff > core_thr
+    material = strong & ~shadowy
+    cand = (shadowy & (diff > 0.5 * core_thr)).astype(np.uint8)
+    n, labels = cv2.connectedComponents(cand, connectivity=8)
+    if n <= 1:
+        return material
+    gx = cv2.Sobel(diff, cv2.CV_32F, 1, 0, ksize=3) / 8
+    gy = cv2.Sobel(diff, cv2.CV_32F, 0, 1, ksize=3) / 8
+    grad = np.hypot(gx, gy)
+    edge = cand.astype(bool) & ~cv2.erode(cand, np.ones((3, 3), np.uint8)).astype(bool)
+    free = edge & ~cv2.dilate(material.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    total = np.bincount(labels[free], weights=grad[free], minlength=n)
+    count = np.bincount(labels[free], minlength=n)
+    sharp = (total / np.maximum(count, 1)) > 6.0
+    sharp[0] = False
+    return material | (strong & sharp[labels])
 
 
 def _drop_specks(mask: np.ndarray, min_area: int) -> np.ndarray:
@@ -104,6 +137,10 @@ def frame_alpha(rgb: np.ndarray, matte: Matte, *, ring_px: int = 2) -> tuple[np.
     # Only pixels at or next to confident foreground may be non-zero; elsewhere it is noise or shadow.
     floor = np.clip(3.0 * matte.noise / np.sqrt(denom), 0.06, 0.35)
     alpha = np.where(near & (alpha > floor), alpha, 0.0).astype(np.float32)
+    # A shadow-like pixel one step away from the material may be its anti-aliased edge; further out it is
+    # shadow.
+    touching = cv2.dilate(core.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    alpha[~touching & shadow_like(img, matte.background)] = 0.0
     colour = np.where((alpha >= 1.0)[..., None], img, fg)
     return alpha, colour.astype(np.float32)
 

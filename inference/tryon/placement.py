@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from inference.analysis.geometry import IRIS_DIAMETER_MM, iris_diameter_px
-
+IRIS_DIAMETER_MM = 11.7  # visible iris diameter, nearly constant across adults: the face's metric scale
+RIGHT_IRIS = (468, 469, 470, 471, 472)  # centre + 4 edge points
+LEFT_IRIS = (473, 474, 475, 476, 477)
 RIGHT_IRIS_CENTRE = 468  # the subject's right eye: image-left in an unmirrored photo
 LEFT_IRIS_CENTRE = 473
 TEMPLES = (127, 356)  # face contour at the temples, beside the outer eye corners
@@ -47,6 +48,15 @@ def face_mesh(face: Any, analysis: dict | None = None) -> np.ndarray:
     raise ValueError(
         "place_asset needs a face mesh: a DetectedFace, a 478x3 array or analysis['face']['mesh']"
     )
+
+
+def iris_diameter_px(mesh: np.ndarray) -> float:
+    """Mean 3-D iris diameter of both eyes in mesh pixels (the same measure the analysis' `fit` uses)."""
+    sizes = [
+        2.0 * float(np.linalg.norm(mesh[list(iris[1:])] - mesh[iris[0]], axis=1).mean())
+        for iris in (RIGHT_IRIS, LEFT_IRIS)
+    ]
+    return float(np.mean(sizes))
 
 
 def head_axes(mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -114,7 +124,7 @@ def place_asset(face: Any, asset: Any, *, analysis: dict | None = None, asset_ur
     iod = float(np.linalg.norm(eye_r - eye_l))
     temple_w = float(np.linalg.norm(mesh[TEMPLES[1]] - mesh[TEMPLES[0]]))
     total_asset = float(geo["total_width_px"])
-    iris_px, _ = iris_diameter_px(mesh.astype(np.float32))
+    iris_px = iris_diameter_px(mesh)
     px_per_mm_face = iris_px / IRIS_DIAMETER_MM
     fit_info = (analysis or {}).get("fit") or {}
     if fit_info.get("pd_mm"):

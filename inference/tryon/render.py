@@ -56,7 +56,8 @@ def _octave_homography(h: np.ndarray, asset: Any) -> tuple[np.ndarray, np.ndarra
     w, hh = asset.size
     centre = np.array([[w / 2, hh / 2], [w / 2 + 1, hh / 2], [w / 2, hh / 2 + 1]])
     p = apply_homography(h, centre)
-    on_screen = float(np.sqrt(abs(np.cross(p[1] - p[0], p[2] - p[0]))))
+    u, v = p[1] - p[0], p[2] - p[0]
+    on_screen = float(np.sqrt(abs(u[0] * v[1] - u[1] * v[0])))
     arr, s = asset.premultiplied(on_screen)
     return h @ np.diag([1 / s, 1 / s, 1.0]), arr
 
@@ -93,24 +94,26 @@ def composite(rgb: np.ndarray, asset: Any, placement: dict) -> np.ndarray:
     if dy:
         shadow[dy:] = shadow[:-dy].copy()
         shadow[:dy] = 0
-    bg = roi.astype(np.float32)
-    light = _light_match(bg, alpha)
-    bg *= (1.0 - SHADOW_STRENGTH * shadow * (1.0 - alpha))[..., None]
-    out = layer[..., :3] * (255.0 * light) + bg * (1.0 - alpha)[..., None]
-    np.clip(out + 0.5, 0, 255, out=out)
-    roi[...] = out.astype(np.uint8)
+    light = _light_match(roi, alpha)
+    keep = 1.0 - alpha
+    shade = keep * (1.0 - SHADOW_STRENGTH * shadow * keep)
+    out = cv2.multiply(roi, cv2.merge([shade, shade, shade]), dtype=cv2.CV_32F)
+    out += layer[..., :3] * light
+    roi[...] = cv2.convertScaleAbs(out)
     return rgb
 
 
-def _light_match(bg: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """Per-channel gain so the frame takes on the photo's exposure and colour cast (mildly)."""
-    around = bg[alpha < 0.05]
-    if len(around) < 16:
-        return np.ones(3, np.float32)
-    mean = around.mean(axis=0) + 1.0
+def _light_match(roi: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Per-channel gain (x255) so the frame takes on the photo's exposure and colour cast, mildly."""
+    step = 4  # a strided sample is plenty for a mean and keeps this off the render's critical path
+    sample = roi[::step, ::step].reshape(-1, 3).astype(np.float32)
+    weight = (alpha[::step, ::step] < 0.05).reshape(-1).astype(np.float32)
+    if weight.sum() < 16:
+        return np.full(3, 255.0, np.float32)
+    mean = (sample * weight[:, None]).sum(axis=0) / weight.sum() + 1.0
     level = float(np.clip((mean.mean() / 150.0) ** 0.35, 0.75, 1.1))
     cast = (mean / mean.mean()) ** 0.25
-    return (level * cast).astype(np.float32)
+    return (255.0 * level * cast).astype(np.float32)
 
 
 def _near_arm(asset: Any, placement: dict) -> tuple[np.ndarray, np.ndarray] | None:
