@@ -2,7 +2,8 @@
 
 `compute_product_features(merchant_id, product_ids)` is what the sync enqueues. For each product it hashes the
 inputs the features depend on (text, variants, image URL, feature and embedding versions) and skips products
-whose hash is unchanged, so re-running it is cheap and safe. A product whose image cannot be fetched or
+whose hash is unchanged (failed ones are retried), so re-running it is cheap and safe. A product whose
+image cannot be fetched or
 read is
 marked `features_status=failed` with the reason; the job carries on with the others. Eyewear try-on assets are
 stored as PNG + JSON in the merchant's storage and linked through `Product.tryon_asset_key`.
@@ -153,6 +154,7 @@ def compute_product_features(
     with requests.Session() as http:
         for index, product in enumerate(db.session.scalars(query).all(), start=1):
             digest = features_hash(product, embedder.status.kind)
+            # Failed products are retried on every run: a CDN timeout or 5xx is usually transient.
             if not force and product.features_hash == digest and product.features_status == "ready":
                 counts["unchanged"] += 1
                 continue
@@ -177,7 +179,7 @@ def compute_product_features(
 def _fail(product: Product, digest: str, reason: str) -> None:
     product.features_status = FeaturesStatus.FAILED.value
     product.features_error = reason[:500]
-    product.features_hash = digest  # the same inputs would fail the same way; a changed product retries
+    product.features_hash = digest
     log.warning("features failed for product %s: %s", product.id, reason)
 
 

@@ -66,7 +66,7 @@ def _catalog_version(merchant: Merchant) -> tuple:
         )
     )
     # Analytics only nudge the ranking: refresh the cache every 50 new events, not on each one.
-    return (count, latest, (events or 0) // 50)
+    return (merchant.public_id, count, latest, (events or 0) // 50)
 
 
 def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:

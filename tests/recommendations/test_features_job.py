@@ -1,0 +1,168 @@
+"""The features job: only new/changed products, CDN fetch with ETag cache and limits, per-product failures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from inference.tryon.generator import generate_eyewear_photo, named_specs
+from plugin_api.demo.catalog import draw_bottle, draw_top
+from plugin_api.extensions import db
+from plugin_api.jobs.features import compute_product_features
+from plugin_api.models import Merchant, Product
+from plugin_api.storage import current_storage
+from tests.recommendations.conftest import png
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _catalog(cdn, merchant_id: int) -> None:
+    spec = named_specs()["round"]
+    cdn.files["/frame.png"] = png(np.asarray(generate_eyewear_photo(spec)[0]))
+    cdn.files["/bottle.png"] = png(draw_bottle(np.array([200, 160, 120])))
+    cdn.files["/top.png"] = png(draw_top(np.array([31, 42, 74])))
+    rows = [
+        ("frame", f"Round Gold Glasses {spec.frame_mm}", "Eyeglasses", "/frame.png"),
+        ("bottle", "Skin Foundation 5N", "Foundation", "/bottle.png"),
+        ("top", "Cotton tee navy", "T-shirt", "/top.png"),
+        ("missing", "Cat-eye frames", "Eyeglasses", "/gone.png"),
+        ("huge", "Oversized shades", "Sunglasses", "/huge.png"),
+    ]
+    for pid, title, kind, path in rows:
+        db.session.add(
+            Product(
+                merchant_id=merchant_id,
+                platform_product_id=pid,
+                title=title,
+                product_type=kind,
+                image_urls=[cdn.url(path)],
+            )
+        )
+    db.session.commit()
+
+
+def _products(merchant_id: int) -> dict[str, Product]:
+    return {
+        p.platform_product_id: p
+        for p in db.session.scalars(select(Product).where(Product.merchant_id == merchant_id))
+    }
+
+
+def test_features_job_computes_caches_and_isolates_failures(app_factory, merchant_factory, cdn) -> None:
+    app = app_factory(FACET_IMAGE_MAX_BYTES="1000000")
+    merchant = merchant_factory(app)
+    with app.app_context():
+        _catalog(cdn, merchant.id)
+        counts = compute_product_features(merchant.id)
+        assert counts == {"computed": 3, "unchanged": 0, "failed": 2}
+        products = _products(merchant.id)
+        assert products["missing"].features_status == "failed"
+        assert products["missing"].features_error == "image download failed: HTTP 404"
+        assert products["huge"].features_error.startswith("image too large")
+        frame = products["frame"]
+        assert frame.features_status == "ready" and frame.features["category"] == "eyewear"
+        assert frame.features["eyewear"]["frame_shape"]["label"] == "round"
+        assert frame.tryon_asset_key == f"merchants/{merchant.public_id}/tryon/{frame.id}.png"
+        assert current_storage().get(frame.tryon_asset_key).startswith(b"\x89PNG")
+        assert current_storage().exists(frame.tryon_asset_key[:-4] + ".json")
+        assert products["bottle"].features["shades"][0]["undertone"] == "neutral"
+        assert (
+            products["top"].features["category"] == "apparel" and products["bottle"].tryon_asset_key is None
+        )
+        status = db.session.get(Merchant, merchant.id).catalog_status
+        assert status["embedding"]["learned"] is False and "descriptor" in status["embedding"]["message"]
+        assert status["features"] == {"ready": 3, "failed": 2} and status["tryon_assets"] == 1
+
+        # Unchanged products are skipped without touching the CDN; failed ones are retried (CDN errors are
+        # often transient); a changed product is recomputed.
+        cdn.requests.clear()
+        assert compute_product_features(merchant.id) == {"computed": 0, "unchanged": 3, "failed": 2}
+        assert sorted(path for path, _ in cdn.requests) == ["/gone.png", "/huge.png"]
+        products["top"].title = "Cotton tee navy (new fit)"
+        db.session.commit()
+        assert compute_product_features(merchant.id, [products["top"].id])["computed"] == 1
+        # The CDN was asked If-None-Match with the cached ETag and answered 304: no second download.
+        assert cdn.requests[-1][0] == "/top.png" and cdn.requests[-1][1]
+
+
+def test_slow_image_times_out_and_only_that_product_fails(app_factory, merchant_factory, cdn) -> None:
+    app = app_factory(FACET_IMAGE_FETCH_TIMEOUT="0.5")
+    merchant = merchant_factory(app)
+    with app.app_context():
+        cdn.files["/ok.png"] = png(draw_top(np.array([200, 30, 40])))
+        db.session.add(
+            Product(
+                merchant_id=merchant.id,
+                platform_product_id="slow",
+                title="Tee",
+                image_urls=[cdn.url("/slow.png")],
+            )
+        )
+        db.session.add(
+            Product(
+                merchant_id=merchant.id,
+                platform_product_id="ok",
+                title="Tee red",
+                image_urls=[cdn.url("/ok.png")],
+            )
+        )
+        db.session.commit()
+        assert compute_product_features(merchant.id) == {"computed": 1, "unchanged": 0, "failed": 1}
+        products = _products(merchant.id)
+        assert products["slow"].features_error == "image download timed out"
+        assert products["ok"].features_status == "ready"
+
+
+@pytest.mark.services
+def test_sync_hook_enqueues_on_catalog_queue_and_a_real_worker_runs_it(
+    redis_app, database_url, storage_dir, merchant_factory, cdn
+) -> None:
+    from rq import Queue
+
+    from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
+    from plugin_api.jobs.sync import FEATURES_JOB
+
+    merchant = merchant_factory(redis_app)
+    with redis_app.app_context():
+        cdn.files["/tee.png"] = png(draw_top(np.array([30, 120, 60])))
+        product = Product(
+            merchant_id=merchant.id,
+            platform_product_id="tee",
+            title="Green tee",
+            image_urls=[cdn.url("/tee.png")],
+        )
+        db.session.add(product)
+        db.session.commit()
+        current_jobs().enqueue(FEATURES_JOB, merchant.id, [product.id], queue=CATALOG_QUEUE)
+        assert Queue(CATALOG_QUEUE, connection=redis_app.extensions["facet.redis"]).count == 1
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_app.config["REDIS_URL"],
+        "FACET_ENV": "test",
+        "FACET_STORAGE_DIR": str(storage_dir),
+        "FACET_LOG_FORMAT": "text",
+        "PYTHONPATH": str(REPO),
+    }
+    cmd = [
+        str(Path(sys.executable).parent / "flask"),
+        "--app",
+        "plugin_api",
+        "facet",
+        "worker",
+        "--burst",
+        "--queues",
+        CATALOG_QUEUE,
+    ]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with redis_app.app_context():
+        done = db.session.get(Product, product.id)
+        assert done.features_status == "ready", (done.features_error, proc.stderr[-2000:])
+        assert done.features["category"] == "apparel"

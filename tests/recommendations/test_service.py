@@ -1,0 +1,149 @@
+"""Recommendations from the shopper's own store only; exclusions; add-to-cart; the try-on asset route."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from inference import colour
+from plugin_api.extensions import db
+from plugin_api.models import Product
+from plugin_api.services.recommendations import enrich_analysis
+from plugin_api.storage import current_storage
+
+ANALYSIS = {
+    "skin": {
+        "lab": [70.0, 9.0, 22.0],
+        "undertone": "neutral",
+        "season": {"name": "autumn", "subtype": "soft autumn"},
+        "palette": {"best": ["#c3a27c", "#a0785a", "#d1b48c"], "avoid": ["#000000", "#ff00ff"]},
+    },
+    "face_shape": {"label": "round", "scores": {"round": 1.0}},
+    "fit": {"face_width_mm": 138.0},
+}
+
+
+def lipstick_features(hex_colour: str) -> dict[str, Any]:
+    return {"category": "lipstick", "colours": [{"lab": list(colour.hex_to_lab(hex_colour)), "weight": 1.0}]}
+
+
+def add_product(merchant_id: int, pid: str, features: dict, **fields: Any) -> Product:
+    values = {
+        "title": pid,
+        "url": f"https://shop.example/products/{pid}",
+        "image_urls": [f"https://cdn.example/{pid}.png"],
+        "price": 20,
+        "features_status": "ready",
+        "in_stock": True,
+        **fields,
+    }
+    product = Product(merchant_id=merchant_id, platform_product_id=pid, features=features, **values)
+    db.session.add(product)
+    return product
+
+
+def enrich(merchant, product_id: str | None = None) -> dict:
+    return enrich_analysis(SimpleNamespace(merchant_id=merchant.id, product_id=product_id), dict(ANALYSIS))
+
+
+def test_only_the_shoppers_store_is_ever_recommended(app, merchant_factory) -> None:
+    mine, theirs = merchant_factory(), merchant_factory()
+    with app.app_context():
+        add_product(mine.id, "my-ok", lipstick_features("#e58fac"))  # outside the palette: a weak match
+        for i in range(5):  # the other store's products match this shopper perfectly
+            add_product(theirs.id, f"their-best-{i}", lipstick_features("#c3a27c"))
+        db.session.commit()
+        result = enrich(mine)
+        assert [r["product_id"] for r in result["recommendations"]] == ["my-ok"]
+        theirs_result = enrich(theirs)
+        assert {r["product_id"] for r in theirs_result["recommendations"]} == {
+            f"their-best-{i}" for i in range(5)
+        }
+
+
+def test_deleted_out_of_stock_and_featureless_products_are_excluded(app, merchant_factory) -> None:
+    merchant = merchant_factory()
+    with app.app_context():
+        add_product(merchant.id, "ok", lipstick_features("#c3a27c"))
+        add_product(merchant.id, "unknown-stock", lipstick_features("#a0785a"), in_stock=None)
+        add_product(merchant.id, "deleted", lipstick_features("#c3a27c"), deleted=True)
+        add_product(merchant.id, "sold-out", lipstick_features("#c3a27c"), in_stock=False)
+        add_product(merchant.id, "failed", lipstick_features("#c3a27c"), features_status="failed")
+        add_product(merchant.id, "pending", {}, features_status="pending")
+        db.session.commit()
+        ids = {r["product_id"] for r in enrich(merchant)["recommendations"]}
+        assert ids == {"ok", "unknown-stock"}
+
+        # The cache follows the catalog: a product going out of stock disappears at once.
+        product = db.session.scalars(db.select(Product).where(Product.platform_product_id == "ok")).one()
+        product.in_stock = False
+        db.session.commit()
+        assert {r["product_id"] for r in enrich(merchant)["recommendations"]} == {"unknown-stock"}
+
+
+def test_recommendation_shape_and_add_to_cart(app, merchant_factory) -> None:
+    merchant = merchant_factory()
+    with app.app_context():
+        template = {"method": "POST", "url": "/cart/add", "fields": {"id": "v-1", "quantity": 1}}
+        add_product(
+            merchant.id,
+            "with-template",
+            lipstick_features("#c3a27c"),
+            variants=[{"id": "v-1", "title": "Camel", "add_to_cart": template}],
+        )
+        add_product(merchant.id, "page-only", lipstick_features("#a0785a"))
+        db.session.commit()
+        recs = {r["product_id"]: r for r in enrich(merchant)["recommendations"]}
+    rec = recs["with-template"]
+    assert set(rec) >= {
+        "product_id",
+        "title",
+        "url",
+        "image_url",
+        "price",
+        "category",
+        "score",
+        "reasons",
+        "tryon",
+        "add_to_cart",
+    }
+    assert rec["category"] == "lipstick" and rec["reasons"] and rec["tryon"] is None
+    assert rec["add_to_cart"] == template
+    assert recs["page-only"]["add_to_cart"] == {
+        "method": "LINK",
+        "url": "https://shop.example/products/page-only",
+        "kind": "product_page",
+    }
+
+
+def test_tryon_asset_route_is_tenant_scoped(app, client, merchant_factory, widget_headers) -> None:
+    mine, theirs = merchant_factory(), merchant_factory()
+    with app.app_context():
+        storage = current_storage()
+        for merchant in (mine, theirs):
+            key = f"merchants/{merchant.public_id}/tryon/1.png"
+            storage.put(key, b"\x89PNG-" + merchant.public_id.encode(), "image/png")
+            add_product(merchant.id, f"frame-{merchant.id}", {"category": "eyewear"}, tryon_asset_key=key)
+        db.session.commit()
+    own = client.get(f"/api/v1/widget/assets/frame-{mine.id}.png", headers=widget_headers(mine))
+    assert own.status_code == 200 and own.mimetype == "image/png"
+    assert own.data.endswith(mine.public_id.encode())
+    assert own.headers["Access-Control-Allow-Origin"] == mine.allowed_origins[0]
+    other = client.get(f"/api/v1/widget/assets/frame-{theirs.id}.png", headers=widget_headers(mine))
+    assert other.status_code == 404
+    assert client.get(f"/api/v1/widget/assets/frame-{mine.id}.png").status_code == 401  # no key
+    by_query = client.get(f"/api/v1/widget/assets/frame-{mine.id}.png?key={mine.publishable_key}")
+    assert by_query.status_code == 200
+
+
+def test_catalog_media_route_serves_only_catalog_photos(app, client, merchant_factory) -> None:
+    merchant = merchant_factory()
+    with app.app_context():
+        storage = current_storage()
+        storage.put(f"merchants/{merchant.public_id}/catalog/p1.png", b"photo", "image/png")
+        storage.put(f"merchants/{merchant.public_id}/uploads/selfie.png", b"private", "image/png")
+    assert client.get(f"/api/v1/widget/media/{merchant.public_id}/p1.png").data == b"photo"
+    assert client.get(f"/api/v1/widget/media/{merchant.public_id}/selfie.png").status_code == 404
+    assert (
+        client.get(f"/api/v1/widget/media/{merchant.public_id}/..%2Fuploads%2Fselfie.png").status_code == 404
+    )
