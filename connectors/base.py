@@ -172,7 +172,12 @@ class Connector(Protocol):
     def iter_products(
         self, session: StoreSession, *, since: datetime | None = None, cursor: str | None = None
     ) -> Iterator[ProductPage]:
-        """Yield the catalog page by page (changed after `since`), resuming after `cursor`."""
+        """Yield the catalog in ascending product-id order, page by page (changed after `since`), resuming
+        after `cursor`. Id order lets a full sync detect deletions page by page (see `confirm_gone`)."""
+        ...
+
+    def confirm_gone(self, session: StoreSession, platform_ids: list[str]) -> list[str]:
+        """Of products missing from a full listing, those really gone from the store."""
         ...
 
     def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:

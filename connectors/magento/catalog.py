@@ -13,16 +13,20 @@ STATUS_ENABLED = 1
 VISIBILITY_NOT_INDIVIDUALLY = 1
 
 
-def search_params(page: int, since: datetime | None) -> dict[str, Any]:
-    """searchCriteria for one page in entity order, optionally only rows updated after `since`."""
+def search_params(after_id: int, since: datetime | None) -> dict[str, Any]:
+    """searchCriteria for the next page after entity `after_id` (filter groups are ANDed)."""
+    first = "searchCriteria[filter_groups][0][filters][0]"
     params: dict[str, Any] = {
+        f"{first}[field]": "entity_id",
+        f"{first}[value]": after_id,
+        f"{first}[condition_type]": "gt",
         "searchCriteria[pageSize]": PAGE_SIZE,
-        "searchCriteria[currentPage]": page,
+        "searchCriteria[currentPage]": 1,
         "searchCriteria[sortOrders][0][field]": "entity_id",
         "searchCriteria[sortOrders][0][direction]": "ASC",
     }
     if since is not None:
-        prefix = "searchCriteria[filter_groups][0][filters][0]"
+        prefix = "searchCriteria[filter_groups][1][filters][0]"
         params[f"{prefix}[field]"] = "updated_at"
         params[f"{prefix}[value]"] = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         params[f"{prefix}[condition_type]"] = "gt"

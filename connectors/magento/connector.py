@@ -102,6 +102,10 @@ class MagentoConnector:
         """Nothing to register: the app schedules incremental polling for `needs_polling` connectors."""
         return []
 
+    def confirm_gone(self, session: StoreSession, platform_ids: list[str]) -> list[str]:
+        """Keyset paging (`entity_id > last`) skips nothing, so a product missing from its range is gone."""
+        return list(platform_ids)
+
     def uninstall(self, session: StoreSession) -> None:
         """Nothing registered on the store; the merchant deletes the integration in the Magento admin."""
 
@@ -141,15 +145,16 @@ class MagentoConnector:
     def iter_products(
         self, session: StoreSession, *, since: datetime | None = None, cursor: str | None = None
     ) -> Iterator[ProductPage]:
-        """Page `/V1/products` in entity order; stop by `total_count` (Magento repeats the last page)."""
+        """Keyset-page `/V1/products` (`entity_id > last`, always page 1): offsets would skip rows when
+        products are deleted mid-sync, and Magento answers a page past the end with the last page again."""
         store = self.store_info(session)
-        page = int(cursor or 1)
+        after = int(cursor or 0)
         while True:
-            answer = self.get(session, "products", catalog.search_params(page, since))
-            total = int(answer.get("total_count") or 0)
-            products = [catalog.product_from_item(item, store) for item in answer.get("items") or []]
-            has_next = page * catalog.PAGE_SIZE < total
-            page += 1
-            yield ProductPage(products=products, next_cursor=str(page) if has_next else None)
+            answer = self.get(session, "products", catalog.search_params(after, since))
+            items = answer.get("items") or []
+            products = [catalog.product_from_item(item, store) for item in items]
+            has_next = len(items) == catalog.PAGE_SIZE and int(answer.get("total_count") or 0) > len(items)
+            after = max((int(item["id"]) for item in items), default=after)
+            yield ProductPage(products=products, next_cursor=str(after) if has_next else None)
             if not has_next:
                 return

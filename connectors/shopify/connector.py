@@ -169,6 +169,10 @@ class ShopifyConnector:
                 ids.append(answer["webhookSubscription"]["id"])
         return ids
 
+    def confirm_gone(self, session: StoreSession, platform_ids: list[str]) -> list[str]:
+        """Cursor pagination by ID never skips rows, so a product missing from its id range is gone."""
+        return list(platform_ids)
+
     def uninstall(self, session: StoreSession) -> None:
         """Nothing to remove: Shopify deletes an app's webhooks and revokes its token on uninstall."""
 

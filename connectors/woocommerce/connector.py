@@ -239,6 +239,20 @@ class WooCommerceConnector:
         session.update(webhook_ids=ids)
         return ids
 
+    def confirm_gone(self, session: StoreSession, platform_ids: list[str]) -> list[str]:
+        """Offset paging can skip a row when another is deleted mid-sync: ask for each missing product."""
+        api = self.api(session)
+        gone = []
+        for pid in platform_ids:
+            try:
+                product = json_body(self._call(lambda pid=pid: api.get(f"products/{pid}")))
+            except NotFound:
+                gone.append(pid)
+                continue
+            if product.get("status") == "trash":
+                gone.append(pid)
+        return gone
+
     def uninstall(self, session: StoreSession) -> None:
         """Delete Facet's webhooks from the store (ignored when the keys were already revoked)."""
         api = self.api(session)

@@ -171,10 +171,18 @@ class FakeMagento(FakeServer):
             return denied
         args = request.args
         rows = sorted(self.products.values(), key=lambda p: p.id)
-        prefix = "searchCriteria[filter_groups][0][filters][0]"
-        if args.get(f"{prefix}[field]") == "updated_at" and args.get(f"{prefix}[condition_type]") == "gt":
-            since = datetime.strptime(args[f"{prefix}[value]"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-            rows = [p for p in rows if p.updated_at > since]
+        for group in range(4):
+            prefix = f"searchCriteria[filter_groups][{group}][filters][0]"
+            field, cond, value = (args.get(f"{prefix}[{k}]") for k in ("field", "condition_type", "value"))
+            if field is None:
+                continue
+            if cond != "gt" or field not in ("updated_at", "entity_id"):
+                return Response.json({"message": f"unsupported filter {field} {cond}"}, 400)
+            if field == "updated_at":
+                since = datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+                rows = [p for p in rows if p.updated_at > since]
+            else:
+                rows = [p for p in rows if p.id > int(value)]
         size = int(args.get("searchCriteria[pageSize]") or 0)
         total = len(rows)
         if size:

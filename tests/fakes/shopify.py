@@ -206,7 +206,8 @@ class FakeShopify(FakeServer):
     def fault_response(self, fault: Fault, request: Request) -> Response | None:
         if fault.kind == "throttled":
             with self._bucket_lock:
-                self._available = 0.0  # drain the bucket: the next answer is a genuine THROTTLED
+                # Drain the bucket: this request gets a genuine THROTTLED answer.
+                self._available, self._stamp = 0.0, time.monotonic()
             return None
         return super().fault_response(fault, request)
 

@@ -1,0 +1,106 @@
+"""Install flows and webhooks for every store platform, through generic routes.
+
+`/<platform>/<step>` (e.g. `/shopify/install`, `/shopify/callback`, `/woocommerce/connect`,
+`/woocommerce/callback`, `/woocommerce/return`, `/magento/callback`, `/magento/identity`) and
+`/webhooks/<platform>[/<merchant public id>]` hand the request to the platform's connector; nothing here
+branches on a platform name. Cookies the connectors set (OAuth state) are signed with the app secret.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, current_app, jsonify, make_response, redirect, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from connectors import PLATFORMS, AuthError, ConnectorError, InboundRequest, InstallContext, NotFound
+from plugin_api.errors import ApiError
+from plugin_api.services.installs import DbPendingStore, complete_install, connector_for
+from plugin_api.services.webhooks import handle_webhook
+
+log = logging.getLogger(__name__)
+
+install_bp = Blueprint("install", __name__)
+_PLATFORM = f"any({', '.join(PLATFORMS)})"
+COOKIE_MAX_AGE = 3600
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="facet.install-cookie")
+
+
+def _inbound() -> InboundRequest:
+    signer, cookies = _signer(), {}
+    for name, value in request.cookies.items():
+        try:
+            cookies[name] = signer.loads(value, max_age=COOKIE_MAX_AGE)
+        except BadSignature:
+            continue  # unsigned or tampered cookies simply do not exist for the connector
+    body = request.get_data(cache=True)  # raw bytes first: signatures are over the exact body
+    form = (
+        dict(parse_qsl(body.decode("utf-8", "replace")))
+        if request.mimetype == "application/x-www-form-urlencoded"
+        else {}
+    )
+    return InboundRequest(
+        method=request.method,
+        path=request.path,
+        query_string=request.query_string.decode("latin-1"),
+        args=request.args.to_dict(),
+        form=form,
+        headers=dict(request.headers),
+        body=body,
+        cookies=cookies,
+    )
+
+
+def _connector_error(exc: ConnectorError) -> ApiError:
+    if isinstance(exc, AuthError):
+        return ApiError(401, "unauthorized", "Signature or credentials rejected.")
+    if isinstance(exc, NotFound):
+        return ApiError(404, "not_found", str(exc.message))
+    return ApiError(502, "store_unavailable", "The store did not answer as expected; try again.")
+
+
+@install_bp.route(f"/<{_PLATFORM}:platform>/<step>", methods=["GET", "POST"])
+def install_step(platform: str, step: str) -> Response:
+    """Run one install step; on completion persist the merchant and start the catalog import."""
+    connector = connector_for(platform)
+    ctx = InstallContext(public_url=current_app.config["FACET_PUBLIC_URL"], pending=DbPendingStore())
+    try:
+        answer = connector.handle_install(step, _inbound(), ctx)
+    except ConnectorError as exc:
+        log.warning("%s install step %s refused: %s", platform, step, exc)
+        raise _connector_error(exc) from exc
+    if answer.result is not None:
+        complete_install(platform, answer.result)
+    if answer.redirect:
+        response = redirect(answer.redirect, code=answer.status if answer.status in (301, 302, 303) else 302)
+    elif answer.html is not None:
+        response = make_response(answer.html, answer.status)
+        response.headers["Content-Type"] = "text/html; charset=utf-8"
+    else:
+        response = make_response(jsonify(answer.json or {"ok": True}), answer.status)
+    secure = current_app.config["FACET_PUBLIC_URL"].startswith("https://")
+    for name, (value, max_age) in answer.set_cookies.items():
+        response.set_cookie(
+            name, _signer().dumps(value), max_age=max_age, secure=secure, httponly=True, samesite="Lax"
+        )
+    for name in answer.clear_cookies:
+        response.delete_cookie(name, secure=secure, httponly=True, samesite="Lax")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@install_bp.post(f"/webhooks/<{_PLATFORM}:platform>")
+@install_bp.post(f"/webhooks/<{_PLATFORM}:platform>/<merchant_key>")
+def webhook(platform: str, merchant_key: str | None = None) -> Response:
+    """Verify the signature before reading anything, then apply the delivery once."""
+    try:
+        outcome = handle_webhook(platform, merchant_key, _inbound())
+    except ConnectorError as exc:
+        if isinstance(exc, AuthError):
+            log.warning("%s webhook with a bad signature refused", platform)
+        raise _connector_error(exc) from exc
+    return make_response(jsonify({"ok": True, "result": outcome.result}), outcome.status)

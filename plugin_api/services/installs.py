@@ -1,0 +1,154 @@
+"""Installs and uninstalls: the database side of the connector install flows.
+
+The connectors decide *whether* an install step is genuine; this module persists the outcome (merchant,
+encrypted credentials, single-use pending state) and starts the catalog import.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from connectors import Connector, InstallResult, StoreSession, get_connector, settings_from_mapping
+from plugin_api.extensions import db
+from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
+from plugin_api.models import Merchant, MerchantStatus, PendingInstall, utcnow
+
+log = logging.getLogger(__name__)
+
+# Woo/Magento send no shop/redact: their data is deleted this long after uninstall unless they reinstall.
+DATA_RETENTION_AFTER_UNINSTALL = timedelta(hours=48)
+
+
+def connector_for(platform: str) -> Connector:
+    """The connector for `platform`, configured from the running app (`FACET_*` keys)."""
+    return get_connector(platform, settings_from_mapping(current_app.config))
+
+
+class DbPendingStore:
+    """`connectors.PendingStore` on the `pending_installs` table: single use, expiring, encrypted."""
+
+    def put(self, platform: str, key: str, data: dict[str, Any], ttl_seconds: int) -> None:
+        now = utcnow()
+        db.session.execute(delete(PendingInstall).where(PendingInstall.expires_at < now))
+        db.session.execute(
+            delete(PendingInstall).where(PendingInstall.platform == platform, PendingInstall.key == key)
+        )
+        db.session.add(
+            PendingInstall(
+                platform=platform, key=key, data=data, expires_at=now + timedelta(seconds=ttl_seconds)
+            )
+        )
+        db.session.commit()
+
+    def pop(self, platform: str, key: str) -> dict[str, Any] | None:
+        # DELETE ... RETURNING-free version: lock the row, read it, delete it; a second pop finds nothing.
+        row = db.session.scalars(
+            select(PendingInstall)
+            .where(PendingInstall.platform == platform, PendingInstall.key == key)
+            .with_for_update()
+        ).one_or_none()
+        if row is None:
+            return None
+        data, expired = dict(row.data), row.expires_at < utcnow()
+        db.session.delete(row)
+        db.session.commit()
+        return None if expired else data
+
+
+def session_for(merchant: Merchant) -> StoreSession:
+    """The connector session (decrypted credentials) for a merchant."""
+    return StoreSession(store=merchant.shop_domain, credentials=dict(merchant.credentials or {}))
+
+
+def save_session(merchant: Merchant, session: StoreSession) -> None:
+    """Persist rotated credentials (a new dict, so the encrypted column is rewritten)."""
+    if session.changed:
+        merchant.credentials = dict(session.credentials)
+        session.changed = False
+
+
+def find_merchant(platform: str, store: str | None) -> Merchant | None:
+    """A merchant by platform + store identity (shop domain or store base URL)."""
+    if not store:
+        return None
+    return db.session.scalars(
+        select(Merchant).where(Merchant.platform == platform, Merchant.shop_domain == store)
+    ).one_or_none()
+
+
+def complete_install(platform: str, result: InstallResult) -> Merchant:
+    """Create or reactivate the merchant, store its credentials encrypted, start webhooks + full import."""
+    merchant = find_merchant(platform, result.store)
+    if merchant is None:
+        merchant = Merchant(platform=platform, shop_domain=result.store, name=result.name or result.store)
+        db.session.add(merchant)
+    previous = dict(merchant.credentials or {})
+    # Keep a previously generated webhook secret only if the platform did not hand us new keys for it.
+    merchant.credentials = {
+        **{k: v for k, v in previous.items() if k in ("webhook_secret",)},
+        **result.credentials,
+    }
+    merchant.status = MerchantStatus.INSTALLED.value
+    merchant.installed_at = utcnow()
+    merchant.uninstalled_at = None
+    state = dict(merchant.sync_state or {})
+    state.pop("data_delete_after", None)
+    state.update(status="pending", cursor=None, last_id=None, mode="full")
+    merchant.sync_state = state
+    db.session.commit()
+    log.info("installed %s merchant %s (%s)", platform, merchant.public_id, merchant.shop_domain)
+    current_jobs().enqueue(
+        "plugin_api.jobs.sync.after_install",
+        merchant.id,
+        queue=CATALOG_QUEUE,
+        job_id=f"install-{merchant.id}",
+    )
+    return merchant
+
+
+def uninstall_merchant(merchant: Merchant, *, notify_platform: bool) -> None:
+    """Stop syncing, forget credentials and schedule the merchant's data for deletion.
+
+    `notify_platform` removes what Facet registered on the store (Woo webhooks); Shopify does that itself
+    when the merchant uninstalls, and by then the token is already revoked.
+    """
+    if notify_platform and merchant.credentials:
+        session = session_for(merchant)
+        try:
+            connector_for(merchant.platform).uninstall(session)
+        except Exception:  # noqa: BLE001 - best effort: the store may be gone; uninstall must still happen
+            log.warning("could not clean up %s on uninstall", merchant.shop_domain, exc_info=True)
+    merchant.status = MerchantStatus.UNINSTALLED.value
+    merchant.uninstalled_at = utcnow()
+    merchant.credentials = None
+    state = dict(merchant.sync_state or {})
+    state.update(
+        status="stopped",
+        cursor=None,
+        data_delete_after=(utcnow() + DATA_RETENTION_AFTER_UNINSTALL).isoformat(),
+    )
+    merchant.sync_state = state
+    db.session.commit()
+    log.info("uninstalled merchant %s (%s)", merchant.public_id, merchant.shop_domain)
+
+
+def purge_merchant(merchant: Merchant) -> None:
+    """Delete a merchant and everything it owns: stored files, then rows (cascade)."""
+    from plugin_api.storage import StorageError, current_storage
+    from plugin_api.storage.base import merchant_prefix
+
+    try:
+        removed = current_storage().delete_prefix(merchant_prefix(merchant.public_id))
+    except StorageError:
+        log.warning("could not delete stored files of %s", merchant.public_id, exc_info=True)
+        removed = 0
+    log.info(
+        "purging merchant %s (%s): %d files and all rows", merchant.public_id, merchant.shop_domain, removed
+    )
+    db.session.delete(merchant)
+    db.session.commit()

@@ -1,0 +1,152 @@
+"""Webhook effects: verified deliveries become product upserts, soft-deletes, uninstalls, order events and
+GDPR redactions. Each delivery is processed at most once (`WebhookReceipt` on the platform delivery id)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from connectors import InboundRequest, NotFound, WebhookEvent, WebhookKind
+from plugin_api.extensions import db
+from plugin_api.models import Event, Merchant, WebhookReceipt
+from plugin_api.services.installs import (
+    connector_for,
+    find_merchant,
+    purge_merchant,
+    session_for,
+    uninstall_merchant,
+)
+from plugin_api.tenancy import scoped
+
+log = logging.getLogger(__name__)
+
+ORDER_EVENT = "order_created"
+
+
+@dataclass
+class WebhookOutcome:
+    """What happened, for the HTTP answer and the logs."""
+
+    status: int
+    result: str
+    merchant_id: int | None = None
+
+
+def handle_webhook(platform: str, merchant_key: str | None, request: InboundRequest) -> WebhookOutcome:
+    """Verify (connector, raises AuthError → 401), dedupe, apply. Unknown stores: acknowledged."""
+    connector = connector_for(platform)
+    merchant = None
+    if merchant_key is not None:
+        merchant = db.session.scalars(
+            select(Merchant).where(Merchant.public_id == merchant_key, Merchant.platform == platform)
+        ).one_or_none()
+        if merchant is None:
+            raise NotFound("unknown merchant")
+    event = connector.parse_webhook(request, session_for(merchant) if merchant is not None else None)
+    if event.kind is WebhookKind.PING:
+        return WebhookOutcome(200, "ping", merchant.id if merchant else None)
+    if merchant is None:
+        merchant = find_merchant(platform, event.store)
+    if merchant is None:
+        log.info("%s webhook %s for unknown store %s acknowledged", platform, event.topic, event.store)
+        return WebhookOutcome(200, "unknown_store")
+    if event.delivery_id:
+        db.session.add(
+            WebhookReceipt(
+                platform=platform,
+                delivery_id=event.delivery_id[:255],
+                topic=event.topic[:128],
+                merchant_id=merchant.id,
+            )
+        )
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            log.info("duplicate %s delivery %s ignored", platform, event.delivery_id)
+            return WebhookOutcome(200, "duplicate", merchant.id)
+    result = apply_event(merchant, event)
+    db.session.commit()
+    return WebhookOutcome(200, result, merchant.id)
+
+
+def apply_event(merchant: Merchant, event: WebhookEvent) -> str:
+    """The effect of one verified, first-time delivery (the caller commits)."""
+    from plugin_api.jobs import sync
+
+    kind = event.kind
+    if kind is WebhookKind.PRODUCT_UPSERT and event.product is not None:
+        if not merchant.is_installed:
+            return "ignored_uninstalled"
+        changed = sync.upsert_products(merchant, [event.product], sync.zero_counts())
+        db.session.commit()
+        sync.after_sync(merchant.id, changed)
+        return "product_upserted"
+    if kind is WebhookKind.PRODUCT_DELETE and event.product_id:
+        return (
+            "product_deleted" if sync.soft_delete(merchant, [event.product_id]) else "product_already_deleted"
+        )
+    if kind is WebhookKind.APP_UNINSTALLED:
+        uninstall_merchant(merchant, notify_platform=False)
+        return "uninstalled"
+    if kind is WebhookKind.ORDER_CREATED:
+        db.session.add(
+            Event(merchant_id=merchant.id, type=ORDER_EVENT, properties=_order_properties(event.payload))
+        )
+        return "order_recorded"
+    if kind is WebhookKind.CUSTOMER_REDACT:
+        return f"customer_redacted:{redact_customer(merchant, event)}"
+    if kind is WebhookKind.CUSTOMER_DATA_REQUEST:
+        return f"data_request:{len(customer_records(merchant, event))}"
+    if kind is WebhookKind.SHOP_REDACT:
+        if merchant.is_installed:
+            log.warning("shop/redact for installed shop %s ignored", merchant.shop_domain)
+            return "ignored_installed"
+        purge_merchant(merchant)
+        return "shop_redacted"
+    return "ignored"
+
+
+def _order_properties(payload: dict[str, Any]) -> dict[str, Any]:
+    """What conversion analytics needs from an order, and nothing personal beyond the customer id
+    (kept so customers/redact can find and erase it)."""
+    customer = payload.get("customer") or {}
+    customer_id = customer.get("id") if isinstance(customer, dict) else None
+    customer_id = customer_id or payload.get("customer_id")
+    items = payload.get("line_items") or []
+    return {
+        "order_id": str(payload.get("id")),
+        "customer_id": str(customer_id) if customer_id else None,
+        "currency": payload.get("currency"),
+        "total": str(payload.get("total_price") or payload.get("total") or ""),
+        "product_ids": sorted({str(i.get("product_id")) for i in items if i.get("product_id")}),
+        "source": payload.get("source_name") or payload.get("created_via"),
+    }
+
+
+def customer_records(merchant: Merchant, event: WebhookEvent) -> list[Event]:
+    """Every Facet row tied to the customer (order events by customer id or by the listed order ids)."""
+    orders = {
+        str(o) for o in event.payload.get("orders_to_redact") or event.payload.get("orders_requested") or []
+    }
+    rows = db.session.scalars(scoped(Event, merchant=merchant).where(Event.type == ORDER_EVENT)).all()
+    return [
+        r
+        for r in rows
+        if (event.customer_id and (r.properties or {}).get("customer_id") == event.customer_id)
+        or (r.properties or {}).get("order_id") in orders
+    ]
+
+
+def redact_customer(merchant: Merchant, event: WebhookEvent) -> int:
+    """Delete the customer's data. Shoppers' selfies/analyses are anonymous (no customer id), so orders are
+    the only customer-linked rows Facet holds."""
+    ids = [r.id for r in customer_records(merchant, event)]
+    if ids:
+        db.session.execute(delete(Event).where(Event.merchant_id == merchant.id, Event.id.in_(ids)))
+    log.info("redacted %d records of customer %s at %s", len(ids), event.customer_id, merchant.shop_domain)
+    return len(ids)

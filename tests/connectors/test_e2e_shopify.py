@@ -1,0 +1,204 @@
+"""Shopify end to end: install, encrypted token, webhooks, 2,000-product sync, webhooks, uninstall, redact."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from plugin_api.extensions import db
+from plugin_api.models import Event, Merchant, Product
+from tests.connectors import e2e
+from tests.fakes.shopify import FakeShopify
+
+
+@pytest.fixture
+def fake():
+    fake = FakeShopify(products=2000, bucket_max=20000, restore_rate=20000).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def shop_app(app_factory, fake):
+    return app_factory(
+        **e2e.app_config(
+            FACET_SHOPIFY_API_KEY=fake.api_key,
+            FACET_SHOPIFY_API_SECRET=fake.api_secret,
+            FACET_SHOPIFY_API_BASE_URL=fake.url,
+        )
+    )
+
+
+def install(browser, fake):
+    start = browser.get(f"/shopify/install?{fake.signed_query()}")
+    assert start.status_code == 302, start.data
+    return fake.approve(start.headers["Location"])
+
+
+def test_install_sync_webhooks_uninstall(shop_app, fake):
+    browser = e2e.Browser(shop_app)
+    callback = install(browser, fake)
+    done = browser.get(callback)
+    assert done.status_code == 302 and done.headers["Location"].startswith(f"https://{fake.shop}/admin/apps/")
+
+    m = e2e.merchant(shop_app, "shopify")
+    assert m.is_installed and m.shop_domain == fake.shop
+    stored = e2e.raw_credentials(shop_app, m.id)
+    assert m.credentials["access_token"].startswith("shpat_") and m.credentials["refresh_token"]
+    assert "shpat_" not in stored and "shprt_" not in stored and m.credentials["access_token"] not in stored
+    assert {s["topic"] for s in fake.subscriptions} == {
+        "PRODUCTS_CREATE",
+        "PRODUCTS_UPDATE",
+        "PRODUCTS_DELETE",
+        "APP_UNINSTALLED",
+        "ORDERS_CREATE",
+    }
+    assert m.sync_state["status"] == "ok" and m.sync_state["last_counts"]["created"] == 2000
+    assert e2e.live_products(shop_app, m.id) == 2000
+    first = e2e.product(shop_app, m.id, "1001")
+    assert first.currency == "EUR" and first.image_urls and len(first.variants) == 3
+
+    # products/update changes the row; a replay of the same delivery is processed once.
+    fake.update_product(1500, title="Aviator Deluxe")
+    update = fake.deliver("products/update", fake.rest_product(1500))
+    assert browser.deliver(update).json["result"] == "product_upserted"
+    assert e2e.product(shop_app, m.id, "1500").title == "Aviator Deluxe"
+    e2e.set_title(shop_app, m.id, "1500", "edited in between")
+    assert browser.deliver(update).json["result"] == "duplicate"
+    assert e2e.product(shop_app, m.id, "1500").title == "edited in between"
+
+    # Bad signatures: 401 and nothing changes, for every topic.
+    for topic, payload in [
+        ("products/update", fake.rest_product(1501) | {"title": "forged"}),
+        ("products/delete", {"id": 1502}),
+        ("app/uninstalled", {"myshopify_domain": fake.shop}),
+        ("orders/create", {"id": 1, "line_items": []}),
+        ("customers/redact", {"shop_domain": fake.shop, "customer": {"id": 7}}),
+        ("customers/data_request", {"shop_domain": fake.shop, "customer": {"id": 7}}),
+        ("shop/redact", {"shop_domain": fake.shop}),
+    ]:
+        forged = fake.deliver(
+            topic, payload, url=f"{e2e.PUBLIC_URL}/webhooks/shopify", secret="not-the-secret"
+        )
+        assert browser.deliver(forged).status_code == 401, topic
+    assert e2e.product(shop_app, m.id, "1501").title != "forged"
+    assert not e2e.product(shop_app, m.id, "1502").deleted
+    assert e2e.merchant(shop_app, "shopify").is_installed
+
+    # products/delete soft-deletes.
+    fake.delete_product(1502)
+    assert browser.deliver(fake.deliver("products/delete", {"id": 1502})).json["result"] == "product_deleted"
+    row = e2e.product(shop_app, m.id, "1502")
+    assert row.deleted and row.deleted_at is not None and e2e.live_products(shop_app, m.id) == 1999
+
+    # app/uninstalled stops syncing and schedules deletion; shop/redact 48 h later erases the shop.
+    assert (
+        browser.deliver(fake.deliver("app/uninstalled", {"myshopify_domain": fake.shop})).json["result"]
+        == "uninstalled"
+    )
+    gone = e2e.merchant(shop_app, "shopify")
+    assert not gone.is_installed and gone.credentials is None and gone.sync_state["status"] == "stopped"
+    assert gone.sync_state["data_delete_after"]
+    with shop_app.app_context():
+        from plugin_api.jobs.sync import sync_merchant
+
+        assert sync_merchant(m.id) == {}
+    redact = fake.deliver(
+        "shop/redact", {"shop_id": 1, "shop_domain": fake.shop}, url=f"{e2e.PUBLIC_URL}/webhooks/shopify"
+    )
+    assert browser.deliver(redact).json["result"] == "shop_redacted"
+    with shop_app.app_context():
+        assert db.session.get(Merchant, m.id) is None
+        assert db.session.scalar(select(func.count()).select_from(Product)) == 0
+
+
+def test_bad_install_hmac_and_state_change_nothing(shop_app, fake):
+    browser = e2e.Browser(shop_app)
+    assert browser.get(f"/shopify/install?{fake.signed_query()}&extra=1").status_code == 401
+    callback = install(browser, fake)
+    tampered = callback.replace("hmac=", "hmac=00")
+    assert browser.get(tampered).status_code == 401
+    other_browser = e2e.Browser(shop_app)  # no state cookie
+    assert other_browser.get(callback).status_code == 401
+    stale = fake.signed_query(code="x", state="y", timestamp=str(int(time.time()) - 600))
+    assert browser.get(f"/shopify/callback?{stale}").status_code == 401
+    with shop_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Merchant)) == 0
+    assert fake.subscriptions == []
+
+
+def test_compliance_webhooks_have_real_effects(shop_app, fake):
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    m = e2e.merchant(shop_app, "shopify")
+    for order_id, customer in [(11, 7), (12, 7), (13, 8)]:
+        order = {
+            "id": order_id,
+            "customer": {"id": customer},
+            "currency": "EUR",
+            "total_price": "99.00",
+            "line_items": [{"product_id": 1001}],
+        }
+        assert browser.deliver(fake.deliver("orders/create", order)).json["result"] == "order_recorded"
+    request = {
+        "shop_domain": fake.shop,
+        "customer": {"id": 7},
+        "orders_requested": [11, 12],
+        "data_request": {"id": 9},
+    }
+    answer = browser.deliver(
+        fake.deliver("customers/data_request", request, url=f"{e2e.PUBLIC_URL}/webhooks/shopify")
+    )
+    assert answer.json["result"] == "data_request:2"
+    redact = {"shop_domain": fake.shop, "customer": {"id": 7}, "orders_to_redact": [11, 12]}
+    answer = browser.deliver(
+        fake.deliver("customers/redact", redact, url=f"{e2e.PUBLIC_URL}/webhooks/shopify")
+    )
+    assert answer.json["result"] == "customer_redacted:2"
+    with shop_app.app_context():
+        left = db.session.scalars(select(Event).where(Event.merchant_id == m.id)).all()
+        assert [e.properties["customer_id"] for e in left] == ["8"]
+        assert left[0].properties["product_ids"] == ["1001"]
+    # shop/redact while still installed must not erase a live shop.
+    answer = browser.deliver(
+        fake.deliver("shop/redact", {"shop_domain": fake.shop}, url=f"{e2e.PUBLIC_URL}/webhooks/shopify")
+    )
+    assert answer.json["result"] == "ignored_installed" and e2e.merchant(shop_app, "shopify").is_installed
+
+
+def test_429_throttle_and_dropped_connection_mid_sync(shop_app, fake):
+    fake.inject("429", "graphql", after=12, retry_after=0.3)
+    fake.inject("throttled", "graphql", after=20)
+    # Four drops in a row outlast the retry budget: the job fails, RQ's retry resumes from the saved cursor.
+    fake.inject("drop", "graphql", after=30, times=4)
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    m = e2e.merchant(shop_app, "shopify")
+    state = m.sync_state
+    assert state["status"] == "ok" and state["resumes"] == 1 and state["last_counts"]["created"] == 2000
+    assert e2e.live_products(shop_app, m.id) == 2000 and fake.throttled_count == 1
+    product_queries = sum(1 for method, path in fake.request_log if path.endswith("graphql.json")) - 5 * 2
+    assert product_queries <= 40 + 1 + 4 + 1 + 1  # 40 pages + 429 + THROTTLED + 4 drops + 1 re-read
+    # A manual incremental sync afterwards finds nothing new but the overlap window.
+    runner = shop_app.test_cli_runner()
+    out = runner.invoke(args=["facet", "sync", m.public_id])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["counts"]["created"] == 0
+
+
+def test_expired_token_refresh_is_persisted(shop_app, fake):
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    m = e2e.merchant(shop_app, "shopify")
+    old = m.credentials["access_token"]
+    fake.expire_tokens()
+    fake.update_product(1001, title="After refresh")
+    with shop_app.app_context():
+        from plugin_api.jobs.sync import sync_merchant
+
+        assert sync_merchant(m.id)["updated"] >= 1
+    renewed = e2e.merchant(shop_app, "shopify").credentials
+    assert renewed["access_token"] != old and renewed["access_token"] in fake.tokens
