@@ -67,25 +67,20 @@ class LiveServer:
 
 
 def seed_demo_store(app: Flask, origin: str) -> dict[str, Any]:
-    """Seed the demo merchant (allowed on the live server origin) and its catalog when available."""
+    """Seed the demo merchant (allowed on the live server origin) and its generated catalog."""
     from plugin_api.demo import seed_demo_merchant
+    from plugin_api.demo.seed import seed_demo_catalog
 
     with app.app_context():
         merchant = seed_demo_merchant(origins=[origin])
-        seeded_catalog = False
-        try:
-            from plugin_api.demo.catalog import seed_demo_catalog
-        except ImportError:
-            seed_demo_catalog = None
-        if seed_demo_catalog is not None:
-            seed_demo_catalog(merchant)
-            seeded_catalog = True
-        return {"merchant_id": merchant.id, "catalog": seeded_catalog}
+        counts = seed_demo_catalog(merchant, config=app.config)
+        return {"merchant_id": merchant.id, "catalog": counts}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """Facet with the demo store, jobs in-process, on a free port (one per test module)."""
+    """Facet with the seeded demo store, jobs in-process, on a free port (one for all browser tests: seeding
+    the generated catalog takes a while). The tables are emptied again after the last browser test."""
     app = create_app(base_config(database_url, tmp_path_factory.mktemp("live-storage"), FACET_ENV="test"))
     server = LiveServer(app)
     app.config["FACET_PUBLIC_URL"] = server.url
@@ -107,17 +102,25 @@ def launch(playwright: Any, *extra: str) -> Browser:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Any]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Any) -> Iterator[Browser]:
     b = launch(playwright_instance, *CAMERA_ARGS)
     yield b
     b.close()
+
+
+@pytest.fixture(scope="package")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Photos and files the tests upload (generated or public-domain, never the shared photos)."""
+    from tests.browser import fixtures
+
+    return fixtures.write_inputs(tmp_path_factory.mktemp("inputs"))
 
 
 class PageErrors(list):

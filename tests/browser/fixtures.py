@@ -42,6 +42,7 @@ def write_inputs(folder: Path) -> dict[str, Path]:
         "face_jpg": folder / "astronaut.jpg",
         "face_png": folder / "astronaut.png",
         "big_jpg": folder / "astronaut-2048.jpg",
+        "selfie_jpg": folder / "astronaut-1024.jpg",
         "noface_jpg": folder / "no-face.jpg",
         "text": folder / "notes.txt",
         "fake_jpg": folder / "not-really.jpg",
@@ -50,6 +51,9 @@ def write_inputs(folder: Path) -> dict[str, Path]:
     paths["face_png"].write_bytes(encode(face, "PNG"))
     big = np.asarray(Image.fromarray(face).resize((2048, 2048), Image.Resampling.BICUBIC))
     paths["big_jpg"].write_bytes(encode(big, quality=90))
+    # The analysis engine wants a face ≥ 120 px wide: the astronaut at 2× passes its capture checks.
+    selfie = np.asarray(Image.fromarray(face).resize((1024, 1024), Image.Resampling.LANCZOS))
+    paths["selfie_jpg"].write_bytes(encode(selfie, quality=92))
     yy, xx = np.mgrid[0:480, 0:640]
     noface = np.dstack([(xx * 255 // 640), (yy * 255 // 480), np.full_like(xx, 140)]).astype(np.uint8)
     paths["noface_jpg"].write_bytes(encode(noface, quality=90))

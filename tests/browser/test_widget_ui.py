@@ -19,11 +19,6 @@ from tests.browser.conftest import screenshot
 OPEN_BUTTON = "[data-facet-floating] button, [data-facet-tryon] button"
 
 
-@pytest.fixture(scope="module")
-def inputs(tmp_path_factory):
-    return fixtures.write_inputs(tmp_path_factory.mktemp("inputs"))
-
-
 def route_fixture_api(page, result: dict[str, Any] | None = None, *, failed: dict | None = None) -> list[str]:
     """Answer the analyses API from the fixture; returns the list of upload (POST) URLs seen."""
     result = result if result is not None else fixtures.fixture_result()

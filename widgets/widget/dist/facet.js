@@ -1,4 +1,4 @@
-/* Facet widget loader 801225f606, built from widgets/widget/src/loader.js by build.py. */
+/* Facet widget loader ee817f1dba, built from widgets/widget/src/loader.js by build.py. */
 (function () {
 'use strict';
 var w = window;
@@ -6,7 +6,7 @@ var d = document;
 var F = (w.Facet = w.Facet || {});
 if (F.loaded) return;
 F.loaded = true;
-F.version = '801225f606';
+F.version = 'ee817f1dba';
 F.errors = [];
 var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
 var ctx = (F._ctx = { ready: false });

@@ -1,0 +1,316 @@
+"""End to end in real Chromium: the demo store, the real analysis, try-on and recommendation engines.
+
+A shopper opens the widget on the demo store, uploads (or takes with Chromium's fake camera) a photo of
+scikit-image's public-domain astronaut, and gets a drawn try-on, a Monk shade and recommendations; bad photos
+and files get clear messages; the store keeps working when Facet is unreachable.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from sqlalchemy import select
+
+from plugin_api.extensions import db
+from plugin_api.models import Event, Merchant, Product
+from tests.browser import fixtures
+from tests.browser.conftest import CAMERA_ARGS, launch, screenshot
+
+ANALYSIS_TIMEOUT = 180_000  # a cold model load on a busy 2-core CI machine
+OPEN_BUTTON = "[data-facet-floating] button, [data-facet-tryon] button"
+
+
+def tryable_product(live_server) -> str:
+    with live_server.app.app_context():
+        pid = db.session.scalars(
+            select(Product.platform_product_id)
+            .where(Product.tryon_asset_key.is_not(None), Product.deleted.is_(False))
+            .order_by(Product.platform_product_id)
+        ).first()
+    assert pid, "the demo catalog has no try-on-able frames"
+    return pid
+
+
+def count_uploads(page) -> list[str]:
+    seen: list[str] = []
+    page.on(
+        "request",
+        lambda r: seen.append(r.url) if r.method == "POST" and "/widget/analyses" in r.url else None,
+    )
+    return seen
+
+
+def open_widget(page, url: str) -> None:
+    page.goto(url)
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
+
+
+def upload(page, path) -> None:
+    with page.expect_file_chooser() as chooser:
+        page.locator('[data-fc="upload"]').first.click()
+    chooser.value.set_files(str(path))
+
+
+def canvas_png(page) -> str:
+    return page.locator('[data-fc="tryon-canvas"]').evaluate("c => c.toDataURL()")
+
+
+def assert_full_results(page, min_recs: int = 3) -> None:
+    page.locator('[data-fc="results"]').wait_for(timeout=ANALYSIS_TIMEOUT)
+    page.locator('[data-fc="tryon-canvas"][data-drawn="frame"]').wait_for()
+    monk = int(page.locator('[data-fc="monk"]').get_attribute("data-monk"))
+    assert 1 <= monk <= 10
+    assert page.locator('[data-fc="monk"]').inner_text() == f"Monk {monk} of 10"
+    assert page.locator('[data-fc="rec"]').count() >= min_recs
+    assert page.locator('[data-fc="face-shape"]').inner_text()
+
+
+def test_selfie_upload_on_a_product_page_gives_tryon_shade_and_recommendations(
+    live_server, page_factory, inputs
+):
+    pid = tryable_product(live_server)
+    page, errors = page_factory(1280, 900)
+    uploads = count_uploads(page)
+    open_widget(page, f"{live_server.url}/demo/products/{pid}")
+    upload(page, inputs["selfie_jpg"])
+    assert_full_results(page)
+    canvas = page.locator('[data-fc="tryon-canvas"]')
+    assert canvas.get_attribute("data-product-id") == pid  # the page's own frame comes first
+    screenshot(page, "demo-results-1280")
+
+    # Every other frame re-draws on the client from the returned placement: no new upload.
+    frames = page.locator('[data-fc="frames"] button')
+    assert frames.count() >= 3
+    seen = {canvas_png(page)}
+    for i in (1, 2):
+        other = frames.nth(i).get_attribute("data-product-id")
+        frames.nth(i).click()
+        page.locator(f'[data-fc="tryon-canvas"][data-product-id="{other}"][data-drawn="frame"]').wait_for()
+        seen.add(canvas_png(page))
+    assert len(seen) == 3
+    page.locator('[data-fc="before"]').click()
+    page.locator('[data-fc="tryon-canvas"][data-drawn="bare"]').wait_for()
+    assert canvas_png(page) not in seen
+    assert len(uploads) == 1, uploads
+
+    # Add to cart the platform's way (the demo platform mimics Shopify's POST /cart/add).
+    first_rec = page.locator('[data-fc="rec"]').first
+    rec_id = first_rec.get_attribute("data-product-id")
+    first_rec.locator('[data-fc="add-to-cart"]').click()
+    page.wait_for_url("**/demo/cart**")
+    assert page.locator("[data-cart-lines] li").count() == 1
+    assert page.locator("[data-cart-count]").inner_text() == "1"
+    assert errors == []
+    with live_server.app.app_context():
+        kinds = set(db.session.scalars(select(Event.type)))
+    assert {
+        "opened",
+        "photo_submitted",
+        "analysis_shown",
+        "tryon_switched",
+        "add_to_cart_clicked",
+    } <= kinds, kinds
+    with live_server.app.app_context():
+        assert rec_id in set(
+            db.session.scalars(select(Event.product_id).where(Event.type == "add_to_cart_clicked"))
+        )
+
+
+def test_phone_width_end_to_end(live_server, page_factory, inputs):
+    page, errors = page_factory(360, 760, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.goto(live_server.url + "/demo")
+    screenshot(page, "demo-store-360")
+    open_widget(page, live_server.url + "/demo")
+    upload(page, inputs["selfie_jpg"])
+    assert_full_results(page)
+    screenshot(page, "demo-results-360")
+    page.locator('[data-fc="cards"]').scroll_into_view_if_needed()
+    screenshot(page, "demo-analysis-360")
+    assert errors == []
+
+
+def test_photo_without_a_face_gets_a_clear_message_and_retake(live_server, page_factory, inputs):
+    page, errors = page_factory()
+    open_widget(page, live_server.url + "/demo")
+    upload(page, inputs["noface_jpg"])
+    page.locator('[data-error-code="no_face"]').wait_for(timeout=ANALYSIS_TIMEOUT)
+    assert page.locator('[data-fc="error-title"]').inner_text() == "We couldn’t find a face"
+    assert page.locator('[data-fc="tryon-canvas"]').count() == 0
+    assert page.locator('[data-fc="monk"]').count() == 0
+    screenshot(page, "demo-no-face-1280")
+    page.locator('[data-fc="retake"]').click()
+    page.locator('[data-fc="upload"]').first.wait_for()  # back to taking/choosing a photo
+    assert errors == []
+
+
+def test_files_that_are_not_photos_get_clear_messages(live_server, page_factory, inputs):
+    page, errors = page_factory()
+    uploads = count_uploads(page)
+    open_widget(page, live_server.url + "/demo")
+    upload(page, inputs["text"])  # not even claiming to be an image: refused on the device
+    page.locator('[data-error-code="not_image"]').wait_for()
+    assert page.locator('[data-fc="error-title"]').inner_text() == "That file isn’t a photo"
+    assert uploads == []
+    # Claims to be a JPEG but is not: the browser cannot decode it, the server's 415/422 explains.
+    page.locator('[data-fc="upload"]').first.wait_for()
+    upload(page, inputs["fake_jpg"])
+    page.locator(
+        '[data-error-code="unsupported_media_type"], [data-error-code="image_unreadable"]'
+    ).wait_for()
+    title = page.locator('[data-fc="error-title"]').inner_text()
+    assert title in ("That file type isn’t supported", "We couldn’t read that photo")
+    assert len(uploads) == 1
+    assert errors == []
+
+
+def test_big_photo_is_downscaled_on_the_device(live_server, page_factory, inputs):
+    page, errors = page_factory()
+    bodies: list[int] = []
+    page.on(
+        "request",
+        lambda r: (
+            bodies.append(len(r.post_data_buffer or b""))
+            if r.method == "POST" and "/widget/analyses" in r.url
+            else None
+        ),
+    )
+    open_widget(page, live_server.url + "/demo")
+    upload(page, inputs["big_jpg"])  # 2048 × 2048
+    page.locator('[data-fc="results"], [data-fc="quality-gate"]').first.wait_for(timeout=ANALYSIS_TIMEOUT)
+    width = (
+        page.locator('[data-fc="tryon-canvas"]').evaluate("c => [c.width, c.height]")
+        if page.locator('[data-fc="tryon-canvas"]').count()
+        else None
+    )
+    assert bodies and bodies[0] < inputs["big_jpg"].stat().st_size
+    if width:
+        assert max(width) == 1024
+    assert errors == []
+
+
+def test_camera_path_with_a_fake_camera(live_server, playwright_instance, page_factory, inputs, tmp_path):
+    face = fixtures.encode  # noqa: F841 - keep the module import used for clarity
+    from PIL import Image
+
+    selfie = __import__("numpy").asarray(Image.open(inputs["selfie_jpg"]).convert("RGB"))
+    video = fixtures.write_y4m(selfie, tmp_path / "astronaut.y4m")
+    camera_browser = launch(playwright_instance, *CAMERA_ARGS, f"--use-file-for-fake-video-capture={video}")
+    try:
+        page, errors = page_factory(on=camera_browser)
+        open_widget(page, live_server.url + "/demo")
+        page.locator('[data-fc="camera"]').click()
+        page.locator("[data-facet-dialog] video").wait_for()
+        shoot = page.locator('[data-fc="capture"]:not([disabled])')
+        shoot.wait_for()
+        screenshot(page, "demo-camera-1280")
+        shoot.click()
+        assert_full_results(page)
+        assert errors == []
+    finally:
+        camera_browser.close()
+
+
+def test_camera_permission_denied_offers_upload(live_server, playwright_instance, page_factory, inputs):
+    denying = launch(playwright_instance, "--use-fake-device-for-media-stream", "--deny-permission-prompts")
+    try:
+        page, errors = page_factory(on=denying)
+        open_widget(page, live_server.url + "/demo")
+        page.locator('[data-fc="camera"]').click()
+        page.locator('[data-camera-problem="denied"]').wait_for()
+        assert "upload a photo" in page.locator("[data-facet-dialog] .dlg").inner_text()
+        upload(page, inputs["selfie_jpg"])
+        page.locator('[data-fc="results"]').wait_for(timeout=ANALYSIS_TIMEOUT)
+        assert errors == []
+    finally:
+        denying.close()
+
+
+def test_store_keeps_working_when_facet_is_unreachable(live_server, page_factory):
+    pid = tryable_product(live_server)
+    for broken in ("**/api/v1/widget/config**", "**/widget/v1/facet.js", "**/api/v1/widget/**"):
+        page, errors = page_factory()
+        page.route(broken, lambda route: route.abort("connectionrefused"))
+        page.goto(f"{live_server.url}/demo/products/{pid}")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[data-facet-floating]").count() == 0
+        assert page.locator("[data-facet-tryon] button").count() == 0  # no shadow button rendered
+        page.locator("button.add").click()  # the store's own add to cart still works
+        page.wait_for_url("**/demo/cart**")
+        assert page.locator("[data-cart-lines] li").count() >= 1
+        assert errors == [], (broken, errors)
+    # A server error answer is handled the same way.
+    page, errors = page_factory()
+    page.route("**/api/v1/widget/config**", lambda route: route.fulfill(status=503, body="down"))
+    page.goto(f"{live_server.url}/demo")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-facet-floating]").count() == 0
+    assert page.evaluate("() => window.Facet.errors.length") >= 1
+    assert errors == []
+
+
+def store_page(product_id: str, base: str) -> bytes:
+    return (
+        "<!doctype html><html><head><title>Another store</title>"
+        "<style>button{background:red!important;font-size:40px!important}"
+        "*{font-family:serif!important}</style>"
+        f'<script src="{base}/widget/v1/facet.js" data-key="pk_demo" async></script></head>'
+        f'<body><h1>Frames</h1><div data-facet-tryon data-product-id="{product_id}"></div></body></html>'
+    ).encode()
+
+
+@contextmanager
+def other_storefront(html: bytes) -> Iterator[int]:
+    """A real second web server (another origin) serving one theme page, as a merchant's storefront."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server API
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+
+
+def test_cross_origin_storefront(live_server, page_factory, inputs):
+    """Embedded on another origin, with hostile theme CSS: CORS works and the Shadow DOM keeps its look."""
+    pid = tryable_product(live_server)
+    with other_storefront(store_page(pid, live_server.url)) as port:
+        allowed, unlisted = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
+        with live_server.app.app_context():
+            merchant = db.session.scalars(select(Merchant).where(Merchant.publishable_key == "pk_demo")).one()
+            merchant.allowed_origins = [*merchant.allowed_origins, allowed]
+            db.session.commit()
+        page, errors = page_factory()
+        page.goto(allowed + "/products/frame")
+        button = page.locator("[data-facet-tryon] button")
+        button.wait_for()
+        assert (
+            button.evaluate("b => getComputedStyle(b).fontSize") == "15px"
+        )  # the theme's !important can't reach
+        button.click()
+        upload(page, inputs["selfie_jpg"])
+        assert_full_results(page)
+        assert errors == []
+
+        # A site that is not one of the store's origins never gets a button.
+        page2, errors2 = page_factory()
+        page2.goto(unlisted + "/products/frame")
+        page2.wait_for_load_state("networkidle")
+        assert page2.locator("[data-facet-tryon] button").count() == 0
+        assert page2.evaluate("() => window.Facet.errors[0].where") == "config"
+        assert errors2 == []
