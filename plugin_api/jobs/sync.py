@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from connectors import PLATFORMS, CatalogProduct, ConnectorError
+from plugin_api.config import env_flag
 from plugin_api.extensions import db
 from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
 from plugin_api.models import Merchant, MerchantStatus, Product, utcnow
@@ -126,7 +127,7 @@ def soft_delete(merchant: Merchant, platform_ids: Iterable[str]) -> int:
 
 def after_sync(merchant_id: int, changed_product_ids: list[int]) -> None:
     """The one call point after products were created/changed: enqueue catalog feature computation."""
-    if not changed_product_ids:
+    if not changed_product_ids or not env_flag(current_app.config, "FACET_SYNC_FEATURES", True):
         return
     module_name, _, func = FEATURES_JOB.rpartition(".")
     try:

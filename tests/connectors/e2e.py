@@ -15,7 +15,14 @@ PUBLIC_URL = "https://facet.test"
 
 
 def app_config(**extra: Any) -> dict[str, Any]:
-    return {"FACET_PUBLIC_URL": PUBLIC_URL, "FACET_CONNECTOR_RETRY": FAST_RETRY, **extra}
+    # Feature extraction for thousands of products is the catalog job's business (and its own tests);
+    # `test_sync_enqueues_features` below checks the hand-over with a small catalog.
+    return {
+        "FACET_PUBLIC_URL": PUBLIC_URL,
+        "FACET_CONNECTOR_RETRY": FAST_RETRY,
+        "FACET_SYNC_FEATURES": "0",
+        **extra,
+    }
 
 
 class Browser:

@@ -1,0 +1,105 @@
+"""Magento end to end: activation + identity exchange, 2,000-product sync, 15-minute polling, disconnect."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from plugin_api.extensions import db
+from plugin_api.models import Merchant, utcnow
+from tests.connectors import e2e
+from tests.fakes.magento import FakeMagento
+
+
+@pytest.fixture
+def fake():
+    fake = FakeMagento(products=2000).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def mage_app(app_factory):
+    return app_factory(**e2e.app_config())
+
+
+def activate(browser, fake):
+    form, identity = fake.activate(f"{e2e.PUBLIC_URL}/magento/identity")
+    assert browser.post("/magento/callback", data=form).status_code == 200
+    return identity
+
+
+def schedule_polls(app, now):
+    with app.app_context():
+        from plugin_api.jobs.sync import schedule_polls
+
+        return schedule_polls(now=now)
+
+
+def test_activate_sync_poll_disconnect(mage_app, fake):
+    browser = e2e.Browser(mage_app)
+    done = browser.get(activate(browser, fake))
+    assert done.status_code == 302 and done.headers["Location"].startswith(fake.base_url)
+
+    m = e2e.merchant(mage_app, "magento")
+    stored = e2e.raw_credentials(mage_app, m.id)
+    assert set(m.credentials) == {"consumer_key", "consumer_secret", "access_token", "access_token_secret"}
+    assert all(value not in stored for value in m.credentials.values())
+    assert m.sync_state["webhooks"]["registered"] == 0  # Magento core has none: polling instead
+    assert m.sync_state["last_counts"]["created"] == 2000 and e2e.live_products(mage_app, m.id) == 2000
+    row = e2e.product(mage_app, m.id, "1001")
+    assert row.url == f"{fake.base_url}round-black-sunglasses-1001.html" and row.currency == "USD"
+    assert row.image_urls[0] == f"{fake.base_url}media/catalog/product/r/o/round-black-sunglasses-1001-1.jpg"
+
+    # Not due yet; 16 minutes later the poll picks up a changed product incrementally.
+    assert schedule_polls(mage_app, utcnow())["enqueued"] == 0
+    fake.update_product(1777, title="Browline Bold")
+    requests_before = fake.request_count
+    assert schedule_polls(mage_app, utcnow() + timedelta(minutes=16))["enqueued"] == 1
+    assert e2e.product(mage_app, m.id, "1777").title == "Browline Bold"
+    state = e2e.merchant(mage_app, "magento").sync_state
+    assert state["mode"] == "incremental" and state["last_counts"]["updated"] == 1
+    assert fake.request_count - requests_before <= 4  # store config, categories, one products page
+
+    # Deletions show up in the daily full sync, which soft-deletes them.
+    fake.delete_product(1888)
+    assert schedule_polls(mage_app, utcnow() + timedelta(hours=25))["enqueued"] == 1
+    assert e2e.product(mage_app, m.id, "1888").deleted and e2e.live_products(mage_app, m.id) == 1999
+
+    out = mage_app.test_cli_runner().invoke(args=["facet", "uninstall", m.public_id])
+    assert out.exit_code == 0, out.output
+    assert schedule_polls(mage_app, utcnow() + timedelta(days=1))["enqueued"] == 0  # no more polling
+    assert schedule_polls(mage_app, utcnow() + timedelta(days=3))["purged"] == 1  # retention ran out
+    with mage_app.app_context():
+        assert db.session.get(Merchant, m.id) is None
+
+
+def test_bad_activation_changes_nothing(mage_app, fake):
+    browser = e2e.Browser(mage_app)
+    form, identity = fake.activate(f"{e2e.PUBLIC_URL}/magento/identity")
+    assert (
+        browser.post(
+            "/magento/callback", data={k: v for k, v in form.items() if k != "oauth_verifier"}
+        ).status_code
+        == 401
+    )
+    assert browser.get(identity).status_code == 401  # the consumer key was never accepted
+    identity = activate(browser, fake)
+    assert browser.get(identity.replace("oauth_consumer_key=", "oauth_consumer_key=x")).status_code == 401
+    key = dict(parse_qsl(urlsplit(identity).query))["oauth_consumer_key"]
+    fake.consumers[key]["secret"] = "rotated"  # the store no longer accepts our signature
+    assert browser.get(identity).status_code == 401
+    with mage_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Merchant)) == 0
+
+
+def test_429_mid_sync_same_counts(mage_app, fake):
+    fake.inject("429", "products", after=7, retry_after=0.3)
+    browser = e2e.Browser(mage_app)
+    browser.get(activate(browser, fake))
+    m = e2e.merchant(mage_app, "magento")
+    assert m.sync_state["status"] == "ok" and m.sync_state["last_counts"]["created"] == 2000
+    assert e2e.live_products(mage_app, m.id) == 2000
