@@ -148,15 +148,16 @@ def make_tryon_asset(
     else:
         matte = fit_background(rgb)
         area = float(matte.core.mean())
-        if area < 0.002:
-            return _reject("no_object", area=area)
+        # Clutter first: a textured background also inflates the noise estimate, which hides the object.
         if matte.border_busy > 0.08 or matte.border_foreground > 0.08 or matte.noise > 12 or area > 0.6:
             return _reject(
                 "busy_background",
-                border_busy=matte.border_busy,
-                border_foreground=matte.border_foreground,
-                noise=matte.noise,
+                border_busy=round(matte.border_busy, 3),
+                border_foreground=round(matte.border_foreground, 3),
+                noise=round(matte.noise, 2),
             )
+        if area < 0.002:
+            return _reject("no_object", area=area)
         alpha, colour = frame_alpha(rgb, matte)
         shape = measure(alpha)
         if shape is not None and shape.lenses:
@@ -256,7 +257,7 @@ def _build(
     a = alpha[cy0:cy1, cx0:cx1]
     rgba = np.dstack([np.clip(colour[cy0:cy1, cx0:cx1] + 0.5, 0, 255), np.clip(a * 255 + 0.5, 0, 255)])
     rgba[a <= 0, :3] = 0
-    image = Image.fromarray(rgba.astype(np.uint8), "RGBA")
+    image = Image.fromarray(rgba.astype(np.uint8))
 
     def sh(p: tuple[float, float]) -> list[float]:
         return [round(p[0] - cx0, 2), round(p[1] - cy0, 2)]

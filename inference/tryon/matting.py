@@ -64,7 +64,7 @@ def fit_background(rgb: np.ndarray) -> Matte:
         diff=diff,
         core=core,
         noise=noise,
-        border_busy=float(np.mean(res > max(25.0, 6.0 * noise))),
+        border_busy=float(np.mean(res > 25.0)),
         border_foreground=float(core[border].mean()),
     )
 

@@ -71,24 +71,34 @@ def head_axes(mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def plate_homography(
-    origin: np.ndarray, ex: np.ndarray, ey: np.ndarray, anchor: np.ndarray, scale: float, focal: float
+    origin: np.ndarray,
+    ex: np.ndarray,
+    ey: np.ndarray,
+    anchor: np.ndarray,
+    scale: float,
+    focal: float,
+    centre: np.ndarray | None = None,
 ) -> np.ndarray:
     """Homography of the plate point (u, v) -> origin + scale*((u-anchor_u) ex + (v-anchor_v) ey), projected.
 
-    Projection about the origin: x' = o + (P - o) * f / (f + Pz - oz), which leaves the origin's depth
-    unchanged.
+    Pinhole projection about `centre`: x' = c + (P - c) * f / (f + Pz - cz), which leaves
+    points at the centre's depth where they are.
     """
+    c = origin if centre is None else centre
     a = np.stack([ex, ey], axis=1) * scale  # 3x2
     m = np.concatenate([a, (origin - a @ anchor)[:, None]], axis=1)  # 3x3: q=(u, v, 1) -> P
-    depth = m[2] - np.array([0.0, 0.0, origin[2]])  # d . q = Pz - oz
+    depth = m[2] - np.array([0.0, 0.0, c[2]])  # d . q = Pz - cz
     h = np.stack(
-        [
-            m[0] + origin[0] / focal * depth,
-            m[1] + origin[1] / focal * depth,
-            np.array([0.0, 0.0, 1.0]) + depth / focal,
-        ]
+        [m[0] + c[0] / focal * depth, m[1] + c[1] / focal * depth, np.array([0.0, 0.0, 1.0]) + depth / focal]
     )
     return h / h[2, 2]
+
+
+def unproject(point: np.ndarray, centre: np.ndarray, focal: float) -> np.ndarray:
+    """Where a mesh point sits in 3-D so that `plate_homography`'s projection about `centre` returns it."""
+    out = np.array(point, np.float64)
+    out[:2] = centre[:2] + (out[:2] - centre[:2]) * (focal + out[2] - centre[2]) / focal
+    return out
 
 
 def apply_homography(h: np.ndarray | list, points: Any) -> np.ndarray:
@@ -113,6 +123,11 @@ def place_asset(face: Any, asset: Any, *, analysis: dict | None = None, asset_ur
     mesh = face_mesh(face, analysis)
     across, down, back = head_axes(mesh)
     eye_l, eye_r = mesh[RIGHT_IRIS_CENTRE], mesh[LEFT_IRIS_CENTRE]
+    centre = (eye_l + eye_r) / 2
+    face_width_px = float(np.linalg.norm(mesh[CHEEKS[1]] - mesh[CHEEKS[0]]))
+    focal = FOCAL_FACE_WIDTHS * face_width_px
+    # Anchor the plate on the irises' 3-D positions, so projecting puts the lens centres exactly on them.
+    eye_l, eye_r = unproject(eye_l, centre, focal), unproject(eye_r, centre, focal)
     origin = (eye_l + eye_r) / 2
     ex = (eye_r - eye_l) / np.linalg.norm(eye_r - eye_l)
     ey = down - ex * float(down @ ex)
@@ -138,10 +153,8 @@ def place_asset(face: Any, asset: Any, *, analysis: dict | None = None, asset_ur
         lo, hi = (temple_w * c / total_asset for c in TEMPLE_CLAMP)
         scale = float(np.clip(scale, lo, hi))
 
-    face_width_px = float(np.linalg.norm(mesh[CHEEKS[1]] - mesh[CHEEKS[0]]))
     face_width_mm = fit_info.get("face_width_mm") or face_width_px / px_per_mm_face
-    focal = FOCAL_FACE_WIDTHS * face_width_px
-    h = plate_homography(origin, ex, ey, anchor, scale, focal)
+    h = plate_homography(origin, ex, ey, anchor, scale, focal, centre)
 
     verdict = None
     if frame_width_mm:
@@ -161,6 +174,7 @@ def place_asset(face: Any, asset: Any, *, analysis: dict | None = None, asset_ur
         "pose": {"roll": round(roll, 2), "yaw": round(yaw, 2)},
         "plate": {
             "origin": [float(v) for v in origin],
+            "centre": [float(v) for v in centre],
             "ex": [float(v) for v in ex],
             "ey": [float(v) for v in ey],
             "back": [float(v) for v in back],

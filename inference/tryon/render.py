@@ -22,7 +22,8 @@ from inference.tryon.placement import apply_homography, place_asset
 
 SHADOW_STRENGTH = 0.38
 ARM_MIN_YAW_DEG = 7.0
-ARM_LENGTH_MM = 95.0  # hinge to the top of the ear, the visible straight part of a temple arm
+ARM_LENGTH_MM = 95.0
+ARM_DROOP_DEG = 14.0  # hinge to the top of the ear, the visible straight part of a temple arm
 
 
 def render_tryon(
@@ -124,6 +125,7 @@ def _near_arm(asset: Any, placement: dict) -> tuple[np.ndarray, np.ndarray] | No
         return None
     geo = asset.geometry
     o, ex, ey, back = (np.asarray(plate[k], np.float64) for k in ("origin", "ex", "ey", "back"))
+    c = np.asarray(plate.get("centre", plate["origin"]), np.float64)
     s, f = float(plate["scale"]), float(plate["focal"])
     anchor = np.asarray(geo["lens_centres"], np.float64).mean(axis=0)
 
@@ -131,7 +133,7 @@ def _near_arm(asset: Any, placement: dict) -> tuple[np.ndarray, np.ndarray] | No
         return o + s * ((p[0] - anchor[0]) * ex + (p[1] - anchor[1]) * ey)
 
     def project(p3: np.ndarray) -> np.ndarray:
-        return o[:2] + (p3[:2] - o[:2]) * f / (f + p3[2] - o[2])
+        return c[:2] + (p3[:2] - c[:2]) * f / (f + p3[2] - c[2])
 
     hinges = [np.asarray(geo["hinge_left"], np.float64), np.asarray(geo["hinge_right"], np.float64)]
     side = min((0, 1), key=lambda i: to3d(hinges[i])[2])  # the hinge nearer the camera
@@ -142,8 +144,12 @@ def _near_arm(asset: Any, placement: dict) -> tuple[np.ndarray, np.ndarray] | No
     top3 = to3d(hinge - [0, thick_asset / 2])
     bot3 = to3d(hinge + [0, thick_asset / 2])
     # The arm tapers and dips slightly towards the ear.
-    end_top3 = top3 + back * length + ey * (0.25 * thick_asset * s)
-    end_bot3 = bot3 + back * length - ey * (0.15 * thick_asset * s)
+    # The forehead-chin axis leans back ~10 deg in an upright head, so "straight back" from the mesh points
+    # upwards; temple arms run level or slightly down to the ear.
+    tilt = np.radians(ARM_DROOP_DEG)
+    arm = back * np.cos(tilt) + ey * np.sin(tilt)
+    end_top3 = top3 + arm * length + ey * (0.25 * thick_asset * s)
+    end_bot3 = bot3 + arm * length - ey * (0.15 * thick_asset * s)
     quad = np.array([project(top3), project(bot3), project(end_bot3), project(end_top3)])
     return quad, colour
 
