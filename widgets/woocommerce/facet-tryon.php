@@ -1,0 +1,110 @@
+<?php
+/**
+ * Plugin Name:       Facet Virtual Try-On
+ * Description:       Adds Facet's virtual eyewear try-on, face/skin analysis and recommendations to WooCommerce product pages.
+ * Version:           1.0.0
+ * Requires at least: 6.0
+ * Requires PHP:      7.4
+ * WC requires at least: 7.0
+ * License:           GPL-2.0-or-later
+ * Text Domain:       facet-tryon
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+const FACET_TRYON_OPTION = 'facet_tryon_settings';
+
+/** Settings with defaults: the Facet address and the shop's publishable key (public by design). */
+function facet_tryon_settings() {
+	$saved = get_option( FACET_TRYON_OPTION, array() );
+	return wp_parse_args(
+		is_array( $saved ) ? $saved : array(),
+		array(
+			'facet_url'       => 'https://facet.example.com',
+			'publishable_key' => '',
+			'everywhere'      => '0',
+		)
+	);
+}
+
+/** Load the widget loader on product pages (or everywhere, if the merchant chose so). */
+function facet_tryon_enqueue() {
+	$settings = facet_tryon_settings();
+	if ( '' === $settings['publishable_key'] ) {
+		return;
+	}
+	if ( '1' !== $settings['everywhere'] && ! ( function_exists( 'is_product' ) && is_product() ) ) {
+		return;
+	}
+	$src = untrailingslashit( esc_url_raw( $settings['facet_url'] ) ) . '/widget/v1/facet.js';
+	wp_enqueue_script( 'facet-tryon', $src, array(), null, array( 'strategy' => 'async', 'in_footer' => true ) );
+}
+add_action( 'wp_enqueue_scripts', 'facet_tryon_enqueue' );
+
+/** Add data-key / data-product-id / data-lang to our script tag (the loader reads them). */
+function facet_tryon_script_attributes( $tag, $handle ) {
+	if ( 'facet-tryon' !== $handle ) {
+		return $tag;
+	}
+	$settings = facet_tryon_settings();
+	$attrs    = ' data-key="' . esc_attr( $settings['publishable_key'] ) . '"';
+	$attrs   .= ' data-lang="' . esc_attr( substr( get_locale(), 0, 2 ) ) . '"';
+	if ( function_exists( 'is_product' ) && is_product() ) {
+		$attrs .= ' data-product-id="' . esc_attr( (string) get_queried_object_id() ) . '"';
+	}
+	return str_replace( ' src=', $attrs . ' src=', $tag );
+}
+add_filter( 'script_loader_tag', 'facet_tryon_script_attributes', 10, 2 );
+
+/** Settings page under WooCommerce, with the "Connect your store" button (Facet's /woocommerce/connect). */
+function facet_tryon_admin_menu() {
+	add_submenu_page( 'woocommerce', 'Facet Try-On', 'Facet Try-On', 'manage_woocommerce', 'facet-tryon', 'facet_tryon_settings_page' );
+}
+add_action( 'admin_menu', 'facet_tryon_admin_menu' );
+
+function facet_tryon_register_settings() {
+	register_setting(
+		'facet_tryon',
+		FACET_TRYON_OPTION,
+		array(
+			'type'              => 'array',
+			'sanitize_callback' => function ( $input ) {
+				return array(
+					'facet_url'       => esc_url_raw( $input['facet_url'] ?? '' ),
+					'publishable_key' => preg_replace( '/[^A-Za-z0-9_\-]/', '', $input['publishable_key'] ?? '' ),
+					'everywhere'      => empty( $input['everywhere'] ) ? '0' : '1',
+				);
+			},
+		)
+	);
+}
+add_action( 'admin_init', 'facet_tryon_register_settings' );
+
+function facet_tryon_settings_page() {
+	if ( ! current_user_can( 'manage_woocommerce' ) ) {
+		return;
+	}
+	$settings = facet_tryon_settings();
+	$connect  = untrailingslashit( $settings['facet_url'] ) . '/woocommerce/connect';
+	?>
+	<div class="wrap">
+		<h1>Facet Try-On</h1>
+		<p><a class="button button-primary" href="<?php echo esc_url( $connect ); ?>" target="_blank" rel="noopener">Connect this store to Facet</a>
+			— Facet asks WooCommerce for API keys (read/write) to import your catalog and register its webhooks.</p>
+		<form method="post" action="options.php">
+			<?php settings_fields( 'facet_tryon' ); ?>
+			<table class="form-table" role="presentation">
+				<tr><th scope="row"><label for="facet_url">Facet address</label></th>
+					<td><input type="url" class="regular-text" id="facet_url" name="<?php echo esc_attr( FACET_TRYON_OPTION ); ?>[facet_url]" value="<?php echo esc_attr( $settings['facet_url'] ); ?>"></td></tr>
+				<tr><th scope="row"><label for="publishable_key">Publishable key</label></th>
+					<td><input type="text" class="regular-text" id="publishable_key" name="<?php echo esc_attr( FACET_TRYON_OPTION ); ?>[publishable_key]" value="<?php echo esc_attr( $settings['publishable_key'] ); ?>" placeholder="pk_..."></td></tr>
+				<tr><th scope="row">Show on</th>
+					<td><label><input type="checkbox" name="<?php echo esc_attr( FACET_TRYON_OPTION ); ?>[everywhere]" value="1" <?php checked( '1', $settings['everywhere'] ); ?>> every page (default: product pages only)</label></td></tr>
+			</table>
+			<?php submit_button(); ?>
+		</form>
+	</div>
+	<?php
+}
