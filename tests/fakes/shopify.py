@@ -74,6 +74,7 @@ class FakeShopify(FakeServer):
         self._available, self._stamp = bucket_max, time.monotonic()
         self._bucket_lock = threading.Lock()
         self.throttled_count = 0
+        self.cost_used = 0.0  # actual query cost charged, summed
         self.route("GET", "/admin/oauth/authorize", self._authorize)
         self.route("POST", "/admin/oauth/access_token", self._access_token)
         self.route("POST", API_PATH, self._graphql)
@@ -320,6 +321,7 @@ class FakeShopify(FakeServer):
         nodes = [self._node(p, media, variants) for p in page]
         actual = 3 + sum(1 + len(n["media"]["nodes"]) + len(n["variants"]["nodes"]) for n in nodes)
         self._refund(requested - actual)
+        self.cost_used += actual
         end = base64.b64encode(f"cursor:{page[-1].id}".encode()).decode() if page else None
         data = {
             "shop": {"currencyCode": "EUR"},
