@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 import torch
 
+from inference.face.geometry import warp
 from inference.face.models import FaceModels
 
 MIN_SCORE = 0.5  # MediaPipe's default min_detection_confidence
@@ -65,15 +65,10 @@ def letterbox(
     """Fit `rgb` into a size×size black canvas keeping its aspect ratio, centred (as MediaPipe does)."""
     h, w = rgb.shape[:2]
     scale = size / max(h, w)
-    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    resized = cv2.resize(rgb, (nw, nh), interpolation=interpolation)
-    canvas = np.zeros((size, size, 3), dtype=np.uint8)
-    px, py = (size - nw) // 2, (size - nh) // 2
-    canvas[py : py + nh, px : px + nw] = resized
-    # Use the exact per-axis scale of the resize so boxes map back without drift.
-    scale = (nw / w + nh / h) / 2
-    return canvas, Letterbox(scale=scale, pad_x=px, pad_y=py, origin_x=origin[0], origin_y=origin[1])
+    pad_x, pad_y = (size - w * scale) / 2, (size - h * scale) / 2
+    dst_to_src = np.array([[1 / scale, 0, -pad_x / scale], [0, 1 / scale, -pad_y / scale]])
+    box = Letterbox(scale=scale, pad_x=pad_x, pad_y=pad_y, origin_x=origin[0], origin_y=origin[1])
+    return warp(rgb, dst_to_src, size), box
 
 
 def run_detector(models: FaceModels, inputs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

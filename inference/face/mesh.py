@@ -1,7 +1,6 @@
 """Face Mesh v2 stage: a rotated square crop around each face, the network, and the inverse mapping.
 
-Coordinates are continuous pixel coordinates (pixel i spans [i, i+1]), the convention MediaPipe's normalised
-landmarks use when multiplied by the image size.
+Coordinates follow MediaPipe's convention (see `geometry.py`): pixel (i, j) is centred on integer coordinates.
 """
 
 from __future__ import annotations
@@ -9,10 +8,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 import torch
 
+from inference.face.geometry import warp
 from inference.face.models import FaceModels
 
 CROP_SCALE = 1.5  # MediaPipe's RectTransformation scale for face detections and for landmark-based re-crops
@@ -30,7 +29,7 @@ class CropRect:
     rotation: float
 
     def crop_to_image(self, size: int) -> np.ndarray:
-        """Return the 2×3 affine taking crop pixels (continuous) to image pixels (continuous)."""
+        """Return the 2×3 affine taking crop pixel coordinates to image pixel coordinates."""
         s = self.side / size
         c, n = math.cos(self.rotation) * s, math.sin(self.rotation) * s
         half = size / 2
@@ -57,35 +56,8 @@ def rect_from_mesh(points: np.ndarray) -> CropRect:
 
 
 def crop(rgb: np.ndarray, rect: CropRect, size: int) -> np.ndarray:
-    """Sample the rotated square into a size×size uint8 crop (zero outside the image).
-
-    Large faces are first shrunk with area averaging, so a 2,000 px face doesn't alias at 256 px.
-    """
-    forward = rect.crop_to_image(size)
-    source, offset, zoom = rgb, np.zeros(2), 1.0
-    shrink = size / rect.side
-    if shrink < 0.5:
-        # Cut the axis-aligned bounds of the rotated square, then resize that region with INTER_AREA.
-        square = np.array([[0, 0, 1], [size, 0, 1], [0, size, 1], [size, size, 1]], dtype=np.float64)
-        corners = forward @ square.T
-        h, w = rgb.shape[:2]
-        x0, y0 = max(int(corners[0].min()) - 2, 0), max(int(corners[1].min()) - 2, 0)
-        x1, y1 = min(int(math.ceil(corners[0].max())) + 2, w), min(int(math.ceil(corners[1].max())) + 2, h)
-        if x1 > x0 and y1 > y0:
-            zoom = shrink * 1.5  # keep a little more than the crop's resolution for the final bilinear sample
-            region = rgb[y0:y1, x0:x1]
-            nw, nh = max(1, round((x1 - x0) * zoom)), max(1, round((y1 - y0) * zoom))
-            source = cv2.resize(region, (nw, nh), interpolation=cv2.INTER_AREA)
-            offset = np.array([x0, y0], dtype=np.float64)
-            zoom_x, zoom_y = nw / (x1 - x0), nh / (y1 - y0)
-            forward = np.diag([zoom_x, zoom_y]) @ (forward - np.c_[np.zeros((2, 2)), offset])
-    # cv2 samples pixel centres at integer coordinates: shift the continuous mapping by half a pixel.
-    to_index = forward.copy()
-    to_index[:, 2] += forward[:, :2] @ np.array([0.5, 0.5]) - 0.5
-    return cv2.warpAffine(
-        source, to_index, (size, size), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-        borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0),
-    )  # fmt: skip
+    """Sample the rotated square into a size×size uint8 crop (edge pixels repeated outside the image)."""
+    return warp(rgb, rect.crop_to_image(size), size, replicate_border=True)
 
 
 def run_mesh(models: FaceModels, rgb: np.ndarray, rects: list[CropRect]) -> tuple[np.ndarray, np.ndarray]:
