@@ -1084,6 +1084,7 @@ status.textContent = '';
 shoot.disabled = false;
 shoot.addEventListener('click', CTX.guard(function () {
 shoot.disabled = true;
+CTX.mark('photo-chosen');
 grabFrame(video).then(function (prep) {
 S.source = 'camera';
 submit(prep);
@@ -1110,6 +1111,7 @@ setScreen('camera-problem', node);
 announce(title);
 }
 function onFile(file) {
+CTX.mark('photo-chosen');
 S.source = 'upload';
 showWorking(null);
 prepareFile(file).then(function (prep) {
@@ -1203,6 +1205,7 @@ var q = r.quality || {};
 CTX.beacon('analysis_shown', { analysis_id: S.analysisId, quality_ok: q.ok !== false,
 tryon_items: ((r.tryon && r.tryon.items) || []).length, recommendations: (r.recommendations || []).length,
 product_id: S.productId });
+CTX.mark('analysis-received');
 if (q.ok === false) return showQualityGate(r);
 showResults(r, false);
 }
@@ -1277,6 +1280,7 @@ return loadAsset(absUrl(it.asset_url)).then(function (asset) {
 if (my !== state.token) return;
 var ok = paintTryOn(canvas, photo, asset, rescaleH(it.homography, scale), state.bare);
 canvas.setAttribute('data-drawn', state.bare ? 'bare' : ok ? 'frame' : 'failed');
+CTX.mark(state.bare ? 'drawn-bare' : 'drawn-frame');
 canvas.setAttribute('aria-label', state.bare ? t('photo_alt') : t('tryon_alt', { title: it.title || '' }));
 }).catch(function (e) {
 if (my !== state.token) return;

@@ -1,4 +1,4 @@
-/* Facet widget loader ee817f1dba, built from widgets/widget/src/loader.js by build.py. */
+/* Facet widget loader b79f2b7d9e, built from widgets/widget/src/loader.js by build.py. */
 (function () {
 'use strict';
 var w = window;
@@ -6,13 +6,19 @@ var d = document;
 var F = (w.Facet = w.Facet || {});
 if (F.loaded) return;
 F.loaded = true;
-F.version = 'ee817f1dba';
+F.version = 'b79f2b7d9e';
 F.errors = [];
 var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
 var ctx = (F._ctx = { ready: false });
 var appPromise = null;
 var SCRIPT = d.currentScript; // only set while this file first runs
 function noop() {}
+function mark(name) {
+try {
+if (w.performance && performance.mark) performance.mark('facet-' + name);
+} catch (e) {
+}
+}
 function report(err, where) {
 var msg = String((err && err.message) || err).slice(0, 200);
 F.errors.push({ where: where, message: msg });
@@ -199,6 +205,7 @@ ctx.beacon = beacon;
 ctx.report = report;
 ctx.guard = guard;
 ctx.ink = ink;
+ctx.mark = mark;
 F.open = function (productId) { return open(productId, null); };
 fetchConfig().then(guard(function (cfg) {
 if (!cfg || cfg.enabled === false) return;
@@ -208,6 +215,7 @@ ctx.ready = true;
 var n = mountPlacements(cfg);
 if (!n || (cfg.button && cfg.button.floating === true)) mountFloating(cfg);
 F.ready = true;
+mark('button-visible');
 if (w.MutationObserver) {
 var queued = false;
 new MutationObserver(function () {

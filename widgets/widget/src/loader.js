@@ -17,6 +17,15 @@
 
   function noop() {}
 
+  // User Timing marks (facet-*) let merchants and benchmarks measure the widget in the field.
+  function mark(name) {
+    try {
+      if (w.performance && performance.mark) performance.mark('facet-' + name);
+    } catch (e) {
+      /* unsupported */
+    }
+  }
+
   function report(err, where) {
     // Keep a short local trail (for support and tests) and tell Facet, never the page.
     var msg = String((err && err.message) || err).slice(0, 200);
@@ -226,6 +235,7 @@
     ctx.report = report;
     ctx.guard = guard;
     ctx.ink = ink;
+    ctx.mark = mark;
     F.open = function (productId) { return open(productId, null); };
     fetchConfig().then(guard(function (cfg) {
       if (!cfg || cfg.enabled === false) return;
@@ -235,6 +245,7 @@
       var n = mountPlacements(cfg);
       if (!n || (cfg.button && cfg.button.floating === true)) mountFloating(cfg);
       F.ready = true;
+      mark('button-visible');
       if (w.MutationObserver) {
         // Themes that render product blocks late (SPA storefronts) still get their button.
         var queued = false;

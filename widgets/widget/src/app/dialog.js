@@ -190,6 +190,7 @@ function showCamera() {
     shoot.disabled = false;
     shoot.addEventListener('click', CTX.guard(function () {
       shoot.disabled = true;
+      CTX.mark('photo-chosen');
       grabFrame(video).then(function (prep) {
         S.source = 'camera';
         submit(prep);
@@ -219,6 +220,7 @@ function showCameraProblem(kind) {
 }
 
 function onFile(file) {
+  CTX.mark('photo-chosen');
   S.source = 'upload';
   showWorking(null);
   prepareFile(file).then(function (prep) {
@@ -317,6 +319,7 @@ function onResult(body) {
   CTX.beacon('analysis_shown', { analysis_id: S.analysisId, quality_ok: q.ok !== false,
     tryon_items: ((r.tryon && r.tryon.items) || []).length, recommendations: (r.recommendations || []).length,
     product_id: S.productId });
+  CTX.mark('analysis-received');
   if (q.ok === false) return showQualityGate(r);
   showResults(r, false);
 }

@@ -55,6 +55,7 @@ function buildTryOn(col, r, items, recs) {
       if (my !== state.token) return;
       var ok = paintTryOn(canvas, photo, asset, rescaleH(it.homography, scale), state.bare);
       canvas.setAttribute('data-drawn', state.bare ? 'bare' : ok ? 'frame' : 'failed');
+      CTX.mark(state.bare ? 'drawn-bare' : 'drawn-frame');
       canvas.setAttribute('aria-label', state.bare ? t('photo_alt') : t('tryon_alt', { title: it.title || '' }));
     }).catch(function (e) {
       if (my !== state.token) return;
