@@ -317,18 +317,11 @@ def shade_undertone(name: str, lab: list[float] | np.ndarray | None) -> str | No
 
 
 def undertone_from_lab(lab: np.ndarray) -> str:
-    """Warm / neutral / cool from the hue angle of a skin-like colour relative to the Monk tone of its
-    lightness.
+    """Warm / neutral / cool of a skin-like colour, by the analysis engine's own rule.
 
-    Skin hue varies with depth along the Monk scale (MST-3 is far yellower than MST-8), so an absolute hue
-    threshold would call every light shade warm; the deviation from the reference hue at the same L* does not.
+    One definition for the whole product: a shade called "neutral" here is what the analysis calls a neutral
+    undertone on a shopper (hue angle against the typical hue at that lightness).
     """
-    lab = np.asarray(lab, dtype=np.float64)
-    order = np.argsort(colour.MONK_LAB[:, 0])
-    reference = np.interp(lab[0], colour.MONK_LAB[order, 0], colour.hue_angle(colour.MONK_LAB[order]))
-    deviation = float(colour.hue_angle(lab)) - float(reference)
-    if deviation >= 4.0:
-        return "warm"
-    if deviation <= -4.0:
-        return "cool"
-    return "neutral"
+    from inference.analysis.skin import undertone
+
+    return undertone(np.asarray(lab, dtype=np.float64))[0]

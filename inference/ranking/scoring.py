@@ -148,8 +148,10 @@ def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, d
             known = cs.undertone >= 0
             gap = np.abs(cs.undertone - profile.undertone)  # warm-neutral-cool are ordered
             agreement = np.where(known, np.select([gap == 0, gap == 1], [1.0, 0.5], 0.0), 0.5)
+    # ΔE already contains the hue difference; the undertone label is a small tie-breaker (it carries the
+    # store's own naming when the shade colour came from a photo or a colour word).
     shade_score = np.where(
-        np.isnan(shade_de), 0.3, 0.85 * np.exp(-np.nan_to_num(shade_de) / _SHADE_SCALE) + 0.15 * agreement
+        np.isnan(shade_de), 0.3, 0.92 * np.exp(-np.nan_to_num(shade_de) / _SHADE_SCALE) + 0.08 * agreement
     )
     parts["shade_de"], parts["undertone_agreement"] = shade_de, agreement
 

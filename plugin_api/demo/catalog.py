@@ -25,7 +25,9 @@ from inference import colour
 
 log = logging.getLogger(__name__)
 
-UNDERTONE_HUE_SHIFT = {"warm": 7.0, "neutral": 0.0, "cool": -7.0}  # degrees of CIELAB hue vs the Monk tone
+# Undertone variants sit this far (degrees of CIELAB hue) either side of the analysis engine's
+# neutral hue line.
+UNDERTONE_HUE_SHIFT = {"warm": 8.0, "neutral": 0.0, "cool": -8.0}
 _SHADE_NAMES = (
     "Porcelain",
     "Ivory",
@@ -56,10 +58,16 @@ class DemoProduct:
 
 
 def shade_lab(monk: int, undertone: str) -> np.ndarray:
-    """CIELAB of the demo foundation shade for Monk tone `monk` (1–10) and an undertone."""
+    """CIELAB of the demo foundation shade for Monk tone `monk` (1–10) and an undertone.
+
+    Lightness and chroma are the Monk tone's; the hue is the analysis engine's neutral hue at that lightness
+    (inference.analysis.skin), turned warmer or cooler, so the demo's "neutral" means what the analysis means.
+    """
+    from inference.analysis.skin import _HUE_LINE
+
     base = colour.MONK_LAB[monk - 1]
     chroma = max(float(np.hypot(base[1], base[2])), 6.0)
-    hue = np.radians(float(colour.hue_angle(base)) + UNDERTONE_HUE_SHIFT[undertone])
+    hue = np.radians(_HUE_LINE[0] + _HUE_LINE[1] * float(base[0]) + UNDERTONE_HUE_SHIFT[undertone])
     return np.array([base[0], chroma * np.cos(hue), chroma * np.sin(hue)])
 
 

@@ -1,0 +1,274 @@
+"""Recommendation benchmarks: shade matching on recoloured real faces, feature throughput, ranking latency.
+
+1. Shade matching. Real faces (astronaut + a sample of faces/diverse and faces/utkface) have their skin
+   recoloured to each of the demo catalog's 30 foundation shades (10 Monk tones × warm / neutral / cool) with
+   shading kept, then re-lit under the skin-tone benchmark's illuminants (neutral, 2,700 K, 4,000 K, 6,500 K,
+   green fluorescent, ±1 stop). The analysis engine measures the skin colour and undertone (illumination-
+   corrected, with the source photo's mesh as in benchmarks/skin_tone.py), and `inference.recommend` ranks the
+   demo foundations, whose shade colours were extracted from their generated product photos. A hit: the truly
+   closest shade (by ΔE00 to the known target colour) is ranked 1st / in the top 3.
+2. Feature extraction throughput (products/s) on the generated demo catalog, per category.
+3. Ranking latency against 1,000 and 10,000 products (CandidateSet built once, as the service caches it), over
+   varied shoppers (all 12 season palettes, random skin colours, face shapes, face widths).
+
+    .venv/bin/python benchmarks/recommend.py                  # all three
+    .venv/bin/python benchmarks/recommend.py --sample 8 --skip-throughput
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import skin_tone  # noqa: E402  (the skin-tone benchmark's recolouring, illuminants and face loading)
+
+from inference import colour  # noqa: E402
+from inference.analysis import illumination as illum  # noqa: E402
+from inference.analysis import regions as R  # noqa: E402
+from inference.analysis import season, skin  # noqa: E402
+from inference.analysis.regions import LinearPhoto, RegionCanvas  # noqa: E402
+from inference.catalog import ProductInfo, extract_product_features  # noqa: E402
+from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend  # noqa: E402
+from inference.ranking.rules import FACE_SHAPES  # noqa: E402
+from plugin_api.demo.catalog import demo_shades, draw_bottle, generate_demo_catalog  # noqa: E402
+
+
+def recolour_to(rgb: np.ndarray, mesh: np.ndarray, target_lab: np.ndarray) -> np.ndarray:
+    """skin_tone.recolour with an arbitrary target colour instead of a Monk shade (same skin mask,
+    shading)."""
+    canvas = RegionCanvas(mesh, rgb.shape[:2], margin=0.05)
+    mask = canvas.polygon(R.FACE_OVAL) & ~canvas.union(
+        R.RIGHT_EYE, R.LEFT_EYE, R.LIPS_OUTER, R.RIGHT_BROW, R.LEFT_BROW
+    )
+    linear = colour.srgb_to_linear(rgb)
+    crop = canvas.crop(linear)
+    luma = crop @ skin_tone._LUMA
+    sites = canvas.union(R.RIGHT_CHEEK, R.LEFT_CHEEK, R.FOREHEAD) & mask
+    shading = np.clip(luma / max(np.median(luma[sites]), 1e-4), 0, 3)
+    target = colour.srgb_to_linear(np.clip(colour.lab_to_rgb(target_lab), 0, 255))
+    crop[mask] = target * shading[mask][:, None]
+    return np.clip(linear, 0, 1)
+
+
+def measure(rgb: np.ndarray, mesh: np.ndarray) -> dict | None:
+    """The analysis engine's skin measurement (lab + undertone) for a photo, with a known mesh."""
+    canvas = RegionCanvas(mesh, rgb.shape[:2])
+    photo = LinearPhoto(rgb, canvas)
+    sample = skin.sample_skin(photo, canvas, illum.estimate_illumination(photo, canvas, mesh))
+    if sample is None:
+        return None
+    tone, _ = skin.undertone(sample.lab)
+    return {"skin": {"lab": [float(v) for v in sample.lab], "undertone": tone}}
+
+
+def foundation_candidates() -> tuple[list[dict], CandidateSet]:
+    """The demo foundations with shade colours extracted from their generated photos (as seeded)."""
+    shades = demo_shades()
+    cands = []
+    for shade in shades:
+        info = ProductInfo(
+            title=f"Second Skin Foundation — {shade['name']}",
+            product_type="Foundation",
+            variants=[{"id": shade["code"], "title": shade["name"]}],
+        )
+        features = extract_product_features(info, draw_bottle(colour.hex_to_rgb(shade["hex"]))).features
+        cands.append(Candidate(shade["code"], features, title=info.title))
+    return shades, CandidateSet.build(cands)
+
+
+def shade_benchmark(args: argparse.Namespace) -> None:
+    shades, cs = foundation_candidates()
+    extracted = {c.product_id: np.array(c.features["shades"][0]["lab"]) for c in cs.candidates}
+    err = [float(colour.delta_e_2000(extracted[s["code"]], s["lab"])) for s in shades]
+    print(
+        f"\n## Shade matching ({len(shades)} demo foundation shades; photo extraction error ΔE00 mean "
+        f"{np.mean(err):.2f}, max {np.max(err):.2f})"
+    )
+    t0 = time.time()
+    sources = skin_tone.load_sources(args.data, args.sample, args.seed)
+    hits: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    by_monk: dict[int, list[tuple[bool, bool]]] = defaultdict(list)
+    measured_de: list[float] = []
+    by_error: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    failures = 0
+    context = RecommendContext(categories=["foundation"], diversity=0.0)
+    for _name, rgb, mesh in sources:
+        for shade in shades:
+            truth = min(shades, key=lambda s: float(colour.delta_e_2000(s["lab"], shade["lab"])))["code"]
+            base = recolour_to(rgb, mesh, shade["lab"])
+            for cond, (gains, stops) in skin_tone.CONDITIONS.items():
+                analysis = measure(skin_tone.relight(base, gains, stops), mesh)
+                if analysis is None:
+                    failures += 1
+                    hits[cond].append((False, False))
+                    continue
+                error = float(colour.delta_e_2000(np.array(analysis["skin"]["lab"]), shade["lab"]))
+                measured_de.append(error)
+                ranked = [r.product_id for r in recommend(analysis, cs, limit=len(shades), context=context)]
+                rank = ranked.index(truth) if truth in ranked else len(ranked)
+                hits[cond].append((rank == 0, rank < 3))
+                by_monk[shade["monk"]].append((rank == 0, rank < 3))
+                band = "≤ 2" if error <= 2 else "2–4" if error <= 4 else "4–8" if error <= 8 else "> 8"
+                by_error[band].append((rank == 0, rank < 3))
+    print(
+        f"{len(sources)} faces × {len(shades)} shades × {len(skin_tone.CONDITIONS)} conditions "
+        f"({sum(map(len, hits.values()))} cases, {failures} unmeasurable) in {time.time() - t0:.0f} s; "
+        f"measured skin vs target ΔE00: median {np.median(measured_de):.2f}, p90 "
+        f"{np.percentile(measured_de, 90):.2f}"
+    )
+    print("\n| condition | cases | top-1 | top-3 |\n|---|---:|---:|---:|")
+    everything = []
+    for cond, rows in hits.items():
+        everything += rows
+        a = np.array(rows)
+        print(f"| {cond} | {len(a)} | {100 * a[:, 0].mean():.1f} % | {100 * a[:, 1].mean():.1f} % |")
+    a = np.array(everything)
+    print(f"| **all** | {len(a)} | **{100 * a[:, 0].mean():.1f} %** | **{100 * a[:, 1].mean():.1f} %** |")
+    print("\n| measurement error (ΔE00 measured vs target) | cases | top-1 | top-3 |\n|---|---:|---:|---:|")
+    for band in ("≤ 2", "2–4", "4–8", "> 8"):
+        if by_error.get(band):
+            m = np.array(by_error[band])
+            print(f"| {band} | {len(m)} | {100 * m[:, 0].mean():.1f} % | {100 * m[:, 1].mean():.1f} % |")
+    print("\n| Monk tone | top-1 | top-3 |\n|---|---:|---:|")
+    for monk in sorted(by_monk):
+        m = np.array(by_monk[monk])
+        print(f"| {monk} | {100 * m[:, 0].mean():.1f} % | {100 * m[:, 1].mean():.1f} % |")
+
+
+def throughput_benchmark() -> None:
+    catalog = generate_demo_catalog()
+    per_kind: dict[str, list[float]] = defaultdict(list)
+    for item in catalog:
+        info = ProductInfo(
+            title=item.title, product_type=item.product_type, tags=item.tags, variants=item.variants
+        )
+        t = time.perf_counter()
+        extract_product_features(info, item.image)
+        per_kind[item.product_type].append(time.perf_counter() - t)
+    total = sum(sum(v) for v in per_kind.values())
+    print(f"\n## Feature extraction throughput (demo catalog, {len(catalog)} products, 1 process)")
+    print("\n| product type | products | ms/product (p50) | products/s |\n|---|---:|---:|---:|")
+    for kind, times in sorted(per_kind.items()):
+        print(f"| {kind} | {len(times)} | {1000 * np.median(times):.0f} | {len(times) / sum(times):.1f} |")
+    print(f"| **all** | {len(catalog)} | | **{len(catalog) / total:.1f}** |")
+
+
+def synthetic_catalog(n: int, rng: np.random.Generator, templates: list[Candidate]) -> list[Candidate]:
+    """n products made from the demo catalog's real features, with jittered colours, widths and embeddings."""
+    out = []
+    for i in range(n):
+        base = templates[i % len(templates)].features
+        feats = {k: v for k, v in base.items()}
+        jitter = rng.normal(0, 3.0, 3)
+        feats["colours"] = [{**c, "lab": list(np.array(c["lab"]) + jitter)} for c in base.get("colours", [])]
+        if base.get("shades"):
+            feats["shades"] = [
+                {**s, "lab": list(np.array(s["lab"]) + rng.normal(0, 1.5, 3))} for s in base["shades"]
+            ]
+        if base.get("eyewear"):
+            eyewear = dict(base["eyewear"])
+            eyewear["frame_mm"] = {"total_width_mm": float(rng.uniform(118, 152))}
+            feats["eyewear"] = eyewear
+        if base.get("embedding"):
+            vec = np.array(base["embedding"]["vector"]) + rng.normal(
+                0, 0.05, len(base["embedding"]["vector"])
+            )
+            feats["embedding"] = {
+                "kind": base["embedding"]["kind"],
+                "vector": list(vec / np.linalg.norm(vec)),
+            }
+        stats = {"clicks": int(rng.poisson(2)), "add_to_carts": int(rng.poisson(0.4))}
+        out.append(Candidate(f"p{i}", feats, title=f"Product {i}", analytics=stats))
+    return out
+
+
+def shoppers(rng: np.random.Generator, k: int) -> list[dict]:
+    subtypes = list(season.PALETTES) if hasattr(season, "PALETTES") else []
+    palettes = [season.palette(s) for s in subtypes] or [{"best": ["#c3a27c"], "avoid": ["#000000"]}]
+    out = []
+    for i in range(k):
+        lab = colour.MONK_LAB[rng.integers(10)] + rng.normal(0, 3, 3)
+        face = FACE_SHAPES[rng.integers(len(FACE_SHAPES))]
+        out.append(
+            {
+                "skin": {
+                    "lab": list(lab),
+                    "undertone": ["warm", "neutral", "cool"][i % 3],
+                    "palette": palettes[i % len(palettes)],
+                    "season": {"name": "x", "subtype": "x"},
+                },
+                "face_shape": {"label": face, "scores": {face: 0.7, "oval": 0.3}},
+                "fit": {"face_width_mm": float(rng.uniform(125, 150))},
+            }
+        )
+    return out
+
+
+def latency_benchmark(args: argparse.Namespace) -> None:
+    rng = np.random.default_rng(args.seed)
+    templates = []
+    for item in generate_demo_catalog():
+        info = ProductInfo(
+            title=item.title, product_type=item.product_type, tags=item.tags, variants=item.variants
+        )
+        templates.append(Candidate(item.platform_id, extract_product_features(info, item.image).features))
+    print(
+        "\n## Ranking latency (`recommend(..., limit=12)`, CandidateSet prebuilt and cached as in the "
+        "service)"
+    )
+    print(
+        "\n| products | build set (ms, once per catalog change) | first call per palette p50 (ms) | "
+        "p50 (ms) | p95 (ms) | with product-page context p50 (ms) |\n|---:|---:|---:|---:|---:|---:|"
+    )
+    for n in (1000, 10000):
+        cands = synthetic_catalog(n, rng, templates)
+        t = time.perf_counter()
+        cs = CandidateSet.build(cands)
+        build_ms = 1000 * (time.perf_counter() - t)
+        people = shoppers(rng, 240)
+        cold, warm, ctx = [], [], []
+        for i, person in enumerate(people):
+            t = time.perf_counter()
+            recommend(person, cs, limit=12)
+            (cold if i < 12 else warm).append(1000 * (time.perf_counter() - t))
+        for person in people[:60]:
+            t = time.perf_counter()
+            recommend(person, cs, limit=12, context=RecommendContext(product_id=f"p{rng.integers(n)}"))
+            ctx.append(1000 * (time.perf_counter() - t))
+        print(
+            f"| {n:,} | {build_ms:.0f} | {np.median(cold):.1f} | {np.median(warm):.1f} | "
+            f"{np.percentile(warm, 95):.1f} | {np.median(ctx):.1f} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--sample", type=int, default=8, help="real faces besides astronaut")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-shades", action="store_true")
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args()
+    print("# Recommendation benchmarks")
+    if not args.skip_latency:
+        latency_benchmark(args)
+    if not args.skip_throughput:
+        throughput_benchmark()
+    if not args.skip_shades:
+        shade_benchmark(args)
+
+
+if __name__ == "__main__":
+    main()
