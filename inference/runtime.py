@@ -38,7 +38,7 @@ def _configure() -> None:
             cores = len(os.sched_getaffinity(0))
         except AttributeError:  # not on Linux
             cores = os.cpu_count() or 1
-        threads = int(os.environ.get("FACET_TORCH_THREADS", "0")) or max(1, min(cores, 4))
+        threads = int(os.environ.get("FACET_TORCH_THREADS", "0")) or max(1, min(cores, 2))
         torch.set_num_threads(threads)
         try:
             torch.set_num_interop_threads(1)

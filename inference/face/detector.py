@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,51 +29,50 @@ class Detection:
         return float(max(self.box[2] - self.box[0], 0) * max(self.box[3] - self.box[1], 0))
 
 
-def _anchors() -> np.ndarray:
-    """Return the 896 anchor centres (x, y) in [0, 1]: stride 8 → 16×16×2, stride 16 → 8×8×6."""
+@functools.lru_cache(maxsize=4)
+def anchors(size: int) -> np.ndarray:
+    """Anchor centres (x, y) in [0, 1] for a size×size input: stride 8 → 2 per cell, stride 16 → 6 per cell.
+
+    At the trained size (128) that is MediaPipe's 896 anchors (16×16×2 + 8×8×6). The network is fully
+    convolutional and regresses offsets in input pixels, so a larger input just means a denser grid.
+    """
     centres = []
-    for grid, per_cell in ((16, 2), (8, 6)):
+    for stride, per_cell in ((8, 2), (16, 6)):
+        grid = size // stride
         ys, xs = np.meshgrid(np.arange(grid), np.arange(grid), indexing="ij")
         cells = np.stack([(xs + 0.5) / grid, (ys + 0.5) / grid], axis=-1).reshape(-1, 1, 2)
         centres.append(np.repeat(cells, per_cell, axis=1).reshape(-1, 2))
     return np.concatenate(centres).astype(np.float32)
 
 
-ANCHORS = _anchors()
-
-
 @dataclass(frozen=True)
 class Letterbox:
-    """How a region was fitted into the square detector input: input = (image - origin) * scale + pad."""
+    """How the image was fitted into the square detector input: input = image * scale + pad."""
 
     scale: float
     pad_x: float
     pad_y: float
-    origin_x: float = 0.0
-    origin_y: float = 0.0
 
     def to_image(self, points: np.ndarray) -> np.ndarray:
         """Map (..., 2) detector-input pixels back to image pixels."""
         out = np.empty_like(points)
-        out[..., 0] = (points[..., 0] - self.pad_x) / self.scale + self.origin_x
-        out[..., 1] = (points[..., 1] - self.pad_y) / self.scale + self.origin_y
+        out[..., 0] = (points[..., 0] - self.pad_x) / self.scale
+        out[..., 1] = (points[..., 1] - self.pad_y) / self.scale
         return out
 
 
-def letterbox(
-    rgb: np.ndarray, size: int, origin: tuple[float, float] = (0.0, 0.0)
-) -> tuple[np.ndarray, Letterbox]:
+def letterbox(rgb: np.ndarray, size: int) -> tuple[np.ndarray, Letterbox]:
     """Fit `rgb` into a size×size black canvas keeping its aspect ratio, centred (as MediaPipe does)."""
     h, w = rgb.shape[:2]
     scale = size / max(h, w)
     pad_x, pad_y = (size - w * scale) / 2, (size - h * scale) / 2
     dst_to_src = np.array([[1 / scale, 0, -pad_x / scale], [0, 1 / scale, -pad_y / scale]])
-    box = Letterbox(scale=scale, pad_x=pad_x, pad_y=pad_y, origin_x=origin[0], origin_y=origin[1])
+    box = Letterbox(scale=scale, pad_x=pad_x, pad_y=pad_y)
     return warp(rgb, dst_to_src, size), box
 
 
 def run_detector(models: FaceModels, inputs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Run BlazeFace on a batch of 128×128 uint8 RGB canvases; return (N×896×16 regressors, N×896 scores)."""
+    """Run BlazeFace on a batch of square uint8 RGB canvases; return (N×A×16 regressors, N×A scores)."""
     batch = torch.from_numpy(np.stack(inputs)).to(models.device).permute(0, 3, 1, 2).float()
     lo, hi = models.config.detector_range
     batch = batch.mul_((hi - lo) / 255.0).add_(lo).contiguous(memory_format=models.memory_format)
@@ -87,13 +87,14 @@ def decode(
 ) -> list[Detection]:
     """Turn one image's anchor outputs into detections in image pixels (before NMS)."""
     keep = np.flatnonzero(scores >= min_score)
+    grid = anchors(size)
     out = []
     for i in keep:
         r = raw[i] / size
-        cx, cy = r[0] + ANCHORS[i, 0], r[1] + ANCHORS[i, 1]
+        cx, cy = r[0] + grid[i, 0], r[1] + grid[i, 1]
         half_w, half_h = r[2] / 2, r[3] / 2
         corners = np.array([[cx - half_w, cy - half_h], [cx + half_w, cy + half_h]], dtype=np.float32) * size
-        points = (r[4:16].reshape(6, 2) + ANCHORS[i]) * size
+        points = (r[4:16].reshape(6, 2) + grid[i]) * size
         out.append(Detection(box.to_image(corners).reshape(4), float(scores[i]), box.to_image(points)))
     return out
 
@@ -126,15 +127,11 @@ def weighted_nms(detections: list[Detection], threshold: float = NMS_IOU) -> lis
     return merged
 
 
-Region = tuple[np.ndarray, tuple[float, float]]  # pixels and their top-left corner in the full image
-
-
-def detect(models: FaceModels, regions: list[Region], min_score: float = MIN_SCORE) -> list[Detection]:
-    """Detect faces in one or more image regions (each with its top-left origin) in one batch, then merge."""
-    size = models.config.detector_size
-    canvases, boxes = zip(*(letterbox(region, size, origin) for region, origin in regions), strict=True)
-    raw, scores = run_detector(models, list(canvases))
-    candidates = []
-    for i, box in enumerate(boxes):
-        candidates.extend(decode(raw[i], scores[i], size, box, min_score))
-    return weighted_nms(candidates)
+def detect(
+    models: FaceModels, rgb: np.ndarray, size: int | None = None, min_score: float = MIN_SCORE
+) -> list[Detection]:
+    """Detect faces in the whole image letterboxed to size×size (default: the trained 128), merged by NMS."""
+    size = size or models.config.detector_size
+    canvas, box = letterbox(rgb, size)
+    raw, scores = run_detector(models, [canvas])
+    return weighted_nms(decode(raw[0], scores[0], size, box, min_score))
