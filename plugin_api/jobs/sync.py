@@ -218,21 +218,28 @@ def _run(merchant: Merchant, state: dict[str, Any]) -> dict[str, int]:
                 missing = _missing(known, lower, upper, set(numeric))
                 if missing:
                     counts["deleted"] += soft_delete(merchant, connector.confirm_gone(session, missing))
+            # Everything below lands in one commit; `state` only moves on once it has.
+            pending = dict(state)
             stamps = [p.updated_at for p in page.products if p.updated_at]
             if stamps:
                 prev = _parse(state.get("run_watermark"))
-                state["run_watermark"] = max([*stamps, *([prev] if prev else [])]).isoformat()
-            lower = upper
+                pending["run_watermark"] = max([*stamps, *([prev] if prev else [])]).isoformat()
             save_session(merchant, session)
-            state.update(
+            pending.update(
                 cursor=page.next_cursor,
                 last_id=upper,
                 counts=dict(counts),
                 pages=int(state.get("pages") or 0) + 1,
                 heartbeat_at=utcnow().isoformat(),
             )
-            merchant.sync_state = dict(state)
+            db.session.refresh(merchant, ["status", "sync_state"])
+            if not merchant.is_installed:  # an uninstall landed mid-sync: keep its state, drop this page
+                db.session.rollback()
+                log.info("merchant %s uninstalled mid-sync; stopping", merchant_id)
+                return counts
+            merchant.sync_state = pending
             db.session.commit()  # the page and its resume point land together
+            state, lower = pending, upper
     except Exception as exc:
         db.session.rollback()
         merchant = db.session.get(Merchant, merchant_id)
@@ -240,13 +247,16 @@ def _run(merchant: Merchant, state: dict[str, Any]) -> dict[str, int]:
         state.update(
             status="failed", last_error={"code": code, "message": str(exc)[:500], "at": utcnow().isoformat()}
         )
-        if merchant is not None:
+        if merchant is not None and merchant.is_installed:
             save_session(merchant, session)
             merchant.sync_state = dict(state)
             db.session.commit()
             after_sync(merchant_id, changed)
         log.warning("sync of merchant %s failed at cursor %s: %s", merchant_id, state.get("cursor"), exc)
         raise
+    db.session.refresh(merchant, ["status", "sync_state"])
+    if not merchant.is_installed:
+        return counts
     now = utcnow().isoformat()
     watermarks = [w for w in (state.get("watermark"), state.get("run_watermark")) if w]
     state.update(

@@ -22,7 +22,7 @@ def shopify_fake():
 
 @pytest.fixture
 def woo_fake():
-    fake = FakeWooCommerce(products=2000).start()
+    fake = FakeWooCommerce(products=2000, variable_every=50).start()
     yield fake
     fake.stop()
 

@@ -15,7 +15,7 @@ from tests.fakes.woocommerce import FakeWooCommerce
 
 @pytest.fixture
 def fake():
-    fake = FakeWooCommerce(products=2000).start()
+    fake = FakeWooCommerce(products=2000, variable_every=50).start()
     yield fake
     fake.stop()
 

@@ -40,9 +40,9 @@ def woo_oauth_signature(method: str, base_url: str, params: dict[str, str], cons
 class FakeWooCommerce(FakeServer):
     """One WordPress site with WooCommerce; products every 10th variable with 3 variations."""
 
-    def __init__(self, *, products: int = 2000, currency: str = "GBP") -> None:
+    def __init__(self, *, products: int = 2000, currency: str = "GBP", variable_every: int = 10) -> None:
         super().__init__()
-        self.products = {p.id: p for p in catalog.generate(products)}
+        self.products = {p.id: p for p in catalog.generate(products, variable_every=variable_every)}
         self.currency = currency
         self.keys: dict[str, str] = {}  # consumer_key -> consumer_secret
         self.nonces: set[str] = set()
