@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 from flask import current_app
@@ -56,24 +57,29 @@ def schedule_polls_command() -> None:
     click.echo(json.dumps(schedule_polls()))
 
 
-@click.command("cron")
-@with_appcontext
-@click.option("--interval", default=900, show_default=True, help="Seconds between schedule-polls runs.")
-def cron_command(interval: int) -> None:
-    """Run RQ's cron scheduler: enqueue `schedule_polls` on the catalog queue every INTERVAL seconds."""
+def build_cron(redis: Any, interval: int) -> Any:
+    """An RQ CronScheduler that enqueues `schedule_polls` on the catalog queue every `interval` seconds."""
     from rq.cron import CronScheduler
 
     from plugin_api.jobs.queueing import CATALOG_QUEUE
     from plugin_api.jobs.sync import schedule_polls
 
+    scheduler = CronScheduler(connection=redis, name="facet-catalog-cron")
+    scheduler.register(schedule_polls, queue_name=CATALOG_QUEUE, interval=interval)
+    return scheduler
+
+
+@click.command("cron")
+@with_appcontext
+@click.option("--interval", default=900, show_default=True, help="Seconds between schedule-polls runs.")
+def cron_command(interval: int) -> None:
+    """Run RQ's cron scheduler: enqueue `schedule_polls` on the catalog queue every INTERVAL seconds."""
     redis = current_app.extensions.get("facet.redis")
     if redis is None:
         raise click.ClickException(
             "cron needs REDIS_URL (without Redis, run `flask facet schedule-polls` from cron)"
         )
-    scheduler = CronScheduler(connection=redis, name="facet-catalog-cron")
-    scheduler.register(schedule_polls, queue_name=CATALOG_QUEUE, interval=interval)
-    scheduler.start()
+    build_cron(redis, interval).start()
 
 
 @click.command("uninstall")
