@@ -103,3 +103,20 @@ def test_429_mid_sync_same_counts(mage_app, fake):
     m = e2e.merchant(mage_app, "magento")
     assert m.sync_state["status"] == "ok" and m.sync_state["last_counts"]["created"] == 2000
     assert e2e.live_products(mage_app, m.id) == 2000
+
+
+def test_uninstall_mid_sync_stops_the_run_and_keeps_the_deletion_schedule(mage_app, fake):
+    def disconnect(_request):
+        with mage_app.app_context():
+            from plugin_api.services.installs import uninstall_merchant
+
+            uninstall_merchant(db.session.scalars(select(Merchant)).one(), notify_platform=False)
+
+    fake.inject("call", "products", after=5, action=disconnect)  # the merchant disconnects during page 6
+    browser = e2e.Browser(mage_app)
+    browser.get(activate(browser, fake))
+    m = e2e.merchant(mage_app, "magento")
+    assert not m.is_installed and m.sync_state["status"] == "stopped" and m.sync_state["data_delete_after"]
+    assert e2e.live_products(mage_app, m.id) == 500  # five committed pages; the sixth was dropped
+    products_requests = sum(1 for _, path in fake.request_log if path.endswith("/products"))
+    assert products_requests == 6

@@ -63,6 +63,7 @@ class Fault:
     after: int = 0  # let this many matching requests through first
     times: int = 1
     retry_after: float = 1.0
+    action: Callable[[Request], None] | None = None  # kind `call`: run this, then answer normally
     seen: int = 0
     fired: int = 0
 
@@ -149,10 +150,17 @@ class FakeServer:
         self.routes.append((method, re.compile(pattern + "$"), fn))
 
     def inject(
-        self, kind: str, path_re: str = ".*", *, after: int = 0, times: int = 1, retry_after: float = 1.0
+        self,
+        kind: str,
+        path_re: str = ".*",
+        *,
+        after: int = 0,
+        times: int = 1,
+        retry_after: float = 1.0,
+        action: Callable[[Request], None] | None = None,
     ) -> Fault:
         """Arm a fault for the next matching requests."""
-        fault = Fault(kind, path_re, after=after, times=times, retry_after=retry_after)
+        fault = Fault(kind, path_re, after=after, times=times, retry_after=retry_after, action=action)
         with self.lock:
             self.faults.append(fault)
         return fault
@@ -172,6 +180,9 @@ class FakeServer:
         """Generic faults; platforms override for their own (e.g. GraphQL THROTTLED)."""
         if fault.kind == "drop":
             raise DropConnection()
+        if fault.kind == "call" and fault.action is not None:
+            fault.action(request)
+            return None
         if fault.kind == "429":
             return Response.json(
                 {"errors": "Too many requests"}, 429, {"Retry-After": f"{fault.retry_after:g}"}
