@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from connectors.base import (
     InboundRequest,
@@ -206,8 +206,3 @@ class ShopifyConnector:
             yield ProductPage(products=products, next_cursor=after)
             if after is None:
                 return
-
-
-def callback_params(url: str) -> dict[str, str]:
-    """Query params of a redirect URL (helper for tests and the fake's approval step)."""
-    return dict(parse_qsl(url.split("?", 1)[1] if "?" in url else ""))
