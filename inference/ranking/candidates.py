@@ -96,7 +96,7 @@ class CandidateSet:
             stats = cand.analytics or {}
             analytics = (stats.get("clicks", 0), stats.get("add_to_carts", 0), stats.get("impressions", 0))
             emb = feats.get("embedding") or {}
-            vector = np.asarray(emb["vector"], dtype=np.float32) if emb.get("kind") == kind and kind else None
+            vector = np.asarray(emb["vector"], dtype=np.float64) if emb.get("kind") == kind and kind else None
             shades = feats.get("shades") or []
             if shades:
                 for shade in shades:
@@ -122,7 +122,8 @@ class CandidateSet:
                 embeddings.append(vector)
 
         n = len(rows)
-        emb_matrix = np.zeros((n, dim), dtype=np.float32)
+        # float64 on purpose: this OpenBLAS build runs small float32 GEMMs ~400x slower than float64 ones.
+        emb_matrix = np.zeros((n, dim), dtype=np.float64)
         has_emb = np.zeros(n, dtype=bool)
         for i, vector in enumerate(embeddings):
             if vector is not None and len(vector) == dim:

@@ -84,7 +84,8 @@ def _nearest_delta(lab: np.ndarray, palette: np.ndarray, *, exact_below: float =
     """
     if len(palette) == 0 or len(lab) == 0:
         return np.full(len(lab), np.nan)
-    d2 = (lab**2).sum(1)[:, None] - 2 * lab @ palette.T + (palette**2).sum(1)[None, :]
+    # einsum, not `@`: no BLAS thread pool for a (n × 3) · (3 × m) product (see recommend._dot).
+    d2 = (lab**2).sum(1)[:, None] - 2 * np.einsum("ik,jk->ij", lab, palette) + (palette**2).sum(1)[None, :]
     nearest = np.argmin(d2, axis=1)
     d76 = np.sqrt(np.maximum(d2[np.arange(len(lab)), nearest], 0.0))
     exact = d76 < exact_below
@@ -158,7 +159,7 @@ def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, d
     # Eyewear: frame shape vs face shape (soft over the face-shape scores), fit, palette.
     shape_score = np.full(n, 0.5)
     if profile.face_probs is not None:
-        expected = profile.face_probs @ SHAPE_TABLE  # (frame shapes,)
+        expected = np.einsum("f,fs->s", profile.face_probs, SHAPE_TABLE)  # (frame shapes,)
         known = cs.frame_shape >= 0
         shape_score = np.where(known, expected[np.clip(cs.frame_shape, 0, None)], 0.5)
     fit_score = np.full(n, np.nan)
