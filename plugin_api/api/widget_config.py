@@ -83,16 +83,16 @@ def widget_settings(raw: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def tryon_frames(merchant: Merchant) -> list[dict[str, str]]:
+def tryon_frames(merchant: Merchant) -> list[dict[str, str | None]]:
     """The store's products that can be tried on (they have a try-on asset), newest first."""
     rows = db.session.execute(
         scoped(Product, merchant=merchant)
-        .with_only_columns(Product.platform_product_id, Product.title)
+        .with_only_columns(Product.platform_product_id, Product.title, Product.url)
         .where(Product.deleted.is_(False), Product.tryon_asset_key.is_not(None))
         .order_by(Product.updated_at.desc(), Product.id.desc())
         .limit(MAX_FRAMES)
     ).all()
-    return [{"product_id": pid, "title": title} for pid, title in rows]
+    return [{"product_id": pid, "title": title, "url": url} for pid, title, url in rows]
 
 
 def config_for(merchant: Merchant) -> dict[str, Any]:

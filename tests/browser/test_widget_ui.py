@@ -7,6 +7,7 @@ test_demo_flow.py. Also: the client-side warp against OpenCV, keyboard/focus han
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -135,7 +136,10 @@ def test_client_warp_matches_opencv(live_server, page_factory):
       const layer = app.warpLayer(asset, H, W, Hh);
       const full = document.createElement('canvas'); full.width = W; full.height = Hh;
       full.getContext('2d').drawImage(layer.canvas, layer.x, layer.y);
-      return Array.from(full.getContext('2d').getImageData(0, 0, W, Hh).data);
+      const px = full.getContext('2d').getImageData(0, 0, W, Hh).data;
+      let alpha = '';  // only the alpha plane, base64: a million-number JSON array is slow to ship
+      for (let i = 3; i < px.length; i += 4) alpha += String.fromCharCode(px[i]);
+      return btoa(alpha);
     }"""
     # The server's own sampling (inference.tryon.render): the area-shrunk octave nearest the on-screen scale.
     asset = TryOnAsset.from_files(png, geo)
@@ -154,17 +158,16 @@ def test_client_warp_matches_opencv(live_server, page_factory):
     )
     ref_alpha = ref[..., 3] * 255
     for mesh, mean_tol, p99_tol in ((False, 0.6, 4.0), (True, 3.0, None)):
-        got = np.array(
-            page.evaluate(js, [live_server.url + "/fixture-assets/cat_eye.png", H, W, Hh, mesh]),
-            dtype=np.float32,
-        ).reshape(Hh, W, 4)
-        diff = np.abs(got[..., 3] - ref_alpha)
+        url = live_server.url + "/fixture-assets/cat_eye.png"
+        alpha = base64.b64decode(page.evaluate(js, [url, H, W, Hh, mesh]))
+        got_alpha = np.frombuffer(alpha, dtype=np.uint8).astype(np.float32).reshape(Hh, W)
+        diff = np.abs(got_alpha - ref_alpha)
         assert diff.mean() < mean_tol, (mesh, diff.mean())
         if p99_tol is not None:  # the mesh fallback resamples thin rims differently; only its mean is bounded
-            assert np.percentile(diff[ref_alpha + got[..., 3] > 0], 99) < p99_tol
+            assert np.percentile(diff[ref_alpha + got_alpha > 0], 99) < p99_tol
         # Where the frame lands: alpha-weighted centroids agree to a small fraction of a pixel.
         ys, xs = np.mgrid[0:Hh, 0:W]
-        c_got = [(got[..., 3] * xs).sum() / got[..., 3].sum(), (got[..., 3] * ys).sum() / got[..., 3].sum()]
+        c_got = [(got_alpha * xs).sum() / got_alpha.sum(), (got_alpha * ys).sum() / got_alpha.sum()]
         c_ref = [(ref_alpha * xs).sum() / ref_alpha.sum(), (ref_alpha * ys).sum() / ref_alpha.sum()]
         assert np.hypot(c_got[0] - c_ref[0], c_got[1] - c_ref[1]) < (0.1 if not mesh else 0.5)
     # Without the yaw squeeze the fixture's homography puts the lens centres exactly on the astronaut's eyes.
@@ -313,3 +316,24 @@ def test_axe_finds_no_serious_violations(live_server, page_factory, inputs):
         bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
         problems[state] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
     assert problems == {"intro": [], "results": []}, json.dumps(problems, indent=1)
+
+
+def test_one_global_and_reduced_motion(live_server, page_factory, inputs):
+    page, errors = page_factory()
+    page.add_init_script("window.__before = Object.getOwnPropertyNames(window);")
+    page.emulate_media(reduced_motion="reduce")
+    route_fixture_api(page)
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    page.locator('[data-fc="results"]').wait_for()
+    added = page.evaluate(
+        "() => Object.getOwnPropertyNames(window)"
+        ".filter(k => !window.__before.includes(k) && k !== '__before')"
+    )
+    assert sorted(added) == ["Facet"], added
+    animation = page.evaluate(
+        "() => getComputedStyle(document.querySelector('[data-facet-dialog]')"
+        ".shadowRoot.querySelector('.dlg')).animationName"
+    )
+    assert animation == "none"
+    assert errors == []

@@ -91,7 +91,11 @@ def test_frames_lists_only_this_stores_tryable_products(app, client, merchant_fa
         db.session.add_all(
             [
                 Product(
-                    merchant_id=mine.id, platform_product_id="f1", title="Round", tryon_asset_key="a/f1.png"
+                    merchant_id=mine.id,
+                    platform_product_id="f1",
+                    title="Round",
+                    url="/p/f1",
+                    tryon_asset_key="a/f1.png",
                 ),
                 Product(
                     merchant_id=mine.id,
@@ -108,7 +112,7 @@ def test_frames_lists_only_this_stores_tryable_products(app, client, merchant_fa
         )
         db.session.commit()
     frames = client.get("/api/v1/widget/config", headers=widget_headers(mine)).json["frames"]
-    assert frames == [{"product_id": "f1", "title": "Round"}]
+    assert frames == [{"product_id": "f1", "title": "Round", "url": "/p/f1"}]
 
 
 def test_key_as_query_parameter_and_auth_errors(client, merchant_factory):

@@ -124,10 +124,13 @@ function renderCurrent(el, it, recs) {
   var rec = recs.filter(function (x) { return String(x.product_id) === String(it.product_id); })[0];
   el.appendChild(h('strong', { text: it.title || '' }));
   el.appendChild(fitBadge(it.fit) || h('span'));
-  if (rec && rec.add_to_cart) {
+  var frame = (CTX.config.frames || []).filter(function (f) { return String(f.product_id) === String(it.product_id); })[0];
+  var url = (rec && rec.url) || (frame && frame.url);
+  var cart = rec && rec.add_to_cart ? cartButton(rec, -1, 'tryon') : null;
+  if (url || cart) {
     el.appendChild(h('div', { class: 'row' }, [
-      rec.url ? h('a', { class: 'btn secondary small', href: rec.url, target: '_top', text: t('view') }) : null,
-      cartButton(rec, -1, 'tryon')
+      url ? h('a', { class: 'btn secondary small', href: absUrl(url), target: '_top', text: t('view') }) : null,
+      cart
     ]));
   }
 }
