@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from connectors.base import Connector
+from connectors.cart import add_to_cart  # noqa: F401 - re-exported for the recommendations service
 from connectors.errors import NotFound
 from connectors.settings import ConnectorSettings
 

@@ -5,8 +5,8 @@ merchant's recommendable products — that merchant's, not deleted, features rea
 platform says so — ranks them with `inference.recommend`, and adds `recommendations` and `tryon.items` to the
 result. The candidate matrices are cached per merchant and rebuilt only when the catalog changes.
 
-Add-to-cart is the platform's business: a connector-provided `add_to_cart` helper when the connectors package
-has one, else a template stored on the product/variant at sync or seed time, else the product page.
+Add-to-cart is the platform's business: an action stored on the product/variant (demo seed), else
+`connectors.registry.add_to_cart` (Shopify /cart/add, WooCommerce ?add-to-cart=, ...), else the product page.
 """
 
 from __future__ import annotations
@@ -141,18 +141,17 @@ def _variant(payload: dict[str, Any], variant_id: str | None) -> dict[str, Any] 
 def add_to_cart(merchant: Merchant, payload: dict[str, Any], variant_id: str | None) -> dict[str, Any] | None:
     """How the widget adds this product to the store's cart, in the store platform's own way."""
     variant = _variant(payload, variant_id)
-    try:
-        from connectors import registry
-    except ImportError:  # pragma: no cover - connectors is part of the app
-        registry = None
+    # An explicit action stored with the product (the demo platform's seed, or a sync that knows better) wins.
+    template = (variant or {}).get("add_to_cart") or payload.get("add_to_cart")
+    if template:
+        return dict(template)
+    from connectors import registry
+
     helper = getattr(registry, "add_to_cart", None)
     if helper is not None:
         action = helper(merchant.platform, store_url=merchant.shop_domain, product=payload, variant=variant)
         if action:
             return action
-    template = (variant or {}).get("add_to_cart") or payload.get("add_to_cart")
-    if template:
-        return dict(template)
     if payload.get("url"):
         return {"method": "LINK", "url": payload["url"], "kind": "product_page"}
     return None

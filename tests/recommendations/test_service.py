@@ -116,6 +116,29 @@ def test_recommendation_shape_and_add_to_cart(app, merchant_factory) -> None:
     }
 
 
+def test_platform_add_to_cart_comes_from_the_connectors_package(app, merchant_factory) -> None:
+    shopify = merchant_factory(platform="shopify")
+    woo = merchant_factory(platform="woocommerce", shop_domain="https://woo.example")
+    with app.app_context():
+        for merchant in (shopify, woo):
+            add_product(
+                merchant.id, "p1", lipstick_features("#c3a27c"), variants=[{"id": "4411", "title": "Camel"}]
+            )
+        db.session.commit()
+        (shop_rec,) = enrich(shopify)["recommendations"]
+        (woo_rec,) = enrich(woo)["recommendations"]
+    assert shop_rec["add_to_cart"] == {
+        "method": "POST",
+        "url": "/cart/add",
+        "fields": {"id": "4411", "quantity": 1},
+    }
+    assert woo_rec["add_to_cart"] == {
+        "method": "GET",
+        "url": "https://woo.example/",
+        "fields": {"add-to-cart": "4411", "quantity": 1},
+    }
+
+
 def test_tryon_asset_route_is_tenant_scoped(app, client, merchant_factory, widget_headers) -> None:
     mine, theirs = merchant_factory(), merchant_factory()
     with app.app_context():
