@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from inference.catalog import FEATURES_VERSION, EmbeddingConfig, ProductInfo, extract_product_features
+from inference.catalog.category import COLOUR_COSMETIC_CATEGORIES, SHADE_CATEGORIES, detect_category
 from inference.catalog.embedding import Embedder, get_embedder
 from inference.errors import InferenceError
 from plugin_api.extensions import db
@@ -34,6 +35,7 @@ from plugin_api.tenancy import scoped
 log = logging.getLogger(__name__)
 
 BATCH_COMMIT = 20
+MAX_SWATCHES = 60  # variant swatch images fetched per shade product
 
 
 def embedding_config(config: dict[str, Any]) -> EmbeddingConfig:
@@ -75,6 +77,7 @@ def features_hash(product: Product, embedding_kind: str) -> str:
         "tags": sorted(product.tags or []),
         "variants": product.variants or [],
         "image": (product.image_urls or [None])[0],
+        "swatches": [v.get("image_url") for v in product.variants or [] if v.get("image_url")],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -132,7 +135,48 @@ def _process(
             url, storage=storage, public_id=merchant.public_id, session=http, options=options
         )
         image = decode_image(data, max_pixels=options.max_pixels)
-    apply_features(product, image, merchant=merchant, storage=storage, embedder=embedder, digest=digest)
+    swatches = _variant_swatches(product, merchant, storage, options, http)
+    apply_features(
+        product,
+        image,
+        merchant=merchant,
+        storage=storage,
+        embedder=embedder,
+        digest=digest,
+        swatches=swatches,
+    )
+
+
+def _variant_swatches(
+    product: Product, merchant: Merchant, storage: Storage, options: FetchOptions, http: requests.Session
+) -> dict[str, Any]:
+    """Per-variant images of shade products (WooCommerce variations carry one): each shows that shade.
+
+    Only fetched when the text already says "shade product"; a swatch that fails to load is skipped (the
+    variant then falls back to its name), it does not fail the product.
+    """
+    variants = [v for v in product.variants or [] if v.get("image_url") and v.get("id")]
+    if not variants:
+        return {}
+    text = detect_category(
+        title=product.title or "", product_type=product.product_type or "", tags=product.tags or []
+    )
+    if text.category not in SHADE_CATEGORIES | COLOUR_COSMETIC_CATEGORIES:
+        return {}
+    swatches: dict[str, Any] = {}
+    for variant in variants[:MAX_SWATCHES]:
+        try:
+            data = fetch_image_bytes(
+                variant["image_url"],
+                storage=storage,
+                public_id=merchant.public_id,
+                session=http,
+                options=options,
+            )
+            swatches[str(variant["id"])] = decode_image(data, max_pixels=options.max_pixels)
+        except ImageFetchError as exc:
+            log.info("product %s variant %s: swatch skipped (%s)", product.id, variant["id"], exc.reason)
+    return swatches
 
 
 def compute_product_features(

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
+from inference import colour
 from inference.tryon.generator import generate_eyewear_photo, named_specs
 from plugin_api.demo.catalog import draw_bottle, draw_top
 from plugin_api.extensions import db
@@ -89,6 +90,36 @@ def test_features_job_computes_caches_and_isolates_failures(app_factory, merchan
         assert compute_product_features(merchant.id, [products["top"].id])["computed"] == 1
         # The CDN was asked If-None-Match with the cached ETag and answered 304: no second download.
         assert cdn.requests[-1][0] == "/top.png" and cdn.requests[-1][1]
+
+
+def test_variant_swatch_images_give_each_shade_its_colour(app, merchant_factory, cdn) -> None:
+    merchant = merchant_factory(app)
+    shades = {"101": (236, 208, 180), "102": (190, 140, 100), "103": (110, 72, 50)}
+    with app.app_context():
+        cdn.files["/family.png"] = png(draw_bottle(np.array([190, 140, 100])))
+        variants = []
+        for vid, rgb in shades.items():
+            cdn.files[f"/swatch-{vid}.png"] = png(draw_bottle(np.array(rgb)))
+            variants.append({"id": vid, "title": f"Shade {vid}", "image_url": cdn.url(f"/swatch-{vid}.png")})
+        variants.append({"id": "104", "title": "Shade 104", "image_url": cdn.url("/missing-swatch.png")})
+        db.session.add(
+            Product(
+                merchant_id=merchant.id,
+                platform_product_id="fam",
+                title="Serum Foundation",
+                product_type="Foundation",
+                image_urls=[cdn.url("/family.png")],
+                variants=variants,
+            )
+        )
+        db.session.commit()
+        assert compute_product_features(merchant.id)["computed"] == 1
+        found = {s["variant_id"]: s for s in _products(merchant.id)["fam"].features["shades"]}
+    assert set(found) == {"101", "102", "103"}  # the variant without a readable swatch or name is left out
+    for vid, rgb in shades.items():
+        expected = colour.rgb_to_lab(np.array(rgb, dtype=float))
+        assert colour.delta_e_2000(np.array(found[vid]["lab"]), expected) < 1.5
+        assert found[vid]["source"] == "swatch"
 
 
 def test_slow_image_times_out_and_only_that_product_fails(app_factory, merchant_factory, cdn) -> None:
