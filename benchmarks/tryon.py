@@ -228,34 +228,54 @@ def bench_render_time(data: Path, assets: list[TryOnAsset], reps: int) -> None:
     print(f"| {pct(times, 50):.2f} | {pct(times, 95):.2f} | {max(times):.2f} |")
 
 
-def contact_sheet(data: Path, out: Path) -> None:
-    files = sorted(glob.glob(str(data / "faces" / "diverse" / "img*.jpg")))
+SHEET_DIVERSE = ("img1", "img12", "img16", "img18", "img21", "img25", "img32", "img41")
+SHEET_UTK_RACES = (1, 2, 3, 4)  # UTKFace self-reported groups: Black, Asian, Indian, Other
+
+
+def _sheet_photos(data: Path) -> list[Path]:
+    photos = [data / "faces" / "diverse" / f"{name}.jpg" for name in SHEET_DIVERSE]
+    utk = sorted((data / "faces" / "utkface").glob("*.jpg"))
+    for race in SHEET_UTK_RACES:
+        adults = [
+            p for p in utk if p.name.split("_")[2] == str(race) and 18 <= int(p.name.split("_")[0]) <= 60
+        ]
+        if adults:
+            photos.append(adults[len(adults) // 3])
+    return [p for p in photos if p.exists()]
+
+
+def contact_sheet(data: Path, out: Path, seed: int) -> None:
     specs = list(named_specs().values())
+    rng = np.random.default_rng(seed)
+    specs += [random_spec(rng) for _ in range(4)]
     tiles = []
-    for f in files[::5]:
-        if len(tiles) == 12:
-            break
-        rgb = load_rgb(f)
+    for path in _sheet_photos(data):
+        rgb = load_rgb(path)
         s = 1024 / max(rgb.shape[:2])
-        rgb = cv2.resize(rgb, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+        rgb = cv2.resize(rgb, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
         scan = find_faces(rgb)
         if not scan.faces:
+            print(f"(no face found in {path.name})")
             continue
         spec = specs[len(tiles) % len(specs)]
         photo, _ = generate_eyewear_photo(spec)
         asset = make_tryon_asset(photo, frame_mm=spec.frame_mm)
         face = scan.faces[0]
-        composite(rgb, asset, place_asset(face, asset))
+        placement = place_asset(face, asset)
+        composite(rgb, asset, placement)
         x0, y0, x1, y1 = face.box
-        side = 1.5 * max(x1 - x0, y1 - y0)
+        side = 1.3 * max(x1 - x0, y1 - y0)
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 - 0.05 * side
         crop = cv2.getRectSubPix(rgb, (int(side), int(side)), (cx, cy))
-        tiles.append(cv2.resize(crop, (320, 320), interpolation=cv2.INTER_AREA))
+        tile = cv2.resize(crop, (360, 360), interpolation=cv2.INTER_AREA)
+        label = f"{spec.style} {placement['fit'] or ''} yaw {placement['pose']['yaw']:.0f}"
+        cv2.putText(tile, label, (6, 352), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
+        tiles.append(tile)
     rows = [np.hstack(tiles[i : i + 4]) for i in range(0, len(tiles) - len(tiles) % 4, 4)]
     out.mkdir(parents=True, exist_ok=True)
     path = out / "tryon_contact_sheet.png"
     Image.fromarray(np.vstack(rows)).save(path)
-    print(f"\nContact sheet of {len(tiles)} try-ons: {path}")
+    print(f"\nContact sheet of {len(tiles)} try-ons on real faces: {path}")
 
 
 def main() -> None:
@@ -271,7 +291,7 @@ def main() -> None:
     bench_renders(args.data)
     bench_placement(args.data, args.faces, args.seed, assets)
     bench_render_time(args.data, assets, args.render_reps)
-    contact_sheet(args.data, args.out)
+    contact_sheet(args.data, args.out, args.seed)
 
 
 if __name__ == "__main__":

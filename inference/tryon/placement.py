@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cv2
 import numpy as np
 
 IRIS_DIAMETER_MM = 11.7  # visible iris diameter, nearly constant across adults: the face's metric scale
@@ -26,7 +27,51 @@ LEFT_IRIS_CENTRE = 473
 TEMPLES = (127, 356)  # face contour at the temples, beside the outer eye corners
 CHEEKS = (234, 454)  # face width as the analysis reports it (`fit.face_width_mm`)
 _ACROSS_PAIRS = ((234, 454), (127, 356), (33, 263), (133, 362), (61, 291), (70, 300))
+FACE_OVAL = (
+    10,
+    338,
+    297,
+    332,
+    284,
+    251,
+    389,
+    356,
+    454,
+    323,
+    361,
+    288,
+    397,
+    365,
+    379,
+    378,
+    400,
+    377,
+    152,
+    148,
+    176,
+    149,
+    150,
+    136,
+    172,
+    58,
+    132,
+    93,
+    234,
+    127,
+    162,
+    21,
+    54,
+    103,
+    67,
+    109,
+)
 FOCAL_FACE_WIDTHS = 3.0
+ARM_MIN_YAW_DEG = 7.0  # below this the temple arms run straight back, hidden behind the end pieces
+ARM_LENGTH_MM = 95.0  # hinge to the top of the ear: the straight, visible part of a temple arm
+# The forehead-chin axis leans back ~10 deg in an upright head, so "straight back" from the mesh points up;
+# temple arms run level or slightly down to the ear.
+ARM_DROOP_DEG = 14.0
+ARM_DEPTH_MARGIN_MM = 20.0  # arms press on the temples: only a clear depth gap means "behind the face"
 FIT_TOLERANCE_MM = 6.0  # a frame within ±6 mm of the face width "fits" (optician rule of thumb: ±3 mm a side)
 TEMPLE_CLAMP = (0.88, 1.12)
 
@@ -162,6 +207,7 @@ def place_asset(face: Any, asset: Any, *, analysis: dict | None = None, asset_ur
         verdict = "fits" if abs(diff) <= FIT_TOLERANCE_MM else ("narrow" if diff < 0 else "wide")
     yaw = float(np.degrees(np.arctan2(-across[2], np.hypot(across[0], across[1]))))
     roll = float(np.degrees(np.arctan2(ex[1], ex[0])))
+    arm = temple_arm(mesh, geo, (origin, centre, ex, ey, back), anchor, scale, focal, px_per_mm_face, yaw)
     return {
         "homography": [[float(v) for v in row] for row in h],
         "asset_size": [int(geo["width"]), int(geo["height"])],
@@ -172,6 +218,9 @@ def place_asset(face: Any, asset: Any, *, analysis: dict | None = None, asset_ur
         "scale_mode": mode,
         "px_per_mm_face": round(float(px_per_mm_face), 4),
         "pose": {"roll": round(roll, 2), "yaw": round(yaw, 2)},
+        "temple_arm": arm,
+        # The face silhouette, image pixels: what hides a temple arm that runs behind the face.
+        "face_oval": [[round(float(x), 1), round(float(y), 1)] for x, y in mesh[list(FACE_OVAL), :2]],
         "plate": {
             "origin": [float(v) for v in origin],
             "centre": [float(v) for v in centre],
@@ -182,3 +231,67 @@ def place_asset(face: Any, asset: Any, *, analysis: dict | None = None, asset_ur
             "focal": float(focal),
         },
     }
+
+
+def temple_arm(
+    mesh: np.ndarray,
+    geo: dict,
+    frame: tuple[np.ndarray, ...],
+    anchor: np.ndarray,
+    scale: float,
+    focal: float,
+    px_per_mm: float,
+    yaw: float,
+) -> dict | None:
+    """The near temple arm's visible stretch in image pixels, or None when the head is not turned.
+
+    The arm runs back from the near hinge towards the ear. The far arm is always behind the face; the near
+    one is drawn only as far as it stays in front of the face: a sample along it is hidden when it projects in
+    the face silhouette and lies deeper than the face surface there.
+    """
+    if abs(yaw) < ARM_MIN_YAW_DEG:
+        return None
+    origin, centre, ex, ey, back = frame
+
+    def to3d(p: np.ndarray) -> np.ndarray:
+        return origin + scale * ((p[0] - anchor[0]) * ex + (p[1] - anchor[1]) * ey)
+
+    def project(p3: np.ndarray) -> np.ndarray:
+        return centre[:2] + (p3[:2] - centre[:2]) * focal / (focal + p3[2] - centre[2])
+
+    hinges = [np.asarray(geo["hinge_left"], np.float64), np.asarray(geo["hinge_right"], np.float64)]
+    side = min((0, 1), key=lambda i: to3d(hinges[i])[2])
+    start = to3d(hinges[side])
+    tilt = np.radians(ARM_DROOP_DEG)
+    direction = back * np.cos(tilt) + ey * np.sin(tilt)
+    length = ARM_LENGTH_MM * px_per_mm
+    oval = mesh[list(FACE_OVAL), :2].astype(np.float32).reshape(-1, 1, 2)
+    radius = 0.06 * float(np.linalg.norm(mesh[CHEEKS[1], :2] - mesh[CHEEKS[0], :2]))
+    margin = ARM_DEPTH_MARGIN_MM * px_per_mm
+    visible = 0.0
+    for t in np.linspace(0.0, 1.0, 33):
+        p3 = start + direction * (length * t)
+        p2 = project(p3)
+        if cv2.pointPolygonTest(oval, (float(p2[0]), float(p2[1])), False) >= 0:
+            if p3[2] > _surface_depth(mesh, p2, radius) + margin:
+                break
+        visible = float(t)
+    if visible < 0.1:
+        return None
+    end = project(start + direction * (length * visible))
+    return {
+        "side": "left" if side == 0 else "right",
+        "start": [round(float(v), 2) for v in project(start)],
+        "end": [round(float(v), 2) for v in end],
+        "visible_fraction": round(visible, 3),
+    }
+
+
+def _surface_depth(mesh: np.ndarray, point: np.ndarray, radius: float) -> float:
+    """Depth of the visible face surface at an image point (IDW mean of the 4 nearest mesh points)."""
+    d = np.linalg.norm(mesh[:, :2] - point, axis=1)
+    nearest = np.argsort(d)[:4]
+    if d[nearest[0]] > radius:
+        return float("inf")
+    w = 1.0 / (d[nearest] + 1e-3)
+    return float((mesh[nearest, 2] * w).sum() / w.sum())

@@ -21,9 +21,6 @@ from inference.imageio import load_rgb
 from inference.tryon.placement import apply_homography, place_asset
 
 SHADOW_STRENGTH = 0.38
-ARM_MIN_YAW_DEG = 7.0
-ARM_LENGTH_MM = 95.0
-ARM_DROOP_DEG = 14.0  # hinge to the top of the ear, the visible straight part of a temple arm
 
 
 def render_tryon(
@@ -118,39 +115,33 @@ def _light_match(roi: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 
 def _near_arm(asset: Any, placement: dict) -> tuple[np.ndarray, np.ndarray] | None:
-    """The near temple arm as a quad in image pixels (hinge top/bottom, ear bottom/top) and its RGB colour."""
-    plate = placement.get("plate")
-    yaw = abs(float(placement.get("pose", {}).get("yaw", 0.0)))
-    if not plate or yaw < ARM_MIN_YAW_DEG:
+    """The visible near temple arm as a quad in image pixels (tapering towards the ear) and its RGB colour."""
+    arm = placement.get("temple_arm")
+    if not arm:
         return None
+    side = 0 if arm["side"] == "left" else 1
     geo = asset.geometry
-    o, ex, ey, back = (np.asarray(plate[k], np.float64) for k in ("origin", "ex", "ey", "back"))
-    c = np.asarray(plate.get("centre", plate["origin"]), np.float64)
-    s, f = float(plate["scale"]), float(plate["focal"])
-    anchor = np.asarray(geo["lens_centres"], np.float64).mean(axis=0)
-
-    def to3d(p: np.ndarray) -> np.ndarray:
-        return o + s * ((p[0] - anchor[0]) * ex + (p[1] - anchor[1]) * ey)
-
-    def project(p3: np.ndarray) -> np.ndarray:
-        return c[:2] + (p3[:2] - c[:2]) * f / (f + p3[2] - c[2])
-
-    hinges = [np.asarray(geo["hinge_left"], np.float64), np.asarray(geo["hinge_right"], np.float64)]
-    side = min((0, 1), key=lambda i: to3d(hinges[i])[2])  # the hinge nearer the camera
-    hinge = hinges[side]
-    alpha = np.asarray(asset.image)[..., 3]
-    thick_asset, colour = _hinge_profile(np.asarray(asset.image), alpha, hinge, side)
-    length = ARM_LENGTH_MM * float(placement.get("px_per_mm_face", 0) or s * 4.0)
-    top3 = to3d(hinge - [0, thick_asset / 2])
-    bot3 = to3d(hinge + [0, thick_asset / 2])
-    # The arm tapers and dips slightly towards the ear.
-    # The forehead-chin axis leans back ~10 deg in an upright head, so "straight back" from the mesh points
-    # upwards; temple arms run level or slightly down to the ear.
-    tilt = np.radians(ARM_DROOP_DEG)
-    arm = back * np.cos(tilt) + ey * np.sin(tilt)
-    end_top3 = top3 + arm * length + ey * (0.25 * thick_asset * s)
-    end_bot3 = bot3 + arm * length - ey * (0.15 * thick_asset * s)
-    quad = np.array([project(top3), project(bot3), project(end_bot3), project(end_top3)])
+    hinge = np.asarray(geo["hinge_left" if side == 0 else "hinge_right"], np.float64)
+    thick_asset, colour = _hinge_profile(
+        np.asarray(asset.image), np.asarray(asset.image)[..., 3], hinge, side
+    )
+    h = np.asarray(placement["homography"], np.float64)
+    ends = apply_homography(h, [hinge - [0, thick_asset / 2], hinge + [0, thick_asset / 2]])
+    thick = float(np.linalg.norm(ends[1] - ends[0]))
+    start, end = np.asarray(arm["start"], np.float64), np.asarray(arm["end"], np.float64)
+    along = end - start
+    if np.linalg.norm(along) < 1.0:
+        return None
+    normal = np.array([-along[1], along[0]]) / np.linalg.norm(along)
+    taper = 0.75 * thick
+    quad = np.array(
+        [
+            start - normal * thick / 2,
+            start + normal * thick / 2,
+            end + normal * taper / 2,
+            end - normal * taper / 2,
+        ]
+    )
     return quad, colour
 
 
@@ -172,7 +163,7 @@ def _hinge_profile(
 
 
 def _draw_arm_under(layer: np.ndarray, quad: np.ndarray, colour: np.ndarray) -> None:
-    """Draw the arm (anti-aliased) behind whatever the frame front already covers, in premultiplied alpha."""
+    """Draw the arm (anti-aliased) behind the frame front, in premultiplied alpha."""
     mask = np.zeros(layer.shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, np.round(quad * 16).astype(np.int32), 255, lineType=cv2.LINE_AA, shift=4)
     a = mask.astype(np.float32) / 255.0
