@@ -94,7 +94,10 @@ def upsert_products(merchant: Merchant, products: list[CatalogProduct], counts: 
             counts["created" if product.active else "deactivated"] += 1
             touched.append(row)
             continue
-        diff = {k: v for k, v in values.items() if getattr(row, k) != v}
+        stored, incoming = row.platform_updated_at, product.updated_at
+        # Webhooks arrive out of order: never let an older copy overwrite a newer one.
+        stale = stored is not None and incoming is not None and incoming < stored
+        diff = {} if stale else {k: v for k, v in values.items() if getattr(row, k) != v}
         if not diff:
             counts["unchanged"] += 1
             continue

@@ -202,3 +202,12 @@ def test_expired_token_refresh_is_persisted(shop_app, fake):
         assert sync_merchant(m.id)["updated"] >= 1
     renewed = e2e.merchant(shop_app, "shopify").credentials
     assert renewed["access_token"] != old and renewed["access_token"] in fake.tokens
+
+
+def test_out_of_order_webhook_does_not_overwrite_newer_data(shop_app, fake):
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    m = e2e.merchant(shop_app, "shopify")
+    old_payload = fake.rest_product(1003) | {"title": "Old title", "updated_at": "2025-06-01T00:00:00+00:00"}
+    assert browser.deliver(fake.deliver("products/update", old_payload)).status_code == 200
+    assert e2e.product(shop_app, m.id, "1003").title != "Old title"
