@@ -40,7 +40,7 @@ from inference import colour  # noqa: E402
 from inference.analysis import analyze_image, skin  # noqa: E402
 from inference.analysis import illumination as illum  # noqa: E402
 from inference.analysis import regions as R  # noqa: E402
-from inference.analysis.regions import RegionCanvas  # noqa: E402
+from inference.analysis.regions import LinearPhoto, RegionCanvas  # noqa: E402
 from inference.face import find_faces  # noqa: E402
 from inference.imageio import load_rgb  # noqa: E402
 
@@ -135,10 +135,10 @@ def relight(linear: np.ndarray, gains: np.ndarray, stops: float) -> np.ndarray:
 def ours(rgb: np.ndarray, mesh: np.ndarray) -> int | None:
     """Our Monk estimate with the source photo's mesh (detection is benchmarked in face_landmarks.py)."""
     canvas = RegionCanvas(mesh, rgb.shape[:2])
-    linear = colour.srgb_to_linear(rgb)
-    illumination = illum.estimate_illumination(linear, canvas, mesh)
-    sample = skin.sample_skin(linear, canvas, illumination)
-    return None if sample is None else skin.classify_monk(sample.lab)
+    photo = LinearPhoto(rgb, canvas)
+    illumination = illum.estimate_illumination(photo, canvas, mesh)
+    sample = skin.sample_skin(photo, canvas, illumination)
+    return None if sample is None else skin.classify_sample(sample)
 
 
 _STONE_SCRIPT = """
@@ -192,6 +192,17 @@ def table(title: str, rows: list[tuple[int, str, int | None]]) -> dict[str, floa
         if cond in by_cond:
             h = np.array(by_cond[cond])
             print(f"| {cond} | {len(h)} | {100 * h[:, 0].mean():.1f} | {100 * h[:, 1].mean():.1f} |")
+    print("\nexact / ±1 % by shade and condition\n")
+    print("| Monk | " + " | ".join(CONDITIONS) + " |\n|---|" + "---|" * len(CONDITIONS))
+    cells: dict[tuple[int, str], list] = defaultdict(list)
+    for shade, cond, pred in rows:
+        cells[(shade, cond)].append((pred == shade, pred is not None and abs(pred - shade) <= 1))
+    for shade in sorted(by_shade):
+        parts = []
+        for cond in CONDITIONS:
+            c = np.array(cells[(shade, cond)])
+            parts.append(f"{100 * c[:, 0].mean():.0f} / {100 * c[:, 1].mean():.0f}" if len(c) else "–")
+        print(f"| {shade} | " + " | ".join(parts) + " |")
     h = np.array([hit for v in by_shade.values() for hit in v])
     worst = min(100 * np.array(v)[:, 1].mean() for v in by_shade.values())
     print(f"| **all** | {len(h)} | **{100 * h[:, 0].mean():.1f}** | **{100 * h[:, 1].mean():.1f}** |")
@@ -255,8 +266,6 @@ def main() -> None:
         "--exposure-band", type=float, default=None, help="override the exposure dead band (stops)"
     )
     args = parser.parse_args()
-    if args.exposure_band is not None:
-        illum.EXPOSURE_DEAD_BAND_STOPS = args.exposure_band
 
     t0 = time.time()
     sources = load_sources(args.data, args.sample, args.seed)

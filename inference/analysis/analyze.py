@@ -10,7 +10,7 @@ import numpy as np
 from inference import colour
 from inference.analysis import concerns, face_shape, geometry, quality, season, skin
 from inference.analysis.illumination import estimate_illumination
-from inference.analysis.regions import RegionCanvas
+from inference.analysis.regions import LinearPhoto, RegionCanvas
 from inference.errors import NoFaceError
 from inference.imageio import load_rgb
 
@@ -83,14 +83,14 @@ def analyze_face(
     clock.lap("quality")
 
     # Linear light only where it is needed: the face crop (skin, sclera) and a subsample of the scene.
-    linear = _LinearImage(rgb, canvas)
-    illumination = estimate_illumination(linear.full_subsampled_view(), canvas, points_3d)
-    sample = skin.sample_skin(linear.full_subsampled_view(), canvas, illumination)
-    skin_out = _skin_section(sample, illumination, canvas, linear, points_3d)
+    photo = LinearPhoto(rgb, canvas)
+    illumination = estimate_illumination(photo, canvas, points_3d)
+    sample = skin.sample_skin(photo, canvas, illumination)
+    skin_out = _skin_section(sample, illumination, canvas, photo)
     clock.lap("skin")
 
     shape_out = face_shape.classify(points_3d)
-    concerns_out = concerns.measure(linear.full_subsampled_view(), canvas, illumination.gains)
+    concerns_out = concerns.measure(photo, canvas, illumination.gains)
     concerns_out["note"] = concerns.NOTE
     fit_out = geometry.fit(points_3d)
     fit_out.pop("iris_px", None)
@@ -108,32 +108,7 @@ def analyze_face(
     }
 
 
-class _LinearImage:
-    """Linear-RGB view of the photo computed lazily: the face crop at full resolution, elsewhere not at all.
-
-    Converting a 12-megapixel photo to linear float64 costs ~0.5 s; the analysis only reads the face crop
-    and a
-    subsample of the background, so we convert exactly those pixels and leave the rest zero.
-    """
-
-    def __init__(self, rgb: np.ndarray, canvas: RegionCanvas, max_scene_pixels: int = 40_000) -> None:
-        self._rgb = rgb
-        self._canvas = canvas
-        self._view: np.ndarray | None = None
-        self._step = max(1, int(np.sqrt(rgb.shape[0] * rgb.shape[1] / max_scene_pixels)))
-
-    def full_subsampled_view(self) -> np.ndarray:
-        if self._view is None:
-            lut = colour.srgb_to_linear(np.arange(256)).astype(np.float32)
-            view = np.zeros(self._rgb.shape, dtype=np.float32)
-            view[:: self._step, :: self._step] = lut[self._rgb[:: self._step, :: self._step]]
-            c = self._canvas
-            view[c.y0 : c.y1, c.x0 : c.x1] = lut[self._rgb[c.y0 : c.y1, c.x0 : c.x1]]
-            self._view = view
-        return self._view
-
-
-def _skin_section(sample, illumination, canvas: RegionCanvas, linear: _LinearImage, mesh: np.ndarray) -> dict:
+def _skin_section(sample, illumination, canvas: RegionCanvas, photo: LinearPhoto) -> dict:
     """The `skin` object of the contract."""
     if sample is None:
         return {
@@ -148,9 +123,9 @@ def _skin_section(sample, illumination, canvas: RegionCanvas, linear: _LinearIma
             "confidence": 0.0,
         }
     lab = sample.lab
-    monk = skin.classify_monk(lab)
+    monk = skin.classify_sample(sample)
     tone, deviation = skin.undertone(lab)
-    contrast = _feature_contrast(linear.full_subsampled_view(), canvas, illumination.gains, float(lab[0]))
+    contrast = _feature_contrast(photo, canvas, illumination.gains, float(lab[0]))
     traits = season.traits(lab, deviation, contrast)
     seasonal = season.season_of(traits)
     return {
@@ -167,12 +142,12 @@ def _skin_section(sample, illumination, canvas: RegionCanvas, linear: _LinearIma
     }
 
 
-def _feature_contrast(linear: np.ndarray, canvas: RegionCanvas, gains: np.ndarray, skin_l: float) -> float:
+def _feature_contrast(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray, skin_l: float) -> float:
     """L* contrast between skin and the brows (a stand-in for hair colour) — what makes a look clear or
     soft."""
     from inference.analysis import regions as R
 
-    crop = canvas.crop(linear)
+    crop = photo.crop
     brows = canvas.union(R.RIGHT_BROW, R.LEFT_BROW)
     if brows.sum() < 10:
         return 30.0

@@ -94,6 +94,15 @@ class RegionCanvas:
         self.x1 = int(min(width, np.ceil(x1 + pad_x)))
         self.y1 = int(min(height, np.ceil(y1 + pad_y)))
         self.xy = xy - np.array([self.x0, self.y0], dtype=np.float32)
+        self._masks: dict[tuple[int, ...], np.ndarray] = {}
+
+    def rescaled(self, scale: float, size: tuple[int, int]) -> RegionCanvas:
+        """The same face on this canvas's crop resized by `scale` to `size` (width, height)."""
+        other = RegionCanvas.__new__(RegionCanvas)
+        other.x0, other.y0, other.x1, other.y1 = 0, 0, size[0], size[1]
+        other.xy = self.xy * scale
+        other._masks = {}
+        return other
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -104,11 +113,15 @@ class RegionCanvas:
         return image[self.y0 : self.y1, self.x0 : self.x1]
 
     def polygon(self, indices: tuple[int, ...]) -> np.ndarray:
-        """Boolean mask of one mesh polygon (filled with its convex outline order as given)."""
+        """Boolean mask of one mesh polygon (filled in the outline order given); cached per canvas."""
+        cached = self._masks.get(indices)
+        if cached is not None:
+            return cached
         mask = np.zeros(self.shape, dtype=np.uint8)
         pts = np.round(self.xy[list(indices)] * 4).astype(np.int32)  # 2 fractional bits for sub-pixel edges
         cv2.fillPoly(mask, [pts], 1, lineType=cv2.LINE_8, shift=2)
-        return mask.astype(bool)
+        self._masks[indices] = mask.astype(bool)
+        return self._masks[indices]
 
     def union(self, *polygons: tuple[int, ...]) -> np.ndarray:
         """Boolean mask of several polygons together."""
@@ -119,6 +132,41 @@ class RegionCanvas:
 
     def exclusions(self) -> np.ndarray:
         """Eyes, brows and lips, slightly dilated: never skin, whatever the sampling polygons overlap."""
-        mask = self.union(RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW, LIPS_OUTER).astype(np.uint8)
-        size = max(3, int(round(0.02 * max(self.shape))) | 1)
-        return cv2.dilate(mask, np.ones((size, size), np.uint8)).astype(bool)
+        key = (-1,)
+        if key not in self._masks:
+            mask = self.union(RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW, LIPS_OUTER).astype(np.uint8)
+            size = max(3, int(round(0.02 * max(self.shape))) | 1)
+            self._masks[key] = cv2.dilate(mask, np.ones((size, size), np.uint8)).astype(bool)
+        return self._masks[key]
+
+
+_LINEAR_LUT = np.arange(256, dtype=np.float64) / 255.0
+_LINEAR_LUT = np.where(
+    _LINEAR_LUT <= 0.04045, _LINEAR_LUT / 12.92, ((_LINEAR_LUT + 0.055) / 1.055) ** 2.4
+).astype(np.float32)
+
+
+class LinearPhoto:
+    """Linear-light pixels of a photo, converted only where the analysis reads them.
+
+    Converting a whole 12-megapixel photo to float costs hundreds of ms and ~150 MB; the analysis reads only
+    the face crop (skin, sclera, concerns) and a subsample of the rest of the scene (grey-world), so that is
+    all we convert.
+    """
+
+    def __init__(self, rgb: np.ndarray, canvas: RegionCanvas, max_scene_pixels: int = 40_000) -> None:
+        self.rgb = rgb
+        self.canvas = canvas
+        self.crop = _LINEAR_LUT[canvas.crop(rgb)]
+        self._max_scene_pixels = max_scene_pixels
+
+    def scene(self, mesh: np.ndarray) -> np.ndarray:
+        """Linear pixels of a regular subsample of the photo outside the (dilated) face oval."""
+        height, width = self.rgb.shape[:2]
+        step = max(1, int(np.sqrt(height * width / self._max_scene_pixels)))
+        small = self.rgb[::step, ::step]
+        face = np.zeros(small.shape[:2], np.uint8)
+        pts = np.round(mesh[list(FACE_OVAL), :2] / step).astype(np.int32)
+        cv2.fillPoly(face, [pts], 1)
+        face = cv2.dilate(face, np.ones((5, 5), np.uint8))
+        return _LINEAR_LUT[small[face == 0]]

@@ -14,7 +14,7 @@ import numpy as np
 
 from inference import colour
 from inference.analysis.illumination import Illumination
-from inference.analysis.regions import SKIN_REGIONS, RegionCanvas
+from inference.analysis.regions import SKIN_REGIONS, LinearPhoto, RegionCanvas
 
 _LUMA = np.array([0.2126, 0.7152, 0.0722])
 # Monk classification distance: CIEDE2000 with chroma and hue de-emphasised (kC = kH = 2). Lightness is what
@@ -36,11 +36,12 @@ class SkinSample:
     clipped_fraction: float
     region_spread: float  # ΔE00 spread between region medians (hair, shadow or make-up disagreement)
     lab_pixels: np.ndarray  # corrected Lab of every kept pixel (for concerns)
+    saturated: bool = False  # over half the skin clipped in green: lightness lost, only chromaticity left
 
 
-def sample_skin(linear: np.ndarray, canvas: RegionCanvas, illumination: Illumination) -> SkinSample | None:
+def sample_skin(photo: LinearPhoto, canvas: RegionCanvas, illumination: Illumination) -> SkinSample | None:
     """Collect skin pixels from the mesh regions and reduce them to one illumination-corrected colour."""
-    crop = canvas.crop(linear)
+    crop = photo.crop
     excluded = canvas.exclusions()
     per_region: list[np.ndarray] = []
     for indices in SKIN_REGIONS.values():
@@ -63,12 +64,13 @@ def sample_skin(linear: np.ndarray, canvas: RegionCanvas, illumination: Illumina
     spread = np.median(np.abs(lab_all[band] - centre), axis=0) * 1.4826 + np.array([1.5, 1.0, 1.0])
     outlier = ~(np.abs(lab_all - centre) / spread < 3.0).all(axis=1) & ~clipped_mask
     keep = band & ~outlier
-    core, lab = raw[keep] * illumination.gains, lab_all[keep]
+    core, lab = raw[keep], lab_all[keep]
     total = len(raw)
     per_region = [r * illumination.gains for r in per_region]
     if len(core) < 8:
         return None
-    skin_linear = np.median(core, axis=0)
+    skin_linear, saturated = clip_robust_median(core)
+    skin_linear = skin_linear * illumination.gains
     skin_lab = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(skin_linear, 0, 1)))
     region_labs = [
         colour.rgb_to_lab(colour.linear_to_srgb(np.clip(np.median(r, axis=0), 0, 1)))
@@ -78,7 +80,31 @@ def sample_skin(linear: np.ndarray, canvas: RegionCanvas, illumination: Illumina
     region_spread = (
         float(np.max(colour.delta_e_2000(np.stack(region_labs), skin_lab))) if len(region_labs) > 1 else 10.0
     )
-    return SkinSample(skin_linear, skin_lab, len(core), clipped / max(total, 1), region_spread, lab)
+    return SkinSample(
+        skin_linear, skin_lab, len(core), clipped / max(total, 1), region_spread, lab, saturated
+    )
+
+
+def clip_robust_median(pixels: np.ndarray, ceiling: float = 0.985) -> tuple[np.ndarray, bool]:
+    """Per-channel median skin colour that survives a channel clipping on bright skin or under a strong cast.
+
+    Shading multiplies all three channels alike, so the skin's channel ratios can be read from the pixels
+    where nothing clipped (the shaded ones), and its brightness from the median of the least-clipped channel
+    (exact while under half of that channel clips). A plain median would return the ceiling instead.
+    Also says whether the lightness itself was lost (over half the pixels clipped in green).
+    """
+    clipped = pixels >= ceiling
+    fractions = clipped.mean(axis=0)
+    saturated = bool(fractions[1] >= 0.5)
+    if fractions.max() < 0.02:
+        return np.median(pixels, axis=0), saturated
+    reference = int(np.argmin(fractions))
+    clean = pixels[~clipped.any(axis=1)]
+    if len(clean) < 8:
+        return np.median(pixels, axis=0), saturated
+    level = np.median(pixels[:, reference])
+    ratios = np.median(clean / np.maximum(clean[:, [reference]], 1e-6), axis=0)
+    return np.where(fractions < 0.02, np.median(pixels, axis=0), level * ratios), saturated
 
 
 def monk_distances(lab: np.ndarray) -> np.ndarray:
@@ -89,6 +115,23 @@ def monk_distances(lab: np.ndarray) -> np.ndarray:
 def classify_monk(lab: np.ndarray) -> int:
     """Nearest Monk shade (1–10) to a corrected skin Lab colour."""
     return int(np.argmin(monk_distances(lab))) + 1
+
+
+_MONK_LINEAR = colour.srgb_to_linear(np.stack([colour.hex_to_rgb(h) for h in colour.MONK_HEX]).astype(float))
+
+
+def classify_sample(sample: SkinSample) -> int:
+    """Monk shade of a skin sample; when the skin is blown out, by chromaticity alone.
+
+    Exposure scales all channels alike, so channel ratios survive over-exposure even when lightness does
+    not. Only MST-1…6 can blow out at a plausible exposure (MST-7 would need +2 stops), so the search is
+    limited to them.
+    """
+    if not sample.saturated:
+        return classify_monk(sample.lab)
+    chroma = np.log(np.maximum(sample.linear[[0, 2]], 1e-6) / max(sample.linear[1], 1e-6))
+    monk = np.log(_MONK_LINEAR[:6][:, [0, 2]] / _MONK_LINEAR[:6][:, [1]])
+    return int(np.argmin(((monk - chroma) ** 2).sum(axis=1))) + 1
 
 
 def _weighted_de00(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
@@ -119,7 +162,7 @@ def confidence(sample: SkinSample, illumination: Illumination) -> float:
     """0–1: falls with few skin pixels, strong casts, big exposure corrections, clipping and region
     disagreement."""
     pixels = min(1.0, sample.pixels / 400.0) ** 0.5
-    cast = float(np.exp(-max(illumination.cast_strength - 0.1, 0.0) / 0.5))
+    cast = float(np.exp(-max(illumination.cast_strength - 0.15, 0.0) / 1.0))
     exposure = float(np.exp(-abs(illumination.exposure_stops) / 2.0))
     clipping = 1.0 - min(1.0, 2.0 * sample.clipped_fraction)
     agreement = float(np.exp(-max(sample.region_spread - 4.0, 0.0) / 8.0))
