@@ -1,0 +1,100 @@
+"""Bad uploads get their specific error code and leave no rows or files behind."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from plugin_api.extensions import db
+from plugin_api.models import Analysis
+from tests import images
+from tests.helpers import ANALYSES_URL, assert_error, upload
+
+MAX_BYTES = 200_000
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory(FACET_MAX_UPLOAD_BYTES=MAX_BYTES)
+
+
+def _noise_jpeg(min_bytes: int) -> bytes:
+    """A real JPEG just above `min_bytes` (random pixels do not compress)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    side = 256
+    while True:
+        pixels = np.random.default_rng(0).integers(0, 256, (side, side, 3), dtype=np.uint8)
+        out = io.BytesIO()
+        Image.fromarray(pixels).save(out, format="JPEG", quality=95)
+        if out.tell() > min_bytes:
+            return out.getvalue()
+        side *= 2
+
+
+BAD_UPLOADS = {
+    "empty": (lambda: b"", "selfie.jpg", 400, "empty_file"),
+    "truncated_jpeg": (lambda: images.make_jpeg(640, 480)[:1500], "selfie.jpg", 422, "image_unreadable"),
+    "text_named_jpg": (
+        lambda: b"hello, I am not a photo\n" * 20,
+        "selfie.jpg",
+        415,
+        "unsupported_media_type",
+    ),
+    "giant_png": (lambda: images.giant_png(20_000, 20_000), "huge.png", 422, "image_too_large"),
+    "oversize": (lambda: _noise_jpeg(MAX_BYTES + 1), "big.jpg", 413, "file_too_large"),
+    "far_oversize": (
+        lambda: b"\xff\xd8\xff" + b"0" * (MAX_BYTES + 512 * 1024),
+        "big.jpg",
+        413,
+        "file_too_large",
+    ),
+    "gif": (lambda: b"GIF89a" + b"\x00" * 100, "a.gif", 415, "unsupported_media_type"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
+def test_bad_upload_gets_its_code_and_leaves_nothing(app, client, merchant_factory, widget_headers, case):
+    make, name, status, code = BAD_UPLOADS[case]
+    merchant = merchant_factory()
+    response = upload(client, widget_headers(merchant), make(), name)
+    assert_error(response, status, code)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Analysis)) == 0
+        assert app.extensions["facet.storage"].list() == []
+        assert app.extensions["facet.jobs"].in_flight(merchant.id) == 0
+
+
+def test_missing_image_field(app, client, merchant_factory, widget_headers):
+    merchant = merchant_factory()
+    response = client.post(
+        ANALYSES_URL,
+        data={"product_id": "x"},
+        headers=widget_headers(merchant),
+        content_type="multipart/form-data",
+    )
+    assert_error(response, 400, "missing_image")
+
+
+@pytest.mark.parametrize("data,name", [(images.make_png(), "a.png"), (images.make_webp(), "a.webp")])
+def test_png_and_webp_are_accepted(app, client, merchant_factory, widget_headers, data, name):
+    merchant = merchant_factory()
+    response = upload(client, widget_headers(merchant), data, name)
+    assert response.status_code == 200, response.json
+    # A flat colour has no face: the engine's verdict, recorded as a failed analysis (not an upload error).
+    assert response.json["status"] in ("done", "failed")
+
+
+def test_over_the_in_flight_cap_is_429_with_retry_after(app_factory, merchant_factory, widget_headers):
+    app = app_factory(FACET_MAX_INFLIGHT_PER_MERCHANT=0, FACET_RETRY_AFTER_SECONDS=7)
+    merchant = merchant_factory(app)
+    response = upload(app.test_client(), widget_headers(merchant), images.make_jpeg())
+    error = assert_error(response, 429, "too_many_analyses")
+    assert response.headers["Retry-After"] == "7"
+    assert error["details"] == {"retry_after": 7}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Analysis)) == 0
+        assert app.extensions["facet.storage"].list() == []
