@@ -3,6 +3,7 @@ GDPR redactions. Each delivery is processed at most once (`WebhookReceipt` on th
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -101,7 +102,7 @@ def apply_event(merchant: Merchant, event: WebhookEvent) -> str:
     if kind is WebhookKind.CUSTOMER_REDACT:
         return f"customer_redacted:{redact_customer(merchant, event)}"
     if kind is WebhookKind.CUSTOMER_DATA_REQUEST:
-        return f"data_request:{len(customer_records(merchant, event))}"
+        return f"data_request:{answer_data_request(merchant, event)}"
     if kind is WebhookKind.SHOP_REDACT:
         if merchant.is_installed:
             log.warning("shop/redact for installed shop %s ignored", merchant.shop_domain)
@@ -150,3 +151,31 @@ def redact_customer(merchant: Merchant, event: WebhookEvent) -> int:
         db.session.execute(delete(Event).where(Event.merchant_id == merchant.id, Event.id.in_(ids)))
     log.info("redacted %d records of customer %s at %s", len(ids), event.customer_id, merchant.shop_domain)
     return len(ids)
+
+
+def answer_data_request(merchant: Merchant, event: WebhookEvent) -> int:
+    """Write everything Facet holds about the customer to the merchant's storage (for the merchant to send
+    on), and log where; returns how many records it holds."""
+    from plugin_api.storage import current_storage
+    from plugin_api.storage.base import merchant_key
+
+    records = customer_records(merchant, event)
+    request_id = str((event.payload.get("data_request") or {}).get("id") or event.delivery_id or "request")
+    export = {
+        "customer_id": event.customer_id,
+        "data_request_id": request_id,
+        "note": "Facet keeps no shopper identity with try-ons or analyses; only orders name the customer.",
+        "orders": [{**(r.properties or {}), "occurred_at": r.occurred_at.isoformat()} for r in records],
+    }
+    safe_id = "".join(c for c in request_id if c.isalnum() or c in "-_")[:64] or "request"
+    key = merchant_key(merchant.public_id, "compliance", f"data-request-{safe_id}.json")
+    current_storage().put(key, json.dumps(export, indent=2).encode(), "application/json")
+    log.info(
+        "data request %s for customer %s at %s: %d records written to %s",
+        request_id,
+        event.customer_id,
+        merchant.shop_domain,
+        len(records),
+        key,
+    )
+    return len(records)

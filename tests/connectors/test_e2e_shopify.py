@@ -153,6 +153,12 @@ def test_compliance_webhooks_have_real_effects(shop_app, fake):
         fake.deliver("customers/data_request", request, url=f"{e2e.PUBLIC_URL}/webhooks/shopify")
     )
     assert answer.json["result"] == "data_request:2"
+    with shop_app.app_context():
+        from plugin_api.storage import current_storage
+
+        [key] = current_storage().list(f"merchants/{m.public_id}/compliance/")
+        export = json.loads(current_storage().get(key))
+        assert export["customer_id"] == "7" and {o["order_id"] for o in export["orders"]} == {"11", "12"}
     redact = {"shop_domain": fake.shop, "customer": {"id": 7}, "orders_to_redact": [11, 12]}
     answer = browser.deliver(
         fake.deliver("customers/redact", redact, url=f"{e2e.PUBLIC_URL}/webhooks/shopify")
