@@ -80,9 +80,10 @@ def apply_event(merchant: Merchant, event: WebhookEvent) -> str:
     from plugin_api.jobs import sync
 
     kind = event.kind
+    catalog_or_orders = (WebhookKind.PRODUCT_UPSERT, WebhookKind.PRODUCT_DELETE, WebhookKind.ORDER_CREATED)
+    if kind in catalog_or_orders and not merchant.is_installed:
+        return "ignored_uninstalled"  # late deliveries after uninstall must not resurrect data
     if kind is WebhookKind.PRODUCT_UPSERT and event.product is not None:
-        if not merchant.is_installed:
-            return "ignored_uninstalled"
         changed = sync.upsert_products(merchant, [event.product], sync.zero_counts())
         db.session.commit()
         sync.after_sync(merchant.id, changed)

@@ -106,6 +106,8 @@ def test_install_sync_webhooks_uninstall(shop_app, fake):
         from plugin_api.jobs.sync import sync_merchant
 
         assert sync_merchant(m.id) == {}
+    late = fake.deliver("products/update", fake.rest_product(1503) | {"title": "after uninstall"})
+    assert browser.deliver(late).json["result"] == "ignored_uninstalled"
     redact = fake.deliver(
         "shop/redact", {"shop_id": 1, "shop_domain": fake.shop}, url=f"{e2e.PUBLIC_URL}/webhooks/shopify"
     )
