@@ -79,7 +79,9 @@ def test_missing_image_field(app, client, merchant_factory, widget_headers):
     assert_error(response, 400, "missing_image")
 
 
-@pytest.mark.parametrize("data,name", [(images.make_png(), "a.png"), (images.make_webp(), "a.webp")])
+@pytest.mark.parametrize(
+    "data,name", [(images.make_png(), "a.png"), (images.make_webp(), "a.webp")], ids=["png", "webp"]
+)
 def test_png_and_webp_are_accepted(app, client, merchant_factory, widget_headers, data, name):
     merchant = merchant_factory()
     response = upload(client, widget_headers(merchant), data, name)
