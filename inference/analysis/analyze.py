@@ -9,7 +9,8 @@ import numpy as np
 
 from inference import colour
 from inference.analysis import concerns, face_shape, geometry, quality, season, skin
-from inference.analysis.illumination import estimate_illumination
+from inference.analysis import regions as R
+from inference.analysis.illumination import Illumination, estimate_illumination
 from inference.analysis.regions import LinearPhoto, RegionCanvas
 from inference.errors import NoFaceError
 from inference.imageio import load_rgb
@@ -91,7 +92,6 @@ def analyze_face(
 
     shape_out = face_shape.classify(points_3d)
     concerns_out = concerns.measure(photo, canvas, illumination.gains)
-    concerns_out["note"] = concerns.NOTE
     fit_out = geometry.fit(points_3d)
     fit_out.pop("iris_px", None)
     clock.lap("shape_concerns_fit")
@@ -103,13 +103,16 @@ def analyze_face(
         "skin": skin_out,
         "face_shape": shape_out,
         "concerns": concerns_out,
+        "disclaimer": concerns.NOTE,
         "fit": fit_out,
         "timing_ms": clock.total(),
     }
 
 
-def _skin_section(sample, illumination, canvas: RegionCanvas, photo: LinearPhoto) -> dict:
-    """The `skin` object of the contract."""
+def _skin_section(
+    sample: skin.SkinSample | None, illumination: Illumination, canvas: RegionCanvas, photo: LinearPhoto
+) -> dict:
+    """The `skin` object of the contract (fields None when too little skin was visible to measure)."""
     if sample is None:
         return {
             "monk": None,
@@ -143,10 +146,7 @@ def _skin_section(sample, illumination, canvas: RegionCanvas, photo: LinearPhoto
 
 
 def _feature_contrast(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray, skin_l: float) -> float:
-    """L* contrast between skin and the brows (a stand-in for hair colour) — what makes a look clear or
-    soft."""
-    from inference.analysis import regions as R
-
+    """L* contrast between skin and brows (a stand-in for hair colour): what makes a look clear or soft."""
     crop = photo.crop
     brows = canvas.union(R.RIGHT_BROW, R.LEFT_BROW)
     if brows.sum() < 10:

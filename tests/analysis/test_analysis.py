@@ -92,7 +92,8 @@ def test_face_shape_and_concerns_in_range(result: dict) -> None:
     assert shape["scores"][shape["label"]] == max(shape["scores"].values())
     for name in CONCERNS:
         assert isinstance(result["concerns"][name], int) and 0 <= result["concerns"][name] <= 100
-    assert "not a medical" in result["concerns"]["note"]
+    assert set(result["concerns"]) == set(CONCERNS)
+    assert "not a medical" in result["disclaimer"]
 
 
 @pytest.mark.parametrize(
