@@ -1,4 +1,4 @@
-/* Facet widget loader b2e4612e0b, built from widgets/widget/src/loader.js by build.py. */
+/* Facet widget loader 1817638c94, built from widgets/widget/src/loader.js by build.py. */
 (function () {
 'use strict';
 var w = window;
@@ -6,7 +6,7 @@ var d = document;
 var F = (w.Facet = w.Facet || {});
 if (F.loaded) return;
 F.loaded = true;
-F.version = 'b2e4612e0b';
+F.version = '1817638c94';
 F.errors = [];
 var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
 var ctx = (F._ctx = { ready: false });

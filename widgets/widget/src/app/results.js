@@ -22,7 +22,8 @@ function showResults(r, lowQuality) {
   node.appendChild(h('div', { class: 'results' }, [left, right]));
   buildTryOn(left, r, items, recs);
   if (feats.analysis !== false) buildCards(right, r, lowQuality);
-  if (recs.length || feats.recommendations !== false) buildRecs(node.querySelector('.results'), recs, items);
+  // Below the two columns (not inside them), so the sticky try-on column never scrolls over the grid.
+  if (feats.recommendations !== false) buildRecs(node, recs, items);
   node.appendChild(h('div', { class: 'end' }, [
     h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, [icon('camera'), t('retake')]),
     h('button', { class: 'btn primary', type: 'button', onclick: closeDialog, text: t('done') })
