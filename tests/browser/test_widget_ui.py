@@ -337,3 +337,25 @@ def test_one_global_and_reduced_motion(live_server, page_factory, inputs):
     )
     assert animation == "none"
     assert errors == []
+
+
+def test_disabled_store_shows_nothing_and_open_api_works(live_server, page_factory):
+    page, errors = page_factory()
+    page.route(
+        "**/api/v1/widget/config**",
+        lambda route: route.fulfill(json={**route.fetch().json(), "enabled": False}),
+    )
+    page.goto(live_server.url + "/demo")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-facet-floating]").count() == 0
+    assert page.evaluate("() => Facet.open()") is False  # nothing opens while disabled
+    assert page.locator("[data-facet-dialog]").count() == 0
+
+    page2, errors2 = page_factory()
+    page2.goto(live_server.url + "/demo")
+    page2.locator("[data-facet-floating] button").wait_for()
+    assert (
+        page2.evaluate("() => Facet.open('some-product')") is True
+    )  # merchants may open it from their own UI
+    page2.locator('[data-facet-dialog] [role="dialog"]').wait_for()
+    assert errors == [] and errors2 == []
