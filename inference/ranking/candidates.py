@@ -55,7 +55,7 @@ class CandidateSet:
     add_to_carts: np.ndarray
     impressions: np.ndarray
     index_by_product: dict[str, np.ndarray] = field(default_factory=dict)
-    cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # per-palette ΔE columns
+    cache: dict = field(default_factory=dict)  # per-palette ΔE columns and shopper-independent masks
 
     def __len__(self) -> int:
         return len(self.row_candidate)

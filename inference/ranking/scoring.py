@@ -116,7 +116,10 @@ def _palette_deltas(
         # Beyond ΔE76 35 the avoid penalty is ~0 whichever formula is used.
         avoid_de[rows] = _nearest_delta(cs.lab[rows], profile.avoid, exact_below=35.0)
     if len(cs.cache) > 64:
+        masks = cs.cache.get("masks")
         cs.cache.clear()
+        if masks is not None:
+            cs.cache["masks"] = masks
     cs.cache[key] = (best_de, avoid_de)
     return best_de, avoid_de
 
@@ -126,9 +129,14 @@ def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, d
     n = len(cs)
     score = np.zeros(n)
     parts: dict[str, np.ndarray] = {}
-    has_lab = ~np.isnan(cs.lab[:, 0])
-    shade = np.isin(cs.category, SHADE_CODES)
-    eyewear = np.isin(cs.category, EYEWEAR_CODES)
+    if "masks" not in cs.cache:  # shopper-independent columns: computed once per CandidateSet
+        cs.cache["masks"] = (
+            ~np.isnan(cs.lab[:, 0]),
+            np.isin(cs.category, SHADE_CODES),
+            np.isin(cs.category, EYEWEAR_CODES),
+            popularity_prior(cs),
+        )
+    has_lab, shade, eyewear, prior = cs.cache["masks"]
 
     # Palette closeness for every coloured row that is not a shade product.
     colour_rows = has_lab & ~shade
@@ -181,7 +189,6 @@ def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, d
         [shade, eyewear], [shade_score, eyewear_score], palette_score * category_weight[cs.category]
     )
 
-    prior = popularity_prior(cs)
     parts["prior"] = prior
     return np.clip(score + prior, 0.0, 1.0), parts
 
