@@ -84,7 +84,8 @@ class Mtcnn:
         boxes, scores, points = self._mtcnn.detect(Image.fromarray(rgb), landmarks=True)
         if boxes is None:
             return np.zeros((0, 4)), np.zeros(0), np.zeros((0, 5, 2))
-        return np.asarray(boxes), np.asarray(scores), np.asarray(points)
+        as_float = lambda a: np.asarray(a, dtype=np.float64)  # noqa: E731 (MTCNN returns object arrays)
+        return as_float(boxes), as_float(scores), as_float(points)
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:

@@ -1,0 +1,176 @@
+"""Landmark accuracy (CUHK 5-point set) and face-box recall/precision (dlib scenes), ours vs MTCNN.
+
+    .venv-bench/bin/python benchmarks/face_landmarks.py [--data ../shared/data] [--limit 2000]
+
+CUHK crops are 80×80 with faces of ≈ 25-40 px, so each is upscaled ×4 (bicubic) before detection and the
+points are mapped back with cv2's half-pixel-centre convention (skipping it biases every point by 0.375 px).
+NME = mean point error / distance between the two labelled eye centres. Our 5 points come from the mesh:
+iris centres 468 (image-left) and 473 (image-right), nose tip 1, mouth corners 61 (image-left) and 291
+(image-right). MTCNN (facenet-pytorch 2.6.0) gives its own 5 points. When several faces are found, the one
+nearest the labels is scored, for both models alike. A face not detected counts as a failure.
+
+Label defect: 470 of the 2,000 labels (all `net_7876/_*` files) put both eyes at y ≈ 0-6 px of the 80 px crop
+(median 3.5; every other crop has them at y ≈ 27-38), i.e. in another frame than the crop. No model can match
+them, so the table shows the full set and the "clean" 1,530 (labels with the eyes' mean y ≥ 12 px), same rule
+for every model.
+
+Scenes: every human-drawn box (training.xml + testing.xml), greedy one-to-one matching at IoU ≥ 0.5 (and 0.3,
+since BlazeFace, MTCNN and dlib draw face boxes to different conventions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+from face_common import Mtcnn, data_root, table
+
+from inference.face import find_faces
+from inference.imageio import load_rgb
+
+MESH_FIVE = [468, 473, 1, 61, 291]
+UPSCALE = 4
+FAIL_NME = 0.10
+
+# A model under test: RGB image → (boxes N×4, five points N×5×2).
+Model = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def ours(thorough: bool = False, refine: bool = False) -> Model:
+    def run(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        faces = find_faces(rgb, max_faces=50, thorough=thorough, refine=refine).faces
+        boxes = np.array([f.box for f in faces]).reshape(-1, 4)
+        points = np.array([f.mesh[MESH_FIVE, :2] for f in faces]).reshape(-1, 5, 2)
+        return boxes, points
+
+    return run
+
+
+def mtcnn() -> Model:
+    model = Mtcnn()
+
+    def run(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        boxes, _, points = model(rgb)
+        return boxes.reshape(-1, 4), points.reshape(-1, 5, 2)
+
+    return run
+
+
+def read_cuhk(root: Path, limit: int | None) -> list[tuple[Path, np.ndarray]]:
+    rows = []
+    for line in (root / "labels.txt").read_text().splitlines()[:limit]:
+        parts = line.split()
+        values = np.array(parts[1:], dtype=np.float64)
+        rows.append((root / parts[0], np.stack([values[:5], values[5:]], axis=1)))
+    return rows
+
+
+def label_in_crop_frame(truth: np.ndarray) -> bool:
+    """The model-independent rule that flags the defective CUHK labels (eyes at the very top of the crop)."""
+    return float(truth[:2, 1].mean()) >= 12.0
+
+
+def landmark_nmes(model: Model, samples: list[tuple[Path, np.ndarray]]) -> tuple[np.ndarray, float]:
+    """Per-image NME (inf when no face was found) and the mean milliseconds per image."""
+    nmes, start = [], time.perf_counter()
+    for path, truth in samples:
+        rgb = load_rgb(path)
+        big = cv2.resize(rgb, None, fx=UPSCALE, fy=UPSCALE, interpolation=cv2.INTER_CUBIC)
+        _, points = model(big)
+        if len(points) == 0:
+            nmes.append(np.inf)
+            continue
+        points = (points + 0.5) / UPSCALE - 0.5  # cv2.resize maps pixel centres, not pixel corners
+        iod = np.linalg.norm(truth[0] - truth[1])
+        nmes.append(min(np.linalg.norm(p - truth, axis=1).mean() / iod for p in points))
+    return np.array(nmes), (time.perf_counter() - start) * 1000 / max(len(samples), 1)
+
+
+def nme_row(nme: np.ndarray) -> list[object]:
+    """images, detection rate, mean NME (detected faces), median, failure rate (NME > 0.10 or missed)."""
+    found = nme[np.isfinite(nme)]
+    mean = float(found.mean()) if found.size else float("nan")
+    median = float(np.median(found)) if found.size else float("nan")
+    return [len(nme), found.size / max(len(nme), 1), mean, median, float((nme > FAIL_NME).mean())]
+
+
+def read_scenes(root: Path) -> list[tuple[Path, np.ndarray]]:
+    out = []
+    for name in ("training.xml", "testing.xml"):
+        for image in ET.parse(root / name).getroot().iter("image"):
+            boxes = [
+                [float(b.get("left")), float(b.get("top")),
+                 float(b.get("left")) + float(b.get("width")), float(b.get("top")) + float(b.get("height"))]
+                for b in image.iter("box") if b.get("ignore") != "1"
+            ]  # fmt: skip
+            out.append((root / image.get("file"), np.array(boxes).reshape(-1, 4)))
+    return out
+
+
+def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    x0, y0 = np.maximum(a[:, None, 0], b[None, :, 0]), np.maximum(a[:, None, 1], b[None, :, 1])
+    x1, y1 = np.minimum(a[:, None, 2], b[None, :, 2]), np.minimum(a[:, None, 3], b[None, :, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    area = lambda r: (r[:, 2] - r[:, 0]) * (r[:, 3] - r[:, 1])  # noqa: E731
+    return inter / (area(a)[:, None] + area(b)[None, :] - inter)
+
+
+def box_scores(model: Model, scenes: list[tuple[Path, np.ndarray]], threshold: float) -> dict[str, float]:
+    hits, predicted, truth_total = 0, 0, 0
+    for path, truth in scenes:
+        boxes, _ = model(load_rgb(path))
+        predicted += len(boxes)
+        truth_total += len(truth)
+        if len(boxes) and len(truth):
+            iou = box_iou(truth, boxes)
+            while iou.size and iou.max() >= threshold:  # greedy one-to-one matching
+                i, j = np.unravel_index(iou.argmax(), iou.shape)
+                hits += 1
+                iou[i, :], iou[:, j] = -1, -1
+    return {"boxes": truth_total, "predicted": predicted, "recall": hits / max(truth_total, 1),
+            "precision": hits / max(predicted, 1)}  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None)
+    parser.add_argument("--limit", type=int, default=None, help="CUHK images to use (default: all 2,000)")
+    parser.add_argument("--no-peer", action="store_true", help="skip MTCNN")
+    args = parser.parse_args()
+    root = data_root(args.data) / "faces"
+    samples = read_cuhk(root / "cuhk5pt", args.limit)
+    scenes = read_scenes(root / "scenes")
+
+    models: dict[str, Model] = {"ours": ours(), "ours + refine": ours(refine=True)}
+    if not args.no_peer:
+        models["MTCNN (facenet-pytorch)"] = mtcnn()
+    clean = np.array([label_in_crop_frame(truth) for _, truth in samples])
+    rows = []
+    for name, model in models.items():
+        nme, ms = landmark_nmes(model, samples)
+        rows.append([name, "all", *nme_row(nme), ms])
+        rows.append([name, "clean labels", *nme_row(nme[clean]), ms])
+    print(f"CUHK 5-point ({len(samples)} crops, ×{UPSCALE} upscaled; {int(clean.sum())} with clean labels)")
+    headers = ["model", "subset", "images", "detection rate", "NME", "NME median", "failure rate", "ms/image"]
+    print(table(headers, rows))
+
+    scene_models: dict[str, Model] = {"ours (default)": ours(), "ours (thorough)": ours(thorough=True)}
+    if not args.no_peer:
+        scene_models["MTCNN (facenet-pytorch)"] = models["MTCNN (facenet-pytorch)"]
+    rows = []
+    for name, model in scene_models.items():
+        for threshold in (0.5, 0.3):
+            s = box_scores(model, scenes, threshold)
+            rows.append([name, threshold, s["boxes"], s["predicted"], s["recall"], s["precision"]])
+    print(f"\nScenes ({len(scenes)} images, dlib imglab boxes)")
+    print(table(["model", "IoU", "true boxes", "predicted", "recall", "precision"], rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
