@@ -35,7 +35,7 @@ def route_fixture_api(page, result: dict[str, Any] | None = None, *, failed: dic
             )
             return
         polls["n"] += 1
-        if polls["n"] < 2:
+        if polls["n"] < 4:  # a few "running" answers, as a real queue would give
             route.fulfill(json={"id": "fx-1", "status": "running", "result": None})
         elif failed:
             route.fulfill(json={"id": "fx-1", "status": "failed", "result": None, **failed})
@@ -79,6 +79,8 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     open_widget(page, live_server.url)
     screenshot(page, "ui-intro-1280")
     upload(page, inputs["face_png"])
+    page.locator('.dlg[data-state="working"] [role="progressbar"]').wait_for()
+    screenshot(page, "ui-working-1280")
     page.locator('[data-fc="results"]').wait_for()
     wait_drawn(page, "fx-round")
     dialog = page.locator("[data-facet-dialog] .dlg")
