@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import cv2
@@ -44,17 +46,25 @@ _SHADE_NAMES = (
 
 @dataclass
 class DemoProduct:
-    """One generated product: what a connector would sync, plus its photo."""
+    """One generated product: what a connector would sync, plus its photo (drawn on first use: re-seeding an
+    unchanged catalog should not redraw 90 photos)."""
 
     platform_id: str
     title: str
     product_type: str
     price: Decimal
-    image: np.ndarray
+    draw: Callable[[], np.ndarray]
     tags: list[str] = field(default_factory=list)
     variants: list[dict[str, Any]] = field(default_factory=list)
     in_stock: bool = True
     vendor: str = "Facet Demo"
+    _image: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def image(self) -> np.ndarray:
+        if self._image is None:
+            self._image = self.draw()
+        return self._image
 
 
 def shade_lab(monk: int, undertone: str) -> np.ndarray:
@@ -201,8 +211,14 @@ TOPS = (
 )
 
 
+def _eyewear_photo(spec: Any) -> np.ndarray:
+    from inference.tryon.generator import generate_eyewear_photo
+
+    return np.asarray(generate_eyewear_photo(spec)[0])
+
+
 def _eyewear(rng: np.random.Generator) -> list[DemoProduct]:
-    from inference.tryon.generator import FRAME_COLOURS, TINTS, EyewearSpec, generate_eyewear_photo
+    from inference.tryon.generator import FRAME_COLOURS, TINTS, EyewearSpec
 
     styles = {
         "round": (48, 45),
@@ -249,7 +265,6 @@ def _eyewear(rng: np.random.Generator) -> list[DemoProduct]:
                 noise=1.0,
                 seed=1000 + n,
             )
-            photo, _ = generate_eyewear_photo(spec)
             nice_style = style.replace("_", "-").title()
             nice_colour = colour_name.replace("_", " ").title()
             kind = "Sunglasses" if sun else "Eyeglasses"
@@ -260,7 +275,7 @@ def _eyewear(rng: np.random.Generator) -> list[DemoProduct]:
                     title=title,
                     product_type=kind,
                     price=Decimal(str(89 + 10 * (n % 7))),
-                    image=np.asarray(photo),
+                    draw=partial(_eyewear_photo, spec),
                     tags=[
                         style.replace("_", "-"),
                         colour_name.replace("_", "-"),
@@ -291,7 +306,7 @@ def generate_demo_catalog(seed: int = 7) -> list[DemoProduct]:
                 title=f"Second Skin Foundation — {shade['name']}",
                 product_type="Foundation",
                 price=Decimal("34.00"),
-                image=draw_bottle(rgb),
+                draw=partial(draw_bottle, rgb),
                 tags=["foundation", f"monk-{shade['monk']}", shade["undertone"]],
                 variants=[
                     {
@@ -313,7 +328,7 @@ def generate_demo_catalog(seed: int = 7) -> list[DemoProduct]:
                 title=f"Bright Eyes Concealer — {name}",
                 product_type="Concealer",
                 price=Decimal("24.00"),
-                image=draw_bottle(colour.hex_to_rgb(colour.lab_to_hex(lab)), 400),
+                draw=partial(draw_bottle, colour.hex_to_rgb(colour.lab_to_hex(lab)), 400),
                 tags=["concealer"],
                 variants=[{"id": f"demo-concealer-{monk}n-v1", "title": name, "options": {"Shade": name}}],
             )
@@ -325,7 +340,7 @@ def generate_demo_catalog(seed: int = 7) -> list[DemoProduct]:
                 title=f"Satin Lipstick — {name}",
                 product_type="Lipstick",
                 price=Decimal("22.00"),
-                image=draw_lipstick(colour.hex_to_rgb(hex_value)),
+                draw=partial(draw_lipstick, colour.hex_to_rgb(hex_value)),
                 tags=["lips"],
                 variants=[
                     {
@@ -344,7 +359,7 @@ def generate_demo_catalog(seed: int = 7) -> list[DemoProduct]:
                 title=f"Everyday Cotton T-shirt — {name}",
                 product_type="T-shirt",
                 price=Decimal("29.00"),
-                image=draw_top(colour.hex_to_rgb(hex_value)),
+                draw=partial(draw_top, colour.hex_to_rgb(hex_value)),
                 tags=["tops", "cotton"],
                 variants=[
                     {
