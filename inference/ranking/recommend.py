@@ -44,6 +44,10 @@ class RecommendContext:
     lead_share: float = 0.5  # share of the list given to the current product's category
 
 
+def _descriptor(cs: CandidateSet) -> bool:
+    return (cs.embedding_kind or "").startswith("descriptor")
+
+
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b.T without BLAS: for these small matrices OpenBLAS's thread pool costs ~20 ms on a busy
     2-core box."""
@@ -151,7 +155,9 @@ def recommend(
                 cs.has_embedding, np.einsum("ij,j->i", cs.embedding, cs.embedding[anchor]), 0.0
             )
         lead_score = score.copy()
-        lead_score[lead_rows] = 0.55 * score[lead_rows] + 0.45 * np.clip(similar[lead_rows], 0, 1)
+        # A learned embedding knows "look"; the fallback descriptor knows colour and outline: it counts less.
+        weight = 0.3 if _descriptor(cs) else 0.45
+        lead_score[lead_rows] = (1 - weight) * score[lead_rows] + weight * np.clip(similar[lead_rows], 0, 1)
         n_lead = min(len(lead_rows), math.ceil(limit * context.lead_share))
         pool = lead_rows[np.argsort(-lead_score[lead_rows])[: max(n_lead * 6, 40)]]
         taken = _mmr(cs, pool, lead_score, n_lead, context.diversity, cap=n_lead, taken=[])
@@ -227,8 +233,9 @@ def _recommendation(
     category = CATEGORIES[cs.category[row]]
     reasons: list[str] = []
     season = season_name(analysis)
-    if similarity is not None and similarity > 0.6 and anchor_title:
-        reasons.append(f"similar look to {anchor_title}")
+    if similarity is not None and similarity > 0.8 and anchor_title:
+        what = "similar colour and outline to" if _descriptor(cs) else "similar look to"
+        reasons.append(f"{what} {anchor_title}")
     if cs.category[row] in SHADE_CODES:
         reasons.extend(_shade_reasons(cs, row, parts, profile, closest_shade, cand.title))
     elif cs.category[row] in EYEWEAR_CODES:
