@@ -778,21 +778,24 @@ out[oo] += tmp[qq] * wy; out[oo + 1] += tmp[qq + 1] * wy; out[oo + 2] += tmp[qq 
 }
 return out;
 }
-function assetLevel(asset, k) {
-asset.levels = asset.levels || {};
-if (asset.levels[k]) return asset.levels[k];
-var lvl;
-if (k === 0) {
+function premultiplied(asset) {
 var px = asset.pixels, n = asset.w * asset.h, pre = new Float32Array(n * 4);
 for (var i = 0; i < n * 4; i += 4) {
 var a = px[i + 3] / 255;
 pre[i] = px[i] * a; pre[i + 1] = px[i + 1] * a; pre[i + 2] = px[i + 2] * a; pre[i + 3] = px[i + 3];
 }
-lvl = { data: pre, w: asset.w, h: asset.h, s: 1 };
+return pre;
+}
+function assetLevel(asset, k) {
+asset.levels = asset.levels || {};
+if (asset.levels[k]) return asset.levels[k];
+var s = Math.pow(0.5, k), lvl;
+if (k === 0) {
+lvl = { data: premultiplied(asset), w: asset.w, h: asset.h, s: 1 };
 } else {
-var s = Math.pow(0.5, k), base = assetLevel(asset, 0);
 var nw = Math.max(1, Math.round(asset.w * s)), nh = Math.max(1, Math.round(asset.h * s));
-lvl = { data: areaResize(base.data, asset.w, asset.h, nw, nh), w: nw, h: nh, s: s };
+var base = asset.levels[0] ? asset.levels[0].data : premultiplied(asset);
+lvl = { data: areaResize(base, asset.w, asset.h, nw, nh), w: nw, h: nh, s: s };
 }
 asset.levels[k] = lvl;
 return lvl;
