@@ -130,7 +130,7 @@ function renderCurrent(el, it, recs) {
   var cart = rec && rec.add_to_cart ? cartButton(rec, -1, 'tryon') : null;
   if (url || cart) {
     el.appendChild(h('div', { class: 'row' }, [
-      url ? h('a', { class: 'btn secondary small', href: absUrl(url), target: '_top', text: t('view') }) : null,
+      url ? h('a', { class: 'btn secondary small', href: url, target: '_top', text: t('view') }) : null,
       cart
     ]));
   }
@@ -282,7 +282,9 @@ function buildRecs(container, recs, items) {
     var click = function () {
       CTX.beacon('recommendation_clicked', { product_id: rec.product_id, rank: i + 1, analysis_id: S.analysisId });
     };
-    var link = rec.url ? absUrl(rec.url) : null;
+    // Product pages and carts belong to the store: a relative URL resolves against the store page (its own
+    // domain), while images and assets (absUrl) are Facet's.
+    var link = rec.url || null;
     grid.appendChild(h('article', { class: 'rec', 'data-fc': 'rec', 'data-product-id': rec.product_id }, [
       h(link ? 'a' : 'div', { class: 'img', href: link, target: link ? '_top' : null, onclick: click, tabindex: link ? '-1' : null,
         'aria-hidden': link ? 'true' : null }, rec.image_url ? h('img', { src: absUrl(rec.image_url), alt: '', loading: 'lazy' })
