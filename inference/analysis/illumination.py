@@ -150,8 +150,11 @@ def estimate_illumination(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.nda
     # Wiener-style shrinkage: casts within the references' natural spread (σ ≈ CHROMA_SPREAD) are mostly left
     # alone, strong casts (a tungsten lamp is ≈ 1.0) are removed almost entirely.
     correction = cast * cast_strength**2 / (cast_strength**2 + CHROMA_SPREAD**2)
-    # Gains that divide the cast out while keeping green (and so roughly luminance) fixed.
-    gains = np.array([np.exp(-correction[0]), 1.0, np.exp(-correction[1])])
+    # Gains that divide the cast out while keeping the luminance of white fixed: the camera's auto-exposure
+    # metered the lit scene, so its brightness is right and only its colour is not (keeping green fixed
+    # instead would darken every photo taken under a warm lamp by ~0.3 stop).
+    white = np.array([np.exp(correction[0]), 1.0, np.exp(correction[1])])
+    gains = float(white @ _LUMA) / white
 
     exposure_stops = underexposure_stops(photo.scene(mesh), gains)
     gains = gains * 2.0 ** (-exposure_stops)
