@@ -26,6 +26,10 @@ class ConnectorSettings:
     shopify_expiring_tokens: bool = True
     # Reject install/callback HMACs whose timestamp is further than this from now (Shopify's own libs: 90 s).
     shopify_hmac_max_age: int = 90
+    # Full imports of shops with at least this many products use a bulk operation (0 = never).
+    shopify_bulk_min_products: int = 5000
+    shopify_bulk_poll_seconds: float = 2.0
+    shopify_bulk_timeout: float = 3600.0
     woocommerce_app_name: str = "Facet"
     # The real Woo refuses a non-https callback_url; tests may relax it for an http fake.
     woocommerce_timeout: float = 20.0
@@ -46,6 +50,11 @@ def _flag(value: Any, default: bool) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _get(config: Mapping[str, Any], key: str, default: Any) -> Any:
+    value = config.get(key)
+    return default if value is None or value == "" else value
+
+
 def settings_from_mapping(config: Mapping[str, Any]) -> ConnectorSettings:
     """Read `FACET_*` connector keys from a Flask config (or any mapping); missing keys keep defaults."""
     defaults = ConnectorSettings()
@@ -59,6 +68,8 @@ def settings_from_mapping(config: Mapping[str, Any]) -> ConnectorSettings:
         shopify_api_base_url=config.get("FACET_SHOPIFY_API_BASE_URL") or None,
         shopify_expiring_tokens=_flag(config.get("FACET_SHOPIFY_EXPIRING_TOKENS"), True),
         shopify_hmac_max_age=int(config.get("FACET_SHOPIFY_HMAC_MAX_AGE") or 90),
+        shopify_bulk_min_products=int(_get(config, "FACET_SHOPIFY_BULK_MIN_PRODUCTS", 5000)),
+        shopify_bulk_poll_seconds=float(config.get("FACET_SHOPIFY_BULK_POLL_SECONDS") or 2.0),
         woocommerce_app_name=str(config.get("FACET_WOOCOMMERCE_APP_NAME") or "Facet"),
         woocommerce_timeout=float(config.get("FACET_WOOCOMMERCE_TIMEOUT") or 20.0),
         magento_timeout=float(config.get("FACET_MAGENTO_TIMEOUT") or 20.0),

@@ -23,7 +23,7 @@ from connectors.base import (
 from connectors.errors import AuthError, NotFound, ProtocolError
 from connectors.http import HttpClient
 from connectors.settings import ConnectorSettings
-from connectors.shopify import catalog
+from connectors.shopify import bulk, catalog
 from connectors.shopify.admin import ShopifyAdmin, shop_base_url
 from connectors.shopify.signing import valid_shop_domain, verify_query_hmac, verify_webhook_hmac
 
@@ -169,6 +169,23 @@ class ShopifyConnector:
                 ids.append(answer["webhookSubscription"]["id"])
         return ids
 
+    def _bulk_pages(
+        self, admin: ShopifyAdmin, session: StoreSession, cursor: str | None, currency: str | None
+    ) -> Iterator[ProductPage]:
+        operation_id, offset = bulk.parse_cursor(cursor) if cursor else (bulk.start(admin), 0)
+        url = bulk.wait(
+            admin,
+            operation_id,
+            poll_seconds=self.settings.shopify_bulk_poll_seconds,
+            timeout=self.settings.shopify_bulk_timeout,
+        )
+        if url is None:
+            yield ProductPage(products=[], next_cursor=None)
+            return
+        response = self.http.request("GET", url, stream=True)
+        products = bulk.parse_jsonl(response.iter_lines(), session.store, currency)
+        yield from bulk.pages(products, operation_id, offset)
+
     def confirm_gone(self, session: StoreSession, platform_ids: list[str]) -> list[str]:
         """Cursor pagination by ID never skips rows, so a product missing from its id range is gone."""
         return list(platform_ids)
@@ -180,8 +197,15 @@ class ShopifyConnector:
     def iter_products(
         self, session: StoreSession, *, since: datetime | None = None, cursor: str | None = None
     ) -> Iterator[ProductPage]:
-        """Cursor-paginate `products` (ID order), filtered by `updated_at` for incremental syncs."""
+        """Cursor-paginate `products` (ID order), filtered by `updated_at` for incremental syncs; full
+        imports of big shops run as a bulk operation instead (no cost-bucket throttling)."""
         admin = self.admin(session)
+        threshold = self.settings.shopify_bulk_min_products
+        if since is None and threshold > 0 and (cursor is None or cursor.startswith(bulk.PREFIX)):
+            count, currency = bulk.count_products(admin)
+            if cursor is not None or count >= threshold:
+                yield from self._bulk_pages(admin, session, cursor, currency)
+                return
         search = None
         if since is not None:
             stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

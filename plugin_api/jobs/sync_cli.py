@@ -30,7 +30,7 @@ def _find(ref: str) -> Merchant:
 @click.argument("merchant")
 @click.option("--full", is_flag=True, help="Re-read the whole catalog (and soft-delete vanished products).")
 def sync_command(merchant: str, full: bool) -> None:
-    """Sync one merchant's catalog now; MERCHANT is an id, public id or domain."""
+    """Sync one merchant's catalog now; MERCHANT is an id, public id or domain (`--` before a leading `-`)."""
     from plugin_api.jobs.sync import sync_merchant
 
     found = _find(merchant)

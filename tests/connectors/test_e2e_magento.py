@@ -69,7 +69,7 @@ def test_activate_sync_poll_disconnect(mage_app, fake):
     assert schedule_polls(mage_app, utcnow() + timedelta(hours=25))["enqueued"] == 1
     assert e2e.product(mage_app, m.id, "1888").deleted and e2e.live_products(mage_app, m.id) == 1999
 
-    out = mage_app.test_cli_runner().invoke(args=["facet", "uninstall", m.public_id])
+    out = mage_app.test_cli_runner().invoke(args=["facet", "uninstall", "--", m.public_id])
     assert out.exit_code == 0, out.output
     assert schedule_polls(mage_app, utcnow() + timedelta(days=1))["enqueued"] == 0  # no more polling
     assert schedule_polls(mage_app, utcnow() + timedelta(days=3))["purged"] == 1  # retention ran out

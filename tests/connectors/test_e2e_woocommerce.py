@@ -101,7 +101,7 @@ def test_connect_sync_webhooks_disconnect(woo_app, fake):
     )
     assert browser.deliver(order).json["result"] == "order_recorded"
 
-    out = woo_app.test_cli_runner().invoke(args=["facet", "uninstall", m.public_id])
+    out = woo_app.test_cli_runner().invoke(args=["facet", "uninstall", "--", m.public_id])
     assert out.exit_code == 0, out.output
     assert fake.webhooks == {}  # Facet removed its webhooks from the store
     gone = e2e.merchant(woo_app, "woocommerce")
@@ -148,6 +148,6 @@ def test_full_sync_soft_deletes_vanished_products(woo_app, fake):
     m = e2e.merchant(woo_app, "woocommerce")
     for pid in (1001, 1500, 3000):  # first page, middle, last product
         fake.delete_product(pid)
-    out = woo_app.test_cli_runner().invoke(args=["facet", "sync", m.public_id, "--full"])
+    out = woo_app.test_cli_runner().invoke(args=["facet", "sync", "--full", "--", m.public_id])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["counts"]["deleted"] == 3 and e2e.live_products(woo_app, m.id) == 1997

@@ -78,6 +78,9 @@ class FakeShopify(FakeServer):
         self.route("GET", "/admin/oauth/authorize", self._authorize)
         self.route("POST", "/admin/oauth/access_token", self._access_token)
         self.route("POST", API_PATH, self._graphql)
+        self.route("GET", r"/bulk/(?P<op>[0-9]+)\.jsonl", self._bulk_file)
+        self.bulk_results: dict[int, bytes] = {}
+        self.bulk_polls: dict[int, int] = {}
 
     # -- merchant actions -------------------------------------------------------------------------------
     def signed_query(self, **params: str) -> str:
@@ -250,6 +253,13 @@ class FakeShopify(FakeServer):
         query, variables = body.get("query", ""), body.get("variables") or {}
         if "webhookSubscriptionCreate" in query:
             return self._webhook_create(variables)
+        if "bulkOperationRunQuery" in query:
+            return self._bulk_start()
+        if "BulkOperation" in query:
+            return self._bulk_poll(variables)
+        if "productsCount" in query:
+            data = {"productsCount": {"count": len(self.products)}, "shop": {"currencyCode": "EUR"}}
+            return Response.json({"data": data, "extensions": self._cost(2, 2, self._take(2)[1])})
         if "products(" in query:
             return self._products(variables)
         return Response.json({"errors": [{"message": "Field doesn't exist on type 'QueryRoot'"}]})
@@ -364,3 +374,49 @@ class FakeShopify(FakeServer):
                 ]
             },
         }
+
+    # -- bulk operations --------------------------------------------------------------------------------
+    def _bulk_start(self) -> Response:
+        op = len(self.bulk_results) + 1
+        lines = []
+        with self.lock:
+            rows = [
+                self.products[pid] for pid in sorted(self.products, reverse=True)
+            ]  # order is not promised
+        for p in rows:
+            node = self._node(p, 100, 100)
+            media, variants = node.pop("media")["nodes"], node.pop("variants")["nodes"]
+            lines.append(json.dumps(node))
+            parent = node["id"]
+            lines += [json.dumps({**m, "__parentId": parent}) for m in media]
+            lines += [json.dumps({**v, "__parentId": parent}) for v in variants]
+        self.bulk_results[op] = ("\n".join(lines) + "\n").encode()
+        self.bulk_polls[op] = 0
+        data = {
+            "bulkOperationRunQuery": {
+                "bulkOperation": {"id": f"gid://shopify/BulkOperation/{op}", "status": "CREATED"},
+                "userErrors": [],
+            }
+        }
+        return Response.json({"data": data, "extensions": self._cost(10, 10, self._take(10)[1])})
+
+    def _bulk_poll(self, variables: dict[str, Any]) -> Response:
+        op = int(str(variables.get("id", "")).rsplit("/", 1)[-1] or 0)
+        if op not in self.bulk_results:
+            return Response.json({"data": {"node": None}})
+        self.bulk_polls[op] += 1
+        done = self.bulk_polls[op] >= 2  # RUNNING on the first poll, COMPLETED afterwards
+        node = {
+            "id": f"gid://shopify/BulkOperation/{op}",
+            "status": "COMPLETED" if done else "RUNNING",
+            "errorCode": None,
+            "objectCount": str(len(self.bulk_results[op].splitlines())),
+            "url": f"{self.url}/bulk/{op}.jsonl" if done else None,
+        }
+        return Response.json({"data": {"node": node}, "extensions": self._cost(1, 1, self._take(1)[1])})
+
+    def _bulk_file(self, request: Request, m: re.Match[str]) -> Response:
+        body = self.bulk_results.get(int(m.group("op")))
+        if body is None:
+            return Response(404, b"NoSuchKey")
+        return Response(200, body, {"Content-Type": "application/jsonl"})
