@@ -1,0 +1,87 @@
+"""Upload path overhead: validation/re-encode time, and POST /api/v1/widget/analyses latency (RQ enqueue).
+
+Usage: REDIS_URL=redis://127.0.0.1:6379/15 python benchmarks/upload_api.py [--n 50]
+Without REDIS_URL only the validation timing is printed (POSTs would run the engine in-process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from plugin_api import create_app  # noqa: E402
+from plugin_api.extensions import db  # noqa: E402
+from plugin_api.models import Merchant  # noqa: E402
+from plugin_api.services.uploads import clean_image  # noqa: E402
+from tests.images import astronaut_jpeg  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(q * len(values)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=50)
+    args = parser.parse_args()
+    photo = astronaut_jpeg(1024)
+    rows = []
+
+    times = []
+    for _ in range(args.n):
+        start = time.perf_counter()
+        clean_image(photo, max_pixels=40_000_000)
+        times.append((time.perf_counter() - start) * 1000)
+    rows.append(("validate + EXIF + re-encode (512x512 JPEG)", times))
+
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        with tempfile.TemporaryDirectory() as tmp:
+            app = create_app(
+                {
+                    "TESTING": True,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
+                    "REDIS_URL": redis_url,
+                    "FACET_STORAGE_DIR": f"{tmp}/storage",
+                    "FACET_MAX_INFLIGHT_PER_MERCHANT": 10_000,
+                    "FACET_LOG_LEVEL": "WARNING",
+                }
+            )
+            with app.app_context():
+                db.create_all()
+                merchant = Merchant(platform="demo", shop_domain="bench", publishable_key="pk_bench")
+                db.session.add(merchant)
+                db.session.commit()
+            app.extensions["facet.redis"].flushdb()
+            client = app.test_client()
+            times = []
+            for _ in range(args.n):
+                start = time.perf_counter()
+                response = client.post(
+                    "/api/v1/widget/analyses",
+                    data={"image": (io.BytesIO(photo), "a.jpg")},
+                    headers={"X-Facet-Key": "pk_bench"},
+                    content_type="multipart/form-data",
+                )
+                times.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 202, response.json
+            app.extensions["facet.redis"].flushdb()
+            rows.append(("POST analyses → 202 (validate, store, row, enqueue)", times))
+
+    print(f"| step (n={args.n}) | p50 ms | p95 ms | mean ms |")
+    print("|---|---|---|---|")
+    for name, values in rows:
+        p50, p95, mean = pct(values, 0.5), pct(values, 0.95), statistics.mean(values)
+        print(f"| {name} | {p50:.1f} | {p95:.1f} | {mean:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
