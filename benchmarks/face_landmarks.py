@@ -141,12 +141,15 @@ def main() -> int:
     parser.add_argument("--data", default=None)
     parser.add_argument("--limit", type=int, default=None, help="CUHK images to use (default: all 2,000)")
     parser.add_argument("--no-peer", action="store_true", help="skip MTCNN")
+    parser.add_argument("--refine", action="store_true", help="also score find_faces(refine=True)")
     args = parser.parse_args()
     root = data_root(args.data) / "faces"
     samples = read_cuhk(root / "cuhk5pt", args.limit)
     scenes = read_scenes(root / "scenes")
 
-    models: dict[str, Model] = {"ours": ours(), "ours + refine": ours(refine=True)}
+    models: dict[str, Model] = {"ours": ours()}
+    if args.refine:
+        models["ours + refine"] = ours(refine=True)
     if not args.no_peer:
         models["MTCNN (facenet-pytorch)"] = mtcnn()
     clean = np.array([label_in_crop_frame(truth) for _, truth in samples])

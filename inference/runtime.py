@@ -23,10 +23,12 @@ _configured = False
 
 
 def _configure() -> None:
-    """Set the CPU thread counts once: intra-op = usable cores (2 here), inter-op = 1.
+    """Set the CPU thread counts once (FACET_TORCH_THREADS overrides): inter-op 1, intra-op see below.
 
-    Our networks are small (≤ 1 GFLOP), so more threads than cores only adds contention; FACET_TORCH_THREADS
-    overrides the choice, e.g. 1 per worker when several RQ workers share the machine.
+    Our networks are small (BlazeFace 0.06 GFLOP, Face Mesh 0.23 GFLOP), so a second thread buys little
+    and OpenMP threads that spin-wait for a descheduled partner are catastrophic under load: measured on this
+    2-core machine while other processes ran, find_faces took 1.8 s with 2 threads and 80 ms with 1. So a
+    process takes one thread per 2 cores (1 on a 2-core box: run one worker per core), at most 4.
     """
     global _configured
     if _configured:
@@ -38,7 +40,7 @@ def _configure() -> None:
             cores = len(os.sched_getaffinity(0))
         except AttributeError:  # not on Linux
             cores = os.cpu_count() or 1
-        threads = int(os.environ.get("FACET_TORCH_THREADS", "0")) or max(1, min(cores, 2))
+        threads = int(os.environ.get("FACET_TORCH_THREADS", "0")) or max(1, min(cores // 2, 4))
         torch.set_num_threads(threads)
         try:
             torch.set_num_interop_threads(1)

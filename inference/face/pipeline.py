@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,10 +38,11 @@ class DetectedFace:
 
 @dataclass(frozen=True)
 class FaceScan:
-    """All faces found in one image, largest first, and the image size (width, height)."""
+    """All faces found in one image, largest first, the image size (width, height) and stage timings."""
 
     faces: list[DetectedFace]
     image_size: tuple[int, int]
+    timing_ms: dict[str, float] = field(default_factory=dict)  # "detect", "mesh" (wall clock)
 
 
 def _detect_all(rgb: np.ndarray, thorough: bool) -> list[Detection]:
@@ -69,18 +71,22 @@ def find_faces(
         raise ValueError(f"find_faces expects HxWx3 uint8 RGB, got {rgb.shape} {rgb.dtype}")
     rgb = np.ascontiguousarray(rgb)
     h, w = rgb.shape[:2]
+    start = time.perf_counter()
     detections = sorted(_detect_all(rgb, thorough), key=lambda d: d.area, reverse=True)[: max(max_faces, 0)]
+    timing = {"detect": (time.perf_counter() - start) * 1000}
     if not detections:
-        return FaceScan([], (w, h))
+        return FaceScan([], (w, h), timing)
+    start = time.perf_counter()
     models = load_face_models()
     rects = [rect_from_points(d.box, d.keypoints[0], d.keypoints[1]) for d in detections]
     meshes, presence = run_mesh(models, rgb, rects)
     if refine:
         meshes, presence = run_mesh(models, rgb, [rect_from_mesh(m) for m in meshes])
+    timing["mesh"] = (time.perf_counter() - start) * 1000
     faces = [
         DetectedFace(tuple(map(float, d.box)), d.score, d.keypoints.astype(np.float32), meshes[i], float(p))
         for i, (d, p) in enumerate(zip(detections, presence, strict=True))
         if p >= MIN_PRESENCE
     ]
     faces.sort(key=lambda f: f.area, reverse=True)
-    return FaceScan(faces, (w, h))
+    return FaceScan(faces, (w, h), timing)
