@@ -1275,7 +1275,17 @@ col.appendChild(stage);
 col.appendChild(current);
 var scale = r.image && r.image.width ? photo.width / r.image.width : 1;
 var state = { item: null, bare: false, token: 0 };
-paintTryOn(canvas, photo, null, null, true);
+var full = document.createElement('canvas');
+var view = faceView(r, photo, scale);
+canvas.setAttribute('data-photo-size', photo.width + 'x' + photo.height);
+function show(asset, H, bare) {
+var ok = paintTryOn(full, photo, asset, H, bare);
+canvas.width = view.w;
+canvas.height = view.h;
+canvas.getContext('2d').drawImage(full, view.x, view.y, view.w, view.h, 0, 0, view.w, view.h);
+return ok;
+}
+show(null, null, true);
 if (!items.length) {
 current.appendChild(h('p', { class: 'sub', text: t('no_tryon') }));
 return;
@@ -1287,7 +1297,7 @@ canvas.setAttribute('data-product-id', it.product_id || '');
 canvas.setAttribute('data-drawn', 'pending');
 return loadAsset(absUrl(it.asset_url)).then(function (asset) {
 if (my !== state.token) return;
-var ok = paintTryOn(canvas, photo, asset, rescaleH(it.homography, scale), state.bare);
+var ok = show(asset, rescaleH(it.homography, scale), state.bare);
 canvas.setAttribute('data-drawn', state.bare ? 'bare' : ok ? 'frame' : 'failed');
 CTX.mark(state.bare ? 'drawn-bare' : 'drawn-frame');
 canvas.setAttribute('aria-label', state.bare ? t('photo_alt') : t('tryon_alt', { title: it.title || '' }));
@@ -1295,7 +1305,7 @@ canvas.setAttribute('aria-label', state.bare ? t('photo_alt') : t('tryon_alt', {
 if (my !== state.token) return;
 canvas.setAttribute('data-drawn', 'failed');
 CTX.report(e, 'asset');
-paintTryOn(canvas, photo, null, null, true);
+show(null, null, true);
 });
 }
 function setBare(bare) {
@@ -1346,6 +1356,17 @@ stage.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 's
 }
 return !!it;
 };
+}
+function faceView(r, photo, scale) {
+var W = photo.width, H = photo.height, box = r.face && r.face.box;
+if (!box || box.length !== 4) return { x: 0, y: 0, w: W, h: H };
+var bw = (box[2] - box[0]) * scale, bh = (box[3] - box[1]) * scale;
+var side = Math.round(Math.max(bw, bh) * 2.4);
+if (side >= Math.min(W, H) * 0.85) return { x: 0, y: 0, w: W, h: H };
+var cx = (box[0] + box[2]) / 2 * scale, cy = (box[1] + box[3]) / 2 * scale;
+var x = Math.round(Math.max(0, Math.min(W - side, cx - side / 2)));
+var y = Math.round(Math.max(0, Math.min(H - side, cy - side * 0.45)));
+return { x: x, y: y, w: side, h: side };
 }
 function fitBadge(fit) {
 if (!fit || !hasString('fit_' + fit)) return null;

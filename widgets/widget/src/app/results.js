@@ -42,7 +42,17 @@ function buildTryOn(col, r, items, recs) {
   col.appendChild(current);
   var scale = r.image && r.image.width ? photo.width / r.image.width : 1;
   var state = { item: null, bare: false, token: 0 };
-  paintTryOn(canvas, photo, null, null, true);
+  var full = document.createElement('canvas');
+  var view = faceView(r, photo, scale);
+  canvas.setAttribute('data-photo-size', photo.width + 'x' + photo.height);
+  function show(asset, H, bare) {
+    var ok = paintTryOn(full, photo, asset, H, bare);
+    canvas.width = view.w;
+    canvas.height = view.h;
+    canvas.getContext('2d').drawImage(full, view.x, view.y, view.w, view.h, 0, 0, view.w, view.h);
+    return ok;
+  }
+  show(null, null, true);
   if (!items.length) {
     current.appendChild(h('p', { class: 'sub', text: t('no_tryon') }));
     return;
@@ -54,7 +64,7 @@ function buildTryOn(col, r, items, recs) {
     canvas.setAttribute('data-drawn', 'pending');
     return loadAsset(absUrl(it.asset_url)).then(function (asset) {
       if (my !== state.token) return;
-      var ok = paintTryOn(canvas, photo, asset, rescaleH(it.homography, scale), state.bare);
+      var ok = show(asset, rescaleH(it.homography, scale), state.bare);
       canvas.setAttribute('data-drawn', state.bare ? 'bare' : ok ? 'frame' : 'failed');
       CTX.mark(state.bare ? 'drawn-bare' : 'drawn-frame');
       canvas.setAttribute('aria-label', state.bare ? t('photo_alt') : t('tryon_alt', { title: it.title || '' }));
@@ -62,7 +72,7 @@ function buildTryOn(col, r, items, recs) {
       if (my !== state.token) return;
       canvas.setAttribute('data-drawn', 'failed');
       CTX.report(e, 'asset');
-      paintTryOn(canvas, photo, null, null, true);
+      show(null, null, true);
     });
   }
   function setBare(bare) {
@@ -113,6 +123,20 @@ function buildTryOn(col, r, items, recs) {
     }
     return !!it;
   };
+}
+
+// Frame the face: in a half-body photo the glasses would be a few pixels wide on a phone. The crop is a
+// square around the detected face (2.4× its size), clamped to the photo; a close-up is shown whole.
+function faceView(r, photo, scale) {
+  var W = photo.width, H = photo.height, box = r.face && r.face.box;
+  if (!box || box.length !== 4) return { x: 0, y: 0, w: W, h: H };
+  var bw = (box[2] - box[0]) * scale, bh = (box[3] - box[1]) * scale;
+  var side = Math.round(Math.max(bw, bh) * 2.4);
+  if (side >= Math.min(W, H) * 0.85) return { x: 0, y: 0, w: W, h: H };
+  var cx = (box[0] + box[2]) / 2 * scale, cy = (box[1] + box[3]) / 2 * scale;
+  var x = Math.round(Math.max(0, Math.min(W - side, cx - side / 2)));
+  var y = Math.round(Math.max(0, Math.min(H - side, cy - side * 0.45)));
+  return { x: x, y: y, w: side, h: side };
 }
 
 function fitBadge(fit) {
