@@ -16,6 +16,9 @@ from inference.ranking.rules import colour_words, fit_reason, season_name, shape
 from inference.ranking.scoring import EYEWEAR_CODES, SHADE_CODES, ShopperProfile, score_rows
 
 _NEAR_DUPLICATE = 0.9
+# Below this analysis confidence the measured skin colour was off by a median ΔE00 of 6.4 in the shade
+# benchmark (vs 3–4.7 above it), far enough to change which shade is closest.
+LOW_SKIN_CONFIDENCE = 0.1
 _MAX_NEAR_DUPLICATES = 2
 
 
@@ -289,6 +292,13 @@ def _shade_reasons(
     name = cs.row_shade_name[row]
     if name and name.strip() and name.strip() != title.strip():
         reasons.append(f"shade {name.strip()}")
+    if (
+        row == closest_shade
+        and profile.skin_confidence is not None
+        and profile.skin_confidence < LOW_SKIN_CONFIDENCE
+    ):
+        # Strong colour casts and over-exposure blur the reading (benchmarks/recommend.py): say so.
+        reasons.append("the photo's lighting makes this match approximate: compare the neighbouring shades")
     return reasons
 
 

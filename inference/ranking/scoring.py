@@ -40,6 +40,7 @@ class ShopperProfile:
     face_width_mm: float | None
     best: np.ndarray  # (m, 3) CIELAB of the season's best colours
     avoid: np.ndarray  # (k, 3)
+    skin_confidence: float | None = None  # the analysis' own confidence in the skin colour (0–1)
 
     @classmethod
     def from_analysis(cls, analysis: dict | None) -> ShopperProfile:
@@ -71,6 +72,7 @@ class ShopperProfile:
             face_width_mm=float(fit["face_width_mm"]) if fit.get("face_width_mm") else None,
             best=labs(palette.get("best")),
             avoid=labs(palette.get("avoid")),
+            skin_confidence=float(skin["confidence"]) if skin.get("confidence") is not None else None,
         )
 
 

@@ -222,3 +222,14 @@ def test_no_analysis_data_still_ranks_without_made_up_reasons() -> None:
     assert len(recs) == 4
     shade = next(r for r in recs if r.category == "foundation")
     assert shade.reasons == ["shade match needs a clear skin measurement"]
+
+
+def test_low_confidence_skin_reading_is_said_out_loud() -> None:
+    target = demo_shades()[10]
+    reading = analysis(lab=target["lab"], undertone=target["undertone"])
+    context = RecommendContext(categories=["foundation"])
+    sure = recommend(reading, shade_candidates(), limit=3, context=context)
+    reading["skin"]["confidence"] = 0.05
+    unsure = recommend(reading, shade_candidates(), limit=3, context=context)
+    assert not any("approximate" in r for r in sure[0].reasons)
+    assert unsure[0].reasons[-1].startswith("the photo's lighting makes this match approximate")
