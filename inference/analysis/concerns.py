@@ -66,7 +66,7 @@ def measure(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) -> dict
     if skin.sum() < 50:
         return {"redness": 0, "uneven_tone": 0, "texture": 0, "shine": 0, "dark_circles": 0}
 
-    lightness = lab[..., 0]
+    lightness = np.ascontiguousarray(lab[..., 0], dtype=np.float32)
     # Redness: how far the cheeks/nose a* rises above the face's own forehead baseline, plus blotchy red area.
     forehead = cv.polygon(R.FOREHEAD) & ~excluded
     base_a = np.median(lab[..., 1][forehead]) if forehead.sum() > 20 else np.median(lab[..., 1][skin])
@@ -76,7 +76,13 @@ def measure(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) -> dict
 
     # Uneven tone (spots): area of patches ≥ 4 L* darker than the smoothed local skin (shading removed).
     sigma_large = _FACE_WIDTH / 20
-    smooth = cv2.GaussianBlur(lightness.astype(np.float32), (0, 0), sigma_large)
+    # The wide blur runs at quarter resolution: same result for a σ this large, ~16× less work.
+    small = cv2.resize(lightness, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    smooth = cv2.resize(
+        cv2.GaussianBlur(small, (0, 0), sigma_large / 4),
+        lightness.shape[::-1],
+        interpolation=cv2.INTER_LINEAR,
+    )
     mid = cv2.GaussianBlur(lightness.astype(np.float32), (0, 0), 1.5)
     spots = (smooth - mid)[skin]
     uneven = _index(float((spots > 4.0).mean()), 0.25)

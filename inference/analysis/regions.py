@@ -159,9 +159,15 @@ class LinearPhoto:
         self.canvas = canvas
         self.crop = _LINEAR_LUT[canvas.crop(rgb)]
         self._max_scene_pixels = max_scene_pixels
+        self._scene: np.ndarray | None = None
 
     def scene(self, mesh: np.ndarray) -> np.ndarray:
-        """Linear pixels of a regular subsample of the photo outside the (dilated) face oval."""
+        """Linear pixels of a regular subsample of the photo outside the (dilated) face oval (cached)."""
+        if self._scene is None:
+            self._scene = self._scene_pixels(mesh)
+        return self._scene
+
+    def _scene_pixels(self, mesh: np.ndarray) -> np.ndarray:
         height, width = self.rgb.shape[:2]
         step = max(1, int(np.sqrt(height * width / self._max_scene_pixels)))
         small = self.rgb[::step, ::step]
