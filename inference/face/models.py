@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from torch import nn
 from inference import runtime
 from inference.face.networks import BlazeFace, FaceMeshV2, MeshBlockSpec
 
+log = logging.getLogger(__name__)
 WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
 
 
@@ -32,8 +36,8 @@ class FaceModels:
     """The two networks, on their device, in eval mode."""
 
     config: FaceModelConfig
-    detector: BlazeFace
-    mesh: FaceMeshV2
+    detector: nn.Module  # BlazeFace, traced and frozen on CPU
+    mesh: nn.Module  # FaceMeshV2, traced and frozen on CPU (see `_freeze_for_cpu`)
     device: torch.device
     memory_format: torch.memory_format = field(default=torch.contiguous_format)
 
@@ -50,6 +54,34 @@ def _load(module: nn.Module, tensors: dict[str, torch.Tensor], prefix: str) -> N
     """Load `prefix.*` tensors into `module` (upcasting the fp16 storage), insisting on an exact key match."""
     state = {k[len(prefix) + 1 :]: v.float() for k, v in tensors.items() if k.startswith(prefix + ".")}
     module.load_state_dict(state, strict=True)
+
+
+def _freeze_for_cpu(net: nn.Module, sizes: tuple[int, ...], memory_format: torch.memory_format) -> nn.Module:
+    """Trace and freeze a network for CPU inference; keep it eager if anything disagrees.
+
+    Both networks are ~100-170 small ops, so Python dispatch is a real share of their time: the frozen Face
+    Mesh ran in 18 ms instead of 28.5 (median CPU time, interleaved A/B on this machine); tracing costs ~2 s
+    once per process (3.5 s CPU for both, at warm-up). FACET_TORCH_JIT=0 keeps them eager. (Adding
+    `torch.jit.optimize_for_inference` made the build ~10× slower for a smaller gain.)
+    The traced module is checked against the eager one at every input size it will see, batches 1 and 2.
+    """
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # trace warnings about Python ints: padding is size-independent
+            example = torch.rand(1, 3, sizes[0], sizes[0]).contiguous(memory_format=memory_format)
+            frozen = torch.jit.freeze(torch.jit.trace(net, example))
+            for size in sizes:
+                for batch in (1, 2):
+                    x = torch.rand(batch, 3, size, size).contiguous(memory_format=memory_format)
+                    for eager, traced in zip(net(x), frozen(x), strict=True):
+                        if eager.shape != traced.shape or not torch.allclose(
+                            eager, traced, atol=1e-3, rtol=1e-4
+                        ):
+                            raise ValueError(f"traced {type(net).__name__} disagrees with eager at {size} px")
+    except Exception:  # any tracing problem: the eager module is always correct, only slower
+        log.warning("%s not frozen; running eager", type(net).__name__, exc_info=True)
+        return net
+    return frozen
 
 
 def build_face_models(config: FaceModelConfig | None = None) -> FaceModels:
@@ -72,6 +104,10 @@ def build_face_models(config: FaceModelConfig | None = None) -> FaceModels:
     memory_format = torch.channels_last if dev.type == "cpu" else torch.contiguous_format
     detector = detector.eval().to(dev, memory_format=memory_format)
     mesh = mesh.eval().to(dev, memory_format=memory_format)
+    if dev.type == "cpu" and os.environ.get("FACET_TORCH_JIT", "1") != "0":
+        # The detector also runs at 512 px for small faces (pipeline.SMALL_FACE_SIZE).
+        detector = _freeze_for_cpu(detector, (config.detector_size, 4 * config.detector_size), memory_format)
+        mesh = _freeze_for_cpu(mesh, (config.mesh_size,), memory_format)
     return FaceModels(config, detector, mesh, dev, memory_format)
 
 
