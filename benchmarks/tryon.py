@@ -203,6 +203,7 @@ def bench_placement(data: Path, n: int, seed: int, assets: list[TryOnAsset]) -> 
 
 
 def bench_render_time(data: Path, assets: list[TryOnAsset], reps: int) -> None:
+    load = os.getloadavg()[0]
     files = sorted(glob.glob(str(data / "faces" / "diverse" / "img*.jpg")))[:6]
     times = []
     for i, f in enumerate(files):
@@ -222,7 +223,7 @@ def bench_render_time(data: Path, assets: list[TryOnAsset], reps: int) -> None:
             times.append((time.perf_counter() - t0) * 1000)
     print(
         f"\n## Render time at 1024 px ({len(files)} photos x {reps}; face mesh excluded, cv2 threads "
-        f"{cv2.getNumThreads()}, {os.cpu_count()} CPUs)\n"
+        f"{cv2.getNumThreads()}, {os.cpu_count()} CPUs, load average {load:.1f} at start)\n"
     )
     print("| p50 ms | p95 ms | max ms |\n|---|---|---|")
     print(f"| {pct(times, 50):.2f} | {pct(times, 95):.2f} | {max(times):.2f} |")
@@ -286,12 +287,22 @@ def main() -> None:
     parser.add_argument("--render-reps", type=int, default=40)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out")
+    parser.add_argument(
+        "--sections",
+        default="extraction,renders,placement,render-time,sheet",
+        help="comma-separated subset of: extraction,renders,placement,render-time,sheet",
+    )
     args = parser.parse_args()
-    assets = bench_extraction(args.photos, args.seed)
-    bench_renders(args.data)
-    bench_placement(args.data, args.faces, args.seed, assets)
-    bench_render_time(args.data, assets, args.render_reps)
-    contact_sheet(args.data, args.out, args.seed)
+    sections = set(args.sections.split(","))
+    assets = bench_extraction(args.photos, args.seed)  # also provides the assets the other sections use
+    if "renders" in sections:
+        bench_renders(args.data)
+    if "placement" in sections:
+        bench_placement(args.data, args.faces, args.seed, assets)
+    if "render-time" in sections:
+        bench_render_time(args.data, assets, args.render_reps)
+    if "sheet" in sections:
+        contact_sheet(args.data, args.out, args.seed)
 
 
 if __name__ == "__main__":
