@@ -187,3 +187,17 @@ class Connector(Protocol):
     def uninstall(self, session: StoreSession) -> None:
         """Best-effort removal of what Facet registered on the store (the store may already be gone)."""
         ...
+
+
+@runtime_checkable
+class ListsProductIds(Protocol):
+    """Optional: a polling connector that can list every product id cheaply, so an incremental poll (which
+    only sees changed products) can still notice deletions without a full sync."""
+
+    def count_products(self, session: StoreSession) -> int:
+        """How many products the store has (enabled or not), in one small request."""
+        ...
+
+    def list_product_ids(self, session: StoreSession) -> list[str]:
+        """Every product id currently in the store (enabled or not); ProtocolError when incomplete."""
+        ...

@@ -9,6 +9,10 @@ from typing import Any
 from connectors.base import CatalogProduct
 
 PAGE_SIZE = 100
+# Id-only listings are tiny, so they page wider; 300 is Magento 2.4.7's default REST maximum page size.
+ID_PAGE_SIZE = 300
+# Magento's partial-response syntax: only these fields come back (no media, attributes or stock).
+ID_FIELDS = "items[id,sku],total_count"
 STATUS_ENABLED = 1
 VISIBILITY_NOT_INDIVIDUALLY = 1
 
@@ -30,6 +34,14 @@ def search_params(after_id: int, since: datetime | None) -> dict[str, Any]:
         params[f"{prefix}[field]"] = "updated_at"
         params[f"{prefix}[value]"] = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         params[f"{prefix}[condition_type]"] = "gt"
+    return params
+
+
+def id_params(after_id: int) -> dict[str, Any]:
+    """searchCriteria + `fields` for the next id-only page after entity `after_id` (deletion polling)."""
+    params = search_params(after_id, None)
+    params["searchCriteria[pageSize]"] = ID_PAGE_SIZE
+    params["fields"] = ID_FIELDS
     return params
 
 

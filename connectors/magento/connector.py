@@ -123,6 +123,29 @@ class MagentoConnector:
             self.http.send(lambda: requests.get(url, auth=auth, timeout=self.settings.magento_timeout))
         )
 
+    def count_products(self, session: StoreSession) -> int:
+        """`total_count` alone (`fields=total_count`, one-item page): the poll's cheap deletion check."""
+        params = {"searchCriteria[pageSize]": 1, "searchCriteria[currentPage]": 1, "fields": "total_count"}
+        return int(self.get(session, "products", params).get("total_count") or 0)
+
+    def list_product_ids(self, session: StoreSession) -> list[str]:
+        """Every product id, keyset-paged with `fields=items[id,sku],total_count` (a few hundred bytes per
+        hundred products), so the 15-minute poll notices deletions without a full sync."""
+        ids: list[str] = []
+        after = 0
+        while True:
+            answer = self.get(session, "products", catalog.id_params(after))
+            items = answer.get("items") or []
+            # Under the `entity_id > after` filter total_count is what remains, so the listing is complete
+            # exactly when a page holds all of it, even if the store caps pageSize below what we asked.
+            remaining = int(answer.get("total_count") or 0)
+            if not items and remaining:
+                raise ProtocolError(f"id listing stalled after entity {after} with {remaining} left")
+            ids += [str(item["id"]) for item in items]
+            if remaining <= len(items):
+                return ids
+            after = max(int(item["id"]) for item in items)
+
     def store_info(self, session: StoreSession) -> dict[str, Any]:
         """Base URLs and currency from `/V1/store/storeConfigs`, category names from `/V1/categories/list`."""
         configs = self.get(session, "store/storeConfigs")

@@ -11,21 +11,21 @@ from __future__ import annotations
 import bisect
 import importlib
 import logging
-from collections.abc import Iterable
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from redis import Redis
+from sqlalchemy import func, select, update
 
-from connectors import PLATFORMS, CatalogProduct, ConnectorError
+from connectors import PLATFORMS, ConnectorError, ListsProductIds
 from plugin_api.config import env_flag
 from plugin_api.extensions import db
+from plugin_api.jobs.catalog_upsert import live_ids, product_values, soft_delete, upsert_products
 from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
+from plugin_api.jobs.sync_lock import SyncLock, lock_row
 from plugin_api.models import Merchant, MerchantStatus, Product, utcnow
 from plugin_api.services.installs import connector_for, purge_merchant, save_session, session_for
-from plugin_api.tenancy import scoped
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,12 @@ INCREMENTAL_OVERLAP = timedelta(minutes=2)
 STALE_RUN = timedelta(hours=1)
 COUNT_KEYS = ("seen", "created", "updated", "unchanged", "deactivated", "deleted")
 FEATURES_JOB = "plugin_api.jobs.features.compute_product_features"
+# Written by runs that found the lock held; a running sync carries them over instead of overwriting them.
+GONE_STATUS = "deleted"  # Product.status of rows the store no longer has (set by the deletion poll)
+CARRIED_KEYS = ("skipped_runs", "last_skipped")
+# Re-exported: the webhooks service upserts through this module.
+__all__ = ["after_install", "live_ids", "product_values", "schedule_polls", "soft_delete", "sync_merchant"]
+__all__ += ["upsert_products"]
 
 
 def zero_counts() -> dict[str, int]:
@@ -44,88 +50,6 @@ def zero_counts() -> dict[str, int]:
 
 def _parse(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-# -- upserts (shared with webhooks) ------------------------------------------------------------------------
-def product_values(p: CatalogProduct) -> dict[str, Any]:
-    """Product column values for a CatalogProduct (currency omitted when the payload does not carry it)."""
-    values: dict[str, Any] = {
-        "title": p.title[:512],
-        "handle": (p.handle or None) and p.handle[:512],
-        "url": p.url,
-        "vendor": (p.vendor or None) and p.vendor[:255],
-        "product_type": (p.product_type or None) and p.product_type[:255],
-        "tags": list(p.tags),
-        "price": p.price.quantize(Decimal("0.01")) if p.price is not None else None,
-        "variants": list(p.variants),
-        "image_urls": list(p.image_urls),
-        "status": "active" if p.active else "inactive",
-        "in_stock": p.in_stock,
-        "platform_updated_at": p.updated_at,
-        # Drafts/archived/disabled products must never be recommended: they are soft-deleted too.
-        "deleted": not p.active,
-    }
-    if p.currency:
-        values["currency"] = p.currency[:3]
-    return values
-
-
-def upsert_products(merchant: Merchant, products: list[CatalogProduct], counts: dict[str, int]) -> list[int]:
-    """Insert or update rows by platform product id; return the ids of rows that are new or changed."""
-    if not products:
-        return []
-    by_id = {p.platform_id: p for p in products}  # a page may repeat a product; the last copy wins
-    existing = {
-        row.platform_product_id: row
-        for row in db.session.scalars(
-            scoped(Product, merchant=merchant).where(Product.platform_product_id.in_(list(by_id)))
-        )
-    }
-    now = utcnow()
-    touched: list[Product] = []
-    for pid, product in by_id.items():
-        values = product_values(product)
-        counts["seen"] += 1
-        row = existing.get(pid)
-        if row is None:
-            row = Product(merchant_id=merchant.id, platform_product_id=pid, **values)
-            row.deleted_at = now if row.deleted else None
-            db.session.add(row)
-            counts["created" if product.active else "deactivated"] += 1
-            touched.append(row)
-            continue
-        stored, incoming = row.platform_updated_at, product.updated_at
-        # Webhooks arrive out of order: never let an older copy overwrite a newer one.
-        stale = stored is not None and incoming is not None and incoming < stored
-        diff = {} if stale else {k: v for k, v in values.items() if getattr(row, k) != v}
-        if not diff:
-            counts["unchanged"] += 1
-            continue
-        for key, value in diff.items():
-            setattr(row, key, value)
-        if "deleted" in diff:
-            row.deleted_at = now if row.deleted else None
-        counts["updated" if product.active else "deactivated"] += 1
-        touched.append(row)
-    db.session.flush()
-    return [row.id for row in touched if not row.deleted]
-
-
-def soft_delete(merchant: Merchant, platform_ids: Iterable[str]) -> int:
-    """Mark products deleted (kept for analytics/history); returns how many rows changed."""
-    ids = list(platform_ids)
-    if not ids:
-        return 0
-    result = db.session.execute(
-        update(Product)
-        .where(
-            Product.merchant_id == merchant.id,
-            Product.platform_product_id.in_(ids),
-            Product.deleted.is_(False),
-        )
-        .values(deleted=True, deleted_at=utcnow())
-    )
-    return int(result.rowcount or 0)
 
 
 def after_sync(merchant_id: int, changed_product_ids: list[int]) -> None:
@@ -171,12 +95,48 @@ def after_install(merchant_id: int) -> None:
     sync_merchant(merchant_id, full=True)
 
 
-def sync_merchant(merchant_id: int, full: bool = False) -> dict[str, int]:
-    """Sync one merchant's catalog (full, or incremental from the watermark), resuming an interrupted run."""
+def sync_merchant(merchant_id: int, full: bool = False, *, redis: Redis | None = None) -> dict[str, int]:
+    """Sync one merchant's catalog (full, or incremental from the watermark), resuming an interrupted run.
+
+    Holds the merchant's sync lock for the whole run (`redis` defaults to the app's connection): a second run
+    that finds it held returns `{"skipped": 1}` and leaves a note in `sync_state` instead of racing the first.
+    """
     merchant = db.session.get(Merchant, merchant_id)
     if merchant is None or not merchant.is_installed:
         log.info("merchant %s is not installed; not syncing", merchant_id)
         return {}
+    lock = SyncLock(
+        merchant_id,
+        redis=redis if redis is not None else current_app.extensions.get("facet.redis"),
+        ttl_seconds=int(current_app.config.get("FACET_SYNC_LOCK_TTL", 600)),
+    )
+    if not lock.acquire():
+        _record_skip(merchant_id, full, lock.holder)
+        return {"skipped": 1}
+    try:
+        merchant = db.session.get(Merchant, merchant_id)
+        if merchant is None or not merchant.is_installed:
+            return {}
+        return _start(merchant, full, lock)
+    finally:
+        lock.release()
+
+
+def _record_skip(merchant_id: int, full: bool, holder: str | None) -> None:
+    """Note a run skipped because another holds the lock (the holder covers the catalog; the scheduler
+    enqueues a missed full sync again on its next tick since `last_full_sync_at` did not move)."""
+    lock_row(merchant_id)
+    merchant = db.session.get(Merchant, merchant_id, populate_existing=True)
+    if merchant is not None:
+        state = dict(merchant.sync_state or {})
+        state["skipped_runs"] = int(state.get("skipped_runs") or 0) + 1
+        state["last_skipped"] = {"at": utcnow().isoformat(), "full": full, "reason": "locked"}
+        merchant.sync_state = state
+    db.session.commit()
+    log.info("sync of merchant %s skipped: another run holds the lock (%s)", merchant_id, holder)
+
+
+def _start(merchant: Merchant, full: bool, lock: SyncLock) -> dict[str, int]:
     state = dict(merchant.sync_state or {})
     resumable = state.get("status") in ("running", "failed") and state.get("cursor") is not None
     if resumable and (state.get("mode") == "full" or not full):
@@ -196,13 +156,65 @@ def sync_merchant(merchant_id: int, full: bool = False) -> dict[str, int]:
             run_started_at=utcnow().isoformat(),
             run_watermark=None,
         )
-    state.update(status="running", last_error=None, heartbeat_at=utcnow().isoformat())
+    state.update(status="running", last_error=None, heartbeat_at=utcnow().isoformat(), lease=lock.lease())
     merchant.sync_state = state
     db.session.commit()
-    return _run(merchant, state)
+    return _run(merchant, state, lock)
 
 
-def _run(merchant: Merchant, state: dict[str, Any]) -> dict[str, int]:
+def _still_ours(merchant: Merchant, lock: SyncLock, pending: dict[str, Any]) -> bool:
+    """Re-read the merchant under its row lock; False (rolled back) when uninstalled or the lease was lost.
+
+    On True, `pending` picks up the keys other runs may have written and a renewed lease.
+    """
+    lock_row(merchant.id)
+    db.session.refresh(merchant, ["status", "sync_state"])
+    fresh = merchant.sync_state or {}
+    if not merchant.is_installed:  # an uninstall landed mid-sync: keep its state, drop this page
+        db.session.rollback()
+        log.info("merchant %s uninstalled mid-sync; stopping", merchant.id)
+        return False
+    if not lock.owns(fresh):  # our lease expired and another run took over: it owns the catalog now
+        db.session.rollback()
+        log.warning("merchant %s: sync lease lost to another run; stopping", merchant.id)
+        return False
+    pending.update({k: fresh[k] for k in CARRIED_KEYS if k in fresh}, lease=lock.lease())
+    return True
+
+
+def _poll_deletions(merchant: Merchant, connector: Any, session: Any) -> int:
+    """Incremental runs cannot see deletions; connectors that count/list ids cheaply (Magento) are asked.
+
+    One count request per poll; only when the store's count differs from the rows Facet believes present
+    (status not `deleted`) does it list ids. Rows missing from the store get status `deleted` (so the counts
+    agree on the next poll) and are soft-deleted; the return value counts the ones that were live.
+    """
+    if not isinstance(connector, ListsProductIds):
+        return 0
+    present = Product.status != GONE_STATUS
+    local = db.session.scalar(
+        select(func.count()).select_from(Product).where(Product.merchant_id == merchant.id, present)
+    )
+    if connector.count_products(session) == local:
+        return 0
+    remote = set(connector.list_product_ids(session))
+    known = db.session.scalars(
+        select(Product.platform_product_id).where(Product.merchant_id == merchant.id, present)
+    ).all()
+    gone = [pid for pid in known if pid not in remote]
+    if not gone:
+        return 0
+    deleted = soft_delete(merchant, gone)
+    db.session.execute(
+        update(Product)
+        .where(Product.merchant_id == merchant.id, Product.platform_product_id.in_(gone))
+        .values(status=GONE_STATUS)
+    )
+    log.info("merchant %s: %d products gone from the store (%d were live)", merchant.id, len(gone), deleted)
+    return deleted
+
+
+def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str, int]:
     connector = connector_for(merchant.platform)
     session = session_for(merchant)
     full = state["mode"] == "full"
@@ -235,14 +247,14 @@ def _run(merchant: Merchant, state: dict[str, Any]) -> dict[str, int]:
                 pages=int(state.get("pages") or 0) + 1,
                 heartbeat_at=utcnow().isoformat(),
             )
-            db.session.refresh(merchant, ["status", "sync_state"])
-            if not merchant.is_installed:  # an uninstall landed mid-sync: keep its state, drop this page
-                db.session.rollback()
-                log.info("merchant %s uninstalled mid-sync; stopping", merchant_id)
+            if not _still_ours(merchant, lock, pending):
                 return counts
             merchant.sync_state = pending
             db.session.commit()  # the page and its resume point land together
+            lock.extend()
             state, lower = pending, upper
+        if not full:
+            counts["deleted"] += _poll_deletions(merchant, connector, session)
     except Exception as exc:
         db.session.rollback()
         merchant = db.session.get(Merchant, merchant_id)
@@ -257,8 +269,7 @@ def _run(merchant: Merchant, state: dict[str, Any]) -> dict[str, int]:
             after_sync(merchant_id, changed)
         log.warning("sync of merchant %s failed at cursor %s: %s", merchant_id, state.get("cursor"), exc)
         raise
-    db.session.refresh(merchant, ["status", "sync_state"])
-    if not merchant.is_installed:
+    if not _still_ours(merchant, lock, state):
         return counts
     now = utcnow().isoformat()
     watermarks = [w for w in (state.get("watermark"), state.get("run_watermark")) if w]

@@ -15,6 +15,38 @@ from tests.fakes.server import FakeServer, Request, Response
 CATEGORY_NAMES = {3 + i: k for i, k in enumerate(dict.fromkeys(catalog.KINDS))}
 
 
+def parse_fields(spec: str) -> dict[str, Any]:
+    """Magento's partial-response `fields` syntax (`items[id,sku],total_count`) as a nested dict."""
+    tree: dict[str, Any] = {}
+    stack = [tree]
+    name = ""
+    for ch in spec + ",":
+        if ch in ",[]":
+            if name.strip():
+                stack[-1][name.strip()] = {}
+            if ch == "[":
+                child: dict[str, Any] = {}
+                stack[-1][name.strip()] = child
+                stack.append(child)
+            elif ch == "]":
+                stack.pop()
+            name = ""
+        else:
+            name += ch
+    return tree
+
+
+def apply_fields(data: Any, tree: dict[str, Any]) -> Any:
+    """Keep only the fields in `tree` (lists are filtered item by item), as Magento's webapi does."""
+    if not tree:
+        return data
+    if isinstance(data, list):
+        return [apply_fields(item, tree) for item in data]
+    if isinstance(data, dict):
+        return {k: apply_fields(v, tree[k]) for k, v in data.items() if k in tree}
+    return data
+
+
 class FakeMagento(FakeServer):
     """One Magento store; `activate()` plays the admin clicking Activate on an integration."""
 
@@ -191,9 +223,10 @@ class FakeMagento(FakeServer):
                 int(args.get("searchCriteria[currentPage]") or 1), last
             )  # Magento repeats the last page
             rows = rows[(page - 1) * size : page * size]
-        return Response.json(
-            {"items": [self._item(p) for p in rows], "search_criteria": {}, "total_count": total}
-        )
+        answer = {"items": [self._item(p) for p in rows], "search_criteria": {}, "total_count": total}
+        if args.get("fields"):
+            answer = apply_fields(answer, parse_fields(args["fields"]))
+        return Response.json(answer)
 
     def _store_configs(self, request: Request, _m: re.Match[str]) -> Response:
         denied = self._authorized(request)
