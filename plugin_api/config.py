@@ -127,7 +127,8 @@ def _openapi_settings() -> dict[str, Any]:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        # Served from the swagger-ui-bundle package (plugin_api/api/docs_assets.py): works offline.
+        "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/static/",
     }
 
 

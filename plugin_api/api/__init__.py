@@ -11,7 +11,7 @@ from flask import Blueprint, Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 
-from plugin_api.api import health, widget_analyses, widget_assets, widget_config, widget_events
+from plugin_api.api import docs_assets, health, widget_analyses, widget_assets, widget_config, widget_events
 from plugin_api.install import install_bp
 from plugin_api.web import demo_store_bp, widget_files_bp
 
@@ -24,6 +24,7 @@ BLUEPRINTS: list[Blueprint] = [
     widget_files_bp,
     demo_store_bp,
     install_bp,
+    docs_assets.bp,
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 from openapi_spec_validator import validate
@@ -27,6 +28,22 @@ def test_swagger_ui_is_served(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"swagger" in response.data.lower()
+
+
+def test_swagger_ui_loads_only_local_assets_so_it_works_offline(client):
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets), assets
+    for asset in assets:
+        assert asset.startswith("/") and not asset.startswith("//"), f"{asset} is not served by Facet"
+        served = client.get(asset)
+        assert served.status_code == 200, asset
+        assert len(served.data) > 1000, asset
+    bundle = client.get("/api/v1/docs/static/swagger-ui-bundle.js")
+    assert bundle.mimetype in ("application/javascript", "text/javascript")
+    assert b"SwaggerUIBundle" in bundle.data
+    assert client.get("/api/v1/docs/static/index.html").status_code == 404
+    assert client.get("/api/v1/docs/static/..%2Fconfig.py").status_code == 404
 
 
 def test_unknown_route_and_wrong_method_use_the_error_shape(client):
