@@ -137,6 +137,8 @@ def _record_skip(merchant_id: int, full: bool, holder: str | None) -> None:
 
 
 def _start(merchant: Merchant, full: bool, lock: SyncLock) -> dict[str, int]:
+    lock_row(merchant.id)  # every read-modify-write of sync_state happens under the row lock
+    db.session.refresh(merchant, ["status", "sync_state"])
     state = dict(merchant.sync_state or {})
     resumable = state.get("status") in ("running", "failed") and state.get("cursor") is not None
     if resumable and (state.get("mode") == "full" or not full):
@@ -257,15 +259,19 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
             counts["deleted"] += _poll_deletions(merchant, connector, session)
     except Exception as exc:
         db.session.rollback()
-        merchant = db.session.get(Merchant, merchant_id)
+        lock_row(merchant_id)
+        merchant = db.session.get(Merchant, merchant_id, populate_existing=True)
         code = exc.code if isinstance(exc, ConnectorError) else "internal_error"
         state.update(
             status="failed", last_error={"code": code, "message": str(exc)[:500], "at": utcnow().isoformat()}
         )
-        if merchant is not None and merchant.is_installed:
+        fresh = (merchant.sync_state or {}) if merchant is not None else {}
+        if merchant is not None and merchant.is_installed and lock.owns(fresh):
             save_session(merchant, session)
+            state.update({k: fresh[k] for k in CARRIED_KEYS if k in fresh})
             merchant.sync_state = dict(state)
-            db.session.commit()
+        db.session.commit()
+        if merchant is not None and merchant.is_installed:
             after_sync(merchant_id, changed)
         log.warning("sync of merchant %s failed at cursor %s: %s", merchant_id, state.get("cursor"), exc)
         raise

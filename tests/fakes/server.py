@@ -76,9 +76,14 @@ Route = Callable[[Request, re.Match[str]], Response]
 
 
 class FakeServer:
-    """Runs on 127.0.0.1:<free port> in a daemon thread; subclasses add routes with `self.route(...)`."""
+    """Runs on 127.0.0.1:<free port> in a daemon thread; subclasses add routes with `self.route(...)`.
 
-    def __init__(self) -> None:
+    `tls=True` serves HTTPS with the throwaway certificate of `tests.fakes.tls` (clients trust it through
+    `REQUESTS_CA_BUNDLE`).
+    """
+
+    def __init__(self, *, tls: bool = False) -> None:
+        self.tls = tls
         self.routes: list[tuple[str, re.Pattern[str], Route]] = []
         self.faults: list[Fault] = []
         self.lock = threading.RLock()
@@ -108,7 +113,7 @@ class FakeServer:
                     query=parts.query,
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=body,
-                    url=f"http://{host}{parts.path}",
+                    url=f"{fake.scheme}://{host}{parts.path}",
                 )
                 try:
                     response = fake.dispatch(request)
@@ -126,6 +131,10 @@ class FakeServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
+        if self.tls:
+            from tests.fakes.tls import server_context
+
+            self._httpd.socket = server_context().wrap_socket(self._httpd.socket, server_side=True)
         threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         ).start()
@@ -142,8 +151,12 @@ class FakeServer:
         return self._httpd.server_address[1]
 
     @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     # -- routing and faults -----------------------------------------------------------------------------
     def route(self, method: str, pattern: str, fn: Route) -> None:

@@ -38,10 +38,26 @@ def woo_oauth_signature(method: str, base_url: str, params: dict[str, str], cons
 
 
 class FakeWooCommerce(FakeServer):
-    """One WordPress site with WooCommerce; products every 10th variable with 3 variations."""
+    """One WordPress site with WooCommerce; products every 10th variable with 3 variations.
 
-    def __init__(self, *, products: int = 2000, currency: str = "GBP", variable_every: int = 10) -> None:
-        super().__init__()
+    Over HTTP it checks one-legged OAuth1; with `tls=True` it takes the keys from HTTP Basic auth or from the
+    `consumer_key`/`consumer_secret` query parameters, as WC_REST_Authentication does over SSL.
+    `strip_authorization=True` plays a host (CGI/FastCGI PHP, some proxies) that drops the Authorization
+    header before WordPress sees it: Basic auth then fails with "Consumer key is missing."
+    """
+
+    def __init__(
+        self,
+        *,
+        products: int = 2000,
+        currency: str = "GBP",
+        variable_every: int = 10,
+        tls: bool = False,
+        strip_authorization: bool = False,
+    ) -> None:
+        super().__init__(tls=tls)
+        self.strip_authorization = strip_authorization
+        self.auth_methods: list[str] = []  # per authenticated request: "oauth1", "basic" or "query"
         self.products = {p.id: p for p in catalog.generate(products, variable_every=variable_every)}
         self.currency = currency
         self.keys: dict[str, str] = {}  # consumer_key -> consumer_secret
@@ -159,6 +175,8 @@ class FakeWooCommerce(FakeServer):
 
     # -- auth -------------------------------------------------------------------------------------------
     def _authenticate(self, request: Request) -> Response | None:
+        if self.tls:
+            return self._authenticate_ssl(request)
         args = request.args
         ck = args.get("oauth_consumer_key")
         if ck is None:
@@ -219,6 +237,45 @@ class FakeWooCommerce(FakeServer):
                 401,
             )
         self.nonces.add(nonce)
+        self.auth_methods.append("oauth1")
+        return None
+
+    def _authenticate_ssl(self, request: Request) -> Response | None:
+        args = request.args
+        method = "query"
+        ck, cs = args.get("consumer_key"), args.get("consumer_secret")
+        header = None if self.strip_authorization else request.header("authorization")
+        if not (ck and cs) and header and header.lower().startswith("basic "):
+            ck, _, cs = base64.b64decode(header[6:]).decode().partition(":")
+            method = "basic"
+        if not (ck and cs):
+            return Response.json(
+                {
+                    "code": "woocommerce_rest_authentication_error",
+                    "message": "Consumer key is missing.",
+                    "data": {"status": 401},
+                },
+                401,
+            )
+        if self.keys.get(ck) is None:
+            return Response.json(
+                {
+                    "code": "woocommerce_rest_authentication_error",
+                    "message": "Consumer key is invalid.",
+                    "data": {"status": 401},
+                },
+                401,
+            )
+        if not hmac.compare_digest(self.keys[ck], cs):
+            return Response.json(
+                {
+                    "code": "woocommerce_rest_authentication_error",
+                    "message": "Consumer secret is invalid.",
+                    "data": {"status": 401},
+                },
+                401,
+            )
+        self.auth_methods.append(method)
         return None
 
     # -- routes -----------------------------------------------------------------------------------------
@@ -255,7 +312,11 @@ class FakeWooCommerce(FakeServer):
         chunk = rows[(page - 1) * per_page : page * per_page]
         base = f"{self.url}{API}/products"
         links = []
-        keep = {k: v for k, v in args.items() if not k.startswith("oauth_")}
+        keep = {
+            k: v
+            for k, v in args.items()
+            if not k.startswith("oauth_") and k not in ("consumer_key", "consumer_secret")
+        }
         if page < pages:
             links.append(f'<{base}?{urlencode(dict(keep, page=page + 1))}>; rel="next"')
         if page > 1:
