@@ -132,13 +132,16 @@ def relight(linear: np.ndarray, gains: np.ndarray, stops: float) -> np.ndarray:
     return np.round(colour.linear_to_srgb(lit)).clip(0, 255).astype(np.uint8)
 
 
-def ours(rgb: np.ndarray, mesh: np.ndarray) -> int | None:
-    """Our Monk estimate with the source photo's mesh (detection is benchmarked in face_landmarks.py)."""
+def ours(rgb: np.ndarray, mesh: np.ndarray, shade: int) -> tuple[int | None, float | None]:
+    """Our Monk estimate with the source photo's mesh (detection is benchmarked in face_landmarks.py), and
+    the CIEDE2000 between the measured skin Lab and the painted shade's Lab (what shade matching feels)."""
     canvas = RegionCanvas(mesh, rgb.shape[:2])
     photo = LinearPhoto(rgb, canvas)
     illumination = illum.estimate_illumination(photo, canvas, mesh)
     sample = skin.sample_skin(photo, canvas, illumination)
-    return None if sample is None else skin.classify_sample(sample)
+    if sample is None:
+        return None, None
+    return skin.classify_sample(sample), float(colour.delta_e_2000(sample.lab, colour.MONK_LAB[shade - 1]))
 
 
 _STONE_SCRIPT = """
@@ -174,28 +177,46 @@ def run_stone(paths: list[str], python: Path) -> dict[str, int | None]:
     return out
 
 
-def table(title: str, rows: list[tuple[int, str, int | None]]) -> dict[str, float]:
-    """Print exact / ±1 accuracy per shade and per condition; a miss (None) counts as wrong."""
+def _de_cell(values: list[float | None]) -> str:
+    """Median ΔE00 of the measured skin to the painted shade, or – when not measured (the peer)."""
+    known = [v for v in values if v is not None]
+    return f"{np.median(known):.2f}" if known else "–"
+
+
+def table(title: str, rows: list[tuple]) -> dict[str, float]:
+    """Print exact / ±1 accuracy (and median ΔE00 when known) per shade and per condition; a miss (None)
+    counts as wrong. Rows are (shade, condition, predicted Monk[, ΔE00 of measured to painted Lab])."""
     print(f"\n## {title}\n")
+    rows = [(r[0], r[1], r[2], r[3] if len(r) > 3 else None) for r in rows]
     by_shade: dict[int, list] = defaultdict(list)
     by_cond: dict[str, list] = defaultdict(list)
-    for shade, cond, pred in rows:
+    de_shade: dict[int, list] = defaultdict(list)
+    de_cond: dict[str, list] = defaultdict(list)
+    for shade, cond, pred, de in rows:
         hit = (pred == shade, pred is not None and abs(pred - shade) <= 1)
         by_shade[shade].append(hit)
         by_cond[cond].append(hit)
-    print("| Monk | n | exact % | ±1 % |\n|---|---|---|---|")
+        de_shade[shade].append(de)
+        de_cond[cond].append(de)
+    print("| Monk | n | exact % | ±1 % | median ΔE00 |\n|---|---|---|---|---|")
     for shade in sorted(by_shade):
         h = np.array(by_shade[shade])
-        print(f"| {shade} | {len(h)} | {100 * h[:, 0].mean():.1f} | {100 * h[:, 1].mean():.1f} |")
-    print("\n| condition | n | exact % | ±1 % |\n|---|---|---|---|")
+        print(
+            f"| {shade} | {len(h)} | {100 * h[:, 0].mean():.1f} | {100 * h[:, 1].mean():.1f} | "
+            f"{_de_cell(de_shade[shade])} |"
+        )
+    print("\n| condition | n | exact % | ±1 % | median ΔE00 |\n|---|---|---|---|---|")
     for cond in CONDITIONS:
         if cond in by_cond:
             h = np.array(by_cond[cond])
-            print(f"| {cond} | {len(h)} | {100 * h[:, 0].mean():.1f} | {100 * h[:, 1].mean():.1f} |")
+            print(
+                f"| {cond} | {len(h)} | {100 * h[:, 0].mean():.1f} | {100 * h[:, 1].mean():.1f} | "
+                f"{_de_cell(de_cond[cond])} |"
+            )
     print("\nexact / ±1 % by shade and condition\n")
     print("| Monk | " + " | ".join(CONDITIONS) + " |\n|---|" + "---|" * len(CONDITIONS))
     cells: dict[tuple[int, str], list] = defaultdict(list)
-    for shade, cond, pred in rows:
+    for shade, cond, pred, _de in rows:
         cells[(shade, cond)].append((pred == shade, pred is not None and abs(pred - shade) <= 1))
     for shade in sorted(by_shade):
         parts = []
@@ -205,9 +226,16 @@ def table(title: str, rows: list[tuple[int, str, int | None]]) -> dict[str, floa
         print(f"| {shade} | " + " | ".join(parts) + " |")
     h = np.array([hit for v in by_shade.values() for hit in v])
     worst = min(100 * np.array(v)[:, 1].mean() for v in by_shade.values())
-    print(f"| **all** | {len(h)} | **{100 * h[:, 0].mean():.1f}** | **{100 * h[:, 1].mean():.1f}** |")
+    all_de = [r[3] for r in rows]
+    print(
+        f"| **all** | {len(h)} | **{100 * h[:, 0].mean():.1f}** | **{100 * h[:, 1].mean():.1f}** | "
+        f"{_de_cell(all_de)} |"
+    )
     print(f"\nworst shade ±1: {worst:.1f} %")
-    return {"exact": 100 * h[:, 0].mean(), "within1": 100 * h[:, 1].mean(), "worst_within1": worst}
+    out = {"exact": 100 * h[:, 0].mean(), "within1": 100 * h[:, 1].mean(), "worst_within1": worst}
+    if any(d is not None for d in all_de):
+        out["median_de00"] = float(np.median([d for d in all_de if d is not None]))
+    return out
 
 
 def utk_groups(data: Path, per_group: int, seed: int) -> None:
@@ -270,7 +298,7 @@ def main() -> None:
     t0 = time.time()
     sources = load_sources(args.data, args.sample, args.seed)
     print(f"# Skin tone benchmark: {len(sources)} faces × 10 shades × {len(CONDITIONS)} conditions")
-    rows_ours: list[tuple[int, str, int | None]] = []
+    rows_ours: list[tuple[int, str, int | None, float | None]] = []
     stone_jobs: list[tuple[int, str, str]] = []
     peer = not args.no_peer and args.stone_python.exists()
     with tempfile.TemporaryDirectory() as tmp:
@@ -279,7 +307,7 @@ def main() -> None:
                 base = recolour(rgb, mesh, shade)
                 for cond, (gains, stops) in CONDITIONS.items():
                     img = relight(base, gains, stops)
-                    rows_ours.append((shade, cond, ours(img, mesh)))
+                    rows_ours.append((shade, cond, *ours(img, mesh, shade)))
                     if peer:
                         path = f"{tmp}/{i}_{shade}_{cond.replace(' ', '')}.png"
                         Image.fromarray(img).save(path, compress_level=1)
