@@ -80,6 +80,8 @@ def load_config(
     for key, value in env.items():
         if key.startswith("FACET_"):
             cfg[key] = int(value) if key in _INT_SETTINGS else value
+    # Whether FACET_PUBLIC_URL was given rather than defaulted (`configured_public_url`).
+    cfg["FACET_PUBLIC_URL_SET"] = bool(env.get("FACET_PUBLIC_URL") or overrides.get("FACET_PUBLIC_URL"))
     cfg["DATABASE_URL"] = env.get("DATABASE_URL") or None
     cfg["REDIS_URL"] = env.get("REDIS_URL") or None
     if overrides.get("TESTING"):
@@ -138,3 +140,15 @@ def env_flag(cfg: Mapping[str, Any], key: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value if isinstance(value, bool) else _parse_bool(str(value))
+
+
+def configured_public_url(cfg: Mapping[str, Any]) -> str | None:
+    """FACET_PUBLIC_URL without a trailing slash when it was set (not left at its default), else None.
+
+    Links handed to browsers (e.g. the widget's `poll_url`) use it when set, else the request's own host: an
+    unset default would point a dev server on another port at the wrong place.
+    """
+    url = cfg.get("FACET_PUBLIC_URL")
+    if not url or (not cfg.get("FACET_PUBLIC_URL_SET") and url == _STR_DEFAULTS["FACET_PUBLIC_URL"]):
+        return None
+    return str(url).rstrip("/")

@@ -13,7 +13,7 @@ class AnalysisSchema(ma.Schema):
     id = ma.fields.UUID(required=True)
     status = ma.fields.String(required=True, metadata={"enum": ["queued", "running", "done", "failed"]})
     poll_url = ma.fields.String(
-        required=True, metadata={"description": "GET this URL until `status` is final."}
+        required=True, metadata={"description": "Absolute URL; GET it until `status` is final."}
     )
     product_id = ma.fields.String(allow_none=True)
     queued_at = ma.fields.DateTime()

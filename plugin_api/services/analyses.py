@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from flask import current_app, url_for
 
+from plugin_api.config import configured_public_url
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
 from plugin_api.jobs.queueing import TooManyInFlight, current_jobs, queue_for_plan
@@ -111,12 +112,20 @@ def _quietly_delete(key: str) -> None:
         log.exception("could not delete %s", key)
 
 
+def poll_url(analysis: Analysis) -> str:
+    """The absolute URL to poll: the widget runs on the store's origin, so a relative one would miss Facet."""
+    public = configured_public_url(current_app.config)
+    if public:
+        return public + url_for("widget_analyses.AnalysisItem", analysis_id=analysis.id)
+    return url_for("widget_analyses.AnalysisItem", analysis_id=analysis.id, _external=True)
+
+
 def analysis_view(analysis: Analysis) -> dict[str, Any]:
     """The JSON the widget sees for an analysis."""
     return {
         "id": str(analysis.id),
         "status": analysis.status,
-        "poll_url": url_for("widget_analyses.AnalysisItem", analysis_id=analysis.id),
+        "poll_url": poll_url(analysis),
         "product_id": analysis.product_id,
         "queued_at": analysis.queued_at,
         "started_at": analysis.started_at,
