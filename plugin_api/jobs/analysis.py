@@ -71,6 +71,17 @@ def basic_image_facts(image: bytes, upload_info: dict[str, Any]) -> dict[str, An
     }
 
 
+def drop_mesh(result: dict[str, Any]) -> dict[str, Any]:
+    """Remove the face mesh: it is requested only to place try-on frames and must never be stored.
+
+    The try-on enricher drops it once used, but an enricher that raises is skipped, so the job makes sure.
+    """
+    face = result.get("face")
+    if isinstance(face, dict):
+        face.pop("mesh", None)
+    return result
+
+
 def run_analysis(analysis_id: str) -> str:
     """Analyse one uploaded selfie; returns the final (or current) status."""
     analysis = db.session.get(Analysis, uuid.UUID(analysis_id))
@@ -113,7 +124,7 @@ def run_analysis(analysis_id: str) -> str:
         except Exception:
             log.exception("result enricher %s failed for analysis %s", enrich, analysis_id)
             db.session.rollback()
-    finish(analysis, AnalysisStatus.DONE, result=result)
+    finish(analysis, AnalysisStatus.DONE, result=drop_mesh(result))
     return analysis.status
 
 
