@@ -3,7 +3,10 @@
 A sync walks the connector's pages in product-id order and commits each page together with its resume point
 (`Merchant.sync_state["cursor"]`), so a crash, a dropped connection or a rate limit that outlasts the retries
 loses at most one page: the next run (RQ's retry, the scheduler or `flask facet sync`) continues from there.
-A full sync also soft-deletes products missing from each page's id range (`connector.confirm_gone`).
+A full sync also soft-deletes products missing from each page's id range (`connector.confirm_gone`); an
+incremental run asks connectors that can count/list ids cheaply (`ListsProductIds`, Magento) for deletions.
+One run per merchant at a time: `plugin_api.jobs.sync_lock` (Redis lock + database lease); upserts live in
+`plugin_api.jobs.catalog_upsert`.
 """
 
 from __future__ import annotations
@@ -40,8 +43,15 @@ FEATURES_JOB = "plugin_api.jobs.features.compute_product_features"
 GONE_STATUS = "deleted"  # Product.status of rows the store no longer has (set by the deletion poll)
 CARRIED_KEYS = ("skipped_runs", "last_skipped")
 # Re-exported: the webhooks service upserts through this module.
-__all__ = ["after_install", "live_ids", "product_values", "schedule_polls", "soft_delete", "sync_merchant"]
-__all__ += ["upsert_products"]
+__all__ = [
+    "after_install",
+    "live_ids",
+    "product_values",
+    "schedule_polls",
+    "soft_delete",
+    "sync_merchant",
+    "upsert_products",
+]
 
 
 def zero_counts() -> dict[str, int]:
