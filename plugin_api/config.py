@@ -27,6 +27,8 @@ _INT_SETTINGS = {
     "FACET_ANALYSIS_DEADLINE_SECONDS": 900,
     "FACET_ANALYSIS_RETENTION_DAYS": 30,
     "FACET_JOB_RETRIES": 1,
+    # Without Redis (no cron scheduler): reap + purge after a response at most this often; 0 = never.
+    "FACET_INLINE_HOUSEKEEPING_SECONDS": 600,
 }
 
 _STR_DEFAULTS: dict[str, str | None] = {
@@ -91,6 +93,8 @@ def load_config(
     if cfg["FACET_ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"FACET_ENV must be one of {', '.join(ENVIRONMENTS)}, not {cfg['FACET_ENV']!r}")
     relaxed = cfg["FACET_ENV"] in ("demo", "test")
+    if cfg["FACET_ENV"] == "test" and "FACET_INLINE_HOUSEKEEPING_SECONDS" not in overrides:
+        cfg["FACET_INLINE_HOUSEKEEPING_SECONDS"] = 0  # tests decide when housekeeping runs
     cfg["TESTING"] = cfg.get("TESTING", False) or cfg["FACET_ENV"] == "test"
 
     missing = [k for k in ("FACET_SECRET_KEY", "FACET_ENCRYPTION_KEYS") if not cfg.get(k)]

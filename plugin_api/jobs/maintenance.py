@@ -2,9 +2,11 @@
 
 - Nothing stays `queued`/`running` forever: past `FACET_ANALYSIS_DEADLINE_SECONDS` an analysis is failed with
   `timed_out`: when it is polled (`expire_if_overdue`), and in bulk by `reap_stuck_analyses` (worker start,
-  `flask facet reap`).
+  every 5 minutes from `flask facet cron`, `flask facet reap`).
 - Privacy: kept uploads are deleted once `upload_delete_at` passes, and analyses once `expires_at` passes
-  (`purge_expired`, run by `flask facet purge`, e.g. from cron).
+  (`purge_expired`: hourly from `flask facet cron`, or `flask facet purge`).
+
+Without Redis, the web process runs both after responses (see `housekeeping`).
 """
 
 from __future__ import annotations

@@ -27,8 +27,11 @@ log = logging.getLogger(__name__)
 
 ANALYSIS_QUEUES = ("analysis-high", "analysis-default", "analysis-low")
 CATALOG_QUEUE = "catalog"
+# Scheduled housekeeping (reap every few minutes, purge hourly): milliseconds of work, so it goes first and
+# is never starved behind a backlog of analyses or long catalog syncs.
+MAINTENANCE_QUEUE = "maintenance"
 # Worker default: every queue, highest priority first.
-ALL_QUEUES = (*ANALYSIS_QUEUES, CATALOG_QUEUE)
+ALL_QUEUES = (MAINTENANCE_QUEUE, *ANALYSIS_QUEUES, CATALOG_QUEUE)
 PLAN_QUEUES = {"premium": "analysis-high", "standard": "analysis-default", "free": "analysis-low"}
 
 JobFunc = Callable[..., Any] | str

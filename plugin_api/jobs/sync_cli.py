@@ -79,7 +79,9 @@ def cron_command(interval: int) -> None:
         raise click.ClickException(
             "cron needs REDIS_URL (without Redis, run `flask facet schedule-polls` from cron)"
         )
-    build_cron(redis, interval).start()
+    from plugin_api.jobs.housekeeping import with_maintenance
+
+    with_maintenance(build_cron(redis, interval)).start()  # + reap (5 min), purge (hourly): maintenance queue
 
 
 @click.command("uninstall")

@@ -1,0 +1,102 @@
+"""Reap and purge run without a system cron: on the RQ cron scheduler, or after responses in-process."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from rq import Queue
+from rq.cron import CronScheduler
+
+from plugin_api.extensions import db
+from plugin_api.jobs.housekeeping import PURGE_EVERY, REAP_EVERY, Throttle
+from plugin_api.jobs.queueing import ALL_QUEUES, MAINTENANCE_QUEUE
+from plugin_api.jobs.worker import AppWorker
+from plugin_api.models import Analysis, utcnow
+
+REAP = "plugin_api.jobs.maintenance.reap_stuck_analyses"
+PURGE = "plugin_api.jobs.maintenance.purge_expired"
+
+
+def _stuck_and_expired(app, merchant_id: int) -> tuple[uuid.UUID, uuid.UUID]:
+    """One analysis queued two hours ago (past the deadline) and one past its retention."""
+    with app.app_context():
+        stuck = Analysis(merchant_id=merchant_id, queued_at=utcnow() - timedelta(hours=2))
+        expired = Analysis(merchant_id=merchant_id, status="done", expires_at=utcnow() - timedelta(minutes=1))
+        db.session.add_all([stuck, expired])
+        db.session.commit()
+        return stuck.id, expired.id
+
+
+def _assert_housekept(app, stuck_id: uuid.UUID, expired_id: uuid.UUID) -> None:
+    with app.app_context():
+        stuck = db.session.get(Analysis, stuck_id)
+        assert (stuck.status, stuck.error_code) == ("failed", "timed_out")
+        assert db.session.get(Analysis, expired_id) is None
+
+
+def test_flask_facet_cron_schedules_reap_and_purge_and_a_default_worker_runs_them(
+    redis_app, merchant_factory, monkeypatch
+):
+    started: list[CronScheduler] = []
+
+    def start_once(self: CronScheduler) -> None:  # the real start() loops forever; one tick is enough here
+        started.append(self)
+        self.enqueue_jobs()
+
+    monkeypatch.setattr(CronScheduler, "start", start_once)
+    merchant = merchant_factory(redis_app)
+    stuck_id, expired_id = _stuck_and_expired(redis_app, merchant.id)
+
+    result = redis_app.test_cli_runner().invoke(args=["facet", "cron"])
+    assert result.exit_code == 0, result.output
+    [scheduler] = started
+    intervals = {job.func_name: (job.queue_name, job.interval) for job in scheduler.get_jobs()}
+    assert intervals[REAP] == (MAINTENANCE_QUEUE, REAP_EVERY)
+    assert intervals[PURGE] == (MAINTENANCE_QUEUE, PURGE_EVERY)
+    assert "plugin_api.jobs.sync.schedule_polls" in intervals  # the catalog polls stay on the same scheduler
+
+    redis = redis_app.extensions["facet.redis"]
+    maintenance = Queue(MAINTENANCE_QUEUE, connection=redis)
+    assert sorted(job.func_name for job in maintenance.get_jobs()) == sorted([PURGE, REAP])
+    assert MAINTENANCE_QUEUE in ALL_QUEUES  # `flask facet worker` with no --queues serves it
+    worker = AppWorker([maintenance], connection=redis)
+    worker.flask_app = redis_app
+    worker.work(burst=True)
+    _assert_housekept(redis_app, stuck_id, expired_id)
+
+
+def test_without_redis_housekeeping_runs_after_a_response_at_most_every_period(app_factory, merchant_factory):
+    app = app_factory(FACET_INLINE_HOUSEKEEPING_SECONDS=600)
+    merchant = merchant_factory(app)
+    stuck_id, expired_id = _stuck_and_expired(app, merchant.id)
+    client = app.test_client()
+
+    response = client.get("/healthz")
+    with app.app_context():
+        assert db.session.get(Analysis, expired_id) is not None, "must not run before the response is sent"
+    response.close()  # the server closes the response once sent; housekeeping runs then
+    _assert_housekept(app, stuck_id, expired_id)
+
+    # Within the period, requests do not purge again.
+    _, expired_again = _stuck_and_expired(app, merchant.id)
+    client.get("/healthz").close()
+    with app.app_context():
+        assert db.session.get(Analysis, expired_again) is not None
+
+
+@pytest.mark.parametrize("overrides", [{}, {"FACET_INLINE_HOUSEKEEPING_SECONDS": 0}])
+def test_inline_housekeeping_is_off_in_tests_by_default_and_when_zero(app_factory, overrides):
+    assert "facet.housekeeping" not in app_factory(**overrides).extensions
+
+
+def test_throttle_is_due_once_per_period():
+    now = [1000.0]
+    throttle = Throttle(600, clock=lambda: now[0])
+    assert throttle.due()
+    assert not throttle.due()
+    now[0] += 599
+    assert not throttle.due()
+    now[0] += 1
+    assert throttle.due()
