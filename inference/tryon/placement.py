@@ -282,9 +282,12 @@ def temple_arm(
     if visible < 0.1:
         return None
     end = project(start + direction * (length * visible))
+    hinge_xy = project(start)
+    if float(np.dot(end - hinge_xy, hinge_xy - centre[:2])) <= 0:
+        return None  # seen heading inwards, the arm runs behind the lens and the face: nothing of it shows
     return {
         "side": "left" if side == 0 else "right",
-        "start": [round(float(v), 2) for v in project(start)],
+        "start": [round(float(v), 2) for v in hinge_xy],
         "end": [round(float(v), 2) for v in end],
         "visible_fraction": round(visible, 3),
     }
