@@ -26,9 +26,9 @@ def _configure() -> None:
     """Set the CPU thread counts once (FACET_TORCH_THREADS overrides): inter-op 1, intra-op see below.
 
     Our networks are small (BlazeFace 0.06 GFLOP, Face Mesh 0.23 GFLOP), so a second thread buys little
-    and OpenMP threads that spin-wait for a descheduled partner are catastrophic under load: measured on this
-    2-core machine while other processes ran, find_faces took 1.8 s with 2 threads and 80 ms with 1. So a
-    process takes one thread per 2 cores (1 on a 2-core box: run one worker per core), at most 4.
+    and OpenMP threads that spin-wait for a descheduled partner are catastrophic under load. speed.py on this
+    2-core machine, 1024 px, find_faces p50: 25 ms with 1 thread (load 2.5) vs 778 ms with 2 threads
+    (load 3-6). So a process takes one thread per 2 cores (1 on a 2-core box: run one worker per core), ≤ 4.
     """
     global _configured
     if _configured:
