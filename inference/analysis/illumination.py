@@ -119,6 +119,7 @@ def underexposure_stops(scene: np.ndarray, gains: np.ndarray) -> float:
 # well-exposed median (itself partly clipped, so it under-corrects), at least MIN_DARKEN_STOPS once triggered.
 FACE_CLIP_TRIGGER = 0.35
 SCLERA_CLIP_TRIGGER = 0.05
+MIN_SCLERA_PIXELS = 40
 MIN_DARKEN_STOPS = 0.5
 MAX_DARKEN_STOPS = 1.5
 _CLIP = 0.985
@@ -128,20 +129,24 @@ def overexposure_stops(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarra
     """How many stops too bright the photo is (≥ 0), only when clipping shows it is over-exposed.
 
     Why gated: the sclera's brightness varies by ~0.6–1 stop between well-exposed photos (lid shadow), so it
-    cannot be trusted as an exposure reference on its own; large clipped areas on the face or in both the
-    scene and the sclera only happen when the exposure is too high, and then the sclera says by how much.
+    cannot be trusted as an exposure reference on its own; a large clipped area on the face or a clipped
+    sclera only happens when the exposure is too high, and then the sclera says by how much.
     """
     face = photo.crop[canvas.polygon(R.FACE_OVAL)]
     face_clip = float((face[:, 1] >= _CLIP).mean()) if len(face) else 0.0
     sclera = sclera_pixels(photo.crop, canvas, mesh)
-    sclera_clip = float((sclera[:, 1] >= _CLIP).mean()) if len(sclera) >= 8 else 0.0
+    # A few sclera pixels (a small face) are no evidence: one glint would be 5 % of 20 pixels.
+    trusted = len(sclera) >= MIN_SCLERA_PIXELS
+    sclera_clip = float((sclera[:, 1] >= _CLIP).mean()) if trusted else 0.0
     if face_clip < FACE_CLIP_TRIGGER and sclera_clip < SCLERA_CLIP_TRIGGER:
         return 0.0
     stops = MIN_DARKEN_STOPS
-    if len(sclera) >= 8:
+    if trusted:
         luma = sclera @ _LUMA
         top = luma[luma >= np.quantile(luma, 0.5)]
-        stops = max(stops, float(np.log2(max(np.median(top), 1e-4))) - SCLERA_PRIOR["log2_y"])
+        measured = float(np.log2(max(np.median(top), 1e-4))) - SCLERA_PRIOR["log2_y"]
+        # Shrink towards the minimum on thin evidence, like the white-balance estimate's weights.
+        stops += max(measured - stops, 0.0) * min(1.0, len(sclera) / 150.0)
     return float(min(stops, MAX_DARKEN_STOPS))
 
 
