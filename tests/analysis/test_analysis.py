@@ -207,3 +207,5 @@ def test_cli_prints_one_json_object_per_image(tmp_path, astronaut) -> None:
         assert isinstance(good[key], kind), key
     assert isinstance(good["skin"]["monk"], int) and isinstance(good["skin"]["lab"], list)
     assert isinstance(good["fit"]["pd_mm"], float) and isinstance(good["quality"]["ok"], bool)
+    # Same bytes in another process → the same skin reading (the widget re-analyses uploads).
+    assert good["skin"] == json.loads(json.dumps(analyze_image(face)["skin"]))
