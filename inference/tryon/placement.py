@@ -19,52 +19,14 @@ from typing import Any
 import cv2
 import numpy as np
 
-IRIS_DIAMETER_MM = 11.7  # visible iris diameter, nearly constant across adults: the face's metric scale
-RIGHT_IRIS = (468, 469, 470, 471, 472)  # centre + 4 edge points
-LEFT_IRIS = (473, 474, 475, 476, 477)
-RIGHT_IRIS_CENTRE = 468  # the subject's right eye: image-left in an unmirrored photo
-LEFT_IRIS_CENTRE = 473
+from inference.analysis.geometry import IRIS_DIAMETER_MM  # visible iris ≈ 11.7 mm: the face's metric scale
+from inference.analysis.regions import FACE_OVAL, LEFT_IRIS, RIGHT_IRIS
+
+RIGHT_IRIS_CENTRE = RIGHT_IRIS[0]  # the subject's right eye: image-left in an unmirrored photo
+LEFT_IRIS_CENTRE = LEFT_IRIS[0]
 TEMPLES = (127, 356)  # face contour at the temples, beside the outer eye corners
 CHEEKS = (234, 454)  # face width as the analysis reports it (`fit.face_width_mm`)
 _ACROSS_PAIRS = ((234, 454), (127, 356), (33, 263), (133, 362), (61, 291), (70, 300))
-FACE_OVAL = (
-    10,
-    338,
-    297,
-    332,
-    284,
-    251,
-    389,
-    356,
-    454,
-    323,
-    361,
-    288,
-    397,
-    365,
-    379,
-    378,
-    400,
-    377,
-    152,
-    148,
-    176,
-    149,
-    150,
-    136,
-    172,
-    58,
-    132,
-    93,
-    234,
-    127,
-    162,
-    21,
-    54,
-    103,
-    67,
-    109,
-)
 FOCAL_FACE_WIDTHS = 3.0
 ARM_MIN_YAW_DEG = 7.0  # below this the temple arms run straight back, hidden behind the end pieces
 ARM_LENGTH_MM = 95.0  # hinge to the top of the ear: the straight, visible part of a temple arm
