@@ -1,18 +1,28 @@
 """Landmark accuracy (CUHK 5-point set) and face-box recall/precision (dlib scenes), ours vs MTCNN.
 
-    .venv-bench/bin/python benchmarks/face_landmarks.py [--data ../shared/data] [--limit 2000]
+    .venv-bench/bin/python benchmarks/face_landmarks.py [--data ../shared/data] [--limit 2000] [--pad 16]
 
 CUHK crops are 80×80 with faces of ≈ 25-40 px, so each is upscaled ×4 (bicubic) before detection and the
 points are mapped back with cv2's half-pixel-centre convention (skipping it biases every point by 0.375 px).
-NME = mean point error / distance between the two labelled eye centres. Our 5 points come from the mesh:
-iris centres 468 (image-left) and 473 (image-right), nose tip 1, mouth corners 61 (image-left) and 291
-(image-right). MTCNN (facenet-pytorch 2.6.0) gives its own 5 points. When several faces are found, the one
-nearest the labels is scored, for both models alike. A face not detected counts as a failure.
+Lanczos ×4 and bicubic ×3 measured the same (clean median NME 0.0437 / 0.0433 vs 0.0432, failures within
+±0.5 pt). `--pad 16` replicates the crop's border first: it recovers the face that fills the whole crop (2
+clean crops where BlazeFace found only a smaller face behind it), which lowers the mean NME, but costs a few
+other detections; see benchmarks/README.md for both tables.
 
-Label defect: 470 of the 2,000 labels (all `net_7876/_*` files) put both eyes at y ≈ 0-6 px of the 80 px crop
-(median 3.5; every other crop has them at y ≈ 27-38), i.e. in another frame than the crop. No model can match
-them, so the table shows the full set and the "clean" 1,530 (labels with the eyes' mean y ≥ 12 px), same rule
-for every model.
+NME = mean point error / distance between the two labelled eye centres. Our 5 points come from the mesh:
+iris centres 468 (image-left) and 473 (image-right), nose tip = midpoint of mesh 1 and 4, mouth corners 61
+(image-left) and 291 (image-right). The definitions were chosen on the even (0-based) lines of labels.txt
+(clean labels only) and the odd lines are reported as a held-out subset: iris centres beat the eye-contour
+mean and the eye-corner midpoint, outer lip corners 61/291 beat the inner 78/308 and their average, and the
+CUHK nose tip lies between mesh 1 (the most protruding point; labels sit a median 0.054 IOD above it) and
+mesh 4 (0.043 IOD below it), so their midpoint lowers the even-half NME from 0.0524 to 0.0506 and failures
+from 3.1 % to 2.6 %. MTCNN (facenet-pytorch 2.6.0) outputs its own 5 points: nothing to choose. When several
+faces are found, the one nearest the labels is scored, for both models alike. A missed face is a failure.
+
+Label defect: the 470 `net_7876/_*` labels are in another frame than their crops: 469 put both eyes at
+y ≈ 0-6 px of the 80 px crop (median 3.5; every other crop has them at y ≈ 27-38) and the last one
+(`_-60_3368_0.jpg`, eyes at y ≈ 20) is off by ~2.7 inter-ocular distances. No model can match them, so the
+table shows the full set and the "clean" 1,530 (every file not named `net_7876/_*`), same rule for all models.
 
 Scenes: every human-drawn box (training.xml + testing.xml), greedy one-to-one matching at IoU ≥ 0.5 (and 0.3,
 since BlazeFace, MTCNN and dlib draw face boxes to different conventions).
@@ -33,7 +43,8 @@ from face_common import Mtcnn, data_root, table
 from inference.face import find_faces
 from inference.imageio import load_rgb
 
-MESH_FIVE = [468, 473, 1, 61, 291]
+# The 5 CUHK points as mesh indices; a pair is averaged (the nose tip, see the docstring).
+MESH_FIVE: list[tuple[int, ...]] = [(468,), (473,), (1, 4), (61,), (291,)]
 UPSCALE = 4
 FAIL_NME = 0.10
 
@@ -41,11 +52,15 @@ FAIL_NME = 0.10
 Model = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
+def five_points(mesh: np.ndarray) -> np.ndarray:
+    return np.stack([mesh[list(ids), :2].mean(axis=0) for ids in MESH_FIVE])
+
+
 def ours(thorough: bool = False, refine: bool = False) -> Model:
     def run(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         faces = find_faces(rgb, max_faces=50, thorough=thorough, refine=refine).faces
         boxes = np.array([f.box for f in faces]).reshape(-1, 4)
-        points = np.array([f.mesh[MESH_FIVE, :2] for f in faces]).reshape(-1, 5, 2)
+        points = np.array([five_points(f.mesh) for f in faces]).reshape(-1, 5, 2)
         return boxes, points
 
     return run
@@ -62,6 +77,7 @@ def mtcnn() -> Model:
 
 
 def read_cuhk(root: Path, limit: int | None) -> list[tuple[Path, np.ndarray]]:
+    """(image path, 5×2 labelled points) in labels.txt order (the line parity defines the held-out half)."""
     rows = []
     for line in (root / "labels.txt").read_text().splitlines()[:limit]:
         parts = line.split()
@@ -70,22 +86,29 @@ def read_cuhk(root: Path, limit: int | None) -> list[tuple[Path, np.ndarray]]:
     return rows
 
 
-def label_in_crop_frame(truth: np.ndarray) -> bool:
-    """The model-independent rule that flags the defective CUHK labels (eyes at the very top of the crop)."""
-    return float(truth[:2, 1].mean()) >= 12.0
+def label_in_crop_frame(path: Path) -> bool:
+    """The model-independent rule that flags the defective CUHK labels (the `net_7876/_*` group)."""
+    return not (path.parent.name == "net_7876" and path.name.startswith("_"))
 
 
-def landmark_nmes(model: Model, samples: list[tuple[Path, np.ndarray]]) -> tuple[np.ndarray, float]:
-    """Per-image NME (inf when no face was found) and the mean milliseconds per image."""
+def landmark_nmes(
+    model: Model, samples: list[tuple[Path, np.ndarray]], pad: int = 0
+) -> tuple[np.ndarray, float]:
+    """Per-image NME (inf when no face was found) and the mean milliseconds per image.
+
+    `pad` replicates the crop's border by that many pixels before upscaling: a face that fills the 80 px crop
+    edge to edge is otherwise sometimes missed by BlazeFace (it expects some context around a face)."""
     nmes, start = [], time.perf_counter()
     for path, truth in samples:
         rgb = load_rgb(path)
+        if pad:
+            rgb = cv2.copyMakeBorder(rgb, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
         big = cv2.resize(rgb, None, fx=UPSCALE, fy=UPSCALE, interpolation=cv2.INTER_CUBIC)
         _, points = model(big)
         if len(points) == 0:
             nmes.append(np.inf)
             continue
-        points = (points + 0.5) / UPSCALE - 0.5  # cv2.resize maps pixel centres, not pixel corners
+        points = (points + 0.5) / UPSCALE - 0.5 - pad  # cv2.resize maps pixel centres, not pixel corners
         iod = np.linalg.norm(truth[0] - truth[1])
         nmes.append(min(np.linalg.norm(p - truth, axis=1).mean() / iod for p in points))
     return np.array(nmes), (time.perf_counter() - start) * 1000 / max(len(samples), 1)
@@ -141,6 +164,7 @@ def main() -> int:
     parser.add_argument("--data", default=None)
     parser.add_argument("--limit", type=int, default=None, help="CUHK images to use (default: all 2,000)")
     parser.add_argument("--no-peer", action="store_true", help="skip MTCNN")
+    parser.add_argument("--pad", type=int, default=0, help="replicate each crop's border by PX first")
     parser.add_argument("--refine", action="store_true", help="also score find_faces(refine=True)")
     args = parser.parse_args()
     root = data_root(args.data) / "faces"
@@ -152,13 +176,17 @@ def main() -> int:
         models["ours + refine"] = ours(refine=True)
     if not args.no_peer:
         models["MTCNN (facenet-pytorch)"] = mtcnn()
-    clean = np.array([label_in_crop_frame(truth) for _, truth in samples])
+    clean = np.array([label_in_crop_frame(path) for path, _ in samples])
+    held_out = clean & (np.arange(len(samples)) % 2 == 1)  # odd lines: not used to choose MESH_FIVE
     rows = []
     for name, model in models.items():
-        nme, ms = landmark_nmes(model, samples)
+        nme, ms = landmark_nmes(model, samples, args.pad)
         rows.append([name, "all", *nme_row(nme), ms])
         rows.append([name, "clean labels", *nme_row(nme[clean]), ms])
-    print(f"CUHK 5-point ({len(samples)} crops, ×{UPSCALE} upscaled; {int(clean.sum())} with clean labels)")
+        rows.append([name, "clean, odd lines (held out)", *nme_row(nme[held_out]), ms])
+    padding = f", border-replicated by {args.pad} px first" if args.pad else ""
+    n_clean = int(clean.sum())
+    print(f"CUHK 5-point ({len(samples)} crops, ×{UPSCALE} bicubic{padding}; {n_clean} with clean labels)")
     headers = ["model", "subset", "images", "detection rate", "NME", "NME median", "failure rate", "ms/image"]
     print(table(headers, rows))
 
