@@ -2,14 +2,15 @@
 
     .venv-bench/bin/python benchmarks/face_landmarks.py [--data ../shared/data] [--limit 2000] [--pad 8]
 
-CUHK crops are 80×80 with faces of ≈ 25-40 px, so each is upscaled ×4 (bicubic) before detection and the
-points are mapped back with cv2's half-pixel-centre convention (skipping it biases every point by 0.375 px).
-Each crop's border is first replicated by 8 px (`--pad`): the labelled face often fills the 80 px crop edge
-to edge and BlazeFace, which expects some context, then misses it or finds only a smaller face behind it.
-Chosen on the even (0-based) lines of labels.txt, clean labels (mean NME / failures): no pad 0.0506 / 2.61 %,
-8 px 0.0505 / 2.48 %, 16 px 0.0470 / 3.01 % (recovers the face-filling crops, loses a few others). Lanczos
-×4 and bicubic ×3 measured the same as bicubic ×4 (clean median NME 0.0437 / 0.0433 vs 0.0432). The same
-padded input goes to MTCNN.
+CUHK crops are 80×80 with faces of ≈ 25-40 px. Each crop's border is replicated by 8 px (`--pad`), then it is
+upscaled ×2 (bicubic) before detection, and the points are mapped back with cv2's half-pixel-centre convention
+(skipping it biases every point). Why: the face often fills the crop edge to edge and BlazeFace, which
+expects context, then misses it or finds only a smaller face behind it; and the detector's input is a plain
+bilinear warp to 128 px (MediaPipe's convention, kept for parity), which aliases a ×4 upscale (320 → 128)
+enough to lose a few low-contrast faces. Chosen on the even (0-based) lines of labels.txt, clean labels
+(mean NME / failures): ×4 0.0506 / 2.61 %, ×4 + 8 px 0.0505 / 2.48 %, ×4 + 16 px 0.0470 / 3.01 %,
+×2 + 8 px 0.0497 / 2.09 %; Lanczos ×4 and bicubic ×3 measured the same as bicubic ×4. MTCNN gets the same
+padded input.
 
 NME = mean point error / distance between the two labelled eye centres. Our 5 points come from the mesh:
 iris centres 468 (image-left) and 473 (image-right), nose tip = midpoint of mesh 1 and 4, mouth corners 61
@@ -47,8 +48,8 @@ from inference.imageio import load_rgb
 
 # The 5 CUHK points as mesh indices; a pair is averaged (the nose tip, see the docstring).
 MESH_FIVE: list[tuple[int, ...]] = [(468,), (473,), (1, 4), (61,), (291,)]
-UPSCALE = 4
-PAD = 8  # border replication before the upscale, chosen on the even lines (see the docstring)
+UPSCALE = 2
+PAD = 8  # border replication before the upscale; both chosen on the even lines (see the docstring)
 FAIL_NME = 0.10
 
 # A model under test: RGB image → (boxes N×4, five points N×5×2).
