@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 SHAPES = ("round", "square", "aviator", "cat-eye", "rectangle", "oval", "browline", "geometric")
@@ -87,3 +88,20 @@ def generate(count: int, *, first_id: int = 1001, variable_every: int = 10) -> l
             )
         )
     return products
+
+
+class EditableCatalog:
+    """Store-admin edits every fake platform offers its tests: change a product (bumping its `updated_at`, as
+    the platforms do) or remove it."""
+
+    products: dict[int, Product]
+
+    def update_product(self, pid: int, **changes: Any) -> Product:
+        product = self.products[pid]
+        for key, value in changes.items():
+            setattr(product, key, value)
+        product.updated_at = datetime.now(UTC).replace(microsecond=0)
+        return product
+
+    def delete_product(self, pid: int) -> None:
+        del self.products[pid]

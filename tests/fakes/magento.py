@@ -47,7 +47,7 @@ def apply_fields(data: Any, tree: dict[str, Any]) -> Any:
     return data
 
 
-class FakeMagento(FakeServer):
+class FakeMagento(catalog.EditableCatalog, FakeServer):
     """One Magento store; `activate()` plays the admin clicking Activate on an integration."""
 
     def __init__(self, *, products: int = 2000, currency: str = "USD") -> None:
@@ -81,16 +81,6 @@ class FakeMagento(FakeServer):
         }
         back = f"{self.base_url}admin/admin/integration/loginSuccessCallback/"
         return form, f"{identity_url}?{urlencode({'oauth_consumer_key': key, 'success_call_back': back})}"
-
-    def update_product(self, pid: int, **changes: Any) -> catalog.Product:
-        product = self.products[pid]
-        for key, value in changes.items():
-            setattr(product, key, value)
-        product.updated_at = datetime.now(UTC).replace(microsecond=0)
-        return product
-
-    def delete_product(self, pid: int) -> None:
-        del self.products[pid]
 
     # -- OAuth ------------------------------------------------------------------------------------------
     def _check(self, request: Request, token_secret: str, consumer_secret: str) -> Response | None:

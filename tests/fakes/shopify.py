@@ -48,7 +48,7 @@ def js_hmac(params: dict[str, str], secret: str) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-class FakeShopify(FakeServer):
+class FakeShopify(catalog.EditableCatalog, FakeServer):
     """One shop. `products` is the live catalog; mutate it with update/delete and build webhook deliveries."""
 
     def __init__(
@@ -106,16 +106,6 @@ class FakeShopify(FakeServer):
         """Make every issued access token expired (the client must refresh)."""
         for token in self.tokens:
             self.tokens[token] = 0.0
-
-    def update_product(self, pid: int, **changes: Any) -> catalog.Product:
-        product = self.products[pid]
-        for key, value in changes.items():
-            setattr(product, key, value)
-        product.updated_at = datetime.now(UTC).replace(microsecond=0)
-        return product
-
-    def delete_product(self, pid: int) -> None:
-        del self.products[pid]
 
     def deliver(
         self, topic: str, payload: dict[str, Any], url: str | None = None, *, secret: str | None = None

@@ -37,7 +37,7 @@ def woo_oauth_signature(method: str, base_url: str, params: dict[str, str], cons
     return base64.b64encode(hmac.new(key, string_to_sign.encode(), hashlib.sha256).digest()).decode()
 
 
-class FakeWooCommerce(FakeServer):
+class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
     """One WordPress site with WooCommerce; products every 10th variable with 3 variations.
 
     Over HTTP it checks one-legged OAuth1; with `tls=True` it takes the keys from HTTP Basic auth or from the
@@ -99,16 +99,6 @@ class FakeWooCommerce(FakeServer):
 
     def revoke_keys(self) -> None:
         self.keys.clear()
-
-    def update_product(self, pid: int, **changes: Any) -> catalog.Product:
-        product = self.products[pid]
-        for key, value in changes.items():
-            setattr(product, key, value)
-        product.updated_at = datetime.now(UTC).replace(microsecond=0)
-        return product
-
-    def delete_product(self, pid: int) -> None:
-        del self.products[pid]
 
     def deliveries(self, topic: str, payload: dict[str, Any], *, secret: str | None = None) -> list[Delivery]:
         """Signed POSTs to every active webhook subscribed to `topic` (body = trimmed compact JSON)."""
