@@ -64,7 +64,7 @@ def measure(rgb: np.ndarray, mesh: np.ndarray) -> dict | None:
     """The analysis engine's skin measurement (lab + undertone) for a photo, with a known mesh."""
     canvas = RegionCanvas(mesh, rgb.shape[:2])
     photo = LinearPhoto(rgb, canvas)
-    sample = skin.sample_skin(photo, canvas, illum.estimate_illumination(photo, canvas, mesh))
+    _, sample = skin.measure_skin(photo, canvas, mesh)
     if sample is None:
         return None
     tone, _ = skin.undertone(sample.lab)

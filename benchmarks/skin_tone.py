@@ -137,8 +137,7 @@ def ours(rgb: np.ndarray, mesh: np.ndarray, shade: int) -> tuple[int | None, flo
     the CIEDE2000 between the measured skin Lab and the painted shade's Lab (what shade matching feels)."""
     canvas = RegionCanvas(mesh, rgb.shape[:2])
     photo = LinearPhoto(rgb, canvas)
-    illumination = illum.estimate_illumination(photo, canvas, mesh)
-    sample = skin.sample_skin(photo, canvas, illumination)
+    _, sample = skin.measure_skin(photo, canvas, mesh)
     if sample is None:
         return None, None
     return skin.classify_sample(sample), float(colour.delta_e_2000(sample.lab, colour.MONK_LAB[shade - 1]))

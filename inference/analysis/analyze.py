@@ -10,7 +10,7 @@ import numpy as np
 from inference import colour
 from inference.analysis import concerns, face_shape, geometry, quality, season, skin
 from inference.analysis import regions as R
-from inference.analysis.illumination import Illumination, estimate_illumination
+from inference.analysis.illumination import Illumination
 from inference.analysis.regions import LinearPhoto, RegionCanvas
 from inference.errors import NoFaceError
 from inference.imageio import load_rgb
@@ -85,8 +85,7 @@ def analyze_face(
 
     # Linear light only where it is needed: the face crop (skin, sclera) and a subsample of the scene.
     photo = LinearPhoto(rgb, canvas)
-    illumination = estimate_illumination(photo, canvas, points_3d)
-    sample = skin.sample_skin(photo, canvas, illumination)
+    illumination, sample = skin.measure_skin(photo, canvas, points_3d)
     skin_out = _skin_section(sample, illumination, canvas, photo)
     clock.lap("skin")
 

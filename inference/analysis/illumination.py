@@ -91,13 +91,16 @@ def _log_chroma(white: np.ndarray) -> np.ndarray:
     return np.array([np.log(white[0] / white[1]), np.log(white[2] / white[1])])
 
 
-def underexposure_stops(scene: np.ndarray, gains: np.ndarray) -> float:
+def underexposure_stops(scene: np.ndarray, gains: np.ndarray, face: np.ndarray | None = None) -> float:
     """How many stops too dark the photo is, read from its brightest surfaces (white patch); 0 if not.
 
-        In a normally exposed photo something reaches near-white: over 374 real photos (whole frames) the
+    In a normally exposed photo something reaches near-white: over 374 real photos (whole frames) the
     99.5th percentile of the brightest channel was ≥ 0.60 (linear) in 95 % of them, median 0.95. When even
     that stays below WHITE_PATCH_TRIGGER the photo is underexposed, and lifting it to the typical level
     recovers skin lightness.
+    The face is a surface too: a lift never pushes the face's own brightest pixels (its 99th percentile)
+    past clipping. A light face against a dark room is not an underexposed photo, and lifting it would read
+    the skin far too light.
     The sclera was measured as an exposure reference too, but its brightness varies by ~0.6–1 stop between
     well-exposed photos (lid shadow), which would move more correct photos than it fixes; it is used only
     once clipping has shown the photo is over-exposed (`overexposure_stops`).
@@ -107,7 +110,11 @@ def underexposure_stops(scene: np.ndarray, gains: np.ndarray) -> float:
     brightest = float(np.quantile((scene * gains).max(axis=1), 0.995))
     if brightest >= WHITE_PATCH_TRIGGER:
         return 0.0
-    return float(max(np.log2(max(brightest, 1e-4) / WHITE_PATCH_TARGET), -MAX_LIFT_STOPS))
+    lift = float(max(np.log2(max(brightest, 1e-4) / WHITE_PATCH_TARGET), -MAX_LIFT_STOPS))
+    if face is not None and len(face) > 50:
+        face_top = float(np.quantile((face * gains).max(axis=1), 0.99))
+        lift = max(lift, min(0.0, float(np.log2(max(face_top, 1e-4) / 0.98))))
+    return lift
 
 
 # Over-exposure: clipping, not brightness, gives it away, and it is read in green (the luminance channel) so a
@@ -196,6 +203,9 @@ def estimate_illumination(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.nda
     white = np.array([np.exp(correction[0]), 1.0, np.exp(correction[1])])
     gains = float(white @ _LUMA) / white
 
-    exposure_stops = underexposure_stops(photo.scene(mesh), gains) or overexposure_stops(photo, canvas, mesh)
+    face = photo.crop[canvas.polygon(R.FACE_OVAL)]
+    exposure_stops = underexposure_stops(photo.scene(mesh), gains, face) or overexposure_stops(
+        photo, canvas, mesh
+    )
     gains = gains * 2.0 ** (-exposure_stops)
     return Illumination(gains, exposure_stops, cast_strength, estimates)

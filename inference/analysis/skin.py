@@ -8,12 +8,12 @@ of the lamp or the exposure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from inference import colour
-from inference.analysis.illumination import Illumination
+from inference.analysis.illumination import Illumination, estimate_illumination
 from inference.analysis.regions import SKIN_REGIONS, LinearPhoto, RegionCanvas
 
 _LUMA = np.array([0.2126, 0.7152, 0.0722])
@@ -24,6 +24,7 @@ _MONK_WEIGHTS = (1.0, 2.0, 2.0)
 # read as the deviation from this line rather than from a fixed hue (which would call every dark skin "cool").
 _HUE_LINE = (45.0, 0.30)  # hue ≈ a + b · L*
 _UNDERTONE_BAND_DEG = 3.0
+CEILING = 0.985  # an 8-bit channel at 252+ is clipped: its value is a lower bound
 
 
 @dataclass(frozen=True)
@@ -39,43 +40,62 @@ class SkinSample:
     saturated: bool = False  # even the darker skin clipped: lightness lost, only chromaticity left
 
 
-def sample_skin(photo: LinearPhoto, canvas: RegionCanvas, illumination: Illumination) -> SkinSample | None:
-    """Collect skin pixels from the mesh regions and reduce them to one illumination-corrected colour."""
+@dataclass(frozen=True)
+class SkinPixels:
+    """The skin pixels of the mesh regions (raw linear RGB) and which of them the colour is read from."""
+
+    raw: np.ndarray  # every region pixel, before the gains
+    region_sizes: list[int]  # how many of `raw` each region contributed, in order
+    keep: np.ndarray  # the trimmed core: no shadow/highlight tails, no outliers
+    usable: np.ndarray  # no outliers, tails kept: what clipping recovery reads (the shadows stay unclipped)
+    lab: np.ndarray  # corrected Lab of every raw pixel
+
+
+def collect_skin_pixels(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) -> SkinPixels | None:
+    """Cheek, forehead and nose-bridge pixels minus eyes, brows and lips, with shadow, highlight and hair
+    outliers marked."""
     crop = photo.crop
     excluded = canvas.exclusions()
-    per_region: list[np.ndarray] = []
-    for indices in SKIN_REGIONS.values():
-        raw = crop[canvas.polygon(indices) & ~excluded]
-        per_region.append(raw)
+    per_region = [crop[canvas.polygon(indices) & ~excluded] for indices in SKIN_REGIONS.values()]
     raw = np.concatenate(per_region) if per_region else np.empty((0, 3))
     if len(raw) < 12:
         return None
     # Clipped pixels stay in: a clipped channel is "at least this bright", and the median is exact as long as
     # fewer than half the pixels clip (dropping them would bias light skin dark).
-    clipped_mask = (raw >= 0.985).any(axis=1)
-    clipped = int(clipped_mask.sum())
+    clipped_mask = (raw >= CEILING).any(axis=1)
     luma = raw @ _LUMA
     # Shadows and specular highlights: drop the luminance tails (symmetric, so the median is not biased).
     low, high = np.quantile(luma, [0.12, 0.88])
     band = (luma >= low) & (luma <= high)
     # Hair, stubble, make-up edges: drop unclipped pixels far from the consensus colour (robust z in Lab).
-    lab_all = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(raw * illumination.gains, 0, 1)))
+    lab_all = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(raw * gains, 0, 1)))
     centre = np.median(lab_all[band], axis=0)
     spread = np.median(np.abs(lab_all[band] - centre), axis=0) * 1.4826 + np.array([1.5, 1.0, 1.0])
     outlier = ~(np.abs(lab_all - centre) / spread < 3.0).all(axis=1) & ~clipped_mask
-    keep = band & ~outlier
-    core, lab = raw[keep], lab_all[keep]
+    return SkinPixels(raw, [len(r) for r in per_region], band & ~outlier, ~outlier, lab_all)
+
+
+def sample_skin(photo: LinearPhoto, canvas: RegionCanvas, illumination: Illumination) -> SkinSample | None:
+    """Collect skin pixels from the mesh regions and reduce them to one illumination-corrected colour."""
+    pixels = collect_skin_pixels(photo, canvas, illumination.gains)
+    if pixels is None:
+        return None
+    raw, keep = pixels.raw, pixels.keep
+    core, lab = raw[keep], pixels.lab[keep]
     total = len(raw)
+    clipped = int((raw >= CEILING).any(axis=1).sum())
     # Region agreement is judged on the pixels actually used: a forehead under a fringe is hair, which the
     # outlier test above already removed, so it must not make the skin reading look unreliable.
-    bounds = np.cumsum([0] + [len(r) for r in per_region])
+    bounds = np.cumsum([0, *pixels.region_sizes])
     per_region = [
         raw[a:b][keep[a:b]] * illumination.gains for a, b in zip(bounds[:-1], bounds[1:], strict=True)
     ]
     if len(core) < 8:
         return None
-    skin_linear, saturated = clip_robust_median(core)
-    skin_linear = skin_linear * illumination.gains
+    skin_linear, saturated = clip_robust_median(core, raw[pixels.usable])
+    skin_linear = fill_lost_channel(skin_linear * illumination.gains)
+    if skin_linear is None:  # two channels blown out everywhere: no colour left to read
+        return None
     skin_lab = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(skin_linear, 0, 1)))
     used = [r for r in per_region if len(r) > 10]
     region_labs = [
@@ -95,44 +115,125 @@ def sample_skin(photo: LinearPhoto, canvas: RegionCanvas, illumination: Illumina
     )
 
 
-# Shading spread of the kept skin pixels (after the 12–88 % luminance trim) in well-exposed photos: the median
-# over the p-th percentile of the green channel, medians over 119 real faces (faces/diverse, faces/utkface;
-# IQR p50/p30 1.09–1.22, p50/p20 1.16–1.38, p50/p10 1.26–1.61). It is mostly face geometry, so when the
-# brighter half of the skin clips, a lower, unclipped percentile times this ratio still gives the level.
-SHADING_RATIO = {0.3: 1.146, 0.2: 1.255, 0.1: 1.41}
+# No skin is lighter than the lightest Monk swatch (MST-1, luminance 0.857 linear; measured real skin is far
+# darker): a corrected skin reading above this can only mean the photo is over-exposed, by at least the excess.
+# The margin keeps well-exposed MST-1 readings (which scatter ±2 L* around the swatch) untouched.
+SKIN_LUMINANCE_CEILING = 0.90
 
 
-def clip_robust_median(pixels: np.ndarray, ceiling: float = 0.985) -> tuple[np.ndarray, bool]:
-    """Per-channel median skin colour that survives a channel clipping on bright skin or under a strong cast.
+def measure_skin(
+    photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray
+) -> tuple[Illumination, SkinSample | None]:
+    """The illumination correction and the skin sample read under it: the one way skin is measured.
 
-    Shading multiplies all three channels alike, so the skin's channel ratios can be read from the pixels
-    where nothing clipped (the shaded ones), and its brightness from the least-clipped channel: its median
-    while under 35 % of it clips, else an unclipped lower percentile scaled by the typical shading ratio
-    (SHADING_RATIO). A plain median would return the ceiling instead.
-    Also says whether the lightness itself was lost (even the 10th percentile clipped).
+    Why a second pass: clipping on the skin shows over-exposure only after the skin's level is recovered
+    (`clip_robust_median`), and a skin brighter than any human skin pins the missing exposure correction
+    (SKIN_LUMINANCE_CEILING); the sample is then re-read under the corrected gains.
     """
-    clipped = pixels >= ceiling
+    illumination = estimate_illumination(photo, canvas, mesh)
+    sample = sample_skin(photo, canvas, illumination)
+    if sample is None:
+        return illumination, None
+    luminance = float(sample.linear @ _LUMA)
+    if luminance <= SKIN_LUMINANCE_CEILING:
+        return illumination, sample
+    extra = float(np.log2(luminance / SKIN_LUMINANCE_CEILING))
+    darker = replace(
+        illumination,
+        gains=illumination.gains * 2.0**-extra,
+        exposure_stops=illumination.exposure_stops + extra,
+    )
+    return darker, sample_skin(photo, canvas, darker)
+
+
+# Shading spread of skin on real, well-exposed faces: median / p-th percentile of the green channel over the
+# usable region pixels (outliers removed, shadow tails kept), medians over 144 faces (faces/diverse,
+# faces/smoke, 120 of faces/utkface), measured by benchmarks/calibrate_skin_shading.py. Shading is mostly face
+# geometry, so when the brighter part of the skin clips, a lower, unclipped percentile times this ratio still
+# gives the level. The lower the percentile, the wider the spread between faces (p30 IQR 1.13–1.28, p5
+# 1.56–2.32), so the highest unclipped one is used.
+SHADING_RATIO = {0.4: 1.074, 0.3: 1.177, 0.2: 1.337, 0.1: 1.585, 0.05: 1.824, 0.02: 2.077}
+# Below this many unclipped pixels a channel's ratio to the reference is not read: the channel is "lost".
+_MIN_RATIO_PIXELS = 8
+
+
+def clip_robust_median(core: np.ndarray, usable: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+    """Per-channel median skin colour that survives channels clipping on bright skin or under a strong cast.
+
+    `core` is the trimmed skin (median read there when nothing clips); `usable` keeps the shadow tail, where
+    the unclipped pixels are once the skin is blown out. Shading multiplies all three channels alike, so each
+    channel's ratio to the least-clipped (reference) channel is read from the pixels where both are
+    unclipped, and the reference's level from its median, or from an unclipped lower percentile scaled by
+    the typical shading ratio (SHADING_RATIO). A channel with almost no unclipped pixels comes back NaN (for
+    `fill_lost_channel`); a plain median would return the ceiling instead.
+    Also says whether the lightness itself was lost (even the reference's 2nd percentile clipped).
+    """
+    usable = core if usable is None else usable
+    clipped = usable >= CEILING
     fractions = clipped.mean(axis=0)
     if fractions.max() < 0.02:
-        return np.median(pixels, axis=0), False
+        return np.median(core, axis=0), False
     reference = int(np.argmin(fractions))
-    clean = pixels[~clipped.any(axis=1)]
-    level = level_of(pixels[:, reference], fractions[reference])
-    if len(clean) < 8 or level is None:
-        return np.median(pixels, axis=0), level is None
-    ratios = np.median(clean / np.maximum(clean[:, [reference]], 1e-6), axis=0)
-    return np.where(fractions < 0.02, np.median(pixels, axis=0), level * ratios), False
+    level = level_of(usable[:, reference], fractions[reference])
+    if level is None:
+        return np.median(core, axis=0), True
+    result = np.full(3, np.nan)
+    for channel in range(3):
+        if fractions[channel] < 0.02:
+            result[channel] = np.median(core[:, channel])
+            continue
+        both = ~clipped[:, channel] & ~clipped[:, reference]
+        if both.sum() >= _MIN_RATIO_PIXELS:
+            ratio = np.median(usable[both, channel] / np.maximum(usable[both, reference], 1e-6))
+            result[channel] = level * ratio
+    return result, False
 
 
 def level_of(channel: np.ndarray, clipped_fraction: float) -> float | None:
     """Median of one channel's skin values, recovered from an unclipped low percentile when the top clips;
-    None when even the 10th percentile is within reach of the ceiling."""
+    None when even the 2nd percentile is within reach of the ceiling."""
     if clipped_fraction < 0.35:
         return float(np.median(channel))
-    for q in (0.3, 0.2, 0.1):
-        if clipped_fraction <= 0.9 - q:  # the q-th percentile sits well below the clipped mass
-            return float(np.quantile(channel, q)) * SHADING_RATIO[q]
+    for q, ratio in SHADING_RATIO.items():
+        if clipped_fraction <= 0.95 - q:  # the q-th percentile sits below the clipped mass, with a margin
+            return float(np.quantile(channel, q)) * ratio
     return None
+
+
+# The skin locus: the Monk shades MST-1…6 as log chromaticity (log r/g, log b/g), densely interpolated. Only
+# light skin can blow a channel out at a plausible exposure, and along these six shades each ratio is
+# monotonic, so one known ratio pins the other.
+_LOCUS_SHADES = 6
+
+
+def _skin_locus(samples_per_step: int = 20) -> np.ndarray:
+    monk = colour.srgb_to_linear(np.stack([colour.hex_to_rgb(h) for h in colour.MONK_HEX[:_LOCUS_SHADES]]))
+    logs = np.log(monk / monk[:, [1]])
+    steps = np.linspace(0.0, 1.0, samples_per_step, endpoint=False)
+    dense = [a + (b - a) * t for a, b in zip(logs[:-1], logs[1:], strict=True) for t in steps]
+    return np.stack([*dense, logs[-1]])
+
+
+_LOCUS = _skin_locus()
+
+
+def fill_lost_channel(linear: np.ndarray) -> np.ndarray | None:
+    """Complete a skin colour whose one channel clipped beyond recovery (NaN) from the skin locus: the known
+    channels' ratio picks the point on the locus, which gives the lost channel's ratio. None when two or more
+    channels are lost (nothing but a lower bound is left)."""
+    lost = np.isnan(linear)
+    if not lost.any():
+        return linear
+    if lost.sum() > 1:
+        return None
+    known = [c for c in range(3) if not lost[c]]
+    (missing,) = np.flatnonzero(lost)
+    observed = np.log(max(linear[known[0]], 1e-6) / max(linear[known[1]], 1e-6))
+    along = _LOCUS[:, known[0]] - _LOCUS[:, known[1]]
+    point = _LOCUS[int(np.argmin(np.abs(along - observed)))]
+    filled = linear.copy()
+    filled[missing] = linear[known[1]] * np.exp(point[missing] - point[known[1]])
+    return filled
 
 
 def monk_distances(lab: np.ndarray) -> np.ndarray:
