@@ -29,7 +29,7 @@ SCENE_PRIOR = {"log_rg": 0.31, "log_bg": -0.15}
 CHROMA_SPREAD = 0.15
 # Exposure from the white patch: below the trigger the photo is lifted to the target (at most MAX_LIFT_STOPS).
 WHITE_PATCH_TRIGGER = 0.55
-WHITE_PATCH_TARGET = 0.85
+WHITE_PATCH_TARGET = 0.95
 MAX_LIFT_STOPS = 1.5
 _LUMA = np.array([0.2126, 0.7152, 0.0722])
 
@@ -96,8 +96,10 @@ def underexposure_stops(scene: np.ndarray, gains: np.ndarray, face: np.ndarray |
 
     In a normally exposed photo something reaches near-white: over 374 real photos (whole frames) the
     99.5th percentile of the brightest channel was ≥ 0.60 (linear) in 95 % of them, median 0.95. When even
-    that stays below WHITE_PATCH_TRIGGER the photo is underexposed, and lifting it to the typical level
-    recovers skin lightness.
+    that stays below WHITE_PATCH_TRIGGER the photo is underexposed, and lifting it to the typical level (the
+    median, WHITE_PATCH_TARGET) recovers skin lightness. The scene is read as shot, before the white-balance
+    gains: they keep the luminance of white but raise one channel, which would lift a dim scene's brightest
+    channel over the trigger (a −1 stop photo with a slight cast went unnoticed that way).
     The face is a surface too: a lift never pushes the face's own brightest pixels (its 99th percentile)
     past clipping. A light face against a dark room is not an underexposed photo, and lifting it would read
     the skin far too light.
@@ -107,7 +109,7 @@ def underexposure_stops(scene: np.ndarray, gains: np.ndarray, face: np.ndarray |
     """
     if len(scene) < 2000:
         return 0.0
-    brightest = float(np.quantile((scene * gains).max(axis=1), 0.995))
+    brightest = float(np.quantile(scene.max(axis=1), 0.995))
     if brightest >= WHITE_PATCH_TRIGGER:
         return 0.0
     lift = float(max(np.log2(max(brightest, 1e-4) / WHITE_PATCH_TARGET), -MAX_LIFT_STOPS))

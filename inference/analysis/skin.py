@@ -38,6 +38,7 @@ class SkinSample:
     region_spread: float  # mean ΔE00 of region medians from the result (hair, shadow or make-up disagreement)
     lab_pixels: np.ndarray  # corrected Lab of every kept pixel (for concerns)
     saturated: bool = False  # even the darker skin clipped: lightness lost, only chromaticity left
+    exposure_uncertain: bool = False  # over-exposure was undone by an estimated amount (± ~0.75 stop)
 
 
 @dataclass(frozen=True)
@@ -135,15 +136,17 @@ def measure_skin(
     if sample is None:
         return illumination, None
     luminance = float(sample.linear @ _LUMA)
-    if luminance <= SKIN_LUMINANCE_CEILING:
-        return illumination, sample
-    extra = float(np.log2(luminance / SKIN_LUMINANCE_CEILING))
-    darker = replace(
-        illumination,
-        gains=illumination.gains * 2.0**-extra,
-        exposure_stops=illumination.exposure_stops + extra,
-    )
-    return darker, sample_skin(photo, canvas, darker)
+    if luminance > SKIN_LUMINANCE_CEILING:
+        extra = float(np.log2(luminance / SKIN_LUMINANCE_CEILING))
+        illumination = replace(
+            illumination,
+            gains=illumination.gains * 2.0**-extra,
+            exposure_stops=illumination.exposure_stops + extra,
+        )
+        sample = sample_skin(photo, canvas, illumination)
+    if sample is not None and illumination.exposure_stops > 0:
+        sample = replace(sample, exposure_uncertain=True)
+    return illumination, sample
 
 
 # Shading spread of skin on real, well-exposed faces: median / p-th percentile of the green channel over the
@@ -249,18 +252,33 @@ def classify_monk(lab: np.ndarray) -> int:
 _MONK_LINEAR = colour.srgb_to_linear(np.stack([colour.hex_to_rgb(h) for h in colour.MONK_HEX]).astype(float))
 
 
+# When over-exposure had to be undone, its amount is an estimate (the sclera's level spreads ~0.75 stop
+# between well-exposed photos), so the shade is chosen jointly with an exposure adjustment: one stop of
+# adjustment costs as much as a weighted ΔE00 of EXPOSURE_PRICE. Chromaticity, which exposure does not touch,
+# then decides between shades that differ mainly in lightness.
+EXPOSURE_PRICE = 5.0
+_EXPOSURE_STEPS = np.linspace(-0.5, 1.5, 41)
+
+
 def classify_sample(sample: SkinSample) -> int:
-    """Monk shade of a skin sample; when the skin is blown out, by chromaticity alone.
+    """Monk shade of a skin sample; when the skin is blown out, by chromaticity alone, and when over-exposure
+    was corrected by an uncertain amount, allowing for that uncertainty.
 
     Exposure scales all channels alike, so channel ratios survive over-exposure even when lightness does
     not. Only MST-1…6 can blow out at a plausible exposure (MST-7 would need +2 stops), so the search is
     limited to them.
     """
-    if not sample.saturated:
+    if sample.saturated:
+        chroma = np.log(np.maximum(sample.linear[[0, 2]], 1e-6) / max(sample.linear[1], 1e-6))
+        monk = np.log(_MONK_LINEAR[:6][:, [0, 2]] / _MONK_LINEAR[:6][:, [1]])
+        return int(np.argmin(((monk - chroma) ** 2).sum(axis=1))) + 1
+    if not sample.exposure_uncertain:
         return classify_monk(sample.lab)
-    chroma = np.log(np.maximum(sample.linear[[0, 2]], 1e-6) / max(sample.linear[1], 1e-6))
-    monk = np.log(_MONK_LINEAR[:6][:, [0, 2]] / _MONK_LINEAR[:6][:, [1]])
-    return int(np.argmin(((monk - chroma) ** 2).sum(axis=1))) + 1
+    darker = sample.linear[None, :] * 2.0 ** -_EXPOSURE_STEPS[:, None]
+    labs = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(darker, 0, 1)))
+    costs = np.stack([monk_distances(lab) for lab in labs]) ** 2
+    costs += (EXPOSURE_PRICE * _EXPOSURE_STEPS[:, None]) ** 2
+    return int(np.argmin(costs.min(axis=0))) + 1
 
 
 def _weighted_de00(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:

@@ -107,3 +107,21 @@ def test_skin_lighter_than_any_human_skin_means_over_exposure(astronaut) -> None
     assert readings[0.0][0] == 0.0
     assert readings[2.0][0] >= 1.0  # two stops over: at least one is undone
     assert abs(readings[2.0][1] - readings[0.0][1]) <= 1
+
+
+def _sample(linear: np.ndarray, **flags) -> skin.SkinSample:
+    lab = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(linear, 0, 1)))
+    return skin.SkinSample(linear, lab, 500, 0.5, 1.0, lab[None, :], **flags)
+
+
+def test_an_uncertain_exposure_correction_lets_chromaticity_pick_the_shade() -> None:
+    # MST-5 left 0.75 stop too bright by an under-estimated over-exposure correction reads as a light shade
+    # on lightness; with the correction marked uncertain, its chromaticity (yellower than MST-1…3) wins.
+    mst5 = colour.srgb_to_linear(colour.hex_to_rgb(colour.MONK_HEX[4]))
+    too_bright = mst5 * 2.0**0.75
+    assert skin.classify_sample(_sample(too_bright)) <= 3
+    assert skin.classify_sample(_sample(too_bright, exposure_uncertain=True)) == 5
+    # Well-exposed shades are not moved by the allowance.
+    for shade in range(1, 11):
+        exact = colour.srgb_to_linear(colour.hex_to_rgb(colour.MONK_HEX[shade - 1]))
+        assert skin.classify_sample(_sample(exact, exposure_uncertain=True)) == shade
