@@ -144,8 +144,14 @@ def measure_skin(
             exposure_stops=illumination.exposure_stops + extra,
         )
         sample = sample_skin(photo, canvas, illumination)
-    if sample is not None and illumination.exposure_stops > 0:
-        sample = replace(sample, exposure_uncertain=True)
+    if sample is None or illumination.exposure_stops <= 0 or sample.saturated:
+        return illumination, sample
+    stops, sample = settle_exposure(replace(sample, exposure_uncertain=True))
+    illumination = replace(
+        illumination,
+        gains=illumination.gains * 2.0**-stops,
+        exposure_stops=illumination.exposure_stops + stops,
+    )
     return illumination, sample
 
 
@@ -253,32 +259,39 @@ _MONK_LINEAR = colour.srgb_to_linear(np.stack([colour.hex_to_rgb(h) for h in col
 
 
 # When over-exposure had to be undone, its amount is an estimate (the sclera's level spreads ~0.75 stop
-# between well-exposed photos), so the shade is chosen jointly with an exposure adjustment: one stop of
+# between well-exposed photos), so the exposure is settled jointly with the shade: one stop of further
 # adjustment costs as much as a weighted ΔE00 of EXPOSURE_PRICE. Chromaticity, which exposure does not touch,
-# then decides between shades that differ mainly in lightness.
+# then decides between shades that differ mainly in lightness (MST-5 left too bright is yellower than the
+# light shades it would otherwise be read as).
 EXPOSURE_PRICE = 5.0
 _EXPOSURE_STEPS = np.linspace(-0.5, 1.5, 41)
 
 
+def settle_exposure(sample: SkinSample) -> tuple[float, SkinSample]:
+    """For a sample whose exposure correction is uncertain: the further adjustment (stops, > 0 = darker) that
+    best places it on some Monk shade, and the sample re-read at that exposure (its colour is what shade
+    matching uses, so it must agree with the shade)."""
+    darker = sample.linear[None, :] * 2.0 ** -_EXPOSURE_STEPS[:, None]
+    labs = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(darker, 0, 1)))
+    costs = np.stack([monk_distances(lab) for lab in labs]) ** 2
+    costs += (EXPOSURE_PRICE * _EXPOSURE_STEPS[:, None]) ** 2
+    step = int(np.unravel_index(np.argmin(costs), costs.shape)[0])
+    stops = float(_EXPOSURE_STEPS[step])
+    return stops, replace(sample, linear=darker[step], lab=labs[step])
+
+
 def classify_sample(sample: SkinSample) -> int:
-    """Monk shade of a skin sample; when the skin is blown out, by chromaticity alone, and when over-exposure
-    was corrected by an uncertain amount, allowing for that uncertainty.
+    """Monk shade of a skin sample; when the skin is blown out, by chromaticity alone.
 
     Exposure scales all channels alike, so channel ratios survive over-exposure even when lightness does
     not. Only MST-1…6 can blow out at a plausible exposure (MST-7 would need +2 stops), so the search is
     limited to them.
     """
-    if sample.saturated:
-        chroma = np.log(np.maximum(sample.linear[[0, 2]], 1e-6) / max(sample.linear[1], 1e-6))
-        monk = np.log(_MONK_LINEAR[:6][:, [0, 2]] / _MONK_LINEAR[:6][:, [1]])
-        return int(np.argmin(((monk - chroma) ** 2).sum(axis=1))) + 1
-    if not sample.exposure_uncertain:
+    if not sample.saturated:
         return classify_monk(sample.lab)
-    darker = sample.linear[None, :] * 2.0 ** -_EXPOSURE_STEPS[:, None]
-    labs = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(darker, 0, 1)))
-    costs = np.stack([monk_distances(lab) for lab in labs]) ** 2
-    costs += (EXPOSURE_PRICE * _EXPOSURE_STEPS[:, None]) ** 2
-    return int(np.argmin(costs.min(axis=0))) + 1
+    chroma = np.log(np.maximum(sample.linear[[0, 2]], 1e-6) / max(sample.linear[1], 1e-6))
+    monk = np.log(_MONK_LINEAR[:6][:, [0, 2]] / _MONK_LINEAR[:6][:, [1]])
+    return int(np.argmin(((monk - chroma) ** 2).sum(axis=1))) + 1
 
 
 def _weighted_de00(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:

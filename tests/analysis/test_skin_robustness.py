@@ -116,12 +116,18 @@ def _sample(linear: np.ndarray, **flags) -> skin.SkinSample:
 
 def test_an_uncertain_exposure_correction_lets_chromaticity_pick_the_shade() -> None:
     # MST-5 left 0.75 stop too bright by an under-estimated over-exposure correction reads as a light shade
-    # on lightness; with the correction marked uncertain, its chromaticity (yellower than MST-1…3) wins.
+    # on lightness; settling the exposure jointly with the shade lets its chromaticity (yellower than
+    # MST-1…3) win, and the colour handed to shade matching moves with it.
     mst5 = colour.srgb_to_linear(colour.hex_to_rgb(colour.MONK_HEX[4]))
-    too_bright = mst5 * 2.0**0.75
-    assert skin.classify_sample(_sample(too_bright)) <= 3
-    assert skin.classify_sample(_sample(too_bright, exposure_uncertain=True)) == 5
+    too_bright = _sample(mst5 * 2.0**0.75, exposure_uncertain=True)
+    assert skin.classify_sample(too_bright) <= 3
+    stops, settled = skin.settle_exposure(too_bright)
+    assert skin.classify_sample(settled) == 5
+    assert 0.5 <= stops <= 0.8
+    assert colour.delta_e_2000(settled.lab, colour.MONK_LAB[4]) < 3.0
     # Well-exposed shades are not moved by the allowance.
     for shade in range(1, 11):
         exact = colour.srgb_to_linear(colour.hex_to_rgb(colour.MONK_HEX[shade - 1]))
-        assert skin.classify_sample(_sample(exact, exposure_uncertain=True)) == shade
+        stops, settled = skin.settle_exposure(_sample(exact, exposure_uncertain=True))
+        assert skin.classify_sample(settled) == shade
+        assert abs(stops) <= 0.05
