@@ -49,11 +49,15 @@ def face_ratios(path: Path) -> np.ndarray | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--utk", type=int, default=120, help="faces/utkface photos to add (random, seed 3)")
     args = parser.parse_args()
-    paths = sorted((args.data / "faces/diverse").glob("*.jpg")) + sorted((args.data / "faces/smoke").glob("*.jpg"))
+    paths = sorted((args.data / "faces/diverse").glob("*.jpg")) + sorted(
+        (args.data / "faces/smoke").glob("*.jpg")
+    )
     utk = sorted((args.data / "faces/utkface").glob("*.jpg"))
     paths += random.Random(3).sample(utk, min(args.utk, len(utk)))
     rows = [r for r in (face_ratios(p) for p in paths) if r is not None]
@@ -63,7 +67,11 @@ def main() -> None:
     for i, q in enumerate(QUANTILES):
         lo, mid, hi = np.quantile(table[:, i], [0.25, 0.5, 0.75])
         print(f"| p{round(q * 100)} | {mid:.3f} | {lo:.3f}–{hi:.3f} |")
-    print("\nSHADING_RATIO = {" + ", ".join(f"{q}: {np.median(table[:, i]):.3f}" for i, q in enumerate(QUANTILES)) + "}")
+    print(
+        "\nSHADING_RATIO = {"
+        + ", ".join(f"{q}: {np.median(table[:, i]):.3f}" for i, q in enumerate(QUANTILES))
+        + "}"
+    )
 
 
 if __name__ == "__main__":

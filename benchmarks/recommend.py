@@ -33,7 +33,6 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import skin_tone  # noqa: E402  (the skin-tone benchmark's recolouring, illuminants and face loading)
 
 from inference import colour  # noqa: E402
-from inference.analysis import illumination as illum  # noqa: E402
 from inference.analysis import regions as R  # noqa: E402
 from inference.analysis import season, skin  # noqa: E402
 from inference.analysis.regions import LinearPhoto, RegionCanvas  # noqa: E402

@@ -38,7 +38,6 @@ sys.path.insert(0, str(REPO))
 
 from inference import colour  # noqa: E402
 from inference.analysis import analyze_image, skin  # noqa: E402
-from inference.analysis import illumination as illum  # noqa: E402
 from inference.analysis import regions as R  # noqa: E402
 from inference.analysis.regions import LinearPhoto, RegionCanvas  # noqa: E402
 from inference.face import find_faces  # noqa: E402

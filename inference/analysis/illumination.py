@@ -7,7 +7,8 @@ at things whose colour does not depend on skin tone: the sclera (whites of the e
 in log-chromaticity space and compared with what those references look like in well-balanced photos. Casts
 within the references' natural spread are mostly left alone (shrinkage), strong casts are removed, so
 well-balanced photos keep their colour. Exposure is read from the brightest surfaces (white patch) and only
-lifted when it is too dark; it is lowered only when clipping on the face or sclera proves over-exposure.
+lifted when it is too dark; it is lowered only when clipping on the face or sclera proves over-exposure
+(and, in `skin.measure_skin`, when the recovered skin reads lighter than any human skin).
 """
 
 from __future__ import annotations

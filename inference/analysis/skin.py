@@ -1,9 +1,12 @@
 """Skin colour: sample mesh regions, correct the illumination, classify on the Monk scale, read the undertone.
 
-Sampling: cheeks, forehead and nose bridge polygons minus eyes, brows and lips; then clipped pixels, shadows,
-specular highlights and hair (pixels far from the regions' consensus colour) are dropped. The colour is the
-per-channel median in linear RGB after the white-balance/exposure gains, so it is a property of the skin, not
-of the lamp or the exposure.
+Sampling: cheeks, forehead and nose bridge polygons minus eyes, brows and lips; then shadows, specular
+highlights and hair (pixels far from the regions' consensus colour) are dropped. The colour is the per-channel
+median in linear RGB after the white-balance/exposure gains, so it is a property of the skin, not of the lamp
+or the exposure. Where channels clip (over-exposure, a strong lamp on light skin) the median is recovered from
+the unclipped shadows (`clip_robust_median`), a channel lost everywhere from the skin locus
+(`fill_lost_channel`), and the exposure from the fact that no skin is lighter than MST-1 (`measure_skin`, the
+one entry point).
 """
 
 from __future__ import annotations
@@ -117,7 +120,8 @@ def sample_skin(photo: LinearPhoto, canvas: RegionCanvas, illumination: Illumina
 
 
 # No skin is lighter than the lightest Monk swatch (MST-1, luminance 0.857 linear; measured real skin is far
-# darker): a corrected skin reading above this can only mean the photo is over-exposed, by at least the excess.
+# darker): a corrected skin reading above this can only mean the photo is over-exposed, by at least the
+# excess.
 # The margin keeps well-exposed MST-1 readings (which scatter ±2 L* around the swatch) untouched.
 SKIN_LUMINANCE_CEILING = 0.90
 
