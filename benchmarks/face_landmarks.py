@@ -1,6 +1,10 @@
 """Landmark accuracy (CUHK 5-point set) and face-box recall/precision (dlib scenes), ours vs MTCNN.
 
     .venv-bench/bin/python benchmarks/face_landmarks.py [--data ../shared/data] [--limit 2000] [--pad 8]
+        [--single-pass] [--refine] [--no-peer]
+
+"ours" is the product default, `find_faces(mirror=True)`: each mesh averaged with the mesh of its mirrored
+crop (see `inference.face.mesh.run_mesh`); `--single-pass` adds MediaPipe's single pass (`mirror=False`).
 
 CUHK crops are 80×80 with faces of ≈ 25-40 px. Each crop's border is replicated by 8 px (`--pad`), then it is
 upscaled ×2 (bicubic) before detection, and the points are mapped back with cv2's half-pixel-centre convention
@@ -60,9 +64,9 @@ def five_points(mesh: np.ndarray) -> np.ndarray:
     return np.stack([mesh[list(ids), :2].mean(axis=0) for ids in MESH_FIVE])
 
 
-def ours(thorough: bool = False, refine: bool = False) -> Model:
+def ours(thorough: bool = False, refine: bool = False, mirror: bool = True) -> Model:
     def run(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        faces = find_faces(rgb, max_faces=50, thorough=thorough, refine=refine).faces
+        faces = find_faces(rgb, max_faces=50, thorough=thorough, refine=refine, mirror=mirror).faces
         boxes = np.array([f.box for f in faces]).reshape(-1, 4)
         points = np.array([five_points(f.mesh) for f in faces]).reshape(-1, 5, 2)
         return boxes, points
@@ -170,12 +174,17 @@ def main() -> int:
     parser.add_argument("--no-peer", action="store_true", help="skip MTCNN")
     parser.add_argument("--pad", type=int, default=PAD, help="replicate each crop's border by PX first")
     parser.add_argument("--refine", action="store_true", help="also score find_faces(refine=True)")
+    parser.add_argument(
+        "--single-pass", action="store_true", help="also score MediaPipe's single pass (mirror=False)"
+    )
     args = parser.parse_args()
     root = data_root(args.data) / "faces"
     samples = read_cuhk(root / "cuhk5pt", args.limit)
     scenes = read_scenes(root / "scenes")
 
     models: dict[str, Model] = {"ours": ours()}
+    if args.single_pass:
+        models["ours, single pass (mirror=False)"] = ours(mirror=False)
     if args.refine:
         models["ours + refine"] = ours(refine=True)
     if not args.no_peer:

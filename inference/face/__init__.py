@@ -1,7 +1,7 @@
 """Face detection and the 478-point face mesh: a PyTorch port of MediaPipe's Face Landmarker.
 
-Public names: `find_faces(rgb, *, max_faces=5, thorough=False, refine=False) -> FaceScan`, `FaceScan`,
-`DetectedFace`. Weights ship in `inference/weights/` (converted once by `inference/tools/`).
+Public names: `find_faces(rgb, *, max_faces=5, thorough=False, refine=False, mirror=True) -> FaceScan`,
+`FaceScan`, `DetectedFace`. Weights ship in `inference/weights/` (converted once by `inference/tools/`).
 
 Mesh indices follow MediaPipe's canonical topology: 468 is the iris centre of the subject's right eye
 (image-left for a face looking at the camera), 473 the other; nose tip 1; mouth corners 61 (image-left), 291.

@@ -13,6 +13,7 @@ import torch
 
 from inference.face.geometry import warp
 from inference.face.models import FaceModels
+from inference.face.topology import FLIP_INDEX
 
 CROP_SCALE = 1.5  # MediaPipe's RectTransformation scale for face detections and for landmark-based re-crops
 # Mesh points whose line sets the roll of a re-crop from a previous mesh (MediaPipe's tracking rectangle).
@@ -60,17 +61,36 @@ def crop(rgb: np.ndarray, rect: CropRect, size: int) -> np.ndarray:
     return warp(rgb, rect.crop_to_image(size), size, replicate_border=True)
 
 
-def run_mesh(models: FaceModels, rgb: np.ndarray, rects: list[CropRect]) -> tuple[np.ndarray, np.ndarray]:
-    """Run Face Mesh v2 on every rect in one batch; return (N×478×3 image-pixel points, N presence probs)."""
+def run_mesh(
+    models: FaceModels, rgb: np.ndarray, rects: list[CropRect], *, mirror: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run Face Mesh v2 on every rect in one batch; return (N×478×3 image-pixel points, N presence probs).
+
+    `mirror` adds each crop mirrored left-right to the same batch and averages the two meshes (and presences)
+    after mapping the mirrored one back: x → size − x, points renamed by `FLIP_INDEX`. The average reduces the
+    network's left/right-asymmetric errors; on CUHK (benchmarks/face_landmarks.py) it took the failures from
+    2.4 % to 1.8 % for ~0.8 of a mesh pass more CPU (a batch of 2 is ~15 % cheaper than 2 batches of 1).
+    Why size − x and not size − 1 − x: the network's x behaves as if pixel i spans [i, i + 1); the mirrored
+    pass then agrees with the direct one to −0.14 crop px on average over 1,524 CUHK faces (−1.14 px with
+    size − 1), and the choice on the even lines also favoured it (failures 1.57 % vs 1.70 %).
+    """
     size = models.config.mesh_size
     crops = np.stack([crop(rgb, rect, size) for rect in rects])
-    batch = torch.from_numpy(crops).to(models.device).permute(0, 3, 1, 2).float()
+    if mirror:
+        crops = np.concatenate([crops, crops[:, :, ::-1]])
+    batch = torch.from_numpy(np.ascontiguousarray(crops)).to(models.device).permute(0, 3, 1, 2).float()
     lo, hi = models.config.mesh_range
     batch = batch.mul_((hi - lo) / 255.0).add_(lo).contiguous(memory_format=models.memory_format)
     with torch.inference_mode():
         landmarks, presence_logit = models.mesh(batch)
     landmarks = landmarks.float().cpu().numpy().astype(np.float64)
-    presence = torch.sigmoid(presence_logit).float().cpu().numpy()
+    presence = torch.sigmoid(presence_logit).float().cpu().numpy().reshape(len(crops))
+    if mirror:
+        n = len(rects)
+        mirrored = landmarks[n:][:, FLIP_INDEX]
+        mirrored[..., 0] = size - mirrored[..., 0]
+        landmarks = (landmarks[:n] + mirrored) / 2
+        presence = (presence[:n] + presence[n:]) / 2
     points = np.empty(landmarks.shape, dtype=np.float32)
     for i, rect in enumerate(rects):
         affine = rect.crop_to_image(size)

@@ -59,12 +59,19 @@ def _detect_all(rgb: np.ndarray, thorough: bool) -> list[Detection]:
 
 
 def find_faces(
-    rgb: np.ndarray, *, max_faces: int = 5, thorough: bool = False, refine: bool = False
+    rgb: np.ndarray,
+    *,
+    max_faces: int = 5,
+    thorough: bool = False,
+    refine: bool = False,
+    mirror: bool = True,
 ) -> FaceScan:
     """Find up to `max_faces` faces in an HxWx3 uint8 RGB image and fit a 478-point mesh to each.
 
     `thorough` always runs the 512 px small-face pass (by default it runs only when the 128 px pass finds
     nothing). `refine` re-runs the mesh from the first mesh's own bounds, as MediaPipe does between frames.
+    `mirror` (default) averages each mesh with the mesh of the mirrored crop (see `run_mesh`): fewer gross
+    errors and less jitter; `mirror=False` is MediaPipe's single pass (what benchmarks/parity.py compares).
     Returns an empty list when there is no face: the caller decides what that means (`NoFaceError`).
     """
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
@@ -79,9 +86,9 @@ def find_faces(
     start = time.perf_counter()
     models = load_face_models()
     rects = [rect_from_points(d.box, d.keypoints[0], d.keypoints[1]) for d in detections]
-    meshes, presence = run_mesh(models, rgb, rects)
+    meshes, presence = run_mesh(models, rgb, rects, mirror=mirror)
     if refine:
-        meshes, presence = run_mesh(models, rgb, [rect_from_mesh(m) for m in meshes])
+        meshes, presence = run_mesh(models, rgb, [rect_from_mesh(m) for m in meshes], mirror=mirror)
     timing["mesh"] = (time.perf_counter() - start) * 1000
     faces = [
         DetectedFace(tuple(map(float, d.box)), d.score, d.keypoints.astype(np.float32), meshes[i], float(p))
