@@ -77,14 +77,27 @@ def _robust_white(pixels: np.ndarray, top: float = 0.5) -> np.ndarray | None:
 
 def sclera_pixels(linear_crop: np.ndarray, canvas: RegionCanvas, mesh: np.ndarray) -> np.ndarray:
     """Linear-RGB pixels of the whites of both eyes: eye openings minus the iris discs and lid margins."""
-    eyes = canvas.union(R.RIGHT_EYE, R.LEFT_EYE).astype(np.uint8)
-    eyes = cv2.erode(eyes, np.ones((3, 3), np.uint8)).astype(bool)
-    yy, xx = np.mgrid[0 : canvas.shape[0], 0 : canvas.shape[1]]
-    for iris in (R.RIGHT_IRIS, R.LEFT_IRIS):
-        centre = canvas.xy[iris[0]]
-        radius = np.linalg.norm(canvas.xy[list(iris[1:])] - centre, axis=1).mean()
-        eyes &= (xx - centre[0]) ** 2 + (yy - centre[1]) ** 2 > (1.15 * radius + 0.5) ** 2
-    return linear_crop[eyes]
+    return linear_crop[sclera_mask(canvas)]
+
+
+def sclera_mask(canvas: RegionCanvas) -> np.ndarray:
+    """The sclera as a mask over the canvas (cached on it: white balance and over-exposure both read it)."""
+    key = (-2,)
+    if key not in canvas._masks:
+        eyes = canvas.union(R.RIGHT_EYE, R.LEFT_EYE).astype(np.uint8)
+        eyes = cv2.erode(eyes, np.ones((3, 3), np.uint8)).astype(bool)
+        rows, cols = np.nonzero(eyes)
+        if len(rows):
+            # The iris test only where the eyes are: a grid over the whole face crop costs ms on big faces.
+            y0, x0 = rows.min(), cols.min()
+            yy, xx = np.mgrid[y0 : rows.max() + 1, x0 : cols.max() + 1]
+            window = eyes[y0 : rows.max() + 1, x0 : cols.max() + 1]
+            for iris in (R.RIGHT_IRIS, R.LEFT_IRIS):
+                centre = canvas.xy[iris[0]]
+                radius = np.linalg.norm(canvas.xy[list(iris[1:])] - centre, axis=1).mean()
+                window &= (xx - centre[0]) ** 2 + (yy - centre[1]) ** 2 > (1.15 * radius + 0.5) ** 2
+        canvas._masks[key] = eyes
+    return canvas._masks[key]
 
 
 def _log_chroma(white: np.ndarray) -> np.ndarray:
@@ -142,7 +155,7 @@ def overexposure_stops(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarra
     cannot be trusted as an exposure reference on its own; a large clipped area on the face or a clipped
     sclera only happens when the exposure is too high, and then the sclera says by how much.
     """
-    face = photo.crop[canvas.polygon(R.FACE_OVAL)]
+    face = photo.face_pixels()
     face_clip = float((face[:, 1] >= _CLIP).mean()) if len(face) else 0.0
     sclera = sclera_pixels(photo.crop, canvas, mesh)
     # A few sclera pixels (a small face) are no evidence: one glint would be 5 % of 20 pixels.
@@ -206,8 +219,7 @@ def estimate_illumination(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.nda
     white = np.array([np.exp(correction[0]), 1.0, np.exp(correction[1])])
     gains = float(white @ _LUMA) / white
 
-    face = photo.crop[canvas.polygon(R.FACE_OVAL)]
-    exposure_stops = underexposure_stops(photo.scene(mesh), gains, face) or overexposure_stops(
+    exposure_stops = underexposure_stops(photo.scene(mesh), gains, photo.face_pixels()) or overexposure_stops(
         photo, canvas, mesh
     )
     gains = gains * 2.0 ** (-exposure_stops)

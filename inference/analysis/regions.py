@@ -160,6 +160,13 @@ class LinearPhoto:
         self.crop = _LINEAR_LUT[canvas.crop(rgb)]
         self._max_scene_pixels = max_scene_pixels
         self._scene: np.ndarray | None = None
+        self._face: np.ndarray | None = None
+
+    def face_pixels(self) -> np.ndarray:
+        """Linear pixels inside the mesh face oval (cached: exposure checks read them more than once)."""
+        if self._face is None:
+            self._face = self.crop[self.canvas.polygon(FACE_OVAL)]
+        return self._face
 
     def scene(self, mesh: np.ndarray) -> np.ndarray:
         """Linear pixels of a regular subsample of the photo outside the (dilated) face oval (cached)."""
