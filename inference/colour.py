@@ -70,6 +70,17 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     return np.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], axis=-1)
 
 
+def linear_to_lab(linear: np.ndarray) -> np.ndarray:
+    """Convert linear-light sRGB (0–1, negatives clipped, shape (..., 3)) to CIELAB (D65).
+
+    Same result as `rgb_to_lab(linear_to_srgb(x))` without encoding to sRGB and decoding straight back
+    (two powers per channel, which dominate on tens of thousands of skin pixels).
+    """
+    xyz = np.clip(np.asarray(linear, dtype=np.float64), 0.0, None) @ _SRGB_TO_XYZ.T / _D65_WHITE
+    fx, fy, fz = (_f(xyz[..., i]) for i in range(3))
+    return np.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], axis=-1)
+
+
 def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     """Convert CIELAB (D65) to sRGB floats 0–255 (not clipped, so callers can detect out-of-gamut)."""
     lab = np.asarray(lab, dtype=np.float64)

@@ -72,7 +72,7 @@ def collect_skin_pixels(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndar
     low, high = np.quantile(luma, [0.12, 0.88])
     band = (luma >= low) & (luma <= high)
     # Hair, stubble, make-up edges: drop unclipped pixels far from the consensus colour (robust z in Lab).
-    lab_all = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(raw * gains, 0, 1)))
+    lab_all = colour.linear_to_lab(np.clip(raw * gains, 0, 1))
     centre = np.median(lab_all[band], axis=0)
     spread = np.median(np.abs(lab_all[band] - centre), axis=0) * 1.4826 + np.array([1.5, 1.0, 1.0])
     outlier = ~(np.abs(lab_all - centre) / spread < 3.0).all(axis=1) & ~clipped_mask
@@ -100,11 +100,9 @@ def sample_skin(photo: LinearPhoto, canvas: RegionCanvas, illumination: Illumina
     skin_linear = fill_lost_channel(skin_linear * illumination.gains)
     if skin_linear is None:  # two channels blown out everywhere: no colour left to read
         return None
-    skin_lab = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(skin_linear, 0, 1)))
+    skin_lab = colour.linear_to_lab(np.clip(skin_linear, 0, 1))
     used = [r for r in per_region if len(r) > 10]
-    region_labs = [
-        colour.rgb_to_lab(colour.linear_to_srgb(np.clip(np.median(r, axis=0), 0, 1))) for r in used
-    ]
+    region_labs = [colour.linear_to_lab(np.clip(np.median(r, axis=0), 0, 1)) for r in used]
     # Pixel-weighted mean ΔE00 of the regions from the result: a small region that disagrees (a fringe over
     # the forehead, a shadowed nose bridge) lowers confidence by its share, not as if it were the whole face.
     region_spread = (
@@ -276,7 +274,7 @@ def settle_exposure(sample: SkinSample) -> tuple[float, SkinSample]:
     best places it on some Monk shade, and the sample re-read at that exposure (its colour is what shade
     matching uses, so it must agree with the shade)."""
     darker = sample.linear[None, :] * 2.0 ** -_EXPOSURE_STEPS[:, None]
-    labs = colour.rgb_to_lab(colour.linear_to_srgb(np.clip(darker, 0, 1)))
+    labs = colour.linear_to_lab(np.clip(darker, 0, 1))
     costs = np.stack([monk_distances(lab) for lab in labs]) ** 2
     costs += (EXPOSURE_PRICE * _EXPOSURE_STEPS[:, None]) ** 2
     step = int(np.unravel_index(np.argmin(costs), costs.shape)[0])
