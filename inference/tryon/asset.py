@@ -23,7 +23,7 @@ from PIL import Image, ImageOps
 
 from inference.tryon.frame_size import FrameSize, parse_frame_size
 from inference.tryon.geometry import Shape, bridge_centre, fill_holes, hinge_ends, measure
-from inference.tryon.matting import fit_background, frame_alpha, tint_alpha
+from inference.tryon.matting import fit_background, frame_alpha, glass_edge, smooth_tint, tint_alpha
 
 GEOMETRY_VERSION = 1
 WORK_MAX_SIDE = 1000  # product photos are often 2000+ px; 1000 px is plenty for a face-sized overlay
@@ -145,6 +145,7 @@ def make_tryon_asset(
         colour = rgb.astype(np.float32)
         if float((alpha > 0.5).mean()) < 0.002:
             return _reject("no_object", area=float((alpha > 0.5).mean()))
+        outline, hint = alpha, _tint_hint(alpha)
     else:
         matte = fit_background(rgb)
         area = float(matte.core.mean())
@@ -162,13 +163,29 @@ def make_tryon_asset(
         shape = measure(alpha)
         if shape is not None and shape.lenses:
             _separate_tints(rgb, matte.background, alpha, colour, shape)
-    shape = measure(alpha, _tint_hint(alpha))
+        pale = _pale_parts(alpha, colour, matte.background)
+        outline = np.where(pale, 0.0, alpha).astype(np.float32)
+        hint = _tint_hint(outline) | pale  # a pad in front of tinted glass hides glass, not the outline
+    shape = measure(outline, hint)
     if shape is None:
         return _reject("no_object")
     verdict = _judge(shape)
     if verdict is not None:
         return verdict
     return _build(alpha, colour, shape, size, scale)
+
+
+def _pale_parts(alpha: np.ndarray, colour: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """Opaque parts much paler than the frame itself, left out when measuring the frame's outline.
+
+    Translucent silicone nose pads sit in front of the glass at its nasal edge. They belong in the cut-out,
+    but counted as frame they cut off the glass's innermost point and pull the lens centre to the temple.
+    """
+    opaque = alpha >= 1.0  # frame material; tinted glass is capped below 1
+    if not opaque.any():
+        return opaque
+    strength = np.linalg.norm(colour - background, axis=2)
+    return opaque & (strength < 0.5 * float(np.median(strength[opaque])))
 
 
 def _tint_hint(alpha: np.ndarray) -> np.ndarray:
@@ -184,9 +201,13 @@ def _separate_tints(rgb, background, alpha, colour, shape: Shape) -> None:
         glass = _tinted_glass(rgb, lens.blob)
         if glass is None:
             continue
-        ta, tc = tint_alpha(rgb[glass], background[glass])
+        ta, _ = tint_alpha(rgb[glass], background[glass])
+        ta = smooth_tint(ta, np.nonzero(glass)[0])
+        bg = background[glass]
+        tc = bg + (rgb[glass].astype(np.float32) - bg) / np.maximum(ta, 0.05)[:, None]
         alpha[glass] = ta
-        colour[glass] = tc
+        colour[glass] = np.clip(tc, 0, 255)
+        glass_edge(rgb, background, alpha, colour, glass)
 
 
 def _tinted_glass(rgb: np.ndarray, blob: np.ndarray) -> np.ndarray | None:
@@ -202,15 +223,38 @@ def _tinted_glass(rgb: np.ndarray, blob: np.ndarray) -> np.ndarray | None:
     coef, *_ = np.linalg.lstsq(design, vals, rcond=None)
     spread = float(np.median(np.linalg.norm(vals - design @ coef, axis=1))) * 1.5 + 1.0
     pred = np.stack([np.ones_like(ys), ys], 1).astype(np.float32) @ coef
-    close = np.linalg.norm(rgb[ys, xs].astype(np.float32) - pred, axis=1) < max(28.0, 5.0 * spread)
+    vals = rgb[ys, xs].astype(np.float32)
+    close = np.linalg.norm(vals - pred, axis=1) < max(18.0, 5.0 * spread)
+    # The frame's drop shadow seen through the glass: the same glass, uniformly a little darker.
+    ratio = vals / np.maximum(pred, 1.0)
+    mean = ratio.mean(axis=1)
+    close |= (mean > 0.8) & (mean < 1.0) & (np.abs(ratio - mean[:, None]).max(axis=1) < 0.04)
+    # A grey rim next to pale (or graded) glass can pass both tests; a pixel nearer to the rim's colour
+    # (sampled just inside the lens region's outer edge) than to the glass's is rim.
+    depth = cv2.distanceTransform(blob.astype(np.uint8), cv2.DIST_L2, 3)[ys, xs]
+    outer = (depth > 1.5) & (depth < 3.5)
+    if outer.sum() >= 10:
+        rim = np.median(vals[outer], axis=0)
+        close &= np.linalg.norm(vals - rim, axis=1) > np.linalg.norm(vals - pred, axis=1)
     glass = np.zeros_like(blob)
     glass[ys[close], xs[close]] = True
-    n, labels = cv2.connectedComponents(glass.astype(np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(glass.astype(np.uint8))
     if n <= 1:
         return None
-    keep = np.bincount(labels[interior], minlength=n)
-    keep[0] = 0
-    return fill_holes(labels == int(np.argmax(keep))) & blob
+    inside = np.bincount(labels[interior], minlength=n)
+    inside[0] = 0
+    # The main pane, plus pockets of the same glass cut off from it by nose-pad arms.
+    keep = stats[:, cv2.CC_STAT_AREA] >= max(30, int(0.002 * blob.sum()))
+    keep[0] = False
+    keep[int(np.argmax(inside))] = True
+    glass = fill_holes(keep[labels]) & blob
+    # Where a rim's colour is close to the glass's, the glass can swallow part of the rim. The rim is about
+    # as wide all round, so glass is not allowed closer to the outline than most of its own edge is.
+    depth = cv2.distanceTransform(blob.astype(np.uint8), cv2.DIST_L2, 3)
+    edge = glass & ~cv2.erode(glass.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    if edge.sum() >= 20:
+        glass &= depth >= float(np.percentile(depth[edge], 25)) - 0.5
+    return glass
 
 
 def _judge(shape: Shape) -> AssetRejection | None:

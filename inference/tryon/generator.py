@@ -54,6 +54,7 @@ class EyewearSpec:
     temple_mm: float = 140.0
     rim_mm: float = 2.2
     frame_rgb: tuple[int, int, int] = (22, 22, 24)
+    # A tinted lens filters the light behind it; over white it looks like `tint_rgb` laid on at `tint_alpha`.
     tint_rgb: tuple[int, int, int] | None = None
     tint_alpha: float = 0.0
     gradient_tint: bool = False
@@ -86,7 +87,7 @@ class EyewearSpec:
 class EyewearTruth:
     """The exact geometry of a generated photo, in image pixels."""
 
-    alpha: np.ndarray  # HxW float32, true opacity (rims 1, tinted lenses their tint alpha, clear lenses 0)
+    alpha: np.ndarray  # HxW float32, true opacity (rims 1, clear lenses 0, tinted: 1 - least transmission)
     lens_centres: list[
         tuple[float, float]
     ]  # image-left, image-right; boxing-system centres of the lens shapes
@@ -273,11 +274,7 @@ def generate_eyewear_photo(spec: EyewearSpec) -> tuple[Image.Image, EyewearTruth
     lenses = lens_masks[0] | lens_masks[1]
 
     # Lenses: tinted (optionally darker at the top) or clear; rimless lenses show a bevelled edge.
-    if spec.tint_rgb is not None and spec.tint_alpha > 0:
-        ta = np.full((Hs, 1), spec.tint_alpha, np.float32)
-        if spec.gradient_tint:
-            ta = spec.tint_alpha * np.clip(1.15 - 0.45 * (yy[:, :, 0] + 1) / 2 * 2, 0.45, 1.0)
-        canvas.over(lenses, spec.tint_rgb, np.broadcast_to(ta, (Hs, Ws)))
+    absorb = _lens_absorption(spec, lenses, yy[:, :, 0])
     if spec.style == "rimless":
         edge = lenses & (1 - _shrink(lenses, 0.6 * k))
         canvas.over(edge, (150, 156, 162), 0.75)
@@ -333,7 +330,17 @@ def generate_eyewear_photo(spec: EyewearSpec) -> tuple[Image.Image, EyewearTruth
     canvas.over(layers, frame_shaded)
 
     # Downsample (anti-aliasing), then photograph: background, soft shadow, noise, JPEG.
-    alpha = cv2.resize(canvas.alpha, (W, H), interpolation=cv2.INTER_AREA)
+    # The frame is painted over the lenses; what shows through the frame's gaps is the background as filtered
+    # by the lens glass.
+    through = np.stack(
+        [
+            cv2.resize((1 - canvas.alpha) * (1 - absorb[c]), (W, H), interpolation=cv2.INTER_AREA)
+            for c in range(3)
+        ],
+        axis=-1,
+    )
+    true_alpha = canvas.alpha + (1 - canvas.alpha) * np.max(absorb, axis=0)
+    alpha = cv2.resize(true_alpha, (W, H), interpolation=cv2.INTER_AREA)
     premul = cv2.resize(canvas.rgb, (W, H), interpolation=cv2.INTER_AREA)
     bg = _background(spec, H, W, rng)
     if spec.shadow > 0:
@@ -341,7 +348,7 @@ def generate_eyewear_photo(spec: EyewearSpec) -> tuple[Image.Image, EyewearTruth
         sh = cv2.GaussianBlur(solid, (0, 0), sigmaX=max(1.0, 0.012 * W))
         sh = np.roll(sh, int(0.035 * H), axis=0)
         bg = bg * (1 - spec.shadow * np.clip(sh * 1.5, 0, 1))[..., None]
-    img = premul + bg * (1 - alpha[..., None])
+    img = premul + bg * through
     img = img + rng.normal(0, spec.noise, img.shape).astype(np.float32)
     photo = Image.fromarray(np.clip(img + 0.5, 0, 255).astype(np.uint8))
     if spec.jpeg_quality:
@@ -362,6 +369,28 @@ def generate_eyewear_photo(spec: EyewearSpec) -> tuple[Image.Image, EyewearTruth
         spec=spec,
     )
     return photo, truth
+
+
+def _lens_absorption(spec: EyewearSpec, lenses: np.ndarray, yy: np.ndarray) -> np.ndarray:
+    """The fraction of light each lens absorbs per colour channel (3 x Hs x Ws; zero for clear lenses).
+
+    Why a filter rather than a coloured layer over the background: sunglass glass absorbs light, it does not
+    add its own. Over white it looks the same as `tint_rgb` at `tint_alpha`; over anything darker (a face) it
+    darkens in proportion. Its true opacity as an RGBA asset is 1 - its least transmission: that opacity with
+    a colour whose darkest channel is 0 reproduces the filter exactly in that channel and most closely in
+    the others over any background (a lower opacity would need a negative colour).
+    """
+    h, w = lenses.shape
+    absorb = np.zeros((3, h, w), np.float32)
+    if spec.tint_rgb is None or spec.tint_alpha <= 0:
+        return absorb
+    strength = np.full((h, 1), spec.tint_alpha, np.float32)
+    if spec.gradient_tint:  # darker at the top
+        strength = spec.tint_alpha * np.clip(1.15 - 0.45 * (yy + 1), 0.45, 1.0)
+    strength = lenses * strength
+    for c in range(3):
+        absorb[c] = strength * (1.0 - spec.tint_rgb[c] / 255.0)
+    return absorb
 
 
 def _background(spec: EyewearSpec, h: int, w: int, rng: np.random.Generator) -> np.ndarray:

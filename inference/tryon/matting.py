@@ -57,7 +57,7 @@ def fit_background(rgb: np.ndarray) -> Matte:
     background = np.clip(basis @ coef.astype(np.float32), 0, 255).astype(np.float32)
     diff = np.linalg.norm(img - background, axis=2)
     core_thr = max(40.0, 8.0 * noise)
-    core = _material(diff, shadow_like(img, background), core_thr)
+    core = _material(diff, shadow_like(img, background), core_thr, max(18.0, 3.0 * noise))
     core = _drop_specks(core, max(6, int(2e-5 * h * w)))
     return Matte(
         background=background,
@@ -77,16 +77,23 @@ def shadow_like(img: np.ndarray, background: np.ndarray, *, max_darkening: float
     return (mean > 1.0 - max_darkening) & (mean < 1.0) & (spread < 0.03)
 
 
-def _material(diff: np.ndarray, shadowy: np.ndarray, core_thr: float) -> np.ndarray:
-    """Confident foreground: strong differences, except soft-edged regions that look like a drop shadow.
+def _material(diff: np.ndarray, shadowy: np.ndarray, core_thr: float, weak_thr: float) -> np.ndarray:
+    """Confident foreground: strong differences, plus weaker regions whose edges are sharp.
 
-    A pale translucent nose pad and a drop shadow have the same colour; what differs is the edge: a shadow
-    fades out over many pixels, a pad ends sharply. So shadow-coloured regions are judged by the gradient
-    along their free boundary (the part not touching other material).
+    A pale translucent nose pad and a drop shadow have the same colour and can be equally faint; what differs
+    is the edge: a shadow fades out over many pixels, a pad ends sharply. So everything that is either
+    shadow-coloured or only faintly different from the background is judged by the gradient along its free
+    boundary (the part not touching other material).
     """
     strong = diff > core_thr
     material = strong & ~shadowy
-    cand = (shadowy & (diff > 0.5 * core_thr)).astype(np.uint8)
+    # Smoothing before the faint threshold keeps single noisy pixels from forming candidate regions.
+    # The anti-aliased ring around strong material is faint too, and so is JPEG ringing next to dark rims:
+    # both belong to that material's edge, not to a region of their own.
+    faint = cv2.GaussianBlur(diff, (0, 0), 1.5) > weak_thr
+    faint &= ~cv2.dilate(strong.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    faint = _drop_specks(faint, 30)
+    cand = ((shadowy & (diff > 0.5 * core_thr)) | (faint & ~material)).astype(np.uint8)
     n, labels = cv2.connectedComponents(cand, connectivity=8)
     if n <= 1:
         return material
@@ -99,7 +106,7 @@ def _material(diff: np.ndarray, shadowy: np.ndarray, core_thr: float) -> np.ndar
     count = np.bincount(labels[free], minlength=n)
     sharp = (total / np.maximum(count, 1)) > 6.0
     sharp[0] = False
-    return material | (strong & sharp[labels])
+    return material | (cand.astype(bool) & (strong | faint) & sharp[labels])
 
 
 def _drop_specks(mask: np.ndarray, min_area: int) -> np.ndarray:
@@ -119,15 +126,31 @@ def local_mean(values: np.ndarray, weights: np.ndarray, sigma: float) -> tuple[n
     return num / np.maximum(wsum, 1e-6), wsum
 
 
+def nearest_colour(img: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """Every pixel gets the (lightly denoised) colour of the nearest `source` pixel."""
+    smooth, _ = local_mean(img, source.astype(np.float32), 0.7)
+    if not source.any():
+        return smooth
+    _, labels = cv2.distanceTransformWithLabels(
+        (~source).astype(np.uint8), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    ys, xs = np.nonzero(source)  # label k (1-based) is the k-th source pixel in row-major order
+    table = np.concatenate([np.zeros((1, 3), np.float32), smooth[ys, xs]])
+    return table[labels]
+
+
 def frame_alpha(rgb: np.ndarray, matte: Matte, *, ring_px: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Alpha and de-contaminated colour for opaque frame material (lenses are handled separately)."""
     img = rgb.astype(np.float32)
     core = matte.core
-    # The frame's own colour near each pixel: weight core pixels by how "pure" they are (close to the local
-    # maximum difference from the background), so anti-aliased edge pixels do not dilute it.
-    peak = cv2.dilate(matte.diff, np.ones((7, 7), np.uint8))
-    purity = np.where(core, (matte.diff / np.maximum(peak, 1e-3)) ** 8, 0.0).astype(np.float32)
-    fg, _ = local_mean(img, purity, 2.0)
+    # The frame's own colour near each pixel, taken from the nearest "pure" material pixel: the interior of
+    # a region, or the crest of a rim too thin to have an interior. Taking the nearest one (rather than a
+    # blurred mean) keeps two touching materials (a pale nose pad against a dark end piece) from diluting
+    # each other.
+    peak = cv2.dilate(matte.diff, np.ones((3, 3), np.uint8))
+    interior = cv2.erode(core.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    pure = core & (interior | (matte.diff >= 0.9 * peak))
+    fg = nearest_colour(img, pure)
     d_img = img - matte.background
     d_fg = fg - matte.background
     denom = np.maximum((d_fg * d_fg).sum(2), 1.0)
@@ -145,18 +168,70 @@ def frame_alpha(rgb: np.ndarray, matte: Matte, *, ring_px: int = 2) -> tuple[np.
     return alpha, colour.astype(np.float32)
 
 
-def tint_alpha(
-    rgb: np.ndarray, background: np.ndarray, *, dark_floor: float = 35.0
-) -> tuple[np.ndarray, np.ndarray]:
+def tint_alpha(rgb: np.ndarray, background: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Alpha and colour of a tinted lens seen over a known background.
 
-    One photo cannot separate a lens's colour from its opacity (a light tint at high opacity looks like a
-    dark tint at low opacity over white). We take the physical prior that sunglass dyes absorb almost fully
-    in their darkest channel: the least opacity that explains the pixel with a colour no darker than
-    `dark_floor`.
+    Tinted glass is a filter: it passes a fraction T of the light behind it in each colour channel, and the
+    photo over a known background gives T = I / B per channel. An RGBA asset composites a*C + (1-a)*face
+    instead of T*face; the opacity that reproduces the filter best over any face, with a colour that is not
+    negative, is 1 - min(T) with the colour's darkest channel at 0 (exact in that channel, closest in the
+    others). A higher opacity would wash the face out with lens colour, a lower one needs a negative colour.
     """
     img = rgb.astype(np.float32)
-    bg = np.maximum(background, dark_floor + 1)
-    a = np.clip(((bg - img) / (bg - dark_floor)).max(-1), 0.0, 0.95)
+    bg = np.maximum(background, 1.0)
+    a = np.clip(((bg - img) / bg).max(-1), 0.0, 0.95)
     colour = bg + (img - bg) / np.maximum(a, 0.05)[..., None]
     return a.astype(np.float32), np.clip(colour, 0, 255).astype(np.float32)
+
+
+def smooth_tint(alpha: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A lens tint's opacity as a robust straight line over the lens's rows.
+
+    Why: dyes are even, or graded from top to bottom; what is not smooth is the backdrop behind the glass. The
+    frame's drop shadow seen through the lens would otherwise read as darker glass. A shadow only darkens,
+    so the fit repeatedly drops the pixels that look more opaque than the line.
+    """
+    y = rows.astype(np.float32)
+    design = np.stack([np.ones_like(y), y - y.mean()], 1)
+    keep = np.ones(len(alpha), bool)
+    for _ in range(5):
+        coef, *_ = np.linalg.lstsq(design[keep], alpha[keep], rcond=None)
+        res = alpha - design @ coef
+        spread = 1.4826 * float(np.median(np.abs(res[keep]))) + 1e-3
+        keep = res < 2.0 * spread
+    return np.clip(design @ coef, 0.0, 0.95).astype(np.float32)
+
+
+def glass_edge(
+    rgb: np.ndarray, background: np.ndarray, alpha: np.ndarray, colour: np.ndarray, glass: np.ndarray
+) -> None:
+    """Re-matte the pixels where a rim meets tinted glass as a mix of the two (in place).
+
+    Those pixels are far from the backdrop's colour, so the frame matte calls them solid; but part of each is
+    glass, and a pale lens edged by a solid rim would otherwise gain a one-pixel opaque halo.
+    """
+    gy, gx = np.nonzero(glass)
+    if len(gy) == 0:
+        return
+    m = 12  # the rim next to the glass is within a few pixels; work in the glass's box only
+    y0, y1 = max(0, int(gy.min()) - m), min(glass.shape[0], int(gy.max()) + m + 1)
+    x0, x1 = max(0, int(gx.min()) - m), min(glass.shape[1], int(gx.max()) + m + 1)
+    box = (slice(y0, y1), slice(x0, x1))
+    pane, a_box = glass[box], alpha[box]
+    ring = cv2.dilate(pane.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~pane
+    solid = (a_box >= 1.0) & ~pane & ~ring
+    if not ring.any() or not solid.any():
+        return
+    img = rgb[box].astype(np.float32)
+    ys, xs = np.nonzero(ring)
+    g_col = nearest_colour(img, pane)[ys, xs]
+    g_alpha = nearest_colour(np.repeat(a_box[..., None], 3, 2), pane)[ys, xs, 0]
+    f_col = nearest_colour(img, solid)[ys, xs]
+    d = f_col - g_col
+    c = np.clip(((img[ys, xs] - g_col) * d).sum(1) / np.maximum((d * d).sum(1), 1.0), 0.0, 1.0)
+    a = np.minimum(a_box[ys, xs], c + (1 - c) * g_alpha)
+    bg = background[box][ys, xs]
+    img_ring = img[ys, xs]
+    ys, xs = ys + y0, xs + x0
+    alpha[ys, xs] = a
+    colour[ys, xs] = np.clip(bg + (img_ring - bg) / np.maximum(a, 0.05)[:, None], 0, 255)
