@@ -10,8 +10,16 @@ import numpy as np
 
 # Monk Skin Tone scale (Google, 2022), MST-1 … MST-10.
 MONK_HEX: tuple[str, ...] = (
-    "#f6ede4", "#f3e7db", "#f7ead0", "#eadaba", "#d7bd96",
-    "#a07e56", "#825c43", "#604134", "#3a312a", "#292420",
+    "#f6ede4",
+    "#f3e7db",
+    "#f7ead0",
+    "#eadaba",
+    "#d7bd96",
+    "#a07e56",
+    "#825c43",
+    "#604134",
+    "#3a312a",
+    "#292420",
 )
 
 _D65_WHITE = np.array([0.95047, 1.0, 1.08883])
@@ -156,9 +164,7 @@ def delta_e_2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
     sc = 1 + 0.045 * cbp
     sh = 1 + 0.015 * cbp * t
     rt = -np.sin(np.radians(2 * d_theta)) * rc
-    return np.sqrt(
-        (dlp / sl) ** 2 + (dcp / sc) ** 2 + (dhp / sh) ** 2 + rt * (dcp / sc) * (dhp / sh)
-    )
+    return np.sqrt((dlp / sl) ** 2 + (dcp / sc) ** 2 + (dhp / sh) ** 2 + rt * (dcp / sc) * (dhp / sh))
 
 
 MONK_LAB: np.ndarray = np.stack([hex_to_lab(h) for h in MONK_HEX])

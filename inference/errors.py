@@ -1,7 +1,7 @@
 """Errors the inference engine reports to its callers, each with a stable machine-readable code.
 
-The job functions copy `code` and `message` onto the Analysis row, and the widget shows `message` to the shopper,
-so messages are written for a person, not a developer.
+The job functions copy `code` and `message` onto the Analysis row, and the widget shows `message` to the
+shopper, so messages are written for a person, not a developer.
 """
 
 from __future__ import annotations
