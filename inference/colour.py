@@ -73,18 +73,16 @@ def _f_inv(t: np.ndarray) -> np.ndarray:
 
 def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     """Convert sRGB (0–255, shape (..., 3)) to CIELAB (D65)."""
-    xyz = srgb_to_linear(rgb) @ _SRGB_TO_XYZ.T / _D65_WHITE
-    fx, fy, fz = (_f(xyz[..., i]) for i in range(3))
-    return np.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], axis=-1)
+    return linear_to_lab(srgb_to_linear(rgb))
 
 
 def linear_to_lab(linear: np.ndarray) -> np.ndarray:
-    """Convert linear-light sRGB (0–1, negatives clipped, shape (..., 3)) to CIELAB (D65).
+    """Convert linear-light sRGB (0–1, shape (..., 3)) to CIELAB (D65).
 
-    Same result as `rgb_to_lab(linear_to_srgb(x))` without encoding to sRGB and decoding straight back
-    (two powers per channel, which dominate on tens of thousands of skin pixels).
+    For colours already in linear light (skin pixels after white balance): encoding them to sRGB only for
+    `rgb_to_lab` to decode them again costs two powers per channel on tens of thousands of pixels.
     """
-    xyz = np.clip(np.asarray(linear, dtype=np.float64), 0.0, None) @ _SRGB_TO_XYZ.T / _D65_WHITE
+    xyz = np.asarray(linear, dtype=np.float64) @ _SRGB_TO_XYZ.T / _D65_WHITE
     fx, fy, fz = (_f(xyz[..., i]) for i in range(3))
     return np.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], axis=-1)
 

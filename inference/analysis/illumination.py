@@ -82,22 +82,23 @@ def sclera_pixels(linear_crop: np.ndarray, canvas: RegionCanvas, mesh: np.ndarra
 
 def sclera_mask(canvas: RegionCanvas) -> np.ndarray:
     """The sclera as a mask over the canvas (cached on it: white balance and over-exposure both read it)."""
-    key = (-2,)
-    if key not in canvas._masks:
-        eyes = canvas.union(R.RIGHT_EYE, R.LEFT_EYE).astype(np.uint8)
-        eyes = cv2.erode(eyes, np.ones((3, 3), np.uint8)).astype(bool)
-        rows, cols = np.nonzero(eyes)
-        if len(rows):
-            # The iris test only where the eyes are: a grid over the whole face crop costs ms on big faces.
-            y0, x0 = rows.min(), cols.min()
-            yy, xx = np.mgrid[y0 : rows.max() + 1, x0 : cols.max() + 1]
-            window = eyes[y0 : rows.max() + 1, x0 : cols.max() + 1]
-            for iris in (R.RIGHT_IRIS, R.LEFT_IRIS):
-                centre = canvas.xy[iris[0]]
-                radius = np.linalg.norm(canvas.xy[list(iris[1:])] - centre, axis=1).mean()
-                window &= (xx - centre[0]) ** 2 + (yy - centre[1]) ** 2 > (1.15 * radius + 0.5) ** 2
-        canvas._masks[key] = eyes
-    return canvas._masks[key]
+    return canvas.memo("sclera", lambda: _sclera_mask(canvas))
+
+
+def _sclera_mask(canvas: RegionCanvas) -> np.ndarray:
+    eyes = canvas.union(R.RIGHT_EYE, R.LEFT_EYE).astype(np.uint8)
+    eyes = cv2.erode(eyes, np.ones((3, 3), np.uint8)).astype(bool)
+    rows, cols = np.nonzero(eyes)
+    if len(rows):
+        # The iris test only where the eyes are: a grid over the whole face crop costs ms on big faces.
+        y0, x0 = rows.min(), cols.min()
+        yy, xx = np.mgrid[y0 : rows.max() + 1, x0 : cols.max() + 1]
+        window = eyes[y0 : rows.max() + 1, x0 : cols.max() + 1]
+        for iris in (R.RIGHT_IRIS, R.LEFT_IRIS):
+            centre = canvas.xy[iris[0]]
+            radius = np.linalg.norm(canvas.xy[list(iris[1:])] - centre, axis=1).mean()
+            window &= (xx - centre[0]) ** 2 + (yy - centre[1]) ** 2 > (1.15 * radius + 0.5) ** 2
+    return eyes
 
 
 def _log_chroma(white: np.ndarray) -> np.ndarray:
@@ -145,7 +146,7 @@ SCLERA_CLIP_TRIGGER = 0.05
 MIN_SCLERA_PIXELS = 40
 MIN_DARKEN_STOPS = 0.5
 MAX_DARKEN_STOPS = 1.5
-_CLIP = 0.985
+CLIPPED = 0.985  # linear level of an 8-bit channel at 253+: clipped, its value only a lower bound
 
 
 def overexposure_stops(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray) -> float:
@@ -156,11 +157,11 @@ def overexposure_stops(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarra
     sclera only happens when the exposure is too high, and then the sclera says by how much.
     """
     face = photo.face_pixels()
-    face_clip = float((face[:, 1] >= _CLIP).mean()) if len(face) else 0.0
+    face_clip = float((face[:, 1] >= CLIPPED).mean()) if len(face) else 0.0
     sclera = sclera_pixels(photo.crop, canvas, mesh)
     # A few sclera pixels (a small face) are no evidence: one glint would be 5 % of 20 pixels.
     trusted = len(sclera) >= MIN_SCLERA_PIXELS
-    sclera_clip = float((sclera[:, 1] >= _CLIP).mean()) if trusted else 0.0
+    sclera_clip = float((sclera[:, 1] >= CLIPPED).mean()) if trusted else 0.0
     if face_clip < FACE_CLIP_TRIGGER and sclera_clip < SCLERA_CLIP_TRIGGER:
         return 0.0
     stops = MIN_DARKEN_STOPS

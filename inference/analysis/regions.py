@@ -6,6 +6,8 @@ MediaPipe's own naming); the public `points` output converts them to image-left 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
@@ -95,6 +97,7 @@ class RegionCanvas:
         self.y1 = int(min(height, np.ceil(y1 + pad_y)))
         self.xy = xy - np.array([self.x0, self.y0], dtype=np.float32)
         self._masks: dict[tuple[int, ...], np.ndarray] = {}
+        self._derived: dict[str, np.ndarray] = {}
 
     def rescaled(self, scale: float, size: tuple[int, int]) -> RegionCanvas:
         """The same face on this canvas's crop resized by `scale` to `size` (width, height)."""
@@ -102,6 +105,7 @@ class RegionCanvas:
         other.x0, other.y0, other.x1, other.y1 = 0, 0, size[0], size[1]
         other.xy = self.xy * scale
         other._masks = {}
+        other._derived = {}
         return other
 
     @property
@@ -130,14 +134,21 @@ class RegionCanvas:
             mask |= self.polygon(indices)
         return mask
 
+    def memo(self, name: str, build: Callable[[], np.ndarray]) -> np.ndarray:
+        """A derived mask, built once per canvas (several analysis stages read the same one)."""
+        if name not in self._derived:
+            self._derived[name] = build()
+        return self._derived[name]
+
     def exclusions(self) -> np.ndarray:
         """Eyes, brows and lips, slightly dilated: never skin, whatever the sampling polygons overlap."""
-        key = (-1,)
-        if key not in self._masks:
+
+        def build() -> np.ndarray:
             mask = self.union(RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW, LIPS_OUTER).astype(np.uint8)
             size = max(3, int(round(0.02 * max(self.shape))) | 1)
-            self._masks[key] = cv2.dilate(mask, np.ones((size, size), np.uint8)).astype(bool)
-        return self._masks[key]
+            return cv2.dilate(mask, np.ones((size, size), np.uint8)).astype(bool)
+
+        return self.memo("exclusions", build)
 
 
 _LINEAR_LUT = np.arange(256, dtype=np.float64) / 255.0

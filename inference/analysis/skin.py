@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from inference import colour
-from inference.analysis.illumination import Illumination, estimate_illumination
+from inference.analysis.illumination import CLIPPED, Illumination, estimate_illumination
 from inference.analysis.regions import SKIN_REGIONS, LinearPhoto, RegionCanvas
 
 _LUMA = np.array([0.2126, 0.7152, 0.0722])
@@ -27,7 +27,8 @@ _MONK_WEIGHTS = (1.0, 2.0, 2.0)
 # read as the deviation from this line rather than from a fixed hue (which would call every dark skin "cool").
 _HUE_LINE = (45.0, 0.30)  # hue ≈ a + b · L*
 _UNDERTONE_BAND_DEG = 3.0
-CEILING = 0.985  # an 8-bit channel at 252+ is clipped: its value is a lower bound
+CEILING = CLIPPED  # a channel this bright is clipped: its value is a lower bound
+_MONK_LINEAR = colour.srgb_to_linear(np.stack([colour.hex_to_rgb(h) for h in colour.MONK_HEX]).astype(float))
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class SkinPixels:
     region_sizes: list[int]  # how many of `raw` each region contributed, in order
     keep: np.ndarray  # the trimmed core: no shadow/highlight tails, no outliers
     usable: np.ndarray  # no outliers, tails kept: what clipping recovery reads (the shadows stay unclipped)
+    clipped: np.ndarray  # some channel at the ceiling
     lab: np.ndarray  # corrected Lab of every raw pixel
 
 
@@ -76,7 +78,7 @@ def collect_skin_pixels(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndar
     centre = np.median(lab_all[band], axis=0)
     spread = np.median(np.abs(lab_all[band] - centre), axis=0) * 1.4826 + np.array([1.5, 1.0, 1.0])
     outlier = ~(np.abs(lab_all - centre) / spread < 3.0).all(axis=1) & ~clipped_mask
-    return SkinPixels(raw, [len(r) for r in per_region], band & ~outlier, ~outlier, lab_all)
+    return SkinPixels(raw, [len(r) for r in per_region], band & ~outlier, ~outlier, clipped_mask, lab_all)
 
 
 def sample_skin(photo: LinearPhoto, canvas: RegionCanvas, illumination: Illumination) -> SkinSample | None:
@@ -87,7 +89,7 @@ def sample_skin(photo: LinearPhoto, canvas: RegionCanvas, illumination: Illumina
     raw, keep = pixels.raw, pixels.keep
     core, lab = raw[keep], pixels.lab[keep]
     total = len(raw)
-    clipped = int((raw >= CEILING).any(axis=1).sum())
+    clipped = int(pixels.clipped.sum())
     # Region agreement is judged on the pixels actually used: a forehead under a fringe is hair, which the
     # outlier test above already removed, so it must not make the skin reading look unreliable.
     bounds = np.cumsum([0, *pixels.region_sizes])
@@ -218,7 +220,7 @@ _LOCUS_SHADES = 6
 
 
 def _skin_locus(samples_per_step: int = 20) -> np.ndarray:
-    monk = colour.srgb_to_linear(np.stack([colour.hex_to_rgb(h) for h in colour.MONK_HEX[:_LOCUS_SHADES]]))
+    monk = _MONK_LINEAR[:_LOCUS_SHADES]
     logs = np.log(monk / monk[:, [1]])
     steps = np.linspace(0.0, 1.0, samples_per_step, endpoint=False)
     dense = [a + (b - a) * t for a, b in zip(logs[:-1], logs[1:], strict=True) for t in steps]
@@ -257,9 +259,6 @@ def classify_monk(lab: np.ndarray) -> int:
     return int(np.argmin(monk_distances(lab))) + 1
 
 
-_MONK_LINEAR = colour.srgb_to_linear(np.stack([colour.hex_to_rgb(h) for h in colour.MONK_HEX]).astype(float))
-
-
 # When over-exposure had to be undone, its amount is an estimate (the sclera's level spreads ~0.75 stop
 # between well-exposed photos), so the exposure is settled jointly with the shade: one stop of further
 # adjustment costs as much as a weighted ΔE00 of EXPOSURE_PRICE. Chromaticity, which exposure does not touch,
@@ -275,7 +274,7 @@ def settle_exposure(sample: SkinSample) -> tuple[float, SkinSample]:
     matching uses, so it must agree with the shade)."""
     darker = sample.linear[None, :] * 2.0 ** -_EXPOSURE_STEPS[:, None]
     labs = colour.linear_to_lab(np.clip(darker, 0, 1))
-    costs = np.stack([monk_distances(lab) for lab in labs]) ** 2
+    costs = _weighted_de00(labs[:, None, :], colour.MONK_LAB[None, :, :]) ** 2
     costs += (EXPOSURE_PRICE * _EXPOSURE_STEPS[:, None]) ** 2
     step = int(np.unravel_index(np.argmin(costs), costs.shape)[0])
     stops = float(_EXPOSURE_STEPS[step])

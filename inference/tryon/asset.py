@@ -23,7 +23,14 @@ from PIL import Image, ImageOps
 
 from inference.tryon.frame_size import FrameSize, parse_frame_size
 from inference.tryon.geometry import Shape, bridge_centre, fill_holes, hinge_ends, measure
-from inference.tryon.matting import fit_background, frame_alpha, glass_edge, smooth_tint, tint_alpha
+from inference.tryon.matting import (
+    fit_background,
+    frame_alpha,
+    glass_edge,
+    smooth_tint,
+    tint_alpha,
+    tint_colour,
+)
 
 GEOMETRY_VERSION = 1
 WORK_MAX_SIDE = 1000  # product photos are often 2000+ px; 1000 px is plenty for a face-sized overlay
@@ -203,10 +210,8 @@ def _separate_tints(rgb, background, alpha, colour, shape: Shape) -> None:
             continue
         ta, _ = tint_alpha(rgb[glass], background[glass])
         ta = smooth_tint(ta, np.nonzero(glass)[0])
-        bg = background[glass]
-        tc = bg + (rgb[glass].astype(np.float32) - bg) / np.maximum(ta, 0.05)[:, None]
         alpha[glass] = ta
-        colour[glass] = np.clip(tc, 0, 255)
+        colour[glass] = tint_colour(rgb[glass], background[glass], ta)
         glass_edge(rgb, background, alpha, colour, glass)
 
 

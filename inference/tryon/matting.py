@@ -179,9 +179,15 @@ def tint_alpha(rgb: np.ndarray, background: np.ndarray) -> tuple[np.ndarray, np.
     """
     img = rgb.astype(np.float32)
     bg = np.maximum(background, 1.0)
-    a = np.clip(((bg - img) / bg).max(-1), 0.0, 0.95)
-    colour = bg + (img - bg) / np.maximum(a, 0.05)[..., None]
-    return a.astype(np.float32), np.clip(colour, 0, 255).astype(np.float32)
+    a = np.clip(((bg - img) / bg).max(-1), 0.0, 0.95).astype(np.float32)
+    return a, tint_colour(rgb, background, a)
+
+
+def tint_colour(rgb: np.ndarray, background: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """The lens colour that, at opacity `alpha` over the background, reproduces the photographed pixel."""
+    bg = np.maximum(background, 1.0)
+    colour = bg + (rgb.astype(np.float32) - bg) / np.maximum(alpha, 0.05)[..., None]
+    return np.clip(colour, 0, 255).astype(np.float32)
 
 
 def smooth_tint(alpha: np.ndarray, rows: np.ndarray) -> np.ndarray:
