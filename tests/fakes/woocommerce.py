@@ -37,6 +37,13 @@ def woo_oauth_signature(method: str, base_url: str, params: dict[str, str], cons
     return base64.b64encode(hmac.new(key, string_to_sign.encode(), hashlib.sha256).digest()).decode()
 
 
+def _auth_error(message: str) -> Response:
+    """WooCommerce's 401 body for every authentication failure (only the message differs)."""
+    return Response.json(
+        {"code": "woocommerce_rest_authentication_error", "message": message, "data": {"status": 401}}, 401
+    )
+
+
 class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
     """One WordPress site with WooCommerce; products every 10th variable with 3 variations.
 
@@ -180,52 +187,17 @@ class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
             )
         secret = self.keys.get(ck)
         if secret is None:
-            return Response.json(
-                {
-                    "code": "woocommerce_rest_authentication_error",
-                    "message": "Consumer key is invalid.",
-                    "data": {"status": 401},
-                },
-                401,
-            )
+            return _auth_error("Consumer key is invalid.")
         if abs(time.time() - int(args.get("oauth_timestamp") or 0)) > 900:
-            return Response.json(
-                {
-                    "code": "woocommerce_rest_authentication_error",
-                    "message": "Invalid timestamp.",
-                    "data": {"status": 401},
-                },
-                401,
-            )
+            return _auth_error("Invalid timestamp.")
         if args.get("oauth_signature_method") not in ("HMAC-SHA1", "HMAC-SHA256"):
-            return Response.json(
-                {
-                    "code": "woocommerce_rest_authentication_error",
-                    "message": "Invalid signature method.",
-                    "data": {"status": 401},
-                },
-                401,
-            )
+            return _auth_error("Invalid signature method.")
         expected = woo_oauth_signature(request.method, request.url, args, secret)
         if not hmac.compare_digest(expected, args.get("oauth_signature") or ""):
-            return Response.json(
-                {
-                    "code": "woocommerce_rest_authentication_error",
-                    "message": "Invalid signature - provided signature does not match.",
-                    "data": {"status": 401},
-                },
-                401,
-            )
+            return _auth_error("Invalid signature - provided signature does not match.")
         nonce = f"{ck}:{args.get('oauth_nonce')}:{args.get('oauth_timestamp')}"
         if nonce in self.nonces:
-            return Response.json(
-                {
-                    "code": "woocommerce_rest_authentication_error",
-                    "message": "Invalid nonce - nonce has already been used.",
-                    "data": {"status": 401},
-                },
-                401,
-            )
+            return _auth_error("Invalid nonce - nonce has already been used.")
         self.nonces.add(nonce)
         self.auth_methods.append("oauth1")
         return None
@@ -239,32 +211,11 @@ class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
             ck, _, cs = base64.b64decode(header[6:]).decode().partition(":")
             method = "basic"
         if not (ck and cs):
-            return Response.json(
-                {
-                    "code": "woocommerce_rest_authentication_error",
-                    "message": "Consumer key is missing.",
-                    "data": {"status": 401},
-                },
-                401,
-            )
+            return _auth_error("Consumer key is missing.")
         if self.keys.get(ck) is None:
-            return Response.json(
-                {
-                    "code": "woocommerce_rest_authentication_error",
-                    "message": "Consumer key is invalid.",
-                    "data": {"status": 401},
-                },
-                401,
-            )
+            return _auth_error("Consumer key is invalid.")
         if not hmac.compare_digest(self.keys[ck], cs):
-            return Response.json(
-                {
-                    "code": "woocommerce_rest_authentication_error",
-                    "message": "Consumer secret is invalid.",
-                    "data": {"status": 401},
-                },
-                401,
-            )
+            return _auth_error("Consumer secret is invalid.")
         self.auth_methods.append(method)
         return None
 
