@@ -188,8 +188,12 @@ def clip_robust_median(core: np.ndarray, usable: np.ndarray | None = None) -> tu
         return np.median(core, axis=0), False
     reference = int(np.argmin(fractions))
     level = level_of(usable[:, reference], fractions[reference])
-    if level is None:
-        return np.median(core, axis=0), True
+    saturated = level is None
+    if saturated:
+        # Lightness is lost; the median is only a lower bound, but the channel ratios of the few pixels left
+        # unclipped still give the chromaticity. Where none are left, every channel comes back NaN: a face
+        # blown out to white holds no colour, and reading the clip level as one would call it MST-1.
+        level = float(np.median(usable[:, reference]))
     result = np.full(3, np.nan)
     for channel in range(3):
         if fractions[channel] < 0.02:
@@ -199,7 +203,7 @@ def clip_robust_median(core: np.ndarray, usable: np.ndarray | None = None) -> tu
         if both.sum() >= _MIN_RATIO_PIXELS:
             ratio = np.median(usable[both, channel] / np.maximum(usable[both, reference], 1e-6))
             result[channel] = level * ratio
-    return result, False
+    return result, saturated
 
 
 def level_of(channel: np.ndarray, clipped_fraction: float) -> float | None:

@@ -70,6 +70,21 @@ def test_level_survives_clipping_of_the_bright_half() -> None:
     assert over[2] / over[1] == pytest.approx(exact[2] / exact[1], rel=0.03)
 
 
+def test_a_face_blown_out_to_white_has_no_colour_but_a_blown_lightness_keeps_its_chromaticity() -> None:
+    rng = np.random.default_rng(2)
+    shading = rng.lognormal(0.0, 0.32, 4000)
+    pixels = np.array([0.8, 0.6, 0.45]) * shading[:, None]
+    # +3 stops: every channel clipped nearly everywhere. The clip level is no colour (it used to read MST-1).
+    white, saturated = skin.clip_robust_median(np.minimum(pixels * 8.0, 1.0))
+    assert saturated and np.isnan(white).all()
+    assert skin.fill_lost_channel(white) is None
+    # +2 stops: lightness lost (97 % of blue clips), but the unclipped shadows keep the green/blue ratio;
+    # red, clipped everywhere, is left for the skin locus.
+    blown, saturated = skin.clip_robust_median(np.minimum(pixels * 4.0, 1.0))
+    assert saturated and np.isnan(blown[0])
+    assert blown[2] / blown[1] == pytest.approx(0.45 / 0.6, rel=0.05)
+
+
 def test_a_channel_blown_out_everywhere_is_completed_from_the_skin_locus() -> None:
     # MST-4 under a warm lamp on light skin: red clips on every pixel, green and blue survive.
     truth = colour.srgb_to_linear(colour.hex_to_rgb(colour.MONK_HEX[3]))
