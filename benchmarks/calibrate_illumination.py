@@ -115,7 +115,10 @@ def main() -> None:
         for f in scleras + scenes
     }
     partner = {"sclera": reads[chosen["scene"].__name__], "scene": reads[chosen["sclera"].__name__]}
-    print("| reference | median log r/g | median log b/g | own noise along warm–cool | across | shared cov along |")
+    print(
+        "| reference | median log r/g | median log b/g | own noise along warm–cool | across "
+        "| shared cov along |"
+    )
     print("|---|---|---|---|---|---|")
     noise = {}
     for name, values in reads.items():
@@ -123,9 +126,7 @@ def main() -> None:
         sd, shared = own_noise(values, partner[kind])
         noise[name] = sd
         median = np.median(values, axis=0)
-        print(
-            f"| {name} | {median[0]:.3f} | {median[1]:.3f} | {sd[0]:.3f} | {sd[1]:.3f} | {shared[0]:.4f} |"
-        )
+        print(f"| {name} | {median[0]:.3f} | {median[1]:.3f} | {sd[0]:.3f} | {sd[1]:.3f} | {shared[0]:.4f} |")
     along = {kind: noise[f.__name__][0] for kind, f in chosen.items()}
     precision = {kind: 1.0 / sd**2 for kind, sd in along.items()}
     print(

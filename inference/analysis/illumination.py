@@ -1,14 +1,14 @@
 """Estimate the scene illuminant and exposure from the face itself, and undo them before skin is classified.
 
 Why: a camera's white balance and exposure shift measured skin colour more than the difference between two
-neighbouring Monk shades. Skin cannot be its own reference (its colour is what we want to measure), so we look
-at things whose colour does not depend on skin tone: the sclera (whites of the eyes) and the rest of the scene
-(a shades-of-grey mean over non-face pixels). Each estimate is a linear-RGB "white" with a confidence; they are combined
-in log-chromaticity space and compared with what those references look like in well-balanced photos. Casts
-within the references' natural spread are mostly left alone (shrinkage), strong casts are removed, so
-well-balanced photos keep their colour. Exposure is read from the brightest surfaces (white patch) and only
-lifted when it is too dark; it is lowered only when clipping on the face or sclera proves over-exposure
-(and, in `skin.measure_skin`, when the recovered skin reads lighter than any human skin).
+neighbouring Monk shades. Skin cannot be its own reference (its colour is what we want to measure), so we
+look at things whose colour does not depend on skin tone: the sclera (whites of the eyes) and the rest of
+the scene (a shades-of-grey mean over non-face pixels). Each estimate is a linear-RGB "white" with a
+confidence; they are combined in log-chromaticity space and compared with what those references look like
+in real photos. Casts within the references' natural spread are mostly left alone (shrinkage), strong casts
+are removed, so well-balanced photos keep their colour. Exposure is read from the brightest surfaces (white
+patch) and only lifted when it is too dark; it is lowered only when clipping on the face or sclera proves
+over-exposure (and, in `skin.measure_skin`, when the recovered skin reads lighter than any human skin).
 """
 
 from __future__ import annotations
@@ -27,15 +27,16 @@ from inference.analysis.regions import LinearPhoto, RegionCanvas
 # scene's shades-of-grey p=6 mean). log2_y: the sclera's brightest half, the over-exposure reference.
 SCLERA_PRIOR = {"log_rg": 0.261, "log_bg": -0.084, "log2_y": -1.84}
 SCENE_PRIOR = {"log_rg": 0.157, "log_bg": -0.043}
-SCLERA_TOP = 0.10  # brightest fraction of the sclera read as white: the least lid shadow, vein and skin mixing
+# The brightest fraction of the sclera is read as white: the least lid shadow, vein and skin mixing.
+SCLERA_TOP = 0.10
 SCENE_MINKOWSKI_P = 6  # shades of grey: brighter surfaces weigh more than in a plain mean (grey-world)
 # Weights ∝ 1 / each reference's own noise² on those photos (sclera 0.216, scene 0.287 log units along the
 # warm–cool axis): the scene gets 0.57 of a well-sized sclera's weight.
 SCLERA_WEIGHT = 2.0
 SCENE_WEIGHT = 1.13
 # Natural spread of the combined reference (log ratio): its measured own noise is 0.17 along the warm–cool
-# axis; 0.2 leaves a little more of each photo's real cast alone (0.17 and 0.2 measured on the skin benchmark's
-# seeds 7 and 8: 0.2 better by 0.2–0.4 pt).
+# axis; 0.2 leaves a little more of each photo's real cast alone (0.17 and 0.2 measured on the skin
+# benchmark's seeds 7 and 8: 0.2 better by 0.2–0.4 pt).
 CHROMA_SPREAD = 0.2
 # Exposure from the white patch: below the trigger the photo is lifted to the target (at most MAX_LIFT_STOPS).
 WHITE_PATCH_TRIGGER = 0.55
@@ -195,7 +196,8 @@ def collect_estimates(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray
     sclera = sclera_pixels(crop, canvas, mesh)
     white = _robust_white(sclera, top=SCLERA_TOP)
     if white is not None:
-        estimates.append(Estimate("sclera", white, min(1.0, len(sclera) / 150.0) * SCLERA_WEIGHT, len(sclera)))
+        weight = min(1.0, len(sclera) / 150.0) * SCLERA_WEIGHT
+        estimates.append(Estimate("sclera", white, weight, len(sclera)))
     scene = photo.scene(mesh)
     if len(scene) > 500:
         # Shades of grey over unclipped non-face pixels; weaker evidence than the sclera (a red wall is not
