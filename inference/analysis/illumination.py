@@ -29,7 +29,7 @@ SCLERA_PRIOR = {"log_rg": 0.261, "log_bg": -0.084, "log2_y": -1.84}
 SCENE_PRIOR = {"log_rg": 0.157, "log_bg": -0.043}
 # The brightest fraction of the sclera is read as white: the least lid shadow, vein and skin mixing.
 SCLERA_TOP = 0.10
-SCENE_MINKOWSKI_P = 6  # shades of grey: brighter surfaces weigh more than in a plain mean (grey-world)
+SCENE_MINKOWSKI_P = 6  # shades of grey (see `_shades_of_grey`): bright surfaces weigh more than in a mean
 # Weights ∝ 1 / each reference's own noise² on those photos (sclera 0.216, scene 0.287 log units along the
 # warm–cool axis): the scene gets 0.57 of a well-sized sclera's weight.
 SCLERA_WEIGHT = 2.0
@@ -186,6 +186,13 @@ def overexposure_stops(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarra
     return float(min(stops, MAX_DARKEN_STOPS))
 
 
+def _shades_of_grey(pixels: np.ndarray) -> np.ndarray:
+    """Minkowski mean of order SCENE_MINKOWSKI_P (6) per channel, by multiplication: `pixels ** 6` goes
+    through `pow` and costs ~2 ms more on a 1024 px photo's 40,000 scene pixels."""
+    squared = pixels * pixels
+    return (squared * squared * squared).mean(axis=0) ** (1.0 / SCENE_MINKOWSKI_P)
+
+
 def collect_estimates(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray) -> list[Estimate]:
     """Read the illuminant's colour from the sclera and the non-face scene, weighted by how far to trust each.
 
@@ -204,8 +211,7 @@ def collect_estimates(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray
         # grey), hence its lower weight.
         ok = scene[(scene < 0.98).all(axis=1) & (scene > 0.004).all(axis=1)]
         if len(ok) > 500:
-            p = SCENE_MINKOWSKI_P
-            estimates.append(Estimate("scene", (ok**p).mean(axis=0) ** (1.0 / p), SCENE_WEIGHT, len(ok)))
+            estimates.append(Estimate("scene", _shades_of_grey(ok), SCENE_WEIGHT, len(ok)))
     return estimates
 
 

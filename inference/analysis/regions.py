@@ -161,8 +161,8 @@ class LinearPhoto:
     """Linear-light pixels of a photo, converted only where the analysis reads them.
 
     Converting a whole 12-megapixel photo to float costs hundreds of ms and ~150 MB; the analysis reads only
-    the face crop (skin, sclera, concerns) and a subsample of the rest of the scene (grey-world), so that is
-    all we convert.
+    the face crop (skin, sclera, concerns) and a subsample of the rest of the scene (its white estimate), so
+    that is all we convert.
     """
 
     def __init__(self, rgb: np.ndarray, canvas: RegionCanvas, max_scene_pixels: int = 40_000) -> None:
