@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from inference.analysis import regions as R
+from inference.analysis.pixels import channel_max, within
 from inference.analysis.regions import LinearPhoto, RegionCanvas
 
 # Typical appearance of the references in real photos as shot (linear RGB, log ratios log(r/g), log(b/g)):
@@ -78,7 +79,7 @@ def _robust_white(pixels: np.ndarray, top: float = 0.5, min_kept: int = 12) -> n
     so a small eye is not read from three pixels), or None if too few."""
     if len(pixels) < 8:
         return None
-    unclipped = pixels[(pixels < 0.98).all(axis=1) & (pixels > 0.002).all(axis=1)]
+    unclipped = pixels[within(pixels, 0.002, 0.98)]
     if len(unclipped) < 8:
         return None
     luma = unclipped @ _LUMA
@@ -136,12 +137,12 @@ def underexposure_stops(scene: np.ndarray, gains: np.ndarray, face: np.ndarray |
     """
     if len(scene) < 2000:
         return 0.0
-    brightest = float(np.quantile(scene.max(axis=1), 0.995))
+    brightest = float(np.quantile(channel_max(scene), 0.995))
     if brightest >= WHITE_PATCH_TRIGGER:
         return 0.0
     lift = float(max(np.log2(max(brightest, 1e-4) / WHITE_PATCH_TARGET), -MAX_LIFT_STOPS))
     if face is not None and len(face) > 50:
-        face_top = float(np.quantile((face * gains).max(axis=1), 0.99))
+        face_top = float(np.quantile(channel_max(face * gains), 0.99))
         lift = max(lift, min(0.0, float(np.log2(max(face_top, 1e-4) / 0.98))))
     return lift
 
@@ -209,7 +210,7 @@ def collect_estimates(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray
     if len(scene) > 500:
         # Shades of grey over unclipped non-face pixels; weaker evidence than the sclera (a red wall is not
         # grey), hence its lower weight.
-        ok = scene[(scene < 0.98).all(axis=1) & (scene > 0.004).all(axis=1)]
+        ok = scene[within(scene, 0.004, 0.98)]
         if len(ok) > 500:
             estimates.append(Estimate("scene", _shades_of_grey(ok), SCENE_WEIGHT, len(ok)))
     return estimates

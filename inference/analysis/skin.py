@@ -17,6 +17,7 @@ import numpy as np
 
 from inference import colour
 from inference.analysis.illumination import CLIPPED, Illumination, estimate_illumination
+from inference.analysis.pixels import channel_max
 from inference.analysis.regions import SKIN_REGIONS, LinearPhoto, RegionCanvas
 
 _LUMA = np.array([0.2126, 0.7152, 0.0722])
@@ -68,7 +69,7 @@ def collect_skin_pixels(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndar
         return None
     # Clipped pixels stay in: a clipped channel is "at least this bright", and the median is exact as long as
     # fewer than half the pixels clip (dropping them would bias light skin dark).
-    clipped_mask = (raw >= CEILING).any(axis=1)
+    clipped_mask = channel_max(raw) >= CEILING
     luma = raw @ _LUMA
     # Shadows and specular highlights: drop the luminance tails (symmetric, so the median is not biased).
     low, high = np.quantile(luma, [0.12, 0.88])
@@ -77,7 +78,7 @@ def collect_skin_pixels(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndar
     lab_all = colour.linear_to_lab(np.clip(raw * gains, 0, 1))
     centre = np.median(lab_all[band], axis=0)
     spread = np.median(np.abs(lab_all[band] - centre), axis=0) * 1.4826 + np.array([1.5, 1.0, 1.0])
-    outlier = ~(np.abs(lab_all - centre) / spread < 3.0).all(axis=1) & ~clipped_mask
+    outlier = (channel_max(np.abs(lab_all - centre) / spread) >= 3.0) & ~clipped_mask
     return SkinPixels(raw, [len(r) for r in per_region], band & ~outlier, ~outlier, clipped_mask, lab_all)
 
 
