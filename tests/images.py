@@ -70,3 +70,15 @@ def astronaut_jpeg(max_side: int = 512) -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=92)
     return out.getvalue()
+
+
+def astronaut_close_jpeg() -> bytes:
+    """The astronaut enlarged ×2 (nearest neighbour, so it stays sharp): a 1024 px photo whose face is big
+    enough (192 px) for every quality check to pass and the skin shade to be trusted."""
+    from skimage import data
+
+    image = Image.fromarray(data.astronaut())
+    image = image.resize((image.width * 2, image.height * 2), Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=92)
+    return out.getvalue()

@@ -86,7 +86,7 @@ def analyze_face(
     # Linear light only where it is needed: the face crop (skin, sclera) and a subsample of the scene.
     photo = LinearPhoto(rgb, canvas)
     illumination, sample = skin.measure_skin(photo, canvas, points_3d)
-    skin_out = _skin_section(sample, illumination, canvas, photo)
+    skin_out = _skin_section(sample, illumination, canvas, photo, quality.skin_reliable(quality_out))
     clock.lap("skin")
 
     shape_out = face_shape.classify(points_3d)
@@ -109,9 +109,18 @@ def analyze_face(
 
 
 def _skin_section(
-    sample: skin.SkinSample | None, illumination: Illumination, canvas: RegionCanvas, photo: LinearPhoto
+    sample: skin.SkinSample | None,
+    illumination: Illumination,
+    canvas: RegionCanvas,
+    photo: LinearPhoto,
+    photo_fit_for_skin: bool,
 ) -> dict:
-    """The `skin` object of the contract (fields None when too little skin was visible to measure)."""
+    """The `skin` object of the contract (fields None when too little skin was visible to measure).
+
+    `reliable` says whether the shade may be shown and used: a measurement exists and the photo has none of
+    the issues that falsify a skin colour (`quality.SKIN_ISSUES`). The measurement is still reported when it
+    is not, so a caller can see what was read; the widget withholds it and the ranking ignores it.
+    """
     if sample is None:
         return {
             "monk": None,
@@ -123,6 +132,7 @@ def _skin_section(
             "season": None,
             "palette": {"best": [], "avoid": []},
             "confidence": 0.0,
+            "reliable": False,
         }
     lab = sample.lab
     monk = skin.classify_sample(sample)
@@ -140,6 +150,7 @@ def _skin_section(
         "season": seasonal,
         "palette": season.palette(seasonal["subtype"]),
         "confidence": skin.confidence(sample, illumination),
+        "reliable": photo_fit_for_skin,
         "illumination": illumination.as_dict(),
     }
 

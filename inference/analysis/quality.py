@@ -34,6 +34,10 @@ MIN_SHARPNESS = 60.0
 MIN_EYE_OPENNESS = 0.12
 DARK_REFERENCE = 0.45  # 98th-percentile luma of the face box; a lit face always has something brighter
 BRIGHT_CLIPPED = 0.20  # fraction of skin-region pixels clipped to white
+# The issues that make the measured skin colour unreliable: the lighting, too few skin pixels, or blur that
+# mixes skin with hair and brows. Pose issues change the face's geometry, not its colour: a tilted head or a
+# second face in the photo still gives a trustworthy shade, so they do not withhold it.
+SKIN_ISSUES = frozenset({"too_dark", "too_bright", "blurry", "face_too_small"})
 _LUMA = np.array([0.299, 0.587, 0.114])
 
 
@@ -111,3 +115,8 @@ def assess(
         "sharpness": round(sharp, 1),
         "face_fraction": round(face_fraction, 3),
     }
+
+
+def skin_reliable(quality: dict) -> bool:
+    """Whether the photo's issues leave the skin colour measurable (see SKIN_ISSUES)."""
+    return not any(issue["code"] in SKIN_ISSUES for issue in quality.get("issues", []))

@@ -247,8 +247,12 @@ def _recommendation(
         if not np.isnan(parts["fit_score"][row]):
             reasons.append(fit_reason(float(cs.frame_width[row]), float(profile.face_width_mm)))
         reasons.extend(_palette_reasons(cs, row, parts, season, word, noun="frame"))
+        if not reasons:
+            reasons.append("frame match needs a clear photo of your face")
     else:
         reasons.extend(_palette_reasons(cs, row, parts, season, word, noun=None))
+        if not reasons:  # no palette: the skin reading was missing or withheld (`skin.reliable`)
+            reasons.append("colour match needs a clear skin measurement")
     prior = parts["prior"][row]
     if prior > 0.02:
         atc = int(cs.add_to_carts[row])

@@ -46,6 +46,10 @@ class ShopperProfile:
     def from_analysis(cls, analysis: dict | None) -> ShopperProfile:
         analysis = analysis or {}
         skin = analysis.get("skin") or {}
+        if skin.get("reliable") is False:
+            # The photo falsifies skin colour (lighting, size, blur): rank as for a shopper without one, so no
+            # reason cites a shade or palette the widget does not show.
+            skin = {}
         lab = np.asarray(skin["lab"], dtype=np.float64) if skin.get("lab") else None
         tone = skin.get("undertone")
         shape = analysis.get("face_shape") or {}

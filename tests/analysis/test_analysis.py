@@ -163,8 +163,25 @@ def test_quality_flags_dark_blurred_and_cropped(astronaut, result) -> None:
     assert blurred["quality"]["sharpness"] < result["quality"]["sharpness"] / 5
     cropped = analyze_image(np.ascontiguousarray(astronaut[:150]))
     assert "face_cut_off" in codes(cropped)
+    # Lighting and blur falsify the skin colour: the shade is flagged unreliable (the widget withholds it).
+    assert dark["skin"]["reliable"] is False and blurred["skin"]["reliable"] is False
     for issue in dark["quality"]["issues"] + blurred["quality"]["issues"]:
         assert issue["message"] and not issue["message"].endswith(".")
+
+
+def test_pose_issues_keep_the_skin_shade_but_a_small_face_withholds_it(astronaut, result) -> None:
+    # At 512 px the astronaut's face is 96 px wide: too few pixels (and sclera) to trust the colour.
+    assert codes(result) == {"face_too_small"} and result["skin"]["reliable"] is False
+    # Nearest-neighbour ×2 and a cubic rotation keep it sharp: only the pose is at issue.
+    big = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
+    upright = analyze_image(big)
+    assert upright["quality"]["ok"] and upright["skin"]["reliable"] is True
+    centre = (big.shape[1] / 2, big.shape[0] / 2)
+    rotation = cv2.getRotationMatrix2D(centre, 20, 1.0)
+    turned = cv2.warpAffine(big, rotation, big.shape[1::-1], flags=cv2.INTER_CUBIC)
+    tilted = analyze_image(turned)
+    assert codes(tilted) == {"head_tilted"}
+    assert tilted["skin"]["reliable"] is True and abs(tilted["skin"]["monk"] - upright["skin"]["monk"]) <= 1
 
 
 def test_mesh_only_when_asked(astronaut) -> None:

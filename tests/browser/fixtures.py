@@ -202,6 +202,7 @@ def fixture_result(asset_url: str = "/fixture-assets/{name}.png") -> dict[str, A
                 "avoid": ["#1b1b1b", "#4b0082", "#2f4f4f"],
             },
             "confidence": 0.82,
+            "reliable": True,
         },
         "face_shape": {"label": "oval", "scores": {"oval": 0.5, "round": 0.2}},
         "concerns": {"redness": 12, "uneven_tone": 20, "texture": 31, "shine": 8, "dark_circles": 25},

@@ -191,6 +191,7 @@ def test_bad_photo_gets_guidance_before_anything_misleading(live_server, page_fa
             {"code": "strange_new_code", "message": "Remove your hat"},
         ],
     }
+    result["skin"]["reliable"] = False  # what the analysis says for a face too small to read skin from
     page, errors = page_factory()
     route_fixture_api(page, result)
     open_widget(page, live_server.url)
@@ -207,6 +208,24 @@ def test_bad_photo_gets_guidance_before_anything_misleading(live_server, page_fa
     assert page.locator('[role="meter"]').count() == 0
     page.locator('[data-fc="retake"]').first.click()
     page.locator('[data-fc="upload"]').first.wait_for()
+    assert errors == []
+
+
+def test_a_tilted_head_still_shows_the_shade_after_see_anyway(live_server, page_factory, inputs):
+    # Pose issues do not falsify skin colour (skin.reliable stays true): the gate asks for a level head, and
+    # "See try-on anyway" then shows the shade with the instruction in the banner.
+    result = fixtures.fixture_result()
+    result["quality"] = {"ok": False, "issues": [{"code": "head_tilted", "message": "Hold your head level"}]}
+    page, errors = page_factory()
+    route_fixture_api(page, result)
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    page.locator('[data-fc="quality-gate"]').wait_for()
+    page.get_by_role("button", name="See try-on anyway").click()
+    page.locator('[data-fc="results"]').wait_for()
+    assert page.locator('[data-fc="monk"]').get_attribute("data-monk") == "3"
+    assert page.locator('[data-fc="monk-withheld"]').count() == 0
+    assert "Hold your head level" in page.locator('[data-fc="quality"]').inner_text()
     assert errors == []
 
 

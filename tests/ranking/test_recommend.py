@@ -233,3 +233,19 @@ def test_low_confidence_skin_reading_is_said_out_loud() -> None:
     unsure = recommend(reading, shade_candidates(), limit=3, context=context)
     assert not any("approximate" in r for r in sure[0].reasons)
     assert unsure[0].reasons[-1].startswith("the photo's lighting makes this match approximate")
+
+
+def test_a_skin_reading_the_photo_falsifies_is_not_used() -> None:
+    # skin.reliable is False when the photo is too dark / bright / blurred or the face too small: the widget
+    # withholds the shade, so no reason may cite a shade match or a palette.
+    items = shade_candidates()[:3] + [frame("x", "round", hex_colour="#c3a27c"), colour_item("y", "#c3a27c")]
+    reading = analysis()
+    trusted = recommend(reading, items, limit=5)
+    reading["skin"]["reliable"] = False
+    withheld = recommend(reading, items, limit=5)
+    assert any("ΔE" in reason for r in trusted for reason in r.reasons)
+    assert not any("ΔE" in reason or "autumn" in reason for r in withheld for reason in r.reasons)
+    shade = next(r for r in withheld if r.category == "foundation")
+    assert shade.reasons == ["shade match needs a clear skin measurement"]
+    lipstick = next(r for r in withheld if r.product_id == "y")
+    assert lipstick.reasons == ["colour match needs a clear skin measurement"]

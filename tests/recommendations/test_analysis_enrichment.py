@@ -14,7 +14,7 @@ from plugin_api.jobs.features import apply_features, features_hash
 from plugin_api.models import Merchant, Product
 from plugin_api.storage import current_storage
 from tests.helpers import upload
-from tests.images import astronaut_jpeg
+from tests.images import astronaut_close_jpeg
 
 
 def _seed(merchant_id: int) -> None:
@@ -68,9 +68,10 @@ def test_widget_upload_returns_recommendations_and_tryon_items(app, client, merc
     merchant = merchant_factory()
     with app.app_context():
         _seed(merchant.id)
-    response = upload(client, widget_headers(merchant), astronaut_jpeg(), product_id="frame-round")
+    response = upload(client, widget_headers(merchant), astronaut_close_jpeg(), product_id="frame-round")
     assert response.status_code == 200, response.json
     result = response.json["result"]
+    assert result["quality"]["ok"] and result["skin"]["reliable"]
     assert "mesh" not in result["face"]  # used for placement, not stored
     recs = result["recommendations"]
     assert len(recs) >= 3

@@ -1246,9 +1246,10 @@ var left = h('div', { class: 'stagecol' });
 var right = h('div', null);
 var node = h('section', { class: 'results-wrap', 'data-fc': 'results' });
 var instructions = qualityInstructions(r.quality || {});
+var skinShown = skinTrusted(r.skin, lowQuality);
 if (instructions.length || lowQuality) {
 node.appendChild(h('div', { class: 'banner', 'data-fc': 'quality' }, [
-h('strong', { text: lowQuality ? t('quality_low') : t('quality_h') + ': ' + instructions.join(' · ') }),
+h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + ': ' + instructions.join(' · ') }),
 h('button', { class: 'btn secondary small', type: 'button', onclick: retake, text: t('retake') })
 ]));
 }
@@ -1256,7 +1257,7 @@ var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, tex
 node.appendChild(heading);
 node.appendChild(h('div', { class: 'results' }, [left, right]));
 buildTryOn(left, r, items, recs);
-if (feats.analysis !== false) buildCards(right, r, lowQuality);
+if (feats.analysis !== false) buildCards(right, r, skinShown);
 if (feats.recommendations !== false) buildRecs(node, recs, items);
 node.appendChild(h('div', { class: 'end' }, [
 h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, [icon('camera'), t('retake')]),
@@ -1390,12 +1391,16 @@ cart
 function card(title, kids, extra) {
 return h('div', { class: 'card' + (extra ? ' ' + extra : '') }, [h('h4', { text: title })].concat(kids));
 }
-function buildCards(col, r, lowQuality) {
+function skinTrusted(skin, lowQuality) {
+if (!skin || !skin.monk) return false;
+return skin.reliable != null ? skin.reliable === true : !lowQuality;
+}
+function buildCards(col, r, skinShown) {
 col.appendChild(h('h3', { class: 'sec', text: t('analysis_h') }));
 var cards = h('div', { class: 'cards', 'data-fc': 'cards' });
 col.appendChild(cards);
 var skin = r.skin || null;
-if (skin && !lowQuality && skin.monk) {
+if (skinShown) {
 var n = Math.max(1, Math.min(10, Math.round(skin.monk)));
 cards.appendChild(card(t('monk_h'), [
 h('p', { class: 'v', 'data-fc': 'monk', 'data-monk': String(n), text: t('monk_v', { n: n }) }),
@@ -1413,7 +1418,7 @@ hasString('undertone_' + u + '_p') ? h('p', { text: t('undertone_' + u + '_p') }
 ]));
 }
 if (skin.season && skin.season.name) cards.appendChild(seasonCard(skin));
-} else if (skin || lowQuality) {
+} else {
 cards.appendChild(card(t('monk_h'), [h('p', { 'data-fc': 'monk-withheld', text: t('quality_low') })], 'wide'));
 }
 if (r.face_shape && r.face_shape.label) {
@@ -1433,7 +1438,7 @@ fit.face_width_mm ? h('div', { class: 'kv' }, [h('span', { text: t('face_width')
 h('b', { text: t('mm', { v: fmtNum(fit.face_width_mm, 0) }) })]) : null
 ]));
 }
-var cc = CTX.features.concerns !== false && r.concerns && !lowQuality ? concernsCard(r.concerns) : null;
+var cc = CTX.features.concerns !== false && r.concerns && skinShown ? concernsCard(r.concerns) : null;
 if (cc) cards.appendChild(cc);
 }
 function seasonName(season) {

@@ -11,9 +11,10 @@ function showResults(r, lowQuality) {
   var right = h('div', null);
   var node = h('section', { class: 'results-wrap', 'data-fc': 'results' });
   var instructions = qualityInstructions(r.quality || {});
+  var skinShown = skinTrusted(r.skin, lowQuality);
   if (instructions.length || lowQuality) {
     node.appendChild(h('div', { class: 'banner', 'data-fc': 'quality' }, [
-      h('strong', { text: lowQuality ? t('quality_low') : t('quality_h') + ': ' + instructions.join(' · ') }),
+      h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + ': ' + instructions.join(' · ') }),
       h('button', { class: 'btn secondary small', type: 'button', onclick: retake, text: t('retake') })
     ]));
   }
@@ -21,7 +22,7 @@ function showResults(r, lowQuality) {
   node.appendChild(heading);
   node.appendChild(h('div', { class: 'results' }, [left, right]));
   buildTryOn(left, r, items, recs);
-  if (feats.analysis !== false) buildCards(right, r, lowQuality);
+  if (feats.analysis !== false) buildCards(right, r, skinShown);
   // Below the two columns (not inside them), so the sticky try-on column never scrolls over the grid.
   if (feats.recommendations !== false) buildRecs(node, recs, items);
   node.appendChild(h('div', { class: 'end' }, [
@@ -164,12 +165,20 @@ function card(title, kids, extra) {
   return h('div', { class: 'card' + (extra ? ' ' + extra : '') }, [h('h4', { text: title })].concat(kids));
 }
 
-function buildCards(col, r, lowQuality) {
+// Whether the skin shade (and the concerns read from the same skin) may be shown. The analysis says so in
+// `skin.reliable` (false when the lighting, the face size or blur falsify colour; a tilted head does not).
+// Without that field (an older API), a photo shown despite its quality issues withholds the shade.
+function skinTrusted(skin, lowQuality) {
+  if (!skin || !skin.monk) return false;
+  return skin.reliable != null ? skin.reliable === true : !lowQuality;
+}
+
+function buildCards(col, r, skinShown) {
   col.appendChild(h('h3', { class: 'sec', text: t('analysis_h') }));
   var cards = h('div', { class: 'cards', 'data-fc': 'cards' });
   col.appendChild(cards);
   var skin = r.skin || null;
-  if (skin && !lowQuality && skin.monk) {
+  if (skinShown) {
     var n = Math.max(1, Math.min(10, Math.round(skin.monk)));
     cards.appendChild(card(t('monk_h'), [
       h('p', { class: 'v', 'data-fc': 'monk', 'data-monk': String(n), text: t('monk_v', { n: n }) }),
@@ -187,7 +196,7 @@ function buildCards(col, r, lowQuality) {
       ]));
     }
     if (skin.season && skin.season.name) cards.appendChild(seasonCard(skin));
-  } else if (skin || lowQuality) {
+  } else {
     cards.appendChild(card(t('monk_h'), [h('p', { 'data-fc': 'monk-withheld', text: t('quality_low') })], 'wide'));
   }
   if (r.face_shape && r.face_shape.label) {
@@ -207,7 +216,7 @@ function buildCards(col, r, lowQuality) {
         h('b', { text: t('mm', { v: fmtNum(fit.face_width_mm, 0) }) })]) : null
     ]));
   }
-  var cc = CTX.features.concerns !== false && r.concerns && !lowQuality ? concernsCard(r.concerns) : null;
+  var cc = CTX.features.concerns !== false && r.concerns && skinShown ? concernsCard(r.concerns) : null;
   if (cc) cards.appendChild(cc);
 }
 
