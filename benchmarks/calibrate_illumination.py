@@ -30,11 +30,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from inference.analysis import illumination  # noqa: E402
+from inference.analysis.illumination import _log_chroma as log_chroma  # noqa: E402
+from inference.analysis.pixels import within  # noqa: E402
 from inference.analysis.regions import LinearPhoto, RegionCanvas  # noqa: E402
 from inference.face import find_faces  # noqa: E402
 from inference.imageio import load_rgb  # noqa: E402
 
-_LUMA = np.array([0.2126, 0.7152, 0.0722])
 # The warm–cool axis in (log r/g, log b/g): the direction a Planckian lamp moves a white (2,700 K vs D65).
 _PLANCK = np.array([0.874, -1.428]) / np.hypot(0.874, -1.428)
 _ACROSS = np.array([-_PLANCK[1], _PLANCK[0]])
@@ -78,15 +79,10 @@ def collect(data: Path, utk: int) -> list[tuple[np.ndarray, np.ndarray]]:
         photo = LinearPhoto(rgb, canvas)
         sclera = illumination.sclera_pixels(photo.crop, canvas, mesh)
         scene = photo.scene(mesh)
-        scene = scene[(scene < 0.98).all(axis=1) & (scene > 0.004).all(axis=1)]
+        scene = scene[within(scene, 0.004, 0.98)]  # the pixels `illumination.collect_estimates` reads
         if len(sclera) >= 8 and len(scene) > 500:
             out.append((sclera, scene))
     return out
-
-
-def log_chroma(white: np.ndarray) -> np.ndarray:
-    white = np.maximum(white, 1e-6)
-    return np.array([np.log(white[0] / white[1]), np.log(white[2] / white[1])])
 
 
 def own_noise(reference: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -25,12 +25,11 @@ from inference.analysis.regions import LinearPhoto, RegionCanvas
 # Typical appearance of the references in real photos as shot (linear RGB, log ratios log(r/g), log(b/g)):
 # medians over 363 real faces (faces/diverse, faces/smoke, 300 of faces/utkface), measured by
 # benchmarks/calibrate_illumination.py for exactly the readings below (the sclera's brightest 10 %, the
-# scene's shades-of-grey p=6 mean). log2_y: the sclera's brightest half, the over-exposure reference.
+# scene's shades-of-grey mean of order 6). log2_y: the sclera's brightest half, the over-exposure reference.
 SCLERA_PRIOR = {"log_rg": 0.261, "log_bg": -0.084, "log2_y": -1.84}
 SCENE_PRIOR = {"log_rg": 0.157, "log_bg": -0.043}
 # The brightest fraction of the sclera is read as white: the least lid shadow, vein and skin mixing.
 SCLERA_TOP = 0.10
-SCENE_MINKOWSKI_P = 6  # shades of grey (see `_shades_of_grey`): bright surfaces weigh more than in a mean
 # Weights ∝ 1 / each reference's own noise² on those photos (sclera 0.216, scene 0.287 log units along the
 # warm–cool axis): the scene gets 0.57 of a well-sized sclera's weight.
 SCLERA_WEIGHT = 2.0
@@ -188,10 +187,11 @@ def overexposure_stops(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarra
 
 
 def _shades_of_grey(pixels: np.ndarray) -> np.ndarray:
-    """Minkowski mean of order SCENE_MINKOWSKI_P (6) per channel, by multiplication: `pixels ** 6` goes
-    through `pow` and costs ~2 ms more on a 1024 px photo's 40,000 scene pixels."""
+    """The scene's white: the per-channel Minkowski mean of order 6, in which bright surfaces weigh more than
+    in a plain mean (grey-world); the order with the least own noise in benchmarks/calibrate_illumination.py.
+    Computed by multiplication: `pixels ** 6` goes through `pow`, ~2 ms more on a 1024 px photo."""
     squared = pixels * pixels
-    return (squared * squared * squared).mean(axis=0) ** (1.0 / SCENE_MINKOWSKI_P)
+    return (squared * squared * squared).mean(axis=0) ** (1.0 / 6.0)
 
 
 def collect_estimates(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray) -> list[Estimate]:
