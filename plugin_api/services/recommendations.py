@@ -216,7 +216,10 @@ def tryon_items(
             log.warning("try-on geometry missing for product %s", pid)
             continue
         placement = place_asset(None, geometry, analysis=result, asset_url=_asset_url(merchant, pid))
-        items.append({"product_id": pid, "title": cand.title, **placement})
+        # Every frame a shopper can try on can also be bought from the try-on view, recommended or not (the
+        # frame they opened the widget from is often not among the recommendations).
+        buy = {"url": cand.payload.get("url"), "add_to_cart": add_to_cart(merchant, cand.payload, None)}
+        items.append({"product_id": pid, "title": cand.title, **buy, **placement})
         if len(items) >= TRYON_ITEMS:
             break
     return items

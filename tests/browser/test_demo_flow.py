@@ -80,6 +80,9 @@ def test_selfie_upload_on_a_product_page_gives_tryon_shade_and_recommendations(
     assert_full_results(page)
     canvas = page.locator('[data-fc="tryon-canvas"]')
     assert canvas.get_attribute("data-product-id") == pid  # the page's own frame comes first
+    # ... and can be bought from the try-on view, though it is not recommended to itself.
+    own_cart = page.locator(f'[data-fc="current-frame"] [data-fc="add-to-cart"][data-product-id="{pid}"]')
+    assert own_cart.count() == 1
     screenshot(page, "demo-results-1280")
 
     # Every other frame re-draws on the client from the returned placement: no new upload.

@@ -84,6 +84,9 @@ def test_widget_upload_returns_recommendations_and_tryon_items(app, client, merc
     assert "ΔE" in shade["reasons"][0]
     items = result["tryon"]["items"]
     assert items[0]["product_id"] == "frame-round" and len(items) == 3
+    # The opened frame is not recommended to itself, yet the try-on view can still sell it.
+    assert items[0]["url"] == "https://shop.example/p/frame-round"
+    assert items[0]["add_to_cart"]["url"]
     for item in items:
         assert len(item["homography"]) == 3 and item["asset_url"].startswith("/api/v1/widget/assets/")
         png = client.get(item["asset_url"], headers=widget_headers(merchant))

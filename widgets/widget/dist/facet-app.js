@@ -1271,7 +1271,7 @@ var canvas = h('canvas', { 'data-fc': 'tryon-canvas', role: 'img', 'aria-label':
 var beforeBtn = h('button', { type: 'button', 'aria-pressed': 'false', 'data-fc': 'before', text: t('before') });
 var afterBtn = h('button', { type: 'button', 'aria-pressed': 'true', 'data-fc': 'after', text: t('after') });
 var stage = h('div', { class: 'stage' }, [canvas]);
-var current = h('div', { class: 'current', 'aria-live': 'polite' });
+var current = h('div', { class: 'current', 'aria-live': 'polite', 'data-fc': 'current-frame' });
 col.appendChild(stage);
 col.appendChild(current);
 var scale = r.image && r.image.width ? photo.width / r.image.width : 1;
@@ -1379,8 +1379,9 @@ var rec = recs.filter(function (x) { return String(x.product_id) === String(it.p
 el.appendChild(h('strong', { text: it.title || '' }));
 el.appendChild(fitBadge(it.fit) || h('span'));
 var frame = (CTX.config.frames || []).filter(function (f) { return String(f.product_id) === String(it.product_id); })[0];
-var url = (rec && rec.url) || (frame && frame.url);
-var cart = rec && rec.add_to_cart ? cartButton(rec, -1, 'tryon') : null;
+var url = (rec && rec.url) || it.url || (frame && frame.url);
+var buyable = rec && rec.add_to_cart ? rec : (it.add_to_cart ? { product_id: it.product_id, add_to_cart: it.add_to_cart } : null);
+var cart = buyable ? cartButton(buyable, -1, 'tryon') : null;
 if (url || cart) {
 el.appendChild(h('div', { class: 'row' }, [
 url ? h('a', { class: 'btn secondary small', href: url, target: '_top', text: t('view') }) : null,

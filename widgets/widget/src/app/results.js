@@ -38,7 +38,7 @@ function buildTryOn(col, r, items, recs) {
   var beforeBtn = h('button', { type: 'button', 'aria-pressed': 'false', 'data-fc': 'before', text: t('before') });
   var afterBtn = h('button', { type: 'button', 'aria-pressed': 'true', 'data-fc': 'after', text: t('after') });
   var stage = h('div', { class: 'stage' }, [canvas]);
-  var current = h('div', { class: 'current', 'aria-live': 'polite' });
+  var current = h('div', { class: 'current', 'aria-live': 'polite', 'data-fc': 'current-frame' });
   col.appendChild(stage);
   col.appendChild(current);
   var scale = r.image && r.image.width ? photo.width / r.image.width : 1;
@@ -151,8 +151,11 @@ function renderCurrent(el, it, recs) {
   el.appendChild(h('strong', { text: it.title || '' }));
   el.appendChild(fitBadge(it.fit) || h('span'));
   var frame = (CTX.config.frames || []).filter(function (f) { return String(f.product_id) === String(it.product_id); })[0];
-  var url = (rec && rec.url) || (frame && frame.url);
-  var cart = rec && rec.add_to_cart ? cartButton(rec, -1, 'tryon') : null;
+  var url = (rec && rec.url) || it.url || (frame && frame.url);
+  // A frame that is not among the recommendations (e.g. the product page the widget was opened on) still
+  // carries its own add-to-cart action.
+  var buyable = rec && rec.add_to_cart ? rec : (it.add_to_cart ? { product_id: it.product_id, add_to_cart: it.add_to_cart } : null);
+  var cart = buyable ? cartButton(buyable, -1, 'tryon') : null;
   if (url || cart) {
     el.appendChild(h('div', { class: 'row' }, [
       url ? h('a', { class: 'btn secondary small', href: url, target: '_top', text: t('view') }) : null,
