@@ -29,7 +29,7 @@ from inference.catalog.eyewear_shape import classify_frame_shape
 
 log = logging.getLogger(__name__)
 
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3  # 3: eyewear colours are the frame's alone (tinted lenses excluded)
 
 _SIZE_RE = re.compile(r"(?<!\d)([3-6]\d)\s*[-–—x×□/ ]\s*(1\d|2[0-6])\s*[-–—x×□/ ]\s*(1[2-6]\d)(?!\d)")
 _WIDTH_RE = re.compile(
@@ -196,6 +196,9 @@ def extract_product_features(
             if asset is None:
                 shape = type(shape)(shape.label, shape.confidence * 0.7, shape.measures)
             eyewear["frame_shape"] = shape.as_dict()
+            frame_colours = _frame_colours(asset) if asset is not None else []
+            if frame_colours:
+                features["colours"] = frame_colours
         features["eyewear"] = eyewear
 
     if rgb is not None:
@@ -223,6 +226,26 @@ def _asset_arrays(asset: Any) -> tuple[np.ndarray, dict | None]:
     if geometry is not None and not isinstance(geometry, Mapping):
         geometry = geometry.as_dict() if hasattr(geometry, "as_dict") else vars(geometry)
     return np.asarray(rgba), (dict(geometry) if geometry is not None else None)
+
+
+# Try-on assets keep the frame opaque and tinted lenses translucent (they let the face show through).
+_OPAQUE_ALPHA = 240
+_MIN_FRAME_PIXELS = 200
+
+
+def _frame_colours(asset: Any) -> list[dict]:
+    """Dominant colours of the frame alone: the try-on asset's opaque pixels. In a sunglasses photo the
+    tinted lenses are the largest surfaces, so the whole photo's colours would call a gold aviator with G15
+    lenses "emerald"; the palette reasons say "frame"."""
+    rgba, _ = _asset_arrays(asset)
+    if rgba.ndim != 3 or rgba.shape[2] != 4:
+        return []
+    opaque = rgba[..., 3] >= _OPAQUE_ALPHA
+    if int(opaque.sum()) < _MIN_FRAME_PIXELS:
+        return []
+    frame = rgba.copy()
+    frame[..., 3] = np.where(opaque, 255, 0)
+    return dominant_colours(frame)
 
 
 def _tryon_asset(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -38,6 +39,20 @@ def test_eyewear_features_include_tryon_shape_and_size() -> None:
     assert features["embedding"]["kind"] and len(features["embedding"]["vector"]) > 16
     frame_lab = np.array(features["colours"][0]["lab"])
     assert colour.delta_e_2000(frame_lab, colour.rgb_to_lab(np.array(spec.frame_rgb, float))) < 12
+
+
+def test_sunglasses_colour_is_the_frame_not_the_tinted_lenses() -> None:
+    from inference.tryon.generator import FRAME_COLOURS, generate_eyewear_photo, named_specs
+
+    # A thin gold frame around dark green G15 lenses, which fill ~90 % of the product's pixels.
+    spec = dataclasses.replace(named_specs()["aviator"], frame_rgb=FRAME_COLOURS["gold"])
+    photo, _ = generate_eyewear_photo(spec)
+    features = compute_product_features(
+        {"title": f"Aviator Gold G15 {spec.frame_mm}", "product_type": "Sunglasses"}, np.asarray(photo)
+    )
+    gold = colour.rgb_to_lab(np.array(FRAME_COLOURS["gold"], float))
+    main = max(features["colours"], key=lambda c: c["weight"])
+    assert colour.delta_e_2000(np.array(main["lab"]), gold) < 6  # the lens-tinted green would be ΔE > 20
 
 
 def test_foundation_shade_from_the_product_photo() -> None:
