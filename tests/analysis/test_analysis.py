@@ -184,6 +184,17 @@ def test_pose_issues_keep_the_skin_shade_but_a_small_face_withholds_it(astronaut
     assert tilted["skin"]["reliable"] is True and abs(tilted["skin"]["monk"] - upright["skin"]["monk"]) <= 1
 
 
+def test_skin_clipped_in_one_channel_is_not_shown_as_a_trusted_shade(astronaut) -> None:
+    # Harsh warm light: red clips on most of the skin, the other channels do not, so the quality gate (all
+    # channels clipped) passes, but the reading has no confidence left and must not be shown as reliable.
+    big = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST).astype(np.float64)
+    big[..., 0] = np.clip(big[..., 0] * 1.3, 0, 255)
+    out = analyze_image(big.astype(np.uint8))
+    assert out["quality"]["ok"]
+    assert out["skin"]["confidence"] < 0.2 and out["skin"]["reliable"] is False
+    assert out["skin"]["monk"] is not None  # still reported, so a caller can see what was read
+
+
 def test_mesh_only_when_asked(astronaut) -> None:
     out = analyze_image(astronaut, mesh=True)
     mesh = np.array(out["face"]["mesh"])
