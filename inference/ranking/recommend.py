@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from inference import colour
 from inference.catalog.category import CATEGORIES
 from inference.catalog.eyewear_shape import FRAME_SHAPES
 from inference.ranking.candidates import UNDERTONES, Candidate, CandidateSet
-from inference.ranking.rules import colour_words, fit_reason, season_name, shape_reason
+from inference.ranking.rules import colour_words, difference_words, fit_reason, season_name, shape_reason
 from inference.ranking.scoring import EYEWEAR_CODES, SHADE_CODES, ShopperProfile, score_rows
 
 _NEAR_DUPLICATE = 0.9
@@ -246,11 +247,11 @@ def _recommendation(
             reasons.append(shape_reason(profile.face_label, FRAME_SHAPES[cs.frame_shape[row]]))
         if not np.isnan(parts["fit_score"][row]):
             reasons.append(fit_reason(float(cs.frame_width[row]), float(profile.face_width_mm)))
-        reasons.extend(_palette_reasons(cs, row, parts, season, word, noun="frame"))
+        reasons.extend(_palette_reasons(cs, row, parts, profile, season, word, noun="frame"))
         if not reasons:
             reasons.append("frame match needs a clear photo of your face")
     else:
-        reasons.extend(_palette_reasons(cs, row, parts, season, word, noun=None))
+        reasons.extend(_palette_reasons(cs, row, parts, profile, season, word, noun=None))
         if not reasons:  # no palette: the skin reading was missing or withheld (`skin.reliable`)
             reasons.append("colour match needs a clear skin measurement")
     prior = parts["prior"][row]
@@ -307,7 +308,13 @@ def _shade_reasons(
 
 
 def _palette_reasons(
-    cs: CandidateSet, row: int, parts: dict[str, np.ndarray], season: str, word: str, noun: str | None
+    cs: CandidateSet,
+    row: int,
+    parts: dict[str, np.ndarray],
+    profile: ShopperProfile,
+    season: str,
+    word: str,
+    noun: str | None,
 ) -> list[str]:
     best, avoid = parts["palette_best_de"][row], parts["palette_avoid_de"][row]
     if np.isnan(cs.lab[row, 0]) or np.isnan(best):
@@ -318,4 +325,7 @@ def _palette_reasons(
         return [f"{thing} is close to a colour {palette} avoids (ΔE {avoid:.1f})"]
     if best < 12:
         return [f"{thing} suits {palette} (ΔE {best:.1f} from its nearest colour)"]
-    return [f"{thing} is outside {palette} (ΔE {best:.1f})"]
+    # Say how it differs: "blue is outside your palette" reads as a contradiction when the palette's first
+    # colour is a blue; "darker and more vivid than its nearest colour" is what the number means.
+    nearest = profile.best[int(np.argmin(colour.delta_e_2000(profile.best, cs.lab[row])))]
+    return [f"{thing} is {difference_words(cs.lab[row], nearest)} {palette}'s nearest colour (ΔE {best:.1f})"]

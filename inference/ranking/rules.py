@@ -148,6 +148,23 @@ def colour_words(labs: np.ndarray) -> list[str]:
     ]
 
 
+# How far apart two colours must be in lightness (L*) or chroma (C*ab) before a reason names the difference.
+_NAMED_DIFFERENCE = 6.0
+
+
+def difference_words(lab: np.ndarray, reference: np.ndarray) -> str:
+    """How a colour differs from a reference, as a phrase ending before the reference: 'darker and more vivid
+    than', 'lighter than', or 'a different hue from' (when neither lightness nor chroma differs by much)."""
+    lightness = float(lab[0] - reference[0])
+    chroma = float(np.hypot(lab[1], lab[2]) - np.hypot(reference[1], reference[2]))
+    words = []
+    if abs(lightness) >= _NAMED_DIFFERENCE:
+        words.append("lighter" if lightness > 0 else "darker")
+    if abs(chroma) >= _NAMED_DIFFERENCE:
+        words.append("more vivid" if chroma > 0 else "more muted")
+    return " and ".join(words) + " than" if words else "a different hue from"
+
+
 def season_name(analysis: dict) -> str:
     """'soft autumn' / 'autumn' / 'your' — how to refer to the shopper's palette in a reason."""
     season = (analysis.get("skin") or {}).get("season") or {}

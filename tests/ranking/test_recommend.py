@@ -136,12 +136,18 @@ def test_palette_closeness_and_avoid_list() -> None:
         colour_item("camel", "#c19a6b"),
         colour_item("black", "#050505"),
         colour_item("magenta", "#f000f0"),
+        colour_item("cobalt", "#0047ab"),
     ]
-    recs = recommend(analysis(), items, limit=3)
+    recs = recommend(analysis(), items, limit=4)
     assert recs[0].product_id == "camel"
     assert recs[0].reasons[0].startswith("tan suits your soft autumn palette (ΔE")
     by_id = {r.product_id: r for r in recs}
     assert "your soft autumn palette avoids" in by_id["black"].reasons[0]
+    # Far from every palette colour: the reason says how, not just "outside".
+    assert re.fullmatch(
+        r"blue is darker and more vivid than your soft autumn palette's nearest colour \(ΔE \d+\.\d\)",
+        by_id["cobalt"].reasons[0],
+    )
     assert by_id["camel"].score > by_id["black"].score
 
 
