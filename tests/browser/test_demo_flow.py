@@ -145,6 +145,9 @@ def test_photo_without_a_face_gets_a_clear_message_and_retake(live_server, page_
     assert page.locator('[data-fc="tryon-canvas"]').count() == 0
     assert page.locator('[data-fc="monk"]').count() == 0
     screenshot(page, "demo-no-face-1280")
+    # The photo was uploaded: "again" means another file, not the camera; the stale progress line is gone.
+    assert page.locator('[data-fc="upload"]').inner_text().strip() == "Choose another photo"
+    assert page.locator('[role="status"].vh').inner_text() == ""
     page.locator('[data-fc="retake"]').click()
     page.locator('[data-fc="upload"]').first.wait_for()  # back to taking/choosing a photo
     assert errors == []

@@ -35,6 +35,7 @@ running: 'Analysing your face…',
 finishing: 'Preparing your results…',
 cancel: 'Cancel',
 retake: 'Retake photo',
+another_photo: 'Choose another photo',
 try_again: 'Try again',
 err_noface_h: 'We couldn’t find a face',
 err_noface_p: 'Make sure your whole face is in the photo, facing the camera, with good light.',
@@ -178,6 +179,7 @@ running: 'Analyse de votre visage…',
 finishing: 'Préparation de vos résultats…',
 cancel: 'Annuler',
 retake: 'Reprendre la photo',
+another_photo: 'Choisir une autre photo',
 try_again: 'Réessayer',
 err_noface_h: 'Nous n’avons pas trouvé de visage',
 err_noface_p: 'Vérifiez que tout votre visage est sur la photo, face à la caméra, bien éclairé.',
@@ -1015,6 +1017,7 @@ stopStream(S.stream);
 S.stream = null;
 }
 S.dlg.setAttribute('data-state', name);
+S.live.textContent = '';
 clear(S.body);
 S.body.scrollTop = 0;
 S.body.appendChild(node);
@@ -1042,9 +1045,9 @@ h('p', { text: t('privacy_nopii') })
 ])
 ]);
 }
-function uploadButton(primary) {
+function uploadButton(primary, label) {
 return h('button', { class: 'btn ' + (primary ? 'primary' : 'secondary'), type: 'button', 'data-fc': 'upload',
-onclick: function () { S.file.click(); } }, [icon('upload'), t('upload')]);
+onclick: function () { S.file.click(); } }, [icon('upload'), label || t('upload')]);
 }
 function showIntro() {
 var cam = cameraAvailable();
@@ -1192,13 +1195,22 @@ kids.push(h('ul', { class: 'tips' }, ['q_face_too_small', 'q_pose', 'q_too_dark'
 return h('li', { text: t(k) });
 })));
 }
-kids.push(h('div', { class: 'actions' + (desc.retake ? '' : ' one') }, [
-desc.retake ? h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake },
-[icon('camera'), t('retake')]) : h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake,
-text: t('try_again') }),
-desc.retake ? uploadButton(false) : null
-]));
+kids.push(h('div', { class: 'actions' + (desc.retake ? '' : ' one') }, againButtons(desc)));
 setScreen('error', h('section', { class: 'screen center', role: 'alert', 'data-error-code': desc.code }, kids));
+}
+function againButtons(desc) {
+if (!desc.retake) {
+return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake, text: t('try_again') })];
+}
+if (S.source === 'upload') {
+return [uploadButton(true, t('another_photo')),
+h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: showIntro, text: t('back') })];
+}
+return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
+uploadButton(false)];
+}
+function retakeLabel() {
+return S && S.source === 'upload' ? [icon('upload'), t('another_photo')] : [icon('camera'), t('retake')];
 }
 function retake() {
 if (S && S.source === 'camera' && cameraAvailable()) showCamera();
@@ -1230,7 +1242,7 @@ h('div', { class: 'alert' }, icon('alert')),
 h('h3', { class: 'big', tabindex: '-1', 'data-autofocus': true, text: t('quality_h') }),
 h('ul', { class: 'tips' }, items.map(function (s) { return h('li', { text: s }); })),
 h('div', { class: 'actions' }, [
-h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake }, [icon('camera'), t('retake')]),
+h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
 h('button', { class: 'btn secondary', type: 'button', onclick: function () { showResults(r, true); }, text: t('show_anyway') })
 ])
 ]);
@@ -1250,7 +1262,7 @@ var skinShown = skinTrusted(r.skin, lowQuality);
 if (instructions.length || lowQuality) {
 node.appendChild(h('div', { class: 'banner', 'data-fc': 'quality' }, [
 h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + ': ' + instructions.join(' · ') }),
-h('button', { class: 'btn secondary small', type: 'button', onclick: retake, text: t('retake') })
+h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, retakeLabel()[1])
 ]));
 }
 var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('analysis_h') });
@@ -1260,7 +1272,7 @@ buildTryOn(left, r, items, recs);
 if (feats.analysis !== false) buildCards(right, r, skinShown);
 if (feats.recommendations !== false) buildRecs(node, recs, items);
 node.appendChild(h('div', { class: 'end' }, [
-h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, [icon('camera'), t('retake')]),
+h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
 h('button', { class: 'btn primary', type: 'button', onclick: closeDialog, text: t('done') })
 ]));
 setScreen('results', node);

@@ -106,6 +106,9 @@ function setScreen(name, node) {
     S.stream = null;
   }
   S.dlg.setAttribute('data-state', name);
+  // A new screen is announced by its focused heading; an old status line ("Preparing your results…") must
+  // not linger in the live region for screen readers.
+  S.live.textContent = '';
   clear(S.body);
   S.body.scrollTop = 0;
   S.body.appendChild(node);
@@ -136,9 +139,9 @@ function privacyBox() {
   ]);
 }
 
-function uploadButton(primary) {
+function uploadButton(primary, label) {
   return h('button', { class: 'btn ' + (primary ? 'primary' : 'secondary'), type: 'button', 'data-fc': 'upload',
-    onclick: function () { S.file.click(); } }, [icon('upload'), t('upload')]);
+    onclick: function () { S.file.click(); } }, [icon('upload'), label || t('upload')]);
 }
 
 function showIntro() {
@@ -295,13 +298,27 @@ function showError(desc) {
       return h('li', { text: t(k) });
     })));
   }
-  kids.push(h('div', { class: 'actions' + (desc.retake ? '' : ' one') }, [
-    desc.retake ? h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake },
-      [icon('camera'), t('retake')]) : h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake,
-      text: t('try_again') }),
-    desc.retake ? uploadButton(false) : null
-  ]));
+  kids.push(h('div', { class: 'actions' + (desc.retake ? '' : ' one') }, againButtons(desc)));
   setScreen('error', h('section', { class: 'screen center', role: 'alert', 'data-error-code': desc.code }, kids));
+}
+
+// After a failed photo: an uploaded one is followed by choosing another file (one click), a camera one by
+// the camera; the other way stays one button away.
+function againButtons(desc) {
+  if (!desc.retake) {
+    return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake, text: t('try_again') })];
+  }
+  if (S.source === 'upload') {
+    return [uploadButton(true, t('another_photo')),
+      h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: showIntro, text: t('back') })];
+  }
+  return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
+    uploadButton(false)];
+}
+
+// The "again" button says what it leads to: the camera for a camera photo, another file for an uploaded one.
+function retakeLabel() {
+  return S && S.source === 'upload' ? [icon('upload'), t('another_photo')] : [icon('camera'), t('retake')];
 }
 
 function retake() {
@@ -338,7 +355,7 @@ function showQualityGate(r) {
     h('h3', { class: 'big', tabindex: '-1', 'data-autofocus': true, text: t('quality_h') }),
     h('ul', { class: 'tips' }, items.map(function (s) { return h('li', { text: s }); })),
     h('div', { class: 'actions' }, [
-      h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake }, [icon('camera'), t('retake')]),
+      h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
       h('button', { class: 'btn secondary', type: 'button', onclick: function () { showResults(r, true); }, text: t('show_anyway') })
     ])
   ]);

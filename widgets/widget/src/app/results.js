@@ -15,7 +15,7 @@ function showResults(r, lowQuality) {
   if (instructions.length || lowQuality) {
     node.appendChild(h('div', { class: 'banner', 'data-fc': 'quality' }, [
       h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + ': ' + instructions.join(' · ') }),
-      h('button', { class: 'btn secondary small', type: 'button', onclick: retake, text: t('retake') })
+      h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, retakeLabel()[1])
     ]));
   }
   var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('analysis_h') });
@@ -26,7 +26,7 @@ function showResults(r, lowQuality) {
   // Below the two columns (not inside them), so the sticky try-on column never scrolls over the grid.
   if (feats.recommendations !== false) buildRecs(node, recs, items);
   node.appendChild(h('div', { class: 'end' }, [
-    h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, [icon('camera'), t('retake')]),
+    h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
     h('button', { class: 'btn primary', type: 'button', onclick: closeDialog, text: t('done') })
   ]));
   setScreen('results', node);
