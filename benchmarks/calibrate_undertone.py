@@ -87,10 +87,14 @@ def main() -> int:
     deviation = hue - (a + b * lightness)
     band = float((np.quantile(deviation, 2 / 3) - np.quantile(deviation, 1 / 3)) / 2)
     centre = float((np.quantile(deviation, 2 / 3) + np.quantile(deviation, 1 / 3)) / 2)
-    print(f"\nfitted on {len(fit_rows)}: hue = {a:.2f} + {b:.3f} · L*  (tercile centre {centre:+.2f}°, "
-          f"half-width {band:.2f}°)")
-    print(f"current constants: hue = {skin._HUE_LINE[0]} + {skin._HUE_LINE[1]} · L*, band "
-          f"±{skin._UNDERTONE_BAND_DEG}°")
+    print(
+        f"\nfitted on {len(fit_rows)}: hue = {a:.2f} + {b:.3f} · L*  (tercile centre {centre:+.2f}°, "
+        f"half-width {band:.2f}°)"
+    )
+    print(
+        f"current constants: hue = {skin._HUE_LINE[0]} + {skin._HUE_LINE[1]} · L*, band "
+        f"±{skin._UNDERTONE_BAND_DEG}°"
+    )
 
     print("\n| photos | n | L* median | hue median | split, current constants | split, fitted line + band |")
     print("|---|---|---|---|---|---|")
@@ -102,15 +106,17 @@ def main() -> int:
         hu = np.array([r[3] for r in group])
         current = hu - (skin._HUE_LINE[0] + skin._HUE_LINE[1] * lig)
         fitted = hu - (a + b * lig)
-        print(f"| {name} | {len(group)} | {np.median(lig):.1f} | {np.median(hu):.1f} | "
-              f"{split(current, skin._UNDERTONE_BAND_DEG)} | {split(fitted - centre, band)} |")
+        print(
+            f"| {name} | {len(group)} | {np.median(lig):.1f} | {np.median(hu):.1f} | "
+            f"{split(current, skin._UNDERTONE_BAND_DEG)} | {split(fitted - centre, band)} |"
+        )
     tones = Counter(skin.undertone(np.array([r[2], *_ab(r[3])]))[0] for r in held_rows)
     print(f"\nheld-out half with today's `skin.undertone`: {dict(tones)}")
     return 0
 
 
 def _ab(hue_deg: float) -> tuple[float, float]:
-    """A unit-chroma (a*, b*) at a hue angle: `undertone` reads only the angle and L*."""
+    """An (a*, b*) pair at a hue angle (chroma 20): `undertone` reads only the angle and L*."""
     return float(np.cos(np.radians(hue_deg))) * 20, float(np.sin(np.radians(hue_deg))) * 20
 
 

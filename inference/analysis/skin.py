@@ -24,12 +24,12 @@ _LUMA = np.array([0.2126, 0.7152, 0.0722])
 # Monk classification distance: CIEDE2000 with chroma and hue de-emphasised (kC = kH = 2). Lightness is what
 # separates most Monk shades and survives a residual colour cast; chroma still splits MST-1…4.
 _MONK_WEIGHTS = (1.0, 2.0, 2.0)
-# Typical skin hue angle h_ab by lightness, as this analysis measures real portraits: hue falls as skin darkens,
-# so undertone is read as the deviation from this line rather than from a fixed hue (which would call every
-# dark skin "cool"). Fitted by benchmarks/calibrate_undertone.py on 170 real photos whose skin reading the
-# analysis trusts (faces/diverse, faces/smoke, faces/utkface), with the band that splits them into thirds; on
-# the 169 held out: warm 34 % / neutral 35 % / cool 31 %. (The first line, 45 + 0.30 · L*, followed the Monk
-# swatches, which are ~15° yellower than skin in photos: it called 92 % of the held-out photos "cool".)
+# Typical skin hue angle h_ab by lightness, as this analysis measures real portraits: hue falls as skin
+# darkens, so undertone is read as the deviation from this line rather than from a fixed hue (which would call
+# every dark skin "cool"). Fitted by benchmarks/calibrate_undertone.py on 170 real photos whose skin reading
+# the analysis trusts (faces/diverse, faces/smoke, faces/utkface), with the band that splits them into thirds;
+# on the 169 held out: warm 34 % / neutral 35 % / cool 31 %. (The first line, 45 + 0.30 · L*, followed the
+# Monk swatches, ~15° yellower than skin in photos: it called 92 % of the held-out photos "cool".)
 _HUE_LINE = (40.7, 0.143)  # hue ≈ a + b · L*
 _UNDERTONE_BAND_DEG = 3.9
 CEILING = CLIPPED  # a channel this bright is clipped: its value is a lower bound

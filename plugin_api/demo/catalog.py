@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 # neutral hue line.
 UNDERTONE_HUE_SHIFT = {"warm": 8.0, "neutral": 0.0, "cool": -8.0}
 # The brightest channel a shade may have (8-bit sRGB). The bottle's studio lighting then clips only its lit
-# edge, which the shade extraction's median reads past (photo extraction error ≤ 0.71 ΔE00 over the 30 shades).
+# edge, which the shade extraction's median reads past (extraction error ≤ 0.71 ΔE00 over the 30 shades).
 _SHADE_MAX_CHANNEL = 254.0
 _SHADE_NAMES = (
     "Porcelain",
