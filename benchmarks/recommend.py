@@ -22,6 +22,7 @@ import os
 import sys
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +34,9 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import skin_tone  # noqa: E402  (the skin-tone benchmark's recolouring, illuminants and face loading)
 
 from inference import colour  # noqa: E402
+from inference.analysis import analyze_face, season  # noqa: E402
 from inference.analysis import regions as R  # noqa: E402
-from inference.analysis import season, skin  # noqa: E402
-from inference.analysis.regions import LinearPhoto, RegionCanvas  # noqa: E402
+from inference.analysis.regions import RegionCanvas  # noqa: E402
 from inference.catalog import ProductInfo, extract_product_features  # noqa: E402
 from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend  # noqa: E402
 from inference.ranking.rules import FACE_SHAPES  # noqa: E402
@@ -59,15 +60,25 @@ def recolour_to(rgb: np.ndarray, mesh: np.ndarray, target_lab: np.ndarray) -> np
     return np.clip(linear, 0, 1)
 
 
-def measure(rgb: np.ndarray, mesh: np.ndarray) -> dict | None:
-    """The analysis engine's skin measurement (lab + undertone) for a photo, with a known mesh."""
-    canvas = RegionCanvas(mesh, rgb.shape[:2])
-    photo = LinearPhoto(rgb, canvas)
-    _, sample = skin.measure_skin(photo, canvas, mesh)
-    if sample is None:
-        return None
-    tone, _ = skin.undertone(sample.lab)
-    return {"skin": {"lab": [float(v) for v in sample.lab], "undertone": tone}}
+@dataclass(frozen=True)
+class KnownFace:
+    """The source photo's face (box, score, mesh) handed to `analyze_face`: detection is benchmarked
+    elsewhere, and re-detecting every re-lit copy would only add its noise."""
+
+    box: tuple[float, float, float, float]
+    score: float
+    mesh: np.ndarray
+
+
+def measure(rgb: np.ndarray, mesh: np.ndarray) -> tuple[dict | None, bool]:
+    """The analysis engine's skin measurement (lab + undertone) for a photo with a known mesh, and whether
+    the product would show and use it (`skin.reliable`: no lighting / blur / face-size issue, confidence)."""
+    xy = mesh[:, :2]
+    face = KnownFace((*map(float, xy.min(axis=0)), *map(float, xy.max(axis=0))), 1.0, mesh)
+    section = analyze_face(rgb, face, faces_found=1)["skin"]
+    if section["lab"] is None:
+        return None, False
+    return {"skin": {"lab": section["lab"], "undertone": section["undertone"]}}, bool(section["reliable"])
 
 
 def foundation_candidates() -> tuple[list[dict], CandidateSet]:
@@ -100,22 +111,26 @@ def shade_benchmark(args: argparse.Namespace) -> None:
     measured_de: list[float] = []
     by_error: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     failures = 0
+    # What the shopper sees: a shade only when the analysis trusts the reading (None: "use a clearer photo").
+    product: dict[str, list[tuple[bool, bool] | None]] = defaultdict(list)
     context = RecommendContext(categories=["foundation"], diversity=0.0)
     for _name, rgb, mesh in sources:
         for shade in shades:
             truth = min(shades, key=lambda s: float(colour.delta_e_2000(s["lab"], shade["lab"])))["code"]
             base = recolour_to(rgb, mesh, shade["lab"])
             for cond, (gains, stops) in skin_tone.CONDITIONS.items():
-                analysis = measure(skin_tone.relight(base, gains, stops), mesh)
+                analysis, shown = measure(skin_tone.relight(base, gains, stops), mesh)
                 if analysis is None:
                     failures += 1
                     hits[cond].append((False, False))
+                    product[cond].append(None)
                     continue
                 error = float(colour.delta_e_2000(np.array(analysis["skin"]["lab"]), shade["lab"]))
                 measured_de.append(error)
                 ranked = [r.product_id for r in recommend(analysis, cs, limit=len(shades), context=context)]
                 rank = ranked.index(truth) if truth in ranked else len(ranked)
                 hits[cond].append((rank == 0, rank < 3))
+                product[cond].append((rank == 0, rank < 3) if shown else None)
                 by_monk[shade["monk"]].append((rank == 0, rank < 3))
                 band = "≤ 2" if error <= 2 else "2–4" if error <= 4 else "4–8" if error <= 8 else "> 8"
                 by_error[band].append((rank == 0, rank < 3))
@@ -133,6 +148,19 @@ def shade_benchmark(args: argparse.Namespace) -> None:
         print(f"| {cond} | {len(a)} | {100 * a[:, 0].mean():.1f} % | {100 * a[:, 1].mean():.1f} % |")
     a = np.array(everything)
     print(f"| **all** | {len(a)} | **{100 * a[:, 0].mean():.1f} %** | **{100 * a[:, 1].mean():.1f} %** |")
+    print(
+        "\nAs the product shows it: when `skin.reliable` is false (a too-bright / too-dark / blurry photo, a"
+        " small face, low confidence) the widget asks for a clearer photo instead of naming a shade."
+    )
+    print(
+        "\n| condition | asks for a clearer photo | top-1 among shown | top-3 among shown |"
+        "\n|---|---:|---:|---:|"
+    )
+    all_product: list[tuple[bool, bool] | None] = []
+    for cond, rows in product.items():
+        all_product += rows
+        print(_product_row(cond, rows))
+    print(_product_row("**all**", all_product))
     print("\n| measurement error (ΔE00 measured vs target) | cases | top-1 | top-3 |\n|---|---:|---:|---:|")
     for band in ("≤ 2", "2–4", "4–8", "> 8"):
         if by_error.get(band):
@@ -142,6 +170,15 @@ def shade_benchmark(args: argparse.Namespace) -> None:
     for monk in sorted(by_monk):
         m = np.array(by_monk[monk])
         print(f"| {monk} | {100 * m[:, 0].mean():.1f} % | {100 * m[:, 1].mean():.1f} % |")
+
+
+def _product_row(label: str, rows: list[tuple[bool, bool] | None]) -> str:
+    shown = np.array([r for r in rows if r is not None], dtype=bool).reshape(-1, 2)
+    withheld = 100 * (1 - len(shown) / max(len(rows), 1))
+    if not len(shown):
+        return f"| {label} | {withheld:.1f} % | – | – |"
+    top1, top3 = 100 * shown.mean(axis=0)
+    return f"| {label} | {withheld:.1f} % | {top1:.1f} % | {top3:.1f} % |"
 
 
 def throughput_benchmark() -> None:
