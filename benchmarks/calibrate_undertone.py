@@ -8,7 +8,7 @@ hue = a + b · L* by least absolute deviations on one half of the photos, and re
 that splits that half into thirds (warm / neutral / cool). The other half is held out: it shows the split
 the constants give on photos they were not fitted to, overall and per utkface group.
 
-    .venv/bin/python benchmarks/calibrate_undertone.py [--data ../shared/data] [--utk 300]
+    .venv/bin/python benchmarks/calibrate_undertone.py [--data ../shared/data] [--utk 1000]
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def split(deviation: np.ndarray, band: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--utk", type=int, default=300)
+    parser.add_argument("--utk", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
 
