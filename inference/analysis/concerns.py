@@ -50,6 +50,21 @@ def fast_lab(linear: np.ndarray) -> np.ndarray:
     return lab
 
 
+# What reads 100 on each index: the raw measurement (`raw_measures`) at which a concern is as visible as in
+# the most visible 2 % of real portraits (98th percentile over 169 trusted readings, rounded; measured by
+# benchmarks/calibrate_concerns.py; on the 168 held out, 0–3 % of photos reach 95 on each signal). Redness and
+# shine used to reach 100 at about half these values: a new-user walkthrough saw 9 of 64 ordinary portraits
+# with some index ≥ 95. The map is linear and fixed, never adjusted per person.
+FULL_SCALE = {
+    "red_lift": 15.0,  # cheeks' median a* above the forehead's
+    "red_area": 1.0,  # fraction of cheek pixels ≥ 6 a* above the forehead
+    "spots": 0.25,  # fraction of skin ≥ 4 L* darker than the smoothed local skin
+    "roughness": 3.0,  # std of fine-scale L* over the skin
+    "specular": 0.2,  # fraction of the T-zone much brighter and less saturated than local skin
+    "under_eye_drop": 15.0,  # L* from the cheeks down to the under-eye band
+}
+
+
 def _index(value: float, full_scale: float) -> int:
     """Map a measurement linearly onto 0–100, where `full_scale` is the value that reads 100."""
     return int(round(float(np.clip(100.0 * value / full_scale, 0.0, 100.0))))
@@ -57,6 +72,21 @@ def _index(value: float, full_scale: float) -> int:
 
 def measure(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) -> dict[str, int]:
     """Redness, uneven tone, texture, shine and dark circles for one face."""
+    raw = raw_measures(photo, canvas, gains)
+    if raw is None:
+        return {"redness": 0, "uneven_tone": 0, "texture": 0, "shine": 0, "dark_circles": 0}
+    index = {key: _index(value, FULL_SCALE[key]) for key, value in raw.items()}
+    return {
+        "redness": int(round(0.5 * index["red_lift"] + 0.5 * index["red_area"])),
+        "uneven_tone": index["spots"],
+        "texture": index["roughness"],
+        "shine": index["specular"],
+        "dark_circles": index["under_eye_drop"],
+    }
+
+
+def raw_measures(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) -> dict[str, float] | None:
+    """The physical measurements behind the indices, in their own units (None: too little skin)."""
     lab, _, cv = _scaled(canvas, photo, gains)
     excluded = cv.exclusions()
     cheeks = (cv.union(R.RIGHT_CHEEK, R.LEFT_CHEEK) | cv.polygon(R.NOSE)) & ~excluded
@@ -64,7 +94,7 @@ def measure(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) -> dict
     tzone = cv.union(R.FOREHEAD, R.NOSE) & ~excluded
     under_eyes = cv.union(R.RIGHT_UNDER_EYE, R.LEFT_UNDER_EYE) & ~cv.union(R.RIGHT_EYE, R.LEFT_EYE)
     if skin.sum() < 50:
-        return {"redness": 0, "uneven_tone": 0, "texture": 0, "shine": 0, "dark_circles": 0}
+        return None
 
     lightness = np.ascontiguousarray(lab[..., 0], dtype=np.float32)
     # Redness: how far the cheeks/nose a* rises above the face's own forehead baseline, plus blotchy red area.
@@ -72,7 +102,7 @@ def measure(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) -> dict
     base_a = np.median(lab[..., 1][forehead]) if forehead.sum() > 20 else np.median(lab[..., 1][skin])
     a_cheeks = lab[..., 1][cheeks]
     red_area = float((a_cheeks > base_a + 6.0).mean())
-    redness = 0.5 * _index(max(np.median(a_cheeks) - base_a, 0.0), 8.0) + 0.5 * _index(red_area, 0.5)
+    red_lift = max(float(np.median(a_cheeks) - base_a), 0.0)
 
     # Uneven tone (spots): area of patches ≥ 4 L* darker than the smoothed local skin (shading removed).
     sigma_large = _FACE_WIDTH / 20
@@ -85,27 +115,27 @@ def measure(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) -> dict
     )
     mid = cv2.GaussianBlur(lightness.astype(np.float32), (0, 0), 1.5)
     spots = (smooth - mid)[skin]
-    uneven = _index(float((spots > 4.0).mean()), 0.25)
+    spot_area = float((spots > 4.0).mean())
 
     # Texture: fine-scale L* roughness (pores, bumps) after removing features larger than ~2 px at this scale.
     fine = (lightness - mid)[skin]
-    texture = _index(float(np.std(fine)), 3.0)
+    roughness = float(np.std(fine))
 
     # Shine: specular area in the T-zone, pixels much brighter and less saturated than the local skin.
     t_light = (lightness - smooth)[tzone]
     chroma = np.hypot(lab[..., 1], lab[..., 2])[tzone]
     shiny = (t_light > 8.0) & (chroma < np.median(chroma))
-    shine = _index(float(shiny.mean()), 0.15)
+    specular = float(shiny.mean())
 
     # Dark circles: L* drop from the cheeks to the under-eye band.
     dark = 0.0
     if under_eyes.sum() > 20:
         dark = float(np.median(lightness[cheeks]) - np.median(lightness[under_eyes]))
-    dark_circles = _index(max(dark, 0.0), 15.0)
     return {
-        "redness": int(round(redness)),
-        "uneven_tone": uneven,
-        "texture": texture,
-        "shine": shine,
-        "dark_circles": dark_circles,
+        "red_lift": red_lift,
+        "red_area": red_area,
+        "spots": spot_area,
+        "roughness": roughness,
+        "specular": specular,
+        "under_eye_drop": max(dark, 0.0),
     }

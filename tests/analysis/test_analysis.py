@@ -15,7 +15,10 @@ from PIL import Image
 
 from inference import colour
 from inference.analysis import analyze_image
+from inference.analysis import regions as R
+from inference.analysis.regions import RegionCanvas
 from inference.errors import NoFaceError
+from inference.face import find_faces
 
 skdata = pytest.importorskip("skimage.data")
 REPO = Path(__file__).resolve().parents[2]
@@ -193,6 +196,19 @@ def test_skin_clipped_in_one_channel_is_not_shown_as_a_trusted_shade(astronaut) 
     assert out["quality"]["ok"]
     assert out["skin"]["confidence"] < 0.2 and out["skin"]["reliable"] is False
     assert out["skin"]["monk"] is not None  # still reported, so a caller can see what was read
+
+
+def test_redness_rises_with_reddened_cheeks(astronaut) -> None:
+    big = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
+    before = analyze_image(big)["concerns"]
+    canvas = RegionCanvas(find_faces(big).faces[0].mesh.astype(np.float64), big.shape[:2], margin=0.0)
+    flushed = big.astype(np.float64)
+    crop = canvas.crop(flushed)  # a view into `flushed`
+    cheeks = canvas.union(R.RIGHT_CHEEK, R.LEFT_CHEEK)
+    crop[cheeks] = np.clip(crop[cheeks] * np.array([1.12, 0.93, 0.95]), 0, 255)
+    after = analyze_image(flushed.astype(np.uint8))["concerns"]
+    assert before["redness"] < 30 < 60 < after["redness"] < 100
+    assert abs(after["texture"] - before["texture"]) <= 5  # colour, not texture, changed
 
 
 def test_mesh_only_when_asked(astronaut) -> None:
