@@ -66,9 +66,10 @@ def _freeze_for_cpu(net: nn.Module, sizes: tuple[int, ...], memory_format: torch
     once per process (3.5 s CPU for both, at warm-up). FACET_TORCH_JIT=0 keeps them eager. (Adding
     `torch.jit.optimize_for_inference` made the build ~10× slower for a smaller gain.)
     oneDNN Graph fusion (`torch.jit.enable_onednn_fusion`) then merges each Face Mesh block's convolutions,
-    PReLUs and residual add into fused kernels: the mesh's batch of 2 went from 24.6 to 13.4 ms (batch 1:
-    13.6 → 7.6 ms), landmarks within 4e-4 crop px of eager. The fused graph is built on the first calls
-    with a new input shape (profiling runs), so the check below runs each shape a few times before comparing.
+    PReLUs and residual add into fused kernels: the mesh's batch of 2 went from ~27 to ~15 ms (3 alternating
+    process runs each; batch 1: ~13.6 → ~10 ms), landmarks within 4e-4 crop px of eager. The fused graph is
+    built on the first calls with a new input shape (profiling runs), so the check below runs each shape a few
+    times before comparing.
     The traced module is checked against the eager one at every input size it will see, batches 1 and 2.
     """
     try:
