@@ -13,8 +13,6 @@ held out.
 
 from __future__ import annotations
 
-import argparse
-import random
 import sys
 from pathlib import Path
 
@@ -23,19 +21,14 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from face_common import portrait_args, real_portraits  # noqa: E402
+
 from inference.analysis import analyze_face, concerns, skin  # noqa: E402
 from inference.analysis.regions import LinearPhoto, RegionCanvas  # noqa: E402
 from inference.face import find_faces  # noqa: E402
 from inference.imageio import load_rgb  # noqa: E402
 
 QUANTILE = 0.98
-
-
-def photos(data: Path, utk: int, seed: int) -> list[Path]:
-    faces = data / "faces"
-    utk_paths = sorted((faces / "utkface").glob("*.jpg"))
-    chosen = random.Random(seed).sample(utk_paths, min(utk, len(utk_paths)))
-    return sorted((faces / "diverse").glob("*.jpg")) + sorted((faces / "smoke").glob("*.jpg")) + chosen
 
 
 def measure(path: Path) -> dict[str, float] | None:
@@ -55,12 +48,8 @@ def measure(path: Path) -> dict[str, float] | None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--utk", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=3)
-    args = parser.parse_args()
-    rows = [r for r in map(measure, photos(args.data, args.utk, args.seed)) if r is not None]
+    args = portrait_args(__doc__.splitlines()[0])
+    rows = [r for r in map(measure, real_portraits(args.data, args.utk, args.seed)) if r is not None]
     fit, held = rows[0::2], rows[1::2]
     print(f"{len(rows)} photos with a trusted skin reading ({len(fit)} to fit, {len(held)} held out)\n")
     print(

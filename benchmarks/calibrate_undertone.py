@@ -13,8 +13,6 @@ the constants give on photos they were not fitted to, overall and per utkface gr
 
 from __future__ import annotations
 
-import argparse
-import random
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -24,18 +22,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from face_common import portrait_args, real_portraits  # noqa: E402
+
 from inference import analyze_image, colour  # noqa: E402
 from inference.analysis import skin  # noqa: E402
 from inference.errors import InferenceError  # noqa: E402
 
 UTK_GROUPS = {"0": "White", "1": "Black", "2": "Asian", "3": "Indian", "4": "Other"}
-
-
-def photos(data: Path, utk: int, seed: int) -> list[Path]:
-    faces = data / "faces"
-    utk_paths = sorted((faces / "utkface").glob("*.jpg"))
-    chosen = random.Random(seed).sample(utk_paths, min(utk, len(utk_paths)))
-    return sorted((faces / "diverse").glob("*.jpg")) + sorted((faces / "smoke").glob("*.jpg")) + chosen
 
 
 def group_of(path: Path) -> str:
@@ -63,14 +56,10 @@ def split(deviation: np.ndarray, band: float) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--utk", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=3)
-    args = parser.parse_args()
+    args = portrait_args(__doc__.splitlines()[0])
 
     rows = []
-    for path in photos(args.data, args.utk, args.seed):
+    for path in real_portraits(args.data, args.utk, args.seed):
         try:
             result = analyze_image(path)
         except InferenceError:

@@ -6,7 +6,9 @@ lazily, so a missing peer fails with a clear message instead of breaking the run
 
 from __future__ import annotations
 
+import argparse
 import os
+import random
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +29,24 @@ def data_root(arg: str | None) -> Path:
     if not root.is_dir():
         raise SystemExit(f"data folder {root} not found (pass --data or set FACET_DATA)")
     return root
+
+
+def real_portraits(data: Path, utk: int, seed: int) -> list[Path]:
+    """All of faces/diverse and faces/smoke and a seeded sample of `utk` faces/utkface photos: the real
+    portraits the calibration scripts (undertone line, concern scales) fit their constants on."""
+    faces = data / "faces"
+    utk_paths = sorted((faces / "utkface").glob("*.jpg"))
+    chosen = random.Random(seed).sample(utk_paths, min(utk, len(utk_paths)))
+    return sorted((faces / "diverse").glob("*.jpg")) + sorted((faces / "smoke").glob("*.jpg")) + chosen
+
+
+def portrait_args(description: str) -> argparse.Namespace:
+    """--data, --utk and --seed for `real_portraits` (defaults: ../shared/data, all 1,000 utkface, seed 3)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--utk", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=3)
+    return parser.parse_args()
 
 
 def images_in(folder: Path, limit: int | None = None) -> list[Path]:
