@@ -60,8 +60,13 @@ def shape_reason(face: str, frame: str) -> str:
     if value == GOOD:
         return f"{frame} frames {_WHY_GOOD[face]}"
     if value == AVOID:
-        return f"{frame} frames echo rather than balance a {face} face"
-    return f"{frame} frames work with a {face} face"
+        return f"{frame} frames echo rather than balance {_a(face)} {face} face"
+    return f"{frame} frames work with {_a(face)} {face} face"
+
+
+def _a(word: str) -> str:
+    """The indefinite article for `word` ("an oval face", "a round face")."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 # Same rule as the try-on engine's fit verdict (inference.tryon.placement): within ±6 mm of the face
