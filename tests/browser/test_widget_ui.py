@@ -199,7 +199,9 @@ def test_bad_photo_gets_guidance_before_anything_misleading(live_server, page_fa
     gate = page.locator('[data-fc="quality-gate"]')
     gate.wait_for()
     text = gate.inner_text()
-    assert "Move closer" in text and "Face the camera" in text and "Remove your hat" in text
+    # An uploaded photo cannot be fixed by moving: the instruction says which photo to choose instead.
+    assert "Choose a photo where your face is larger" in text and "Move closer" not in text
+    assert "Face the camera" in text and "Remove your hat" in text
     assert page.locator('[data-fc="monk"]').count() == 0
     page.get_by_role("button", name="See try-on anyway").click()
     page.locator('[data-fc="results"]').wait_for()

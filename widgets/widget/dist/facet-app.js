@@ -144,6 +144,9 @@ q_colour_cast: 'Avoid coloured light',
 q_multiple_faces: 'Make sure only your face is in the photo',
 q_occluded: 'Keep your face uncovered',
 q_low_resolution: 'Use a sharper, larger photo',
+q_blurry_upload: 'Choose a sharper photo',
+q_face_too_small_upload: 'Choose a photo where your face is larger',
+q_face_cut_off_upload: 'Choose a photo showing your whole face',
 season_spring: 'Spring',
 season_summer: 'Summer',
 season_autumn: 'Autumn',
@@ -278,6 +281,9 @@ q_too_small: 'Rapprochez-vous',
 q_face_too_small: 'Rapprochez-vous',
 q_too_close: 'Reculez un peu',
 q_face_too_large: 'Reculez un peu',
+q_blurry_upload: 'Choisissez une photo plus nette',
+q_face_too_small_upload: 'Choisissez une photo où votre visage est plus grand',
+q_face_cut_off_upload: 'Choisissez une photo montrant tout votre visage',
 q_off_center: 'Centrez votre visage',
 q_pose: 'Regardez la caméra',
 q_not_frontal: 'Regardez la caméra',
@@ -1231,8 +1237,11 @@ if (q.ok === false) return showQualityGate(r);
 showResults(r, false);
 }
 function qualityInstructions(q) {
+var uploaded = S && S.source === 'upload';
 return (q.issues || []).map(function (it) {
-return hasString('q_' + it.code) ? t('q_' + it.code) : (it.message || it.code);
+var key = 'q_' + it.code;
+if (uploaded && hasString(key + '_upload')) return t(key + '_upload');
+return hasString(key) ? t(key) : (it.message || it.code);
 }).filter(function (s, i, arr) { return s && arr.indexOf(s) === i; });
 }
 function showQualityGate(r) {

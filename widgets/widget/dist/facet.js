@@ -1,4 +1,4 @@
-/* Facet widget loader b8fa132352, built from widgets/widget/src/loader.js by build.py. */
+/* Facet widget loader be398242eb, built from widgets/widget/src/loader.js by build.py. */
 (function () {
 'use strict';
 var w = window;
@@ -6,7 +6,7 @@ var d = document;
 var F = (w.Facet = w.Facet || {});
 if (F.loaded) return;
 F.loaded = true;
-F.version = 'b8fa132352';
+F.version = 'be398242eb';
 F.errors = [];
 var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
 var ctx = (F._ctx = { ready: false });

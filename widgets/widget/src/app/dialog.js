@@ -342,8 +342,11 @@ function onResult(body) {
 }
 
 function qualityInstructions(q) {
+  var uploaded = S && S.source === 'upload';
   return (q.issues || []).map(function (it) {
-    return hasString('q_' + it.code) ? t('q_' + it.code) : (it.message || it.code);
+    var key = 'q_' + it.code;
+    if (uploaded && hasString(key + '_upload')) return t(key + '_upload');
+    return hasString(key) ? t(key) : (it.message || it.code);
   }).filter(function (s, i, arr) { return s && arr.indexOf(s) === i; });
 }
 
