@@ -167,11 +167,20 @@ def recommend(
         taken = _mmr(cs, pool, lead_score, n_lead, context.diversity, cap=n_lead, taken=[])
 
     remaining = np.setdiff1d(best_rows, np.asarray(taken, dtype=np.int64), assume_unique=True)
+    # A pick must say why it was picked: items with nothing to match on (colour products when the skin reading
+    # is withheld) only fill places nothing with a reason can (a second walkthrough found half the picks were
+    # lipsticks and tops whose only reason was "colour match needs a clear skin measurement").
+    grounded = _has_reason(cs, parts, profile)
+    ungrounded = remaining[~grounded[remaining]]
+    if grounded[remaining].any():
+        remaining = remaining[grounded[remaining]]
+    else:
+        ungrounded = ungrounded[:0]
     pool_size = min(len(remaining), max(limit * 6, 60))
     pool = (
         remaining[np.argpartition(-score[remaining], pool_size - 1)[:pool_size]] if pool_size else remaining
     )
-    categories = np.unique(cs.category[best_rows])
+    categories = np.unique(cs.category[remaining]) if len(remaining) else np.unique(cs.category[best_rows])
     cap = max(2, math.ceil(limit / max(len(categories), 1)) + 1)
     # Coverage: the best item of each category that scores reasonably gets a place before MMR fills the rest,
     # so a shopper sees their closest foundation shade even when lipsticks happen to score higher.
@@ -188,6 +197,8 @@ def recommend(
         taken += seeds[: max(0, min(limit - len(taken), limit // 2))]
         pool = np.setdiff1d(pool, np.asarray(taken, dtype=np.int64))
     taken += _mmr(cs, pool, score, limit - len(taken), context.diversity, cap=cap, taken=taken)
+    if len(taken) < limit and len(ungrounded):
+        taken += ungrounded[np.argsort(-score[ungrounded], kind="stable")][: limit - len(taken)].tolist()
     # Lead (current category) items stay first; the rest are shown best first.
     taken = taken[:n_lead_taken] + sorted(taken[n_lead_taken:], key=lambda r: -score[r])
 
@@ -212,6 +223,16 @@ def recommend(
         )
         for row, word in zip(taken, words, strict=True)
     ]
+
+
+def _has_reason(cs: CandidateSet, parts: dict[str, np.ndarray], profile: ShopperProfile) -> np.ndarray:
+    """Rows with something to say for them: a shade or palette match, a frame's shape or fit against the
+    face, or the store's own popularity."""
+    eyewear = np.isin(cs.category, EYEWEAR_CODES)
+    knows_face = profile.face_probs is not None
+    frame_basis = eyewear & (knows_face | ~np.isnan(parts["fit_score"]) | ~np.isnan(parts["palette_best_de"]))
+    colour_basis = ~np.isnan(parts["shade_de"]) | ~np.isnan(parts["palette_best_de"])
+    return frame_basis | (~eyewear & colour_basis) | (parts["prior"] > 0.02)
 
 
 def _closest_shade_row(cs: CandidateSet, parts: dict[str, np.ndarray], eligible: np.ndarray) -> int | None:

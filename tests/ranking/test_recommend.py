@@ -260,3 +260,18 @@ def test_a_skin_reading_the_photo_falsifies_is_not_used() -> None:
     assert shade.reasons == ["shade match needs a clear skin measurement"]
     lipstick = next(r for r in withheld if r.product_id == "y")
     assert lipstick.reasons == ["colour match needs a clear skin measurement"]
+    # Items with a reason (the frame: face shape, fit) come before colour items with nothing to match on.
+    assert withheld[0].product_id == "x"
+
+
+def test_picks_without_a_reason_only_fill_places_nothing_else_can() -> None:
+    # Skin withheld: lipsticks have nothing to match on, frames still have the face shape. The frames fill
+    # the list first (past the per-category share); the lipsticks only top it up.
+    frames = [frame(f"f{i}", "rectangle", 135 + i) for i in range(6)]
+    lipsticks = [colour_item(f"l{i}", hex_) for i, hex_ in enumerate(["#b5524b", "#c2185b", "#e07a5f"])]
+    reading = analysis(face="round")
+    reading["skin"]["reliable"] = False
+    picks = recommend(reading, frames + lipsticks, limit=8)
+    ids = [r.product_id for r in picks]
+    assert len(ids) == 8
+    assert all(i.startswith("f") for i in ids[:6]) and all(i.startswith("l") for i in ids[6:])
