@@ -102,6 +102,9 @@ def config_for(merchant: Merchant) -> dict[str, Any]:
     cfg["cart"] = {"style": CART_STYLES.get(merchant.platform, "product_page")}
     cfg["privacy"] = {"retention_days": merchant.keep_uploads_days}
     cfg["frames"] = tryon_frames(merchant) if cfg["features"]["tryon"] else []
+    # Whether `frames` lists every try-on-able product: only then may the loader tell a product page that its
+    # product cannot be tried on (its button then offers the analysis and matches instead).
+    cfg["frames_complete"] = len(cfg["frames"]) < MAX_FRAMES
     return cfg
 
 

@@ -136,6 +136,23 @@ def test_phone_width_end_to_end(live_server, page_factory, inputs):
     assert errors == []
 
 
+def test_product_page_button_promises_what_the_widget_does_there(live_server, page_factory):
+    # A frame can be tried on; a lipstick cannot, so its button offers the analysis and matches instead.
+    with live_server.app.app_context():
+        lipstick = db.session.scalars(
+            select(Product.platform_product_id)
+            .where(Product.tryon_asset_key.is_(None), Product.product_type == "Lipstick")
+            .order_by(Product.platform_product_id)
+        ).first()
+    page, errors = page_factory()
+    for pid, label in ((tryable_product(live_server), "Try on"), (lipstick, "Find my match")):
+        page.goto(f"{live_server.url}/demo/products/{pid}")
+        button = page.locator("[data-facet-tryon] button")
+        button.wait_for()
+        assert button.inner_text().strip() == label
+    assert errors == []
+
+
 def test_photo_without_a_face_gets_a_clear_message_and_retake(live_server, page_factory, inputs):
     page, errors = page_factory()
     open_widget(page, live_server.url + "/demo")

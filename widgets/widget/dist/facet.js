@@ -9,6 +9,7 @@ F.loaded = true;
 F.version = 'be398242eb';
 F.errors = [];
 var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
+var MATCH_LABEL = { en: 'Find my match', fr: 'Trouver ce qui me va', es: 'Encontrar lo que me queda' };
 var ctx = (F._ctx = { ready: false });
 var appPromise = null;
 var SCRIPT = d.currentScript; // only set while this file first runs
@@ -116,10 +117,16 @@ return ':host{all:initial}' +
 (floating ? '' : 'button{width:100%;justify-content:center}') +
 '@media (prefers-reduced-motion:reduce){button{transition:none}button:hover{transform:none}}';
 }
+function tryable(cfg, productId) {
+var frames = cfg.frames || [];
+for (var i = 0; i < frames.length; i++) if (String(frames[i].product_id) === String(productId)) return true;
+return false;
+}
 function makeButton(host, cfg, productId, floating) {
 if (host.shadowRoot && host.shadowRoot.querySelector('button')) return;
 var root = host.shadowRoot || host.attachShadow({ mode: 'open' });
-var label = (cfg.button && cfg.button.label) || LABEL[ctx.lang] || LABEL.en;
+var labels = productId && cfg.frames_complete && !tryable(cfg, productId) ? MATCH_LABEL : LABEL;
+var label = (cfg.button && cfg.button.label) || labels[ctx.lang] || labels.en;
 root.innerHTML = '<style>' + css(cfg, floating) + '</style><button type="button" part="button" ' +
 'aria-haspopup="dialog">' + ICON + '<span></span></button>';
 var btn = root.querySelector('button');

@@ -11,6 +11,9 @@
   F.version = '__APP_VERSION__';
   F.errors = [];
   var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
+  // On the page of a product that cannot be tried on (a lipstick, a foundation), the button promises what the
+  // widget does there: the analysis and the matches, not a try-on of that product.
+  var MATCH_LABEL = { en: 'Find my match', fr: 'Trouver ce qui me va', es: 'Encontrar lo que me queda' };
   var ctx = (F._ctx = { ready: false });
   var appPromise = null;
   var SCRIPT = d.currentScript; // only set while this file first runs
@@ -139,10 +142,17 @@
       '@media (prefers-reduced-motion:reduce){button{transition:none}button:hover{transform:none}}';
   }
 
+  function tryable(cfg, productId) {
+    var frames = cfg.frames || [];
+    for (var i = 0; i < frames.length; i++) if (String(frames[i].product_id) === String(productId)) return true;
+    return false;
+  }
+
   function makeButton(host, cfg, productId, floating) {
     if (host.shadowRoot && host.shadowRoot.querySelector('button')) return;
     var root = host.shadowRoot || host.attachShadow({ mode: 'open' });
-    var label = (cfg.button && cfg.button.label) || LABEL[ctx.lang] || LABEL.en;
+    var labels = productId && cfg.frames_complete && !tryable(cfg, productId) ? MATCH_LABEL : LABEL;
+    var label = (cfg.button && cfg.button.label) || labels[ctx.lang] || labels.en;
     root.innerHTML = '<style>' + css(cfg, floating) + '</style><button type="button" part="button" ' +
       'aria-haspopup="dialog">' + ICON + '<span></span></button>';
     var btn = root.querySelector('button');
