@@ -172,6 +172,17 @@ def test_quality_flags_dark_blurred_and_cropped(astronaut, result) -> None:
         assert issue["message"] and not issue["message"].endswith(".")
 
 
+def test_smooth_skin_in_a_sharp_photo_is_not_called_blurry(astronaut) -> None:
+    # The astronaut's skin is smooth: a slight softness (σ 0.8 px at 1,024 px) leaves the face oval with
+    # little detail, while lashes and brows still show the photo is sharp. A real blur (σ 1.5) takes them too.
+    big = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
+    soft = analyze_image(cv2.GaussianBlur(big, (0, 0), 0.8))
+    assert soft["quality"]["sharpness"] < 60 < soft["quality"]["eye_sharpness"]
+    assert "blurry" not in codes(soft)
+    blurred = analyze_image(cv2.GaussianBlur(big, (0, 0), 1.5))
+    assert blurred["quality"]["eye_sharpness"] < 60 and "blurry" in codes(blurred)
+
+
 def test_pose_issues_keep_the_skin_shade_but_a_small_face_withholds_it(astronaut, result) -> None:
     # At 512 px the astronaut's face is 96 px wide: too few pixels (and sclera) to trust the colour.
     assert codes(result) == {"face_too_small"} and result["skin"]["reliable"] is False
