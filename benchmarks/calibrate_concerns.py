@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 
 from face_common import portrait_args, real_portraits  # noqa: E402
 
-from inference.analysis import analyze_face, concerns, skin  # noqa: E402
+from inference.analysis import analyze_face, concerns  # noqa: E402
 from inference.analysis.regions import LinearPhoto, RegionCanvas  # noqa: E402
 from inference.face import find_faces  # noqa: E402
 from inference.imageio import load_rgb  # noqa: E402
@@ -38,13 +38,13 @@ def measure(path: Path) -> dict[str, float] | None:
     if not scan.faces:
         return None
     face = scan.faces[0]
-    if not analyze_face(rgb, face, len(scan.faces))["skin"]["reliable"]:
+    section = analyze_face(rgb, face, len(scan.faces))["skin"]
+    if not section["reliable"]:
         return None
-    mesh = face.mesh.astype(np.float64)
-    canvas = RegionCanvas(mesh, rgb.shape[:2])
-    photo = LinearPhoto(rgb, canvas)
-    illumination, _ = skin.measure_skin(photo, canvas, mesh)
-    return concerns.raw_measures(photo, canvas, illumination.gains)
+    # The same illumination-corrected view the analysis measured its concerns in (its reported gains).
+    canvas = RegionCanvas(face.mesh.astype(np.float64), rgb.shape[:2])
+    gains = np.array(section["illumination"]["gains"])
+    return concerns.raw_measures(LinearPhoto(rgb, canvas), canvas, gains)
 
 
 def main() -> int:

@@ -50,11 +50,12 @@ def fast_lab(linear: np.ndarray) -> np.ndarray:
     return lab
 
 
-# What reads 100 on each index: the raw measurement (`raw_measures`) at which a concern is as visible as in
-# the most visible 2 % of real portraits (98th percentile over 169 trusted readings, rounded; measured by
-# benchmarks/calibrate_concerns.py; on the 168 held out, 0–3 % of photos reach 95 on each signal). Redness and
-# shine used to reach 100 at about half these values: a new-user walkthrough saw 9 of 64 ordinary portraits
-# with some index ≥ 95. The map is linear and fixed, never adjusted per person.
+# What reads 100 on each index: the raw measurement (`raw_measures`) at which a concern is about as visible as
+# in the most visible 2 % of real portraits (98th percentile of 169 trusted readings, rounded; measured by
+# benchmarks/calibrate_concerns.py). Re-run after the eye-region blur rule admitted more photos (687): on the
+# 343 held out, 0.3–2.6 % of photos reach 95 on each signal. Redness and shine used to reach 100 at about half
+# these values: a new-user walkthrough saw 9 of 64 ordinary portraits with some index ≥ 95. The map is linear
+# and fixed, never adjusted per person.
 FULL_SCALE = {
     "red_lift": 15.0,  # cheeks' median a* above the forehead's
     "red_area": 1.0,  # fraction of cheek pixels ≥ 6 a* above the forehead

@@ -168,9 +168,6 @@ def extract_product_features(
     }
     if rgb is not None:
         features["image"] = {"width": int(rgb.shape[1]), "height": int(rgb.shape[0])}
-        features["colours"] = dominant_colours(rgb)
-    else:
-        features["colours"] = []
 
     label = category.category
     if label in SHADE_CATEGORIES or label in COLOUR_COSMETIC_CATEGORIES:
@@ -196,10 +193,10 @@ def extract_product_features(
             if asset is None:
                 shape = type(shape)(shape.label, shape.confidence * 0.7, shape.measures)
             eyewear["frame_shape"] = shape.as_dict()
-            frame_colours = _frame_colours(asset) if asset is not None else []
-            if frame_colours:
-                features["colours"] = frame_colours
         features["eyewear"] = eyewear
+    # A frame's colours come from its try-on asset (the frame alone), anything else's from the whole photo.
+    frame_colours = _frame_colours(asset) if asset is not None else []
+    features["colours"] = frame_colours or (dominant_colours(rgb) if rgb is not None else [])
 
     if rgb is not None:
         embedder = embedder or get_embedder()

@@ -23,7 +23,6 @@ EYEWEAR_CODES = np.array([_CAT["eyewear"], _CAT["sunglasses"]])
 # closeness is judged more loosely because garments and frames are not skin.
 _SHADE_SCALE = 6.0
 _PALETTE_SCALE = 14.0
-_NO_COLOUR_BASIS = 0.3  # the score of a colour product with nothing to match it against (shades: 0.3 too)
 _AVOID_SCALE = 10.0
 _FIT_SIGMA_MM = 8.0  # fit score falls to 0.75 at the ±6 mm "fits" limit and to 0.32 at ±12 mm
 _PRIOR_WEIGHT = 0.06
@@ -148,12 +147,10 @@ def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, d
     # Palette closeness for every coloured row that is not a shade product.
     colour_rows = has_lab & ~shade
     best_de, avoid_de = _palette_deltas(cs, colour_rows, profile)
-    palette_score = 0.8 * np.exp(-np.nan_to_num(best_de) / _PALETTE_SCALE) + np.where(
+    palette_score = np.where(np.isnan(best_de), 0.4, 0.8 * np.exp(-np.nan_to_num(best_de) / _PALETTE_SCALE))
+    palette_score += np.where(
         np.isnan(avoid_de), 0.1, 0.2 * (1 - np.exp(-np.nan_to_num(avoid_de) / _AVOID_SCALE))
     )
-    # No palette (the skin reading was withheld) or no product colour: nothing to match on, so such items
-    # score like shades without a reading (and recommend() lets them only fill places, see _has_reason).
-    palette_score = np.where(np.isnan(best_de), _NO_COLOUR_BASIS, palette_score)
     parts["palette_best_de"], parts["palette_avoid_de"] = best_de, avoid_de
 
     # Shades: ΔE00 to the measured skin colour, and undertone agreement.
