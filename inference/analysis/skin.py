@@ -62,6 +62,10 @@ class SkinPixels:
     lab: np.ndarray  # corrected Lab of every raw pixel
 
 
+# Fewest unclipped pixels the hair/shadow outlier test takes its consensus from (below: all of the band).
+MIN_CONSENSUS_PIXELS = 30
+
+
 def collect_skin_pixels(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) -> SkinPixels | None:
     """Cheek, forehead and nose-bridge pixels minus eyes, brows and lips, with shadow, highlight and hair
     outliers marked."""
@@ -80,8 +84,14 @@ def collect_skin_pixels(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndar
     band = (luma >= low) & (luma <= high)
     # Hair, stubble, make-up edges: drop unclipped pixels far from the consensus colour (robust z in Lab).
     lab_all = colour.linear_to_lab(np.clip(raw * gains, 0, 1))
-    centre = np.median(lab_all[band], axis=0)
-    spread = np.median(np.abs(lab_all[band] - centre), axis=0) * 1.4826 + np.array([1.5, 1.0, 1.0])
+    # The consensus is read from unclipped pixels when there are enough: clipped ones all share the ceiling's
+    # colour, which would shrink the spread until the skin's own unclipped shading tail counted as outliers
+    # (and dropping it left the median biased bright).
+    reference = band & ~clipped_mask
+    if reference.sum() < MIN_CONSENSUS_PIXELS:
+        reference = band
+    centre = np.median(lab_all[reference], axis=0)
+    spread = np.median(np.abs(lab_all[reference] - centre), axis=0) * 1.4826 + np.array([1.5, 1.0, 1.0])
     outlier = (channel_max(np.abs(lab_all - centre) / spread) >= 3.0) & ~clipped_mask
     return SkinPixels(raw, [len(r) for r in per_region], band & ~outlier, ~outlier, clipped_mask, lab_all)
 
@@ -107,9 +117,11 @@ def sample_skin(photo: LinearPhoto, canvas: RegionCanvas, illumination: Illumina
     skin_linear = fill_lost_channel(skin_linear * illumination.gains)
     if skin_linear is None:  # two channels blown out everywhere: no colour left to read
         return None
-    skin_lab = colour.linear_to_lab(np.clip(skin_linear, 0, 1))
+    # Not cut at 1.0: a channel recovered above it (an over-exposed photo) keeps the skin's chroma until the
+    # exposure is undone; cutting it first read a medium skin one stop over as a pale, colourless one.
+    skin_lab = colour.linear_to_lab(np.maximum(skin_linear, 0))
     used = [r for r in per_region if len(r) > 10]
-    region_labs = [colour.linear_to_lab(np.clip(np.median(r, axis=0), 0, 1)) for r in used]
+    region_labs = [colour.linear_to_lab(np.maximum(np.median(r, axis=0), 0)) for r in used]
     # Pixel-weighted mean ΔE00 of the regions from the result: a small region that disagrees (a fringe over
     # the forehead, a shadowed nose bridge) lowers confidence by its share, not as if it were the whole face.
     region_spread = (
@@ -282,7 +294,7 @@ def settle_exposure(sample: SkinSample) -> tuple[float, SkinSample]:
     best places it on some Monk shade, and the sample re-read at that exposure (its colour is what shade
     matching uses, so it must agree with the shade)."""
     darker = sample.linear[None, :] * 2.0 ** -_EXPOSURE_STEPS[:, None]
-    labs = colour.linear_to_lab(np.clip(darker, 0, 1))
+    labs = colour.linear_to_lab(np.maximum(darker, 0))
     costs = _weighted_de00(labs[:, None, :], colour.MONK_LAB[None, :, :]) ** 2
     costs += (EXPOSURE_PRICE * _EXPOSURE_STEPS[:, None]) ** 2
     step = int(np.unravel_index(np.argmin(costs), costs.shape)[0])
