@@ -51,14 +51,25 @@ def sclera_brightest(top: float) -> Callable[[np.ndarray], np.ndarray | None]:
 
 def scene_minkowski(p: float) -> Callable[[np.ndarray], np.ndarray]:
     def read(pixels: np.ndarray) -> np.ndarray:
+        pixels = pixels[within(pixels, 0.004, 0.98)]  # every channel unclipped
         return (pixels**p).mean(axis=0) ** (1.0 / p)
 
     read.__name__ = "scene, grey-world (mean)" if p == 1 else f"scene, shades of grey p={p:g}"
     return read
 
 
+def scene_pairwise(pixels: np.ndarray) -> np.ndarray | None:
+    """What `illumination.collect_estimates` reads: shades of grey p=6, each ratio to green from the pixels
+    where that pair of channels is unclipped."""
+    reading = illumination.scene_white(pixels)
+    return None if reading is None else reading[0]
+
+
+scene_pairwise.__name__ = "scene, shades of grey p=6 per channel pair"
+
+
 def collect(data: Path, utk: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(sclera pixels, unclipped scene pixels) of the largest face of each photo, ≤ 800 px like the
+    """(sclera pixels, scene pixels) of the largest face of each photo, ≤ 800 px like the
     benchmarks."""
     faces = data / "faces"
     paths = sorted((faces / "diverse").glob("*.jpg")) + sorted((faces / "smoke").glob("*.jpg"))
@@ -79,8 +90,7 @@ def collect(data: Path, utk: int) -> list[tuple[np.ndarray, np.ndarray]]:
         photo = LinearPhoto(rgb, canvas)
         sclera = illumination.sclera_pixels(photo.crop, canvas, mesh)
         scene = photo.scene(mesh)
-        scene = scene[within(scene, 0.004, 0.98)]  # the pixels `illumination.collect_estimates` reads
-        if len(sclera) >= 8 and len(scene) > 500:
+        if len(sclera) >= 8 and illumination.scene_white(scene) is not None:
             out.append((sclera, scene))
     return out
 
@@ -104,7 +114,7 @@ def main() -> None:
     photos = collect(args.data, args.utk)
     print(f"# White-balance references on {len(photos)} real photos as shot\n")
     scleras = [sclera_brightest(t) for t in (0.5, 0.25, 0.1)]
-    scenes = [scene_minkowski(p) for p in (1, 2, 4, 6)]
+    scenes = [scene_minkowski(p) for p in (1, 2, 4, 6)] + [scene_pairwise]
     chosen = {"sclera": scleras[-1], "scene": scenes[-1]}
     reads = {
         f.__name__: np.array([log_chroma(f(s if "sclera" in f.__name__ else g)) for s, g in photos])

@@ -25,7 +25,8 @@ from inference.analysis.regions import LinearPhoto, RegionCanvas
 # Typical appearance of the references in real photos as shot (linear RGB, log ratios log(r/g), log(b/g)):
 # medians over 363 real faces (faces/diverse, faces/smoke, 300 of faces/utkface), measured by
 # benchmarks/calibrate_illumination.py for exactly the readings below (the sclera's brightest 10 %, the
-# scene's shades-of-grey mean of order 6). log2_y: the sclera's brightest half, the over-exposure reference.
+# scene's shades-of-grey mean of order 6; read per channel pair since the fifth session, which measured
+# 0.154 / -0.044 on the same photos: kept). log2_y: the sclera's brightest half, the over-exposure reference.
 SCLERA_PRIOR = {"log_rg": 0.261, "log_bg": -0.084, "log2_y": -1.84}
 SCENE_PRIOR = {"log_rg": 0.157, "log_bg": -0.043}
 # The brightest fraction of the sclera is read as white: the least lid shadow, vein and skin mixing.
@@ -194,6 +195,27 @@ def _shades_of_grey(pixels: np.ndarray) -> np.ndarray:
     return (squared * squared * squared).mean(axis=0) ** (1.0 / 6.0)
 
 
+def scene_white(scene: np.ndarray, min_pixels: int = 500) -> tuple[np.ndarray, int] | None:
+    """The scene's white as shades of grey, each channel's ratio to green read from the pixels where that
+    pair is unclipped (and not black); with the number of pixels behind the scarcer ratio. None when either
+    ratio has too few pixels.
+
+    Why pairs: under a warm lamp the bright surfaces clip in red first. Dropping every pixel with any channel
+    clipped threw away the brightest, most neutral surfaces, the ones shades of grey leans on, and the lamp
+    was read short in blue (2,700 K: the scene's reading off by up to 0.5 log units where the sclera's was
+    within 0.2). Their green and blue still say what blue/green the lamp has.
+    """
+    ok = (scene > 0.004) & (scene < 0.98)
+    red_green = ok[:, 0] & ok[:, 1]
+    blue_green = ok[:, 2] & ok[:, 1]
+    pixels = int(min(red_green.sum(), blue_green.sum()))
+    if pixels <= min_pixels:
+        return None
+    r, g_r = _shades_of_grey(scene[red_green][:, :2])
+    g_b, b = _shades_of_grey(scene[blue_green][:, 1:])
+    return np.array([r / g_r, 1.0, b / g_b]), pixels
+
+
 def collect_estimates(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray) -> list[Estimate]:
     """Read the illuminant's colour from the sclera and the non-face scene, weighted by how far to trust each.
 
@@ -208,11 +230,12 @@ def collect_estimates(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray
         estimates.append(Estimate("sclera", white, weight, len(sclera)))
     scene = photo.scene(mesh)
     if len(scene) > 500:
-        # Shades of grey over unclipped non-face pixels; weaker evidence than the sclera (a red wall is not
-        # grey), hence its lower weight.
-        ok = scene[within(scene, 0.004, 0.98)]
-        if len(ok) > 500:
-            estimates.append(Estimate("scene", _shades_of_grey(ok), SCENE_WEIGHT, len(ok)))
+        # Shades of grey over non-face pixels; weaker evidence than the sclera (a red wall is not grey),
+        # hence its lower weight.
+        reading = scene_white(scene)
+        if reading is not None:
+            white, pixels = reading
+            estimates.append(Estimate("scene", white, SCENE_WEIGHT, pixels))
     return estimates
 
 

@@ -187,3 +187,18 @@ def test_over_exposed_skin_keeps_its_colour_once_the_exposure_is_undone(astronau
     # A medium skin one stop over: red clips on 70 % of it and is recovered above 1.0. It used to be cut at
     # 1.0 before the exposure was settled, which lost the chroma (ΔE00 17 here).
     assert _measured_error(astronaut, (77.9, 14.5, 18.4), stops=1.0) < 3.0
+
+
+def test_a_warm_lamp_clipping_a_white_wall_in_red_still_shows_its_blue() -> None:
+    # A white wall and darker warm-coloured things. Under a 2,700 K-like lamp the wall clips in red only;
+    # dropping it whole read the lamp from the coloured things (blue/green off by 0.38 log units). Its
+    # green and blue are still unclipped and say the lamp's blue/green exactly.
+    rng = np.random.default_rng(0)
+    wall = np.full((6000, 3), 0.8)
+    things = rng.uniform(0.05, 0.4, (14000, 1)) * rng.uniform([0.8, 0.6, 0.3], [1.0, 0.8, 0.6], (14000, 3))
+    scene = np.vstack([wall, things])
+    lamp = np.array([1.8, 1.0, 0.45])
+    as_shot = illum.scene_white(scene)[0]
+    under_lamp = illum.scene_white(np.clip(scene * lamp, 0, 1))[0]
+    shift = np.log(under_lamp[2] / under_lamp[1]) - np.log(as_shot[2] / as_shot[1])
+    assert shift == pytest.approx(np.log(0.45), abs=0.02)
