@@ -29,7 +29,9 @@ from inference.catalog.eyewear_shape import classify_frame_shape
 
 log = logging.getLogger(__name__)
 
-FEATURES_VERSION = 3  # 3: eyewear colours are the frame's alone (tinted lenses excluded)
+# 3: eyewear colours are the frame's alone (tinted lenses excluded); 4: the merchant's own colour names
+# (`colour_name`), and Shopify's "Default Title" placeholder is no longer read as a shade name.
+FEATURES_VERSION = 4
 
 _SIZE_RE = re.compile(r"(?<!\d)([3-6]\d)\s*[-–—x×□/ ]\s*(1\d|2[0-6])\s*[-–—x×□/ ]\s*(1[2-6]\d)(?!\d)")
 _WIDTH_RE = re.compile(
@@ -97,6 +99,12 @@ def parse_frame_size(texts: Iterable[str]) -> dict[str, float] | None:
     return None
 
 
+# Shopify names the only variant of a product without options "Default Title" (option "Title"): not a name.
+_PLACEHOLDER_NAMES = frozenset({"default title", "default"})
+# Option names that hold a colour, as stores spell them (Shopify, WooCommerce `pa_color`, Magento `color`).
+_COLOUR_OPTION_RE = re.compile(r"colou?r|couleur|farbe|colore|kleur|shade|teinte|tint|farbton", re.IGNORECASE)
+
+
 def _variant_texts(variant: Mapping[str, Any]) -> list[str]:
     texts = [str(variant.get("title") or "")]
     options = variant.get("options") or {}
@@ -107,7 +115,29 @@ def _variant_texts(variant: Mapping[str, Any]) -> list[str]:
     for key in ("hex", "colour", "color", "swatch"):
         if variant.get(key):
             texts.append(str(variant[key]))
-    return [t for t in texts if t]
+    return [t for t in texts if t and t.strip().lower() not in _PLACEHOLDER_NAMES]
+
+
+def variant_colour_name(variant: Mapping[str, Any]) -> str | None:
+    """The merchant's own name for a variant's colour (its colour option's value), if it has one.
+
+    Why: reasons name a product's colour, and "rust" for a lipstick the store calls "Terracotta" reads as a
+    different product. Hex values are not names.
+    """
+    options = variant.get("options") or {}
+    if not isinstance(options, Mapping):
+        return None
+    for key, value in options.items():
+        text = str(value or "").strip()
+        if _COLOUR_OPTION_RE.search(str(key)) and text and "#" not in text:
+            return None if text.lower() in _PLACEHOLDER_NAMES else text
+    return None
+
+
+def product_colour_name(info: ProductInfo) -> str | None:
+    """The colour name every variant shares (a product sold in one colour), else None."""
+    names = {variant_colour_name(v) for v in info.variants}
+    return names.pop() if len(names) == 1 and None not in names else None
 
 
 def _shades(info: ProductInfo, image: np.ndarray | None, swatches: Mapping[str, np.ndarray]) -> list[dict]:
@@ -129,6 +159,9 @@ def _shades(info: ProductInfo, image: np.ndarray | None, swatches: Mapping[str, 
         if shade is not None:
             name = " ".join(dict.fromkeys(t.strip() for t in texts[:2] if t.strip())) or info.title
             shade.update(variant_id=vid or None, name=name, undertone=shade_undertone(name, shade["lab"]))
+            colour_name = variant_colour_name(variant)
+            if colour_name:
+                shade["colour_name"] = colour_name
             shades.append(shade)
     if not shades and image is not None:
         shade = shade_from_swatch(image)
@@ -168,6 +201,9 @@ def extract_product_features(
     }
     if rgb is not None:
         features["image"] = {"width": int(rgb.shape[1]), "height": int(rgb.shape[0])}
+    colour_name = product_colour_name(info)
+    if colour_name:
+        features["colour_name"] = colour_name
 
     label = category.category
     if label in SHADE_CATEGORIES or label in COLOUR_COSMETIC_CATEGORIES:

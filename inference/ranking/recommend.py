@@ -225,6 +225,18 @@ def recommend(
     ]
 
 
+def _own_colour_name(cs: CandidateSet, row: int) -> str | None:
+    """The store's own name for this row's colour ("Terracotta"), which reasons use instead of the nearest
+    plain colour word ("rust") so a shopper reads the name on the product page."""
+    features = cs.candidates[cs.row_candidate[row]].features or {}
+    if cs.is_shade[row]:
+        for shade in features.get("shades") or []:
+            if shade.get("variant_id") == cs.row_variant[row] and shade.get("colour_name"):
+                return str(shade["colour_name"])
+    name = features.get("colour_name")
+    return str(name) if name else None
+
+
 def _has_reason(cs: CandidateSet, parts: dict[str, np.ndarray], profile: ShopperProfile) -> np.ndarray:
     """Rows with something to say for them: a shade or palette match, a frame's shape or fit against the
     face, or the store's own popularity."""
@@ -258,6 +270,7 @@ def _recommendation(
     category = CATEGORIES[cs.category[row]]
     reasons: list[str] = []
     season = season_name(analysis)
+    word = _own_colour_name(cs, row) or word
     if similarity is not None and similarity > 0.8 and anchor_title:
         what = "similar colour and outline to" if _descriptor(cs) else "similar look to"
         reasons.append(f"{what} {anchor_title}")

@@ -85,3 +85,34 @@ def test_rejected_asset_is_recorded_not_raised() -> None:
     features = compute_product_features({"title": "Round glasses 49-20-145"}, blank)
     assert features["eyewear"]["tryon"]["ok"] is False
     assert features["eyewear"]["tryon"]["reason"] == "no_object"
+
+
+def test_the_stores_own_colour_names_are_kept_and_shopifys_placeholder_is_not_a_name() -> None:
+    lipsticks = compute_product_features(
+        {
+            "title": "Satin Lipstick",
+            "variants": [
+                {"id": "a", "title": "Terracotta", "options": {"Colour": "Terracotta"}, "hex": "#b4583e"},
+                {"id": "b", "title": "Cinnamon", "options": {"Color": "Cinnamon"}, "hex": "#8e4a32"},
+            ],
+        },
+        draw_lipstick(np.array([180, 88, 62])),
+    )
+    assert [s["colour_name"] for s in lipsticks["shades"]] == ["Terracotta", "Cinnamon"]
+    assert "colour_name" not in lipsticks  # two colours: no single name for the product
+    top = compute_product_features(
+        {"title": "Linen Shirt", "variants": [{"id": "s", "options": {"pa_color": "Sage", "Size": "M"}}]},
+        None,
+    )
+    assert top["colour_name"] == "Sage"
+    # Shopify's only variant of a product without options: title and option "Default Title".
+    shade = demo_shades()[13]
+    foundation = compute_product_features(
+        {
+            "title": "Skin Foundation",
+            "variants": [{"id": "1", "title": "Default Title", "options": {"Title": "Default Title"}}],
+        },
+        draw_bottle(colour.hex_to_rgb(shade["hex"])),
+    )
+    (found,) = foundation["shades"]
+    assert found["name"] == "Skin Foundation" and "colour_name" not in foundation

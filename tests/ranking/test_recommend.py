@@ -156,6 +156,28 @@ def test_palette_closeness_and_avoid_list() -> None:
     assert by_id["camel"].score > by_id["black"].score
 
 
+def test_reasons_use_the_stores_own_colour_name() -> None:
+    # The store calls it "Terracotta"; the nearest plain colour word would be "rust".
+    lab = list(colour.hex_to_lab("#b4583e"))
+    lipstick = Candidate(
+        "terracotta",
+        {
+            "category": "lipstick",
+            "colours": [{"lab": lab, "weight": 1}],
+            "shades": [{"lab": lab, "variant_id": "v1", "name": "Terracotta", "colour_name": "Terracotta"}],
+        },
+        title="Satin Lipstick — Terracotta",
+    )
+    top = Candidate(
+        "top",
+        {"category": "apparel", "colours": [{"lab": lab, "weight": 1}], "colour_name": "Brick"},
+        title="Everyday Tee",
+    )
+    reasons = {r.product_id: r.reasons[0] for r in recommend(analysis(), [lipstick, top], limit=2)}
+    assert reasons["terracotta"].startswith("Terracotta ") and "rust" not in reasons["terracotta"]
+    assert reasons["top"].startswith("Brick ")
+
+
 def test_diversity_no_five_near_identical_items() -> None:
     # Thirty copies of the best-scoring frame, and three weaker but different ones.
     clones = [frame(f"clone-{i}", "rectangle", 138, "#a0785a") for i in range(30)]
