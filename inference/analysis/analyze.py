@@ -138,7 +138,7 @@ def _skin_section(
             "ita": None,
             "undertone": None,
             "season": None,
-            "palette": {"best": [], "avoid": []},
+            "palette": {"best": [], "avoid": [], "best_names": [], "avoid_names": []},
             "confidence": 0.0,
             "reliable": False,
         }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from inference.colour_names import hex_names
+
 # Best colours (to wear near the face) and colours to avoid, per sub-type: classic 12-season palettes.
 PALETTES: dict[str, dict[str, list[str]]] = {
     "light spring": {
@@ -100,6 +102,9 @@ def season_of(scores: dict[str, float]) -> dict[str, str]:
 
 
 def palette(subtype: str) -> dict[str, list[str]]:
-    """Best and avoid hex colours of a sub-type (copies, so callers may edit them)."""
+    """Best and avoid hex colours of a sub-type (copies, so callers may edit them), with plain names for
+    each (`best_names`, `avoid_names`): a swatch needs words for screen readers and for shoppers who do not
+    read hex."""
     entry = PALETTES[subtype]
-    return {"best": list(entry["best"]), "avoid": list(entry["avoid"])}
+    best, avoid = list(entry["best"]), list(entry["avoid"])
+    return {"best": best, "avoid": avoid, "best_names": hex_names(best), "avoid_names": hex_names(avoid)}

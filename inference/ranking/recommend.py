@@ -12,8 +12,9 @@ import numpy as np
 from inference import colour
 from inference.catalog.category import CATEGORIES
 from inference.catalog.eyewear_shape import FRAME_SHAPES
+from inference.colour_names import colour_names
 from inference.ranking.candidates import UNDERTONES, Candidate, CandidateSet
-from inference.ranking.rules import colour_words, difference_words, fit_reason, season_name, shape_reason
+from inference.ranking.rules import difference_words, fit_reason, season_name, shape_reason
 from inference.ranking.scoring import EYEWEAR_CODES, SHADE_CODES, ShopperProfile, score_rows
 
 _NEAR_DUPLICATE = 0.9
@@ -207,7 +208,7 @@ def recommend(
         cs.candidates[cs.row_candidate[lead_idx[0]]].title if lead_idx is not None and len(lead_idx) else ""
     )
     lead_set = set(lead_rows.tolist())
-    words = colour_words(cs.lab[taken]) if taken else []
+    words = colour_names(cs.lab[taken]) if taken else []
     return [
         _recommendation(
             cs,

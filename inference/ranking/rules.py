@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from inference import colour
 from inference.catalog.eyewear_shape import FRAME_SHAPES
 
 FACE_SHAPES: tuple[str, ...] = ("oval", "round", "square", "heart", "oblong", "diamond", "triangle")
@@ -88,69 +87,6 @@ def fit_reason(frame_mm: float, face_mm: float) -> str:
         "wide": "may be wide for you",
     }[fit_verdict(frame_mm, face_mm)]
     return f"{verdict}: {frame_mm:.0f} mm frame for a {face_mm:.0f} mm face"
-
-
-# Plain colour words for reasons ("a burgundy frame"): nearest by ΔE00 among these.
-_COLOUR_WORDS: dict[str, str] = {
-    "black": "#1c1c1c",
-    "charcoal": "#3c3c3e",
-    "grey": "#8a8a8a",
-    "silver": "#c0c1c3",
-    "white": "#f4f4f2",
-    "ivory": "#efe6d2",
-    "beige": "#d9c2a5",
-    "camel": "#b98a52",
-    "tan": "#c19a6b",
-    "brown": "#6f4a33",
-    "chocolate": "#4a2c20",
-    "tortoise": "#6b4226",
-    "gold": "#c9a548",
-    "mustard": "#d4a82a",
-    "yellow": "#f1cf3b",
-    "orange": "#ee7a2a",
-    "rust": "#a84a23",
-    "coral": "#f0806a",
-    "peach": "#f2b38f",
-    "nude": "#c89d85",
-    "pink": "#e58fac",
-    "rose": "#c97b8e",
-    "fuchsia": "#c8307c",
-    "red": "#c0262d",
-    "burgundy": "#6d1a2b",
-    "berry": "#8a2846",
-    "plum": "#6b2a4b",
-    "mauve": "#a1728a",
-    "lavender": "#b49bd0",
-    "purple": "#6a3d8f",
-    "navy": "#1f2a4a",
-    "blue": "#2f5ea8",
-    "sky blue": "#8fbce6",
-    "teal": "#1f7a7a",
-    "turquoise": "#3ab5b0",
-    "mint": "#a7d8b9",
-    "green": "#3f8a4a",
-    "olive": "#73742f",
-    "khaki": "#a39a6b",
-    "emerald": "#1b7a4f",
-}
-_WORD_NAMES = tuple(_COLOUR_WORDS)
-_WORD_LAB = np.stack([colour.hex_to_lab(h) for h in _COLOUR_WORDS.values()])
-
-
-def colour_word(lab: np.ndarray | list[float]) -> str:
-    """The plain English name closest to a CIELAB colour."""
-    distances = colour.delta_e_2000(_WORD_LAB, np.asarray(lab, dtype=np.float64))
-    return _WORD_NAMES[int(np.argmin(distances))]
-
-
-def colour_words(labs: np.ndarray) -> list[str]:
-    """colour_word for many colours in one vectorised pass ('' where the colour is unknown)."""
-    labs = np.asarray(labs, dtype=np.float64).reshape(-1, 3)
-    distances = colour.delta_e_2000(labs[:, None, :], _WORD_LAB[None, :, :])
-    return [
-        "" if np.isnan(lab[0]) else _WORD_NAMES[int(np.argmin(d))]
-        for lab, d in zip(labs, distances, strict=True)
-    ]
 
 
 # How far apart two colours must be in lightness (L*) or chroma (C*ab) before a reason names the difference.

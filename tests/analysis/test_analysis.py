@@ -85,6 +85,9 @@ def test_skin_fields(result: dict) -> None:
     assert skin["season"]["name"] in {"spring", "summer", "autumn", "winter"}
     assert skin["season"]["subtype"].endswith(skin["season"]["name"])
     assert len(skin["palette"]["best"]) >= 4 and len(skin["palette"]["avoid"]) >= 3
+    for kind in ("best", "avoid"):  # every swatch has a plain name, in order
+        names = skin["palette"][f"{kind}_names"]
+        assert len(names) == len(skin["palette"][kind]) and all(n and not n.startswith("#") for n in names)
     assert 0.0 < skin["confidence"] <= 1.0
 
 

@@ -199,6 +199,7 @@ def fixture_result(asset_url: str = "/fixture-assets/{name}.png") -> dict[str, A
             "season": {"name": "spring", "subtype": "light spring"},
             "palette": {
                 "best": ["#f4a582", "#f6d55c", "#8fd175", "#5ec3c9", "#f08a8a", "#c9a0dc"],
+                "best_names": ["peach", "yellow", "mint", "turquoise", "coral", "lavender"],
                 "avoid": ["#1b1b1b", "#4b0082", "#2f4f4f"],
             },
             "confidence": 0.82,

@@ -90,6 +90,9 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     assert page.locator('[data-fc="undertone"]').inner_text() == "Warm"
     assert page.locator('[data-fc="season"]').inner_text() == "Light spring"
     assert page.locator(".sw i").count() == 9
+    # Swatches are named for screen readers; without names (an older result) the hex is read instead.
+    assert page.locator(".sw i").first.get_attribute("aria-label") == "peach"
+    assert page.locator(".sw.avoid i").first.get_attribute("aria-label") == "#1b1b1b"
     assert page.locator('[data-fc="face-shape"]').inner_text() == "Oval"
     assert "62.5 mm" in page.locator('[data-fc="pd"]').inner_text()
     assert page.locator('[role="meter"]').count() == 5

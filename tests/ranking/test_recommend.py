@@ -150,7 +150,7 @@ def test_palette_closeness_and_avoid_list() -> None:
     assert "your soft autumn palette avoids" in by_id["black"].reasons[0]
     # Far from every palette colour: the reason says how, not just "outside".
     assert re.fullmatch(
-        r"blue is darker and more vivid than your soft autumn palette's nearest colour \(ΔE \d+\.\d\)",
+        r"royal blue is darker and more vivid than your soft autumn palette's nearest colour \(ΔE \d+\.\d\)",
         by_id["cobalt"].reasons[0],
     )
     assert by_id["camel"].score > by_id["black"].score

@@ -1468,9 +1468,10 @@ var name = String(season.name || '').toLowerCase();
 var label = hasString('season_' + name) ? t('season_' + name) : cap(name);
 return season.subtype ? cap(season.subtype) : label;
 }
-function swatches(list, cls, limit) {
-return h('div', { class: 'sw' + (cls ? ' ' + cls : ''), role: 'list' }, (list || []).slice(0, limit).map(function (hex) {
-return h('i', { role: 'listitem', title: hex, 'aria-label': hex, style: 'background:' + hex });
+function swatches(list, names, cls, limit) {
+return h('div', { class: 'sw' + (cls ? ' ' + cls : ''), role: 'list' }, (list || []).slice(0, limit).map(function (hex, i) {
+var name = (names && names[i]) || hex;
+return h('i', { role: 'listitem', title: name, 'aria-label': name, style: 'background:' + hex });
 }));
 }
 function seasonCard(skin) {
@@ -1478,9 +1479,9 @@ var pal = skin.palette || {};
 return card(t('season_h'), [
 h('p', { class: 'v', 'data-fc': 'season', text: seasonName(skin.season) }),
 pal.best && pal.best.length ? h('p', { class: 'sub', text: t('best') }) : null,
-pal.best && pal.best.length ? swatches(pal.best, '', 10) : null,
+pal.best && pal.best.length ? swatches(pal.best, pal.best_names, '', 10) : null,
 pal.avoid && pal.avoid.length ? h('p', { class: 'sub', text: t('avoid') }) : null,
-pal.avoid && pal.avoid.length ? swatches(pal.avoid, 'avoid', 6) : null
+pal.avoid && pal.avoid.length ? swatches(pal.avoid, pal.avoid_names, 'avoid', 6) : null
 ], 'wide');
 }
 function concernsCard(c) {

@@ -229,9 +229,11 @@ function seasonName(season) {
   return season.subtype ? cap(season.subtype) : label;
 }
 
-function swatches(list, cls, limit) {
-  return h('div', { class: 'sw' + (cls ? ' ' + cls : ''), role: 'list' }, (list || []).slice(0, limit).map(function (hex) {
-    return h('i', { role: 'listitem', title: hex, 'aria-label': hex, style: 'background:' + hex });
+// Each swatch is named ("rust", from the analysis) for screen readers and hover; the hex is the fallback.
+function swatches(list, names, cls, limit) {
+  return h('div', { class: 'sw' + (cls ? ' ' + cls : ''), role: 'list' }, (list || []).slice(0, limit).map(function (hex, i) {
+    var name = (names && names[i]) || hex;
+    return h('i', { role: 'listitem', title: name, 'aria-label': name, style: 'background:' + hex });
   }));
 }
 
@@ -240,9 +242,9 @@ function seasonCard(skin) {
   return card(t('season_h'), [
     h('p', { class: 'v', 'data-fc': 'season', text: seasonName(skin.season) }),
     pal.best && pal.best.length ? h('p', { class: 'sub', text: t('best') }) : null,
-    pal.best && pal.best.length ? swatches(pal.best, '', 10) : null,
+    pal.best && pal.best.length ? swatches(pal.best, pal.best_names, '', 10) : null,
     pal.avoid && pal.avoid.length ? h('p', { class: 'sub', text: t('avoid') }) : null,
-    pal.avoid && pal.avoid.length ? swatches(pal.avoid, 'avoid', 6) : null
+    pal.avoid && pal.avoid.length ? swatches(pal.avoid, pal.avoid_names, 'avoid', 6) : null
   ], 'wide');
 }
 

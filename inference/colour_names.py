@@ -1,0 +1,75 @@
+"""Plain English names for colours ("burgundy", "sky blue"): what reasons and palette swatches call a colour.
+
+Nearest by CIEDE2000 among a small vocabulary a shopper knows; a product's own colour name, when the store
+gives one, is better still (the ranking prefers it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from inference import colour
+
+COLOUR_WORDS: dict[str, str] = {
+    "black": "#1c1c1c",
+    "charcoal": "#3c3c3e",
+    "grey": "#8a8a8a",
+    "light grey": "#d4d4d4",
+    "silver": "#c0c1c3",
+    "white": "#f4f4f2",
+    "ivory": "#efe6d2",
+    "beige": "#d9c2a5",
+    "camel": "#b98a52",
+    "tan": "#c19a6b",
+    "brown": "#6f4a33",
+    "chocolate": "#4a2c20",
+    "tortoise": "#6b4226",
+    "gold": "#c9a548",
+    "mustard": "#d4a82a",
+    "yellow": "#f1cf3b",
+    "orange": "#ee7a2a",
+    "rust": "#a84a23",
+    "coral": "#f0806a",
+    "peach": "#f2b38f",
+    "nude": "#c89d85",
+    "pink": "#e58fac",
+    "rose": "#c97b8e",
+    "fuchsia": "#c8307c",
+    "red": "#c0262d",
+    "burgundy": "#6d1a2b",
+    "berry": "#8a2846",
+    "plum": "#6b2a4b",
+    "mauve": "#a1728a",
+    "lavender": "#b49bd0",
+    "purple": "#6a3d8f",
+    "navy": "#1f2a4a",
+    "blue": "#2f5ea8",
+    "royal blue": "#2a4ad4",
+    "sky blue": "#8fbce6",
+    "teal": "#1f7a7a",
+    "turquoise": "#3ab5b0",
+    "mint": "#a7d8b9",
+    "green": "#3f8a4a",
+    "bright green": "#34c46a",
+    "olive": "#73742f",
+    "khaki": "#a39a6b",
+    "emerald": "#1b7a4f",
+}
+_NAMES = tuple(COLOUR_WORDS)
+_LAB = np.stack([colour.hex_to_lab(h) for h in COLOUR_WORDS.values()])
+
+
+def colour_names(labs: np.ndarray) -> list[str]:
+    """The nearest plain name for each CIELAB colour, in one vectorised pass ('' where it is unknown)."""
+    labs = np.asarray(labs, dtype=np.float64).reshape(-1, 3)
+    distances = colour.delta_e_2000(labs[:, None, :], _LAB[None, :, :])
+    return [
+        "" if np.isnan(lab[0]) else _NAMES[int(np.argmin(d))] for lab, d in zip(labs, distances, strict=True)
+    ]
+
+
+def hex_names(hex_colours: list[str]) -> list[str]:
+    """colour_names for sRGB hex strings."""
+    if not hex_colours:
+        return []
+    return colour_names(np.stack([colour.hex_to_lab(h) for h in hex_colours]))
