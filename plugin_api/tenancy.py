@@ -9,6 +9,7 @@ explicitly: `scoped(Model, merchant=m)`.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, TypeVar
 
@@ -60,6 +61,7 @@ def get_owned_or_404(model: type[T], ident: Any, *, merchant: Merchant | None = 
     """Like `get_owned`, but 404 — never 403 — so other merchants' ids do not leak their existence."""
     row = get_owned(model, ident, merchant=merchant)
     if row is None:
-        name = getattr(model, "__tablename__", model.__name__).rstrip("s")
+        # The class name, not the table's: "analyses" minus its "s" read "No such analyse."
+        name = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
         raise ApiError(404, "not_found", f"No such {name}.")
     return row

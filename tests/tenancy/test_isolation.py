@@ -27,7 +27,9 @@ def test_each_merchant_sees_only_its_own_analyses(client, two_merchants, widget_
     cross = client.get(f"{ANALYSES_URL}/{b_id}", headers=widget_headers(alice))
     random = client.get(f"{ANALYSES_URL}/00000000-0000-4000-8000-000000000000", headers=widget_headers(alice))
     assert (
-        assert_error(cross, 404, "not_found")["message"] == assert_error(random, 404, "not_found")["message"]
+        assert_error(cross, 404, "not_found")["message"]
+        == assert_error(random, 404, "not_found")["message"]
+        == "No such analysis."
     )
     assert_error(client.get(f"{ANALYSES_URL}/not-a-uuid", headers=widget_headers(alice)), 404, "not_found")
 
