@@ -33,7 +33,7 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 ## demo: install, migrate a SQLite database, seed the demo store and serve http://$(HOST):$(PORT) (jobs in-process)
 demo: $(RUNTIME_STAMP)
 	$(DEMO_ENV) $(FLASK) db upgrade
-	$(DEMO_ENV) $(FLASK) facet seed-demo
+	$(DEMO_ENV) $(FLASK) facet seed-demo --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)
 	@echo "Facet demo on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs, key pk_demo)"
 	$(DEMO_ENV) $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --timeout 180 \
 		--access-logfile - wsgi:app

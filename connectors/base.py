@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -88,12 +89,28 @@ class InboundRequest:
 
 @dataclass
 class InstallResult:
-    """A completed install: which store, the credentials to store encrypted, and granted scopes."""
+    """A completed install: which store, the credentials to store encrypted, and granted scopes.
+
+    `storefront_origins` are the web origins the store's shoppers browse (the widget's requests come from
+    them and are refused from anywhere else); `next_steps` tells the merchant, in their platform's words,
+    how to switch the widget on.
+    """
 
     store: str
     credentials: dict[str, Any]
     scopes: list[str] = field(default_factory=list)
     name: str | None = None
+    storefront_origins: list[str] = field(default_factory=list)
+    next_steps: str | None = None
+
+
+def origin_of(url: str) -> str | None:
+    """`https://shop.example` for `https://shop.example/path/` (None for anything that is not a web URL)."""
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}"
 
 
 @dataclass

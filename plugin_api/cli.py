@@ -41,12 +41,55 @@ def worker_command(queues: tuple[str, ...], burst: bool, with_scheduler: bool | 
     run_worker(app, _split_queues(queues), burst=burst, with_scheduler=scheduler)
 
 
+@facet_cli.command("origins")
+@click.argument("store")
+@click.option(
+    "--add", "added", multiple=True, help="Allow this storefront origin (https://www.shop.example)."
+)
+@click.option("--remove", "removed", multiple=True, help="Stop allowing this origin.")
+def origins_command(store: str, added: tuple[str, ...], removed: tuple[str, ...]) -> None:
+    """List or change the storefront origins a store's widget answers (STORE: shop domain, store URL or
+    merchant id). Installs add the store's own address; a custom domain is added here."""
+    from sqlalchemy import or_, select
+
+    from connectors.base import origin_of
+    from plugin_api.api.widget_auth import normalize_origin
+    from plugin_api.models import Merchant
+
+    found = db.session.scalars(
+        select(Merchant).where(or_(Merchant.shop_domain == store, Merchant.public_id == store))
+    ).all()
+    if len(found) != 1:
+        what = "no store" if not found else "several stores match"
+        raise click.ClickException(f"{what} {store!r} (give its shop domain, store URL or merchant id)")
+    (merchant,) = found
+    origins = {normalize_origin(o) for o in merchant.allowed_origins or []}
+    for value in added:
+        origin = origin_of(value)
+        if origin is None or "://" not in value:
+            raise click.BadParameter(
+                f"{value!r} is not an origin like https://www.shop.example", param_hint="--add"
+            )
+        origins.add(normalize_origin(origin))
+    origins -= {normalize_origin(o) for o in removed}
+    if added or removed:
+        merchant.allowed_origins = sorted(origins)
+        db.session.commit()
+    click.echo(
+        f"{merchant.shop_domain}: {', '.join(sorted(origins)) or 'no origins (the widget is refused)'}"
+    )
+
+
 @facet_cli.command("seed-demo")
-def seed_demo_command() -> None:
+@click.option(
+    "--origin", "extra_origins", multiple=True, help="Also allow this origin (the demo's own when not :8000)."
+)
+def seed_demo_command(extra_origins: tuple[str, ...]) -> None:
     """Create or refresh the demo merchant (publishable key pk_demo)."""
     from plugin_api.demo import seed_demo_merchant
+    from plugin_api.demo.merchant import DEFAULT_DEMO_ORIGINS
 
-    merchant = seed_demo_merchant()
+    merchant = seed_demo_merchant([*DEFAULT_DEMO_ORIGINS, *extra_origins])
     from plugin_api.demo.seed import seed_demo_catalog
 
     click.echo(f"demo catalog: {seed_demo_catalog(merchant, config=current_app.config)}")

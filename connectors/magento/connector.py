@@ -17,6 +17,7 @@ from connectors.base import (
     ProductPage,
     StoreSession,
     WebhookEvent,
+    origin_of,
 )
 from connectors.errors import AuthError, NotFound, ProtocolError
 from connectors.http import HttpClient, json_body
@@ -82,7 +83,12 @@ class MagentoConnector:
             "access_token": access_token,
             "access_token_secret": access_secret,
         }
-        result = InstallResult(store=store, credentials=creds, name=urlparse(store).hostname)
+        result = InstallResult(
+            store=store,
+            credentials=creds,
+            name=urlparse(store).hostname,
+            storefront_origins=[o for o in [origin_of(store)] if o],
+        )
         return InstallResponse(status=302, redirect=back or store, result=result)
 
     def _post_form(self, url: str, auth: Any) -> str:

@@ -106,14 +106,20 @@ class ShopifyConnector:
         session = StoreSession(store=shop, credentials={})
         creds = self.admin(session).exchange_code(code)
         result = InstallResult(
-            store=shop, credentials=creds, scopes=creds.get("scope", "").split(","), name=shop
+            store=shop,
+            credentials=creds,
+            scopes=creds.get("scope", "").split(","),
+            name=shop,
+            # A custom storefront domain is added with `flask facet origins` (the myshopify one always works).
+            storefront_origins=[f"https://{shop}"],
+            next_steps=(
+                "In your Shopify admin, open Online Store → Themes → Customize → App embeds and switch on "
+                "“Facet try-on”."
+            ),
         )
-        return InstallResponse(
-            status=302,
-            redirect=f"https://{shop}/admin/apps/{self.settings.shopify_api_key}",
-            clear_cookies=[STATE_COOKIE],
-            result=result,
-        )
+        # The app answers with Facet's own page (key, catalog status, next steps): redirecting back into the
+        # Shopify admin would load the app URL, which starts this OAuth round again, and so on forever.
+        return InstallResponse(status=200, clear_cookies=[STATE_COOKIE], result=result)
 
     # -- webhooks -----------------------------------------------------------------------------------------
     def parse_webhook(self, request: InboundRequest, session: StoreSession | None) -> WebhookEvent:

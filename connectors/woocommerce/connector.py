@@ -25,6 +25,7 @@ from connectors.base import (
     StoreSession,
     WebhookEvent,
     WebhookKind,
+    origin_of,
 )
 from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError
 from connectors.http import HttpClient, json_body
@@ -190,7 +191,9 @@ class WooCommerceConnector:
         if step == "return":
             ok = request.args.get("success") == "1"
             text = (
-                "Your store is connected. Facet is importing your catalog."
+                "Your store is connected. Facet is importing your catalog; the try-on button appears on "
+                "your product pages once it is in (Facet recognises your store by its address: no key to "
+                "paste)."
                 if ok
                 else "The store was not connected."
             )
@@ -219,6 +222,7 @@ class WooCommerceConnector:
             credentials=creds,
             scopes=[str(body.get("key_permissions") or "")],
             name=urlparse(pending["store_url"]).hostname,
+            storefront_origins=[o for o in [origin_of(pending["store_url"])] if o],
         )
         return InstallResponse(status=200, json={"ok": True}, result=result)
 

@@ -3,7 +3,8 @@
 The publishable key (`X-Facet-Key` header or `?key=`) is public by design; what stops another site from using
 it is the Origin check against `Merchant.allowed_origins`. Requests without an Origin header (same-origin
 GETs, server-side calls) are allowed: browsers always send Origin on cross-origin requests, which is what
-we police.
+we police. Without a key, the store is the one whose storefront origin the request comes from (installs
+record it), so a theme needs no key pasted in; a key still wins when given.
 
 Every widget blueprint calls `protect_widget_blueprint(blp)` once.
 """
@@ -49,11 +50,28 @@ def merchant_for_key(key: str | None) -> Merchant | None:
     return merchant
 
 
+def merchant_for_origin(origin: str | None) -> Merchant | None:
+    """The one installed merchant whose storefront `origin` is, else None (none, or several: ambiguous)."""
+    if not origin:
+        return None
+    wanted = normalize_origin(origin)
+    rows = db.session.scalars(select(Merchant).where(Merchant.status == MerchantStatus.INSTALLED.value))
+    owners = [m for m in rows if any(normalize_origin(o) == wanted for o in (m.allowed_origins or []))]
+    return owners[0] if len(owners) == 1 else None
+
+
 def authenticate_widget() -> Merchant:
     """Authenticate the widget request and bind its merchant; raises 401 `invalid_key` / 403."""
-    merchant = merchant_for_key(request_key())
+    key = request_key()
+    merchant = merchant_for_key(key) if key else merchant_for_origin(request.headers.get("Origin"))
     if merchant is None:
-        raise ApiError(401, "invalid_key", "Missing or unknown publishable key.")
+        raise ApiError(
+            401,
+            "invalid_key",
+            "Unknown publishable key."
+            if key
+            else "No publishable key, and this page's address is not one connected store's storefront.",
+        )
     origin = request.headers.get("Origin")
     if origin and not origin_allowed(merchant, origin):
         raise ApiError(

@@ -9,12 +9,13 @@ from plugin_api.models import Merchant, MerchantStatus, Plan, Platform, utcnow
 
 DEMO_KEY = "pk_demo"
 DEMO_ORIGIN = "http://127.0.0.1:8000"
+DEFAULT_DEMO_ORIGINS = (DEMO_ORIGIN, "http://localhost:8000")
 DEMO_DOMAIN = "demo"
 
 
 def seed_demo_merchant(origins: list[str] | None = None) -> Merchant:
-    """Create or refresh the demo merchant (idempotent)."""
-    origins = origins or [DEMO_ORIGIN, "http://localhost:8000"]
+    """Create or refresh the demo merchant (idempotent; origins are added to what it already allows)."""
+    origins = origins or list(DEFAULT_DEMO_ORIGINS)
     merchant = db.session.scalars(
         select(Merchant).where(Merchant.platform == Platform.DEMO.value, Merchant.shop_domain == DEMO_DOMAIN)
     ).one_or_none()

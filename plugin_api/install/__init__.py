@@ -11,17 +11,17 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, jsonify, make_response, redirect, request
+from flask import Blueprint, Response, current_app, jsonify, make_response, redirect, render_template, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from connectors import PLATFORMS, AuthError, ConnectorError, InboundRequest, InstallContext, NotFound
 from plugin_api.errors import ApiError
-from plugin_api.services.installs import DbPendingStore, complete_install, connector_for
+from plugin_api.services.installs import DbPendingStore, catalog_status_text, complete_install, connector_for
 from plugin_api.services.webhooks import handle_webhook
 
 log = logging.getLogger(__name__)
 
-install_bp = Blueprint("install", __name__)
+install_bp = Blueprint("install", __name__, template_folder="templates")
 _PLATFORM = f"any({', '.join(PLATFORMS)})"
 COOKIE_MAX_AGE = 3600
 
@@ -73,8 +73,15 @@ def install_step(platform: str, step: str) -> Response:
     except ConnectorError as exc:
         log.warning("%s install step %s refused: %s", platform, step, exc)
         raise _connector_error(exc) from exc
-    if answer.result is not None:
-        complete_install(platform, answer.result)
+    merchant = complete_install(platform, answer.result) if answer.result is not None else None
+    if merchant is not None and not (answer.redirect or answer.html is not None or answer.json is not None):
+        # The merchant's browser finished the install: show them what they now have and what to do next.
+        answer.html = render_template(
+            "install/connected.html",
+            merchant=merchant,
+            next_steps=answer.result.next_steps,
+            catalog_status=catalog_status_text(merchant),
+        )
     if answer.redirect:
         response = redirect(answer.redirect, code=answer.status if answer.status in (301, 302, 303) else 302)
     elif answer.html is not None:

@@ -11,12 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from connectors import Connector, InstallResult, StoreSession, get_connector, settings_from_mapping
 from plugin_api.extensions import db
 from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
-from plugin_api.models import Merchant, MerchantStatus, PendingInstall, utcnow
+from plugin_api.models import Merchant, MerchantStatus, PendingInstall, Product, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +82,28 @@ def find_merchant(platform: str, store: str | None) -> Merchant | None:
 
 
 def complete_install(platform: str, result: InstallResult) -> Merchant:
-    """Create or reactivate the merchant, store its credentials encrypted, start webhooks + full import."""
+    """Create or reactivate the merchant, store its credentials encrypted, start webhooks + full import.
+
+    A store that is already installed and synced (a Shopify merchant opening the app again goes through
+    OAuth each time) only gets its fresh credentials: a full import on every visit would be wasted work.
+    """
     merchant = find_merchant(platform, result.store)
     if merchant is None:
         merchant = Merchant(platform=platform, shop_domain=result.store, name=result.name or result.store)
         db.session.add(merchant)
+    reconnect = merchant.is_installed and (merchant.sync_state or {}).get("status") == "ok"
     previous = dict(merchant.credentials or {})
     # Keep a previously generated webhook secret only if the platform did not hand us new keys for it.
     merchant.credentials = {
         **{k: v for k, v in previous.items() if k in ("webhook_secret",)},
         **result.credentials,
     }
+    # The storefront's own origin must be allowed, or every widget request from it is refused (403).
+    merchant.allowed_origins = sorted(set(merchant.allowed_origins or []) | set(result.storefront_origins))
+    if reconnect:
+        db.session.commit()
+        log.info("reconnected %s merchant %s (%s)", platform, merchant.public_id, merchant.shop_domain)
+        return merchant
     merchant.status = MerchantStatus.INSTALLED.value
     merchant.installed_at = utcnow()
     merchant.uninstalled_at = None
@@ -109,6 +120,21 @@ def complete_install(platform: str, result: InstallResult) -> Merchant:
         job_id=f"install-{merchant.id}",
     )
     return merchant
+
+
+def catalog_status_text(merchant: Merchant) -> str:
+    """One line for the merchant: how far the catalog import is."""
+    live = db.session.scalar(
+        select(func.count(Product.id)).where(Product.merchant_id == merchant.id, Product.deleted_at.is_(None))
+    )
+    state = merchant.sync_state or {}
+    status = state.get("status")
+    if status == "ok":
+        return f"{live:,} products imported; Facet keeps them in sync through your store's webhooks."
+    if status == "failed":
+        reason = (state.get("last_error") or {}).get("message") or "unknown error"
+        return f"The import stopped ({reason}); Facet retries it."
+    return f"Importing your catalog: {live:,} products so far. The try-on button appears once they are in."
 
 
 def uninstall_merchant(merchant: Merchant, *, notify_platform: bool) -> None:

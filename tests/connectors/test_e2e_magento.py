@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from connectors.base import origin_of
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, utcnow
 from tests.connectors import e2e
@@ -45,6 +46,7 @@ def test_activate_sync_poll_disconnect(mage_app, fake):
     assert done.status_code == 302 and done.headers["Location"].startswith(fake.base_url)
 
     m = e2e.merchant(mage_app, "magento")
+    assert m.allowed_origins == [origin_of(fake.base_url)]  # the storefront's widget requests are let in
     stored = e2e.raw_credentials(mage_app, m.id)
     assert set(m.credentials) == {"consumer_key", "consumer_secret", "access_token", "access_token_secret"}
     assert all(value not in stored for value in m.credentials.values())

@@ -42,10 +42,17 @@ def test_install_sync_webhooks_uninstall(shop_app, fake):
     browser = e2e.Browser(shop_app)
     callback = install(browser, fake)
     done = browser.get(callback)
-    assert done.status_code == 302 and done.headers["Location"].startswith(f"https://{fake.shop}/admin/apps/")
-
+    # Facet's own page, not a redirect into the Shopify admin (which would load the app URL and start the
+    # OAuth round again): the key, the catalog, and how to switch the widget on.
     m = e2e.merchant(shop_app, "shopify")
     assert m.is_installed and m.shop_domain == fake.shop
+    page = done.get_data(as_text=True)
+    assert done.status_code == 200 and "Facet is connected" in page and m.publishable_key in page
+    assert "App embeds" in page and "2,000 products imported" in page
+    # The storefront's origin is allowed, so the widget there works without a key pasted into the theme.
+    assert m.allowed_origins == [f"https://{fake.shop}"]
+    config = browser.client.get("/api/v1/widget/config", headers={"Origin": f"https://{fake.shop}"})
+    assert config.status_code == 200, config.json
     stored = e2e.raw_credentials(shop_app, m.id)
     assert m.credentials["access_token"].startswith("shpat_") and m.credentials["refresh_token"]
     assert "shpat_" not in stored and "shprt_" not in stored and m.credentials["access_token"] not in stored
@@ -60,6 +67,13 @@ def test_install_sync_webhooks_uninstall(shop_app, fake):
     assert e2e.live_products(shop_app, m.id) == 2000
     first = e2e.product(shop_app, m.id, "1001")
     assert first.currency == "EUR" and first.image_urls and len(first.variants) == 3
+
+    # Opening the app again from the Shopify admin goes through OAuth again: fresh token, no re-import.
+    again = browser.get(install(browser, fake))
+    assert again.status_code == 200 and "Facet is connected" in again.get_data(as_text=True)
+    reopened = e2e.merchant(shop_app, "shopify")
+    assert reopened.sync_state["last_sync_at"] == m.sync_state["last_sync_at"]
+    assert reopened.credentials["access_token"] != m.credentials["access_token"]
 
     # products/update changes the row; a replay of the same delivery is processed once.
     fake.update_product(1500, title="Aviator Deluxe")

@@ -7,6 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from connectors.base import origin_of
 from plugin_api.extensions import db
 from plugin_api.models import Merchant
 from tests.connectors import e2e
@@ -41,6 +42,7 @@ def test_connect_sync_webhooks_disconnect(woo_app, fake):
     assert browser.get(return_url).status_code == 200
 
     m = e2e.merchant(woo_app, "woocommerce")
+    assert m.allowed_origins == [origin_of(fake.url)]  # the storefront's widget requests are let in
     stored = e2e.raw_credentials(woo_app, m.id)
     assert m.credentials["consumer_key"].startswith("ck_") and m.credentials["webhook_secret"]
     assert "ck_" not in stored and "cs_" not in stored and m.credentials["webhook_secret"] not in stored

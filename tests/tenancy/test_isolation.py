@@ -62,8 +62,26 @@ def test_wrong_or_missing_key_is_401_with_the_error_shape(client, merchant_facto
     merchant = merchant_factory()
     origin = {"Origin": merchant.allowed_origins[0]}
     assert_error(upload(client, {**origin, "X-Facet-Key": "pk_nope"}, make_jpeg()), 401, "invalid_key")
-    assert_error(upload(client, origin, make_jpeg()), 401, "invalid_key")
+    assert_error(upload(client, {"Origin": "https://nobody.example"}, make_jpeg()), 401, "invalid_key")
+    assert_error(upload(client, {}, make_jpeg()), 401, "invalid_key")
     assert_error(client.get(f"{ANALYSES_URL}/x?key=pk_nope", headers=origin), 401, "invalid_key")
+
+
+def test_without_a_key_the_storefront_origin_names_the_store(client, merchant_factory, make_jpeg):
+    # Installs record the storefront's origin, so a theme needs no key pasted in.
+    alice = merchant_factory(allowed_origins=["https://alice.example"])
+    merchant_factory(allowed_origins=["https://bob.example"])
+    answer = upload(client, {"Origin": "https://alice.example"}, make_jpeg())
+    assert answer.status_code in (200, 202), answer.json
+    mine = client.get(f"{ANALYSES_URL}/{answer.json['id']}", headers={"Origin": "https://alice.example"})
+    assert mine.status_code == 200
+    assert alice.publishable_key not in answer.get_data(as_text=True)
+    # Bob's storefront cannot read Alice's analysis, with or without a key.
+    bob_view = client.get(f"{ANALYSES_URL}/{answer.json['id']}", headers={"Origin": "https://bob.example"})
+    assert_error(bob_view, 404, "not_found")
+    # An origin two stores claim names neither: the key is needed there.
+    merchant_factory(allowed_origins=["https://alice.example"])
+    assert_error(upload(client, {"Origin": "https://alice.example"}, make_jpeg()), 401, "invalid_key")
 
 
 def test_uninstalled_merchants_key_stops_working(client, merchant_factory, widget_headers, make_jpeg):

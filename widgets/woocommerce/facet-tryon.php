@@ -32,9 +32,7 @@ function facet_tryon_settings() {
 /** Load the widget loader on product pages (or everywhere, if the merchant chose so). */
 function facet_tryon_enqueue() {
 	$settings = facet_tryon_settings();
-	if ( '' === $settings['publishable_key'] ) {
-		return;
-	}
+	// No key needed: Facet recognises the store by its address once it is connected.
 	if ( '1' !== $settings['everywhere'] && ! ( function_exists( 'is_product' ) && is_product() ) ) {
 		return;
 	}
@@ -49,7 +47,7 @@ function facet_tryon_script_attributes( $tag, $handle ) {
 		return $tag;
 	}
 	$settings = facet_tryon_settings();
-	$attrs    = ' data-key="' . esc_attr( $settings['publishable_key'] ) . '"';
+	$attrs    = '' === $settings['publishable_key'] ? '' : ' data-key="' . esc_attr( $settings['publishable_key'] ) . '"';
 	$attrs   .= ' data-lang="' . esc_attr( substr( get_locale(), 0, 2 ) ) . '"';
 	if ( function_exists( 'is_product' ) && is_product() ) {
 		$attrs .= ' data-product-id="' . esc_attr( (string) get_queried_object_id() ) . '"';
