@@ -138,6 +138,7 @@ def recommend(
     for pid in excluded:
         if pid in cs.index_by_product:
             eligible[cs.index_by_product[pid]] = False
+    eligible &= _near_the_best_shade(cs, parts, eligible)
 
     # One row per product: its best-scoring shade/variant (a no-op for catalogs without variant rows).
     if len(cs.index_by_product) == len(cs):
@@ -155,7 +156,11 @@ def recommend(
     if lead_idx is not None and len(lead_idx):
         anchor = int(lead_idx[0])
         lead_rows = best_rows[cs.category[best_rows] == cs.category[anchor]]
-        if cs.has_embedding[anchor]:
+        # On a foundation's page the shopper wants their own shade: ranked by the match alone, never spread
+        # out for variety (a walkthrough got 10W "for" a 5W reading as the most different bottle) and never
+        # pulled toward the shade on the page because the bottles look alike.
+        by_shade = bool(np.isin(cs.category[anchor], SHADE_CODES)) and profile.skin_lab is not None
+        if cs.has_embedding[anchor] and not by_shade:
             similar = np.where(
                 cs.has_embedding, np.einsum("ij,j->i", cs.embedding, cs.embedding[anchor]), 0.0
             )
@@ -165,7 +170,8 @@ def recommend(
         lead_score[lead_rows] = (1 - weight) * score[lead_rows] + weight * np.clip(similar[lead_rows], 0, 1)
         n_lead = min(len(lead_rows), math.ceil(limit * context.lead_share))
         pool = lead_rows[np.argsort(-lead_score[lead_rows])[: max(n_lead * 6, 40)]]
-        taken = _mmr(cs, pool, lead_score, n_lead, context.diversity, cap=n_lead, taken=[])
+        lead_diversity = 0.0 if by_shade else context.diversity
+        taken = _mmr(cs, pool, lead_score, n_lead, lead_diversity, cap=n_lead, taken=[])
 
     remaining = np.setdiff1d(best_rows, np.asarray(taken, dtype=np.int64), assume_unique=True)
     # A pick must say why it was picked: items with nothing to match on (colour products when the skin reading
@@ -236,6 +242,20 @@ def _own_colour_name(cs: CandidateSet, row: int) -> str | None:
                 return str(shade["colour_name"])
     name = features.get("colour_name")
     return str(name) if name else None
+
+
+# A shade further than this (ΔE00) beyond the store's closest one is not a match for this shopper at all.
+SHADE_NEIGHBOURHOOD = 8.0
+
+
+def _near_the_best_shade(cs: CandidateSet, parts: dict[str, np.ndarray], eligible: np.ndarray) -> np.ndarray:
+    """False for foundation/concealer rows far from the closest shade the store has (ΔE 51 is no pick);
+    True for everything else, and for every shade when the skin colour is unknown."""
+    de = parts["shade_de"]
+    measured = eligible & ~np.isnan(de)
+    if not measured.any():
+        return np.ones(len(cs), dtype=bool)
+    return np.isnan(de) | (de <= float(de[measured].min()) + SHADE_NEIGHBOURHOOD)
 
 
 def _has_reason(cs: CandidateSet, parts: dict[str, np.ndarray], profile: ShopperProfile) -> np.ndarray:

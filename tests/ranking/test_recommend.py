@@ -297,3 +297,18 @@ def test_picks_without_a_reason_only_fill_places_nothing_else_can() -> None:
     ids = [r.product_id for r in picks]
     assert len(ids) == 8
     assert all(i.startswith("f") for i in ids[:6]) and all(i.startswith("l") for i in ids[6:])
+
+
+def test_on_a_foundation_page_the_picks_are_the_shoppers_own_shades() -> None:
+    # Opened from 6W's page with a reading close to 5W: the closest shade leads, the rest are its
+    # neighbours by ΔE (not the most different bottles for variety, not 6W's look-alikes).
+    target = next(s for s in demo_shades() if s["code"] == "5W")
+    skin = target["lab"] + np.array([0.5, 0.3, -0.4])
+    catalog = [*shade_candidates(), colour_item("camel", "#c19a6b"), frame("oval-1", "oval")]
+    page = RecommendContext(product_id="shade-6W")
+    recs = recommend(analysis(lab=skin, undertone="warm"), catalog, limit=8, context=page)
+    shades = [r for r in recs if r.category == "foundation"]
+    assert shades[0].product_id == "shade-5W" and shades[0].reasons[0].startswith("closest shade")
+    distances = [r.parts["shade_de"] for r in shades]
+    assert distances == sorted(distances) and max(distances) <= distances[0] + 8.0
+    assert "shade-6W" not in {r.product_id for r in recs}  # the page's own product is not offered to itself
