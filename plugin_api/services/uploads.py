@@ -17,6 +17,8 @@ from PIL import Image, ImageOps
 from plugin_api.errors import ApiError
 
 JPEG, PNG, WEBP = "jpeg", "png", "webp"
+# Smaller than this on either side, no face in it can be analysed (the analysis wants faces over ~100 px).
+MIN_IMAGE_SIDE = 64
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,14 @@ def clean_image(data: bytes, *, max_pixels: int) -> CleanImage:
         raise unreadable from exc
     if width == 0 or height == 0:
         raise unreadable
+    if min(width, height) < MIN_IMAGE_SIDE:
+        raise ApiError(
+            422,
+            "image_too_small",
+            f"The photo is only {width}×{height} pixels; choose one at least {MIN_IMAGE_SIDE} pixels on each "
+            "side (a face needs more than that to be analysed).",
+            details={"width": width, "height": height, "min_side": MIN_IMAGE_SIDE},
+        )
 
     orientation = int(image.getexif().get(0x0112, 1) or 1)
     upright = ImageOps.exif_transpose(image) or image

@@ -45,6 +45,7 @@ BAD_UPLOADS = {
         "unsupported_media_type",
     ),
     "giant_png": (lambda: images.giant_png(20_000, 20_000), "huge.png", 422, "image_too_large"),
+    "one_pixel": (lambda: images.make_jpeg(1, 1), "dot.jpg", 422, "image_too_small"),
     "oversize": (lambda: _noise_jpeg(MAX_BYTES + 1), "big.jpg", 413, "file_too_large"),
     "far_oversize": (
         lambda: b"\xff\xd8\xff" + b"0" * (MAX_BYTES + 512 * 1024),

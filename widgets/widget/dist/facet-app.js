@@ -45,6 +45,8 @@ err_type_h: 'That file type isn’t supported',
 err_type_p: 'Please use a JPEG, PNG or WebP photo.',
 err_big_h: 'That photo is too large',
 err_big_p: 'Please choose a smaller photo (under 10 MB).',
+err_small_h: 'That photo is too small',
+err_small_p: 'Please choose a larger photo of your face, a few hundred pixels across or more.',
 err_unread_h: 'We couldn’t read that photo',
 err_unread_p: 'The file may be damaged. Please take or choose another photo.',
 err_busy_h: 'Lots of shoppers right now',
@@ -192,6 +194,8 @@ err_type_h: 'Ce type de fichier n’est pas pris en charge',
 err_type_p: 'Utilisez une photo JPEG, PNG ou WebP.',
 err_big_h: 'Cette photo est trop lourde',
 err_big_p: 'Choisissez une photo plus légère (moins de 10 Mo).',
+err_small_h: 'Cette photo est trop petite',
+err_small_p: 'Choisissez une photo de votre visage plus grande, de quelques centaines de pixels ou plus.',
 err_unread_h: 'Nous n’avons pas pu lire cette photo',
 err_unread_p: 'Le fichier est peut-être endommagé. Prenez ou choisissez une autre photo.',
 err_busy_h: 'Beaucoup de visiteurs en ce moment',
@@ -549,6 +553,7 @@ if (kind === 'client' && code === 'not_image') return msg('notimage');
 if (code === 'no_face' || code === 'face_not_found') return msg('noface', { tips: true });
 if (status === 413 || code === 'file_too_large') return msg('big');
 if (status === 415 || code === 'unsupported_media_type') return msg('type');
+if (code === 'image_too_small') return msg('small');
 if (code === 'image_unreadable' || code === 'image_too_large' || status === 422) return msg('unread');
 if (status === 429) return msg('busy', { retake: false });
 if (status === 401 || status === 403) return msg('denied', { retake: false });
@@ -657,6 +662,7 @@ resolve({ blob: blob, canvas: canvas, width: cw, height: ch });
 }, 'image/jpeg', 0.9);
 });
 }
+var DECODABLE = /^image\/(jpeg|png|webp|gif|bmp)$/;
 function prepareFile(file) {
 return decodeFile(file).then(function (d) {
 return toJpeg(d.src, d.width, d.height, false).then(function (out) {
@@ -665,7 +671,8 @@ if (d.url) URL.revokeObjectURL(d.url);
 return out;
 });
 }, function () {
-if (!/^image\//.test(file.type || '')) throw new ApiError('client', 0, 'not_image', 'not an image');
+var type = file.type || '';
+if (!/^image\//.test(type) || DECODABLE.test(type)) throw new ApiError('client', 0, 'not_image', 'not an image');
 return { blob: file, canvas: null, width: 0, height: 0 };
 });
 }

@@ -113,6 +113,7 @@ function describeError(err) {
   if (code === 'no_face' || code === 'face_not_found') return msg('noface', { tips: true });
   if (status === 413 || code === 'file_too_large') return msg('big');
   if (status === 415 || code === 'unsupported_media_type') return msg('type');
+  if (code === 'image_too_small') return msg('small');
   if (code === 'image_unreadable' || code === 'image_too_large' || status === 422) return msg('unread');
   if (status === 429) return msg('busy', { retake: false });
   if (status === 401 || status === 403) return msg('denied', { retake: false });

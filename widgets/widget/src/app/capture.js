@@ -110,8 +110,11 @@ function toJpeg(src, w, h, mirror) {
   });
 }
 
-/* A file the browser cannot decode: if it does not even claim to be an image, say so right away; if it
- * does (e.g. HEIC on a desktop browser), send it as-is and let the server's 415/422 answer explain. */
+/* A file the browser cannot decode: if it does not even claim to be an image, or claims to be one of the
+ * formats every browser decodes (a text file renamed .jpg), it is not a photo: say so right away. Other
+ * image types (e.g. HEIC on a desktop browser) go as-is and the server's 415/422 answer explains. */
+var DECODABLE = /^image\/(jpeg|png|webp|gif|bmp)$/;
+
 function prepareFile(file) {
   return decodeFile(file).then(function (d) {
     return toJpeg(d.src, d.width, d.height, false).then(function (out) {
@@ -120,7 +123,8 @@ function prepareFile(file) {
       return out;
     });
   }, function () {
-    if (!/^image\//.test(file.type || '')) throw new ApiError('client', 0, 'not_image', 'not an image');
+    var type = file.type || '';
+    if (!/^image\//.test(type) || DECODABLE.test(type)) throw new ApiError('client', 0, 'not_image', 'not an image');
     return { blob: file, canvas: null, width: 0, height: 0 };
   });
 }
