@@ -58,7 +58,9 @@ class AnalysisCollection(MethodView):
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     @blp.alt_response(413, schema=ErrorSchema, description="`file_too_large`.")
     @blp.alt_response(415, schema=ErrorSchema, description="`unsupported_media_type`.")
-    @blp.alt_response(422, schema=ErrorSchema, description="`image_too_large` or `image_unreadable`.")
+    @blp.alt_response(
+        422, schema=ErrorSchema, description="`image_too_large`, `image_too_small` or `image_unreadable`."
+    )
     @blp.alt_response(429, schema=ErrorSchema, description="`too_many_analyses`; see `Retry-After`.")
     def post(self):
         """Submit a selfie for analysis"""
