@@ -99,6 +99,11 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     assert "Not a medical assessment" in dialog.inner_text()
     assert "Find more light" in page.locator('[data-fc="quality"]').inner_text()
     assert page.locator('[data-fc="rec"]').count() == 5
+    # Each action names its product for screen readers; the page has one "Your analysis" heading.
+    first_rec = page.locator('[data-fc="rec"]').first
+    title = first_rec.locator("h4").inner_text()
+    assert first_rec.locator('[data-fc="add-to-cart"]').get_attribute("aria-label").endswith(": " + title)
+    assert page.get_by_role("heading", name="Your analysis").count() == 1
     assert "Closest shade: ΔE 1.8" in dialog.inner_text()
     assert page.locator('[data-fc="frames"] button').count() == 4
     assert page.locator('[data-fc="fit"]').inner_text() == "Good fit for your face"

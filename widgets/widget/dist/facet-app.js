@@ -76,6 +76,7 @@ fit_fits: 'Good fit for your face',
 fit_narrow: 'May feel narrow on your face',
 fit_wide: 'May look wide on your face',
 analysis_h: 'Your analysis',
+results_h: 'Your results',
 monk_h: 'Skin tone',
 monk_v: 'Monk {n} of 10',
 monk_scale: 'Monk Skin Tone scale, lightest to deepest',
@@ -225,6 +226,7 @@ fit_fits: 'Taille adaptée à votre visage',
 fit_narrow: 'Risque d’être étroite pour votre visage',
 fit_wide: 'Risque d’être large pour votre visage',
 analysis_h: 'Votre analyse',
+results_h: 'Vos résultats',
 monk_h: 'Carnation',
 monk_v: 'Monk {n} sur 10',
 monk_scale: 'Échelle de carnation Monk, de la plus claire à la plus foncée',
@@ -1281,7 +1283,7 @@ h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + ': ' + inst
 h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, retakeLabel()[1])
 ]));
 }
-var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('analysis_h') });
+var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('results_h') });
 node.appendChild(heading);
 node.appendChild(h('div', { class: 'results' }, [left, right]));
 buildTryOn(left, r, items, recs);
@@ -1408,11 +1410,12 @@ el.appendChild(h('strong', { text: it.title || '' }));
 el.appendChild(fitBadge(it.fit) || h('span'));
 var frame = (CTX.config.frames || []).filter(function (f) { return String(f.product_id) === String(it.product_id); })[0];
 var url = (rec && rec.url) || it.url || (frame && frame.url);
-var buyable = rec && rec.add_to_cart ? rec : (it.add_to_cart ? { product_id: it.product_id, add_to_cart: it.add_to_cart } : null);
+var buyable = rec && rec.add_to_cart ? rec : (it.add_to_cart ? { product_id: it.product_id, title: it.title, add_to_cart: it.add_to_cart } : null);
 var cart = buyable ? cartButton(buyable, -1, 'tryon') : null;
 if (url || cart) {
 el.appendChild(h('div', { class: 'row' }, [
-url ? h('a', { class: 'btn secondary small', href: url, target: '_top', text: t('view') }) : null,
+url ? h('a', { class: 'btn secondary small', href: url, target: '_top', text: t('view'),
+'aria-label': named(t('view'), it.title) }) : null,
 cart
 ]));
 }
@@ -1436,7 +1439,7 @@ h('p', { class: 'v', 'data-fc': 'monk', 'data-monk': String(n), text: t('monk_v'
 h('div', { class: 'monk', role: 'img', 'aria-label': t('monk_scale') + ': ' + t('monk_v', { n: n }) },
 MONK.map(function (hex, i) { return h('i', { class: i + 1 === n ? 'on' : '', style: 'background:' + hex }); })),
 h('div', { class: 'ends', 'aria-hidden': 'true' }, [h('span', { text: '1' }), h('span', { text: '10' })]),
-skin.hex ? h('div', { class: 'you' }, [h('span', { class: 'dot', style: 'background:' + skin.hex }), t('measured')]) : null,
+skin.hex ? h('div', { class: 'you' }, [h('span', { class: 'dot', 'aria-hidden': 'true', style: 'background:' + skin.hex }), t('measured')]) : null,
 skin.confidence != null && skin.confidence < 0.5 ? h('p', { class: 'sub', text: t('confidence_low') }) : null
 ]));
 if (skin.undertone) {
@@ -1509,11 +1512,16 @@ function cartButton(rec, rank, where) {
 var a = rec.add_to_cart;
 if (!a || !a.url) return null;
 var productPage = a.method === 'LINK' || a.style === 'product_page' || a.kind === 'product_page';
+var label = productPage ? t('view_options') : t('add_to_cart');
 return h('button', { class: 'btn primary small', type: 'button', 'data-fc': 'add-to-cart', 'data-product-id': rec.product_id,
+'aria-label': named(label, rec.title),
 onclick: function () {
 CTX.beacon('add_to_cart_clicked', { product_id: rec.product_id, rank: rank, where: where, analysis_id: S.analysisId });
 addToCart(a);
-} }, [icon('cart'), productPage ? t('view_options') : t('add_to_cart')]);
+} }, [icon('cart'), label]);
+}
+function named(action, title) {
+return title ? action + ': ' + title : null;
 }
 function addToCart(a) {
 var method = String(a.method || 'GET').toUpperCase();
@@ -1569,7 +1577,8 @@ rec.price != null ? h('div', { class: 'price', text: fmtPrice(rec.price, rec.cur
 h('ul', null, (rec.reasons || []).slice(0, 3).map(function (s) { return h('li', { text: cap(s) }); })),
 h('div', { class: 'row' }, [
 tryable[String(rec.product_id)] ? h('button', { class: 'btn secondary small', type: 'button', 'data-fc': 'try-rec',
-onclick: function () { S.selectFrame(rec.product_id); }, text: t('try_this') }) : null,
+onclick: function () { S.selectFrame(rec.product_id); }, text: t('try_this'),
+'aria-label': named(t('try_this'), rec.title) }) : null,
 cartButton(rec, i + 1, 'recommendations')
 ])
 ])

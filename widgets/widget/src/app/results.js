@@ -18,7 +18,7 @@ function showResults(r, lowQuality) {
       h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, retakeLabel()[1])
     ]));
   }
-  var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('analysis_h') });
+  var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('results_h') });
   node.appendChild(heading);
   node.appendChild(h('div', { class: 'results' }, [left, right]));
   buildTryOn(left, r, items, recs);
@@ -154,11 +154,12 @@ function renderCurrent(el, it, recs) {
   var url = (rec && rec.url) || it.url || (frame && frame.url);
   // A frame that is not among the recommendations (e.g. the product page the widget was opened on) still
   // carries its own add-to-cart action.
-  var buyable = rec && rec.add_to_cart ? rec : (it.add_to_cart ? { product_id: it.product_id, add_to_cart: it.add_to_cart } : null);
+  var buyable = rec && rec.add_to_cart ? rec : (it.add_to_cart ? { product_id: it.product_id, title: it.title, add_to_cart: it.add_to_cart } : null);
   var cart = buyable ? cartButton(buyable, -1, 'tryon') : null;
   if (url || cart) {
     el.appendChild(h('div', { class: 'row' }, [
-      url ? h('a', { class: 'btn secondary small', href: url, target: '_top', text: t('view') }) : null,
+      url ? h('a', { class: 'btn secondary small', href: url, target: '_top', text: t('view'),
+        'aria-label': named(t('view'), it.title) }) : null,
       cart
     ]));
   }
@@ -188,7 +189,7 @@ function buildCards(col, r, skinShown) {
       h('div', { class: 'monk', role: 'img', 'aria-label': t('monk_scale') + ': ' + t('monk_v', { n: n }) },
         MONK.map(function (hex, i) { return h('i', { class: i + 1 === n ? 'on' : '', style: 'background:' + hex }); })),
       h('div', { class: 'ends', 'aria-hidden': 'true' }, [h('span', { text: '1' }), h('span', { text: '10' })]),
-      skin.hex ? h('div', { class: 'you' }, [h('span', { class: 'dot', style: 'background:' + skin.hex }), t('measured')]) : null,
+      skin.hex ? h('div', { class: 'you' }, [h('span', { class: 'dot', 'aria-hidden': 'true', style: 'background:' + skin.hex }), t('measured')]) : null,
       skin.confidence != null && skin.confidence < 0.5 ? h('p', { class: 'sub', text: t('confidence_low') }) : null
     ]));
     if (skin.undertone) {
@@ -267,11 +268,18 @@ function cartButton(rec, rank, where) {
   var a = rec.add_to_cart;
   if (!a || !a.url) return null;
   var productPage = a.method === 'LINK' || a.style === 'product_page' || a.kind === 'product_page';
+  var label = productPage ? t('view_options') : t('add_to_cart');
   return h('button', { class: 'btn primary small', type: 'button', 'data-fc': 'add-to-cart', 'data-product-id': rec.product_id,
+    'aria-label': named(label, rec.title),
     onclick: function () {
       CTX.beacon('add_to_cart_clicked', { product_id: rec.product_id, rank: rank, where: where, analysis_id: S.analysisId });
       addToCart(a);
-    } }, [icon('cart'), productPage ? t('view_options') : t('add_to_cart')]);
+    } }, [icon('cart'), label]);
+}
+
+// "Add to cart: Round Tortoise": a list of identical "Add to cart" buttons tells a screen reader nothing.
+function named(action, title) {
+  return title ? action + ': ' + title : null;
 }
 
 // Add to cart the store platform's own way: Shopify POSTs /cart/add, WooCommerce GETs ?add-to-cart=,
@@ -333,7 +341,8 @@ function buildRecs(container, recs, items) {
         h('ul', null, (rec.reasons || []).slice(0, 3).map(function (s) { return h('li', { text: cap(s) }); })),
         h('div', { class: 'row' }, [
           tryable[String(rec.product_id)] ? h('button', { class: 'btn secondary small', type: 'button', 'data-fc': 'try-rec',
-            onclick: function () { S.selectFrame(rec.product_id); }, text: t('try_this') }) : null,
+            onclick: function () { S.selectFrame(rec.product_id); }, text: t('try_this'),
+            'aria-label': named(t('try_this'), rec.title) }) : null,
           cartButton(rec, i + 1, 'recommendations')
         ])
       ])
