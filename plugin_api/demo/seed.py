@@ -18,7 +18,13 @@ log = logging.getLogger(__name__)
 
 def demo_add_to_cart(platform_id: str) -> dict:
     """The demo platform's add-to-cart: the demo store's own cart endpoint (its `/cart/add`)."""
-    return {"method": "POST", "url": "/demo/cart/add", "fields": {"id": platform_id}}
+    return {
+        "method": "POST",
+        "url": "/demo/cart/add",
+        "fields": {"id": platform_id},
+        "ajax_url": "/demo/cart/add",
+        "cart_url": "/demo/cart",
+    }
 
 
 def seed_demo_catalog(merchant: Merchant, *, config: dict) -> dict[str, int]:

@@ -100,13 +100,21 @@ def test_selfie_upload_on_a_product_page_gives_tryon_shade_and_recommendations(
     assert canvas_png(page) not in seen
     assert len(uploads) == 1, uploads
 
-    # Add to cart the platform's way (the demo platform mimics Shopify's POST /cart/add).
+    # Add to cart the platform's way (the demo platform mimics Shopify's POST /cart/add), in place: the
+    # results stay on screen so the shopper can add more, and "View cart" shows what was added.
     first_rec = page.locator('[data-fc="rec"]').first
     rec_id = first_rec.get_attribute("data-product-id")
     first_rec.locator('[data-fc="add-to-cart"]').click()
+    first_rec.locator('[data-fc="add-to-cart"][data-added="true"]').wait_for()
+    assert "Added to cart" in first_rec.locator('[data-fc="add-to-cart"]').inner_text()
+    assert page.locator('[data-fc="results"]').is_visible()
+    second_rec = page.locator('[data-fc="rec"]').nth(1)
+    second_rec.locator('[data-fc="add-to-cart"]').click()
+    second_rec.locator('[data-fc="add-to-cart"][data-added="true"]').wait_for()
+    first_rec.locator('[data-fc="view-cart"]').click()
     page.wait_for_url("**/demo/cart**")
-    assert page.locator("[data-cart-lines] li").count() == 1
-    assert page.locator("[data-cart-count]").inner_text() == "1"
+    assert page.locator("[data-cart-lines] li").count() == 2
+    assert page.locator("[data-cart-count]").inner_text() == "2"
     assert errors == []
     with live_server.app.app_context():
         kinds = set(db.session.scalars(select(Event.type)))

@@ -127,15 +127,19 @@ def test_platform_add_to_cart_comes_from_the_connectors_package(app, merchant_fa
         db.session.commit()
         (shop_rec,) = enrich(shopify)["recommendations"]
         (woo_rec,) = enrich(woo)["recommendations"]
+    # The form/page request, and its background twin that keeps the shopper in the widget.
     assert shop_rec["add_to_cart"] == {
         "method": "POST",
         "url": "/cart/add",
         "fields": {"id": "4411", "quantity": 1},
+        "ajax_url": "/cart/add.js",
+        "cart_url": "/cart",
     }
     assert woo_rec["add_to_cart"] == {
         "method": "GET",
         "url": "https://woo.example/",
         "fields": {"add-to-cart": "4411", "quantity": 1},
+        "ajax_url": "https://woo.example/",
     }
 
 

@@ -124,6 +124,8 @@ recs_none: 'We have no suggestions for this photo yet.',
 view: 'View',
 try_this: 'Try on',
 add_to_cart: 'Add to cart',
+added_to_cart: 'Added to cart',
+view_cart: 'View cart',
 view_options: 'Choose options',
 done: 'Done',
 powered: 'Try-on by Facet',
@@ -274,6 +276,8 @@ recs_none: 'Pas encore de suggestions pour cette photo.',
 view: 'Voir',
 try_this: 'Essayer',
 add_to_cart: 'Ajouter au panier',
+added_to_cart: 'Ajouté au panier',
+view_cart: 'Voir le panier',
 view_options: 'Choisir les options',
 done: 'Terminé',
 powered: 'Essayage par Facet',
@@ -364,7 +368,8 @@ close: 'M6 6l12 12M18 6L6 18',
 alert: 'M12 4l9 16H3zM12 10v4.5M12 17.2v.3',
 face: 'M12 3.5c4.2 0 7 3.4 7 8.2 0 4.6-3.1 8.8-7 8.8s-7-4.2-7-8.8c0-4.8 2.8-8.2 7-8.2zM9.2 10.5v.5m5.6-.5v.5M9.5 15.5c1.4 1.1 3.6 1.1 5 0',
 swap: 'M7 7h11l-3-3m3 13H6l3 3',
-cart: 'M3 4h2l2.2 11h10.6L20 8H6.2M9.5 19.5h.01M16.5 19.5h.01'
+cart: 'M3 4h2l2.2 11h10.6L20 8H6.2M9.5 19.5h.01M16.5 19.5h.01',
+check: 'M5 12.5l4.5 4.5L19 7'
 };
 return svg('svg', { viewBox: '0 0 24 24', width: '20', height: '20', 'aria-hidden': 'true', focusable: 'false' }, [
 svg('path', { d: paths[name] || '', fill: 'none', stroke: 'currentColor', 'stroke-width': '1.8',
@@ -1517,15 +1522,42 @@ return h('button', { class: 'btn primary small', type: 'button', 'data-fc': 'add
 'aria-label': named(label, rec.title),
 onclick: function () {
 CTX.beacon('add_to_cart_clicked', { product_id: rec.product_id, rank: rank, where: where, analysis_id: S.analysisId });
-addToCart(a);
+addToCart(a, this);
 } }, [icon('cart'), label]);
 }
 function named(action, title) {
 return title ? action + ': ' + title : null;
 }
-function addToCart(a) {
+function addToCart(a, button) {
 var method = String(a.method || 'GET').toUpperCase();
 var fields = a.fields || a.params || a.body || a.form || null;
+if (a.ajax_url && button && window.fetch) {
+button.disabled = true;
+var q = new URLSearchParams();
+for (var f in fields || {}) q.append(f, String(fields[f]));
+var target = method === 'GET' ? a.ajax_url + (a.ajax_url.indexOf('?') >= 0 ? '&' : '?') + q.toString() : a.ajax_url;
+fetch(target, { method: method, body: method === 'GET' ? null : q, credentials: 'same-origin', redirect: 'follow' })
+.then(function (r) {
+if (!r.ok) throw new Error('cart ' + r.status);
+markAdded(button, a.cart_url);
+})
+.catch(function () { button.disabled = false; navigateToCart(a, method, fields); });
+return;
+}
+navigateToCart(a, method, fields);
+}
+function markAdded(button, cartUrl) {
+clear(button);
+button.appendChild(icon('check'));
+button.appendChild(document.createTextNode(t('added_to_cart')));
+button.setAttribute('data-added', 'true');
+announce(t('added_to_cart'));
+if (cartUrl && !button.parentNode.querySelector('[data-fc="view-cart"]')) {
+button.parentNode.appendChild(h('a', { class: 'btn secondary small', href: cartUrl, target: '_top',
+'data-fc': 'view-cart', text: t('view_cart') }));
+}
+}
+function navigateToCart(a, method, fields) {
 if (method === 'POST') {
 var form = document.createElement('form');
 form.method = 'POST';

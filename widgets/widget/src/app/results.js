@@ -273,7 +273,7 @@ function cartButton(rec, rank, where) {
     'aria-label': named(label, rec.title),
     onclick: function () {
       CTX.beacon('add_to_cart_clicked', { product_id: rec.product_id, rank: rank, where: where, analysis_id: S.analysisId });
-      addToCart(a);
+      addToCart(a, this);
     } }, [icon('cart'), label]);
 }
 
@@ -284,9 +284,40 @@ function named(action, title) {
 
 // Add to cart the store platform's own way: Shopify POSTs /cart/add, WooCommerce GETs ?add-to-cart=,
 // Magento (and anything needing options) opens the product page. Runs in the store page, so cookies apply.
-function addToCart(a) {
+// Where the platform has a background twin (`ajax_url`) the item is added in place: the shopper keeps their
+// results and can add more (a walkthrough lost them on every add). Any failure falls back to the page way.
+function addToCart(a, button) {
   var method = String(a.method || 'GET').toUpperCase();
   var fields = a.fields || a.params || a.body || a.form || null;
+  if (a.ajax_url && button && window.fetch) {
+    button.disabled = true;
+    var q = new URLSearchParams();
+    for (var f in fields || {}) q.append(f, String(fields[f]));
+    var target = method === 'GET' ? a.ajax_url + (a.ajax_url.indexOf('?') >= 0 ? '&' : '?') + q.toString() : a.ajax_url;
+    fetch(target, { method: method, body: method === 'GET' ? null : q, credentials: 'same-origin', redirect: 'follow' })
+      .then(function (r) {
+        if (!r.ok) throw new Error('cart ' + r.status);
+        markAdded(button, a.cart_url);
+      })
+      .catch(function () { button.disabled = false; navigateToCart(a, method, fields); });
+    return;
+  }
+  navigateToCart(a, method, fields);
+}
+
+function markAdded(button, cartUrl) {
+  clear(button);
+  button.appendChild(icon('check'));
+  button.appendChild(document.createTextNode(t('added_to_cart')));
+  button.setAttribute('data-added', 'true');
+  announce(t('added_to_cart'));
+  if (cartUrl && !button.parentNode.querySelector('[data-fc="view-cart"]')) {
+    button.parentNode.appendChild(h('a', { class: 'btn secondary small', href: cartUrl, target: '_top',
+      'data-fc': 'view-cart', text: t('view_cart') }));
+  }
+}
+
+function navigateToCart(a, method, fields) {
   if (method === 'POST') {
     var form = document.createElement('form');
     form.method = 'POST';

@@ -52,7 +52,8 @@ function icon(name) {
     alert: 'M12 4l9 16H3zM12 10v4.5M12 17.2v.3',
     face: 'M12 3.5c4.2 0 7 3.4 7 8.2 0 4.6-3.1 8.8-7 8.8s-7-4.2-7-8.8c0-4.8 2.8-8.2 7-8.2zM9.2 10.5v.5m5.6-.5v.5M9.5 15.5c1.4 1.1 3.6 1.1 5 0',
     swap: 'M7 7h11l-3-3m3 13H6l3 3',
-    cart: 'M3 4h2l2.2 11h10.6L20 8H6.2M9.5 19.5h.01M16.5 19.5h.01'
+    cart: 'M3 4h2l2.2 11h10.6L20 8H6.2M9.5 19.5h.01M16.5 19.5h.01',
+    check: 'M5 12.5l4.5 4.5L19 7'
   };
   return svg('svg', { viewBox: '0 0 24 24', width: '20', height: '20', 'aria-hidden': 'true', focusable: 'false' }, [
     svg('path', { d: paths[name] || '', fill: 'none', stroke: 'currentColor', 'stroke-width': '1.8',
