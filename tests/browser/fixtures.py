@@ -46,6 +46,7 @@ def write_inputs(folder: Path) -> dict[str, Path]:
         "noface_jpg": folder / "no-face.jpg",
         "text": folder / "notes.txt",
         "fake_jpg": folder / "not-really.jpg",
+        "see_through_png": folder / "astronaut-half-transparent.png",
     }
     paths["face_jpg"].write_bytes(encode(face, quality=92))
     paths["face_png"].write_bytes(encode(face, "PNG"))
@@ -59,6 +60,8 @@ def write_inputs(folder: Path) -> dict[str, Path]:
     paths["noface_jpg"].write_bytes(encode(noface, quality=90))
     paths["text"].write_text("shopping list: milk, eggs\n")
     paths["fake_jpg"].write_text("this is not a JPEG\n")
+    see_through = np.dstack([selfie, np.full(selfie.shape[:2], 128, np.uint8)])
+    Image.fromarray(see_through, "RGBA").save(paths["see_through_png"])
     return paths
 
 

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from sqlalchemy import select
 
 from plugin_api.extensions import db
-from plugin_api.models import Event, Merchant, Product
+from plugin_api.models import Analysis, Event, Merchant, Product
 from tests.browser import fixtures
 from tests.browser.conftest import CAMERA_ARGS, launch, screenshot
 
@@ -215,6 +215,19 @@ def test_big_photo_is_downscaled_on_the_device(live_server, page_factory, inputs
     assert bodies and bodies[0] < inputs["big_jpg"].stat().st_size
     if size:
         assert size == "1024x1024"  # the photo the widget kept and sent: 2048 px scaled to 1024
+    assert errors == []
+
+
+def test_a_see_through_png_is_sent_on_white_not_black(live_server, page_factory, inputs):
+    # Half-transparent pixels used to encode as half-black in the JPEG the widget sends: "Find more light".
+    page, errors = page_factory()
+    open_widget(page, live_server.url + "/demo")
+    upload(page, inputs["see_through_png"])
+    page.locator('[data-fc="results"], [data-fc="quality-gate"]').first.wait_for(timeout=ANALYSIS_TIMEOUT)
+    with live_server.app.app_context():
+        (result,) = [a.result for a in db.session.scalars(select(Analysis)) if a.result]
+    codes = {issue["code"] for issue in result["quality"]["issues"]}
+    assert "too_dark" not in codes and result["quality"]["brightness"] > 0.5, result["quality"]
     assert errors == []
 
 

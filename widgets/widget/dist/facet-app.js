@@ -657,6 +657,8 @@ canvas.height = ch;
 var g = canvas.getContext('2d');
 g.imageSmoothingEnabled = true;
 g.imageSmoothingQuality = 'high';
+g.fillStyle = '#fff';
+g.fillRect(0, 0, cw, ch);
 if (mirror) {
 g.translate(cw, 0);
 g.scale(-1, 1);

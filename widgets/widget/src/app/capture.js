@@ -97,6 +97,10 @@ function toJpeg(src, w, h, mirror) {
   var g = canvas.getContext('2d');
   g.imageSmoothingEnabled = true;
   g.imageSmoothingQuality = 'high';
+  // Transparent pixels would encode as black in a JPEG (a see-through PNG read "too dark"): flatten onto
+  // white, as the server does for PNGs it receives.
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, cw, ch);
   if (mirror) {
     g.translate(cw, 0);
     g.scale(-1, 1);
