@@ -135,6 +135,23 @@ def _openapi_settings() -> dict[str, Any]:
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
         # Served from the swagger-ui-bundle package (plugin_api/api/docs_assets.py): works offline.
         "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/static/",
+        "API_SPEC_OPTIONS": {
+            "info": {
+                "description": (
+                    "The shopper widget's API. A store is identified by its publishable key (`X-Facet-Key` "
+                    "or `?key=`, public by design) or, without one, by the storefront origin the request "
+                    "comes from; cross-origin requests must come from one of the store's allowed origins. "
+                    "Errors always answer `{error: {code, message, details}, request_id}`."
+                )
+            },
+            "components": {
+                "securitySchemes": {
+                    "publishableKey": {"type": "apiKey", "in": "header", "name": "X-Facet-Key"}
+                }
+            },
+            # The key is optional where the storefront origin names the store.
+            "security": [{"publishableKey": []}, {}],
+        },
     }
 
 

@@ -8,6 +8,92 @@ from plugin_api.errors import ErrorSchema
 
 __all__ = ["AnalysisSchema", "ErrorSchema"]
 
+# What a finished analysis returns (abridged: one try-on item and one recommendation shown).
+RESULT_EXAMPLE = {
+    "image": {"width": 1024, "height": 1024},
+    "faces_found": 1,
+    "face": {
+        "box": [412.0, 126.0, 661.0, 427.0],
+        "score": 0.97,
+        "points": {
+            "left_eye": [478.1, 247.5],
+            "right_eye": [585.9, 243.0],
+            "nose_tip": [532.0, 309.4],
+            "nose_bridge": [531.2, 246.8],
+            "mouth_left": [490.6, 357.2],
+            "mouth_right": [573.3, 354.1],
+            "chin": [533.5, 421.0],
+            "forehead": [530.0, 150.2],
+            "left_temple": [424.9, 236.1],
+            "right_temple": [645.2, 229.8],
+        },
+        "pose": {"roll": -2.4, "yaw": 3.1, "pitch": 5.0},
+    },
+    "quality": {
+        "ok": True,
+        "issues": [],
+        "brightness": 0.52,
+        "sharpness": 143.0,
+        "eye_sharpness": 610.0,
+        "face_fraction": 0.29,
+    },
+    "skin": {
+        "monk": 4,
+        "monk_hex": "#eadaba",
+        "hex": "#d9b49b",
+        "lab": [76.4, 9.1, 17.0],
+        "ita": 52.7,
+        "undertone": "neutral",
+        "season": {"name": "summer", "subtype": "soft summer"},
+        "palette": {
+            "best": ["#8e9aaf", "#b5838d", "#9aab89"],
+            "avoid": ["#ff4500", "#ffa500"],
+            "best_names": ["grey", "rose", "khaki"],
+            "avoid_names": ["red", "orange"],
+        },
+        "confidence": 0.81,
+        "reliable": True,
+    },
+    "face_shape": {"label": "oval", "scores": {"oval": 0.41, "round": 0.18, "heart": 0.14}},
+    "concerns": {"redness": 12, "uneven_tone": 20, "texture": 31, "shine": 8, "dark_circles": 25},
+    "fit": {"pd_mm": 62.5, "face_width_mm": 138.0, "uncertainty_mm": 2.1},
+    "timing_ms": {"decode": 4.1, "detect": 2.6, "mesh": 6.5, "skin": 3.0, "total": 43.0},
+    "tryon": {
+        "items": [
+            {
+                "product_id": "demo-frame-03",
+                "title": "Round Tortoise Glasses 49-21-145",
+                "url": "/demo/products/demo-frame-03",
+                "add_to_cart": {"method": "POST", "url": "/demo/cart/add", "fields": {"id": "demo-frame-03"}},
+                "asset_url": "/api/v1/widget/assets/demo-frame-03.png?key=pk_demo",
+                "asset_size": [800, 300],
+                "homography": [[0.18, 0.01, 455.0], [-0.01, 0.18, 222.0], [0.0, 0.0, 1.0]],
+                "fit": "fits",
+            }
+        ]
+    },
+    "recommendations": [
+        {
+            "product_id": "demo-shade-4n",
+            "title": "Second Skin Foundation — 4N Neutral Sand",
+            "url": "/demo/products/demo-shade-4n",
+            "image_url": "/media/demo/demo-shade-4n.png",
+            "price": "34.00",
+            "category": "foundation",
+            "score": 0.91,
+            "reasons": ["closest shade: ΔE 1.8, neutral undertone like yours"],
+            "tryon": None,
+            "add_to_cart": {
+                "method": "POST",
+                "url": "/demo/cart/add",
+                "fields": {"id": "demo-shade-4n"},
+                "ajax_url": "/demo/cart/add",
+                "cart_url": "/demo/cart",
+            },
+        }
+    ],
+}
+
 
 class AnalysisSchema(ma.Schema):
     id = ma.fields.UUID(required=True)
@@ -26,5 +112,14 @@ class AnalysisSchema(ma.Schema):
         allow_none=True, metadata={"description": "A message to show the shopper."}
     )
     result = ma.fields.Dict(
-        allow_none=True, metadata={"description": "The analysis result (see docs/architecture.md) when done."}
+        allow_none=True,
+        metadata={
+            "description": (
+                "The analysis result when done. Pixel coordinates are in the upright photo; left/right mean "
+                "image-left/image-right. `skin.reliable` false: the widget withholds the shade and concerns "
+                "(the photo's lighting, blur or face size falsify colour). Concerns are cosmetic 0–100 "
+                "indices, not a medical assessment."
+            ),
+            "example": RESULT_EXAMPLE,
+        },
     )

@@ -22,6 +22,10 @@ def test_openapi_document_validates_as_openapi_3(client):
     assert "multipart/form-data" in post["requestBody"]["content"]
     assert {"202", "200", "401", "403", "413", "415", "422", "429"} <= set(post["responses"])
     assert "error" in spec["components"]["schemas"]["Error"]["properties"]
+    # A developer can authorise in Swagger UI and see what a finished analysis looks like.
+    assert spec["components"]["securitySchemes"]["publishableKey"]["name"] == "X-Facet-Key"
+    example = spec["components"]["schemas"]["Analysis"]["properties"]["result"]["example"]
+    assert {"skin", "face_shape", "concerns", "fit", "tryon", "recommendations"} <= set(example)
 
 
 def test_swagger_ui_is_served(client):
