@@ -12,7 +12,7 @@ Every widget blueprint calls `protect_widget_blueprint(blp)` once.
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, request
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 
 from plugin_api.errors import ApiError, error_response
 from plugin_api.extensions import db
@@ -55,7 +55,14 @@ def merchant_for_origin(origin: str | None) -> Merchant | None:
     if not origin:
         return None
     wanted = normalize_origin(origin)
-    rows = db.session.scalars(select(Merchant).where(Merchant.status == MerchantStatus.INSTALLED.value))
+    # The database narrows it down by text (JSON lists are stored as text on SQLite and PostgreSQL alike);
+    # the exact, normalised comparison is done here.
+    rows = db.session.scalars(
+        select(Merchant).where(
+            Merchant.status == MerchantStatus.INSTALLED.value,
+            func.lower(cast(Merchant.allowed_origins, String)).contains(wanted.split("://", 1)[-1]),
+        )
+    )
     owners = [m for m in rows if any(normalize_origin(o) == wanted for o in (m.allowed_origins or []))]
     return owners[0] if len(owners) == 1 else None
 
