@@ -40,10 +40,12 @@ class CatalogProduct:
 
 @dataclass
 class ProductPage:
-    """A page of products plus the cursor that resumes *after* it (None when this was the last page)."""
+    """A page of products plus the cursor that resumes *after* it (None when this was the last page), and
+    any storefront origins the store reports on the way (a Shopify shop's primary custom domain)."""
 
     products: list[CatalogProduct]
     next_cursor: str | None
+    storefront_origins: list[str] = field(default_factory=list)
 
 
 @dataclass

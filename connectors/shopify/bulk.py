@@ -47,14 +47,14 @@ query FacetBulkStatus($id: ID!) {
 }
 """
 
-COUNT = "query FacetCount { productsCount { count } shop { currencyCode } }"
+COUNT = "query FacetCount { productsCount { count } shop { currencyCode primaryDomain { url } } }"
 
 
-def count_products(admin: ShopifyAdmin) -> tuple[int, str | None]:
-    """How many products the shop has (decides bulk vs paging) and its currency."""
+def count_products(admin: ShopifyAdmin) -> tuple[int, dict[str, Any]]:
+    """How many products the shop has (decides bulk vs paging), and the `shop` object (currency, domain)."""
     data = admin.graphql(COUNT)
     count = int((data.get("productsCount") or {}).get("count") or 0)
-    return count, (data.get("shop") or {}).get("currencyCode")
+    return count, data.get("shop") or {}
 
 
 def start(admin: ShopifyAdmin) -> str:
@@ -102,12 +102,14 @@ def parse_jsonl(lines: Iterator[bytes], shop: str, currency: str | None) -> list
     return sorted(products, key=lambda p: int(p.platform_id) if p.platform_id.isdigit() else 0)
 
 
-def pages(products: list[CatalogProduct], operation_id: str, offset: int) -> Iterator[ProductPage]:
+def pages(
+    products: list[CatalogProduct], operation_id: str, offset: int, origins: list[str] | None = None
+) -> Iterator[ProductPage]:
     """Page the sorted products; each cursor names the operation and the next offset."""
     for start_at in range(offset, max(len(products), 1), PAGE_SIZE):
         end = start_at + PAGE_SIZE
         nxt = f"{PREFIX}{operation_id}:{end}" if end < len(products) else None
-        yield ProductPage(products=products[start_at:end], next_cursor=nxt)
+        yield ProductPage(products=products[start_at:end], next_cursor=nxt, storefront_origins=origins or [])
 
 
 def parse_cursor(cursor: str) -> tuple[str, int]:

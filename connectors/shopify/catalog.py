@@ -14,7 +14,7 @@ VARIANTS_FIRST = 10
 
 PRODUCTS_QUERY = """
 query FacetProducts($first: Int!, $after: String, $query: String, $media: Int!, $variants: Int!) {
-  shop { currencyCode }
+  shop { currencyCode primaryDomain { url } }
   products(first: $first, after: $after, query: $query, sortKey: ID) {
     pageInfo { hasNextPage endCursor }
     nodes {

@@ -19,6 +19,7 @@ from connectors.base import (
     StoreSession,
     WebhookEvent,
     WebhookKind,
+    origin_of,
 )
 from connectors.errors import AuthError, NotFound, ProtocolError
 from connectors.http import HttpClient
@@ -176,7 +177,7 @@ class ShopifyConnector:
         return ids
 
     def _bulk_pages(
-        self, admin: ShopifyAdmin, session: StoreSession, cursor: str | None, currency: str | None
+        self, admin: ShopifyAdmin, session: StoreSession, cursor: str | None, shop: dict[str, Any]
     ) -> Iterator[ProductPage]:
         operation_id, offset = bulk.parse_cursor(cursor) if cursor else (bulk.start(admin), 0)
         url = bulk.wait(
@@ -186,11 +187,11 @@ class ShopifyConnector:
             timeout=self.settings.shopify_bulk_timeout,
         )
         if url is None:
-            yield ProductPage(products=[], next_cursor=None)
+            yield ProductPage(products=[], next_cursor=None, storefront_origins=_storefront(shop))
             return
         response = self.http.request("GET", url, stream=True)
-        products = bulk.parse_jsonl(response.iter_lines(), session.store, currency)
-        yield from bulk.pages(products, operation_id, offset)
+        products = bulk.parse_jsonl(response.iter_lines(), session.store, shop.get("currencyCode"))
+        yield from bulk.pages(products, operation_id, offset, _storefront(shop))
 
     def confirm_gone(self, session: StoreSession, platform_ids: list[str]) -> list[str]:
         """Cursor pagination by ID never skips rows, so a product missing from its id range is gone."""
@@ -208,9 +209,9 @@ class ShopifyConnector:
         admin = self.admin(session)
         threshold = self.settings.shopify_bulk_min_products
         if since is None and threshold > 0 and (cursor is None or cursor.startswith(bulk.PREFIX)):
-            count, currency = bulk.count_products(admin)
+            count, shop = bulk.count_products(admin)
             if cursor is not None or count >= threshold:
-                yield from self._bulk_pages(admin, session, cursor, currency)
+                yield from self._bulk_pages(admin, session, cursor, shop)
                 return
         search = None
         if since is not None:
@@ -228,11 +229,18 @@ class ShopifyConnector:
                     "variants": catalog.VARIANTS_FIRST,
                 },
             )
-            currency = (data.get("shop") or {}).get("currencyCode")
+            shop = data.get("shop") or {}
             connection = data["products"]
+            currency = shop.get("currencyCode")
             products = [catalog.product_from_node(n, session.store, currency) for n in connection["nodes"]]
             info = connection["pageInfo"]
             after = info.get("endCursor") if info.get("hasNextPage") else None
-            yield ProductPage(products=products, next_cursor=after)
+            yield ProductPage(products=products, next_cursor=after, storefront_origins=_storefront(shop))
             if after is None:
                 return
+
+
+def _storefront(shop: dict[str, Any]) -> list[str]:
+    """The shop's primary storefront origin (its custom domain, when it has one) from a `shop` object."""
+    origin = origin_of(str((shop.get("primaryDomain") or {}).get("url") or ""))
+    return [origin] if origin else []

@@ -28,7 +28,13 @@ from plugin_api.jobs.catalog_upsert import live_ids, product_values, soft_delete
 from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
 from plugin_api.jobs.sync_lock import SyncLock, lock_row
 from plugin_api.models import Merchant, MerchantStatus, Product, utcnow
-from plugin_api.services.installs import connector_for, purge_merchant, save_session, session_for
+from plugin_api.services.installs import (
+    add_storefront_origins,
+    connector_for,
+    purge_merchant,
+    save_session,
+    session_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -239,6 +245,7 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
         pages = connector.iter_products(session, since=_parse(state.get("since")), cursor=state.get("cursor"))
         for page in pages:
             changed += upsert_products(merchant, page.products, counts)
+            add_storefront_origins(merchant, page.storefront_origins)
             numeric = [int(p.platform_id) for p in page.products if p.platform_id.isdigit()]
             upper = max(numeric, default=lower) if page.next_cursor else None
             if full:

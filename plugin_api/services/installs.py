@@ -81,6 +81,12 @@ def find_merchant(platform: str, store: str | None) -> Merchant | None:
     ).one_or_none()
 
 
+def add_storefront_origins(merchant: Merchant, origins: list[str]) -> None:
+    """Allow the widget on more of the store's storefront origins (never removes any); the caller commits."""
+    if origins and not set(origins) <= set(merchant.allowed_origins or []):
+        merchant.allowed_origins = sorted(set(merchant.allowed_origins or []) | set(origins))
+
+
 def complete_install(platform: str, result: InstallResult) -> Merchant:
     """Create or reactivate the merchant, store its credentials encrypted, start webhooks + full import.
 
@@ -99,7 +105,7 @@ def complete_install(platform: str, result: InstallResult) -> Merchant:
         **result.credentials,
     }
     # The storefront's own origin must be allowed, or every widget request from it is refused (403).
-    merchant.allowed_origins = sorted(set(merchant.allowed_origins or []) | set(result.storefront_origins))
+    add_storefront_origins(merchant, result.storefront_origins)
     if reconnect:
         db.session.commit()
         log.info("reconnected %s merchant %s (%s)", platform, merchant.public_id, merchant.shop_domain)

@@ -49,8 +49,9 @@ def test_install_sync_webhooks_uninstall(shop_app, fake):
     page = done.get_data(as_text=True)
     assert done.status_code == 200 and "Facet is connected" in page and m.publishable_key in page
     assert "App embeds" in page and "2,000 products imported" in page
-    # The storefront's origin is allowed, so the widget there works without a key pasted into the theme.
-    assert m.allowed_origins == [f"https://{fake.shop}"]
+    # The storefront's origins are allowed (the myshopify one from the install, the shop's custom primary
+    # domain from the catalog sync), so the widget there works without a key pasted into the theme.
+    assert m.allowed_origins == [f"https://{fake.shop}", fake.primary_domain]
     config = browser.client.get("/api/v1/widget/config", headers={"Origin": f"https://{fake.shop}"})
     assert config.status_code == 200, config.json
     stored = e2e.raw_credentials(shop_app, m.id)

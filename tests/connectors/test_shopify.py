@@ -121,8 +121,11 @@ def test_full_then_incremental_sync(settings, shopify_fake, session):
     assert first.platform_id == "1001" and first.currency == "EUR" and first.image_urls and first.variants
     newest = max(p.updated_at for p in products)
     shopify_fake.update_product(1500, title="Renamed aviator")
-    changed = [p for page in connector.iter_products(session, since=newest) for p in page.products]
+    pages = list(connector.iter_products(session, since=newest))
+    changed = [p for page in pages for p in page.products]
     assert [(p.platform_id, p.title) for p in changed] == [("1500", "Renamed aviator")]
+    # The shop's custom storefront domain comes with the catalog: the widget is allowed there too.
+    assert pages[0].storefront_origins == [shopify_fake.primary_domain]
 
 
 def test_resume_from_cursor(settings, shopify_fake, session):
@@ -207,6 +210,7 @@ def test_bulk_operation_import_for_big_shops(settings, shopify_fake, session):
     assert ids == sorted(ids) and ids[0] == 1001  # the JSONL comes newest-first; Facet pages in id order
     first = products[0]
     assert len(first.variants) == 3 and len(first.image_urls) == 2 and first.currency == "EUR"
+    assert pages[0].storefront_origins == [shopify_fake.primary_domain]
     paging = ShopifyConnector(settings).iter_products(session)
     paged = {p.platform_id: p for page in paging for p in page.products}
     assert all(paged[p.platform_id] == p for p in products)  # same facts as cursor paging

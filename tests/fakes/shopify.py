@@ -61,9 +61,11 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         token_ttl: int = 3600,
         bucket_max: float = 2000.0,
         restore_rate: float = 1000.0,
+        primary_domain: str = "https://www.facet-test.example",
     ) -> None:
         super().__init__()
         self.shop, self.api_key, self.api_secret = shop, api_key, api_secret
+        self.primary_domain = primary_domain  # the storefront's custom domain (Shop.primaryDomain.url)
         self.products = {p.id: p for p in catalog.generate(products)}
         self.token_ttl = token_ttl
         self.codes: dict[str, str] = {}  # code -> redirect_uri
@@ -248,11 +250,14 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         if "BulkOperation" in query:
             return self._bulk_poll(variables)
         if "productsCount" in query:
-            data = {"productsCount": {"count": len(self.products)}, "shop": {"currencyCode": "EUR"}}
+            data = {"productsCount": {"count": len(self.products)}, "shop": self._shop_object()}
             return Response.json({"data": data, "extensions": self._cost(2, 2, self._take(2)[1])})
         if "products(" in query:
             return self._products(variables)
         return Response.json({"errors": [{"message": "Field doesn't exist on type 'QueryRoot'"}]})
+
+    def _shop_object(self) -> dict[str, Any]:
+        return {"currencyCode": "EUR", "primaryDomain": {"url": self.primary_domain}}
 
     def _webhook_create(self, variables: dict[str, Any]) -> Response:
         ok, available = self._take(10)
@@ -324,7 +329,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         self.cost_used += actual
         end = base64.b64encode(f"cursor:{page[-1].id}".encode()).decode() if page else None
         data = {
-            "shop": {"currencyCode": "EUR"},
+            "shop": self._shop_object(),
             "products": {"pageInfo": {"hasNextPage": more, "endCursor": end}, "nodes": nodes},
         }
         return Response.json(
