@@ -111,7 +111,7 @@ class ShopifyConnector:
             credentials=creds,
             scopes=creds.get("scope", "").split(","),
             name=shop,
-            # A custom storefront domain is added with `flask facet origins` (the myshopify one always works).
+            # The shop's primary custom domain is added by the catalog sync (`primaryDomain`).
             storefront_origins=[f"https://{shop}"],
             next_steps=(
                 "In your Shopify admin, open Online Store → Themes → Customize → App embeds and switch on "
