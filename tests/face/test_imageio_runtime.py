@@ -37,6 +37,10 @@ def test_load_rgb_converts_grey_alpha_and_float():
     assert grey.shape == (5, 6, 3) and (grey == 77).all()
     rgba = load_rgb(_png(Image.new("RGBA", (4, 4), (255, 0, 0, 0))))
     assert (rgba == 255).all()  # fully transparent → white background
+    # See-through pixels keep their own colour: blending a selfie with white changed its skin.
+    half = load_rgb(_png(Image.new("RGBA", (4, 4), (200, 150, 120, 128))))
+    assert (half == [200, 150, 120]).all()
+    assert (load_rgb(np.full((2, 2, 4), [200, 150, 120, 128], np.uint8)) == [200, 150, 120]).all()
     floats = load_rgb(np.full((2, 2, 3), 0.5, np.float32))
     assert (floats == 128).all()
 

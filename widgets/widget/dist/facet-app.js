@@ -648,7 +648,15 @@ reject(new Error('not decodable'));
 img.src = url;
 });
 }
-function toJpeg(src, w, h, mirror) {
+function makeOpaque(g, w, h) {
+var img = g.getImageData(0, 0, w, h), px = img.data;
+for (var i = 0; i < px.length; i += 4) {
+if (px[i + 3] === 0) { px[i] = 255; px[i + 1] = 255; px[i + 2] = 255; }
+px[i + 3] = 255;
+}
+g.putImageData(img, 0, 0);
+}
+function toJpeg(src, w, h, mirror, seeThrough) {
 var scale = Math.min(1, MAX_SIDE / Math.max(w, h));
 var cw = Math.max(1, Math.round(w * scale)), ch = Math.max(1, Math.round(h * scale));
 var canvas = document.createElement('canvas');
@@ -657,13 +665,12 @@ canvas.height = ch;
 var g = canvas.getContext('2d');
 g.imageSmoothingEnabled = true;
 g.imageSmoothingQuality = 'high';
-g.fillStyle = '#fff';
-g.fillRect(0, 0, cw, ch);
 if (mirror) {
 g.translate(cw, 0);
 g.scale(-1, 1);
 }
 g.drawImage(src, 0, 0, cw, ch);
+if (seeThrough) makeOpaque(g, cw, ch);
 return new Promise(function (resolve, reject) {
 canvas.toBlob(function (blob) {
 if (!blob) return reject(new Error('could not encode JPEG'));
@@ -674,7 +681,8 @@ resolve({ blob: blob, canvas: canvas, width: cw, height: ch });
 var DECODABLE = /^image\/(jpeg|png|webp|gif|bmp)$/;
 function prepareFile(file) {
 return decodeFile(file).then(function (d) {
-return toJpeg(d.src, d.width, d.height, false).then(function (out) {
+var seeThrough = /^image\/(png|webp|gif)$/.test(file.type || '');
+return toJpeg(d.src, d.width, d.height, false, seeThrough).then(function (out) {
 if (d.src.close) d.src.close();
 if (d.url) URL.revokeObjectURL(d.url);
 return out;

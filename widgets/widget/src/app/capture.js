@@ -87,8 +87,20 @@ function decodeWithImg(file) {
   });
 }
 
+// A JPEG has no transparency. Composited, a see-through selfie's skin changed colour (on black it read "too
+// dark", on white it read lighter shades): a see-through pixel keeps its own colour, a fully transparent
+// one (a cut-out's background) becomes white, as the server does for PNGs it receives.
+function makeOpaque(g, w, h) {
+  var img = g.getImageData(0, 0, w, h), px = img.data;
+  for (var i = 0; i < px.length; i += 4) {
+    if (px[i + 3] === 0) { px[i] = 255; px[i + 1] = 255; px[i + 2] = 255; }
+    px[i + 3] = 255;
+  }
+  g.putImageData(img, 0, 0);
+}
+
 // Resolves {blob, canvas, width, height}; `canvas` is kept as the try-on's source pixels (no re-decode).
-function toJpeg(src, w, h, mirror) {
+function toJpeg(src, w, h, mirror, seeThrough) {
   var scale = Math.min(1, MAX_SIDE / Math.max(w, h));
   var cw = Math.max(1, Math.round(w * scale)), ch = Math.max(1, Math.round(h * scale));
   var canvas = document.createElement('canvas');
@@ -97,15 +109,12 @@ function toJpeg(src, w, h, mirror) {
   var g = canvas.getContext('2d');
   g.imageSmoothingEnabled = true;
   g.imageSmoothingQuality = 'high';
-  // Transparent pixels would encode as black in a JPEG (a see-through PNG read "too dark"): flatten onto
-  // white, as the server does for PNGs it receives.
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, cw, ch);
   if (mirror) {
     g.translate(cw, 0);
     g.scale(-1, 1);
   }
   g.drawImage(src, 0, 0, cw, ch);
+  if (seeThrough) makeOpaque(g, cw, ch);
   return new Promise(function (resolve, reject) {
     canvas.toBlob(function (blob) {
       if (!blob) return reject(new Error('could not encode JPEG'));
@@ -121,7 +130,8 @@ var DECODABLE = /^image\/(jpeg|png|webp|gif|bmp)$/;
 
 function prepareFile(file) {
   return decodeFile(file).then(function (d) {
-    return toJpeg(d.src, d.width, d.height, false).then(function (out) {
+    var seeThrough = /^image\/(png|webp|gif)$/.test(file.type || '');
+    return toJpeg(d.src, d.width, d.height, false, seeThrough).then(function (out) {
       if (d.src.close) d.src.close();
       if (d.url) URL.revokeObjectURL(d.url);
       return out;
