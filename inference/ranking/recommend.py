@@ -134,7 +134,12 @@ def recommend(
     eligible = np.ones(len(cs), dtype=bool)
     if context.categories:
         eligible &= np.isin(cs.category, [CATEGORIES.index(c) for c in context.categories if c in CATEGORIES])
-    excluded = [*context.exclude, *([context.product_id] if context.product_id else [])]
+    lead_idx = cs.index_by_product.get(context.product_id) if context.product_id else None
+    anchor = int(lead_idx[0]) if lead_idx is not None and len(lead_idx) else None
+    # On a foundation's page the shopper asks "which shade is mine?": that page's own shade may be the answer,
+    # so it is not excluded the way a frame is from its own "more like this".
+    shade_page = anchor is not None and bool(np.isin(cs.category[anchor], SHADE_CODES))
+    excluded = [*context.exclude, *([context.product_id] if context.product_id and not shade_page else [])]
     for pid in excluded:
         if pid in cs.index_by_product:
             eligible[cs.index_by_product[pid]] = False
@@ -152,14 +157,19 @@ def recommend(
     similar = np.zeros(len(cs))
     lead_rows = np.zeros(0, dtype=np.int64)
     taken: list[int] = []
-    lead_idx = cs.index_by_product.get(context.product_id) if context.product_id else None
-    if lead_idx is not None and len(lead_idx):
-        anchor = int(lead_idx[0])
+    # A pick must say why it was picked: items with nothing to match on (colour products when the skin reading
+    # is withheld) only fill places nothing with a reason can (a second walkthrough found half the picks were
+    # lipsticks and tops whose only reason was "colour match needs a clear skin measurement").
+    grounded = _has_reason(cs, parts, profile)
+    if anchor is not None:
         lead_rows = best_rows[cs.category[best_rows] == cs.category[anchor]]
+        # Shades are led only when they can be matched (a withheld skin reading listed six foundations,
+        # each "shade match needs a clear skin measurement", with an add-to-cart).
+        lead_rows = lead_rows[grounded[lead_rows]] if shade_page else lead_rows
         # On a foundation's page the shopper wants their own shade: ranked by the match alone, never spread
         # out for variety (a walkthrough got 10W "for" a 5W reading as the most different bottle) and never
         # pulled toward the shade on the page because the bottles look alike.
-        by_shade = bool(np.isin(cs.category[anchor], SHADE_CODES)) and profile.skin_lab is not None
+        by_shade = shade_page and profile.skin_lab is not None
         if cs.has_embedding[anchor] and not by_shade:
             similar = np.where(
                 cs.has_embedding, np.einsum("ij,j->i", cs.embedding, cs.embedding[anchor]), 0.0
@@ -174,11 +184,8 @@ def recommend(
         taken = _mmr(cs, pool, lead_score, n_lead, lead_diversity, cap=n_lead, taken=[])
 
     remaining = np.setdiff1d(best_rows, np.asarray(taken, dtype=np.int64), assume_unique=True)
-    # A pick must say why it was picked: items with nothing to match on (colour products when the skin reading
-    # is withheld) only fill places nothing with a reason can (a second walkthrough found half the picks were
-    # lipsticks and tops whose only reason was "colour match needs a clear skin measurement").
-    grounded = _has_reason(cs, parts, profile)
-    ungrounded = remaining[~grounded[remaining]]
+    # A shade that cannot be matched is no pick at all, not even to fill the list.
+    ungrounded = remaining[~grounded[remaining] & ~np.isin(cs.category[remaining], SHADE_CODES)]
     if grounded[remaining].any():
         remaining = remaining[grounded[remaining]]
     else:
@@ -209,7 +216,7 @@ def recommend(
     # Lead (current category) items stay first; the rest are shown best first.
     taken = taken[:n_lead_taken] + sorted(taken[n_lead_taken:], key=lambda r: -score[r])
 
-    closest_shade = _closest_shade_row(cs, parts, eligible)
+    closest_shades = _closest_shade_rows(cs, parts, eligible)
     anchor_title = (
         cs.candidates[cs.row_candidate[lead_idx[0]]].title if lead_idx is not None and len(lead_idx) else ""
     )
@@ -223,7 +230,7 @@ def recommend(
             parts,
             profile,
             analysis or {},
-            closest_shade,
+            closest_shades,
             similar[row] if row in lead_set else None,
             anchor_title,
             word,
@@ -268,11 +275,16 @@ def _has_reason(cs: CandidateSet, parts: dict[str, np.ndarray], profile: Shopper
     return frame_basis | (~eyewear & colour_basis) | (parts["prior"] > 0.02)
 
 
-def _closest_shade_row(cs: CandidateSet, parts: dict[str, np.ndarray], eligible: np.ndarray) -> int | None:
+def _closest_shade_rows(cs: CandidateSet, parts: dict[str, np.ndarray], eligible: np.ndarray) -> set[int]:
+    """The closest shade of each shade category (foundation, concealer): a concealer, a touch lighter by
+    design, must not take "closest shade" from the foundation that matches."""
     de = np.where(eligible, parts["shade_de"], np.nan)
-    if np.all(np.isnan(de)):
-        return None
-    return int(np.nanargmin(de))
+    closest = set()
+    for code in SHADE_CODES:
+        in_category = np.where(cs.category == code, de, np.nan)
+        if not np.all(np.isnan(in_category)):
+            closest.add(int(np.nanargmin(in_category)))
+    return closest
 
 
 def _recommendation(
@@ -282,7 +294,7 @@ def _recommendation(
     parts: dict[str, np.ndarray],
     profile: ShopperProfile,
     analysis: dict,
-    closest_shade: int | None,
+    closest_shades: set[int],
     similarity: float | None,
     anchor_title: str,
     word: str,
@@ -296,7 +308,7 @@ def _recommendation(
         what = "similar colour and outline to" if _descriptor(cs) else "similar look to"
         reasons.append(f"{what} {anchor_title}")
     if cs.category[row] in SHADE_CODES:
-        reasons.extend(_shade_reasons(cs, row, parts, profile, closest_shade, cand.title))
+        reasons.extend(_shade_reasons(cs, row, parts, profile, closest_shades, cand.title))
     elif cs.category[row] in EYEWEAR_CODES:
         if cs.frame_shape[row] >= 0 and profile.face_label:
             reasons.append(shape_reason(profile.face_label, FRAME_SHAPES[cs.frame_shape[row]]))
@@ -334,7 +346,7 @@ def _shade_reasons(
     row: int,
     parts: dict[str, np.ndarray],
     profile: ShopperProfile,
-    closest_shade: int | None,
+    closest_shades: set[int],
     title: str,
 ) -> list[str]:
     de = parts["shade_de"][row]
@@ -347,13 +359,15 @@ def _shade_reasons(
         tone_text = f", {UNDERTONES[tone]} undertone" + (" like yours" if tone == profile.undertone else "")
     else:
         tone_text = f", {UNDERTONES[tone]} undertone (yours is {UNDERTONES[profile.undertone]})"
-    lead = "closest shade" if row == closest_shade else "shade"
+    lead = "closest shade" if row in closest_shades else "shade"
     reasons = [f"{lead}: ΔE {de:.1f}{tone_text}"]
-    name = cs.row_shade_name[row]
-    if name and name.strip() and name.strip() != title.strip():
-        reasons.append(f"shade {name.strip()}")
+    name = (cs.row_shade_name[row] or "").strip()
+    # The variant's name says which shade of a multi-shade product this is; one the title already shows
+    # ("Second Skin Foundation — 5W Warm Beige") would only repeat it.
+    if name and name.lower() not in title.lower():
+        reasons.append(f"shade {name}")
     if (
-        row == closest_shade
+        row in closest_shades
         and profile.skin_confidence is not None
         and profile.skin_confidence < LOW_SKIN_CONFIDENCE
     ):

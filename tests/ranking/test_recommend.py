@@ -278,8 +278,9 @@ def test_a_skin_reading_the_photo_falsifies_is_not_used() -> None:
     withheld = recommend(reading, items, limit=5)
     assert any("ΔE" in reason for r in trusted for reason in r.reasons)
     assert not any("ΔE" in reason or "autumn" in reason for r in withheld for reason in r.reasons)
-    shade = next(r for r in withheld if r.category == "foundation")
-    assert shade.reasons == ["shade match needs a clear skin measurement"]
+    # A foundation that cannot be matched is no pick at all (it only said "shade match needs a clear skin
+    # measurement" beside an add-to-cart).
+    assert not any(r.category == "foundation" for r in withheld)
     lipstick = next(r for r in withheld if r.product_id == "y")
     assert lipstick.reasons == ["colour match needs a clear skin measurement"]
     # Items with a reason (the frame: face shape, fit) come before colour items with nothing to match on.
@@ -311,4 +312,37 @@ def test_on_a_foundation_page_the_picks_are_the_shoppers_own_shades() -> None:
     assert shades[0].product_id == "shade-5W" and shades[0].reasons[0].startswith("closest shade")
     distances = [r.parts["shade_de"] for r in shades]
     assert distances == sorted(distances) and max(distances) <= distances[0] + 8.0
-    assert "shade-6W" not in {r.product_id for r in recs}  # the page's own product is not offered to itself
+
+
+def test_on_a_foundation_page_its_own_shade_can_be_the_answer() -> None:
+    # "Which shade is mine?" asked on 5W's page, by a 5W skin: 5W itself leads, as the closest shade.
+    target = next(s for s in demo_shades() if s["code"] == "5W")
+    recs = recommend(
+        analysis(lab=target["lab"] + np.array([0.3, 0.2, -0.2]), undertone="warm"),
+        shade_candidates(),
+        limit=4,
+        context=RecommendContext(product_id="shade-5W"),
+    )
+    assert recs[0].product_id == "shade-5W" and recs[0].reasons[0].startswith("closest shade")
+
+
+def test_closest_shade_is_named_per_category() -> None:
+    # A concealer runs lighter by design; it must not take "closest shade" from the matching foundation.
+    target = next(s for s in demo_shades() if s["code"] == "6N")
+    concealer = Candidate(
+        "concealer-6n",
+        {
+            "category": "concealer",
+            "shades": [{"lab": list(target["lab"] + np.array([2.0, 0, 0])), "undertone": "neutral"}],
+        },
+        title="Bright Eyes Concealer 6N Light",
+    )
+    recs = recommend(
+        analysis(lab=target["lab"] + np.array([1.5, 0, 0]), undertone="neutral"),
+        [*shade_candidates(), concealer],
+        limit=6,
+    )
+    closest = {r.product_id for r in recs if r.reasons[0].startswith("closest shade")}
+    assert closest == {"shade-6N", "concealer-6n"}
+    # The shade's name is not repeated when the title already shows it.
+    assert not any(reason.startswith("shade ") for r in recs for reason in r.reasons)
