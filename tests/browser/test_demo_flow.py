@@ -110,9 +110,14 @@ def test_selfie_upload_on_a_product_page_gives_tryon_shade_and_recommendations(
     first_rec.locator('[data-fc="add-to-cart"][data-added="true"]').wait_for()
     assert "Added to cart" in first_rec.locator('[data-fc="add-to-cart"]').inner_text()
     assert page.locator('[data-fc="results"]').is_visible()
+    added = first_rec.locator('[data-fc="add-to-cart"]')
+    assert added.get_attribute("aria-label").startswith("Added to cart: ")
+    # Keyboard focus stays in the dialog (a disabled button dropped it, and Escape stopped closing).
+    assert page.evaluate("document.activeElement && document.activeElement.tagName") != "BODY"
     second_rec = page.locator('[data-fc="rec"]').nth(1)
     second_rec.locator('[data-fc="add-to-cart"]').click()
     second_rec.locator('[data-fc="add-to-cart"][data-added="true"]').wait_for()
+    assert page.locator("[data-cart-count]").inner_text() == "2"  # the store's header follows the event
     first_rec.locator('[data-fc="view-cart"]').click()
     page.wait_for_url("**/demo/cart**")
     assert page.locator("[data-cart-lines] li").count() == 2

@@ -270,7 +270,7 @@ function cartButton(rec, rank, where) {
   var productPage = a.method === 'LINK' || a.style === 'product_page' || a.kind === 'product_page';
   var label = productPage ? t('view_options') : t('add_to_cart');
   return h('button', { class: 'btn primary small', type: 'button', 'data-fc': 'add-to-cart', 'data-product-id': rec.product_id,
-    'aria-label': named(label, rec.title),
+    'aria-label': named(label, rec.title), 'data-title': rec.title || null,
     onclick: function () {
       CTX.beacon('add_to_cart_clicked', { product_id: rec.product_id, rank: rank, where: where, analysis_id: S.analysisId });
       addToCart(a, this);
@@ -290,27 +290,34 @@ function addToCart(a, button) {
   var method = String(a.method || 'GET').toUpperCase();
   var fields = a.fields || a.params || a.body || a.form || null;
   if (a.ajax_url && button && window.fetch) {
-    button.disabled = true;
+    // Busy, not disabled: a disabled button drops keyboard focus out of the dialog (Escape stopped working).
+    if (button.getAttribute('aria-busy') === 'true') return;
+    button.setAttribute('aria-busy', 'true');
     var q = new URLSearchParams();
     for (var f in fields || {}) q.append(f, String(fields[f]));
     var target = method === 'GET' ? a.ajax_url + (a.ajax_url.indexOf('?') >= 0 ? '&' : '?') + q.toString() : a.ajax_url;
     fetch(target, { method: method, body: method === 'GET' ? null : q, credentials: 'same-origin', redirect: 'follow' })
       .then(function (r) {
         if (!r.ok) throw new Error('cart ' + r.status);
+        button.removeAttribute('aria-busy');
         markAdded(button, a.cart_url);
       })
-      .catch(function () { button.disabled = false; navigateToCart(a, method, fields); });
+      .catch(function () { button.removeAttribute('aria-busy'); navigateToCart(a, method, fields); });
     return;
   }
   navigateToCart(a, method, fields);
 }
 
 function markAdded(button, cartUrl) {
+  var title = button.getAttribute('data-title');
   clear(button);
   button.appendChild(icon('check'));
   button.appendChild(document.createTextNode(t('added_to_cart')));
   button.setAttribute('data-added', 'true');
-  announce(t('added_to_cart'));
+  if (title) button.setAttribute('aria-label', named(t('added_to_cart'), title));
+  announce(title ? named(t('added_to_cart'), title) : t('added_to_cart'));
+  // The store's own cart count (a theme's header, a drawer) can listen for this and refresh itself.
+  document.dispatchEvent(new CustomEvent('facet:cart-updated', { detail: { product_id: button.getAttribute('data-product-id') } }));
   if (cartUrl && !button.parentNode.querySelector('[data-fc="view-cart"]')) {
     button.parentNode.appendChild(h('a', { class: 'btn secondary small', href: cartUrl, target: '_top',
       'data-fc': 'view-cart', text: t('view_cart') }));
