@@ -151,7 +151,7 @@ def test_phone_width_end_to_end(live_server, page_factory, inputs):
     assert errors == []
 
 
-def test_product_page_button_promises_what_the_widget_does_there(live_server, page_factory):
+def test_product_page_button_promises_what_the_widget_does_there(live_server, page_factory, inputs):
     # A frame can be tried on; a lipstick cannot, so its button offers the analysis and matches instead.
     with live_server.app.app_context():
         lipstick = db.session.scalars(
@@ -165,6 +165,15 @@ def test_product_page_button_promises_what_the_widget_does_there(live_server, pa
         button = page.locator("[data-facet-tryon] button")
         button.wait_for()
         assert button.inner_text().strip() == label
+    # ... and the matches are what the lipstick page's results lead with, before any try-on.
+    button.click()
+    page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
+    upload(page, inputs["selfie_jpg"])
+    page.locator('[data-fc="results"]').wait_for(timeout=ANALYSIS_TIMEOUT)
+    order = page.locator('[data-fc="results"]').evaluate(
+        "n => [...n.children].map(c => c.getAttribute('data-fc') || c.className)"
+    )
+    assert order.index("recs") < order.index("results"), order
     assert errors == []
 
 

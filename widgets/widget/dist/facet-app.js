@@ -1300,15 +1300,22 @@ h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, r
 }
 var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('results_h') });
 node.appendChild(heading);
+var matchFirst = feats.recommendations !== false && recs.length && openedForMatch();
+if (matchFirst) buildRecs(node, recs, items);
 node.appendChild(h('div', { class: 'results' }, [left, right]));
 buildTryOn(left, r, items, recs);
 if (feats.analysis !== false) buildCards(right, r, skinShown);
-if (feats.recommendations !== false) buildRecs(node, recs, items);
+if (feats.recommendations !== false && !matchFirst) buildRecs(node, recs, items);
 node.appendChild(h('div', { class: 'end' }, [
 h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
 h('button', { class: 'btn primary', type: 'button', onclick: closeDialog, text: t('done') })
 ]));
 setScreen('results', node);
+}
+function openedForMatch() {
+var cfg = CTX.config || {};
+if (!S.productId || !cfg.frames_complete) return false;
+return !(cfg.frames || []).some(function (f) { return String(f.product_id) === String(S.productId); });
 }
 function buildTryOn(col, r, items, recs) {
 var photo = S.photo;

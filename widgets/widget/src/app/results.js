@@ -20,16 +20,27 @@ function showResults(r, lowQuality) {
   }
   var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('results_h') });
   node.appendChild(heading);
+  // Opened from a product that cannot be tried on ("Find my match" on a foundation or a lipstick), the
+  // matches are the answer: they come first, not below a sunglasses try-on the shopper did not ask for.
+  var matchFirst = feats.recommendations !== false && recs.length && openedForMatch();
+  if (matchFirst) buildRecs(node, recs, items);
   node.appendChild(h('div', { class: 'results' }, [left, right]));
   buildTryOn(left, r, items, recs);
   if (feats.analysis !== false) buildCards(right, r, skinShown);
   // Below the two columns (not inside them), so the sticky try-on column never scrolls over the grid.
-  if (feats.recommendations !== false) buildRecs(node, recs, items);
+  if (feats.recommendations !== false && !matchFirst) buildRecs(node, recs, items);
   node.appendChild(h('div', { class: 'end' }, [
     h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
     h('button', { class: 'btn primary', type: 'button', onclick: closeDialog, text: t('done') })
   ]));
   setScreen('results', node);
+}
+
+// The same test the loader's button label uses ("Find my match" vs "Try on").
+function openedForMatch() {
+  var cfg = CTX.config || {};
+  if (!S.productId || !cfg.frames_complete) return false;
+  return !(cfg.frames || []).some(function (f) { return String(f.product_id) === String(S.productId); });
 }
 
 function buildTryOn(col, r, items, recs) {
