@@ -61,7 +61,7 @@ def write_inputs(folder: Path) -> dict[str, Path]:
     paths["text"].write_text("shopping list: milk, eggs\n")
     paths["fake_jpg"].write_text("this is not a JPEG\n")
     see_through = np.dstack([selfie, np.full(selfie.shape[:2], 128, np.uint8)])
-    Image.fromarray(see_through, "RGBA").save(paths["see_through_png"])
+    Image.fromarray(see_through).save(paths["see_through_png"])  # HxWx4 uint8: RGBA
     return paths
 
 
