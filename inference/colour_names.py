@@ -15,6 +15,8 @@ COLOUR_WORDS: dict[str, str] = {
     "charcoal": "#3c3c3e",
     "grey": "#8a8a8a",
     "light grey": "#d4d4d4",
+    "blue grey": "#7d8fa3",
+    "taupe": "#a08f8a",
     "silver": "#c0c1c3",
     "white": "#f4f4f2",
     "ivory": "#efe6d2",
@@ -45,6 +47,7 @@ COLOUR_WORDS: dict[str, str] = {
     "navy": "#1f2a4a",
     "blue": "#2f5ea8",
     "royal blue": "#2a4ad4",
+    "bright blue": "#3a7bf0",
     "sky blue": "#8fbce6",
     "teal": "#1f7a7a",
     "turquoise": "#3ab5b0",
@@ -69,7 +72,22 @@ def colour_names(labs: np.ndarray) -> list[str]:
 
 
 def hex_names(hex_colours: list[str]) -> list[str]:
-    """colour_names for sRGB hex strings."""
+    """colour_names for sRGB hex strings, told apart within the list: two swatches both called "coral" read
+    as one colour twice, so the lighter becomes "light coral" and the darker "deep coral"."""
     if not hex_colours:
         return []
-    return colour_names(np.stack([colour.hex_to_lab(h) for h in hex_colours]))
+    labs = np.stack([colour.hex_to_lab(h) for h in hex_colours])
+    names = colour_names(labs)
+    for name in set(names):
+        same = [i for i, n in enumerate(names) if n == name]
+        if len(same) < 2:
+            continue
+        # Lightest and darkest are told apart; a third in between keeps the plain name.
+        by_lightness = sorted(same, key=lambda i: labs[i][0])
+        names[by_lightness[0]] = _qualified("deep", name)
+        names[by_lightness[-1]] = _qualified("light", name)
+    return names
+
+
+def _qualified(word: str, name: str) -> str:
+    return name if name.split()[0] in ("light", "deep", "bright") else f"{word} {name}"
