@@ -340,6 +340,21 @@ def undertone(lab: np.ndarray) -> tuple[str, float]:
     return "neutral", deviation
 
 
+# How near a band edge an undertone is "close to" the next one. The deviation of the same photo moves by
+# 0.8° (median) / 1.6° (p75) / 2.5° (p90) between full size, 1,024 and 768 px (40 faces/diverse photos,
+# fifth session): within this margin another photo of the same person may well read the neighbour.
+UNDERTONE_NEAR_DEG = 1.6
+
+
+def undertone_neighbour(deviation: float) -> str | None:
+    """The undertone a reading this close to a band edge could as well have been, else None."""
+    if abs(abs(deviation) - _UNDERTONE_BAND_DEG) > UNDERTONE_NEAR_DEG:
+        return None
+    if abs(deviation) > _UNDERTONE_BAND_DEG:
+        return "neutral"
+    return "warm" if deviation > 0 else "cool"
+
+
 def confidence(sample: SkinSample, illumination: Illumination) -> float:
     """0–1: falls with few skin pixels, strong casts, big exposure corrections, clipping and region
     disagreement."""

@@ -44,6 +44,7 @@ RESULT_EXAMPLE = {
         "lab": [76.4, 9.1, 17.0],
         "ita": 52.7,
         "undertone": "neutral",
+        "undertone_close_to": None,
         "season": {"name": "summer", "subtype": "soft summer"},
         "palette": {
             "best": ["#8e9aaf", "#b5838d", "#9aab89"],
@@ -54,7 +55,7 @@ RESULT_EXAMPLE = {
         "confidence": 0.81,
         "reliable": True,
     },
-    "face_shape": {"label": "oval", "scores": {"oval": 0.41, "round": 0.18, "heart": 0.14}},
+    "face_shape": {"label": "oval", "scores": {"oval": 0.41, "round": 0.18, "heart": 0.14}, "close_to": None},
     "concerns": {"redness": 12, "uneven_tone": 20, "texture": 31, "shine": 8, "dark_circles": 25},
     "fit": {"pd_mm": 62.5, "face_width_mm": 138.0, "uncertainty_mm": 2.1},
     "timing_ms": {"decode": 4.1, "detect": 2.6, "mesh": 6.5, "skin": 3.0, "total": 43.0},

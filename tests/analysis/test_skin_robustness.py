@@ -202,3 +202,11 @@ def test_a_warm_lamp_clipping_a_white_wall_in_red_still_shows_its_blue() -> None
     under_lamp = illum.scene_white(np.clip(scene * lamp, 0, 1))[0]
     shift = np.log(under_lamp[2] / under_lamp[1]) - np.log(as_shot[2] / as_shot[1])
     assert shift == pytest.approx(np.log(0.45), abs=0.02)
+
+
+def test_an_undertone_near_a_band_edge_names_its_neighbour() -> None:
+    band = skin._UNDERTONE_BAND_DEG
+    assert skin.undertone_neighbour(0.0) is None  # squarely neutral
+    assert skin.undertone_neighbour(band - 0.5) == "warm"  # neutral, but nearly warm
+    assert skin.undertone_neighbour(-(band + 0.5)) == "neutral"  # cool, but nearly neutral
+    assert skin.undertone_neighbour(band + skin.UNDERTONE_NEAR_DEG + 1.0) is None  # clearly warm

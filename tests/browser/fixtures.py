@@ -199,6 +199,7 @@ def fixture_result(asset_url: str = "/fixture-assets/{name}.png") -> dict[str, A
             "lab": [78.0, 12.0, 17.0],
             "ita": 50.0,
             "undertone": "warm",
+            "undertone_close_to": "neutral",
             "season": {"name": "spring", "subtype": "light spring"},
             "palette": {
                 "best": ["#f4a582", "#f6d55c", "#8fd175", "#5ec3c9", "#f08a8a", "#c9a0dc"],
@@ -208,7 +209,7 @@ def fixture_result(asset_url: str = "/fixture-assets/{name}.png") -> dict[str, A
             "confidence": 0.82,
             "reliable": True,
         },
-        "face_shape": {"label": "oval", "scores": {"oval": 0.5, "round": 0.2}},
+        "face_shape": {"label": "oval", "scores": {"oval": 0.5, "round": 0.2}, "close_to": None},
         "concerns": {"redness": 12, "uneven_tone": 20, "texture": 31, "shine": 8, "dark_circles": 25},
         "fit": {"pd_mm": 62.5, "face_width_mm": 138.0, "uncertainty_mm": 2.1},
         "timing_ms": {"total": 31.0},

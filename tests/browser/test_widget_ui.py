@@ -88,6 +88,12 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     assert page.locator('[data-fc="monk"]').get_attribute("data-monk") == "3"
     assert page.locator(".monk i.on").count() == 1
     assert page.locator('[data-fc="undertone"]').inner_text() == "Warm"
+    # Near the band's edge the card says so; a clear face shape says nothing more.
+    assert (
+        page.locator('[data-fc="undertone-near"]').inner_text()
+        == "Close to neutral: another photo may tip it."
+    )
+    assert page.locator('[data-fc="shape-near"]').count() == 0
     assert page.locator('[data-fc="season"]').inner_text() == "Light spring"
     assert page.locator(".sw i").count() == 9
     # Swatches are named for screen readers; without names (an older result) the hex is read instead.

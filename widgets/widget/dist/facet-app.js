@@ -84,6 +84,7 @@ measured: 'Measured skin colour',
 confidence_low: 'Low confidence: lighting may be affecting this.',
 undertone_h: 'Undertone',
 undertone_warm: 'Warm',
+close_to: 'Close to {x}: another photo may tip it.',
 undertone_cool: 'Cool',
 undertone_neutral: 'Neutral',
 undertone_olive: 'Olive',
@@ -236,6 +237,7 @@ measured: 'Couleur de peau mesurée',
 confidence_low: 'Confiance faible : l’éclairage peut influencer ce résultat.',
 undertone_h: 'Sous-ton',
 undertone_warm: 'Chaud',
+close_to: 'Proche de {x} : une autre photo peut donner l’autre résultat.',
 undertone_cool: 'Froid',
 undertone_neutral: 'Neutre',
 undertone_olive: 'Olive',
@@ -1442,6 +1444,12 @@ cart
 ]));
 }
 }
+function closeTo(near, prefix, fc) {
+if (!near) return null;
+var key = prefix ? prefix + String(near).toLowerCase() : null;
+var name = key && hasString(key) ? t(key) : String(near);
+return h('p', { class: 'sub', 'data-fc': fc, text: t('close_to', { x: name.toLowerCase() }) });
+}
 function card(title, kids, extra) {
 return h('div', { class: 'card' + (extra ? ' ' + extra : '') }, [h('h4', { text: title })].concat(kids));
 }
@@ -1468,7 +1476,8 @@ if (skin.undertone) {
 var u = String(skin.undertone).toLowerCase();
 cards.appendChild(card(t('undertone_h'), [
 h('p', { class: 'v', 'data-fc': 'undertone', text: hasString('undertone_' + u) ? t('undertone_' + u) : cap(u) }),
-hasString('undertone_' + u + '_p') ? h('p', { text: t('undertone_' + u + '_p') }) : null
+hasString('undertone_' + u + '_p') ? h('p', { text: t('undertone_' + u + '_p') }) : null,
+closeTo(skin.undertone_close_to, 'undertone_', 'undertone-near')
 ]));
 }
 if (skin.season && skin.season.name) cards.appendChild(seasonCard(skin));
@@ -1479,7 +1488,8 @@ if (r.face_shape && r.face_shape.label) {
 var shape = String(r.face_shape.label).toLowerCase();
 cards.appendChild(card(t('shape_h'), [
 h('p', { class: 'v', 'data-fc': 'face-shape', text: cap(shape) }),
-hasString('shape_' + shape) ? h('p', { text: t('shape_' + shape) }) : null
+hasString('shape_' + shape) ? h('p', { text: t('shape_' + shape) }) : null,
+closeTo(r.face_shape.close_to, null, 'shape-near')
 ]));
 }
 var fit = r.fit || {};

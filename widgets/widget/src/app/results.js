@@ -176,6 +176,14 @@ function renderCurrent(el, it, recs) {
   }
 }
 
+// A reading near the edge of its class says so ("Close to warm"): another photo may read the neighbour.
+function closeTo(near, prefix, fc) {
+  if (!near) return null;
+  var key = prefix ? prefix + String(near).toLowerCase() : null;
+  var name = key && hasString(key) ? t(key) : String(near);
+  return h('p', { class: 'sub', 'data-fc': fc, text: t('close_to', { x: name.toLowerCase() }) });
+}
+
 function card(title, kids, extra) {
   return h('div', { class: 'card' + (extra ? ' ' + extra : '') }, [h('h4', { text: title })].concat(kids));
 }
@@ -207,7 +215,8 @@ function buildCards(col, r, skinShown) {
       var u = String(skin.undertone).toLowerCase();
       cards.appendChild(card(t('undertone_h'), [
         h('p', { class: 'v', 'data-fc': 'undertone', text: hasString('undertone_' + u) ? t('undertone_' + u) : cap(u) }),
-        hasString('undertone_' + u + '_p') ? h('p', { text: t('undertone_' + u + '_p') }) : null
+        hasString('undertone_' + u + '_p') ? h('p', { text: t('undertone_' + u + '_p') }) : null,
+        closeTo(skin.undertone_close_to, 'undertone_', 'undertone-near')
       ]));
     }
     if (skin.season && skin.season.name) cards.appendChild(seasonCard(skin));
@@ -218,7 +227,8 @@ function buildCards(col, r, skinShown) {
     var shape = String(r.face_shape.label).toLowerCase();
     cards.appendChild(card(t('shape_h'), [
       h('p', { class: 'v', 'data-fc': 'face-shape', text: cap(shape) }),
-      hasString('shape_' + shape) ? h('p', { text: t('shape_' + shape) }) : null
+      hasString('shape_' + shape) ? h('p', { text: t('shape_' + shape) }) : null,
+      closeTo(r.face_shape.close_to, null, 'shape-near')
     ]));
   }
   var fit = r.fit || {};
