@@ -36,6 +36,7 @@ class Recommendation:
     shade_name: str | None = None
     parts: dict[str, float] = field(default_factory=dict)
     payload: Any = None
+    closest_shade: bool = False  # the store's closest foundation (or concealer) to the shopper's skin
 
 
 @dataclass
@@ -338,6 +339,7 @@ def _recommendation(
         shade_name=cs.row_shade_name[row],
         parts={k: round(float(v[row]), 3) for k, v in parts.items() if not np.isnan(v[row])},
         payload=cand.payload,
+        closest_shade=row in closest_shades,
     )
 
 

@@ -83,6 +83,7 @@ RESULT_EXAMPLE = {
             "category": "foundation",
             "score": 0.91,
             "reasons": ["closest shade: ΔE 1.8, neutral undertone like yours"],
+            "closest_shade": True,
             "tryon": None,
             "add_to_cart": {
                 "method": "POST",

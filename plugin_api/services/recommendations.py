@@ -178,6 +178,7 @@ def recommendation_views(merchant: Merchant, recs: list) -> list[dict[str, Any]]
                 "category": rec.category,
                 "score": rec.score,
                 "reasons": rec.reasons,
+                "closest_shade": rec.closest_shade,
                 "tryon": {"asset_url": _asset_url(merchant, rec.product_id)}
                 if payload.get("tryon_asset_key")
                 else None,

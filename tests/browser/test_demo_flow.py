@@ -174,7 +174,25 @@ def test_product_page_button_promises_what_the_widget_does_there(live_server, pa
         "n => [...n.children].map(c => c.getAttribute('data-fc') || c.className)"
     )
     assert order.index("recs") < order.index("results"), order
+    # A foundation page answers "which shade is mine?" first: the closest shade, with its reason.
+    shade = _first_shade_page(live_server)
+    page.goto(f"{live_server.url}/demo/products/{shade}")
+    page.locator("[data-facet-tryon] button").click()
+    page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
+    upload(page, inputs["selfie_jpg"])
+    match = page.locator('[data-fc="your-match"]')
+    match.wait_for(timeout=ANALYSIS_TIMEOUT)
+    assert "Your closest shade" in match.inner_text() and "Closest shade: ΔE" in match.inner_text()
     assert errors == []
+
+
+def _first_shade_page(live_server) -> str:
+    with live_server.app.app_context():
+        return db.session.scalars(
+            select(Product.platform_product_id)
+            .where(Product.product_type == "Foundation")
+            .order_by(Product.platform_product_id)
+        ).first()
 
 
 def test_photo_without_a_face_gets_a_clear_message_and_retake(live_server, page_factory, inputs):

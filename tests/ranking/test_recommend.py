@@ -343,6 +343,6 @@ def test_closest_shade_is_named_per_category() -> None:
         limit=6,
     )
     closest = {r.product_id for r in recs if r.reasons[0].startswith("closest shade")}
-    assert closest == {"shade-6N", "concealer-6n"}
+    assert closest == {"shade-6N", "concealer-6n"} == {r.product_id for r in recs if r.closest_shade}
     # The shade's name is not repeated when the title already shows it.
     assert not any(reason.startswith("shade ") for r in recs for reason in r.reasons)

@@ -23,7 +23,7 @@ function showResults(r, lowQuality) {
   // Opened from a product that cannot be tried on ("Find my match" on a foundation or a lipstick), the
   // matches are the answer: they come first, not below a sunglasses try-on the shopper did not ask for.
   var matchFirst = feats.recommendations !== false && recs.length && openedForMatch();
-  if (matchFirst) buildRecs(node, recs, items);
+  if (matchFirst) buildRecs(node, recs, items, true);
   node.appendChild(h('div', { class: 'results' }, [left, right]));
   buildTryOn(left, r, items, recs);
   if (feats.analysis !== false) buildCards(right, r, skinShown);
@@ -371,7 +371,7 @@ function navigateToCart(a, method, fields) {
   window.location.assign(url);
 }
 
-function buildRecs(container, recs, items) {
+function buildRecs(container, recs, items, matchFirst) {
   var sec = h('section', { class: 'recs', 'aria-labelledby': 'fc-recs-h', 'data-fc': 'recs' }, [
     h('h3', { class: 'sec', id: 'fc-recs-h', text: t('recs_h') })
   ]);
@@ -379,6 +379,16 @@ function buildRecs(container, recs, items) {
     sec.appendChild(h('p', { class: 'sub', text: t('recs_none') }));
     container.appendChild(sec);
     return;
+  }
+  // "Which shade is mine?" gets one clear answer before the list.
+  var match = matchFirst ? recs.filter(function (x) { return x.closest_shade; })[0] : null;
+  if (match) {
+    sec.appendChild(h('div', { class: 'match', 'data-fc': 'your-match', 'data-product-id': match.product_id }, [
+      h('span', { class: 'sub', text: t('your_match') }),
+      h('strong', { text: match.title || '' }),
+      match.reasons && match.reasons.length ? h('span', { text: cap(match.reasons[0]) }) : null,
+      cartButton(match, 1, 'match')
+    ]));
   }
   var tryable = {};
   items.forEach(function (it) { tryable[String(it.product_id)] = true; });
