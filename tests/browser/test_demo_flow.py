@@ -180,6 +180,7 @@ def test_product_page_button_promises_what_the_widget_does_there(live_server, pa
     page.locator("[data-facet-tryon] button").click()
     page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
     upload(page, inputs["selfie_jpg"])
+    assert page.locator("#fc-title").inner_text().strip() == "Find your match"
     match = page.locator('[data-fc="your-match"]')
     match.wait_for(timeout=ANALYSIS_TIMEOUT)
     assert "Your closest shade" in match.inner_text() and "Closest shade: ΔE" in match.inner_text()

@@ -7,6 +7,7 @@ var CSS = ":host{all:initial;position:fixed;inset:0;z-index:2147483646;display:b
 var STRINGS = {
 en: {
 title: 'Virtual try-on',
+title_match: 'Find your match',
 close: 'Close',
 intro_h: 'See it on you',
 intro_p: 'Take a selfie or upload a photo to try on frames and get your shade, undertone and face-shape analysis.',
@@ -161,6 +162,7 @@ season_winter: 'Winter'
 },
 fr: {
 title: 'Essayage virtuel',
+title_match: 'Trouvez votre teinte',
 close: 'Fermer',
 intro_h: 'Voyez le résultat sur vous',
 intro_p: 'Prenez un selfie ou importez une photo pour essayer des montures et découvrir votre teinte, votre sous-ton et la forme de votre visage.',
@@ -978,7 +980,8 @@ var live = h('div', { class: 'vh', 'aria-live': 'polite', role: 'status' });
 var dlg = h('div', { class: 'dlg', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'fc-title', tabindex: '-1',
 'data-state': 'intro', lang: LANG }, [
 h('div', { class: 'hd' }, [
-h('h2', { id: 'fc-title' }, [h('span', { class: 'brand', 'aria-hidden': 'true' }), t('title')]),
+h('h2', { id: 'fc-title' }, [h('span', { class: 'brand', 'aria-hidden': 'true' }),
+openedForMatch(opts.productId) ? t('title_match') : t('title')]),
 h('button', { class: 'iconbtn', type: 'button', 'aria-label': t('close'), 'data-fc': 'close', onclick: closeDialog },
 icon('close'))
 ]),
@@ -1316,10 +1319,11 @@ h('button', { class: 'btn primary', type: 'button', onclick: closeDialog, text: 
 ]));
 setScreen('results', node);
 }
-function openedForMatch() {
+function openedForMatch(productId) {
 var cfg = CTX.config || {};
-if (!S.productId || !cfg.frames_complete) return false;
-return !(cfg.frames || []).some(function (f) { return String(f.product_id) === String(S.productId); });
+var pid = productId === undefined ? S.productId : productId;
+if (!pid || !cfg.frames_complete) return false;
+return !(cfg.frames || []).some(function (f) { return String(f.product_id) === String(pid); });
 }
 function buildTryOn(col, r, items, recs) {
 var photo = S.photo;

@@ -26,7 +26,8 @@ function openDialog(opts) {
   var dlg = h('div', { class: 'dlg', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'fc-title', tabindex: '-1',
     'data-state': 'intro', lang: LANG }, [
     h('div', { class: 'hd' }, [
-      h('h2', { id: 'fc-title' }, [h('span', { class: 'brand', 'aria-hidden': 'true' }), t('title')]),
+      h('h2', { id: 'fc-title' }, [h('span', { class: 'brand', 'aria-hidden': 'true' }),
+        openedForMatch(opts.productId) ? t('title_match') : t('title')]),
       h('button', { class: 'iconbtn', type: 'button', 'aria-label': t('close'), 'data-fc': 'close', onclick: closeDialog },
         icon('close'))
     ]),

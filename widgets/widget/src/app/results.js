@@ -37,10 +37,11 @@ function showResults(r, lowQuality) {
 }
 
 // The same test the loader's button label uses ("Find my match" vs "Try on").
-function openedForMatch() {
+function openedForMatch(productId) {
   var cfg = CTX.config || {};
-  if (!S.productId || !cfg.frames_complete) return false;
-  return !(cfg.frames || []).some(function (f) { return String(f.product_id) === String(S.productId); });
+  var pid = productId === undefined ? S.productId : productId;
+  if (!pid || !cfg.frames_complete) return false;
+  return !(cfg.frames || []).some(function (f) { return String(f.product_id) === String(pid); });
 }
 
 function buildTryOn(col, r, items, recs) {

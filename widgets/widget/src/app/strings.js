@@ -3,6 +3,7 @@
 var STRINGS = {
   en: {
     title: 'Virtual try-on',
+    title_match: 'Find your match',
     close: 'Close',
     intro_h: 'See it on you',
     intro_p: 'Take a selfie or upload a photo to try on frames and get your shade, undertone and face-shape analysis.',
@@ -158,6 +159,7 @@ var STRINGS = {
   },
   fr: {
     title: 'Essayage virtuel',
+    title_match: 'Trouvez votre teinte',
     close: 'Fermer',
     intro_h: 'Voyez le résultat sur vous',
     intro_p: 'Prenez un selfie ou importez une photo pour essayer des montures et découvrir votre teinte, votre sous-ton et la forme de votre visage.',
