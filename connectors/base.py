@@ -115,6 +115,11 @@ def origin_of(url: str) -> str | None:
     return f"{parts.scheme}://{parts.hostname}{port}"
 
 
+def origins_of(*urls: str | None) -> list[str]:
+    """The web origins of the given store URLs, skipping empty or non-web ones."""
+    return [origin for origin in (origin_of(u) for u in urls if u) if origin]
+
+
 @dataclass
 class InstallResponse:
     """How the app must answer an install step, and what (if anything) got installed."""

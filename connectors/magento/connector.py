@@ -17,7 +17,7 @@ from connectors.base import (
     ProductPage,
     StoreSession,
     WebhookEvent,
-    origin_of,
+    origins_of,
 )
 from connectors.errors import AuthError, NotFound, ProtocolError
 from connectors.http import HttpClient, json_body
@@ -87,7 +87,7 @@ class MagentoConnector:
             store=store,
             credentials=creds,
             name=urlparse(store).hostname,
-            storefront_origins=[o for o in [origin_of(store)] if o],
+            storefront_origins=origins_of(store),
         )
         return InstallResponse(status=302, redirect=back or store, result=result)
 

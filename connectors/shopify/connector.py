@@ -19,7 +19,7 @@ from connectors.base import (
     StoreSession,
     WebhookEvent,
     WebhookKind,
-    origin_of,
+    origins_of,
 )
 from connectors.errors import AuthError, NotFound, ProtocolError
 from connectors.http import HttpClient
@@ -242,5 +242,4 @@ class ShopifyConnector:
 
 def _storefront(shop: dict[str, Any]) -> list[str]:
     """The shop's primary storefront origin (its custom domain, when it has one) from a `shop` object."""
-    origin = origin_of(str((shop.get("primaryDomain") or {}).get("url") or ""))
-    return [origin] if origin else []
+    return origins_of((shop.get("primaryDomain") or {}).get("url"))

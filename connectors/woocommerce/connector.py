@@ -25,7 +25,7 @@ from connectors.base import (
     StoreSession,
     WebhookEvent,
     WebhookKind,
-    origin_of,
+    origins_of,
 )
 from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError
 from connectors.http import HttpClient, json_body
@@ -222,7 +222,7 @@ class WooCommerceConnector:
             credentials=creds,
             scopes=[str(body.get("key_permissions") or "")],
             name=urlparse(pending["store_url"]).hostname,
-            storefront_origins=[o for o in [origin_of(pending["store_url"])] if o],
+            storefront_origins=origins_of(pending["store_url"]),
         )
         return InstallResponse(status=200, json={"ok": True}, result=result)
 
