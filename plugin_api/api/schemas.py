@@ -48,8 +48,8 @@ RESULT_EXAMPLE = {
         "season": {"name": "summer", "subtype": "soft summer"},
         "palette": {
             "best": ["#8e9aaf", "#b5838d", "#9aab89"],
-            "avoid": ["#ff4500", "#ffa500"],
-            "best_names": ["grey", "rose", "khaki"],
+            "avoid": ["#ff0000", "#ff8c00"],
+            "best_names": ["blue grey", "rose", "khaki"],
             "avoid_names": ["red", "orange"],
         },
         "confidence": 0.81,
