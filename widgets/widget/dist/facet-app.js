@@ -1307,7 +1307,7 @@ h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, r
 }
 var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('results_h') });
 node.appendChild(heading);
-var matchFirst = feats.recommendations !== false && recs.length && openedForMatch();
+var matchFirst = feats.recommendations !== false && recs.length && openedForMatch(S.productId);
 if (matchFirst) buildRecs(node, recs, items, true);
 node.appendChild(h('div', { class: 'results' }, [left, right]));
 buildTryOn(left, r, items, recs);
@@ -1321,9 +1321,8 @@ setScreen('results', node);
 }
 function openedForMatch(productId) {
 var cfg = CTX.config || {};
-var pid = productId === undefined ? S.productId : productId;
-if (!pid || !cfg.frames_complete) return false;
-return !(cfg.frames || []).some(function (f) { return String(f.product_id) === String(pid); });
+if (!productId || !cfg.frames_complete) return false;
+return !(cfg.frames || []).some(function (f) { return String(f.product_id) === String(productId); });
 }
 function buildTryOn(col, r, items, recs) {
 var photo = S.photo;

@@ -22,7 +22,7 @@ function showResults(r, lowQuality) {
   node.appendChild(heading);
   // Opened from a product that cannot be tried on ("Find my match" on a foundation or a lipstick), the
   // matches are the answer: they come first, not below a sunglasses try-on the shopper did not ask for.
-  var matchFirst = feats.recommendations !== false && recs.length && openedForMatch();
+  var matchFirst = feats.recommendations !== false && recs.length && openedForMatch(S.productId);
   if (matchFirst) buildRecs(node, recs, items, true);
   node.appendChild(h('div', { class: 'results' }, [left, right]));
   buildTryOn(left, r, items, recs);
@@ -39,9 +39,8 @@ function showResults(r, lowQuality) {
 // The same test the loader's button label uses ("Find my match" vs "Try on").
 function openedForMatch(productId) {
   var cfg = CTX.config || {};
-  var pid = productId === undefined ? S.productId : productId;
-  if (!pid || !cfg.frames_complete) return false;
-  return !(cfg.frames || []).some(function (f) { return String(f.product_id) === String(pid); });
+  if (!productId || !cfg.frames_complete) return false;
+  return !(cfg.frames || []).some(function (f) { return String(f.product_id) === String(productId); });
 }
 
 function buildTryOn(col, r, items, recs) {
