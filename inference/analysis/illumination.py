@@ -1,18 +1,21 @@
 """Estimate the scene illuminant and exposure from the face itself, and undo them before skin is classified.
 
 Why: a camera's white balance and exposure shift measured skin colour more than the difference between two
-neighbouring Monk shades. Skin cannot be its own reference (its colour is what we want to measure), so we
+neighbouring Monk shades. Skin alone cannot be the reference (its colour is what we want to measure), so we
 look at things whose colour does not depend on skin tone: the sclera (whites of the eyes) and the rest of
-the scene (a shades-of-grey mean over non-face pixels). Each estimate is a linear-RGB "white" with a
-confidence; they are combined in log-chromaticity space and compared with what those references look like
-in real photos. Casts within the references' natural spread are mostly left alone (shrinkage), strong casts
-are removed, so well-balanced photos keep their colour. Exposure is read from the brightest surfaces (white
-patch) and only lifted when it is too dark; it is lowered only when clipping on the face or sclera proves
-over-exposure (and, in `skin.measure_skin`, when the recovered skin reads lighter than any human skin).
+the scene (a shades-of-grey mean over non-face pixels); `skin.measure_skin` adds a third, the skin's offset
+from where real skin of its lightness sits in photos (`skin_reference`), whose error is independent of the
+other two. Each estimate is a linear-RGB "white" with a weight; they are combined in log-chromaticity space
+and compared with what those references look like in real photos. Casts within the references' natural
+spread are mostly left alone (shrinkage), strong casts are removed, so well-balanced photos keep their
+colour. Exposure is read from the brightest surfaces (white patch) and only lifted when it is too dark; it is
+lowered only when clipping on the face or sclera proves over-exposure (and, in `skin.measure_skin`, when the
+recovered skin reads lighter than any human skin).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -239,19 +242,25 @@ def collect_estimates(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray
     return estimates
 
 
+# Each reference's typical reading; one without a prior here (the skin, `skin_reference`) reads an offset.
 _PRIORS = {"sclera": SCLERA_PRIOR, "scene": SCENE_PRIOR}
+_NO_OFFSET = {"log_rg": 0.0, "log_bg": 0.0}
 
 
-def estimate_illumination(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray) -> Illumination:
-    """Combine the references into channel gains (von Kries in linear RGB) and an exposure gain."""
-    estimates = collect_estimates(photo, canvas, mesh)
+def estimate_illumination(
+    photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray, extra: Sequence[Estimate] = ()
+) -> Illumination:
+    """Combine the references (sclera, scene and any `extra`, such as the skin) into channel gains (von
+    Kries in linear RGB) and an exposure gain."""
+    estimates = collect_estimates(photo, canvas, mesh) + list(extra)
     if not estimates:
         return Illumination(np.ones(3), 0.0, 0.0, [])
     weights = np.array([e.weight for e in estimates])
     offsets = np.array(
         [
-            _log_chroma(e.white) - np.array([_PRIORS[e.source]["log_rg"], _PRIORS[e.source]["log_bg"]])
+            _log_chroma(e.white) - np.array([prior["log_rg"], prior["log_bg"]])
             for e in estimates
+            for prior in [_PRIORS.get(e.source, _NO_OFFSET)]
         ]
     )
     cast = (weights[:, None] * offsets).sum(axis=0) / weights.sum()

@@ -16,9 +16,18 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from inference import colour
-from inference.analysis.illumination import CLIPPED, Illumination, estimate_illumination
+from inference.analysis.illumination import (
+    CLIPPED,
+    Estimate,
+    Illumination,
+    estimate_illumination,
+    overexposure_stops,
+    underexposure_stops,
+)
 from inference.analysis.pixels import channel_max
 from inference.analysis.regions import SKIN_REGIONS, LinearPhoto, RegionCanvas
+from inference.analysis.skin_reference import SOURCE as SKIN_SOURCE
+from inference.analysis.skin_reference import skin_estimate
 
 _LUMA = np.array([0.2126, 0.7152, 0.0722])
 # Monk classification distance: CIEDE2000 with chroma and hue de-emphasised (kC = kH = 2). Lightness is what
@@ -152,7 +161,9 @@ def measure_skin(
     (`clip_robust_median`), and a skin brighter than any human skin pins the missing exposure correction
     (SKIN_LUMINANCE_CEILING); the sample is then re-read under the corrected gains.
     """
-    illumination = estimate_illumination(photo, canvas, mesh)
+    illumination = estimate_illumination(
+        photo, canvas, mesh, [r for r in [_skin_reference(photo, canvas, mesh)] if r]
+    )
     sample = sample_skin(photo, canvas, illumination)
     if sample is None:
         return illumination, None
@@ -174,6 +185,41 @@ def measure_skin(
         exposure_stops=illumination.exposure_stops + stops,
     )
     return illumination, sample
+
+
+# A raw skin brighter than this (before the lamp is removed) is over-exposed whatever the lamp: lamps are
+# normalised to keep white's luminance. The corrected-skin ceiling above cannot be used here, before the lamp
+# is known: a warm lamp raises a reddish skin's raw luminance (MST-1 under 2,700 K reads above 0.90).
+RAW_SKIN_LIMIT = 1.0
+
+
+def _skin_reference(photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray) -> Estimate | None:
+    """The skin's own reading of the lamp (`skin_reference`)."""
+    reading = raw_skin_reading(photo, canvas, mesh)
+    return None if reading is None else skin_estimate(*reading)
+
+
+def raw_skin_reading(
+    photo: LinearPhoto, canvas: RegionCanvas, mesh: np.ndarray
+) -> tuple[np.ndarray, float, int] | None:
+    """The skin as the photo shows it (raw, clip-recovered median linear RGB), the photo's under-exposure in
+    stops and the pixel count: what `skin_reference` reads the lamp from. None when the skin's lightness is
+    unknown.
+
+    Why not on over-exposed photos: the locus is steep in lightness, and an over-exposure is only settled
+    later, jointly with the shade (`settle_exposure`). A medium skin one stop over, read as the lighter skin
+    it looks like, would be expected less red, and its own red read as a red lamp (ΔE00 9 on the astronaut).
+    """
+    pixels = collect_skin_pixels(photo, canvas, np.ones(3))
+    if pixels is None:
+        return None
+    linear, saturated = clip_robust_median(pixels.raw[pixels.keep], pixels.raw[pixels.usable])
+    if saturated or overexposure_stops(photo, canvas, mesh) > 0:
+        return None
+    stops = underexposure_stops(photo.scene(mesh), np.ones(3), photo.face_pixels())
+    if float(linear @ _LUMA) * 2.0**-stops > RAW_SKIN_LIMIT:  # brighter than white: over-exposed
+        return None
+    return linear, stops, int(pixels.keep.sum())
 
 
 # Shading spread of skin on real, well-exposed faces: median / p-th percentile of the green channel over the
@@ -363,5 +409,7 @@ def confidence(sample: SkinSample, illumination: Illumination) -> float:
     exposure = float(np.exp(-abs(illumination.exposure_stops) / 2.0))
     clipping = 1.0 - min(1.0, 2.0 * sample.clipped_fraction)
     agreement = float(np.exp(-max(sample.region_spread - 4.0, 0.0) / 8.0))
-    evidence = min(1.0, 0.6 + 0.4 * sum(e.weight for e in illumination.estimates) / 2.5)
+    # Only the neutral references count as evidence: the skin cannot vouch for its own reading.
+    neutral = sum(e.weight for e in illumination.estimates if e.source != SKIN_SOURCE)
+    evidence = min(1.0, 0.6 + 0.4 * neutral / 2.5)
     return round(float(np.clip(pixels * cast * exposure * clipping * agreement * evidence, 0.0, 1.0)), 3)
