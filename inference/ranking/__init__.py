@@ -1,6 +1,7 @@
 """Ranking a store's catalog for one shopper: `recommend(analysis, candidates, *, limit, context)`.
 
-Public names: `recommend`, `Recommendation`, `RecommendContext`, `Candidate`, `CandidateSet`.
+Public names: `recommend`, `Recommendation`, `RecommendContext`, `Candidate`, `CandidateSet`, and
+`LANGUAGES` (the languages reasons are written in).
 """
 
 from __future__ import annotations
@@ -8,5 +9,14 @@ from __future__ import annotations
 from inference.ranking.candidates import Candidate, CandidateSet
 from inference.ranking.recommend import Recommendation, RecommendContext, recommend
 from inference.ranking.rules import fit_verdict
+from inference.ranking.wording import LANGUAGES
 
-__all__ = ["Candidate", "CandidateSet", "RecommendContext", "Recommendation", "fit_verdict", "recommend"]
+__all__ = [
+    "LANGUAGES",
+    "Candidate",
+    "CandidateSet",
+    "RecommendContext",
+    "Recommendation",
+    "fit_verdict",
+    "recommend",
+]

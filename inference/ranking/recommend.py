@@ -14,8 +14,9 @@ from inference.catalog.category import CATEGORIES
 from inference.catalog.eyewear_shape import FRAME_SHAPES
 from inference.colour_names import colour_names
 from inference.ranking.candidates import UNDERTONES, Candidate, CandidateSet
-from inference.ranking.rules import difference_words, fit_reason, season_name, shape_reason
+from inference.ranking.rules import differences, fit_verdict, season_name
 from inference.ranking.scoring import EYEWEAR_CODES, SHADE_CODES, ShopperProfile, score_rows
+from inference.ranking.wording import Wording, wording_for
 
 _NEAR_DUPLICATE = 0.9
 # Below this analysis confidence the measured skin colour was off by a median ΔE00 of 6.4 in the shade
@@ -48,6 +49,7 @@ class RecommendContext:
     exclude: Sequence[str] = ()
     diversity: float = 0.3  # MMR trade-off: 0 = pure score, 1 = pure novelty
     lead_share: float = 0.5  # share of the list given to the current product's category
+    language: str = "en"  # the reasons' language (`wording.LANGUAGES`; others fall back to English)
 
 
 def _descriptor(cs: CandidateSet) -> bool:
@@ -223,6 +225,7 @@ def recommend(
     )
     lead_set = set(lead_rows.tolist())
     words = colour_names(cs.lab[taken]) if taken else []
+    say = wording_for(context.language)
     return [
         _recommendation(
             cs,
@@ -234,7 +237,8 @@ def recommend(
             closest_shades,
             similar[row] if row in lead_set else None,
             anchor_title,
-            word,
+            say.colour_word(word),
+            say,
         )
         for row, word in zip(taken, words, strict=True)
     ]
@@ -299,37 +303,32 @@ def _recommendation(
     similarity: float | None,
     anchor_title: str,
     word: str,
+    say: Wording,
 ) -> Recommendation:
     cand = cs.candidates[cs.row_candidate[row]]
     category = CATEGORIES[cs.category[row]]
     reasons: list[str] = []
-    season = season_name(analysis)
+    season = say.season(season_name(analysis))
     word = _own_colour_name(cs, row) or word
     if similarity is not None and similarity > 0.8 and anchor_title:
-        what = "similar colour and outline to" if _descriptor(cs) else "similar look to"
-        reasons.append(f"{what} {anchor_title}")
+        reasons.append(say.similar(anchor_title, by_descriptor=_descriptor(cs)))
     if cs.category[row] in SHADE_CODES:
-        reasons.extend(_shade_reasons(cs, row, parts, profile, closest_shades, cand.title))
+        reasons.extend(_shade_reasons(cs, row, parts, profile, closest_shades, cand.title, say))
     elif cs.category[row] in EYEWEAR_CODES:
         if cs.frame_shape[row] >= 0 and profile.face_label:
-            reasons.append(shape_reason(profile.face_label, FRAME_SHAPES[cs.frame_shape[row]]))
+            reasons.append(say.frame_shape(profile.face_label, FRAME_SHAPES[cs.frame_shape[row]]))
         if not np.isnan(parts["fit_score"][row]):
-            reasons.append(fit_reason(float(cs.frame_width[row]), float(profile.face_width_mm)))
-        reasons.extend(_palette_reasons(cs, row, parts, profile, season, word, noun="frame"))
+            frame_mm, face_mm = float(cs.frame_width[row]), float(profile.face_width_mm)
+            reasons.append(say.fit(fit_verdict(frame_mm, face_mm), frame_mm, face_mm))
+        reasons.extend(_palette_reasons(cs, row, parts, profile, season, word, say, frame=True))
         if not reasons:
-            reasons.append("frame match needs a clear photo of your face")
+            reasons.append(say.frame_needs_face())
     else:
-        reasons.extend(_palette_reasons(cs, row, parts, profile, season, word, noun=None))
+        reasons.extend(_palette_reasons(cs, row, parts, profile, season, word, say, frame=False))
         if not reasons:  # no palette: the skin reading was missing or withheld (`skin.reliable`)
-            reasons.append("colour match needs a clear skin measurement")
-    prior = parts["prior"][row]
-    if prior > 0.02:
-        atc = int(cs.add_to_carts[row])
-        reasons.append(
-            f"popular in this store: added to cart {atc} time{'s' if atc != 1 else ''}"
-            if atc
-            else "often chosen in this store"
-        )
+            reasons.append(say.colour_needs_skin())
+    if parts["prior"][row] > 0.02:
+        reasons.append(say.popular(int(cs.add_to_carts[row])))
     return Recommendation(
         product_id=cand.product_id,
         category=category,
@@ -350,31 +349,26 @@ def _shade_reasons(
     profile: ShopperProfile,
     closest_shades: set[int],
     title: str,
+    say: Wording,
 ) -> list[str]:
     de = parts["shade_de"][row]
     if np.isnan(de):
-        return ["shade match needs a clear skin measurement"]
-    tone = cs.undertone[row]
-    if tone < 0:
-        tone_text = ""
-    elif profile.undertone < 0 or tone == profile.undertone:
-        tone_text = f", {UNDERTONES[tone]} undertone" + (" like yours" if tone == profile.undertone else "")
-    else:
-        tone_text = f", {UNDERTONES[tone]} undertone (yours is {UNDERTONES[profile.undertone]})"
-    lead = "closest shade" if row in closest_shades else "shade"
-    reasons = [f"{lead}: ΔE {de:.1f}{tone_text}"]
+        return [say.shade_needs_skin()]
+    tone = UNDERTONES[cs.undertone[row]] if cs.undertone[row] >= 0 else None
+    yours = UNDERTONES[profile.undertone] if profile.undertone >= 0 else None
+    reasons = [say.shade(float(de), closest=row in closest_shades, tone=tone, yours=yours)]
     name = (cs.row_shade_name[row] or "").strip()
     # The variant's name says which shade of a multi-shade product this is; one the title already shows
     # ("Second Skin Foundation — 5W Warm Beige") would only repeat it.
     if name and name.lower() not in title.lower():
-        reasons.append(f"shade {name}")
+        reasons.append(say.shade_name(name))
     if (
         row in closest_shades
         and profile.skin_confidence is not None
         and profile.skin_confidence < LOW_SKIN_CONFIDENCE
     ):
         # Strong colour casts and over-exposure blur the reading (benchmarks/recommend.py): say so.
-        reasons.append("the photo's lighting makes this match approximate: compare the neighbouring shades")
+        reasons.append(say.approximate_lighting())
     return reasons
 
 
@@ -385,18 +379,19 @@ def _palette_reasons(
     profile: ShopperProfile,
     season: str,
     word: str,
-    noun: str | None,
+    say: Wording,
+    *,
+    frame: bool,
 ) -> list[str]:
     best, avoid = parts["palette_best_de"][row], parts["palette_avoid_de"][row]
     if np.isnan(cs.lab[row, 0]) or np.isnan(best):
         return []
-    thing = f"{word} {noun}" if noun else word
-    palette = f"your {season} palette" if season != "your" else "your palette"
     if not np.isnan(avoid) and avoid < best and avoid < 8:
-        return [f"{thing} is close to a colour {palette} avoids (ΔE {avoid:.1f})"]
+        return [say.palette_avoids(word, frame=frame, season=season, delta_e=float(avoid))]
     if best < 12:
-        return [f"{thing} suits {palette} (ΔE {best:.1f} from its nearest colour)"]
+        return [say.palette_suits(word, frame=frame, season=season, delta_e=float(best))]
     # Say how it differs: "blue is outside your palette" reads as a contradiction when the palette's first
     # colour is a blue; "darker and more vivid than its nearest colour" is what the number means.
     nearest = profile.best[int(np.argmin(colour.delta_e_2000(profile.best, cs.lab[row])))]
-    return [f"{thing} is {difference_words(cs.lab[row], nearest)} {palette}'s nearest colour (ΔE {best:.1f})"]
+    how = differences(cs.lab[row], nearest)
+    return [say.palette_differs(word, frame=frame, season=season, differences=how, delta_e=float(best))]

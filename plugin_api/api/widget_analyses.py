@@ -40,6 +40,11 @@ _UPLOAD_BODY = {
                         "description": "Platform id of the product page, if any.",
                     },
                     "session_id": {"type": "string", "description": "The widget's anonymous session id."},
+                    "lang": {
+                        "type": "string",
+                        "description": "The shopper's language for the recommendations' reasons (`en`, `fr`; "
+                        "`fr-CA` reads as `fr`). Default: the store's widget language, else English.",
+                    },
                 },
             }
         }
@@ -70,6 +75,7 @@ class AnalysisCollection(MethodView):
             product_id=(request.form.get("product_id") or "")[:255] or None,
             session_id=(request.form.get("session_id") or request.headers.get("X-Facet-Session") or "")[:64]
             or None,
+            language=(request.form.get("lang") or "")[:16] or None,
         )
         view = analysis_view(analysis)
         if analysis.state.finished:

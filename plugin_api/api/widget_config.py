@@ -17,6 +17,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from inference.ranking import LANGUAGES
 from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ErrorSchema
 from plugin_api.extensions import db
@@ -25,8 +26,9 @@ from plugin_api.tenancy import current_merchant, scoped
 
 log = logging.getLogger(__name__)
 
-# Must match the string table in widgets/widget/src/app/strings.js (a test checks both).
-SUPPORTED_LANGUAGES = ("en", "fr")
+# The languages recommendation reasons are written in; the widget's string table
+# (widgets/widget/src/app/strings.js) must have the same ones (a test checks both).
+SUPPORTED_LANGUAGES = LANGUAGES
 BUTTON_POSITIONS = ("bottom-right", "bottom-left", "top-right", "top-left")
 FEATURES = ("tryon", "analysis", "concerns", "recommendations", "camera")
 DEFAULT_THEME_COLOR = "#1f4e79"

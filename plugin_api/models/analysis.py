@@ -45,6 +45,8 @@ class Analysis(TenantMixin, Base):
     product_id: Mapped[str | None] = mapped_column(String(255))
     # The widget's anonymous session id (no PII).
     session_id: Mapped[str | None] = mapped_column(String(64))
+    # The language the shopper reads (the widget's), for the recommendations' reasons; None: English.
+    language: Mapped[str | None] = mapped_column(String(8))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     queue: Mapped[str | None] = mapped_column(String(32))
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from flask import current_app, url_for
 
+from inference.ranking import LANGUAGES
 from plugin_api.config import configured_public_url
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
@@ -23,12 +24,24 @@ ANALYSIS_JOB = "plugin_api.jobs.analysis.run_analysis"
 ANALYSIS_FAILURE_CALLBACK = "plugin_api.jobs.analysis.on_analysis_failure"
 
 
+def reasons_language(requested: str | None, merchant: Merchant) -> str | None:
+    """The language of the recommendations' reasons: the widget's ('fr', 'fr-CA' → 'fr') when Facet speaks
+    it, else the store's configured widget language, else None (English). An unknown code is not an error:
+    the shopper still gets their results, in English."""
+    code = (requested or "").strip().split("-")[0].lower()
+    if code in LANGUAGES:
+        return code
+    configured = ((merchant.settings or {}).get("widget") or {}).get("language")
+    return configured if configured in LANGUAGES else None
+
+
 def submit_analysis(
     merchant: Merchant,
     stream: IO[bytes] | None,
     *,
     product_id: str | None = None,
     session_id: str | None = None,
+    language: str | None = None,
 ) -> Analysis:
     """Validate an upload, store it, create the `Analysis` and enqueue its job (or run it in-process).
 
@@ -65,6 +78,7 @@ def submit_analysis(
         upload_info=image.info,
         product_id=product_id or None,
         session_id=session_id or None,
+        language=reasons_language(language, merchant),
         queue=queue_for_plan(merchant.plan),
         queued_at=now,
         expires_at=now + timedelta(days=int(config["FACET_ANALYSIS_RETENTION_DAYS"])),

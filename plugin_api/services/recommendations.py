@@ -232,7 +232,7 @@ def enrich_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any
     if merchant is None:
         return result
     cs = candidate_set(merchant)
-    context = RecommendContext(product_id=analysis.product_id)
+    context = RecommendContext(product_id=analysis.product_id, language=analysis.language or "en")
     recs = recommend(result, cs, limit=LIMIT, context=context)
     result["recommendations"] = recommendation_views(merchant, recs)
     face = result.get("face") or {}

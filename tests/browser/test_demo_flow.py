@@ -394,3 +394,24 @@ def test_cross_origin_storefront(live_server, page_factory, inputs):
         assert page2.locator("[data-facet-tryon] button").count() == 0
         assert page2.evaluate("() => window.Facet.errors[0].where") == "config"
         assert errors2 == []
+
+
+def test_a_french_widget_gets_its_reasons_in_french(live_server, page_factory, inputs):
+    page, errors = page_factory(1280, 900)
+
+    def french_store(route):  # the merchant chose French in the widget settings
+        route.fulfill(json={**route.fetch().json(), "language": "fr"})
+
+    page.route("**/api/v1/widget/config**", french_store)
+    page.goto(live_server.url + "/demo")
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
+    upload(page, inputs["selfie_jpg"])
+    page.locator('[data-fc="results"]').wait_for(timeout=ANALYSIS_TIMEOUT)
+    with live_server.app.app_context():
+        latest = db.session.scalars(select(Analysis).order_by(Analysis.queued_at.desc())).first()
+        assert latest.language == "fr"
+    reasons = page.locator('[data-fc="rec"] li').all_inner_texts()
+    assert reasons and all(" your " not in r.lower() and " frames " not in r for r in reasons)
+    assert any(word in " ".join(reasons) for word in ("Teinte", "montures", "palette"))
+    assert errors == []

@@ -93,3 +93,26 @@ def test_widget_upload_returns_recommendations_and_tryon_items(app, client, merc
         assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
     frame_rec = next(r for r in recs if r["category"] == "eyewear")
     assert frame_rec["tryon"]["asset_url"].endswith(f"key={merchant.publishable_key}")
+
+
+@pytest.mark.slow
+def test_reasons_come_back_in_the_widgets_language(app, client, merchant_factory, widget_headers):
+    merchant = merchant_factory()
+    with app.app_context():
+        _seed(merchant.id)
+    photo = astronaut_close_jpeg()
+
+    def shade_reason(**form) -> str:
+        response = upload(client, widget_headers(merchant), photo, **form)
+        assert response.status_code == 200, response.json
+        recs = response.json["result"]["recommendations"]
+        return next(r for r in recs if r["category"] == "foundation")["reasons"][0]
+
+    assert shade_reason(lang="fr-CA").startswith("teinte")  # the widget's language, region dropped
+    assert shade_reason().startswith(("closest shade: ΔE", "shade: ΔE"))  # default: English
+    with app.app_context():
+        stored = db.session.get(Merchant, merchant.id)
+        stored.settings = {**(stored.settings or {}), "widget": {"language": "fr"}}
+        db.session.commit()
+    # A language Facet does not write falls back to the store's widget language, not to an error.
+    assert shade_reason(lang="de").startswith("teinte")

@@ -43,7 +43,9 @@ def add_product(merchant_id: int, pid: str, features: dict, **fields: Any) -> Pr
 
 
 def enrich(merchant, product_id: str | None = None) -> dict:
-    return enrich_analysis(SimpleNamespace(merchant_id=merchant.id, product_id=product_id), dict(ANALYSIS))
+    return enrich_analysis(
+        SimpleNamespace(merchant_id=merchant.id, product_id=product_id, language=None), dict(ANALYSIS)
+    )
 
 
 def test_only_the_shoppers_store_is_ever_recommended(app, merchant_factory) -> None:

@@ -36,6 +36,7 @@ function uploadPhoto(blob, productId, signal) {
   fd.append('image', blob, 'photo.jpg');
   if (productId) fd.append('product_id', productId);
   if (CTX.sid) fd.append('session_id', CTX.sid);
+  fd.append('lang', LANG); // the recommendations' reasons come back in the widget's language
   return fetch(apiUrl('/analyses'), { method: 'POST', body: fd, credentials: 'omit', signal: signal })
     .catch(function (e) {
       if (e && e.name === 'AbortError') throw e;

@@ -1,0 +1,324 @@
+"""The words of recommendation reasons, in the shopper's language.
+
+Why here and not in the widget: a reason carries numbers, the store's own colour and shade names and a
+sentence shape that differs by language (French puts the noun first, writes "1,8" and has no "a/an"), so
+each language phrases the whole sentence. The ranking decides *what* to say (`recommend._recommendation`);
+a `Wording` says it. English is the default and the fallback for any language without its own wording.
+"""
+
+from __future__ import annotations
+
+from inference.catalog.eyewear_shape import FRAME_SHAPES
+from inference.ranking.rules import AVOID, FACE_SHAPES, GOOD, SHAPE_TABLE
+
+
+class Wording:
+    """English reasons."""
+
+    language = "en"
+
+    # Why a good frame for a face shape works, phrased for the face shape.
+    why_good: dict[str, str] = {
+        "oval": "keep an oval face's natural balance",
+        "round": "add definition to a round face",
+        "square": "soften a square jaw",
+        "heart": "balance a wider forehead and narrow chin",
+        "oblong": "add depth to a longer face",
+        "diamond": "soften strong cheekbones",
+        "triangle": "add width at the brow to balance the jaw",
+    }
+
+    def number(self, value: float) -> str:
+        return f"{value:.1f}"
+
+    def similar(self, title: str, *, by_descriptor: bool) -> str:
+        what = "similar colour and outline to" if by_descriptor else "similar look to"
+        return f"{what} {title}"
+
+    def shade(self, delta_e: float, *, closest: bool, tone: str | None, yours: str | None) -> str:
+        """'closest shade: ΔE 1.8, neutral undertone like yours'."""
+        lead = "closest shade" if closest else "shade"
+        text = f"{lead}: ΔE {self.number(delta_e)}"
+        if tone and (yours is None or tone == yours):
+            text += f", {tone} undertone" + (" like yours" if tone == yours else "")
+        elif tone:
+            text += f", {tone} undertone (yours is {yours})"
+        return text
+
+    def shade_name(self, name: str) -> str:
+        return f"shade {name}"
+
+    def approximate_lighting(self) -> str:
+        return "the photo's lighting makes this match approximate: compare the neighbouring shades"
+
+    def shade_needs_skin(self) -> str:
+        return "shade match needs a clear skin measurement"
+
+    def colour_needs_skin(self) -> str:
+        return "colour match needs a clear skin measurement"
+
+    def frame_needs_face(self) -> str:
+        return "frame match needs a clear photo of your face"
+
+    def frame_shape(self, face: str, frame: str) -> str:
+        """One sentence on how a frame shape suits a face shape."""
+        value = SHAPE_TABLE[FACE_SHAPES.index(face), FRAME_SHAPES.index(frame)]
+        if value == GOOD:
+            return f"{frame} frames {self.why_good[face]}"
+        article = "an" if face[:1] in "aeiou" else "a"
+        if value == AVOID:
+            return f"{frame} frames echo rather than balance {article} {face} face"
+        return f"{frame} frames work with {article} {face} face"
+
+    def fit(self, verdict: str, frame_mm: float, face_mm: float) -> str:
+        """Fit of a frame's total width against the shopper's face width (`rules.fit_verdict`)."""
+        words = {
+            "fits": "fits your face width",
+            "narrow": "may be narrow for you",
+            "wide": "may be wide for you",
+        }
+        return f"{words[verdict]}: {frame_mm:.0f} mm frame for a {face_mm:.0f} mm face"
+
+    def _thing(self, colour: str, frame: bool) -> str:
+        return f"{colour} frame" if frame else colour
+
+    def _palette(self, season: str) -> str:
+        return f"your {season} palette" if season else "your palette"
+
+    def palette_suits(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
+        return (
+            f"{self._thing(colour, frame)} suits {self._palette(season)} "
+            f"(ΔE {self.number(delta_e)} from its nearest colour)"
+        )
+
+    def palette_avoids(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
+        return (
+            f"{self._thing(colour, frame)} is close to a colour {self._palette(season)} avoids "
+            f"(ΔE {self.number(delta_e)})"
+        )
+
+    def palette_differs(
+        self, colour: str, *, frame: bool, season: str, differences: list[str], delta_e: float
+    ) -> str:
+        """'rust frame is darker and more vivid than your soft autumn palette's nearest colour (ΔE 14.2)'."""
+        words = {"lighter": "lighter", "darker": "darker", "vivid": "more vivid", "muted": "more muted"}
+        how = " and ".join(words[d] for d in differences) + " than" if differences else "a different hue from"
+        return (
+            f"{self._thing(colour, frame)} is {how} {self._palette(season)}'s nearest colour "
+            f"(ΔE {self.number(delta_e)})"
+        )
+
+    def popular(self, add_to_carts: int) -> str:
+        if not add_to_carts:
+            return "often chosen in this store"
+        return f"popular in this store: added to cart {add_to_carts} time{'s' if add_to_carts != 1 else ''}"
+
+    def colour_word(self, word: str) -> str:
+        """A word of `colour_names`' vocabulary in this language (the store's own names are used as given)."""
+        return word
+
+    def season(self, subtype: str) -> str:
+        return subtype
+
+
+class FrenchWording(Wording):
+    """French reasons: colours as masculine nouns ("le bordeaux"), so no adjective has to agree."""
+
+    language = "fr"
+
+    why_good = {
+        "oval": "préservent l'équilibre naturel d'un visage ovale",
+        "round": "structurent un visage rond",
+        "square": "adoucissent une mâchoire carrée",
+        "heart": "équilibrent un front large et un menton fin",
+        "oblong": "donnent de la profondeur à un visage allongé",
+        "diamond": "adoucissent des pommettes marquées",
+        "triangle": "élargissent le haut du visage pour équilibrer la mâchoire",
+    }
+    _faces = {
+        "oval": "ovale",
+        "round": "rond",
+        "square": "carré",
+        "heart": "en cœur",
+        "oblong": "allongé",
+        "diamond": "en losange",
+        "triangle": "triangulaire",
+    }
+    _frames = {
+        "round": "rondes",
+        "rectangle": "rectangulaires",
+        "square": "carrées",
+        "wayfarer": "wayfarer",
+        "aviator": "aviateur",
+        "cat-eye": "papillon",
+        "browline": "browline",
+        "oval": "ovales",
+        "geometric": "géométriques",
+    }
+    _undertones = {"warm": "chaud", "neutral": "neutre", "cool": "froid"}
+    _seasons = {
+        "spring": "printemps",
+        "summer": "été",
+        "autumn": "automne",
+        "winter": "hiver",
+        "light": "clair",
+        "deep": "profond",
+        "warm": "chaud",
+        "cool": "froid",
+        "bright": "vif",
+        "soft": "doux",
+    }
+    _colours = {
+        "black": "noir",
+        "charcoal": "anthracite",
+        "grey": "gris",
+        "light grey": "gris clair",
+        "blue grey": "gris bleuté",
+        "taupe": "taupe",
+        "silver": "argent",
+        "white": "blanc",
+        "ivory": "ivoire",
+        "beige": "beige",
+        "camel": "camel",
+        "tan": "fauve",
+        "brown": "marron",
+        "chocolate": "chocolat",
+        "tortoise": "écaille",
+        "gold": "doré",
+        "mustard": "moutarde",
+        "yellow": "jaune",
+        "orange": "orange",
+        "rust": "rouille",
+        "coral": "corail",
+        "peach": "pêche",
+        "nude": "nude",
+        "pink": "rose",
+        "rose": "vieux rose",
+        "fuchsia": "fuchsia",
+        "red": "rouge",
+        "burgundy": "bordeaux",
+        "berry": "baie",
+        "plum": "prune",
+        "mauve": "mauve",
+        "lavender": "lavande",
+        "purple": "violet",
+        "navy": "bleu marine",
+        "blue": "bleu",
+        "royal blue": "bleu roi",
+        "bright blue": "bleu vif",
+        "sky blue": "bleu ciel",
+        "teal": "bleu canard",
+        "turquoise": "turquoise",
+        "mint": "vert menthe",
+        "green": "vert",
+        "bright green": "vert vif",
+        "olive": "olive",
+        "khaki": "kaki",
+        "emerald": "émeraude",
+    }
+    _qualifiers = {"light": "clair", "deep": "foncé"}
+
+    def number(self, value: float) -> str:
+        return f"{value:.1f}".replace(".", ",")
+
+    def similar(self, title: str, *, by_descriptor: bool) -> str:
+        what = "couleur et silhouette proches de" if by_descriptor else "allure proche de"
+        return f"{what} {title}"
+
+    def shade(self, delta_e: float, *, closest: bool, tone: str | None, yours: str | None) -> str:
+        lead = "teinte la plus proche" if closest else "teinte"
+        text = f"{lead} : ΔE {self.number(delta_e)}"
+        if tone and (yours is None or tone == yours):
+            text += f", sous-ton {self._undertones[tone]}" + (" comme le vôtre" if tone == yours else "")
+        elif tone and yours:
+            text += f", sous-ton {self._undertones[tone]} (le vôtre est {self._undertones[yours]})"
+        return text
+
+    def shade_name(self, name: str) -> str:
+        return f"teinte {name}"
+
+    def approximate_lighting(self) -> str:
+        return "l'éclairage de la photo rend cet accord approximatif : comparez les teintes voisines"
+
+    def shade_needs_skin(self) -> str:
+        return "l'accord de teinte demande une mesure nette de la peau"
+
+    def colour_needs_skin(self) -> str:
+        return "l'accord de couleur demande une mesure nette de la peau"
+
+    def frame_needs_face(self) -> str:
+        return "le choix de monture demande une photo nette de votre visage"
+
+    def frame_shape(self, face: str, frame: str) -> str:
+        value = SHAPE_TABLE[FACE_SHAPES.index(face), FRAME_SHAPES.index(frame)]
+        frames = f"les montures {self._frames[frame]}"
+        if value == GOOD:
+            return f"{frames} {self.why_good[face]}"
+        if value == AVOID:
+            return f"{frames} accentuent un visage {self._faces[face]} au lieu de l'équilibrer"
+        return f"{frames} vont avec un visage {self._faces[face]}"
+
+    def fit(self, verdict: str, frame_mm: float, face_mm: float) -> str:
+        words = {
+            "fits": "à la largeur de votre visage",
+            "narrow": "peut-être un peu étroite pour vous",
+            "wide": "peut-être un peu large pour vous",
+        }
+        return f"{words[verdict]} : monture de {frame_mm:.0f} mm pour un visage de {face_mm:.0f} mm"
+
+    def _thing(self, colour: str, frame: bool) -> str:
+        article = "l'" if colour[:1].lower() in "aeiouyéèêh" else "le "
+        return f"{article}{colour}" + (" de la monture" if frame else "")
+
+    def _palette(self, season: str) -> str:
+        return f"votre palette {season}" if season else "votre palette"
+
+    def palette_suits(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
+        return (
+            f"{self._thing(colour, frame)} s'accorde avec {self._palette(season)} "
+            f"(ΔE {self.number(delta_e)} de sa couleur la plus proche)"
+        )
+
+    def palette_avoids(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
+        return (
+            f"{self._thing(colour, frame)} est proche d'une couleur que {self._palette(season)} évite "
+            f"(ΔE {self.number(delta_e)})"
+        )
+
+    def palette_differs(
+        self, colour: str, *, frame: bool, season: str, differences: list[str], delta_e: float
+    ) -> str:
+        words = {"lighter": "plus clair", "darker": "plus foncé", "vivid": "plus vif", "muted": "plus sourd"}
+        how = " et ".join(words[d] for d in differences) + " que" if differences else "d'une autre nuance que"
+        palette = f"de {self._palette(season)}"
+        return (
+            f"{self._thing(colour, frame)} est {how} la couleur la plus proche {palette} "
+            f"(ΔE {self.number(delta_e)})"
+        )
+
+    def popular(self, add_to_carts: int) -> str:
+        if not add_to_carts:
+            return "souvent choisi dans cette boutique"
+        return f"apprécié dans cette boutique : ajouté au panier {add_to_carts} fois"
+
+    def colour_word(self, word: str) -> str:
+        first, _, rest = word.partition(" ")
+        if first in self._qualifiers and rest:  # "light coral" (palette names told apart)
+            return f"{self.colour_word(rest)} {self._qualifiers[first]}"
+        return self._colours.get(word, word)
+
+    def season(self, subtype: str) -> str:
+        """'soft autumn' → 'automne doux' (the season first, as French says it)."""
+        words = subtype.split()
+        if len(words) == 2:
+            return f"{self._seasons.get(words[1], words[1])} {self._seasons.get(words[0], words[0])}"
+        return " ".join(self._seasons.get(w, w) for w in words)
+
+
+_WORDINGS: dict[str, Wording] = {w.language: w for w in (Wording(), FrenchWording())}
+LANGUAGES: tuple[str, ...] = tuple(_WORDINGS)
+
+
+def wording_for(language: str | None) -> Wording:
+    """The wording for a language code ('fr', 'fr-CA' → French); English for anything else."""
+    return _WORDINGS.get((language or "en").split("-")[0].lower(), _WORDINGS["en"])
