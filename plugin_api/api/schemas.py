@@ -45,7 +45,7 @@ RESULT_EXAMPLE = {
         "ita": 52.7,
         "undertone": "neutral",
         "undertone_close_to": None,
-        "season": {"name": "summer", "subtype": "soft summer"},
+        "season": {"name": "summer", "subtype": "soft summer", "label": "soft summer"},
         "palette": {
             "best": ["#8e9aaf", "#b5838d", "#9aab89"],
             "avoid": ["#ff0000", "#ff8c00"],

@@ -414,4 +414,6 @@ def test_a_french_widget_gets_its_reasons_in_french(live_server, page_factory, i
     reasons = page.locator('[data-fc="rec"] li').all_inner_texts()
     assert reasons and all(" your " not in r.lower() and " frames " not in r for r in reasons)
     assert any(word in " ".join(reasons) for word in ("Teinte", "montures", "palette"))
+    season = page.locator('[data-fc="season"]').inner_text()
+    assert season.split()[0] in ("Printemps", "Été", "Automne", "Hiver"), season
     assert errors == []

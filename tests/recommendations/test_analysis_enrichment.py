@@ -7,6 +7,7 @@ import pytest
 
 from inference import colour
 from inference.catalog.embedding import get_embedder
+from inference.ranking.wording import FrenchWording
 from inference.tryon.generator import generate_eyewear_photo, named_specs
 from plugin_api.demo.catalog import demo_shades, draw_bottle, draw_lipstick
 from plugin_api.extensions import db
@@ -102,17 +103,27 @@ def test_reasons_come_back_in_the_widgets_language(app, client, merchant_factory
         _seed(merchant.id)
     photo = astronaut_close_jpeg()
 
-    def shade_reason(**form) -> str:
+    def analyse(**form) -> dict:
         response = upload(client, widget_headers(merchant), photo, **form)
         assert response.status_code == 200, response.json
-        recs = response.json["result"]["recommendations"]
-        return next(r for r in recs if r["category"] == "foundation")["reasons"][0]
+        return response.json["result"]
 
-    assert shade_reason(lang="fr-CA").startswith("teinte")  # the widget's language, region dropped
-    assert shade_reason().startswith(("closest shade: ΔE", "shade: ΔE"))  # default: English
+    def shade_reason(result: dict) -> str:
+        return next(r for r in result["recommendations"] if r["category"] == "foundation")["reasons"][0]
+
+    english = analyse()  # default: English
+    assert shade_reason(english).startswith(("closest shade: ΔE", "shade: ΔE"))
+    assert english["skin"]["season"]["label"] == english["skin"]["season"]["subtype"]
+    french = analyse(lang="fr-CA")  # the widget's language, region dropped
+    assert shade_reason(french).startswith("teinte")
+    say = FrenchWording()
+    season = french["skin"]["season"]
+    assert season["label"] == say.season(season["subtype"]) != season["subtype"]
+    named = english["skin"]["palette"]["best_names"]
+    assert french["skin"]["palette"]["best_names"] == [say.colour_word(n) for n in named] != named
     with app.app_context():
         stored = db.session.get(Merchant, merchant.id)
         stored.settings = {**(stored.settings or {}), "widget": {"language": "fr"}}
         db.session.commit()
     # A language Facet does not write falls back to the store's widget language, not to an error.
-    assert shade_reason(lang="de").startswith("teinte")
+    assert shade_reason(analyse(lang="de")).startswith("teinte")

@@ -1514,7 +1514,7 @@ if (cc) cards.appendChild(cc);
 function seasonName(season) {
 var name = String(season.name || '').toLowerCase();
 var label = hasString('season_' + name) ? t('season_' + name) : cap(name);
-return season.subtype ? cap(season.subtype) : label;
+return season.label ? cap(season.label) : season.subtype ? cap(season.subtype) : label;
 }
 function swatches(list, names, cls, limit) {
 return h('div', { class: 'sw' + (cls ? ' ' + cls : ''), role: 'list' }, (list || []).slice(0, limit).map(function (hex, i) {

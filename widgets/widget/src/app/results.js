@@ -248,7 +248,8 @@ function buildCards(col, r, skinShown) {
 function seasonName(season) {
   var name = String(season.name || '').toLowerCase();
   var label = hasString('season_' + name) ? t('season_' + name) : cap(name);
-  return season.subtype ? cap(season.subtype) : label;
+  // `label` is the subtype in the shopper's language ("automne doux"), added by the server.
+  return season.label ? cap(season.label) : season.subtype ? cap(season.subtype) : label;
 }
 
 // Each swatch is named ("rust", from the analysis) for screen readers and hover; the hex is the fallback.
