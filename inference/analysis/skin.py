@@ -157,13 +157,13 @@ def measure_skin(
 ) -> tuple[Illumination, SkinSample | None]:
     """The illumination correction and the skin sample read under it: the one way skin is measured.
 
+    The lamp is read from the sclera, the scene and the skin itself (`skin_reference`, before any gains).
     Why a second pass: clipping on the skin shows over-exposure only after the skin's level is recovered
     (`clip_robust_median`), and a skin brighter than any human skin pins the missing exposure correction
     (SKIN_LUMINANCE_CEILING); the sample is then re-read under the corrected gains.
     """
-    illumination = estimate_illumination(
-        photo, canvas, mesh, [r for r in [_skin_reference(photo, canvas, mesh)] if r]
-    )
+    skin_lamp = _skin_reference(photo, canvas, mesh)
+    illumination = estimate_illumination(photo, canvas, mesh, [skin_lamp] if skin_lamp else [])
     sample = sample_skin(photo, canvas, illumination)
     if sample is None:
         return illumination, None
