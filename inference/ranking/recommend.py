@@ -309,7 +309,8 @@ def _recommendation(
     category = CATEGORIES[cs.category[row]]
     reasons: list[str] = []
     season = say.season(season_name(analysis))
-    word = _own_colour_name(cs, row) or word
+    own = _own_colour_name(cs, row)
+    word = say.colour_word(own) if own else word
     if similarity is not None and similarity > 0.8 and anchor_title:
         reasons.append(say.similar(anchor_title, by_descriptor=_descriptor(cs)))
     if cs.category[row] in SHADE_CODES:

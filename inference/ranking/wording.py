@@ -23,9 +23,20 @@ class Wording:
         "round": "add definition to a round face",
         "square": "soften a square jaw",
         "heart": "balance a wider forehead and narrow chin",
-        "oblong": "add depth to a longer face",
+        "oblong": "balance a longer face with their depth",
         "diamond": "soften strong cheekbones",
         "triangle": "add width at the brow to balance the jaw",
+    }
+
+    # "a round face", "a heart-shaped face": how a sentence names each face shape, with its article.
+    faces: dict[str, str] = {
+        "oval": "an oval face",
+        "round": "a round face",
+        "square": "a square face",
+        "heart": "a heart-shaped face",
+        "oblong": "an oblong face",
+        "diamond": "a diamond-shaped face",
+        "triangle": "a triangular face",
     }
 
     def number(self, value: float) -> str:
@@ -65,10 +76,9 @@ class Wording:
         value = SHAPE_TABLE[FACE_SHAPES.index(face), FRAME_SHAPES.index(frame)]
         if value == GOOD:
             return f"{frame} frames {self.why_good[face]}"
-        article = "an" if face[:1] in "aeiou" else "a"
         if value == AVOID:
-            return f"{frame} frames echo rather than balance {article} {face} face"
-        return f"{frame} frames work with {article} {face} face"
+            return f"{frame} frames echo rather than balance {self.faces[face]}"
+        return f"{frame} frames work with {self.faces[face]}"
 
     def fit(self, verdict: str, frame_mm: float, face_mm: float) -> str:
         """Fit of a frame's total width against the shopper's face width (`rules.fit_verdict`)."""
@@ -88,7 +98,7 @@ class Wording:
     def palette_suits(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
         return (
             f"{self._thing(colour, frame)} suits {self._palette(season)} "
-            f"(ΔE {self.number(delta_e)} from its nearest colour)"
+            f"(ΔE {self.number(delta_e)} from the palette's nearest colour)"
         )
 
     def palette_avoids(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
@@ -131,18 +141,27 @@ class FrenchWording(Wording):
         "round": "structurent un visage rond",
         "square": "adoucissent une mâchoire carrée",
         "heart": "équilibrent un front large et un menton fin",
-        "oblong": "donnent de la profondeur à un visage allongé",
+        "oblong": "raccourcissent visuellement un visage allongé",
         "diamond": "adoucissent des pommettes marquées",
         "triangle": "élargissent le haut du visage pour équilibrer la mâchoire",
     }
-    _faces = {
-        "oval": "ovale",
-        "round": "rond",
-        "square": "carré",
-        "heart": "en cœur",
-        "oblong": "allongé",
-        "diamond": "en losange",
-        "triangle": "triangulaire",
+    faces = {
+        "oval": "un visage ovale",
+        "round": "un visage rond",
+        "square": "un visage carré",
+        "heart": "un visage en cœur",
+        "oblong": "un visage allongé",
+        "diamond": "un visage en losange",
+        "triangle": "un visage triangulaire",
+    }
+    _faces_plural = {
+        "oval": "aux visages ovales",
+        "round": "aux visages ronds",
+        "square": "aux visages carrés",
+        "heart": "aux visages en cœur",
+        "oblong": "aux visages allongés",
+        "diamond": "aux visages en losange",
+        "triangle": "aux visages triangulaires",
     }
     _frames = {
         "round": "rondes",
@@ -226,8 +245,8 @@ class FrenchWording(Wording):
         return f"{what} {title}"
 
     def shade(self, delta_e: float, *, closest: bool, tone: str | None, yours: str | None) -> str:
-        lead = "teinte la plus proche" if closest else "teinte"
-        text = f"{lead} : ΔE {self.number(delta_e)}"
+        lead = "teinte la plus proche" if closest else "teinte voisine"
+        text = f"{lead} : écart ΔE {self.number(delta_e)}"
         if tone and (yours is None or tone == yours):
             text += f", sous-ton {self._undertones[tone]}" + (" comme le vôtre" if tone == yours else "")
         elif tone and yours:
@@ -238,13 +257,13 @@ class FrenchWording(Wording):
         return f"teinte {name}"
 
     def approximate_lighting(self) -> str:
-        return "l'éclairage de la photo rend cet accord approximatif : comparez les teintes voisines"
+        return "l’éclairage de la photo rend cet accord approximatif : comparez les teintes voisines"
 
     def shade_needs_skin(self) -> str:
-        return "l'accord de teinte demande une mesure nette de la peau"
+        return "l’accord de teinte demande une mesure nette de la peau"
 
     def colour_needs_skin(self) -> str:
-        return "l'accord de couleur demande une mesure nette de la peau"
+        return "l’accord de couleur demande une mesure nette de la peau"
 
     def frame_needs_face(self) -> str:
         return "le choix de monture demande une photo nette de votre visage"
@@ -255,45 +274,50 @@ class FrenchWording(Wording):
         if value == GOOD:
             return f"{frames} {self.why_good[face]}"
         if value == AVOID:
-            return f"{frames} accentuent un visage {self._faces[face]} au lieu de l'équilibrer"
-        return f"{frames} vont avec un visage {self._faces[face]}"
+            return f"{frames} accentuent {self.faces[face]} au lieu de l’équilibrer"
+        return f"{frames} vont bien {self._faces_plural[face]}"
 
     def fit(self, verdict: str, frame_mm: float, face_mm: float) -> str:
         words = {
-            "fits": "à la largeur de votre visage",
+            "fits": "adaptée à la largeur de votre visage",
             "narrow": "peut-être un peu étroite pour vous",
             "wide": "peut-être un peu large pour vous",
         }
         return f"{words[verdict]} : monture de {frame_mm:.0f} mm pour un visage de {face_mm:.0f} mm"
 
     def _thing(self, colour: str, frame: bool) -> str:
-        article = "l'" if colour[:1].lower() in "aeiouyéèêh" else "le "
-        return f"{article}{colour}" + (" de la monture" if frame else "")
+        """'le bordeaux (de la monture)' for a colour word; 'le coloris Gunmetal' for a store's own name,
+        whose gender and spelling French cannot know."""
+        if colour in self._colours.values():
+            named = ("l’" if colour[:1] in "aeiouyéèêh" else "le ") + colour
+        else:
+            named = f"le coloris {colour}"
+        return named + (" de la monture" if frame else "")
 
     def _palette(self, season: str) -> str:
         return f"votre palette {season}" if season else "votre palette"
 
     def palette_suits(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
         return (
-            f"{self._thing(colour, frame)} s'accorde avec {self._palette(season)} "
-            f"(ΔE {self.number(delta_e)} de sa couleur la plus proche)"
+            f"{self._thing(colour, frame)} s’accorde avec {self._palette(season)} "
+            f"(écart ΔE {self.number(delta_e)} avec sa couleur la plus proche)"
         )
 
     def palette_avoids(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
         return (
-            f"{self._thing(colour, frame)} est proche d'une couleur que {self._palette(season)} évite "
-            f"(ΔE {self.number(delta_e)})"
+            f"{self._thing(colour, frame)} est proche d’une couleur que {self._palette(season)} évite "
+            f"(écart ΔE {self.number(delta_e)})"
         )
 
     def palette_differs(
         self, colour: str, *, frame: bool, season: str, differences: list[str], delta_e: float
     ) -> str:
         words = {"lighter": "plus clair", "darker": "plus foncé", "vivid": "plus vif", "muted": "plus sourd"}
-        how = " et ".join(words[d] for d in differences) + " que" if differences else "d'une autre nuance que"
+        how = " et ".join(words[d] for d in differences) + " que" if differences else "d’une autre nuance que"
         palette = f"de {self._palette(season)}"
         return (
             f"{self._thing(colour, frame)} est {how} la couleur la plus proche {palette} "
-            f"(ΔE {self.number(delta_e)})"
+            f"(écart ΔE {self.number(delta_e)})"
         )
 
     def popular(self, add_to_carts: int) -> str:
@@ -302,10 +326,12 @@ class FrenchWording(Wording):
         return f"apprécié dans cette boutique : ajouté au panier {add_to_carts} fois"
 
     def colour_word(self, word: str) -> str:
+        """Our vocabulary in French; a store's own name too when it is one of those words ("Black" → "noir"),
+        else as given."""
         first, _, rest = word.partition(" ")
         if first in self._qualifiers and rest:  # "light coral" (palette names told apart)
             return f"{self.colour_word(rest)} {self._qualifiers[first]}"
-        return self._colours.get(word, word)
+        return self._colours.get(word, self._colours.get(word.lower(), word))
 
     def season(self, subtype: str) -> str:
         """'soft autumn' → 'automne doux' (the season first, as French says it)."""

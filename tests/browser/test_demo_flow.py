@@ -416,4 +416,6 @@ def test_a_french_widget_gets_its_reasons_in_french(live_server, page_factory, i
     assert any(word in " ".join(reasons) for word in ("Teinte", "montures", "palette"))
     season = page.locator('[data-fc="season"]').inner_text()
     assert season.split()[0] in ("Printemps", "Été", "Automne", "Hiver"), season
+    shape = page.locator('[data-fc="face-shape"]').inner_text()
+    assert shape in ("Ovale", "Rond", "Carré", "En cœur", "Allongé", "En losange", "Triangulaire"), shape
     assert errors == []

@@ -115,11 +115,15 @@ def test_face_shape_balancing_rules() -> None:
     square_face = [r.product_id for r in recommend(analysis(face="square"), frames, limit=4)]
     assert square_face.index("r") < square_face.index("sq")
     assert square_face.index("cat") < square_face.index("rect")
-    # Articles follow the face shape: "an oval face", "an oblong face".
-    for face in ("oval", "oblong"):
+    # Articles and adjectives follow the face shape: "an oval face", "a heart-shaped face".
+    for face, phrase in (
+        ("oval", " an oval face"),
+        ("oblong", " an oblong face"),
+        ("heart", " a heart-shaped face"),
+    ):
         reasons = [x for r in recommend(analysis(face=face), frames, limit=4) for x in r.reasons]
         assert not any(f" a {face} face" in x for x in reasons)
-        assert any(f" an {face} face" in x for x in reasons)
+        assert any(phrase in x for x in reasons)
 
 
 def test_fit_from_frame_width_against_face_width() -> None:

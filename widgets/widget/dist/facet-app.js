@@ -86,6 +86,14 @@ confidence_low: 'Low confidence: lighting may be affecting this.',
 undertone_h: 'Undertone',
 undertone_warm: 'Warm',
 close_to: 'Close to {x}: another photo may tip it.',
+colon: ': ',
+face_oval: 'Oval',
+face_round: 'Round',
+face_square: 'Square',
+face_heart: 'Heart-shaped',
+face_oblong: 'Oblong',
+face_diamond: 'Diamond',
+face_triangle: 'Triangular',
 undertone_cool: 'Cool',
 undertone_neutral: 'Neutral',
 undertone_olive: 'Olive',
@@ -240,7 +248,15 @@ measured: 'Couleur de peau mesurée',
 confidence_low: 'Confiance faible : l’éclairage peut influencer ce résultat.',
 undertone_h: 'Sous-ton',
 undertone_warm: 'Chaud',
-close_to: 'Proche de {x} : une autre photo peut donner l’autre résultat.',
+close_to: 'Proche de « {x} » : une autre photo pourrait donner ce résultat.',
+colon: '\u00a0: ',
+face_oval: 'Ovale',
+face_round: 'Rond',
+face_square: 'Carré',
+face_heart: 'En cœur',
+face_oblong: 'Allongé',
+face_diamond: 'En losange',
+face_triangle: 'Triangulaire',
 undertone_cool: 'Froid',
 undertone_neutral: 'Neutre',
 undertone_olive: 'Olive',
@@ -1302,7 +1318,7 @@ var instructions = qualityInstructions(r.quality || {});
 var skinShown = skinTrusted(r.skin, lowQuality);
 if (instructions.length || lowQuality) {
 node.appendChild(h('div', { class: 'banner', 'data-fc': 'quality' }, [
-h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + ': ' + instructions.join(' · ') }),
+h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + t('colon') + instructions.join(' · ') }),
 h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, retakeLabel()[1])
 ]));
 }
@@ -1472,7 +1488,7 @@ if (skinShown) {
 var n = Math.max(1, Math.min(10, Math.round(skin.monk)));
 cards.appendChild(card(t('monk_h'), [
 h('p', { class: 'v', 'data-fc': 'monk', 'data-monk': String(n), text: t('monk_v', { n: n }) }),
-h('div', { class: 'monk', role: 'img', 'aria-label': t('monk_scale') + ': ' + t('monk_v', { n: n }) },
+h('div', { class: 'monk', role: 'img', 'aria-label': t('monk_scale') + t('colon') + t('monk_v', { n: n }) },
 MONK.map(function (hex, i) { return h('i', { class: i + 1 === n ? 'on' : '', style: 'background:' + hex }); })),
 h('div', { class: 'ends', 'aria-hidden': 'true' }, [h('span', { text: '1' }), h('span', { text: '10' })]),
 skin.hex ? h('div', { class: 'you' }, [h('span', { class: 'dot', 'aria-hidden': 'true', style: 'background:' + skin.hex }), t('measured')]) : null,
@@ -1493,9 +1509,9 @@ cards.appendChild(card(t('monk_h'), [h('p', { 'data-fc': 'monk-withheld', text: 
 if (r.face_shape && r.face_shape.label) {
 var shape = String(r.face_shape.label).toLowerCase();
 cards.appendChild(card(t('shape_h'), [
-h('p', { class: 'v', 'data-fc': 'face-shape', text: cap(shape) }),
+h('p', { class: 'v', 'data-fc': 'face-shape', text: hasString('face_' + shape) ? t('face_' + shape) : cap(shape) }),
 hasString('shape_' + shape) ? h('p', { text: t('shape_' + shape) }) : null,
-closeTo(r.face_shape.close_to, null, 'shape-near')
+closeTo(r.face_shape.close_to, 'face_', 'shape-near')
 ]));
 }
 var fit = r.fit || {};
@@ -1559,7 +1575,7 @@ addToCart(a, this);
 } }, [icon('cart'), label]);
 }
 function named(action, title) {
-return title ? action + ': ' + title : null;
+return title ? action + t('colon') + title : null;
 }
 function addToCart(a, button) {
 var method = String(a.method || 'GET').toUpperCase();

@@ -14,7 +14,7 @@ function showResults(r, lowQuality) {
   var skinShown = skinTrusted(r.skin, lowQuality);
   if (instructions.length || lowQuality) {
     node.appendChild(h('div', { class: 'banner', 'data-fc': 'quality' }, [
-      h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + ': ' + instructions.join(' · ') }),
+      h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + t('colon') + instructions.join(' · ') }),
       h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, retakeLabel()[1])
     ]));
   }
@@ -205,7 +205,7 @@ function buildCards(col, r, skinShown) {
     var n = Math.max(1, Math.min(10, Math.round(skin.monk)));
     cards.appendChild(card(t('monk_h'), [
       h('p', { class: 'v', 'data-fc': 'monk', 'data-monk': String(n), text: t('monk_v', { n: n }) }),
-      h('div', { class: 'monk', role: 'img', 'aria-label': t('monk_scale') + ': ' + t('monk_v', { n: n }) },
+      h('div', { class: 'monk', role: 'img', 'aria-label': t('monk_scale') + t('colon') + t('monk_v', { n: n }) },
         MONK.map(function (hex, i) { return h('i', { class: i + 1 === n ? 'on' : '', style: 'background:' + hex }); })),
       h('div', { class: 'ends', 'aria-hidden': 'true' }, [h('span', { text: '1' }), h('span', { text: '10' })]),
       skin.hex ? h('div', { class: 'you' }, [h('span', { class: 'dot', 'aria-hidden': 'true', style: 'background:' + skin.hex }), t('measured')]) : null,
@@ -226,9 +226,9 @@ function buildCards(col, r, skinShown) {
   if (r.face_shape && r.face_shape.label) {
     var shape = String(r.face_shape.label).toLowerCase();
     cards.appendChild(card(t('shape_h'), [
-      h('p', { class: 'v', 'data-fc': 'face-shape', text: cap(shape) }),
+      h('p', { class: 'v', 'data-fc': 'face-shape', text: hasString('face_' + shape) ? t('face_' + shape) : cap(shape) }),
       hasString('shape_' + shape) ? h('p', { text: t('shape_' + shape) }) : null,
-      closeTo(r.face_shape.close_to, null, 'shape-near')
+      closeTo(r.face_shape.close_to, 'face_', 'shape-near')
     ]));
   }
   var fit = r.fit || {};
@@ -301,7 +301,7 @@ function cartButton(rec, rank, where) {
 
 // "Add to cart: Round Tortoise": a list of identical "Add to cart" buttons tells a screen reader nothing.
 function named(action, title) {
-  return title ? action + ': ' + title : null;
+  return title ? action + t('colon') + title : null;
 }
 
 // Add to cart the store platform's own way: Shopify POSTs /cart/add, WooCommerce GETs ?add-to-cart=,
