@@ -33,11 +33,14 @@ COLOUR_WORDS: dict[str, str] = {
     "rust": "#a84a23",
     "coral": "#f0806a",
     "peach": "#f2b38f",
+    "apricot": "#fbb471",
     "nude": "#c89d85",
     "pink": "#e58fac",
+    "baby pink": "#f4c2c2",
     "rose": "#c97b8e",
     "fuchsia": "#c8307c",
     "red": "#c0262d",
+    "bright red": "#ff2020",
     "burgundy": "#6d1a2b",
     "berry": "#8a2846",
     "plum": "#6b2a4b",
@@ -49,6 +52,7 @@ COLOUR_WORDS: dict[str, str] = {
     "royal blue": "#2a4ad4",
     "bright blue": "#3a7bf0",
     "sky blue": "#8fbce6",
+    "powder blue": "#b0c4de",
     "teal": "#1f7a7a",
     "turquoise": "#3ab5b0",
     "mint": "#a7d8b9",
@@ -82,8 +86,10 @@ def hex_names(hex_colours: list[str]) -> list[str]:
         same = [i for i, n in enumerate(names) if n == name]
         if len(same) < 2:
             continue
-        # Lightest and darkest are told apart; a third in between keeps the plain name.
-        by_lightness = sorted(same, key=lambda i: labs[i][0])
+        # Palest and deepest are told apart; a third in between keeps the plain name. Paleness is lightness
+        # less half the chroma: #f08080 is a shade darker than #ff7f50 but far less saturated, and reads
+        # as the light coral (CSS names it so).
+        by_lightness = sorted(same, key=lambda i: labs[i][0] - 0.5 * float(np.hypot(*labs[i][1:])))
         names[by_lightness[0]] = _qualified("deep", name)
         names[by_lightness[-1]] = _qualified("light", name)
     return names

@@ -17,6 +17,8 @@ def test_every_palette_names_each_swatch_once(subtype: str) -> None:
         assert len(set(names)) == len(names), names
 
 
-def test_two_swatches_with_one_name_are_told_apart_by_lightness() -> None:
-    assert hex_names(["#ff7f50", "#f08080", "#1f2a4a"]) == ["light coral", "deep coral", "navy"]
-    assert hex_names(["#0047ab", "#ff0000"]) == ["royal blue", "red"]
+def test_two_swatches_with_one_name_are_told_apart_by_paleness() -> None:
+    assert hex_names(["#ff7f50", "#ff8a60", "#1f2a4a"]) == ["deep coral", "light coral", "navy"]
+    # #f08080 is a little darker than #ff7f50 but much less saturated: it is the pale one.
+    assert hex_names(["#ff7f50", "#f08080"]) == ["deep coral", "light coral"]
+    assert hex_names(["#0047ab", "#ff0000", "#c0262d"]) == ["royal blue", "bright red", "red"]
