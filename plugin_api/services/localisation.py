@@ -1,17 +1,40 @@
 """Result enricher: the words of an analysis result in the shopper's language.
 
-The engine names things in English (palette colours, the season); reasons are already written in the
-analysis' language by the ranking. This puts the rest in that language too, so a French widget never reads
-"soft autumn" or "burgundy" aloud. Machine values (`season.name`, `season.subtype`) stay as they are: the
-widget and the ranking key on them; `season.label` is what to show.
+The engine names things in English (palette colours, the season, photo tips, the concerns disclaimer);
+reasons are already written in the analysis' language by the ranking. This puts the rest in that language
+too, so a French widget never reads "soft autumn" or "burgundy" aloud and an API client gets French tips.
+Machine values (`season.name`, `season.subtype`, issue `code`s) stay as they are: the widget and the ranking
+key on them; `season.label` and the messages are what to show.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from inference.analysis.concerns import NOTE
+from inference.analysis.quality import MESSAGES
 from inference.ranking.wording import wording_for
 from plugin_api.models import Analysis
+
+# The engine's photo tips and disclaimer in the other languages Facet writes (the widget's own strings say the
+# same things; a test checks every engine message has its translation).
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    "fr": {
+        MESSAGES["too_dark"]: "Trouvez plus de lumière",
+        MESSAGES["too_bright"]: "Évitez la lumière directe",
+        MESSAGES["blurry"]: "Tenez l’appareil immobile",
+        MESSAGES["face_too_small"]: "Rapprochez-vous",
+        MESSAGES["face_cut_off"]: "Cadrez tout votre visage",
+        MESSAGES["head_turned"]: "Regardez la caméra",
+        MESSAGES["head_tilted"]: "Gardez la tête droite",
+        MESSAGES["multiple_faces"]: "Vérifiez que seul votre visage est sur la photo",
+        MESSAGES["eyes_closed"]: "Gardez les yeux ouverts",
+        NOTE: (
+            "Indices cosmétiques décrivant l’apparence de la peau sur cette photo ; "
+            "ce n’est pas un avis médical ni dermatologique."
+        ),
+    }
+}
 
 
 def localise_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any]:
@@ -24,4 +47,9 @@ def localise_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, A
     for key in ("best_names", "avoid_names"):
         if isinstance(palette.get(key), list):
             palette[key] = [say.colour_word(name) for name in palette[key]]
+    words = TRANSLATIONS.get(say.language, {})
+    for issue in (result.get("quality") or {}).get("issues") or []:
+        issue["message"] = words.get(issue.get("message"), issue.get("message"))
+    if result.get("disclaimer"):
+        result["disclaimer"] = words.get(result["disclaimer"], result["disclaimer"])
     return result

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from inference import colour
+from inference.analysis.concerns import NOTE
+from inference.analysis.quality import MESSAGES
 from inference.catalog.embedding import get_embedder
 from inference.ranking.wording import FrenchWording
 from inference.tryon.generator import generate_eyewear_photo, named_specs
@@ -13,6 +17,7 @@ from plugin_api.demo.catalog import demo_shades, draw_bottle, draw_lipstick
 from plugin_api.extensions import db
 from plugin_api.jobs.features import apply_features, features_hash
 from plugin_api.models import Merchant, Product
+from plugin_api.services.localisation import TRANSLATIONS, localise_analysis
 from plugin_api.storage import current_storage
 from tests.helpers import upload
 from tests.images import astronaut_close_jpeg
@@ -127,3 +132,22 @@ def test_reasons_come_back_in_the_widgets_language(app, client, merchant_factory
         db.session.commit()
     # A language Facet does not write falls back to the store's widget language, not to an error.
     assert shade_reason(analyse(lang="de")).startswith("teinte")
+
+
+def test_every_engine_message_has_its_french_translation() -> None:
+    french = TRANSLATIONS["fr"]
+    assert set(MESSAGES.values()) | {NOTE} <= set(french)
+    assert all(text and text not in MESSAGES.values() for text in french.values())
+
+
+def test_a_french_analysis_gets_french_photo_tips(app) -> None:
+    result = {
+        "quality": {"ok": False, "issues": [{"code": "head_tilted", "message": MESSAGES["head_tilted"]}]},
+        "disclaimer": NOTE,
+        "skin": {"season": {"name": "winter", "subtype": "deep winter"}, "palette": {"best_names": ["navy"]}},
+    }
+    localised = localise_analysis(SimpleNamespace(language="fr"), result)
+    assert localised["quality"]["issues"] == [{"code": "head_tilted", "message": "Gardez la tête droite"}]
+    assert localised["disclaimer"].startswith("Indices cosmétiques")
+    assert localised["skin"]["season"]["label"] == "hiver profond"
+    assert localised["skin"]["palette"]["best_names"] == ["bleu marine"]
