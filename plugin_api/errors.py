@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -97,6 +97,13 @@ def handle_http_exception(error: HTTPException) -> Response:
         message = data.get("message") or error.description or error.name
     if status == 422 and "fields" in details and not data.get("message"):
         message = "The request has invalid or missing fields."
+    if status == 413 and not data.get("message"):
+        # A body far over the limit is refused before any view reads it: say what the limit is, as the
+        # upload's own check does ("The data value transmitted exceeds the capacity limit." said nothing).
+        limit = current_app.config.get("FACET_MAX_UPLOAD_BYTES")
+        if limit:
+            message = f"The photo is larger than {round(int(limit) / (1024 * 1024), 1):g} MB."
+            details["max_bytes"] = int(limit)
     headers = dict(data.get("headers") or {})
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)

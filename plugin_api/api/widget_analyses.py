@@ -8,9 +8,11 @@ from flask_smorest import Blueprint
 
 from plugin_api.api.schemas import AnalysisSchema, ErrorSchema
 from plugin_api.api.widget_auth import protect_widget_blueprint
+from plugin_api.errors import ApiError
 from plugin_api.jobs.maintenance import expire_if_overdue
 from plugin_api.models import Analysis
-from plugin_api.services.analyses import analysis_view, submit_analysis
+from plugin_api.services.analyses import analysis_view, reasons_language, submit_analysis
+from plugin_api.services.localisation import error_message
 from plugin_api.tenancy import current_merchant, get_owned_or_404
 
 blp = Blueprint(
@@ -69,14 +71,22 @@ class AnalysisCollection(MethodView):
     @blp.alt_response(429, schema=ErrorSchema, description="`too_many_analyses`; see `Retry-After`.")
     def post(self):
         """Submit a selfie for analysis"""
-        analysis = submit_analysis(
-            current_merchant(),
-            request.files.get("image"),
-            product_id=(request.form.get("product_id") or "")[:255] or None,
-            session_id=(request.form.get("session_id") or request.headers.get("X-Facet-Session") or "")[:64]
-            or None,
-            language=(request.form.get("lang") or "")[:16] or None,
-        )
+        merchant = current_merchant()
+        language = reasons_language((request.form.get("lang") or "")[:16] or None, merchant)
+        try:
+            analysis = submit_analysis(
+                merchant,
+                request.files.get("image"),
+                product_id=(request.form.get("product_id") or "")[:255] or None,
+                session_id=(request.form.get("session_id") or request.headers.get("X-Facet-Session") or "")[
+                    :64
+                ]
+                or None,
+                language=language,
+            )
+        except ApiError as error:  # the shopper reads why the photo was refused in their language
+            error.message = error_message(error.code, error.message, language, error.details)
+            raise
         view = analysis_view(analysis)
         if analysis.state.finished:
             return view, 200

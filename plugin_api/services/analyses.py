@@ -15,6 +15,7 @@ from plugin_api.errors import ApiError
 from plugin_api.extensions import db
 from plugin_api.jobs.queueing import TooManyInFlight, current_jobs, queue_for_plan
 from plugin_api.models import Analysis, AnalysisStatus, Merchant, utcnow
+from plugin_api.services.localisation import error_message
 from plugin_api.services.uploads import clean_image, read_limited
 from plugin_api.storage import StorageError, current_storage, merchant_key
 
@@ -145,6 +146,6 @@ def analysis_view(analysis: Analysis) -> dict[str, Any]:
         "started_at": analysis.started_at,
         "finished_at": analysis.finished_at,
         "error_code": analysis.error_code,
-        "error_message": analysis.error_message,
+        "error_message": error_message(analysis.error_code, analysis.error_message, analysis.language),
         "result": analysis.result if analysis.status == AnalysisStatus.DONE.value else None,
     }

@@ -1,5 +1,7 @@
 """Result enricher: the words of an analysis result in the shopper's language.
 
+Also the words of errors (`error_message`): an upload the API refuses and an analysis that failed.
+
 The engine names things in English (palette colours, the season, photo tips, the concerns disclaimer);
 reasons are already written in the analysis' language by the ranking. This puts the rest in that language
 too, so a French widget never reads "soft autumn" or "burgundy" aloud and an API client gets French tips.
@@ -15,6 +17,7 @@ from inference.analysis.concerns import NOTE
 from inference.analysis.quality import MESSAGES
 from inference.ranking.wording import wording_for
 from plugin_api.models import Analysis
+from plugin_api.services.uploads import megabytes
 
 # The engine's photo tips and disclaimer in the other languages Facet writes (the widget's own strings say the
 # same things; a test checks every engine message has its translation).
@@ -35,6 +38,50 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         ),
     }
 }
+
+
+# Shopper-facing errors by code: an upload the API refuses, and an analysis that failed. `{…}` fields come
+# from the error's details.
+ERRORS: dict[str, dict[str, str]] = {
+    "fr": {
+        "missing_image": "Envoyez la photo dans le champ multipart « image ».",
+        "empty_file": "Le fichier envoyé est vide.",
+        "file_too_large": "La photo dépasse {max_mb} Mo.",
+        "unsupported_media_type": "Envoyez une photo JPEG, PNG ou WebP.",
+        "image_unreadable": "La photo n’a pas pu être lue ; elle est peut-être endommagée.",
+        "image_too_large": "La photo compte trop de pixels.",
+        "image_too_small": (
+            "La photo ne fait que {width}×{height} pixels ; choisissez-en une d’au moins {min_side} pixels "
+            "de côté (un visage en demande davantage pour être analysé)."
+        ),
+        "too_many_analyses": (
+            "Trop de photos sont en cours d’analyse pour cette boutique ; réessayez dans un instant."
+        ),
+        "unavailable": "L’analyse est momentanément indisponible ; réessayez.",
+        "no_face": (
+            "Nous n’avons pas trouvé de visage sur cette photo. Envoyez un selfie net, pris de face."
+        ),
+        "analysis_error": "Nous n’avons pas pu analyser cette photo ; réessayez.",
+        "timed_out": "L’analyse a pris trop de temps ; réessayez.",
+        "upload_missing": "La photo n’est plus disponible ; envoyez-la à nouveau.",
+    }
+}
+
+
+def error_message(
+    code: str | None, message: str | None, language: str | None, details: dict | None = None
+) -> str | None:
+    """`message` in `language` when Facet has that error's words, else as it is (English)."""
+    template = ERRORS.get(wording_for(language).language, {}).get(code or "")
+    if template is None:
+        return message
+    fields = dict(details or {})
+    if "max_bytes" in fields:
+        fields["max_mb"] = megabytes(int(fields["max_bytes"])).replace(".", ",")
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return message
 
 
 def localise_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any]:

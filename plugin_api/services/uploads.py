@@ -42,6 +42,11 @@ def sniff_format(head: bytes) -> str | None:
     return None
 
 
+def megabytes(size: int) -> str:
+    """A byte limit as people write it: '10', '0.2' (MiB, one decimal only when it is needed)."""
+    return f"{round(size / (1024 * 1024), 1):g}"
+
+
 def read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
     """Read at most `max_bytes`; raise 413 `file_too_large` beyond that, 400 `empty_file` for nothing."""
     data = stream.read(max_bytes + 1)
@@ -49,7 +54,7 @@ def read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
         raise ApiError(
             413,
             "file_too_large",
-            f"The photo is larger than {max_bytes // (1024 * 1024)} MB.",
+            f"The photo is larger than {megabytes(max_bytes)} MB.",
             details={"max_bytes": max_bytes},
         )
     if not data:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from plugin_api.extensions import db
 from plugin_api.models import Analysis
+from plugin_api.services.localisation import ERRORS, error_message
 from tests import images
 from tests.helpers import ANALYSES_URL, assert_error, upload
 
@@ -101,3 +102,44 @@ def test_over_the_in_flight_cap_is_429_with_retry_after(app_factory, merchant_fa
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Analysis)) == 0
         assert app.extensions["facet.storage"].list() == []
+
+
+def test_a_body_far_over_the_limit_says_what_the_limit_is(app, client, merchant_factory, widget_headers):
+    make, name, status, code = BAD_UPLOADS["far_oversize"]
+    error = assert_error(upload(client, widget_headers(merchant_factory()), make(), name), status, code)
+    assert (
+        error["message"] == "The photo is larger than 0.2 MB." and error["details"]["max_bytes"] == MAX_BYTES
+    )
+
+
+# A body far over the limit is refused before the form (and its `lang`) is read: English.
+@pytest.mark.parametrize("case", sorted(set(BAD_UPLOADS) - {"far_oversize"}))
+def test_a_french_shopper_reads_why_in_french(app, client, merchant_factory, widget_headers, case):
+    make, name, status, code = BAD_UPLOADS[case]
+    response = upload(client, widget_headers(merchant_factory()), make(), name, lang="fr")
+    error = assert_error(response, status, code)  # the code and status never change with the language
+    assert error["message"] == error_message(code, "", "fr", error["details"]) != ""
+    if code == "image_too_small":
+        assert error["message"].startswith("La photo ne fait que 1×1 pixels")
+    if code == "file_too_large":
+        assert error["message"] == "La photo dépasse 0,2 Mo."
+
+
+def test_every_shopper_facing_error_has_french_words() -> None:
+    upload_codes = {code for _, _, _, code in BAD_UPLOADS.values()}
+    failure_codes = {"no_face", "analysis_error", "timed_out", "upload_missing", "image_unreadable"}
+    assert upload_codes | failure_codes | {"missing_image", "too_many_analyses", "unavailable"} <= set(
+        ERRORS["fr"]
+    )
+
+
+def test_a_failed_analysis_says_why_in_the_shoppers_language(app, client, merchant_factory, widget_headers):
+    merchant = merchant_factory()
+    flat = images.make_jpeg(640, 480)  # a flat colour: no face
+    english = upload(client, widget_headers(merchant), flat)
+    french = upload(client, widget_headers(merchant), flat, lang="fr")
+    assert english.json["error_code"] == french.json["error_code"] == "no_face"
+    assert english.json["error_message"].startswith("We couldn't find a face")
+    assert french.json["error_message"].startswith("Nous n’avons pas trouvé de visage")
+    poll = client.get(french.json["poll_url"], headers=widget_headers(merchant))
+    assert poll.json["error_message"] == french.json["error_message"]
