@@ -202,6 +202,9 @@ def test_photo_without_a_face_gets_a_clear_message_and_retake(live_server, page_
     upload(page, inputs["noface_jpg"])
     page.locator('[data-error-code="no_face"]').wait_for(timeout=ANALYSIS_TIMEOUT)
     assert page.locator('[data-fc="error-title"]').inner_text() == "We couldn’t find a face"
+    # Tips for an uploaded photo are about choosing another one, not about holding the camera.
+    tips = page.locator('[data-error-code="no_face"] .tips li').all_inner_texts()
+    assert tips and all(tip.startswith("Choose a") for tip in tips), tips
     assert page.locator('[data-fc="tryon-canvas"]').count() == 0
     assert page.locator('[data-fc="monk"]').count() == 0
     screenshot(page, "demo-no-face-1280")

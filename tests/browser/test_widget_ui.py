@@ -103,7 +103,9 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     assert "62.5 mm" in page.locator('[data-fc="pd"]').inner_text()
     assert page.locator('[role="meter"]').count() == 5
     assert "Not a medical assessment" in dialog.inner_text()
-    assert "Find more light" in page.locator('[data-fc="quality"]').inner_text()
+    assert (
+        "Choose a brighter photo" in page.locator('[data-fc="quality"]').inner_text()
+    )  # uploaded: which photo
     assert page.locator('[data-fc="rec"]').count() == 5
     # Each action names its product for screen readers; the page has one "Your analysis" heading.
     first_rec = page.locator('[data-fc="rec"]').first
@@ -215,7 +217,7 @@ def test_bad_photo_gets_guidance_before_anything_misleading(live_server, page_fa
     text = gate.inner_text()
     # An uploaded photo cannot be fixed by moving: the instruction says which photo to choose instead.
     assert "Choose a photo where your face is larger" in text and "Move closer" not in text
-    assert "Face the camera" in text and "Remove your hat" in text
+    assert "Choose a photo where you face the camera" in text and "Remove your hat" in text
     assert page.locator('[data-fc="monk"]').count() == 0
     page.get_by_role("button", name="See try-on anyway").click()
     page.locator('[data-fc="results"]').wait_for()
@@ -241,7 +243,7 @@ def test_a_tilted_head_still_shows_the_shade_after_see_anyway(live_server, page_
     page.locator('[data-fc="results"]').wait_for()
     assert page.locator('[data-fc="monk"]').get_attribute("data-monk") == "3"
     assert page.locator('[data-fc="monk-withheld"]').count() == 0
-    assert "Hold your head level" in page.locator('[data-fc="quality"]').inner_text()
+    assert "Choose a photo where your head is level" in page.locator('[data-fc="quality"]').inner_text()
     assert errors == []
 
 

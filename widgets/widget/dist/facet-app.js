@@ -163,6 +163,12 @@ q_low_resolution: 'Use a sharper, larger photo',
 q_blurry_upload: 'Choose a sharper photo',
 q_face_too_small_upload: 'Choose a photo where your face is larger',
 q_face_cut_off_upload: 'Choose a photo showing your whole face',
+q_too_dark_upload: 'Choose a brighter photo',
+q_too_bright_upload: 'Choose a photo without harsh direct light',
+q_head_turned_upload: 'Choose a photo where you face the camera',
+q_pose_upload: 'Choose a photo where you face the camera',
+q_head_tilted_upload: 'Choose a photo where your head is level',
+q_eyes_closed_upload: 'Choose a photo with your eyes open',
 season_spring: 'Spring',
 season_summer: 'Summer',
 season_autumn: 'Autumn',
@@ -316,6 +322,12 @@ q_face_too_large: 'Reculez un peu',
 q_blurry_upload: 'Choisissez une photo plus nette',
 q_face_too_small_upload: 'Choisissez une photo où votre visage est plus grand',
 q_face_cut_off_upload: 'Choisissez une photo montrant tout votre visage',
+q_too_dark_upload: 'Choisissez une photo plus lumineuse',
+q_too_bright_upload: 'Choisissez une photo sans lumière directe trop forte',
+q_head_turned_upload: 'Choisissez une photo où vous êtes de face',
+q_pose_upload: 'Choisissez une photo où vous êtes de face',
+q_head_tilted_upload: 'Choisissez une photo où votre tête est droite',
+q_eyes_closed_upload: 'Choisissez une photo où vos yeux sont ouverts',
 q_off_center: 'Centrez votre visage',
 q_pose: 'Regardez la caméra',
 q_not_frontal: 'Regardez la caméra',
@@ -1245,8 +1257,9 @@ h('h3', { class: 'big', tabindex: '-1', 'data-autofocus': true, 'data-fc': 'erro
 h('p', { class: 'lead', 'data-fc': 'error-text', text: desc.text })
 ];
 if (desc.tips) {
+var uploaded = S.source === 'upload';
 kids.push(h('ul', { class: 'tips' }, ['q_face_too_small', 'q_pose', 'q_too_dark'].map(function (k) {
-return h('li', { text: t(k) });
+return h('li', { text: uploaded && hasString(k + '_upload') ? t(k + '_upload') : t(k) });
 })));
 }
 kids.push(h('div', { class: 'actions' + (desc.retake ? '' : ' one') }, againButtons(desc)));

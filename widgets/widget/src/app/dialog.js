@@ -295,8 +295,10 @@ function showError(desc) {
     h('p', { class: 'lead', 'data-fc': 'error-text', text: desc.text })
   ];
   if (desc.tips) {
+    // An uploaded photo gets advice about choosing another photo, not about holding the camera.
+    var uploaded = S.source === 'upload';
     kids.push(h('ul', { class: 'tips' }, ['q_face_too_small', 'q_pose', 'q_too_dark'].map(function (k) {
-      return h('li', { text: t(k) });
+      return h('li', { text: uploaded && hasString(k + '_upload') ? t(k + '_upload') : t(k) });
     })));
   }
   kids.push(h('div', { class: 'actions' + (desc.retake ? '' : ' one') }, againButtons(desc)));
