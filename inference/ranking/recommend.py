@@ -330,6 +330,7 @@ def _recommendation(
             reasons.append(say.colour_needs_skin())
     if parts["prior"][row] > 0.02:
         reasons.append(say.popular(int(cs.add_to_carts[row])))
+    reasons = [say.finish(reason) for reason in reasons]
     return Recommendation(
         product_id=cand.product_id,
         category=category,

@@ -42,6 +42,10 @@ class Wording:
     def number(self, value: float) -> str:
         return f"{value:.1f}"
 
+    def finish(self, text: str) -> str:
+        """The language's typography on a finished sentence (French spaces before « : » and « ; »)."""
+        return text
+
     def similar(self, title: str, *, by_descriptor: bool) -> str:
         what = "similar colour and outline to" if by_descriptor else "similar look to"
         return f"{what} {title}"
@@ -137,7 +141,7 @@ class FrenchWording(Wording):
     language = "fr"
 
     why_good = {
-        "oval": "préservent l'équilibre naturel d'un visage ovale",
+        "oval": "préservent l’équilibre naturel d’un visage ovale",
         "round": "structurent un visage rond",
         "square": "adoucissent une mâchoire carrée",
         "heart": "équilibrent un front large et un menton fin",
@@ -239,10 +243,36 @@ class FrenchWording(Wording):
         "khaki": "kaki",
         "emerald": "émeraude",
     }
+    # English colour names stores often use that our vocabulary does not have.
+    _store_words = {
+        "gunmetal": "gris acier",
+        "blush": "rose poudré",
+        "sky": "bleu ciel",
+        "cobalt": "cobalt",
+        "tortoiseshell": "écaille",
+        "havana": "havane",
+        "amber": "ambre",
+        "bronze": "bronze",
+        "copper": "cuivre",
+        "cream": "crème",
+        "sand": "sable",
+        "wine": "lie-de-vin",
+        "ruby": "rubis",
+        "rose gold": "or rose",
+        "crystal": "transparent",
+        "clear": "transparent",
+        "matte black": "noir mat",
+    }
     _qualifiers = {"light": "clair", "deep": "foncé"}
 
     def number(self, value: float) -> str:
         return f"{value:.1f}".replace(".", ",")
+
+    def finish(self, text: str) -> str:
+        """No-break spaces where French typography wants them: before « : » (U+00A0) and « ; » (U+202F), and
+        inside guillemets, so a line never breaks between a word and its colon."""
+        text = text.replace(" : ", "\u00a0: ").replace(" ; ", "\u202f; ")
+        return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
 
     def similar(self, title: str, *, by_descriptor: bool) -> str:
         what = "couleur et silhouette proches de" if by_descriptor else "allure proche de"
@@ -290,13 +320,9 @@ class FrenchWording(Wording):
         return f"{words[verdict]} : monture de {frame_mm:.0f} mm pour un visage de {face_mm:.0f} mm"
 
     def _thing(self, colour: str, frame: bool) -> str:
-        """'le bordeaux (de la monture)' for a colour word; 'le coloris Gunmetal' for a store's own name,
-        whose gender and spelling French cannot know."""
-        if colour in self._colours.values():
-            named = ("l’" if colour[:1] in "aeiouyéèêh" else "le ") + colour
-        else:
-            named = f"le coloris {colour}"
-        return named + (" de la monture" if frame else "")
+        """'le coloris bordeaux (de la monture)': French colour nouns have genders of their own (l’écaille is
+        feminine) and a store's name has none French can know, so the sentence agrees with « coloris »."""
+        return f"le coloris {colour}" + (" de la monture" if frame else "")
 
     def _palette(self, season: str) -> str:
         return f"votre palette {season}" if season else "votre palette"
@@ -335,7 +361,8 @@ class FrenchWording(Wording):
         first, _, rest = word.partition(" ")
         if first in self._qualifiers and rest:  # "light coral" (palette names told apart)
             return f"{self.colour_word(rest)} {self._qualifiers[first]}"
-        return self._colours.get(word, self._colours.get(word.lower(), word))
+        lower = word.lower()
+        return self._colours.get(word) or self._colours.get(lower) or self._store_words.get(lower, word)
 
     def season(self, subtype: str) -> str:
         """'soft autumn' → 'automne doux' (the season first, as French says it)."""

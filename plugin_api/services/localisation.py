@@ -79,7 +79,7 @@ def error_message(
     if "max_bytes" in fields:
         fields["max_mb"] = megabytes(int(fields["max_bytes"])).replace(".", ",")
     try:
-        return template.format(**fields)
+        return wording_for(language).finish(template.format(**fields))
     except (KeyError, IndexError, ValueError):
         return message
 
@@ -96,7 +96,7 @@ def localise_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, A
             palette[key] = [say.colour_word(name) for name in palette[key]]
     words = TRANSLATIONS.get(say.language, {})
     for issue in (result.get("quality") or {}).get("issues") or []:
-        issue["message"] = words.get(issue.get("message"), issue.get("message"))
+        issue["message"] = say.finish(words.get(issue.get("message"), issue.get("message")))
     if result.get("disclaimer"):
-        result["disclaimer"] = words.get(result["disclaimer"], result["disclaimer"])
+        result["disclaimer"] = say.finish(words.get(result["disclaimer"], result["disclaimer"]))
     return result

@@ -31,9 +31,10 @@ def test_french_has_a_word_for_every_shape_and_colour() -> None:
     assert FRENCH.colour_word("light coral") == "corail clair"
     assert FRENCH.colour_word("Terracotta") == "Terracotta"  # a store's own name is used as given...
     assert FRENCH.colour_word("Black") == "noir"  # ... unless it is a colour word French has
+    assert FRENCH.colour_word("Gunmetal") == "gris acier"  # or one stores often use
     # A store's name keeps its spelling; French says "the colourway" rather than guess its gender.
-    assert FRENCH.palette_suits("Gunmetal", frame=True, season="", delta_e=3.0).startswith(
-        "le coloris Gunmetal de la monture s’accorde"
+    assert FRENCH.palette_suits("Aurora", frame=True, season="", delta_e=3.0).startswith(
+        "le coloris Aurora de la monture s’accorde"
     )
 
 
@@ -46,13 +47,14 @@ def test_french_sentences() -> None:
     )
     assert FRENCH.season("soft autumn") == "automne doux"
     assert FRENCH.palette_suits("orange", frame=False, season="automne doux", delta_e=2.0) == (
-        "l’orange s’accorde avec votre palette automne doux (écart ΔE 2,0 avec sa couleur la plus proche)"
+        "le coloris orange s’accorde avec votre palette automne doux "
+        "(écart ΔE 2,0 avec sa couleur la plus proche)"
     )
     assert FRENCH.palette_differs(
         "bleu", frame=True, season="", differences=["darker", "vivid"], delta_e=14.2
     ) == (
-        "le bleu de la monture est plus foncé et plus vif que la couleur la plus proche de votre palette "
-        "(écart ΔE 14,2)"
+        "le coloris bleu de la monture est plus foncé et plus vif que la couleur la plus proche "
+        "de votre palette (écart ΔE 14,2)"
     )
     assert FRENCH.fit("narrow", 120, 138).endswith("monture de 120 mm pour un visage de 138 mm")
     assert FRENCH.popular(3) == "apprécié dans cette boutique : ajouté au panier 3 fois"
@@ -70,8 +72,10 @@ def test_recommend_writes_its_reasons_in_the_requested_language(language: str) -
     )
     reasons = [x for r in recs for x in r.reasons]
     assert "les montures rectangulaires structurent un visage rond" in reasons
-    assert any(x.startswith("adaptée à la largeur de votre visage : monture de 137 mm") for x in reasons)
-    assert any(x.startswith("teinte la plus proche : écart ΔE ") for x in reasons)
+    # Finished with French typography: a no-break space before each colon.
+    assert any(x.startswith("adaptée à la largeur de votre visage\u00a0: monture de 137 mm") for x in reasons)
+    assert any(x.startswith("teinte la plus proche\u00a0: écart ΔE ") for x in reasons)
+    assert not any(" : " in x for x in reasons)
     assert any("votre palette automne doux" in x for x in reasons)
     english = " ".join(x for r in recommend(analysis(face="round"), frames, limit=2) for x in r.reasons)
     assert "frames" in english and not any(" frames " in x or "your " in x for x in reasons)

@@ -85,7 +85,8 @@ measured: 'Measured skin colour',
 confidence_low: 'Low confidence: lighting may be affecting this.',
 undertone_h: 'Undertone',
 undertone_warm: 'Warm',
-close_to: 'Close to {x}: another photo may tip it.',
+close_to_shape: 'Close to {x}: another photo may tip it.',
+close_to_undertone: 'Close to {x}: another photo may tip it.',
 colon: ': ',
 face_oval: 'Oval',
 face_round: 'Round',
@@ -188,14 +189,14 @@ consent: 'En continuant, vous acceptez cette utilisation de votre photo.',
 take_selfie: 'Prendre un selfie',
 upload: 'Importer une photo',
 upload_instead: 'Importer une photo à la place',
-tips: 'Pour un meilleur résultat : regardez l’objectif, lumière douce et uniforme, sans lunettes.',
+tips: 'Pour un meilleur résultat\u00a0: regardez l’objectif, sous une lumière douce et uniforme, sans lunettes.',
 camera_h: 'Placez votre visage',
 camera_hint: 'Placez votre visage dans l’ovale et regardez droit vers la caméra.',
 camera_starting: 'Démarrage de la caméra…',
 capture: 'Prendre la photo',
 back: 'Retour',
 camera_denied_h: 'L’accès à la caméra est désactivé',
-camera_denied_p: 'Aucun souci : vous pouvez importer une photo depuis votre appareil.',
+camera_denied_p: 'Aucun souci\u00a0: vous pouvez importer une photo depuis votre appareil.',
 camera_missing_h: 'Aucune caméra trouvée',
 camera_missing_p: 'Importez plutôt une photo depuis votre appareil.',
 camera_failed_h: 'La caméra n’a pas démarré',
@@ -230,7 +231,7 @@ err_slow_p: 'Réessayez dans un instant.',
 err_generic_h: 'Un problème est survenu',
 err_generic_p: 'Réessayez avec une autre photo.',
 quality_h: 'Une meilleure photo donne de meilleurs résultats',
-quality_low: 'Cette photo ne permet pas de mesurer votre peau de façon fiable : aucune teinte n’est affichée. L’essayage fonctionne toujours.',
+quality_low: 'Cette photo ne permet pas de mesurer votre peau de façon fiable\u00a0: aucune teinte n’est affichée. L’essayage fonctionne toujours.',
 show_anyway: 'Voir l’essayage quand même',
 before: 'Avant',
 after: 'Après',
@@ -251,10 +252,11 @@ monk_h: 'Carnation',
 monk_v: 'Monk {n} sur 10',
 monk_scale: 'Échelle de carnation Monk, de la plus claire à la plus foncée',
 measured: 'Couleur de peau mesurée',
-confidence_low: 'Confiance faible : l’éclairage peut influencer ce résultat.',
+confidence_low: 'Confiance faible\u00a0: l’éclairage peut influencer ce résultat.',
 undertone_h: 'Sous-ton',
 undertone_warm: 'Chaud',
-close_to: 'Proche de « {x} » : une autre photo pourrait donner ce résultat.',
+close_to_shape: 'Proche de la forme «\u00a0{x}\u00a0»\u00a0: une autre photo pourrait donner ce résultat.',
+close_to_undertone: 'Proche du sous-ton «\u00a0{x}\u00a0»\u00a0: une autre photo pourrait donner ce résultat.',
 colon: '\u00a0: ',
 face_oval: 'Ovale',
 face_round: 'Rond',
@@ -266,23 +268,23 @@ face_triangle: 'Triangulaire',
 undertone_cool: 'Froid',
 undertone_neutral: 'Neutre',
 undertone_olive: 'Olive',
-undertone_warm_p: 'Les nuances dorées et pêche vous vont : métaux dorés et couleurs terre.',
-undertone_cool_p: 'Les nuances roses vous vont : métaux argentés et couleurs joyaux.',
-undertone_neutral_p: 'Un équilibre entre chaud et froid : la plupart des couleurs vous vont.',
-undertone_olive_p: 'Un reflet vert-gris : les couleurs douces et terreuses vous flattent.',
+undertone_warm_p: 'Les nuances dorées et pêche vous vont\u00a0: métaux dorés et couleurs terre.',
+undertone_cool_p: 'Les nuances roses vous vont\u00a0: métaux argentés et couleurs joyaux.',
+undertone_neutral_p: 'Un équilibre entre chaud et froid\u00a0: la plupart des couleurs vous vont.',
+undertone_olive_p: 'Un reflet vert-gris\u00a0: les couleurs douces et terreuses vous flattent.',
 season_h: 'Saison colorimétrique',
 best: 'Vos meilleures couleurs',
 avoid: 'Couleurs à doser',
 shape_h: 'Forme du visage',
-shape_oval: 'Proportions équilibrées : la plupart des montures vous vont.',
-shape_round: 'Courbes douces, largeur et longueur proches : des montures anguleuses structurent le visage.',
-shape_square: 'Mâchoire marquée et front large : des montures rondes ou ovales adoucissent les lignes.',
-shape_heart: 'Plus large au front, fin au menton : des montures légères ou plus marquées en bas équilibrent.',
-shape_oblong: 'Plus long que large : des montures hautes avec un pont marqué raccourcissent le visage.',
-shape_long: 'Plus long que large : des montures hautes avec un pont marqué raccourcissent le visage.',
-shape_rectangle: 'Long avec une mâchoire marquée : des montures hautes et arrondies adoucissent le visage.',
-shape_diamond: 'Pommettes larges, front et menton fins : les montures papillon et ovales vous vont.',
-shape_triangle: 'Plus large à la mâchoire : des montures marquées en haut, type browline, équilibrent.',
+shape_oval: 'Proportions équilibrées\u00a0: la plupart des montures vous vont.',
+shape_round: 'Courbes douces, largeur et longueur proches\u00a0: des montures anguleuses structurent le visage.',
+shape_square: 'Mâchoire marquée et front large\u00a0: des montures rondes ou ovales adoucissent les lignes.',
+shape_heart: 'Plus large au front, fin au menton\u00a0: des montures légères ou plus marquées en bas équilibrent le visage.',
+shape_oblong: 'Plus long que large\u00a0: des montures hautes avec un pont marqué raccourcissent le visage.',
+shape_long: 'Plus long que large\u00a0: des montures hautes avec un pont marqué raccourcissent le visage.',
+shape_rectangle: 'Long avec une mâchoire marquée\u00a0: des montures hautes et arrondies adoucissent le visage.',
+shape_diamond: 'Pommettes larges, front et menton fins\u00a0: les montures papillon et ovales vous vont.',
+shape_triangle: 'Plus large à la mâchoire\u00a0: des montures marquées en haut, type browline, équilibrent le visage.',
 fit_h: 'Ajustement',
 pd: 'Écart pupillaire',
 pd_v: '{pd} mm (± {u} mm)',
@@ -290,7 +292,7 @@ face_width: 'Largeur du visage',
 mm: '{v} mm',
 fit_unknown: 'Taille de monture inconnue pour ce produit.',
 concerns_h: 'Aspect de la peau',
-concerns_note: 'Indices cosmétiques d’apparence sur cette photo, de 0 à 100 (plus haut = plus visible). Ce n’est pas un avis médical : l’éclairage et la caméra les influencent.',
+concerns_note: 'Indices cosmétiques d’apparence sur cette photo, de 0 à 100 (plus haut = plus visible). Ce n’est pas un avis médical\u00a0: l’éclairage et la caméra les influencent.',
 c_redness: 'Rougeurs',
 c_uneven_tone: 'Teint irrégulier',
 c_texture: 'Texture',
@@ -1479,11 +1481,11 @@ cart
 ]));
 }
 }
-function closeTo(near, prefix, fc) {
+function closeTo(near, prefix, fc, sentence) {
 if (!near) return null;
 var key = prefix ? prefix + String(near).toLowerCase() : null;
 var name = key && hasString(key) ? t(key) : String(near);
-return h('p', { class: 'sub', 'data-fc': fc, text: t('close_to', { x: name.toLowerCase() }) });
+return h('p', { class: 'sub', 'data-fc': fc, text: t(sentence, { x: name.toLowerCase() }) });
 }
 function card(title, kids, extra) {
 return h('div', { class: 'card' + (extra ? ' ' + extra : '') }, [h('h4', { text: title })].concat(kids));
@@ -1512,7 +1514,7 @@ var u = String(skin.undertone).toLowerCase();
 cards.appendChild(card(t('undertone_h'), [
 h('p', { class: 'v', 'data-fc': 'undertone', text: hasString('undertone_' + u) ? t('undertone_' + u) : cap(u) }),
 hasString('undertone_' + u + '_p') ? h('p', { text: t('undertone_' + u + '_p') }) : null,
-closeTo(skin.undertone_close_to, 'undertone_', 'undertone-near')
+closeTo(skin.undertone_close_to, 'undertone_', 'undertone-near', 'close_to_undertone')
 ]));
 }
 if (skin.season && skin.season.name) cards.appendChild(seasonCard(skin));
@@ -1524,7 +1526,7 @@ var shape = String(r.face_shape.label).toLowerCase();
 cards.appendChild(card(t('shape_h'), [
 h('p', { class: 'v', 'data-fc': 'face-shape', text: hasString('face_' + shape) ? t('face_' + shape) : cap(shape) }),
 hasString('shape_' + shape) ? h('p', { text: t('shape_' + shape) }) : null,
-closeTo(r.face_shape.close_to, 'face_', 'shape-near')
+closeTo(r.face_shape.close_to, 'face_', 'shape-near', 'close_to_shape')
 ]));
 }
 var fit = r.fit || {};

@@ -177,11 +177,11 @@ function renderCurrent(el, it, recs) {
 }
 
 // A reading near the edge of its class says so ("Close to warm"): another photo may read the neighbour.
-function closeTo(near, prefix, fc) {
+function closeTo(near, prefix, fc, sentence) {
   if (!near) return null;
   var key = prefix ? prefix + String(near).toLowerCase() : null;
   var name = key && hasString(key) ? t(key) : String(near);
-  return h('p', { class: 'sub', 'data-fc': fc, text: t('close_to', { x: name.toLowerCase() }) });
+  return h('p', { class: 'sub', 'data-fc': fc, text: t(sentence, { x: name.toLowerCase() }) });
 }
 
 function card(title, kids, extra) {
@@ -216,7 +216,7 @@ function buildCards(col, r, skinShown) {
       cards.appendChild(card(t('undertone_h'), [
         h('p', { class: 'v', 'data-fc': 'undertone', text: hasString('undertone_' + u) ? t('undertone_' + u) : cap(u) }),
         hasString('undertone_' + u + '_p') ? h('p', { text: t('undertone_' + u + '_p') }) : null,
-        closeTo(skin.undertone_close_to, 'undertone_', 'undertone-near')
+        closeTo(skin.undertone_close_to, 'undertone_', 'undertone-near', 'close_to_undertone')
       ]));
     }
     if (skin.season && skin.season.name) cards.appendChild(seasonCard(skin));
@@ -228,7 +228,7 @@ function buildCards(col, r, skinShown) {
     cards.appendChild(card(t('shape_h'), [
       h('p', { class: 'v', 'data-fc': 'face-shape', text: hasString('face_' + shape) ? t('face_' + shape) : cap(shape) }),
       hasString('shape_' + shape) ? h('p', { text: t('shape_' + shape) }) : null,
-      closeTo(r.face_shape.close_to, 'face_', 'shape-near')
+      closeTo(r.face_shape.close_to, 'face_', 'shape-near', 'close_to_shape')
     ]));
   }
   var fit = r.fit || {};
