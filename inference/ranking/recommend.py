@@ -14,7 +14,7 @@ from inference.catalog.category import CATEGORIES
 from inference.catalog.eyewear_shape import FRAME_SHAPES
 from inference.colour_names import colour_names
 from inference.ranking.candidates import UNDERTONES, Candidate, CandidateSet
-from inference.ranking.rules import differences, fit_verdict, season_name
+from inference.ranking.rules import AVOID, FACE_SHAPES, SHAPE_TABLE, differences, fit_verdict, season_name
 from inference.ranking.scoring import EYEWEAR_CODES, SHADE_CODES, ShopperProfile, score_rows
 from inference.ranking.wording import Wording, wording_for
 
@@ -214,10 +214,11 @@ def recommend(
         taken += seeds[: max(0, min(limit - len(taken), limit // 2))]
         pool = np.setdiff1d(pool, np.asarray(taken, dtype=np.int64))
     taken += _mmr(cs, pool, score, limit - len(taken), context.diversity, cap=cap, taken=taken)
+    fillers: list[int] = []
     if len(taken) < limit and len(ungrounded):
-        taken += ungrounded[np.argsort(-score[ungrounded], kind="stable")][: limit - len(taken)].tolist()
-    # Lead (current category) items stay first; the rest are shown best first.
-    taken = taken[:n_lead_taken] + sorted(taken[n_lead_taken:], key=lambda r: -score[r])
+        fillers = ungrounded[np.argsort(-score[ungrounded], kind="stable")][: limit - len(taken)].tolist()
+    # Lead (current category) items stay first; the picks follow best first, then whatever only fills.
+    taken = taken[:n_lead_taken] + sorted(taken[n_lead_taken:], key=lambda r: -score[r]) + fillers
 
     closest_shades = _closest_shade_rows(cs, parts, eligible)
     anchor_title = (
@@ -272,10 +273,19 @@ def _near_the_best_shade(cs: CandidateSet, parts: dict[str, np.ndarray], eligibl
 
 def _has_reason(cs: CandidateSet, parts: dict[str, np.ndarray], profile: ShopperProfile) -> np.ndarray:
     """Rows with something to say for them: a shade or palette match, a frame's shape or fit against the
-    face, or the store's own popularity."""
+    face, or the store's own popularity.
+
+    A frame whose shape works against the shopper's face shape has its reason against it ("rectangle frames
+    echo rather than balance an oblong face"): it is no pick, and only fills places nothing else can. Two
+    walkthroughs saw such frames first, lifted by fit and colour over frames that suit the face.
+    """
     eyewear = np.isin(cs.category, EYEWEAR_CODES)
     knows_face = profile.face_probs is not None
     frame_basis = eyewear & (knows_face | ~np.isnan(parts["fit_score"]) | ~np.isnan(parts["palette_best_de"]))
+    if profile.face_label:
+        verdicts = SHAPE_TABLE[FACE_SHAPES.index(profile.face_label)]
+        against = (cs.frame_shape >= 0) & (verdicts[np.clip(cs.frame_shape, 0, None)] == AVOID)
+        frame_basis &= ~against
     colour_basis = ~np.isnan(parts["shade_de"]) | ~np.isnan(parts["palette_best_de"])
     return frame_basis | (~eyewear & colour_basis) | (parts["prior"] > 0.02)
 

@@ -126,6 +126,24 @@ def test_face_shape_balancing_rules() -> None:
         assert any(phrase in x for x in reasons)
 
 
+def test_a_frame_that_works_against_the_face_shape_only_fills() -> None:
+    # Rectangles fit this face perfectly and match its palette; aviators are wide and off-palette. A long face
+    # still gets the aviators first: a pick whose reason argues against it ("rectangle frames echo rather
+    # than balance an oblong face") only fills the list.
+    frames = [
+        frame("rect-a", "rectangle", 138.0, "#c3a27c"),
+        frame("rect-b", "rectangle", 139.0, "#b48a78"),
+        frame("avi-a", "aviator", 150.0, "#1f2a4a"),
+        frame("avi-b", "aviator", 152.0, "#1c1c1c"),
+    ]
+    long_face = analysis(face="oblong") | {
+        "face_shape": {"label": "oblong", "scores": {"oblong": 0.46, "oval": 0.25, "triangle": 0.14}}
+    }
+    ids = [r.product_id for r in recommend(long_face, frames, limit=4)]
+    assert ids[:2] == ["avi-a", "avi-b"] or ids[:2] == ["avi-b", "avi-a"], ids
+    assert set(ids[2:]) == {"rect-a", "rect-b"}  # still shown when nothing else is left, with the caution
+
+
 def test_fit_from_frame_width_against_face_width() -> None:
     frames = [
         frame("narrow", "rectangle", 120),
