@@ -136,7 +136,8 @@ class Wording:
 
 
 class FrenchWording(Wording):
-    """French reasons: colours as masculine nouns ("le bordeaux"), so no adjective has to agree."""
+    """French reasons: a colour is « le coloris X », so every adjective agrees with « coloris », whatever the
+    colour noun's own gender."""
 
     language = "fr"
 
