@@ -9,7 +9,7 @@ from __future__ import annotations
 from inference.ranking.candidates import Candidate, CandidateSet
 from inference.ranking.recommend import Recommendation, RecommendContext, recommend
 from inference.ranking.rules import fit_verdict
-from inference.ranking.wording import LANGUAGES
+from inference.ranking.wording import LANGUAGES, supported_language
 
 __all__ = [
     "LANGUAGES",
@@ -19,4 +19,5 @@ __all__ = [
     "Recommendation",
     "fit_verdict",
     "recommend",
+    "supported_language",
 ]

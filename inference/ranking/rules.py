@@ -42,6 +42,11 @@ for _fi, _face in enumerate(FACE_SHAPES):
         SHAPE_TABLE[_fi, FRAME_SHAPES.index(_frame)] = AVOID
 
 
+def shape_verdict(face: str, frame: str) -> float:
+    """GOOD / NEUTRAL / AVOID: how a frame shape suits a face shape (one cell of SHAPE_TABLE)."""
+    return float(SHAPE_TABLE[FACE_SHAPES.index(face), FRAME_SHAPES.index(frame)])
+
+
 # Same rule as the try-on engine's fit verdict (inference.tryon.placement): within ±6 mm of the face
 # width fits.
 FIT_TOLERANCE_MM = 6.0

@@ -8,8 +8,7 @@ a `Wording` says it. English is the default and the fallback for any language wi
 
 from __future__ import annotations
 
-from inference.catalog.eyewear_shape import FRAME_SHAPES
-from inference.ranking.rules import AVOID, FACE_SHAPES, GOOD, SHAPE_TABLE
+from inference.ranking.rules import AVOID, GOOD, shape_verdict
 
 
 class Wording:
@@ -77,7 +76,7 @@ class Wording:
 
     def frame_shape(self, face: str, frame: str) -> str:
         """One sentence on how a frame shape suits a face shape."""
-        value = SHAPE_TABLE[FACE_SHAPES.index(face), FRAME_SHAPES.index(frame)]
+        value = shape_verdict(face, frame)
         if value == GOOD:
             return f"{frame} frames {self.why_good[face]}"
         if value == AVOID:
@@ -304,7 +303,7 @@ class FrenchWording(Wording):
         return "le choix de monture demande une photo nette de votre visage"
 
     def frame_shape(self, face: str, frame: str) -> str:
-        value = SHAPE_TABLE[FACE_SHAPES.index(face), FRAME_SHAPES.index(frame)]
+        value = shape_verdict(face, frame)
         frames = f"les montures {self._frames[frame]}"
         if value == GOOD:
             return f"{frames} {self.why_good[face]}"
@@ -377,6 +376,12 @@ _WORDINGS: dict[str, Wording] = {w.language: w for w in (Wording(), FrenchWordin
 LANGUAGES: tuple[str, ...] = tuple(_WORDINGS)
 
 
+def supported_language(code: str | None) -> str | None:
+    """The language Facet writes for a code ('fr', 'FR', 'fr-CA' → 'fr'), or None when it writes none."""
+    primary = (code or "").strip().split("-")[0].lower()
+    return primary if primary in _WORDINGS else None
+
+
 def wording_for(language: str | None) -> Wording:
     """The wording for a language code ('fr', 'fr-CA' → French); English for anything else."""
-    return _WORDINGS.get((language or "en").split("-")[0].lower(), _WORDINGS["en"])
+    return _WORDINGS[supported_language(language) or "en"]

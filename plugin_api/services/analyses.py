@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from flask import current_app, url_for
 
-from inference.ranking import LANGUAGES
+from inference.ranking import supported_language
 from plugin_api.config import configured_public_url
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
@@ -29,11 +29,8 @@ def reasons_language(requested: str | None, merchant: Merchant) -> str | None:
     """The language of the recommendations' reasons: the widget's ('fr', 'fr-CA' → 'fr') when Facet speaks
     it, else the store's configured widget language, else None (English). An unknown code is not an error:
     the shopper still gets their results, in English."""
-    code = (requested or "").strip().split("-")[0].lower()
-    if code in LANGUAGES:
-        return code
     configured = ((merchant.settings or {}).get("widget") or {}).get("language")
-    return configured if configured in LANGUAGES else None
+    return supported_language(requested) or supported_language(configured)
 
 
 def submit_analysis(
@@ -45,6 +42,7 @@ def submit_analysis(
     language: str | None = None,
 ) -> Analysis:
     """Validate an upload, store it, create the `Analysis` and enqueue its job (or run it in-process).
+    `language` is the one its text is written in, as `reasons_language` resolved it (None: English).
 
     Any failure before the job is handed over removes what was made: no half-made rows or files.
     """
@@ -79,7 +77,7 @@ def submit_analysis(
         upload_info=image.info,
         product_id=product_id or None,
         session_id=session_id or None,
-        language=reasons_language(language, merchant),
+        language=language,
         queue=queue_for_plan(merchant.plan),
         queued_at=now,
         expires_at=now + timedelta(days=int(config["FACET_ANALYSIS_RETENTION_DAYS"])),
