@@ -35,6 +35,11 @@ HTTP_CODES = {
 }
 
 
+def megabytes(size: int) -> str:
+    """A byte limit as error messages write it: '10', '0.2' (MiB, one decimal only when it is needed)."""
+    return f"{round(size / (1024 * 1024), 1):g}"
+
+
 class ApiError(Exception):
     """An error a client can act on: HTTP status, stable code, human message, optional details/headers."""
 
@@ -102,7 +107,7 @@ def handle_http_exception(error: HTTPException) -> Response:
         # upload's own check does ("The data value transmitted exceeds the capacity limit." said nothing).
         limit = current_app.config.get("FACET_MAX_UPLOAD_BYTES")
         if limit:
-            message = f"The photo is larger than {round(int(limit) / (1024 * 1024), 1):g} MB."
+            message = f"The photo is larger than {megabytes(int(limit))} MB."
             details["max_bytes"] = int(limit)
     headers = dict(data.get("headers") or {})
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:

@@ -16,8 +16,8 @@ from typing import Any
 from inference.analysis.concerns import NOTE
 from inference.analysis.quality import MESSAGES
 from inference.ranking.wording import wording_for
+from plugin_api.errors import megabytes
 from plugin_api.models import Analysis
-from plugin_api.services.uploads import megabytes
 
 # The engine's photo tips and disclaimer in the other languages Facet writes (the widget's own strings say the
 # same things; a test checks every engine message has its translation).

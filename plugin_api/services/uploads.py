@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from PIL import Image, ImageOps
 
-from plugin_api.errors import ApiError
+from plugin_api.errors import ApiError, megabytes
 
 JPEG, PNG, WEBP = "jpeg", "png", "webp"
 # Smaller than this on either side, no face in it can be analysed (the analysis wants faces over ~100 px).
@@ -40,11 +40,6 @@ def sniff_format(head: bytes) -> str | None:
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
     return None
-
-
-def megabytes(size: int) -> str:
-    """A byte limit as people write it: '10', '0.2' (MiB, one decimal only when it is needed)."""
-    return f"{round(size / (1024 * 1024), 1):g}"
 
 
 def read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
