@@ -17,6 +17,7 @@ from inference import colour
 _MAX_SIDE = 160  # pixels; colour statistics do not need more and k-means cost grows with pixel count
 _BACKGROUND_DELTA = 14.0  # ΔE76 from the border colour above which a pixel is product, not backdrop
 _MERGE_DELTA = 9.0  # clusters closer than this are one colour to a shopper
+_SAME_SURFACE_DELTA = 3.0  # swatch clusters closer than this (ΔE00) are one surface in different light
 
 _HEX_RE = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 
@@ -243,9 +244,13 @@ def shade_from_swatch(image: np.ndarray) -> dict | None:
         return None
     lab = colour.rgb_to_lab(rgb[mask].astype(np.float64))
     centres, labels = kmeans_lab(lab, 3)
-    biggest = np.bincount(labels).argmax()
-    # The median of the main cluster ignores packaging edges and specular highlights.
-    shade = np.median(lab[labels == biggest], axis=0)
+    counts = np.bincount(labels, minlength=len(centres))
+    biggest = int(counts.argmax())
+    # k-means splits one lit surface into bands of its light falloff; taking one band would read the shade
+    # lighter or darker than the product (ΔE 0.4 on the demo bottles). Bands this close are the same surface.
+    same = colour.delta_e_2000(centres, centres[biggest]) < _SAME_SURFACE_DELTA
+    # The median of the main surface ignores packaging edges and specular highlights.
+    shade = np.median(lab[same[labels]], axis=0)
     return {
         "lab": [round(float(v), 2) for v in shade],
         "hex": colour.lab_to_hex(shade),

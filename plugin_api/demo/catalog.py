@@ -95,15 +95,18 @@ def demo_shades() -> list[dict[str, Any]]:
     shades = []
     for monk in range(1, 11):
         for tone in ("warm", "neutral", "cool"):
-            lab = shade_lab(monk, tone)
+            # The shade is the colour its 8-bit swatch shows (the designed Lab rounded to a hex colour, up to
+            # ΔE00 0.4 away): what the store sells and its product photo can show, and what a match is scored
+            # against.
+            hex_colour = colour.lab_to_hex(shade_lab(monk, tone))
             code = f"{monk}{tone[0].upper()}"
             shades.append(
                 {
                     "monk": monk,
                     "undertone": tone,
                     "code": code,
-                    "lab": lab,
-                    "hex": colour.lab_to_hex(lab),
+                    "lab": colour.hex_to_lab(hex_colour),
+                    "hex": hex_colour,
                     "name": f"{code} {tone.title()} {_SHADE_NAMES[monk - 1]}",
                 }
             )
@@ -123,7 +126,7 @@ def _shaded_fill(canvas: np.ndarray, mask: np.ndarray, rgb: np.ndarray, strength
     """Fill `mask` with `rgb`, lit a little from the left like a studio softbox."""
     xs = np.linspace(1 + strength, 1 - strength, canvas.shape[1])[None, :, None]
     lit = np.clip(rgb[None, None, :].astype(np.float64) * xs, 0, 255)
-    canvas[mask] = np.broadcast_to(lit, canvas.shape)[mask].astype(np.uint8)
+    canvas[mask] = np.rint(np.broadcast_to(lit, canvas.shape)[mask]).astype(np.uint8)
 
 
 def draw_bottle(rgb: np.ndarray, size: int = 480) -> np.ndarray:

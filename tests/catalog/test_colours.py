@@ -69,6 +69,21 @@ def test_shade_from_swatch_is_the_swatch_colour_not_the_cap() -> None:
     assert colour.delta_e_2000(np.array(shade["lab"]), colour.rgb_to_lab(shade_rgb.astype(float))) < 1
 
 
+def test_shade_from_a_softbox_lit_swatch_is_the_colour_at_its_centre() -> None:
+    """A studio light falling off across the bottle (±4 %) must not read the shade lighter or darker: pale
+    foundation shades in a range sit about ΔE00 1 apart."""
+    shade_rgb = np.array([246, 228, 219])
+    falloff = np.linspace(1.04, 0.96, 300)[None, :, None]
+    lit = np.rint(np.clip(shade_rgb[None, None, :] * falloff, 0, 255)).astype(np.uint8)
+    img = np.full((300, 300, 3), (192, 198, 210), np.uint8)
+    body = np.zeros((300, 300), np.uint8)
+    cv2.rectangle(body, (90, 100), (210, 270), 1, -1)
+    img[body.astype(bool)] = np.broadcast_to(lit, img.shape)[body.astype(bool)]
+    shade = shade_from_swatch(img)
+    assert shade is not None
+    assert colour.delta_e_2000(np.array(shade["lab"]), colour.rgb_to_lab(shade_rgb.astype(float))) < 0.15
+
+
 def test_shade_from_text_prefers_hex_then_colour_words() -> None:
     assert shade_from_text(["Shade 220", "#c9a27e"])["hex"] == "#c9a27e"
     assert shade_from_text(["Rouge Allure"])["source"] == "name:rouge"

@@ -333,7 +333,9 @@ def test_on_a_foundation_page_the_picks_are_the_shoppers_own_shades() -> None:
     shades = [r for r in recs if r.category == "foundation"]
     assert shades[0].product_id == "shade-5W" and shades[0].reasons[0].startswith("closest shade")
     distances = [r.parts["shade_de"] for r in shades]
-    assert distances == sorted(distances) and max(distances) <= distances[0] + 8.0
+    # In ΔE order, except that the undertone may swap two shades about equally far (6.93 warm before 6.91).
+    assert all(later > earlier - 0.5 for earlier, later in zip(distances[:-1], distances[1:], strict=True))
+    assert max(distances) <= distances[0] + 8.0
 
 
 def test_on_a_foundation_page_its_own_shade_can_be_the_answer() -> None:
