@@ -35,8 +35,6 @@ import skin_tone  # noqa: E402  (the skin-tone benchmark's recolouring, illumina
 
 from inference import colour  # noqa: E402
 from inference.analysis import analyze_face, season  # noqa: E402
-from inference.analysis import regions as R  # noqa: E402
-from inference.analysis.regions import RegionCanvas  # noqa: E402
 from inference.catalog import ProductInfo, extract_product_features  # noqa: E402
 from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend  # noqa: E402
 from inference.ranking.rules import FACE_SHAPES  # noqa: E402
@@ -44,20 +42,10 @@ from plugin_api.demo.catalog import demo_shades, draw_bottle, generate_demo_cata
 
 
 def recolour_to(rgb: np.ndarray, mesh: np.ndarray, target_lab: np.ndarray) -> np.ndarray:
-    """skin_tone.recolour with an arbitrary target colour instead of a Monk shade (same skin mask,
-    shading)."""
-    canvas = RegionCanvas(mesh, rgb.shape[:2], margin=0.05)
-    mask = canvas.polygon(R.FACE_OVAL) & ~canvas.union(
-        R.RIGHT_EYE, R.LEFT_EYE, R.LIPS_OUTER, R.RIGHT_BROW, R.LEFT_BROW
+    """skin_tone.recolour_to with a CIELAB target (a demo shade instead of a Monk shade)."""
+    return skin_tone.recolour_to(
+        rgb, mesh, colour.srgb_to_linear(np.clip(colour.lab_to_rgb(target_lab), 0, 255))
     )
-    linear = colour.srgb_to_linear(rgb)
-    crop = canvas.crop(linear)
-    luma = crop @ skin_tone._LUMA
-    sites = canvas.union(R.RIGHT_CHEEK, R.LEFT_CHEEK, R.FOREHEAD) & mask
-    shading = np.clip(luma / max(np.median(luma[sites]), 1e-4), 0, 3)
-    target = colour.srgb_to_linear(np.clip(colour.lab_to_rgb(target_lab), 0, 255))
-    crop[mask] = target * shading[mask][:, None]
-    return np.clip(linear, 0, 1)
 
 
 @dataclass(frozen=True)

@@ -108,19 +108,24 @@ def load_sources(data: Path, sample: int, seed: int) -> list[tuple[str, np.ndarr
 
 
 def recolour(rgb: np.ndarray, mesh: np.ndarray, shade: int) -> np.ndarray:
-    """The photo with the face-oval skin replaced by Monk shade `shade`, per-pixel shading preserved."""
+    """The photo with the face-oval skin replaced by Monk shade `shade` (see `recolour_to`)."""
+    return recolour_to(rgb, mesh, colour.srgb_to_linear(colour.hex_to_rgb(colour.MONK_HEX[shade - 1])))
+
+
+def recolour_to(rgb: np.ndarray, mesh: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The photo (linear RGB) with the face-oval skin replaced by `target` (linear RGB), the face's own
+    shading kept."""
     canvas = RegionCanvas(mesh, rgb.shape[:2], margin=0.05)
     skin = canvas.polygon(R.FACE_OVAL) & ~canvas.union(
         R.RIGHT_EYE, R.LEFT_EYE, R.LIPS_OUTER, R.RIGHT_BROW, R.LEFT_BROW
     )
     linear = colour.srgb_to_linear(rgb)
     crop = canvas.crop(linear)
-    luma = crop @ _LUMA
     # Shading is normalised at the colorimetry sites (cheeks, forehead), where skin colour is measured
     # clinically.
     sites = canvas.union(R.RIGHT_CHEEK, R.LEFT_CHEEK, R.FOREHEAD) & skin
+    luma = crop @ _LUMA
     shading = np.clip(luma / max(np.median(luma[sites]), 1e-4), 0, 3)
-    target = colour.srgb_to_linear(colour.hex_to_rgb(colour.MONK_HEX[shade - 1]))
     crop[skin] = target * shading[skin][:, None]
     return np.clip(linear, 0, 1)
 
