@@ -41,11 +41,10 @@ from inference.ranking.rules import FACE_SHAPES  # noqa: E402
 from plugin_api.demo.catalog import demo_shades, draw_bottle, generate_demo_catalog  # noqa: E402
 
 
-def recolour_to(rgb: np.ndarray, mesh: np.ndarray, target_lab: np.ndarray) -> np.ndarray:
+def recolour_to(rgb: np.ndarray, mesh: np.ndarray, target_lab: np.ndarray, *, own_chroma: bool) -> np.ndarray:
     """skin_tone.recolour_to with a CIELAB target (a demo shade instead of a Monk shade)."""
-    return skin_tone.recolour_to(
-        rgb, mesh, colour.srgb_to_linear(np.clip(colour.lab_to_rgb(target_lab), 0, 255))
-    )
+    target = colour.srgb_to_linear(np.clip(colour.lab_to_rgb(target_lab), 0, 255))
+    return skin_tone.recolour_to(rgb, mesh, target, own_chroma=own_chroma)
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ def shade_benchmark(args: argparse.Namespace) -> None:
     for _name, rgb, mesh in sources:
         for shade in shades:
             truth = min(shades, key=lambda s: float(colour.delta_e_2000(s["lab"], shade["lab"])))["code"]
-            base = recolour_to(rgb, mesh, shade["lab"])
+            base = recolour_to(rgb, mesh, shade["lab"], own_chroma=args.skin_chroma == "own")
             for cond, (gains, stops) in skin_tone.CONDITIONS.items():
                 analysis, shown = measure(skin_tone.relight(base, gains, stops), mesh)
                 if analysis is None:
@@ -304,6 +303,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--sample", type=int, default=8, help="real faces besides astronaut")
     parser.add_argument("--seed", type=int, default=7)
+    skin_tone.add_skin_chroma_option(parser)
     parser.add_argument("--skip-shades", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")

@@ -107,14 +107,24 @@ def load_sources(data: Path, sample: int, seed: int) -> list[tuple[str, np.ndarr
     return out
 
 
-def recolour(rgb: np.ndarray, mesh: np.ndarray, shade: int) -> np.ndarray:
+def recolour(rgb: np.ndarray, mesh: np.ndarray, shade: int, *, own_chroma: bool = False) -> np.ndarray:
     """The photo with the face-oval skin replaced by Monk shade `shade` (see `recolour_to`)."""
-    return recolour_to(rgb, mesh, colour.srgb_to_linear(colour.hex_to_rgb(colour.MONK_HEX[shade - 1])))
+    target = colour.srgb_to_linear(colour.hex_to_rgb(colour.MONK_HEX[shade - 1]))
+    return recolour_to(rgb, mesh, target, own_chroma=own_chroma)
 
 
-def recolour_to(rgb: np.ndarray, mesh: np.ndarray, target: np.ndarray) -> np.ndarray:
+def recolour_to(
+    rgb: np.ndarray, mesh: np.ndarray, target: np.ndarray, *, own_chroma: bool = False
+) -> np.ndarray:
     """The photo (linear RGB) with the face-oval skin replaced by `target` (linear RGB), the face's own
-    shading kept."""
+    shading kept.
+
+    By default the shading is the face's luminance, so the new skin has one chromaticity in shadow and
+    highlight (`--skin-chroma flat`, the documented benchmark). `own_chroma` keeps each channel's own
+    shading instead (`--skin-chroma own`): real skin is redder and less blue where it is darker
+    (benchmarks/clip_recovery.py), which the flat version hides from clipping recovery. Either way, the
+    colorimetry sites' median is the target.
+    """
     canvas = RegionCanvas(mesh, rgb.shape[:2], margin=0.05)
     skin = canvas.polygon(R.FACE_OVAL) & ~canvas.union(
         R.RIGHT_EYE, R.LEFT_EYE, R.LIPS_OUTER, R.RIGHT_BROW, R.LEFT_BROW
@@ -124,10 +134,24 @@ def recolour_to(rgb: np.ndarray, mesh: np.ndarray, target: np.ndarray) -> np.nda
     # Shading is normalised at the colorimetry sites (cheeks, forehead), where skin colour is measured
     # clinically.
     sites = canvas.union(R.RIGHT_CHEEK, R.LEFT_CHEEK, R.FOREHEAD) & skin
-    luma = crop @ _LUMA
-    shading = np.clip(luma / max(np.median(luma[sites]), 1e-4), 0, 3)
-    crop[skin] = target * shading[skin][:, None]
+    if own_chroma:
+        shading = np.clip(crop / np.maximum(np.median(crop[sites], axis=0), 1e-4), 0, 3)
+        crop[skin] = target * shading[skin]
+    else:
+        luma = crop @ _LUMA
+        shading = np.clip(luma / max(np.median(luma[sites]), 1e-4), 0, 3)
+        crop[skin] = target * shading[skin][:, None]
     return np.clip(linear, 0, 1)
+
+
+def add_skin_chroma_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--skin-chroma",
+        choices=("flat", "own"),
+        default="flat",
+        help="recoloured skin: one chromaticity throughout (flat, documented) or each face's own per-channel "
+        "shading (own)",
+    )
 
 
 def relight(linear: np.ndarray, gains: np.ndarray, stops: float) -> np.ndarray:
@@ -293,9 +317,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-peer", action="store_true", help="skip stone")
     parser.add_argument("--stone-python", type=Path, default=REPO / ".venv-stone" / "bin" / "python")
-    parser.add_argument(
-        "--exposure-band", type=float, default=None, help="override the exposure dead band (stops)"
-    )
+    add_skin_chroma_option(parser)
     args = parser.parse_args()
 
     t0 = time.time()
@@ -307,7 +329,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for i, (_name, rgb, mesh) in enumerate(sources):
             for shade in range(1, 11):
-                base = recolour(rgb, mesh, shade)
+                base = recolour(rgb, mesh, shade, own_chroma=args.skin_chroma == "own")
                 for cond, (gains, stops) in CONDITIONS.items():
                     img = relight(base, gains, stops)
                     rows_ours.append((shade, cond, *ours(img, mesh, shade)))
