@@ -91,7 +91,16 @@ def analyze_face(
     # Linear light only where it is needed: the face crop (skin, sclera) and a subsample of the scene.
     photo = LinearPhoto(rgb, canvas)
     illumination, sample = skin.measure_skin(photo, canvas, points_3d)
-    skin_out = _skin_section(sample, illumination, canvas, photo, quality.skin_reliable(quality_out))
+    fit_for_skin = quality.skin_reliable(quality_out)
+    skin_out = _skin_section(sample, illumination, canvas, photo, fit_for_skin)
+    if sample is not None and fit_for_skin and not skin_out["reliable"]:
+        # The photo passed the capture checks, but the skin's own reading is too uncertain to show (most
+        # often light skin clipped in red under harsh light): say what to change, not just that it failed.
+        cause = quality.lighting_issue(
+            skin.confidence_factors(sample, illumination), illumination.exposure_stops
+        )
+        if cause:
+            quality_out = quality.with_issue(quality_out, cause)
     clock.lap("skin")
 
     shape_out = face_shape.classify(points_3d)

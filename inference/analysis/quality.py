@@ -23,6 +23,7 @@ MESSAGES = {
     "head_tilted": "Hold your head level",
     "multiple_faces": "Make sure only your face is in the photo",
     "eyes_closed": "Keep your eyes open",
+    "colour_cast": "Avoid coloured light",
 }
 # Thresholds (see tests/analysis for the generated cases that pin them).
 MAX_YAW_DEG = 15.0
@@ -127,6 +128,32 @@ def assess(
         "eye_sharpness": round(eye_sharp, 1),
         "face_fraction": round(face_fraction, 3),
     }
+
+
+# Which issue explains a skin reading too uncertain to show, by the confidence part that sank it
+# (`skin.confidence_factors`): skin clipped in a channel is harsh light; a strong cast is coloured light; a
+# big exposure correction is a photo too dark or too bright. The other parts (few pixels, regions that
+# disagree) have no single instruction, so they add none.
+_LIGHTING_CAUSES = ("clipping", "cast", "exposure")
+
+
+def lighting_issue(factors: dict[str, float], exposure_stops: float) -> str | None:
+    """The issue code to tell a shopper whose skin could not be read reliably, or None."""
+    cause = min(_LIGHTING_CAUSES, key=lambda name: factors[name])
+    if factors[cause] > min(factors.values()):
+        return None
+    if cause == "clipping":
+        return "too_bright"
+    if cause == "cast":
+        return "colour_cast"
+    return "too_dark" if exposure_stops < 0 else "too_bright"
+
+
+def with_issue(quality: dict, code: str) -> dict:
+    """`quality` with one more issue (once), no longer ok."""
+    if any(issue["code"] == code for issue in quality["issues"]):
+        return quality
+    return {**quality, "ok": False, "issues": [*quality["issues"], {"code": code, "message": MESSAGES[code]}]}
 
 
 def skin_reliable(quality: dict) -> bool:

@@ -404,12 +404,19 @@ def undertone_neighbour(deviation: float) -> str | None:
 def confidence(sample: SkinSample, illumination: Illumination) -> float:
     """0–1: falls with few skin pixels, strong casts, big exposure corrections, clipping and region
     disagreement."""
-    pixels = min(1.0, sample.pixels / 400.0) ** 0.5
-    cast = float(np.exp(-max(illumination.cast_strength - 0.15, 0.0) / 1.0))
-    exposure = float(np.exp(-abs(illumination.exposure_stops) / 2.0))
-    clipping = 1.0 - min(1.0, 2.0 * sample.clipped_fraction)
-    agreement = float(np.exp(-max(sample.region_spread - 4.0, 0.0) / 8.0))
+    product = float(np.prod(list(confidence_factors(sample, illumination).values())))
+    return round(float(np.clip(product, 0.0, 1.0)), 3)
+
+
+def confidence_factors(sample: SkinSample, illumination: Illumination) -> dict[str, float]:
+    """The parts of `confidence` (each 0–1), so a reading too uncertain to show can say which one to fix."""
     # Only the neutral references count as evidence: the skin cannot vouch for its own reading.
     neutral = sum(e.weight for e in illumination.estimates if e.source != SKIN_SOURCE)
-    evidence = min(1.0, 0.6 + 0.4 * neutral / 2.5)
-    return round(float(np.clip(pixels * cast * exposure * clipping * agreement * evidence, 0.0, 1.0)), 3)
+    return {
+        "pixels": min(1.0, sample.pixels / 400.0) ** 0.5,
+        "cast": float(np.exp(-max(illumination.cast_strength - 0.15, 0.0) / 1.0)),
+        "exposure": float(np.exp(-abs(illumination.exposure_stops) / 2.0)),
+        "clipping": 1.0 - min(1.0, 2.0 * sample.clipped_fraction),
+        "agreement": float(np.exp(-max(sample.region_spread - 4.0, 0.0) / 8.0)),
+        "evidence": min(1.0, 0.6 + 0.4 * neutral / 2.5),
+    }

@@ -201,15 +201,45 @@ def test_pose_issues_keep_the_skin_shade_but_a_small_face_withholds_it(astronaut
     assert tilted["skin"]["reliable"] is True and abs(tilted["skin"]["monk"] - upright["skin"]["monk"]) <= 1
 
 
-def test_skin_clipped_in_one_channel_is_not_shown_as_a_trusted_shade(astronaut) -> None:
-    # Harsh warm light: red clips on most of the skin, the other channels do not, so the quality gate (all
-    # channels clipped) passes, but the reading has no confidence left and must not be shown as reliable.
+def test_skin_clipped_in_one_channel_is_not_shown_as_a_trusted_shade_and_says_why(astronaut) -> None:
+    # Harsh warm light: red clips on most of the skin, the other channels do not, so the capture checks (all
+    # channels clipped) pass, but the reading has no confidence left and must not be shown as reliable. The
+    # shopper is told what to change (harsh light), not only that no shade could be shown.
     big = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST).astype(np.float64)
     big[..., 0] = np.clip(big[..., 0] * 1.3, 0, 255)
     out = analyze_image(big.astype(np.uint8))
-    assert out["quality"]["ok"]
     assert out["skin"]["confidence"] < 0.2 and out["skin"]["reliable"] is False
     assert out["skin"]["monk"] is not None  # still reported, so a caller can see what was read
+    assert codes(out) == {"too_bright"} and out["quality"]["ok"] is False
+    assert out["quality"]["issues"][0]["message"] == "Move out of direct light"
+
+
+def test_an_over_bright_photo_of_light_skin_asks_for_softer_light(astronaut) -> None:
+    face = cv2.resize(astronaut[20:320, 90:390], (600, 600), interpolation=cv2.INTER_CUBIC)
+    as_shot = analyze_image(face)
+    assert as_shot["quality"]["ok"] and as_shot["skin"]["reliable"] is True
+    brighter = colour.linear_to_srgb(np.clip(colour.srgb_to_linear(face) * 2.0**0.6, 0, 1))
+    out = analyze_image(np.round(brighter).astype(np.uint8))
+    assert out["skin"]["reliable"] is False and "too_bright" in codes(out)
+
+
+@pytest.mark.parametrize(
+    ("weakest", "stops", "issue"),
+    [
+        ("clipping", 0.0, "too_bright"),
+        ("cast", 0.0, "colour_cast"),
+        ("exposure", -1.2, "too_dark"),
+        ("exposure", 1.2, "too_bright"),
+        ("agreement", 0.0, None),  # hair over the forehead, make-up: no single instruction
+        ("pixels", 0.0, None),
+    ],
+)
+def test_the_weakest_part_of_the_skin_confidence_names_the_issue(weakest, stops, issue) -> None:
+    from inference.analysis.quality import lighting_issue
+
+    factors = {"pixels": 0.9, "cast": 0.8, "exposure": 0.7, "clipping": 0.6, "agreement": 0.5, "evidence": 1}
+    factors[weakest] = 0.05
+    assert lighting_issue(factors, stops) == issue
 
 
 def test_redness_rises_with_reddened_cheeks(astronaut) -> None:
