@@ -247,6 +247,30 @@ def test_a_tilted_head_still_shows_the_shade_after_see_anyway(live_server, page_
     assert errors == []
 
 
+def test_skin_too_harshly_lit_keeps_its_tip_after_see_anyway(live_server, page_factory, inputs):
+    # The analysis withheld the shade for its own low confidence and named the light (quality.too_bright):
+    # the gate and, after "See try-on anyway", the banner both say which photo to choose instead.
+    result = fixtures.fixture_result()
+    result["quality"] = {
+        "ok": False,
+        "issues": [{"code": "too_bright", "message": "Move out of direct light"}],
+    }
+    result["skin"]["reliable"] = False
+    page, errors = page_factory()
+    route_fixture_api(page, result)
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    gate = page.locator('[data-fc="quality-gate"]')
+    gate.wait_for()
+    assert "Choose a photo without harsh direct light" in gate.inner_text()
+    page.get_by_role("button", name="See try-on anyway").click()
+    page.locator('[data-fc="results"]').wait_for()
+    banner = page.locator('[data-fc="quality"]').inner_text()
+    assert "no shade is shown" in banner and "Choose a photo without harsh direct light" in banner
+    assert page.locator('[data-fc="monk-withheld"]').count() == 1
+    assert errors == []
+
+
 def test_failed_analysis_shows_the_message_and_retake(live_server, page_factory, inputs):
     page, errors = page_factory()
     route_fixture_api(

@@ -13,8 +13,14 @@ function showResults(r, lowQuality) {
   var instructions = qualityInstructions(r.quality || {});
   var skinShown = skinTrusted(r.skin, lowQuality);
   if (instructions.length || lowQuality) {
+    // Without a shade, the banner says so first, then what to change (the gate's tips, for a shopper who
+    // chose "see anyway").
+    var tips = !skinShown && instructions.length ? h('span', { class: 'tips-line', text: instructions.join(' · ') }) : null;
     node.appendChild(h('div', { class: 'banner', 'data-fc': 'quality' }, [
-      h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + t('colon') + instructions.join(' · ') }),
+      h('div', null, [
+        h('strong', { text: !skinShown ? t('quality_low') : t('quality_h') + t('colon') + instructions.join(' · ') }),
+        tips
+      ]),
       h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, retakeLabel()[1])
     ]));
   }
