@@ -14,13 +14,11 @@ Also printed: the within-face slope of log(r/g) and log(b/g) against log(g) over
 pixels (binned medians by decile), which says in which direction and by how much the ratio read from darker
 pixels differs from the median's.
 
-    nice .venv/bin/python benchmarks/clip_recovery.py [--data ../shared/data] [--utk 150]
+    nice .venv/bin/python benchmarks/clip_recovery.py --utk 150 [--data ../shared/data] [--seed 3]
 """
 
 from __future__ import annotations
 
-import argparse
-import random
 import sys
 from multiprocessing import Pool
 from pathlib import Path
@@ -29,6 +27,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from face_common import data_root, portrait_args, real_portraits  # noqa: E402
 
 from inference import colour  # noqa: E402
 from inference.analysis import skin  # noqa: E402
@@ -102,17 +102,8 @@ def face_cases(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--utk", type=int, default=150, help="faces/utkface photos to add (random, seed 5)")
-    args = parser.parse_args()
-    faces = args.data / "faces"
-    paths = sorted((faces / "diverse").glob("*.jpg")) + sorted((faces / "smoke").glob("*.jpg"))
-    utk = sorted((faces / "utkface").glob("*.jpg"))
-    random.Random(5).shuffle(utk)
-    paths += utk[: args.utk]
+    args = portrait_args(__doc__)
+    paths = real_portraits(data_root(str(args.data)), args.utk, args.seed)
     with Pool(2) as pool:
         results = pool.map(face_cases, paths)
     slopes = np.array([s for s, _ in results if s is not None])
