@@ -197,6 +197,17 @@ def test_client_warp_matches_opencv(live_server, page_factory):
     assert errors == []
 
 
+def quality_gate_for(live_server, page_factory, inputs, result: dict[str, Any]):
+    """Upload a photo whose (fixture) analysis has quality issues: the page, its errors and the gate."""
+    page, errors = page_factory()
+    route_fixture_api(page, result)
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    gate = page.locator('[data-fc="quality-gate"]')
+    gate.wait_for()
+    return page, errors, gate
+
+
 def test_bad_photo_gets_guidance_before_anything_misleading(live_server, page_factory, inputs):
     result = fixtures.fixture_result()
     result["quality"] = {
@@ -208,12 +219,7 @@ def test_bad_photo_gets_guidance_before_anything_misleading(live_server, page_fa
         ],
     }
     result["skin"]["reliable"] = False  # what the analysis says for a face too small to read skin from
-    page, errors = page_factory()
-    route_fixture_api(page, result)
-    open_widget(page, live_server.url)
-    upload(page, inputs["face_png"])
-    gate = page.locator('[data-fc="quality-gate"]')
-    gate.wait_for()
+    page, errors, gate = quality_gate_for(live_server, page_factory, inputs, result)
     text = gate.inner_text()
     # An uploaded photo cannot be fixed by moving: the instruction says which photo to choose instead.
     assert "Choose a photo where your face is larger" in text and "Move closer" not in text
@@ -234,11 +240,7 @@ def test_a_tilted_head_still_shows_the_shade_after_see_anyway(live_server, page_
     # "See try-on anyway" then shows the shade with the instruction in the banner.
     result = fixtures.fixture_result()
     result["quality"] = {"ok": False, "issues": [{"code": "head_tilted", "message": "Hold your head level"}]}
-    page, errors = page_factory()
-    route_fixture_api(page, result)
-    open_widget(page, live_server.url)
-    upload(page, inputs["face_png"])
-    page.locator('[data-fc="quality-gate"]').wait_for()
+    page, errors, _ = quality_gate_for(live_server, page_factory, inputs, result)
     page.get_by_role("button", name="See try-on anyway").click()
     page.locator('[data-fc="results"]').wait_for()
     assert page.locator('[data-fc="monk"]').get_attribute("data-monk") == "3"
@@ -256,12 +258,7 @@ def test_skin_too_harshly_lit_keeps_its_tip_after_see_anyway(live_server, page_f
         "issues": [{"code": "too_bright", "message": "Move out of direct light"}],
     }
     result["skin"]["reliable"] = False
-    page, errors = page_factory()
-    route_fixture_api(page, result)
-    open_widget(page, live_server.url)
-    upload(page, inputs["face_png"])
-    gate = page.locator('[data-fc="quality-gate"]')
-    gate.wait_for()
+    page, errors, gate = quality_gate_for(live_server, page_factory, inputs, result)
     assert "Choose a photo without harsh direct light" in gate.inner_text()
     page.get_by_role("button", name="See try-on anyway").click()
     page.locator('[data-fc="results"]').wait_for()
