@@ -283,8 +283,10 @@ def test_low_confidence_skin_reading_is_said_out_loud() -> None:
     target = demo_shades()[10]
     reading = analysis(lab=target["lab"], undertone=target["undertone"])
     context = RecommendContext(categories=["foundation"])
+    reading["skin"].update(confidence=0.8, reliable=True)
     sure = recommend(reading, shade_candidates(), limit=3, context=context)
-    reading["skin"]["confidence"] = 0.05
+    # Shown (reliable from 0.2 up), but as the widget's "low confidence" note says, less sure below 0.5.
+    reading["skin"].update(confidence=0.35, reliable=True)
     unsure = recommend(reading, shade_candidates(), limit=3, context=context)
     assert not any("approximate" in r for r in sure[0].reasons)
     assert unsure[0].reasons[-1].startswith("the photo's lighting makes this match approximate")
