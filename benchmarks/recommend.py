@@ -37,6 +37,7 @@ from inference import colour  # noqa: E402
 from inference.analysis import analyze_face, season  # noqa: E402
 from inference.catalog import ProductInfo, extract_product_features  # noqa: E402
 from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend  # noqa: E402
+from inference.ranking.recommend import LOW_SKIN_CONFIDENCE  # noqa: E402
 from inference.ranking.rules import FACE_SHAPES  # noqa: E402
 from plugin_api.demo.catalog import demo_shades, draw_bottle, generate_demo_catalog  # noqa: E402
 
@@ -57,15 +58,17 @@ class KnownFace:
     mesh: np.ndarray
 
 
-def measure(rgb: np.ndarray, mesh: np.ndarray) -> tuple[dict | None, bool]:
-    """The analysis engine's skin measurement (lab + undertone) for a photo with a known mesh, and whether
-    the product would show and use it (`skin.reliable`: no lighting / blur / face-size issue, confidence)."""
+def measure(rgb: np.ndarray, mesh: np.ndarray) -> tuple[dict | None, bool, float]:
+    """The analysis engine's skin measurement (lab + undertone) for a photo with a known mesh, whether the
+    product would show and use it (`skin.reliable`: no lighting / blur / face-size issue, confidence), and
+    its confidence."""
     xy = mesh[:, :2]
     face = KnownFace((*map(float, xy.min(axis=0)), *map(float, xy.max(axis=0))), 1.0, mesh)
     section = analyze_face(rgb, face, faces_found=1)["skin"]
     if section["lab"] is None:
-        return None, False
-    return {"skin": {"lab": section["lab"], "undertone": section["undertone"]}}, bool(section["reliable"])
+        return None, False, 0.0
+    reading = {"skin": {"lab": section["lab"], "undertone": section["undertone"]}}
+    return reading, bool(section["reliable"]), float(section["confidence"])
 
 
 def foundation_candidates() -> tuple[list[dict], CandidateSet]:
@@ -100,13 +103,15 @@ def shade_benchmark(args: argparse.Namespace) -> None:
     failures = 0
     # What the shopper sees: a shade only when the analysis trusts the reading (None: "use a clearer photo").
     product: dict[str, list[tuple[bool, bool] | None]] = defaultdict(list)
+    # Shown readings by confidence: below LOW_SKIN_CONFIDENCE the closest shade says the match is approximate.
+    by_confidence: dict[bool, list[tuple[bool, bool]]] = defaultdict(list)
     context = RecommendContext(categories=["foundation"], diversity=0.0)
     for _name, rgb, mesh in sources:
         for shade in shades:
             truth = min(shades, key=lambda s: float(colour.delta_e_2000(s["lab"], shade["lab"])))["code"]
             base = recolour_to(rgb, mesh, shade["lab"], own_chroma=args.skin_chroma == "own")
             for cond, (gains, stops) in skin_tone.CONDITIONS.items():
-                analysis, shown = measure(skin_tone.relight(base, gains, stops), mesh)
+                analysis, shown, confidence = measure(skin_tone.relight(base, gains, stops), mesh)
                 if analysis is None:
                     failures += 1
                     hits[cond].append((False, False))
@@ -118,6 +123,8 @@ def shade_benchmark(args: argparse.Namespace) -> None:
                 rank = ranked.index(truth) if truth in ranked else len(ranked)
                 hits[cond].append((rank == 0, rank < 3))
                 product[cond].append((rank == 0, rank < 3) if shown else None)
+                if shown:
+                    by_confidence[confidence < LOW_SKIN_CONFIDENCE].append((rank == 0, rank < 3))
                 by_monk[shade["monk"]].append((rank == 0, rank < 3))
                 band = "≤ 2" if error <= 2 else "2–4" if error <= 4 else "4–8" if error <= 8 else "> 8"
                 by_error[band].append((rank == 0, rank < 3))
@@ -153,10 +160,20 @@ def shade_benchmark(args: argparse.Namespace) -> None:
         if by_error.get(band):
             m = np.array(by_error[band])
             print(f"| {band} | {len(m)} | {100 * m[:, 0].mean():.1f} % | {100 * m[:, 1].mean():.1f} % |")
+    print("\n| shown readings, confidence | cases | top-1 | top-3 |\n|---|---:|---:|---:|")
+    print(_confidence_row(f"below {LOW_SKIN_CONFIDENCE} (called approximate)", by_confidence[True]))
+    print(_confidence_row(f"{LOW_SKIN_CONFIDENCE} and up", by_confidence[False]))
     print("\n| Monk tone | top-1 | top-3 |\n|---|---:|---:|")
     for monk in sorted(by_monk):
         m = np.array(by_monk[monk])
         print(f"| {monk} | {100 * m[:, 0].mean():.1f} % | {100 * m[:, 1].mean():.1f} % |")
+
+
+def _confidence_row(label: str, rows: list[tuple[bool, bool]]) -> str:
+    if not rows:
+        return f"| {label} | 0 | – | – |"
+    top1, top3 = 100 * np.array(rows, dtype=bool).mean(axis=0)
+    return f"| {label} | {len(rows)} | {top1:.1f} % | {top3:.1f} % |"
 
 
 def _product_row(label: str, rows: list[tuple[bool, bool] | None]) -> str:
