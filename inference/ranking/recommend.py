@@ -20,10 +20,9 @@ from inference.ranking.wording import Wording, wording_for
 
 _NEAR_DUPLICATE = 0.9
 # Below this analysis confidence a shown shade is said to be approximate; the widget's skin card says "low
-# confidence" below the same value. In the shade benchmark (seventh session), among readings the analysis
-# trusts (confidence ≥ 0.2), the true shade was in the top 3 (by ΔE00) in 71 % (seed 7) / 80 % (seed 9) of
-# cases below 0.5, against 89 % / 91 % from 0.5 up. (The threshold was 0.1, under the 0.2 a reading needs to
-# be shown at all, so the caveat never reached a shopper.)
+# confidence" below the same value. Among readings the analysis trusts (confidence ≥ 0.2), the true shade is
+# in the top 3 in 71.7 % of cases below 0.5 and 88.3 % from 0.5 up (benchmarks/recommend.py, seed 7). (The
+# threshold was 0.1, under the 0.2 a reading needs to be shown at all, so the caveat never reached a shopper.)
 LOW_SKIN_CONFIDENCE = 0.5
 _MAX_NEAR_DUPLICATES = 2
 
