@@ -1,18 +1,23 @@
 """Recommendation benchmarks: shade matching on recoloured real faces, feature throughput, ranking latency.
 
 1. Shade matching. Real faces (astronaut + a sample of faces/diverse and faces/utkface) have their skin
-   recoloured to each of the demo catalog's 30 foundation shades (10 Monk tones × warm / neutral / cool) with
-   shading kept, then re-lit under the skin-tone benchmark's illuminants (neutral, 2,700 K, 4,000 K, 6,500 K,
+   recoloured to each of the demo catalog's 57 foundation shades (the 10 Monk tones and 9 in-between
+   depths × warm / neutral / cool) with shading kept, then re-lit under the skin-tone benchmark's
+   illuminants (neutral, 2,700 K, 4,000 K, 6,500 K,
    green fluorescent, ±1 stop). The analysis engine measures the skin colour and undertone (illumination-
    corrected, with the source photo's mesh as in benchmarks/skin_tone.py), and `inference.recommend` ranks the
    demo foundations, whose shade colours were extracted from their generated product photos. A hit: the truly
    closest shade (by ΔE00 to the known target colour) is ranked 1st / in the top 3.
+   Then, on real portraits as shot (faces/diverse, faces/smoke and 300 of faces/utkface, at the widget's
+   1,024 px): how far the closest demo shade is from each trusted skin reading, with the whole range and with
+   its Monk depths only. No truth is needed there: it says whether the range has a shade where real skin is.
 2. Feature extraction throughput (products/s) on the generated demo catalog, per category.
 3. Ranking latency against 1,000 and 10,000 products (CandidateSet built once, as the service caches it), over
    varied shoppers (all 12 season palettes, random skin colours, face shapes, face widths).
 
     .venv/bin/python benchmarks/recommend.py                  # all three
     .venv/bin/python benchmarks/recommend.py --sample 8 --skip-throughput
+    .venv/bin/python benchmarks/recommend.py --skip-latency --skip-throughput --skip-shades   # real readings
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +38,14 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import skin_tone  # noqa: E402  (the skin-tone benchmark's recolouring, illuminants and face loading)
+from face_common import real_portraits  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from inference import colour  # noqa: E402
-from inference.analysis import analyze_face, season  # noqa: E402
+from inference.analysis import analyze_face, analyze_image, season  # noqa: E402
 from inference.catalog import ProductInfo, extract_product_features  # noqa: E402
+from inference.errors import InferenceError  # noqa: E402
+from inference.imageio import load_rgb  # noqa: E402
 from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend  # noqa: E402
 from inference.ranking.recommend import LOW_SKIN_CONFIDENCE  # noqa: E402
 from inference.ranking.rules import FACE_SHAPES  # noqa: E402
@@ -167,6 +177,51 @@ def shade_benchmark(args: argparse.Namespace) -> None:
     for monk in sorted(by_monk):
         m = np.array(by_monk[monk])
         print(f"| {monk} | {100 * m[:, 0].mean():.1f} % | {100 * m[:, 1].mean():.1f} % |")
+
+
+def trusted_skin_lab(path: Path) -> np.ndarray | None:
+    """The skin Lab the product shows for a real photo at the widget's 1,024 px; None when it shows none
+    (no face found, or a reading it does not trust)."""
+    rgb = load_rgb(path)
+    scale = 1024 / max(rgb.shape[:2])
+    if scale < 1:
+        size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
+        rgb = np.asarray(Image.fromarray(rgb).resize(size))
+    try:
+        skin = analyze_image(rgb).get("skin") or {}
+    except InferenceError:
+        return None
+    return np.array(skin["lab"]) if skin.get("lab") is not None and skin.get("reliable") else None
+
+
+def real_readings_benchmark(args: argparse.Namespace) -> None:
+    """How close the demo range comes to real shoppers' skin: the closest shade's ΔE00 per trusted reading."""
+    paths = real_portraits(args.data, args.real_utk, seed=3)
+    with Pool(2) as pool:
+        readings = [lab for lab in pool.map(trusted_skin_lab, paths, chunksize=4) if lab is not None]
+    shades = demo_shades()
+    ranges = {
+        "whole range": shades,
+        "Monk depths only": [s for s in shades if float(s["depth"]).is_integer()],
+    }
+    print(
+        f"\n## Real skin readings: the closest demo shade ({len(readings)} trusted readings of {len(paths)} "
+        "real portraits at 1,024 px)"
+    )
+    print(
+        "\n| range | shades | ΔE00 p50 | p75 | p90 | over ΔE00 2 | over ΔE00 3 |"
+        "\n|---|---:|---:|---:|---:|---:|---:|"
+    )
+    for label, subset in ranges.items():
+        labs = np.array([s["lab"] for s in subset])
+        closest = np.array(
+            [min(float(colour.delta_e_2000(lab, shade)) for shade in labs) for lab in readings]
+        )
+        p50, p75, p90 = np.percentile(closest, [50, 75, 90])
+        print(
+            f"| {label} | {len(subset)} | {p50:.2f} | {p75:.2f} | {p90:.2f} | "
+            f"{100 * (closest > 2).mean():.1f} % | {100 * (closest > 3).mean():.1f} % |"
+        )
 
 
 def _confidence_row(label: str, rows: list[tuple[bool, bool]]) -> str:
@@ -324,6 +379,10 @@ def main() -> None:
     parser.add_argument("--skip-shades", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-real", action="store_true", help="skip the real skin readings section")
+    parser.add_argument(
+        "--real-utk", type=int, default=300, help="faces/utkface photos among the real portraits"
+    )
     args = parser.parse_args()
     print("# Recommendation benchmarks")
     if not args.skip_latency:
@@ -332,6 +391,8 @@ def main() -> None:
         throughput_benchmark()
     if not args.skip_shades:
         shade_benchmark(args)
+    if not args.skip_real:
+        real_readings_benchmark(args)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,11 @@
 """The demo store's generated catalog: frames, foundation shades, lipsticks and tops, with photos.
 
 Everything is drawn procedurally (no downloaded images): eyewear with the try-on engine's product-photo
-generator (so frames have true mm sizes and real try-on assets), foundation shades spanning all 10 Monk
-tones in
-warm / neutral / cool variants (plus concealers), lipsticks and tops in a spread of colours. Photos are
-stored in
-the demo merchant's storage and served by `/api/v1/widget/media/...` like a platform CDN would serve them, and
-features are computed at seed time, so recommendations work offline straight after `flask facet seed-demo`.
+generator (so frames have true mm sizes and real try-on assets), a foundation range spanning all 10 Monk
+tones, with in-between depths where Monk's steps are wide, in warm / neutral / cool variants (plus
+concealers), lipsticks and tops in a spread of colours. Photos are stored in the demo merchant's storage and
+served by `/api/v1/widget/media/...` like a platform CDN would serve them, and features are computed at seed
+time, so recommendations work offline straight after `flask facet seed-demo`.
 """
 
 from __future__ import annotations
@@ -28,10 +27,21 @@ from inference import colour
 log = logging.getLogger(__name__)
 
 # Undertone variants sit this far (degrees of CIELAB hue) either side of the analysis engine's
-# neutral hue line.
+# neutral hue line: about the spread of real skin around it (its p10–p90 over 248 real readings is ±8°).
 UNDERTONE_HUE_SHIFT = {"warm": 8.0, "neutral": 0.0, "cool": -8.0}
+# ...and at least this far apart in a*b*: on the near-grey extremes of the Monk scale (chroma ~6) 8° would put
+# variants ΔE00 0.8 apart, two bottles no shopper could tell apart (10W and 10N were the same hex colour).
+UNDERTONE_MIN_SEPARATION = 2.5
+# The widest lightness step (L*) between neighbouring depths of the range. Monk's own steps reach 22.9 L*
+# (MST-5 to MST-6), right where most real skin reads (L* 56–83, p10–p90 of real portraits): with Monk depths
+# alone, the closest demo shade was ΔE00 4.1 (median) from real shoppers' skin readings, and over ΔE00 3 for
+# 71 % of them. In-between depths at most 6 L* apart bring that to 2.4 and 34 % (375 real portraits;
+# benchmarks/recommend.py prints it as "real skin readings").
+MAX_DEPTH_STEP = 6.0
+# The one demo shade that is sold out, as in any real store: it must never be recommended.
+SOLD_OUT_SHADE = "50N"
 # The brightest channel a shade may have (8-bit sRGB). The bottle's studio lighting then clips only its lit
-# edge, which the shade extraction's median reads past (extraction error ≤ 0.71 ΔE00 over the 30 shades).
+# edge, which the shade extraction's median reads past.
 _SHADE_MAX_CHANNEL = 254.0
 _SHADE_NAMES = (
     "Porcelain",
@@ -70,42 +80,83 @@ class DemoProduct:
         return self._image
 
 
-def shade_lab(monk: int, undertone: str) -> np.ndarray:
-    """CIELAB of the demo foundation shade for Monk tone `monk` (1–10) and an undertone.
+def shade_depths() -> list[float]:
+    """Depths of the foundation range on the Monk scale (1.0 = MST-1 … 10.0 = MST-10): every Monk tone, plus
+    evenly spaced in-between depths wherever two neighbouring tones are more than MAX_DEPTH_STEP apart in
+    lightness."""
+    lightness = colour.MONK_LAB[:, 0]
+    depths = []
+    for monk in range(1, 11):
+        depths.append(float(monk))
+        if monk < 10:
+            between = int(np.ceil((lightness[monk - 1] - lightness[monk]) / MAX_DEPTH_STEP)) - 1
+            depths += [monk + k / (between + 1) for k in range(1, between + 1)]
+    return depths
 
-    Lightness and chroma are the Monk tone's; the hue is the analysis engine's neutral hue at that lightness
-    (inference.analysis.skin), turned warmer or cooler, so the demo's "neutral" means what the analysis means.
-    Chroma is reduced where that colour would leave the sRGB gamut (MST-3 at skin's hue: 14.2 → 9.6–11.5): a
-    shade must be a colour its product photo can show.
+
+def shade_lab(depth: float, undertone: str) -> np.ndarray:
+    """CIELAB of the demo foundation shade at `depth` on the Monk scale (1–10, fractional between tones) and
+    an undertone.
+
+    Lightness and chroma are the Monk tone's, read linearly between the two neighbouring tones at an
+    in-between depth (Monk's chroma is close to real skin's at MST-4…6: 17.8 / 23.4 / 27.9 against medians
+    of 18.4 / 23.6 / 29.0 over real readings of that lightness). The hue is the analysis engine's neutral
+    hue at that lightness (inference.analysis.skin), turned warmer or cooler, so the demo's "neutral" means
+    what the analysis means. Chroma is reduced where that colour would leave the sRGB gamut (MST-3 at
+    skin's hue): a shade must be a colour its product photo can show.
     """
     from inference.analysis.skin import _HUE_LINE
 
-    base = colour.MONK_LAB[monk - 1]
-    chroma = max(float(np.hypot(base[1], base[2])), 6.0)
-    hue = np.radians(_HUE_LINE[0] + _HUE_LINE[1] * float(base[0]) + UNDERTONE_HUE_SHIFT[undertone])
-    lab = np.array([base[0], chroma * np.cos(hue), chroma * np.sin(hue)])
+    below = min(int(np.floor(depth)), 9)
+    t = depth - below
+    neighbours = colour.MONK_LAB[below - 1 : below + 1]
+    lightness = float((1 - t) * neighbours[0][0] + t * neighbours[-1][0])
+    chroma = float((1 - t) * _shade_chroma(neighbours[0]) + t * _shade_chroma(neighbours[-1]))
+    shift = max(
+        UNDERTONE_HUE_SHIFT["warm"],
+        float(np.degrees(2 * np.arcsin(min(1.0, UNDERTONE_MIN_SEPARATION / (2 * chroma))))),
+    )
+    direction = {"warm": 1.0, "neutral": 0.0, "cool": -1.0}[undertone]
+    hue = np.radians(_HUE_LINE[0] + _HUE_LINE[1] * lightness + direction * shift)
+    lab = np.array([lightness, chroma * np.cos(hue), chroma * np.sin(hue)])
     while float(colour.lab_to_rgb(lab).max()) > _SHADE_MAX_CHANNEL and chroma > 1.0:
         chroma *= 0.97
-        lab = np.array([base[0], chroma * np.cos(hue), chroma * np.sin(hue)])
+        lab = np.array([lightness, chroma * np.cos(hue), chroma * np.sin(hue)])
     return lab
 
 
+def _shade_chroma(monk_lab: np.ndarray) -> float:
+    """A Monk swatch's chroma, at least 6: no skin (and no foundation) is grey."""
+    return max(float(np.hypot(monk_lab[1], monk_lab[2])), 6.0)
+
+
+def shade_code(depth: float, undertone: str) -> str:
+    """A shade number like a real range's: depth × 10 and the undertone's letter ("50W" is MST-5, warm;
+    "52N" a fifth of the way from MST-5 to MST-6, neutral)."""
+    return f"{round(depth * 10)}{undertone[0].upper()}"
+
+
 def demo_shades() -> list[dict[str, Any]]:
-    """The 30 foundation shades: every Monk tone × warm / neutral / cool."""
+    """The foundation range, palest first: every depth of `shade_depths()` × warm / neutral / cool."""
+    lightness = colour.MONK_LAB[:, 0]
     shades = []
-    for monk in range(1, 11):
+    for depth in shade_depths():
         for tone in ("warm", "neutral", "cool"):
             # The shade is the colour its 8-bit swatch shows (the designed Lab rounded to a hex colour, up to
             # ΔE00 0.4 away): what the store sells and its product photo can show, and what a match is scored
             # against.
-            hex_colour = colour.lab_to_hex(shade_lab(monk, tone))
-            code = f"{monk}{tone[0].upper()}"
+            hex_colour = colour.lab_to_hex(shade_lab(depth, tone))
+            lab = colour.hex_to_lab(hex_colour)
+            # The Monk tone whose lightness is nearest: what the shade is tagged with.
+            monk = int(np.argmin(np.abs(lightness - lab[0]))) + 1
+            code = shade_code(depth, tone)
             shades.append(
                 {
                     "monk": monk,
+                    "depth": depth,
                     "undertone": tone,
                     "code": code,
-                    "lab": colour.hex_to_lab(hex_colour),
+                    "lab": lab,
                     "hex": hex_colour,
                     "name": f"{code} {tone.title()} {_SHADE_NAMES[monk - 1]}",
                 }
@@ -310,7 +361,7 @@ def generate_demo_catalog(seed: int = 7) -> list[DemoProduct]:
     """The whole demo catalog (deterministic for a seed)."""
     rng = np.random.default_rng(seed)
     products = _eyewear(rng)
-    for i, shade in enumerate(demo_shades()):
+    for shade in demo_shades():
         rgb = colour.hex_to_rgb(shade["hex"])
         products.append(
             DemoProduct(
@@ -327,22 +378,24 @@ def generate_demo_catalog(seed: int = 7) -> list[DemoProduct]:
                         "options": {"Shade": shade["name"]},
                     }
                 ],
-                # One shade is sold out, as in any real store: it must never be recommended.
-                in_stock=not (i == 13),
+                in_stock=shade["code"] != SOLD_OUT_SHADE,
             )
         )
-    for monk in range(1, 11, 1):
+    for monk in range(1, 11):
         lab = shade_lab(monk, "neutral") + np.array([4.0, -0.5, 1.0])  # concealers run a touch lighter
-        name = f"{monk}N Light {_SHADE_NAMES[monk - 1]}"
+        code = shade_code(monk, "neutral")
+        name = f"{code} Light {_SHADE_NAMES[monk - 1]}"
         products.append(
             DemoProduct(
-                platform_id=f"demo-concealer-{monk}n",
+                platform_id=f"demo-concealer-{code.lower()}",
                 title=f"Bright Eyes Concealer — {name}",
                 product_type="Concealer",
                 price=Decimal("24.00"),
                 draw=partial(draw_bottle, colour.hex_to_rgb(colour.lab_to_hex(lab)), 400),
                 tags=["concealer"],
-                variants=[{"id": f"demo-concealer-{monk}n-v1", "title": name, "options": {"Shade": name}}],
+                variants=[
+                    {"id": f"demo-concealer-{code.lower()}-v1", "title": name, "options": {"Shade": name}}
+                ],
             )
         )
     for i, (name, hex_value) in enumerate(LIPSTICKS):

@@ -94,14 +94,14 @@ def test_closest_shade_ranks_first_with_the_reason(index: int) -> None:
 
 
 def test_reason_names_an_undertone_mismatch() -> None:
-    warm = next(s for s in demo_shades() if s["code"] == "5W")
+    warm = next(s for s in demo_shades() if s["code"] == "50W")
     recs = recommend(
         analysis(lab=warm["lab"], undertone="cool"),
         shade_candidates(),
         limit=12,
         context=RecommendContext(categories=["foundation"]),
     )
-    mine = next(r for r in recs if r.product_id == "shade-5W")
+    mine = next(r for r in recs if r.product_id == "shade-50W")
     assert re.fullmatch(r"(closest )?shade: ΔE \d+\.\d, warm undertone \(yours is cool\)", mine.reasons[0])
 
 
@@ -325,46 +325,45 @@ def test_picks_without_a_reason_only_fill_places_nothing_else_can() -> None:
 
 
 def test_on_a_foundation_page_the_picks_are_the_shoppers_own_shades() -> None:
-    # Opened from 6W's page with a reading close to 5W: the closest shade leads, the rest are its
-    # neighbours by ΔE (not the most different bottles for variety, not 6W's look-alikes).
-    target = next(s for s in demo_shades() if s["code"] == "5W")
+    # Opened from 60W's page with a reading close to 50W: the closest shade leads, the rest are its
+    # neighbours by ΔE (not the most different bottles for variety, not 60W's look-alikes).
+    target = next(s for s in demo_shades() if s["code"] == "50W")
     skin = target["lab"] + np.array([0.5, 0.3, -0.4])
     catalog = [*shade_candidates(), colour_item("camel", "#c19a6b"), frame("oval-1", "oval")]
-    page = RecommendContext(product_id="shade-6W")
+    page = RecommendContext(product_id="shade-60W")
     recs = recommend(analysis(lab=skin, undertone="warm"), catalog, limit=8, context=page)
     shades = [r for r in recs if r.category == "foundation"]
-    assert shades[0].product_id == "shade-5W" and shades[0].reasons[0].startswith("closest shade")
-    # Its neighbours by ΔE; between two about equally far, the one with the shopper's (warm) undertone first:
-    # 4W at ΔE 6.93 before 4N at 6.91.
-    order = ["shade-5W", "shade-5N", "shade-5C", "shade-4W", "shade-4N", "shade-4C"]
+    assert shades[0].product_id == "shade-50W" and shades[0].reasons[0].startswith("closest shade")
+    # Its neighbours by ΔE, the depths either side (45, 52) included.
+    order = ["shade-50W", "shade-50N", "shade-45W", "shade-45N", "shade-52W", "shade-52N"]
     assert [r.product_id for r in shades] == order
     distances = [r.parts["shade_de"] for r in shades]
-    assert distances[:4] == sorted(distances[:4]) and distances[4:] == sorted(distances[4:])
+    assert distances == sorted(distances)
     assert max(distances) <= distances[0] + 8.0
 
 
 def test_on_a_foundation_page_its_own_shade_can_be_the_answer() -> None:
-    # "Which shade is mine?" asked on 5W's page, by a 5W skin: 5W itself leads, as the closest shade.
-    target = next(s for s in demo_shades() if s["code"] == "5W")
+    # "Which shade is mine?" asked on 50W's page, by a 50W skin: 50W itself leads, as the closest shade.
+    target = next(s for s in demo_shades() if s["code"] == "50W")
     recs = recommend(
         analysis(lab=target["lab"] + np.array([0.3, 0.2, -0.2]), undertone="warm"),
         shade_candidates(),
         limit=4,
-        context=RecommendContext(product_id="shade-5W"),
+        context=RecommendContext(product_id="shade-50W"),
     )
-    assert recs[0].product_id == "shade-5W" and recs[0].reasons[0].startswith("closest shade")
+    assert recs[0].product_id == "shade-50W" and recs[0].reasons[0].startswith("closest shade")
 
 
 def test_closest_shade_is_named_per_category() -> None:
     # A concealer runs lighter by design; it must not take "closest shade" from the matching foundation.
-    target = next(s for s in demo_shades() if s["code"] == "6N")
+    target = next(s for s in demo_shades() if s["code"] == "60N")
     concealer = Candidate(
-        "concealer-6n",
+        "concealer-60n",
         {
             "category": "concealer",
             "shades": [{"lab": list(target["lab"] + np.array([2.0, 0, 0])), "undertone": "neutral"}],
         },
-        title="Bright Eyes Concealer 6N Light",
+        title="Bright Eyes Concealer 60N Light",
     )
     recs = recommend(
         analysis(lab=target["lab"] + np.array([1.5, 0, 0]), undertone="neutral"),
@@ -372,6 +371,6 @@ def test_closest_shade_is_named_per_category() -> None:
         limit=6,
     )
     closest = {r.product_id for r in recs if r.reasons[0].startswith("closest shade")}
-    assert closest == {"shade-6N", "concealer-6n"} == {r.product_id for r in recs if r.closest_shade}
+    assert closest == {"shade-60N", "concealer-60n"} == {r.product_id for r in recs if r.closest_shade}
     # The shade's name is not repeated when the title already shows it.
     assert not any(reason.startswith("shade ") for r in recs for reason in r.reasons)
