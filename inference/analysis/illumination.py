@@ -70,6 +70,9 @@ class Illumination:
     exposure_stops: float
     cast_strength: float
     estimates: list[Estimate] = field(default_factory=list)
+    # Share of the scene (outside the face) clipped in green: a hint of over-exposure, not proof (`skin.
+    # confidence_factors`).
+    scene_clipped: float = 0.0
 
     def as_dict(self) -> dict:
         return {
@@ -277,8 +280,15 @@ def estimate_illumination(
     white = np.array([np.exp(correction[0]), 1.0, np.exp(correction[1])])
     gains = float(white @ _LUMA) / white
 
-    exposure_stops = underexposure_stops(photo.scene(mesh), gains, photo.face_pixels()) or overexposure_stops(
+    scene = photo.scene(mesh)
+    exposure_stops = underexposure_stops(scene, gains, photo.face_pixels()) or overexposure_stops(
         photo, canvas, mesh
     )
     gains = gains * 2.0 ** (-exposure_stops)
-    return Illumination(gains, exposure_stops, cast_strength, estimates)
+    return Illumination(gains, exposure_stops, cast_strength, estimates, scene_clipped(scene))
+
+
+def scene_clipped(scene: np.ndarray) -> float:
+    """Share of the scene's pixels clipped in green (the luminance channel, so a warm lamp clipping red does
+    not count); 0 for a scene too small to say (a tight crop)."""
+    return float((scene[:, 1] >= CLIPPED).mean()) if len(scene) >= 2000 else 0.0

@@ -132,9 +132,9 @@ def assess(
 
 # Which issue explains a skin reading too uncertain to show, by the confidence part that sank it
 # (`skin.confidence_factors`): skin clipped in a channel is harsh light; a strong cast is coloured light; a
-# big exposure correction is a photo too dark or too bright. The other parts (few pixels, regions that
-# disagree) have no single instruction, so they add none.
-_LIGHTING_CAUSES = ("clipping", "cast", "exposure")
+# big exposure correction is a photo too dark or too bright, and a clipped scene one too bright. The other
+# parts (few pixels, regions that disagree) have no single instruction, so they add none.
+_LIGHTING_CAUSES = ("clipping", "cast", "exposure", "bright_scene")
 
 
 def lighting_issue(factors: dict[str, float], exposure_stops: float) -> str | None:
@@ -142,7 +142,7 @@ def lighting_issue(factors: dict[str, float], exposure_stops: float) -> str | No
     cause = min(_LIGHTING_CAUSES, key=lambda name: factors[name])
     if factors[cause] > min(factors.values()):
         return None
-    if cause == "clipping":
+    if cause in ("clipping", "bright_scene"):
         return "too_bright"
     if cause == "cast":
         return "colour_cast"

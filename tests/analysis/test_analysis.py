@@ -223,6 +223,24 @@ def test_an_over_bright_photo_of_light_skin_asks_for_softer_light(astronaut) -> 
     assert out["skin"]["reliable"] is False and "too_bright" in codes(out)
 
 
+def test_a_blown_out_background_makes_the_shade_approximate_but_keeps_it(astronaut) -> None:
+    # A scene clipped to white is what a photo one stop over looks like around a face that itself clips
+    # nothing, but also what a white backdrop looks like: the reading stays shown, marked approximate
+    # (confidence under 0.5), and the photo gets no issue of its own.
+    big = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
+    as_shot = analyze_image(big)
+    x0, y0, x1, y1 = (int(v) for v in as_shot["face"]["box"])
+    backdrop = np.full_like(big, 255)
+    pad = (x1 - x0) // 2
+    backdrop[max(y0 - pad, 0) : y1 + pad, max(x0 - pad, 0) : x1 + pad] = big[
+        max(y0 - pad, 0) : y1 + pad, max(x0 - pad, 0) : x1 + pad
+    ]
+    out = analyze_image(backdrop)
+    assert as_shot["skin"]["reliable"] and as_shot["skin"]["confidence"] >= 0.5
+    assert out["skin"]["reliable"] is True and 0.2 <= out["skin"]["confidence"] < 0.5
+    assert out["quality"]["ok"] and out["skin"]["monk"] == as_shot["skin"]["monk"]
+
+
 @pytest.mark.parametrize(
     ("weakest", "stops", "issue"),
     [
@@ -230,6 +248,7 @@ def test_an_over_bright_photo_of_light_skin_asks_for_softer_light(astronaut) -> 
         ("cast", 0.0, "colour_cast"),
         ("exposure", -1.2, "too_dark"),
         ("exposure", 1.2, "too_bright"),
+        ("bright_scene", 0.0, "too_bright"),
         ("agreement", 0.0, None),  # hair over the forehead, make-up: no single instruction
         ("pixels", 0.0, None),
     ],
@@ -238,6 +257,7 @@ def test_the_weakest_part_of_the_skin_confidence_names_the_issue(weakest, stops,
     from inference.analysis.quality import lighting_issue
 
     factors = {"pixels": 0.9, "cast": 0.8, "exposure": 0.7, "clipping": 0.6, "agreement": 0.5, "evidence": 1}
+    factors["bright_scene"] = 0.95
     factors[weakest] = 0.05
     assert lighting_issue(factors, stops) == issue
 
