@@ -3,11 +3,11 @@
 1. Shade matching. Real faces (astronaut + a sample of faces/diverse and faces/utkface) have their skin
    recoloured to each of the demo catalog's 57 foundation shades (the 10 Monk tones and 9 in-between
    depths × warm / neutral / cool) with shading kept, then re-lit under the skin-tone benchmark's
-   illuminants (neutral, 2,700 K, 4,000 K, 6,500 K,
-   green fluorescent, ±1 stop). The analysis engine measures the skin colour and undertone (illumination-
-   corrected, with the source photo's mesh as in benchmarks/skin_tone.py), and `inference.recommend` ranks the
-   demo foundations, whose shade colours were extracted from their generated product photos. A hit: the truly
-   closest shade (by ΔE00 to the known target colour) is ranked 1st / in the top 3.
+   illuminants (neutral, 2,700 K, 4,000 K, 6,500 K, green fluorescent, ±1 stop). The analysis engine
+   measures the skin colour and undertone (illumination-corrected, with the source photo's mesh as in
+   benchmarks/skin_tone.py), and `inference.recommend` ranks the demo foundations, whose shade colours were
+   extracted from their generated product photos. A hit: the truly closest shade (by ΔE00 to the known
+   target colour) is ranked 1st / in the top 3.
    Then, on real portraits as shot (faces/diverse, faces/smoke and 300 of faces/utkface, at the widget's
    1,024 px): how far the closest demo shade is from each trusted skin reading, with the whole range and with
    its Monk depths only. No truth is needed there: it says whether the range has a shade where real skin is.
@@ -15,7 +15,7 @@
 3. Ranking latency against 1,000 and 10,000 products (CandidateSet built once, as the service caches it), over
    varied shoppers (all 12 season palettes, random skin colours, face shapes, face widths).
 
-    .venv/bin/python benchmarks/recommend.py                  # all three
+    .venv/bin/python benchmarks/recommend.py                  # all of it
     .venv/bin/python benchmarks/recommend.py --sample 8 --skip-throughput
     .venv/bin/python benchmarks/recommend.py --skip-latency --skip-throughput --skip-shades   # real readings
 """

@@ -132,7 +132,7 @@ def _shade_chroma(monk_lab: np.ndarray) -> float:
 
 def shade_code(depth: float, undertone: str) -> str:
     """A shade number like a real range's: depth × 10 and the undertone's letter ("50W" is MST-5, warm;
-    "52N" a fifth of the way from MST-5 to MST-6, neutral)."""
+    "52N" a quarter of the way from MST-5 to MST-6, neutral)."""
     return f"{round(depth * 10)}{undertone[0].upper()}"
 
 
