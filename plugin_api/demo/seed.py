@@ -7,8 +7,9 @@ import logging
 from sqlalchemy import select
 
 from inference.catalog.embedding import get_embedder
-from plugin_api.demo.catalog import generate_demo_catalog, png_bytes
+from plugin_api.demo.catalog import DemoProduct, generate_demo_catalog, png_bytes
 from plugin_api.extensions import db
+from plugin_api.jobs.catalog_upsert import soft_delete
 from plugin_api.jobs.features import apply_features, embedding_config, features_hash, update_catalog_status
 from plugin_api.models import Merchant, Product
 from plugin_api.storage import current_storage, merchant_key
@@ -27,9 +28,16 @@ def demo_add_to_cart(platform_id: str) -> dict:
     }
 
 
-def seed_demo_catalog(merchant: Merchant, *, config: dict) -> dict[str, int]:
-    """Create or refresh the demo catalog with features computed (idempotent: unchanged products are
-    skipped)."""
+def seed_demo_catalog(
+    merchant: Merchant, *, config: dict, catalog: list[DemoProduct] | None = None
+) -> dict[str, int]:
+    """Create or refresh the demo catalog (`generate_demo_catalog()` unless given) with features computed.
+
+    Idempotent: unchanged products are skipped. Products an earlier version of the demo generated and this one
+    does not (the foundation range was renumbered) are retired as a platform sync would retire them, so a
+    re-seeded demo store never shows two ranges at once.
+    """
+    catalog = generate_demo_catalog() if catalog is None else catalog
     storage = current_storage()
     embedder = get_embedder(embedding_config(config))
     existing = {
@@ -37,7 +45,7 @@ def seed_demo_catalog(merchant: Merchant, *, config: dict) -> dict[str, int]:
         for p in db.session.scalars(select(Product).where(Product.merchant_id == merchant.id))
     }
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for item in generate_demo_catalog():
+    for item in catalog:
         product = existing.get(item.platform_id)
         created = product is None
         if created:
@@ -57,7 +65,7 @@ def seed_demo_catalog(merchant: Merchant, *, config: dict) -> dict[str, int]:
         product.image_urls = [f"/api/v1/widget/media/{merchant.public_id}/{filename}"]
         product.status = "active"
         product.in_stock = item.in_stock
-        product.deleted = False
+        product.deleted, product.deleted_at = False, None
         db.session.flush()
         digest = features_hash(product, embedder.status.kind)
         if product.features_hash == digest and product.features_status == "ready":
@@ -69,6 +77,7 @@ def seed_demo_catalog(merchant: Merchant, *, config: dict) -> dict[str, int]:
         )
         if not created:
             counts["updated"] += 1
+    counts["retired"] = soft_delete(merchant, set(existing) - {item.platform_id for item in catalog})
     db.session.commit()
     update_catalog_status(merchant, embedder)
     return counts

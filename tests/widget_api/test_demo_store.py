@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
+from sqlalchemy import select
 
+from inference import colour
 from plugin_api.demo import seed_demo_merchant
+from plugin_api.demo.catalog import DemoProduct, draw_lipstick
+from plugin_api.demo.seed import seed_demo_catalog
 from plugin_api.extensions import db
 from plugin_api.models import Product
 
@@ -98,3 +103,41 @@ def test_demo_pages_say_how_to_seed_when_missing(client):
     response = client.get("/demo")
     assert response.status_code == 404
     assert "seed-demo" in response.get_data(as_text=True)
+
+
+def lipstick(platform_id: str, hex_colour: str) -> DemoProduct:
+    return DemoProduct(
+        platform_id=platform_id,
+        title=f"Lipstick {hex_colour}",
+        product_type="Lipstick",
+        price=Decimal("22.00"),
+        draw=partial(draw_lipstick, colour.hex_to_rgb(hex_colour)),
+    )
+
+
+def test_reseeding_retires_what_the_demo_no_longer_makes(app):
+    # An older demo's products (the foundation range was renumbered) must not stay on sale beside the new
+    # ones: like a platform sync, seeding retires what the catalog no longer has, and brings it back if it
+    # returns.
+    old = [lipstick("demo-lip-a", "#b5524b"), lipstick("demo-lip-b", "#c2185b")]
+    new = [old[0], lipstick("demo-lip-c", "#e07a5f")]
+    with app.app_context():
+        merchant = seed_demo_merchant()
+        assert seed_demo_catalog(merchant, config=app.config, catalog=old) == {
+            "created": 2,
+            "updated": 0,
+            "unchanged": 0,
+            "retired": 0,
+        }
+        assert seed_demo_catalog(merchant, config=app.config, catalog=new) == {
+            "created": 1,
+            "updated": 0,
+            "unchanged": 1,
+            "retired": 1,
+        }
+        rows = {p.platform_product_id: p for p in db.session.scalars(select(Product))}
+        assert rows["demo-lip-b"].deleted and rows["demo-lip-b"].deleted_at is not None
+        assert not rows["demo-lip-a"].deleted and not rows["demo-lip-c"].deleted
+        seed_demo_catalog(merchant, config=app.config, catalog=old)
+        db.session.refresh(rows["demo-lip-b"])
+        assert not rows["demo-lip-b"].deleted and rows["demo-lip-b"].deleted_at is None
