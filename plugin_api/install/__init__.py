@@ -16,7 +16,13 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from connectors import PLATFORMS, AuthError, ConnectorError, InboundRequest, InstallContext, NotFound
 from plugin_api.errors import ApiError
-from plugin_api.services.installs import DbPendingStore, catalog_status_text, complete_install, connector_for
+from plugin_api.services.installs import (
+    DbPendingStore,
+    catalog_status_text,
+    complete_install,
+    connector_for,
+    product_understanding_lines,
+)
 from plugin_api.services.webhooks import handle_webhook
 
 log = logging.getLogger(__name__)
@@ -81,6 +87,7 @@ def install_step(platform: str, step: str) -> Response:
             merchant=merchant,
             next_steps=answer.result.next_steps,
             catalog_status=catalog_status_text(merchant),
+            product_understanding=product_understanding_lines(merchant),
         )
     if answer.redirect:
         response = redirect(answer.redirect, code=answer.status if answer.status in (301, 302, 303) else 302)

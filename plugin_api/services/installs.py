@@ -143,6 +143,53 @@ def catalog_status_text(merchant: Merchant) -> str:
     return f"Importing your catalog: {live:,} products so far. The try-on button appears once they are in."
 
 
+# How many unreadable products the merchant's page names, with the reason Facet could not read each.
+_FAILED_EXAMPLES = 3
+
+
+def product_understanding_lines(merchant: Merchant) -> list[str]:
+    """What the catalog intelligence made of the merchant's products (`merchant.catalog_status`, refreshed
+    after each features job), in the merchant's words: how many are understood, which could not be read and
+    why, how many frames can be tried on, and what "more like this" compares by."""
+    status = merchant.catalog_status or {}
+    features = status.get("features") or {}
+    if not features:
+        return [
+            "Not read yet: Facet reads each imported product (category, colours, frame shape, try-on) "
+            "in the background."
+        ]
+    ready, failed = int(features.get("ready", 0)), int(features.get("failed", 0))
+    waiting = sum(int(v) for k, v in features.items() if k not in ("ready", "failed"))
+    lines = [f"{_count(ready, 'product')} understood" + (f", {waiting:,} waiting." if waiting else ".")]
+    if failed:
+        examples = db.session.execute(
+            select(Product.title, Product.features_error)
+            .where(
+                Product.merchant_id == merchant.id,
+                Product.deleted.is_(False),
+                Product.features_status == "failed",
+            )
+            .order_by(Product.id)
+            .limit(_FAILED_EXAMPLES)
+        ).all()
+        named = "; ".join(f"{title}: {error}" for title, error in examples)
+        lines.append(f"{failed:,} could not be read; Facet retries them after the next sync ({named}).")
+    lines.append(f"{_count(int(status.get('tryon_assets', 0)), 'frame')} can be tried on.")
+    embedding = status.get("embedding") or {}
+    if embedding.get("learned"):
+        lines.append("“More like this” compares product photos with a learned image model.")
+    else:
+        lines.append(
+            "“More like this” compares products by colour and shape: no learned image model is configured "
+            "for this Facet installation."
+        )
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def uninstall_merchant(merchant: Merchant, *, notify_platform: bool) -> None:
     """Stop syncing, forget credentials and schedule the merchant's data for deletion.
 

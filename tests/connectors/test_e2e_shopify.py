@@ -72,6 +72,8 @@ def test_install_sync_webhooks_uninstall(shop_app, fake):
     # Opening the app again from the Shopify admin goes through OAuth again: fresh token, no re-import.
     again = browser.get(install(browser, fake))
     assert again.status_code == 200 and "Facet is connected" in again.get_data(as_text=True)
+    # Its catalog intelligence is not run in this test: the page says so rather than showing zeros.
+    assert "<dt>Product understanding</dt>\n    <dd>Not read yet: " in again.get_data(as_text=True)
     reopened = e2e.merchant(shop_app, "shopify")
     assert reopened.sync_state["last_sync_at"] == m.sync_state["last_sync_at"]
     assert reopened.credentials["access_token"] != m.credentials["access_token"]

@@ -17,6 +17,7 @@ from plugin_api.demo.catalog import draw_bottle, draw_top
 from plugin_api.extensions import db
 from plugin_api.jobs.features import compute_product_features
 from plugin_api.models import Merchant, Product
+from plugin_api.services.installs import product_understanding_lines
 from plugin_api.storage import current_storage
 from tests.recommendations.conftest import png
 
@@ -79,6 +80,13 @@ def test_features_job_computes_caches_and_isolates_failures(app_factory, merchan
         status = db.session.get(Merchant, merchant.id).catalog_status
         assert status["embedding"]["learned"] is False and "descriptor" in status["embedding"]["message"]
         assert status["features"] == {"ready": 3, "failed": 2} and status["tryon_assets"] == 1
+        # The merchant's page says the same in words, naming what could not be read and why.
+        said = product_understanding_lines(db.session.get(Merchant, merchant.id))
+        assert said[0] == "3 products understood."
+        assert said[1].startswith("2 could not be read; Facet retries them after the next sync (")
+        assert "image download failed: HTTP 404" in said[1] and "image too large" in said[1]
+        assert said[2] == "1 frame can be tried on."
+        assert "no learned image model is configured" in said[3]
 
         # Unchanged products are skipped without touching the CDN; failed ones are retried (CDN errors are
         # often transient); a changed product is recomputed.
