@@ -42,17 +42,13 @@ RED_CLIPPED_BANDS = ((0.0, 0.02), (0.02, 0.2), (0.2, 0.35), (0.35, 0.5), (0.5, 0
 
 
 def shading_slopes(raw: np.ndarray) -> tuple[float, float]:
-    """Within-face slopes of log(r/g) and log(b/g) against log(g), from medians over deciles of g."""
+    """Within-face slopes of log(r/g) and log(b/g) against log(g), from medians over deciles of g (the line
+    `clip_robust_median` extrapolates along)."""
     raw = raw[(raw > 0.003).all(axis=1)]
     log_g = np.log(raw[:, 1])
-    edges = np.quantile(log_g, np.linspace(0, 1, 11))
-    x, red, blue = [], [], []
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
-        inside = (log_g >= lo) & (log_g <= hi)
-        x.append(np.median(log_g[inside]))
-        red.append(np.median(np.log(raw[inside, 0] / raw[inside, 1])))
-        blue.append(np.median(np.log(raw[inside, 2] / raw[inside, 1])))
-    return float(np.polyfit(x, red, 1)[0]), float(np.polyfit(x, blue, 1)[0])
+    red = skin.decile_line(log_g, np.log(raw[:, 0] / raw[:, 1]))
+    blue = skin.decile_line(log_g, np.log(raw[:, 2] / raw[:, 1]))
+    return (red[0] if red else 0.0), (blue[0] if blue else 0.0)
 
 
 def measure(rgb: np.ndarray, mesh: np.ndarray) -> tuple[Illumination, skin.SkinSample | None, RegionCanvas]:

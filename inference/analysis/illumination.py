@@ -49,6 +49,8 @@ CHROMA_SPREAD = 0.2
 WHITE_PATCH_TRIGGER = 0.55
 WHITE_PATCH_TARGET = 0.95
 MAX_LIFT_STOPS = 1.5
+# Fewer scene pixels (a tight crop) say nothing about the photo's exposure.
+MIN_SCENE_PIXELS = 2000
 _LUMA = np.array([0.2126, 0.7152, 0.0722])
 
 
@@ -144,7 +146,7 @@ def underexposure_stops(scene: np.ndarray, gains: np.ndarray, face: np.ndarray |
     well-exposed photos (lid shadow), which would move more correct photos than it fixes; it is used only
     once clipping has shown the photo is over-exposed (`overexposure_stops`).
     """
-    if len(scene) < 2000:
+    if len(scene) < MIN_SCENE_PIXELS:
         return 0.0
     brightest = float(np.quantile(channel_max(scene), 0.995))
     if brightest >= WHITE_PATCH_TRIGGER:
@@ -291,4 +293,4 @@ def estimate_illumination(
 def scene_clipped(scene: np.ndarray) -> float:
     """Share of the scene's pixels clipped in green (the luminance channel, so a warm lamp clipping red does
     not count); 0 for a scene too small to say (a tight crop)."""
-    return float((scene[:, 1] >= CLIPPED).mean()) if len(scene) >= 2000 else 0.0
+    return float((scene[:, 1] >= CLIPPED).mean()) if len(scene) >= MIN_SCENE_PIXELS else 0.0

@@ -296,24 +296,31 @@ def ratio_at(channel: np.ndarray, reference: np.ndarray, level: float, *, along_
     `along_slope`)."""
     reference = np.maximum(reference, 1e-6)
     log_ratio = np.log(np.maximum(channel, 1e-6) / reference)
-    if not along_slope or len(log_ratio) < _SLOPE_PIXELS:
-        return float(np.exp(np.median(log_ratio)))
-    log_ref = np.log(reference)
-    edges = np.quantile(log_ref, np.linspace(0.0, 1.0, 11))
-    deciles = np.clip(np.searchsorted(edges, log_ref, side="right") - 1, 0, 9)
-    x = np.array([np.median(log_ref[deciles == d]) for d in range(10) if np.any(deciles == d)])
-    y = np.array([np.median(log_ratio[deciles == d]) for d in range(10) if np.any(deciles == d)])
-    centre = float(np.median(log_ref))
-    if len(x) < 5 or np.ptp(x) < 0.1:
-        return float(np.exp(np.median(log_ratio)))
-    slope, intercept = np.polyfit(x, y, 1)
-    noise = float(np.sqrt(np.sum((y - slope * x - intercept) ** 2) / (len(x) - 2)))
-    slope_error = noise / (float(np.std(x)) * np.sqrt(len(x)))
+    median = float(np.median(log_ratio))
+    line = (
+        decile_line(np.log(reference), log_ratio) if along_slope and len(log_ratio) >= _SLOPE_PIXELS else None
+    )
+    if line is None:
+        return float(np.exp(median))
+    slope, slope_error, centre = line
     # Shrunk towards no slope by its own error: a clear slope is kept, one within its noise fades out.
     slope = float(np.clip(slope, *SLOPE_BOUNDS))
     slope *= slope**2 / (slope**2 + slope_error**2 + 1e-12)
     reach = float(np.clip(np.log(max(level, 1e-6)) - centre, -RATIO_REACH, RATIO_REACH))
-    return float(np.exp(np.median(log_ratio) + slope * reach))
+    return float(np.exp(median + slope * reach))
+
+
+def decile_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float] | None:
+    """Straight line through the medians of y over the ten deciles of x (robust to the odd hair or glint
+    pixel): its slope, the slope's standard error and the median x. None when x spans too little."""
+    order = np.argsort(x)
+    bins = [(np.median(x[part]), np.median(y[part])) for part in np.array_split(order, 10) if len(part)]
+    xs, ys = np.array(bins).T
+    if len(xs) < 5 or np.ptp(xs) < 0.1:
+        return None
+    slope, intercept = np.polyfit(xs, ys, 1)
+    noise = float(np.sqrt(np.sum((ys - slope * xs - intercept) ** 2) / (len(xs) - 2)))
+    return float(slope), noise / (float(np.std(xs)) * np.sqrt(len(xs))), float(np.median(x))
 
 
 def level_of(channel: np.ndarray, clipped_fraction: float) -> float | None:

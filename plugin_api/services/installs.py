@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from connectors import Connector, InstallResult, StoreSession, get_connector, settings_from_mapping
 from plugin_api.extensions import db
 from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
-from plugin_api.models import Merchant, MerchantStatus, PendingInstall, Product, utcnow
+from plugin_api.models import FeaturesStatus, Merchant, MerchantStatus, PendingInstall, Product, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -158,8 +158,10 @@ def product_understanding_lines(merchant: Merchant) -> list[str]:
             "Not read yet: Facet reads each imported product (category, colours, frame shape, try-on) "
             "in the background."
         ]
-    ready, failed = int(features.get("ready", 0)), int(features.get("failed", 0))
-    waiting = sum(int(v) for k, v in features.items() if k not in ("ready", "failed"))
+    ready, failed = int(features.get(FeaturesStatus.READY, 0)), int(features.get(FeaturesStatus.FAILED, 0))
+    waiting = sum(
+        int(v) for k, v in features.items() if k not in (FeaturesStatus.READY, FeaturesStatus.FAILED)
+    )
     lines = [f"{_count(ready, 'product')} understood" + (f", {waiting:,} waiting." if waiting else ".")]
     if failed:
         examples = db.session.execute(
@@ -167,7 +169,7 @@ def product_understanding_lines(merchant: Merchant) -> list[str]:
             .where(
                 Product.merchant_id == merchant.id,
                 Product.deleted.is_(False),
-                Product.features_status == "failed",
+                Product.features_status == FeaturesStatus.FAILED,
             )
             .order_by(Product.id)
             .limit(_FAILED_EXAMPLES)

@@ -230,11 +230,10 @@ def test_a_blown_out_background_makes_the_shade_approximate_but_keeps_it(astrona
     big = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
     as_shot = analyze_image(big)
     x0, y0, x1, y1 = (int(v) for v in as_shot["face"]["box"])
-    backdrop = np.full_like(big, 255)
     pad = (x1 - x0) // 2
-    backdrop[max(y0 - pad, 0) : y1 + pad, max(x0 - pad, 0) : x1 + pad] = big[
-        max(y0 - pad, 0) : y1 + pad, max(x0 - pad, 0) : x1 + pad
-    ]
+    around_face = (slice(max(y0 - pad, 0), y1 + pad), slice(max(x0 - pad, 0), x1 + pad))
+    backdrop = np.full_like(big, 255)
+    backdrop[around_face] = big[around_face]
     out = analyze_image(backdrop)
     assert as_shot["skin"]["reliable"] and as_shot["skin"]["confidence"] >= 0.5
     assert out["skin"]["reliable"] is True and 0.2 <= out["skin"]["confidence"] < 0.5

@@ -70,16 +70,18 @@ def test_level_survives_clipping_of_the_bright_half() -> None:
     assert over[2] / over[1] == pytest.approx(exact[2] / exact[1], rel=0.03)
 
 
-@pytest.mark.parametrize("red_slope", [0.0, -0.4])
-def test_a_clipped_red_is_read_at_the_skins_own_level_not_the_shadows(red_slope: float) -> None:
-    # Real skin is redder where it is darker: log(r/g) falls ~0.40 per unit of log(g) within a face (0 for a
-    # flat colour times shading). With a third of the skin clipped in red, the unclipped pixels are the
-    # darker ones; their plain ratio would read red ~9 % high. The median's own ratio is what must come back.
+@pytest.mark.parametrize(("red_slope", "blue_slope"), [(0.0, 0.0), (-0.4, 0.23)])
+def test_a_clipped_red_is_read_at_the_skins_own_level_not_the_shadows(
+    red_slope: float, blue_slope: float
+) -> None:
+    # Real skin is redder and less blue where it is darker: per unit of log(g) within a face, log(r/g) falls
+    # ~0.40 and log(b/g) rises ~0.23 (both 0 for a flat colour times shading). With a third of the skin
+    # clipped in red, the unclipped pixels are the darker ones; their plain ratio would read red ~9 % high.
+    # The median's own ratio is what must come back.
     rng = np.random.default_rng(4)
     shading = rng.lognormal(0.0, 0.32, 4000)
-    green = 0.6 * shading
     pixels = np.stack(
-        [0.8 * shading ** (1 + red_slope), green, 0.45 * shading ** (1 + 0.23 * red_slope / -0.4)], axis=1
+        [0.8 * shading ** (1 + red_slope), 0.6 * shading, 0.45 * shading ** (1 + blue_slope)], axis=1
     )
     brighter = np.minimum(pixels * 1.15, 1.0)
     assert 0.25 < (brighter[:, 0] >= skin.CEILING).mean() < 0.45
