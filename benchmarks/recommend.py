@@ -69,15 +69,15 @@ class KnownFace:
 
 
 def measure(rgb: np.ndarray, mesh: np.ndarray) -> tuple[dict | None, bool, float]:
-    """The analysis engine's skin measurement (lab + undertone) for a photo with a known mesh, whether the
-    product would show and use it (`skin.reliable`: no lighting / blur / face-size issue, confidence), and
-    its confidence."""
+    """The analysis engine's skin measurement (lab, undertone, hue tolerance) for a photo with a known mesh,
+    whether the product would show and use it (`skin.reliable`: no lighting / blur / face-size issue,
+    confidence), and its confidence."""
     xy = mesh[:, :2]
     face = KnownFace((*map(float, xy.min(axis=0)), *map(float, xy.max(axis=0))), 1.0, mesh)
     section = analyze_face(rgb, face, faces_found=1)["skin"]
     if section["lab"] is None:
         return None, False, 0.0
-    reading = {"skin": {"lab": section["lab"], "undertone": section["undertone"]}}
+    reading = {"skin": {k: section[k] for k in ("lab", "undertone", "hue_tolerance")}}
     return reading, bool(section["reliable"]), float(section["confidence"])
 
 

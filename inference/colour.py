@@ -119,8 +119,15 @@ def hue_angle(lab: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(lab[..., 2], lab[..., 1])) % 360.0
 
 
-def delta_e_2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
-    """CIEDE2000 colour difference (Sharma, Wu & Dalal 2005), broadcasting over leading axes."""
+def delta_e_2000(
+    lab1: np.ndarray, lab2: np.ndarray, *, k_l: float = 1.0, k_c: float = 1.0, k_h: float = 1.0
+) -> np.ndarray:
+    """CIEDE2000 colour difference (Sharma, Wu & Dalal 2005), broadcasting over leading axes.
+
+    `k_l`, `k_c`, `k_h` are the formula's parametric factors (1 in reference conditions): a factor above 1
+    makes that component's differences count for less, as when one side's chroma and hue are less certain
+    than its lightness (`scoring`'s hue tolerance).
+    """
     lab1 = np.asarray(lab1, dtype=np.float64)
     lab2 = np.asarray(lab2, dtype=np.float64)
     l1, a1, b1 = lab1[..., 0], lab1[..., 1], lab1[..., 2]
@@ -162,6 +169,7 @@ def delta_e_2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
     sc = 1 + 0.045 * cbp
     sh = 1 + 0.015 * cbp * t
     rt = -np.sin(np.radians(2 * d_theta)) * rc
+    sl, sc, sh = k_l * sl, k_c * sc, k_h * sh
     return np.sqrt((dlp / sl) ** 2 + (dcp / sc) ** 2 + (dhp / sh) ** 2 + rt * (dcp / sc) * (dhp / sh))
 
 

@@ -150,6 +150,7 @@ def _skin_section(
             "season": None,
             "palette": {"best": [], "avoid": [], "best_names": [], "avoid_names": []},
             "confidence": 0.0,
+            "hue_tolerance": 1.0,
             "reliable": False,
         }
     lab = sample.lab
@@ -170,6 +171,7 @@ def _skin_section(
         "season": seasonal,
         "palette": season.palette(seasonal["subtype"]),
         "confidence": confidence,
+        "hue_tolerance": skin.hue_tolerance(illumination),
         "reliable": photo_fit_for_skin and confidence >= MIN_RELIABLE_CONFIDENCE,
         "illumination": illumination.as_dict(),
     }

@@ -24,6 +24,9 @@ _NEAR_DUPLICATE = 0.9
 # in the top 3 in 71.7 % of cases below 0.5 and 88.3 % from 0.5 up (benchmarks/recommend.py, seed 7). (The
 # threshold was 0.1, under the 0.2 a reading needs to be shown at all, so the caveat never reached a shopper.)
 LOW_SKIN_CONFIDENCE = 0.5
+# From this hue tolerance on (a cast of about 0.3, `analysis.skin.hue_tolerance`), the closest shade says that
+# the undertone is the less certain part of the match.
+COLOURED_LIGHT_TOLERANCE = 2.0
 _MAX_NEAR_DUPLICATES = 2
 
 
@@ -376,13 +379,13 @@ def _shade_reasons(
     # ("Second Skin Foundation — 5W Warm Beige") would only repeat it.
     if name and name.lower() not in title.lower():
         reasons.append(say.shade_name(name))
-    if (
-        row in closest_shades
-        and profile.skin_confidence is not None
-        and profile.skin_confidence < LOW_SKIN_CONFIDENCE
-    ):
-        # Strong colour casts and over-exposure blur the reading (benchmarks/recommend.py): say so.
-        reasons.append(say.approximate_lighting())
+    if row in closest_shades:
+        if profile.skin_confidence is not None and profile.skin_confidence < LOW_SKIN_CONFIDENCE:
+            # Strong colour casts and over-exposure blur the reading (benchmarks/recommend.py): say so.
+            reasons.append(say.approximate_lighting())
+        elif profile.hue_tolerance >= COLOURED_LIGHT_TOLERANCE:
+            # The ranking put the shopper's depth first (`scoring`): say why the undertones follow.
+            reasons.append(say.coloured_light())
     return reasons
 
 

@@ -27,6 +27,7 @@ _AVOID_SCALE = 10.0
 _FIT_SIGMA_MM = 8.0  # fit score falls to 0.75 at the ±6 mm "fits" limit and to 0.32 at ±12 mm
 _PRIOR_WEIGHT = 0.06
 _PRIOR_MIN_EVENTS = 50  # below this many clicks + add-to-carts in the store, popularity is noise
+MAX_HUE_TOLERANCE = 10.0  # a caller's value beyond this would rank shades by lightness alone
 
 
 @dataclass
@@ -41,6 +42,9 @@ class ShopperProfile:
     best: np.ndarray  # (m, 3) CIELAB of the season's best colours
     avoid: np.ndarray  # (k, 3)
     skin_confidence: float | None = None  # the analysis' own confidence in the skin colour (0–1)
+    # How much less the skin reading's chroma and hue are trusted than its lightness (CIEDE2000's k_C = k_H):
+    # 1 in neutral light, more after the analysis removed a colour cast (`analysis.skin.hue_tolerance`).
+    hue_tolerance: float = 1.0
 
     @classmethod
     def from_analysis(cls, analysis: dict | None) -> ShopperProfile:
@@ -77,6 +81,7 @@ class ShopperProfile:
             best=labs(palette.get("best")),
             avoid=labs(palette.get("avoid")),
             skin_confidence=float(skin["confidence"]) if skin.get("confidence") is not None else None,
+            hue_tolerance=float(np.clip(skin.get("hue_tolerance") or 1.0, 1.0, MAX_HUE_TOLERANCE)),
         )
 
 
@@ -153,20 +158,28 @@ def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, d
     )
     parts["palette_best_de"], parts["palette_avoid_de"] = best_de, avoid_de
 
-    # Shades: ΔE00 to the measured skin colour, and undertone agreement.
+    # Shades: ΔE00 to the measured skin colour (what the shopper is told), and the match the ranking uses:
+    # the same ΔE00 with chroma and hue weighed down by the reading's hue tolerance, so that after a colour
+    # cast the shades of the shopper's depth come before a shade of the right undertone at another depth.
+    # The undertone label is a small tie-breaker (it carries the store's own naming when the shade colour
+    # came from a photo or a colour word); it is read from the same hue, so it is trusted as little.
     shade_de = np.full(n, np.nan)
+    match_de = shade_de
     agreement = np.full(n, 0.5)
     if profile.skin_lab is not None and shade.any():
         rows = shade & has_lab
         shade_de[rows] = colour.delta_e_2000(cs.lab[rows], profile.skin_lab)
+        if profile.hue_tolerance > 1.0:
+            match_de = np.full(n, np.nan)
+            k = profile.hue_tolerance
+            match_de[rows] = colour.delta_e_2000(cs.lab[rows], profile.skin_lab, k_c=k, k_h=k)
         if profile.undertone >= 0:
             known = cs.undertone >= 0
             gap = np.abs(cs.undertone - profile.undertone)  # warm-neutral-cool are ordered
             agreement = np.where(known, np.select([gap == 0, gap == 1], [1.0, 0.5], 0.0), 0.5)
-    # ΔE already contains the hue difference; the undertone label is a small tie-breaker (it carries the
-    # store's own naming when the shade colour came from a photo or a colour word).
+            agreement = 0.5 + (agreement - 0.5) / profile.hue_tolerance
     shade_score = np.where(
-        np.isnan(shade_de), 0.3, 0.92 * np.exp(-np.nan_to_num(shade_de) / _SHADE_SCALE) + 0.08 * agreement
+        np.isnan(match_de), 0.3, 0.92 * np.exp(-np.nan_to_num(match_de) / _SHADE_SCALE) + 0.08 * agreement
     )
     parts["shade_de"], parts["undertone_agreement"] = shade_de, agreement
 

@@ -65,6 +65,12 @@ class Wording:
     def approximate_lighting(self) -> str:
         return "the photo's lighting makes this match approximate: compare the neighbouring shades"
 
+    def coloured_light(self) -> str:
+        return (
+            "the light in your photo was coloured, so your depth is surer than your undertone: "
+            "compare the undertones of this depth"
+        )
+
     def shade_needs_skin(self) -> str:
         return "shade match needs a clear skin measurement"
 
@@ -292,6 +298,12 @@ class FrenchWording(Wording):
 
     def approximate_lighting(self) -> str:
         return "l’éclairage de la photo rend cet accord approximatif : comparez les teintes voisines"
+
+    def coloured_light(self) -> str:
+        return (
+            "la lumière de votre photo était colorée : l’intensité de votre teinte est plus sûre que votre "
+            "sous-ton, comparez les sous-tons de cette intensité"
+        )
 
     def shade_needs_skin(self) -> str:
         return "l’accord de teinte demande une mesure nette de la peau"

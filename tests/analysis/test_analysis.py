@@ -89,6 +89,7 @@ def test_skin_fields(result: dict) -> None:
         names = skin["palette"][f"{kind}_names"]
         assert len(names) == len(skin["palette"][kind]) and all(n and not n.startswith("#") for n in names)
     assert 0.0 < skin["confidence"] <= 1.0
+    assert skin["hue_tolerance"] == 1.0  # a camera-balanced photo: its hue is as sure as its lightness
 
 
 def test_face_shape_and_concerns_in_range(result: dict) -> None:
@@ -118,6 +119,9 @@ def test_colour_cast_gives_the_same_monk_shade(astronaut, result, gains, stops) 
     assert cast["skin"]["monk"] == result["skin"]["monk"]
     if stops == 0.0 and gains[0] > 1.3:  # a strong cast is visible evidence against certainty
         assert cast["skin"]["confidence"] < result["skin"]["confidence"]
+    # Removing a lamp's colour leaves its hue less sure than its lightness; a change of exposure does not.
+    coloured = max(gains) / min(gains) > 2
+    assert (cast["skin"]["hue_tolerance"] >= 2.0) if coloured else (cast["skin"]["hue_tolerance"] == 1.0)
 
 
 def test_no_face_raises() -> None:

@@ -292,6 +292,43 @@ def test_low_confidence_skin_reading_is_said_out_loud() -> None:
     assert unsure[0].reasons[-1].startswith("the photo's lighting makes this match approximate")
 
 
+@pytest.mark.parametrize("code", ["30N", "52N", "60N", "80N"])
+def test_after_a_colour_cast_the_shoppers_depth_comes_first(code: str) -> None:
+    # What a removed lamp cast leaves in a reading (benchmarks/recommend.py, 4,000 K): warmth, not lightness.
+    shade = next(s for s in demo_shades() if s["code"] == code)
+    reading = analysis(lab=shade["lab"] + np.array([0.3, 1.0, 3.0]), undertone="warm")
+    context = RecommendContext(categories=["foundation"])
+
+    def top3(hue_tolerance: float) -> list:
+        reading["skin"]["hue_tolerance"] = hue_tolerance
+        return recommend(reading, shade_candidates(), limit=3, context=context)
+
+    depth = code[:-1]
+    after_a_cast = top3(4.0)
+    assert {r.product_id for r in after_a_cast} == {f"shade-{depth}{tone}" for tone in "WNC"}
+    closest = next(r for r in after_a_cast if r.closest_shade)
+    assert closest.reasons[-1] == (
+        "the light in your photo was coloured, so your depth is surer than your undertone: "
+        "compare the undertones of this depth"
+    )
+    # In neutral light ΔE00 alone decides: the same reading brings in a neighbouring depth, and no caveat.
+    neutral_light = top3(1.0)
+    assert any(not r.product_id.startswith(f"shade-{depth}") for r in neutral_light)
+    assert not any("coloured" in reason for r in neutral_light for reason in r.reasons)
+
+
+def test_a_low_confidence_reading_says_approximate_once_not_also_coloured_light() -> None:
+    target = demo_shades()[10]
+    reading = analysis(lab=target["lab"], undertone=target["undertone"])
+    reading["skin"].update(confidence=0.35, reliable=True, hue_tolerance=4.0)
+    recs = recommend(
+        reading, shade_candidates(), limit=3, context=RecommendContext(categories=["foundation"])
+    )
+    closest = next(r for r in recs if r.closest_shade)
+    assert closest.reasons[-1].startswith("the photo's lighting makes this match approximate")
+    assert not any("coloured" in reason for reason in closest.reasons)
+
+
 def test_a_skin_reading_the_photo_falsifies_is_not_used() -> None:
     # skin.reliable is False when the photo is too dark / bright / blurred or the face too small: the widget
     # withholds the shade, so no reason may cite a shade match or a palette.

@@ -58,6 +58,7 @@ def test_french_sentences() -> None:
     )
     assert FRENCH.fit("narrow", 120, 138).endswith("monture de 120 mm pour un visage de 138 mm")
     assert FRENCH.popular(3) == "apprécié dans cette boutique : ajouté au panier 3 fois"
+    assert FRENCH.coloured_light().startswith("la lumière de votre photo était colorée")
 
 
 @pytest.mark.parametrize("language", ["fr", "fr-BE"])
