@@ -34,7 +34,7 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 demo: $(RUNTIME_STAMP)
 	$(DEMO_ENV) $(FLASK) db upgrade
 	$(DEMO_ENV) $(FLASK) facet seed-demo --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)
-	@echo "Facet demo on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs, key pk_demo)"
+	@echo "Facet demo on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs, key pk_demo; merchant dashboard: http://$(HOST):$(PORT)/admin/demo)"
 	$(DEMO_ENV) $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --timeout 180 \
 		--access-logfile - wsgi:app
 

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from plugin_api.extensions import db
 from plugin_api.jobs.queueing import ALL_QUEUES
+from plugin_api.models import Merchant
 
 facet_cli = AppGroup("facet", help="Facet operations.")
 
@@ -41,6 +42,19 @@ def worker_command(queues: tuple[str, ...], burst: bool, with_scheduler: bool | 
     run_worker(app, _split_queues(queues), burst=burst, with_scheduler=scheduler)
 
 
+def find_store(store: str) -> Merchant:
+    """The one merchant whose shop domain (store URL) or merchant id is `store`; a usage error otherwise."""
+    from sqlalchemy import or_, select
+
+    found = db.session.scalars(
+        select(Merchant).where(or_(Merchant.shop_domain == store, Merchant.public_id == store))
+    ).all()
+    if len(found) != 1:
+        what = "no store" if not found else "several stores match"
+        raise click.ClickException(f"{what} {store!r} (give its shop domain, store URL or merchant id)")
+    return found[0]
+
+
 @facet_cli.command("origins")
 @click.argument("store")
 @click.option(
@@ -50,19 +64,10 @@ def worker_command(queues: tuple[str, ...], burst: bool, with_scheduler: bool | 
 def origins_command(store: str, added: tuple[str, ...], removed: tuple[str, ...]) -> None:
     """List or change the storefront origins a store's widget answers (STORE: shop domain, store URL or
     merchant id). Installs add the store's own address; a custom domain is added here."""
-    from sqlalchemy import or_, select
-
     from connectors.base import origin_of
     from plugin_api.api.widget_auth import normalize_origin
-    from plugin_api.models import Merchant
 
-    found = db.session.scalars(
-        select(Merchant).where(or_(Merchant.shop_domain == store, Merchant.public_id == store))
-    ).all()
-    if len(found) != 1:
-        what = "no store" if not found else "several stores match"
-        raise click.ClickException(f"{what} {store!r} (give its shop domain, store URL or merchant id)")
-    (merchant,) = found
+    merchant = find_store(store)
     origins = {normalize_origin(o) for o in merchant.allowed_origins or []}
     for value in added:
         origin = origin_of(value)
@@ -135,7 +140,9 @@ def rotate_keys_command() -> None:
     click.echo(f"re-encrypted credentials of {count} merchants")
 
 
-from plugin_api.jobs.sync_cli import SYNC_COMMANDS  # noqa: E402 - commands attach to the group defined above
+# Commands of other modules attach to the group defined above.
+from plugin_api.admin.cli import admin_link_command  # noqa: E402
+from plugin_api.jobs.sync_cli import SYNC_COMMANDS  # noqa: E402
 
-for _command in SYNC_COMMANDS:
+for _command in (*SYNC_COMMANDS, admin_link_command):
     facet_cli.add_command(_command)

@@ -141,12 +141,14 @@ def _openapi_settings() -> dict[str, Any]:
                     "The shopper widget's API. A store is identified by its publishable key (`X-Facet-Key` "
                     "or `?key=`, public by design) or, without one, by the storefront origin the request "
                     "comes from; cross-origin requests must come from one of the store's allowed origins. "
-                    "Errors always answer `{error: {code, message, details}, request_id}`."
+                    "Errors always answer `{error: {code, message, details}, request_id}`. The merchant "
+                    "dashboard's `/admin` endpoints are signed in with its session cookie instead."
                 )
             },
             "components": {
                 "securitySchemes": {
-                    "publishableKey": {"type": "apiKey", "in": "header", "name": "X-Facet-Key"}
+                    "publishableKey": {"type": "apiKey", "in": "header", "name": "X-Facet-Key"},
+                    "adminSession": {"type": "apiKey", "in": "cookie", "name": "facet_admin"},
                 }
             },
             # The key is optional where the storefront origin names the store.

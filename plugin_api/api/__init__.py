@@ -2,7 +2,7 @@
 
 To add one: import it and append it to `BLUEPRINTS` (one line). flask-smorest blueprints are registered on the
 `Api` (so they appear in `/api/v1/openapi.json`); plain Flask blueprints (install flows, webhooks, static
-widget files, the demo store) are registered on the app.
+widget files, the demo store, the merchant dashboard's pages) are registered on the app.
 """
 
 from __future__ import annotations
@@ -11,7 +11,16 @@ from flask import Blueprint, Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 
-from plugin_api.api import docs_assets, health, widget_analyses, widget_assets, widget_config, widget_events
+from plugin_api.admin import admin_bp
+from plugin_api.api import (
+    admin_summary,
+    docs_assets,
+    health,
+    widget_analyses,
+    widget_assets,
+    widget_config,
+    widget_events,
+)
 from plugin_api.install import install_bp
 from plugin_api.web import demo_store_bp, widget_files_bp
 
@@ -20,10 +29,12 @@ BLUEPRINTS: list[Blueprint] = [
     widget_analyses.blp,
     widget_config.blp,
     widget_events.blp,
+    admin_summary.blp,
     *(widget_assets.blp, widget_assets.media_blp),
     widget_files_bp,
     demo_store_bp,
     install_bp,
+    admin_bp,
     docs_assets.bp,
 ]
 

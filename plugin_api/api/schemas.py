@@ -95,6 +95,14 @@ RESULT_EXAMPLE = {
             },
         }
     ],
+    "closest_shades": [
+        {
+            "category": "foundation",
+            "product_id": "demo-shade-4n",
+            "variant_id": "demo-shade-4n-v1",
+            "delta_e": 1.8,
+        }
+    ],
 }
 
 

@@ -11,7 +11,7 @@ from plugin_api.demo.catalog import DemoProduct, generate_demo_catalog, png_byte
 from plugin_api.extensions import db
 from plugin_api.jobs.catalog_upsert import soft_delete
 from plugin_api.jobs.features import apply_features, embedding_config, features_hash, update_catalog_status
-from plugin_api.models import Merchant, Product
+from plugin_api.models import Merchant, Product, utcnow
 from plugin_api.storage import current_storage, merchant_key
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,10 @@ def seed_demo_catalog(
         if not created:
             counts["updated"] += 1
     counts["retired"] = soft_delete(merchant, set(existing) - {item.platform_id for item in catalog})
+    # The seed is the demo platform's catalog sync: the merchant dashboard then reads "imported", not
+    # "importing", and shows when it ran.
+    synced = {"status": "ok", "last_sync_at": utcnow().isoformat()}
+    merchant.sync_state = {**(merchant.sync_state or {}), **synced}
     db.session.commit()
     update_catalog_status(merchant, embedder)
     return counts

@@ -3,7 +3,8 @@
 `/<platform>/<step>` (e.g. `/shopify/install`, `/shopify/callback`, `/woocommerce/connect`,
 `/woocommerce/callback`, `/woocommerce/return`, `/magento/callback`, `/magento/identity`) and
 `/webhooks/<platform>[/<merchant public id>]` hand the request to the platform's connector; nothing here
-branches on a platform name. Cookies the connectors set (OAuth state) are signed with the app secret.
+branches on a platform name. Cookies the connectors set (OAuth state) are signed with the app secret. A
+merchant shown the connected page is also signed into the merchant dashboard (`plugin_api.admin`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, make_response, redi
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from connectors import PLATFORMS, AuthError, ConnectorError, InboundRequest, InstallContext, NotFound
+from plugin_api.admin import start_session
 from plugin_api.errors import ApiError
 from plugin_api.services.installs import (
     DbPendingStore,
@@ -80,7 +82,10 @@ def install_step(platform: str, step: str) -> Response:
         log.warning("%s install step %s refused: %s", platform, step, exc)
         raise _connector_error(exc) from exc
     merchant = complete_install(platform, answer.result) if answer.result is not None else None
-    if merchant is not None and not (answer.redirect or answer.html is not None or answer.json is not None):
+    connected = merchant is not None and not (
+        answer.redirect or answer.html is not None or answer.json is not None
+    )
+    if connected:
         # The merchant's browser finished the install: show them what they now have and what to do next.
         answer.html = render_template(
             "install/connected.html",
@@ -103,6 +108,9 @@ def install_step(platform: str, step: str) -> Response:
         )
     for name in answer.clear_cookies:
         response.delete_cookie(name, secure=secure, httponly=True, samesite="Lax")
+    if connected:
+        # The platform vouched for this browser (a signed landing, a verified callback): sign it in.
+        start_session(response, merchant)
     response.headers["Cache-Control"] = "no-store"
     return response
 

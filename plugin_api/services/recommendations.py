@@ -2,8 +2,9 @@
 
 `enrich_analysis(analysis, result)` is a result enricher (see `plugin_api.jobs.enrichers`): it loads the
 merchant's recommendable products — that merchant's, not deleted, features ready, not out of stock when the
-platform says so — ranks them with `inference.recommend`, and adds `recommendations` and `tryon.items` to the
-result. The candidate matrices are cached per merchant and rebuilt only when the catalog changes.
+platform says so — ranks them with `inference.recommend`, and adds `recommendations`, `tryon.items` and
+`closest_shades` to the result. The candidate matrices are cached per merchant and rebuilt only when the
+catalog changes.
 
 Add-to-cart is the platform's business: an action stored on the product/variant (demo seed), else
 `connectors.registry.add_to_cart` (Shopify /cart/add, WooCommerce ?add-to-cart=, ...), else the product page.
@@ -18,8 +19,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select
 
+from inference import colour
+from inference.catalog.category import CATEGORIES, SHADE_CATEGORIES
 from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, Event, Merchant, Product, utcnow
@@ -188,6 +192,39 @@ def recommendation_views(merchant: Merchant, recs: list) -> list[dict[str, Any]]
     return views
 
 
+def closest_shades(result: dict[str, Any], cs: CandidateSet) -> list[dict[str, Any]]:
+    """The store's closest in-stock shade per shade category (foundation, concealer) and its ΔE00 to the
+    shopper's trusted skin reading.
+
+    Recorded whether or not that shade made the recommendation list: a shopper far from every shade of the
+    range is exactly the one a short list leaves it out for, and the merchant dashboard's shade coverage needs
+    them counted. The ΔE00 is the plain one the shopper's "closest shade: ΔE 1.8" reason quotes, to the skin
+    colour the ranking reads (`skin.lab`; none when `skin.reliable` is false, as the ranking ignores it then).
+    """
+    skin = result.get("skin") or {}
+    if skin.get("reliable") is False or not skin.get("lab"):
+        return []
+    skin_lab = np.asarray(skin["lab"], dtype=np.float64)
+    measured = ~np.isnan(cs.lab).any(axis=1)
+    found = []
+    for name in sorted(SHADE_CATEGORIES):
+        rows = np.flatnonzero(measured & (cs.category == CATEGORIES.index(name)))
+        if not len(rows):
+            continue
+        deltas = np.atleast_1d(colour.delta_e_2000(cs.lab[rows], skin_lab))
+        best = int(np.argmin(deltas))
+        row = int(rows[best])
+        found.append(
+            {
+                "category": name,
+                "product_id": cs.candidates[cs.row_candidate[row]].product_id,
+                "variant_id": cs.row_variant[row],
+                "delta_e": round(float(deltas[best]), 2),
+            }
+        )
+    return found
+
+
 def tryon_items(
     merchant: Merchant, result: dict[str, Any], cs: CandidateSet, recs: list, current_product: str | None
 ) -> list[dict[str, Any]]:
@@ -235,6 +272,7 @@ def enrich_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any
     context = RecommendContext(product_id=analysis.product_id, language=analysis.language or "en")
     recs = recommend(result, cs, limit=LIMIT, context=context)
     result["recommendations"] = recommendation_views(merchant, recs)
+    result["closest_shades"] = closest_shades(result, cs)
     face = result.get("face") or {}
     try:
         if face.get("mesh") is not None:

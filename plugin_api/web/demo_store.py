@@ -104,6 +104,8 @@ def _render(template: str, merchant: Merchant, **context: Any) -> str:
         store_name=merchant.name or "Demo store",
         widget_key=DEMO_KEY,
         cart_count=len(_cart_ids()),
+        # What the store's owner sees of the widget's use (`/admin/demo` exists in the demo only).
+        dashboard_url=url_for("admin.demo_sign_in") if current_app.config["FACET_ENV"] == "demo" else None,
         **context,
     )
 

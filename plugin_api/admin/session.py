@@ -1,0 +1,90 @@
+"""The merchant's admin session: a signed, time-limited cookie naming one merchant, and sign-in links.
+
+A merchant is signed in only by something the platform vouched for (the connected page an install or app-open
+step renders after the connector verified it) or by a link Facet support signs (`flask facet admin-link`).
+Both carry nothing but the merchant's `public_id`, signed with the app secret under their own salt, so a link
+token can never be replayed as a session cookie or the other way round. Nothing is stored server-side.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from plugin_api.errors import ApiError
+from plugin_api.extensions import db
+from plugin_api.models import Merchant
+from plugin_api.tenancy import bind_merchant
+
+COOKIE_NAME = "facet_admin"
+SESSION_SALT = "facet.admin-session"
+LINK_SALT = "facet.admin-link"
+SESSION_MAX_AGE = 8 * 3600
+LINK_MAX_AGE = 15 * 60
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def start_session(response: Response, merchant: Merchant) -> Response:
+    """Sign the merchant into the dashboard on `response` (an 8-hour, httponly cookie)."""
+    # The Shopify admin shows apps in an iframe on another site: only `SameSite=None; Secure` reaches it.
+    https = current_app.config["FACET_PUBLIC_URL"].startswith("https://")
+    response.set_cookie(
+        COOKIE_NAME,
+        _serializer(SESSION_SALT).dumps(merchant.public_id),
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        secure=https,
+        samesite="None" if https else "Lax",
+        path="/",
+    )
+    return response
+
+
+def sign_in_url(merchant: Merchant) -> str:
+    """A link that signs into `merchant`'s dashboard; valid for LINK_MAX_AGE seconds."""
+    base = current_app.config["FACET_PUBLIC_URL"].rstrip("/")
+    return f"{base}/admin/sign-in?token={_serializer(LINK_SALT).dumps(merchant.public_id)}"
+
+
+def _merchant(public_id: object) -> Merchant | None:
+    if not isinstance(public_id, str):
+        return None
+    return db.session.scalars(select(Merchant).where(Merchant.public_id == public_id)).one_or_none()
+
+
+def merchant_for_link(token: str | None) -> Merchant | None:
+    """The merchant a sign-in link names, or None when it is forged, expired or names no merchant."""
+    try:
+        public_id = _serializer(LINK_SALT).loads(token or "", max_age=LINK_MAX_AGE)
+    except BadSignature:  # SignatureExpired is a BadSignature
+        return None
+    return _merchant(public_id)
+
+
+def authenticate_admin() -> Merchant:
+    """The merchant the request's session cookie names, bound as the request's tenant.
+
+    Raises 401 `admin_sign_in_required` (no, forged or expired cookie; merchant gone) and 403
+    `merchant_uninstalled` (the store removed Facet since signing in).
+    """
+    try:
+        public_id = _serializer(SESSION_SALT).loads(
+            request.cookies.get(COOKIE_NAME, ""), max_age=SESSION_MAX_AGE
+        )
+    except BadSignature:
+        public_id = None
+    merchant = _merchant(public_id)
+    if merchant is None:
+        raise ApiError(
+            401,
+            "admin_sign_in_required",
+            "Sign in to your Facet dashboard by opening Facet from your store's admin.",
+        )
+    if not merchant.is_installed:
+        raise ApiError(403, "merchant_uninstalled", "Facet is no longer installed on this store.")
+    bind_merchant(merchant)
+    return merchant

@@ -1,0 +1,98 @@
+"""The merchant dashboard's pages: `/admin` (the dashboard), `/admin/sign-in` (support links), `/admin/demo`.
+
+Server-rendered HTML; the same figures are served as JSON by `plugin_api.api.admin_summary`, both from
+`requested_summary()`. Errors here are pages a merchant can act on (what to do to get in), not JSON bodies.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
+
+from inference.colour import MONK_HEX
+from plugin_api.admin.session import (
+    LINK_MAX_AGE,
+    SESSION_MAX_AGE,
+    authenticate_admin,
+    merchant_for_link,
+    start_session,
+)
+from plugin_api.errors import ApiError
+from plugin_api.services.dashboard import PERIODS, DashboardSummary, dashboard_summary, parse_period
+from plugin_api.web.demo_store import category_label, demo_merchant
+
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+def requested_summary() -> DashboardSummary:
+    """The signed-in merchant's summary for the request's `?days=` (401/403 first, then 422)."""
+    merchant = authenticate_admin()
+    days = parse_period(request.args.get("days"))
+    retention = int(current_app.config["FACET_ANALYSIS_RETENTION_DAYS"])
+    return dashboard_summary(merchant, days, analysis_retention_days=retention)
+
+
+def percent(value: float | None) -> str:
+    """0.4167 → '42 %'; '–' when there was nothing to divide by."""
+    return "–" if value is None else f"{value * 100:.0f} %"
+
+
+def utc_time(iso: str | None) -> str | None:
+    """'2025-06-01 14:03 UTC' for a stored ISO 8601 timestamp (as given when it does not parse)."""
+    try:
+        return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if iso else None
+    except ValueError:
+        return iso
+
+
+@admin_bp.get("")
+def dashboard() -> str:
+    """The merchant's dashboard for the last 7, 30 or 90 days."""
+    return render_template(
+        "admin/dashboard.html",
+        summary=requested_summary(),
+        periods=PERIODS,
+        percent=percent,
+        utc_time=utc_time,
+        category_label=category_label,
+        monk_hex=MONK_HEX,
+    )
+
+
+@admin_bp.get("/sign-in")
+def sign_in() -> Response:
+    """Turn a support sign-in link (`flask facet admin-link`) into a dashboard session."""
+    merchant = merchant_for_link(request.args.get("token"))
+    if merchant is None:
+        raise ApiError(401, "invalid_sign_in_link", "This sign-in link is not valid or has expired.")
+    return start_session(redirect(url_for("admin.dashboard")), merchant)
+
+
+@admin_bp.get("/demo")
+def demo_sign_in() -> Response:
+    """In the demo, sign in as the demo store (publishable key pk_demo); nowhere else does this exist."""
+    merchant = demo_merchant() if current_app.config["FACET_ENV"] == "demo" else None
+    if merchant is None:
+        raise ApiError(404, "not_found", "There is no demo dashboard here.")
+    return start_session(redirect(url_for("admin.dashboard")), merchant)
+
+
+@admin_bp.errorhandler(ApiError)
+def error_page(error: ApiError) -> Response:
+    """A page saying what went wrong and how to get in, with the error's status."""
+    page = render_template(
+        "admin/message.html",
+        error=error,
+        periods=PERIODS,
+        session_hours=SESSION_MAX_AGE // 3600,
+        link_minutes=LINK_MAX_AGE // 60,
+    )
+    return make_response(page, error.status)
+
+
+@admin_bp.after_request
+def _private(response: Response) -> Response:
+    # A store's figures are private: no shared proxy or shared computer may keep a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,376 @@
+"""The merchant dashboard's numbers: one `DashboardSummary` per merchant and period, for the page and the API.
+
+Sources, every query filtered by the merchant (`tenancy.scoped`): the widget's anonymous `Event` beacons
+(`plugin_api.api.widget_events`), the `Analysis` rows (status, error code, and the stored result's `skin`,
+`face_shape`, `recommendations` and `closest_shades`; see `shade_coverage`) and the `Product` rows for
+titles. Only aggregates leave this module: no photo, no per-shopper row. Analyses are purged after
+FACET_ANALYSIS_RETENTION_DAYS, so their figures cover at most that many days while events cover the whole
+period.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func
+
+from plugin_api.errors import ApiError
+from plugin_api.extensions import db
+from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant, Product, utcnow
+from plugin_api.services.installs import catalog_status_text, product_understanding_lines
+from plugin_api.services.shade_coverage import ShadeCoverage, rate, shade_coverage
+from plugin_api.tenancy import scoped
+
+PERIODS = (7, 30, 90)
+DEFAULT_PERIOD = 30
+TOP_PRODUCTS = 10
+TOP_FAILURES = 5
+# What each analysis failure code means, for a merchant (the shopper's message says what to do instead).
+FAILURE_MEANINGS = {
+    "no_face": "no face was found in the photo",
+    "image_unreadable": "the photo file could not be read",
+    "upload_missing": "the photo was gone before it could be analysed",
+    "analysis_error": "the analysis failed on Facet's side, also when retried",
+    "timed_out": "the analysis took too long (Facet was busy)",
+}
+_CLICK, _CART = "recommendation_clicked", "add_to_cart_clicked"
+
+
+def parse_period(raw: str | None) -> int:
+    """The `?days=` period; 422 `invalid_period` for anything but 7, 30 or 90."""
+    if raw is None or raw == "":
+        return DEFAULT_PERIOD
+    if not raw.isdigit() or int(raw) not in PERIODS:
+        allowed = ", ".join(map(str, PERIODS[:-1])) + f" or {PERIODS[-1]}"
+        raise ApiError(
+            422,
+            "invalid_period",
+            f"The period must be {allowed} days.",
+            details={"allowed": list(PERIODS), "given": raw[:20]},
+        )
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class Period:
+    days: int
+    since: datetime
+    until: datetime
+    analysis_retention_days: int
+
+    @property
+    def analyses_cover_days(self) -> int:
+        """How many of the period's days analysis figures can cover (older analyses are purged)."""
+        return min(self.days, self.analysis_retention_days)
+
+
+@dataclass(frozen=True)
+class FailureCount:
+    code: str
+    count: int
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Funnel:
+    sessions_opened: int
+    photos_submitted: int
+    analyses_done: int
+    analyses_failed: int
+    results_shown: int
+    tryon_switches: int
+    recommendation_clicks: int
+    add_to_cart_clicks: int
+    widget_errors: int
+    top_failures: list[FailureCount]
+    analysis_success_rate: float | None
+    click_through_rate: float | None
+    add_to_cart_rate: float | None
+
+    @property
+    def empty(self) -> bool:
+        """No widget activity at all in the period."""
+        steps = (self.sessions_opened, self.photos_submitted, self.analyses_done, self.analyses_failed)
+        return not any((*steps, self.results_shown, self.recommendation_clicks, self.widget_errors))
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    category: str
+    shown: int
+    clicks: int
+    add_to_carts: int
+    click_through_rate: float | None
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    product_id: str
+    title: str
+    removed: bool
+    clicks: int
+    add_to_carts: int
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str
+    count: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class Shoppers:
+    skin_readings: int  # analyses whose skin reading was trusted and shown
+    monk: list[Share]  # tones "1" to "10", all of them
+    undertones: list[Share]
+    face_shape_readings: int
+    face_shapes: list[Share]
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    status: str
+    understanding: list[str]
+    last_sync_at: str | None
+
+
+@dataclass(frozen=True)
+class SettingsInfo:
+    publishable_key: str
+    allowed_origins: list[str]
+    plan: str
+    upload_retention_days: int
+    analysis_retention_days: int
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    store_name: str
+    shop_domain: str
+    period: Period
+    funnel: Funnel
+    categories: list[CategoryRow]
+    top_products: list[ProductRow]
+    shoppers: Shoppers
+    shade_coverage: ShadeCoverage
+    catalog: CatalogInfo
+    settings: SettingsInfo
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as JSON-ready data (timestamps in ISO 8601)."""
+        data = asdict(self)
+        data["period"].update(
+            since=self.period.since.isoformat(),
+            until=self.period.until.isoformat(),
+            analyses_cover_days=self.period.analyses_cover_days,
+        )
+        data["funnel"]["empty"] = self.funnel.empty
+        return data
+
+
+@dataclass
+class _Readings:
+    """What the period's finished analyses say, gathered in one pass over their results."""
+
+    monk: Counter[int] = field(default_factory=Counter)
+    undertones: Counter[str] = field(default_factory=Counter)
+    face_shapes: Counter[str] = field(default_factory=Counter)
+    shown_by_category: Counter[str] = field(default_factory=Counter)
+    category_of: dict[str, str] = field(default_factory=dict)
+    title_of: dict[str, str] = field(default_factory=dict)
+    closest: list[tuple[int, float]] = field(default_factory=list)  # (Monk tone, closest shade ΔE00)
+
+
+def dashboard_summary(
+    merchant: Merchant, days: int, *, analysis_retention_days: int, now: datetime | None = None
+) -> DashboardSummary:
+    """Everything the merchant dashboard shows for the last `days` days."""
+    until = now or utcnow()
+    period = Period(days, until - timedelta(days=days), until, analysis_retention_days)
+    readings = _read_analyses(merchant, period.since)
+    activity = _product_activity(merchant, period.since)
+    products = _products(merchant, set(activity))
+    for pid, product in products.items():
+        readings.category_of.setdefault(pid, (product.features or {}).get("category") or "other")
+    return DashboardSummary(
+        store_name=merchant.name or merchant.shop_domain,
+        shop_domain=merchant.shop_domain,
+        period=period,
+        funnel=_funnel(merchant, period.since),
+        categories=_categories(readings, activity),
+        top_products=_top_products(readings, activity, products),
+        shoppers=_shoppers(readings),
+        shade_coverage=shade_coverage(readings.closest),
+        catalog=CatalogInfo(
+            status=catalog_status_text(merchant),
+            understanding=product_understanding_lines(merchant),
+            last_sync_at=(merchant.sync_state or {}).get("last_sync_at"),
+        ),
+        settings=SettingsInfo(
+            publishable_key=merchant.publishable_key,
+            allowed_origins=list(merchant.allowed_origins or []),
+            plan=merchant.plan,
+            upload_retention_days=merchant.keep_uploads_days,
+            analysis_retention_days=analysis_retention_days,
+        ),
+    )
+
+
+def _counts(query: Select[Any]) -> dict[Any, int]:
+    """{key: count} from a `(key, count)` query."""
+    return {key: count for key, count in db.session.execute(query)}
+
+
+def _funnel(merchant: Merchant, since: datetime) -> Funnel:
+    events = scoped(Event, merchant=merchant).where(Event.occurred_at >= since)
+    counts = _counts(events.with_only_columns(Event.type, func.count()).group_by(Event.type))
+    sessions = db.session.scalar(
+        events.with_only_columns(func.count(func.distinct(Event.session_id))).where(Event.type == "opened")
+    )
+    analyses = scoped(Analysis, merchant=merchant).where(Analysis.queued_at >= since)
+    statuses = _counts(analyses.with_only_columns(Analysis.status, func.count()).group_by(Analysis.status))
+    failures = db.session.execute(
+        analyses.with_only_columns(Analysis.error_code, func.count())
+        .where(Analysis.status == AnalysisStatus.FAILED.value)
+        .group_by(Analysis.error_code)
+    ).all()
+    top = sorted(((code or "unknown", n) for code, n in failures), key=lambda item: (-item[1], item[0]))
+    done, failed = statuses.get(AnalysisStatus.DONE.value, 0), statuses.get(AnalysisStatus.FAILED.value, 0)
+    shown, clicks, carts = counts.get("analysis_shown", 0), counts.get(_CLICK, 0), counts.get(_CART, 0)
+    return Funnel(
+        sessions_opened=sessions or 0,
+        photos_submitted=counts.get("photo_submitted", 0),
+        analyses_done=done,
+        analyses_failed=failed,
+        results_shown=shown,
+        tryon_switches=counts.get("tryon_switched", 0),
+        recommendation_clicks=clicks,
+        add_to_cart_clicks=carts,
+        widget_errors=counts.get("widget_error", 0),
+        top_failures=[
+            FailureCount(code, n, FAILURE_MEANINGS.get(code, "another error"))
+            for code, n in top[:TOP_FAILURES]
+        ],
+        analysis_success_rate=rate(done, done + failed),
+        click_through_rate=rate(clicks, shown),
+        add_to_cart_rate=rate(carts, shown),
+    )
+
+
+def _results(merchant: Merchant, since: datetime) -> Iterator[tuple[Any, Any, Any, Any]]:
+    """(skin, face_shape, recommendations, closest_shades) of each finished analysis, streamed."""
+    query = (
+        scoped(Analysis, merchant=merchant)
+        .with_only_columns(
+            Analysis.result["skin"],
+            Analysis.result["face_shape"],
+            Analysis.result["recommendations"],
+            Analysis.result["closest_shades"],
+        )
+        .where(Analysis.queued_at >= since, Analysis.status == AnalysisStatus.DONE.value)
+        .execution_options(yield_per=500)
+    )
+    yield from db.session.execute(query)
+
+
+def _read_analyses(merchant: Merchant, since: datetime) -> _Readings:
+    readings = _Readings()
+    for skin, shape, recommendations, closest in _results(merchant, since):
+        skin = skin if isinstance(skin, dict) else {}
+        # `reliable` true: the widget showed the shade (false: withheld, the photo falsified colour).
+        monk = skin.get("monk") if skin.get("reliable") is True else None
+        if isinstance(monk, int) and 1 <= monk <= 10:
+            readings.monk[monk] += 1
+            if skin.get("undertone"):
+                readings.undertones[str(skin["undertone"])] += 1
+            deltas = [
+                c["delta_e"] for c in closest or [] if isinstance(c, dict) and c.get("delta_e") is not None
+            ]
+            if deltas:
+                readings.closest.append((monk, min(float(d) for d in deltas)))
+        if isinstance(shape, dict) and shape.get("label"):
+            readings.face_shapes[str(shape["label"])] += 1
+        for rec in recommendations or []:
+            if not isinstance(rec, dict) or not rec.get("product_id"):
+                continue
+            pid, category = str(rec["product_id"]), str(rec.get("category") or "other")
+            readings.shown_by_category[category] += 1
+            readings.category_of.setdefault(pid, category)
+            readings.title_of.setdefault(pid, str(rec.get("title") or ""))
+    return readings
+
+
+def _product_activity(merchant: Merchant, since: datetime) -> dict[str, Counter[str]]:
+    """Clicks and add-to-carts per product id."""
+    rows = db.session.execute(
+        scoped(Event, merchant=merchant)
+        .with_only_columns(Event.product_id, Event.type, func.count())
+        .where(Event.occurred_at >= since, Event.type.in_((_CLICK, _CART)), Event.product_id.is_not(None))
+        .group_by(Event.product_id, Event.type)
+    )
+    activity: dict[str, Counter[str]] = defaultdict(Counter)
+    for pid, kind, count in rows:
+        activity[pid][kind] += count
+    return activity
+
+
+def _products(merchant: Merchant, ids: set[str]) -> dict[str, Product]:
+    if not ids:
+        return {}
+    query = scoped(Product, merchant=merchant).where(Product.platform_product_id.in_(sorted(ids)))
+    return {p.platform_product_id: p for p in db.session.scalars(query)}
+
+
+def _categories(readings: _Readings, activity: dict[str, Counter[str]]) -> list[CategoryRow]:
+    clicks: Counter[str] = Counter()
+    carts: Counter[str] = Counter()
+    for pid, counts in activity.items():
+        category = readings.category_of.get(pid, "other")
+        clicks[category] += counts[_CLICK]
+        carts[category] += counts[_CART]
+    names = set(readings.shown_by_category) | set(clicks) | set(carts)
+    rows = [
+        CategoryRow(
+            c,
+            readings.shown_by_category[c],
+            clicks[c],
+            carts[c],
+            rate(clicks[c], readings.shown_by_category[c]),
+        )
+        for c in names
+    ]
+    return sorted(rows, key=lambda r: (-r.shown, -r.clicks, r.category))
+
+
+def _top_products(
+    readings: _Readings, activity: dict[str, Counter[str]], products: dict[str, Product]
+) -> list[ProductRow]:
+    ranked = sorted(activity.items(), key=lambda item: (-item[1][_CART], -item[1][_CLICK], item[0]))
+    rows = []
+    for pid, counts in ranked[:TOP_PRODUCTS]:
+        product = products.get(pid)
+        title = (product.title if product else readings.title_of.get(pid)) or pid
+        removed = product is None or product.deleted
+        rows.append(ProductRow(pid, title, removed, counts[_CLICK], counts[_CART]))
+    return rows
+
+
+def _shares(counts: Counter[Any], labels: list[Any] | None = None) -> list[Share]:
+    total = sum(counts.values())
+    keys = labels if labels is not None else sorted(counts, key=lambda k: (-counts[k], k))
+    return [Share(str(k), counts[k], rate(counts[k], total)) for k in keys]
+
+
+def _shoppers(readings: _Readings) -> Shoppers:
+    return Shoppers(
+        skin_readings=sum(readings.monk.values()),
+        monk=_shares(readings.monk, list(range(1, 11))),
+        undertones=_shares(readings.undertones),
+        face_shape_readings=sum(readings.face_shapes.values()),
+        face_shapes=_shares(readings.face_shapes),
+    )

@@ -1,0 +1,328 @@
+"""The dashboard's figures equal what the widget sent and the analyses stored, for this store only."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from plugin_api.demo.catalog import demo_shades
+from plugin_api.extensions import db
+from plugin_api.models import Analysis, Event, Merchant, Product, utcnow
+from tests.dashboard.helpers import (
+    Reading,
+    add_products,
+    event,
+    lipstick_features,
+    send_events,
+    shade_features,
+    sign_in,
+)
+from tests.helpers import assert_error
+
+SUMMARY = "/api/v1/admin/summary"
+SHADES = {s["code"]: s for s in demo_shades() if s["code"] in ("40N", "50N", "60N")}
+FOUNDATION = "shade-50n"  # clicked twice, added to cart once
+LIP_CLICKED, LIP_CARTED, RETIRED = "lip-coral", "lip-berry", "lip-retired"
+
+
+def _catalog(app, merchant: Merchant, title_prefix: str = "") -> None:
+    products = {
+        f"shade-{code.lower()}": (f"{title_prefix}Foundation {s['name']}", shade_features(s["lab"], code))
+        for code, s in SHADES.items()
+    }
+    products |= {
+        LIP_CLICKED: (f"{title_prefix}Coral Lipstick", lipstick_features("#f0745e")),
+        LIP_CARTED: (f"{title_prefix}Berry Lipstick", lipstick_features("#8a2846")),
+        RETIRED: (f"{title_prefix}Retired Lip Gloss", lipstick_features("#c8307c")),
+    }
+    add_products(app, merchant, products)
+
+
+def _retire(app, merchant: Merchant, pid: str) -> None:
+    with app.app_context():
+        product = db.session.scalars(
+            select(Product).where(Product.merchant_id == merchant.id, Product.platform_product_id == pid)
+        ).one()
+        product.deleted, product.deleted_at = True, utcnow()
+        db.session.commit()
+
+
+READINGS = [
+    Reading(monk=5, undertone="warm", face_shape="oval"),
+    Reading(monk=5, undertone="neutral", face_shape="round"),
+    Reading(monk=6, undertone="warm", face_shape="oval"),
+    Reading(monk=3, undertone="cool", face_shape="heart", reliable=False),  # shade withheld: not a tone
+    Reading(failure="no_face"),
+    Reading(failure="no_face"),
+    Reading(failure="image_unreadable"),
+]
+EVENTS = [
+    *(event("opened", s) for s in ("session-0001", "session-0001", "session-0002", "session-0003")),
+    *(event("photo_submitted", "session-0001") for _ in range(7)),
+    *(event("analysis_shown", "session-0001") for _ in range(5)),
+    *(event("tryon_switched", "session-0002") for _ in range(2)),
+    event("recommendation_clicked", "session-0001", FOUNDATION, rank=1),
+    event("recommendation_clicked", "session-0002", FOUNDATION, rank=2),
+    event("recommendation_clicked", "session-0002", LIP_CLICKED, rank=4),
+    event("add_to_cart_clicked", "session-0001", RETIRED, where="grid"),
+    event("add_to_cart_clicked", "session-0003", RETIRED, where="grid"),
+    event("add_to_cart_clicked", "session-0001", FOUNDATION, where="match"),
+    event("add_to_cart_clicked", "session-0002", LIP_CARTED, where="grid"),
+    event("widget_error", "session-0003", where="loader", message="boom"),
+]
+
+
+@pytest.fixture
+def store_a(app, client, merchant_factory, shoppers):
+    """Store A's catalog, shoppers and events, and store B busy next to it (same ids, other titles)."""
+    a, b = merchant_factory(name="Store A"), merchant_factory(name="Store B")
+    _catalog(app, a)
+    _catalog(app, b, title_prefix="Secret B ")
+    _retire(app, a, RETIRED)  # before the shoppers came: no analysis offers it
+    answers = shoppers(client, a, READINGS)
+    shoppers(
+        client,
+        b,
+        [Reading(monk=9, face_shape="diamond", undertone="cool")] * 3 + [Reading(failure="timed_x")],
+    )
+    send_events(client, a, EVENTS)
+    send_events(
+        client,
+        b,
+        [event("opened", f"b-session-{i:04d}") for i in range(9)]
+        + [event("add_to_cart_clicked", "b-session-0001", "b-only-product")] * 6
+        + [event("recommendation_clicked", "b-session-0001", LIP_CLICKED)] * 5,
+    )
+    return a, answers
+
+
+def test_funnel_equals_what_the_widget_sent(app, store_a):
+    merchant, _ = store_a
+    client = sign_in(app, merchant)
+    funnel = client.get(SUMMARY).json["funnel"]
+    assert {k: v for k, v in funnel.items() if k != "top_failures"} == {
+        "sessions_opened": 3,
+        "photos_submitted": 7,
+        "analyses_done": 4,
+        "analyses_failed": 3,
+        "results_shown": 5,
+        "tryon_switches": 2,
+        "recommendation_clicks": 3,
+        "add_to_cart_clicks": 4,
+        "widget_errors": 1,
+        "analysis_success_rate": round(4 / 7, 4),
+        "click_through_rate": 0.6,
+        "add_to_cart_rate": 0.8,
+        "empty": False,
+    }
+    assert funnel["top_failures"] == [
+        {"code": "no_face", "count": 2, "meaning": "no face was found in the photo"},
+        {"code": "image_unreadable", "count": 1, "meaning": "the photo file could not be read"},
+    ]
+    page = client.get("/admin").get_data(as_text=True)
+    shown = dict(re.findall(r'data-funnel="(\w+)">([\d,]+)<', page))
+    assert shown == {
+        "sessions_opened": "3",
+        "photos_submitted": "7",
+        "analyses_done": "4",
+        "analyses_failed": "3",
+        "results_shown": "5",
+        "tryon_switches": "2",
+        "recommendation_clicks": "3",
+        "add_to_cart_clicks": "4",
+    }
+    assert '<dd data-rate="analysis_success">57 %' in page and '<dd data-rate="click_through">60 %' in page
+    assert '<dd data-rate="add_to_cart">80 %' in page
+    assert "<strong>2</strong> × <code>no_face</code>: no face was found in the photo" in page
+
+
+def test_categories_and_top_products(app, store_a):
+    merchant, answers = store_a
+    recommended = [r for a in answers if a["result"] for r in a["result"]["recommendations"]]
+    offered = Counter(r["category"] for r in recommended)
+    assert offered["foundation"] and offered["lipstick"]  # the ranking offered both: the test means something
+    assert RETIRED not in {r["product_id"] for r in recommended}
+    client = sign_in(app, merchant)
+    summary = client.get(SUMMARY).json
+    by_category = {row["category"]: row for row in summary["categories"]}
+    assert by_category == {
+        "foundation": {
+            "category": "foundation",
+            "shown": offered["foundation"],
+            "clicks": 2,
+            "add_to_carts": 1,
+            "click_through_rate": round(2 / offered["foundation"], 4),
+        },
+        "lipstick": {
+            "category": "lipstick",
+            "shown": offered["lipstick"],
+            "clicks": 1,
+            # The retired gloss is still a lipstick (its row says so) though no analysis offers it any more.
+            "add_to_carts": 3,
+            "click_through_rate": round(1 / offered["lipstick"], 4),
+        },
+    }
+    assert summary["top_products"] == [
+        {
+            "product_id": RETIRED,
+            "title": "Retired Lip Gloss",
+            "removed": True,
+            "clicks": 0,
+            "add_to_carts": 2,
+        },
+        {
+            "product_id": FOUNDATION,
+            "title": "Foundation 50N Neutral Beige",
+            "removed": False,
+            "clicks": 2,
+            "add_to_carts": 1,
+        },
+        {
+            "product_id": LIP_CARTED,
+            "title": "Berry Lipstick",
+            "removed": False,
+            "clicks": 0,
+            "add_to_carts": 1,
+        },
+        {
+            "product_id": LIP_CLICKED,
+            "title": "Coral Lipstick",
+            "removed": False,
+            "clicks": 1,
+            "add_to_carts": 0,
+        },
+    ]
+    page = client.get("/admin").get_data(as_text=True)
+    titles = re.findall(r'<tr data-product="[^"]+"><td>([^<]+)', page)
+    assert titles == [
+        "Retired Lip Gloss ",
+        "Foundation 50N Neutral Beige",
+        "Berry Lipstick",
+        "Coral Lipstick",
+    ]
+    assert 'Retired Lip Gloss <span class="muted">(removed)</span>' in page
+    assert '<tr data-category="lipstick"><td>Lipstick</td>' in page
+
+
+def test_shoppers_are_counted_from_readings_that_were_shown(app, store_a):
+    merchant, _ = store_a
+    client = sign_in(app, merchant)
+    shoppers = client.get(SUMMARY).json["shoppers"]
+    assert shoppers["skin_readings"] == 3
+    assert {row["label"]: row["count"] for row in shoppers["monk"]} == {
+        **{str(tone): 0 for tone in range(1, 11)},
+        "5": 2,
+        "6": 1,
+    }
+    assert shoppers["undertones"] == [
+        {"label": "warm", "count": 2, "share": round(2 / 3, 4)},
+        {"label": "neutral", "count": 1, "share": round(1 / 3, 4)},
+    ]
+    # The face shape was shown whether or not the light let the skin be read.
+    assert shoppers["face_shape_readings"] == 4
+    assert [(r["label"], r["count"]) for r in shoppers["face_shapes"]] == [
+        ("oval", 2),
+        ("heart", 1),
+        ("round", 1),
+    ]
+    page = client.get("/admin").get_data(as_text=True)
+    assert re.search(r'data-monk="5">.*?MST 5</td><td class="n">2</td>', page)
+    assert '<li data-undertone="warm">Warm: 2 (67 %)</li>' in page
+
+
+def test_another_stores_data_never_shows(app, store_a):
+    merchant, _ = store_a
+    client = sign_in(app, merchant)
+    raw = client.get(SUMMARY).get_data(as_text=True)
+    page = client.get("/admin").get_data(as_text=True)
+    for text in (raw, page):
+        assert "Secret B" not in text and "b-only-product" not in text and "diamond" not in text
+        assert "timed_x" not in text and "Store B" not in text
+    summary = client.get(SUMMARY).json
+    assert summary["store_name"] == "Store A"
+    funnel = summary["funnel"]  # B opened 9 sessions, added 6 to cart, clicked 5 and had 4 analyses
+    assert (funnel["sessions_opened"], funnel["add_to_cart_clicks"], funnel["recommendation_clicks"]) == (
+        3,
+        4,
+        3,
+    )
+    assert (funnel["analyses_done"], funnel["analyses_failed"]) == (4, 3)
+    assert summary["shoppers"]["monk"][8] == {"label": "9", "count": 0, "share": 0.0}
+    assert [row["product_id"] for row in summary["top_products"]] == [
+        RETIRED,
+        FOUNDATION,
+        LIP_CARTED,
+        LIP_CLICKED,
+    ]
+
+
+def test_period_filters_and_retention_note(app, client, merchant_factory):
+    merchant = merchant_factory()
+    send_events(client, merchant, [event("opened", "fresh-session")])
+    with app.app_context():
+        old = utcnow() - timedelta(days=10)
+        db.session.add(
+            Event(merchant_id=merchant.id, session_id="old-session", type="opened", occurred_at=old)
+        )
+        db.session.add(
+            Analysis(
+                merchant_id=merchant.id,
+                status="failed",
+                error_code="timed_out",
+                queued_at=old,
+                finished_at=old,
+            )
+        )
+        db.session.commit()
+    admin = sign_in(app, merchant)
+    week = admin.get(SUMMARY, query_string={"days": 7}).json
+    assert week["period"]["days"] == 7 and week["funnel"]["sessions_opened"] == 1
+    assert week["funnel"]["analyses_failed"] == 0 and week["funnel"]["analysis_success_rate"] is None
+    month = admin.get(SUMMARY).json
+    assert month["period"]["days"] == 30 and month["funnel"]["sessions_opened"] == 2
+    assert month["funnel"]["top_failures"] == [
+        {"code": "timed_out", "count": 1, "meaning": "the analysis took too long (Facet was busy)"}
+    ]
+    assert month["period"]["analyses_cover_days"] == 30
+    assert admin.get(SUMMARY, query_string={"days": 90}).json["period"]["analyses_cover_days"] == 30
+    assert "Analyses are kept for 30 days" in admin.get("/admin?days=90").get_data(as_text=True)
+    assert "Analyses are kept for" not in admin.get("/admin?days=30").get_data(as_text=True)
+    assert '<strong aria-current="page">Last 7 days</strong>' in admin.get("/admin?days=7").get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("days", ["14", "0", "-7", "abc", "30.0", "9" * 30])
+def test_invalid_period_is_refused(app, merchant_factory, days):
+    admin = sign_in(app, merchant_factory())
+    error = assert_error(admin.get(SUMMARY, query_string={"days": days}), 422, "invalid_period")
+    assert (
+        error["details"]["allowed"] == [7, 30, 90]
+        and error["message"] == "The period must be 7, 30 or 90 days."
+    )
+    page = admin.get("/admin", query_string={"days": days})
+    assert page.status_code == 422 and page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    assert "The period must be 7, 30 or 90 days." in text and 'href="/admin?days=90"' in text
+
+
+def test_a_new_store_reads_no_data_yet(app, merchant_factory):
+    admin = sign_in(app, merchant_factory())
+    summary = admin.get(SUMMARY).json
+    assert summary["funnel"]["empty"] is True
+    assert [
+        summary["funnel"][k] for k in ("analysis_success_rate", "click_through_rate", "add_to_cart_rate")
+    ] == [
+        None,
+        None,
+        None,
+    ]
+    assert summary["categories"] == [] and summary["top_products"] == []
+    assert summary["shade_coverage"]["overall"]["shoppers"] == 0 and summary["shade_coverage"]["gaps"] == []
+    page = admin.get("/admin").get_data(as_text=True)
+    assert "No data yet: once shoppers open the Facet button" in page
+    assert 'data-funnel="' not in page
