@@ -69,15 +69,15 @@ class KnownFace:
 
 
 def measure(rgb: np.ndarray, mesh: np.ndarray) -> tuple[dict | None, bool, float]:
-    """The analysis engine's skin measurement (lab, undertone, hue tolerance) for a photo with a known mesh,
-    whether the product would show and use it (`skin.reliable`: no lighting / blur / face-size issue,
-    confidence), and its confidence."""
+    """The analysis engine's skin measurement (lab, undertone, hue tolerance, over-exposure doubt) for a photo
+    with a known mesh, whether the product would show and use it (`skin.reliable`: no lighting / blur /
+    face-size issue, confidence), and its confidence."""
     xy = mesh[:, :2]
     face = KnownFace((*map(float, xy.min(axis=0)), *map(float, xy.max(axis=0))), 1.0, mesh)
     section = analyze_face(rgb, face, faces_found=1)["skin"]
     if section["lab"] is None:
         return None, False, 0.0
-    reading = {"skin": {k: section[k] for k in ("lab", "undertone", "hue_tolerance")}}
+    reading = {"skin": {k: section[k] for k in ("lab", "undertone", "hue_tolerance", "overexposure_doubt")}}
     return reading, bool(section["reliable"]), float(section["confidence"])
 
 
@@ -316,6 +316,8 @@ def shoppers(rng: np.random.Generator, k: int) -> list[dict]:
                     "undertone": ["warm", "neutral", "cool"][i % 3],
                     "palette": palettes[i % len(palettes)],
                     "season": {"name": "x", "subtype": "x"},
+                    # Every other shopper's photo had a colour cast removed: shades are matched a second way.
+                    "hue_tolerance": 1.0 if i % 2 else 4.0,
                 },
                 "face_shape": {"label": face, "scores": {face: 0.7, "oval": 0.3}},
                 "fit": {"face_width_mm": float(rng.uniform(125, 150))},

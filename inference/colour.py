@@ -82,19 +82,30 @@ def linear_to_lab(linear: np.ndarray) -> np.ndarray:
     For colours already in linear light (skin pixels after white balance): encoding them to sRGB only for
     `rgb_to_lab` to decode them again costs two powers per channel on tens of thousands of pixels.
     """
-    xyz = np.asarray(linear, dtype=np.float64) @ _SRGB_TO_XYZ.T / _D65_WHITE
-    fx, fy, fz = (_f(xyz[..., i]) for i in range(3))
-    return np.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], axis=-1)
+    return _xyz_to_lab(np.asarray(linear, dtype=np.float64) @ _SRGB_TO_XYZ.T / _D65_WHITE)
 
 
 def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     """Convert CIELAB (D65) to sRGB floats 0–255 (not clipped, so callers can detect out-of-gamut)."""
-    lab = np.asarray(lab, dtype=np.float64)
-    fy = (lab[..., 0] + 16) / 116
-    fx = fy + lab[..., 1] / 500
-    fz = fy - lab[..., 2] / 200
-    xyz = np.stack([_f_inv(fx), _f_inv(fy), _f_inv(fz)], axis=-1) * _D65_WHITE
+    xyz = np.stack([_f_inv(f) for f in _lab_f(np.asarray(lab, dtype=np.float64))], axis=-1) * _D65_WHITE
     return linear_to_srgb(xyz @ _XYZ_TO_SRGB.T)
+
+
+def exposed_lab(lab: np.ndarray, stops: float) -> np.ndarray:
+    """The colour `stops` brighter (negative: darker), as a camera's exposure moves it: in linear light."""
+    xyz = np.stack([_f_inv(f) for f in _lab_f(np.asarray(lab, dtype=np.float64))], axis=-1)
+    return _xyz_to_lab(xyz * 2.0**stops)
+
+
+def _lab_f(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    fy = (lab[..., 0] + 16) / 116
+    return fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200
+
+
+def _xyz_to_lab(xyz: np.ndarray) -> np.ndarray:
+    """XYZ relative to the D65 white (1, 1, 1) to CIELAB."""
+    fx, fy, fz = (_f(xyz[..., i]) for i in range(3))
+    return np.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], axis=-1)
 
 
 def hex_to_lab(value: str) -> np.ndarray:

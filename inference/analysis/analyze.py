@@ -151,6 +151,7 @@ def _skin_section(
             "palette": {"best": [], "avoid": [], "best_names": [], "avoid_names": []},
             "confidence": 0.0,
             "hue_tolerance": 1.0,
+            "overexposure_doubt": 0.0,
             "reliable": False,
         }
     lab = sample.lab
@@ -172,6 +173,7 @@ def _skin_section(
         "palette": season.palette(seasonal["subtype"]),
         "confidence": confidence,
         "hue_tolerance": skin.hue_tolerance(illumination),
+        "overexposure_doubt": skin.overexposure_doubt(illumination),
         "reliable": photo_fit_for_skin and confidence >= MIN_RELIABLE_CONFIDENCE,
         "illumination": illumination.as_dict(),
     }

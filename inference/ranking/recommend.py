@@ -269,7 +269,7 @@ SHADE_NEIGHBOURHOOD = 8.0
 def _near_the_best_shade(cs: CandidateSet, parts: dict[str, np.ndarray], eligible: np.ndarray) -> np.ndarray:
     """False for foundation/concealer rows far from the closest shade the store has (ΔE 51 is no pick);
     True for everything else, and for every shade when the skin colour is unknown."""
-    de = parts["shade_de"]
+    de = parts["shade_match_de"]  # as the ranking matches: a shade of the darker reading is a match too
     measured = eligible & ~np.isnan(de)
     if not measured.any():
         return np.ones(len(cs), dtype=bool)
@@ -379,6 +379,9 @@ def _shade_reasons(
     # ("Second Skin Foundation — 5W Warm Beige") would only repeat it.
     if name and name.lower() not in title.lower():
         reasons.append(say.shade_name(name))
+    if not np.isnan(parts["shade_darker_de"][row]):
+        # Brought in by the reading one `overexposure_doubt` darker: say on what condition it is the one.
+        reasons.append(say.if_overexposed())
     if row in closest_shades:
         if profile.skin_confidence is not None and profile.skin_confidence < LOW_SKIN_CONFIDENCE:
             # Strong colour casts and over-exposure blur the reading (benchmarks/recommend.py): say so.

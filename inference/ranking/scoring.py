@@ -28,6 +28,9 @@ _FIT_SIGMA_MM = 8.0  # fit score falls to 0.75 at the ±6 mm "fits" limit and to
 _PRIOR_WEIGHT = 0.06
 _PRIOR_MIN_EVENTS = 50  # below this many clicks + add-to-carts in the store, popularity is noise
 MAX_HUE_TOLERANCE = 10.0  # a caller's value beyond this would rank shades by lightness alone
+MAX_OVEREXPOSURE_DOUBT = 2.0  # stops
+# How far (ΔE00) a shade matching the darker reading stands behind one matching the reading as shot.
+DARKER_READING_PENALTY = 1.0
 
 
 @dataclass
@@ -45,6 +48,9 @@ class ShopperProfile:
     # How much less the skin reading's chroma and hue are trusted than its lightness (CIEDE2000's k_C = k_H):
     # 1 in neutral light, more after the analysis removed a colour cast (`analysis.skin.hue_tolerance`).
     hue_tolerance: float = 1.0
+    # The skin colour if the photo was over-exposed by the stops the analysis doubts (`analysis.skin.
+    # overexposure_doubt`, from a clipped background): shades matching it are candidates too.
+    darker_lab: np.ndarray | None = None
 
     @classmethod
     def from_analysis(cls, analysis: dict | None) -> ShopperProfile:
@@ -82,7 +88,14 @@ class ShopperProfile:
             avoid=labs(palette.get("avoid")),
             skin_confidence=float(skin["confidence"]) if skin.get("confidence") is not None else None,
             hue_tolerance=float(np.clip(skin.get("hue_tolerance") or 1.0, 1.0, MAX_HUE_TOLERANCE)),
+            darker_lab=_darker(lab, skin.get("overexposure_doubt")),
         )
+
+
+def _darker(lab: np.ndarray | None, doubt: float | None) -> np.ndarray | None:
+    if lab is None or not doubt or doubt <= 0:
+        return None
+    return colour.exposed_lab(lab, -min(float(doubt), MAX_OVEREXPOSURE_DOUBT))
 
 
 def _nearest_delta(lab: np.ndarray, palette: np.ndarray, *, exact_below: float = np.inf) -> np.ndarray:
@@ -135,6 +148,57 @@ def _palette_deltas(
     return best_de, avoid_de
 
 
+def _match_score(delta_e: np.ndarray, agreement: np.ndarray) -> np.ndarray:
+    return 0.92 * np.exp(-delta_e / _SHADE_SCALE) + 0.08 * agreement
+
+
+def _shade_scores(
+    cs: CandidateSet, profile: ShopperProfile, rows: np.ndarray, parts: dict[str, np.ndarray]
+) -> np.ndarray:
+    """Shade rows' scores (0.3 without a skin reading), and their parts: `shade_de`, the ΔE00 to the skin
+    reading the shopper is told; `shade_match_de`, what the ranking matched; `shade_darker_de`, set on the
+    rows a darker reading brought in.
+
+    The match is the same ΔE00 with chroma and hue weighed down by the reading's hue tolerance, so that after
+    a colour cast the shades of the shopper's depth come before a shade of the right undertone at another
+    depth. The undertone label is a small tie-breaker (it carries the store's own naming when the shade colour
+    came from a photo or a colour word); it is read from the same hue, so it is trusted as little. When the
+    photo may be over-exposed, a shade matching the reading that much darker scores as a match too, a little
+    behind (DARKER_READING_PENALTY) and never ahead of the best match as shot: the photo as shot is the
+    likelier one, and its closest shade is the one the shopper is told of.
+    """
+    n = len(cs)
+    shade_de, match_de, darker_de = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    agreement = np.full(n, 0.5)
+    score = np.full(n, 0.3)
+    if profile.skin_lab is not None and rows.any():
+        k = profile.hue_tolerance
+        shade_de[rows] = colour.delta_e_2000(cs.lab[rows], profile.skin_lab)
+        match_de[rows] = (
+            colour.delta_e_2000(cs.lab[rows], profile.skin_lab, k_c=k, k_h=k) if k > 1.0 else shade_de[rows]
+        )
+        if profile.undertone >= 0:
+            known = cs.undertone >= 0
+            gap = np.abs(cs.undertone - profile.undertone)  # warm-neutral-cool are ordered
+            agreement = np.where(known, np.select([gap == 0, gap == 1], [1.0, 0.5], 0.0), 0.5)
+            agreement = 0.5 + (agreement - 0.5) / k
+        as_shot = _match_score(match_de[rows], agreement[rows])
+        score[rows] = as_shot
+        if profile.darker_lab is not None:
+            darker = colour.delta_e_2000(cs.lab[rows], profile.darker_lab, k_c=k, k_h=k)
+            if_darker = _match_score(darker + DARKER_READING_PENALTY, agreement[rows])
+            # Lowered as a whole (their order kept) until the best of them is behind the best match as shot.
+            if_darker -= max(0.0, float(if_darker.max()) - (float(as_shot.max()) - 1e-3))
+            brought_in = if_darker > as_shot
+            score[rows] = np.maximum(as_shot, if_darker)
+            match_de[rows] = np.where(brought_in, darker + DARKER_READING_PENALTY, match_de[rows])
+            darker_de[rows] = np.where(brought_in, darker, np.nan)
+    parts.update(
+        shade_de=shade_de, shade_match_de=match_de, shade_darker_de=darker_de, undertone_agreement=agreement
+    )
+    return score
+
+
 def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Score every row; returns (score, parts) where parts hold the measured quantities behind the score."""
     n = len(cs)
@@ -158,30 +222,7 @@ def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, d
     )
     parts["palette_best_de"], parts["palette_avoid_de"] = best_de, avoid_de
 
-    # Shades: ΔE00 to the measured skin colour (what the shopper is told), and the match the ranking uses:
-    # the same ΔE00 with chroma and hue weighed down by the reading's hue tolerance, so that after a colour
-    # cast the shades of the shopper's depth come before a shade of the right undertone at another depth.
-    # The undertone label is a small tie-breaker (it carries the store's own naming when the shade colour
-    # came from a photo or a colour word); it is read from the same hue, so it is trusted as little.
-    shade_de = np.full(n, np.nan)
-    match_de = shade_de
-    agreement = np.full(n, 0.5)
-    if profile.skin_lab is not None and shade.any():
-        rows = shade & has_lab
-        shade_de[rows] = colour.delta_e_2000(cs.lab[rows], profile.skin_lab)
-        if profile.hue_tolerance > 1.0:
-            match_de = np.full(n, np.nan)
-            k = profile.hue_tolerance
-            match_de[rows] = colour.delta_e_2000(cs.lab[rows], profile.skin_lab, k_c=k, k_h=k)
-        if profile.undertone >= 0:
-            known = cs.undertone >= 0
-            gap = np.abs(cs.undertone - profile.undertone)  # warm-neutral-cool are ordered
-            agreement = np.where(known, np.select([gap == 0, gap == 1], [1.0, 0.5], 0.0), 0.5)
-            agreement = 0.5 + (agreement - 0.5) / profile.hue_tolerance
-    shade_score = np.where(
-        np.isnan(match_de), 0.3, 0.92 * np.exp(-np.nan_to_num(match_de) / _SHADE_SCALE) + 0.08 * agreement
-    )
-    parts["shade_de"], parts["undertone_agreement"] = shade_de, agreement
+    shade_score = _shade_scores(cs, profile, shade & has_lab, parts)
 
     # Eyewear: frame shape vs face shape (soft over the face-shape scores), fit, palette.
     shape_score = np.full(n, 0.5)

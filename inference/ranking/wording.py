@@ -71,6 +71,11 @@ class Wording:
             "compare the undertones of this depth"
         )
 
+    def if_overexposed(self) -> str:
+        return (
+            "your photo's background is blown out: if the photo is over-exposed, this darker shade is yours"
+        )
+
     def shade_needs_skin(self) -> str:
         return "shade match needs a clear skin measurement"
 
@@ -303,6 +308,12 @@ class FrenchWording(Wording):
         return (
             "la lumière de votre photo était colorée : l’intensité de votre teinte est plus sûre que votre "
             "sous-ton, comparez les sous-tons de cette intensité"
+        )
+
+    def if_overexposed(self) -> str:
+        return (
+            "l’arrière-plan de votre photo est brûlé : si la photo est surexposée, cette teinte plus foncée "
+            "est la vôtre"
         )
 
     def shade_needs_skin(self) -> str:

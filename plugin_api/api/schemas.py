@@ -54,6 +54,7 @@ RESULT_EXAMPLE = {
         },
         "confidence": 0.81,
         "hue_tolerance": 1.0,
+        "overexposure_doubt": 0.0,
         "reliable": True,
     },
     "face_shape": {"label": "oval", "scores": {"oval": 0.41, "round": 0.18, "heart": 0.14}, "close_to": None},

@@ -242,6 +242,8 @@ def test_a_blown_out_background_makes_the_shade_approximate_but_keeps_it(astrona
     assert as_shot["skin"]["reliable"] and as_shot["skin"]["confidence"] >= 0.5
     assert out["skin"]["reliable"] is True and 0.2 <= out["skin"]["confidence"] < 0.5
     assert out["quality"]["ok"] and out["skin"]["monk"] == as_shot["skin"]["monk"]
+    # For the shade match, the scene says the photo may be a stop over; as shot, nothing says so.
+    assert as_shot["skin"]["overexposure_doubt"] == 0.0 and out["skin"]["overexposure_doubt"] == 1.0
 
 
 @pytest.mark.parametrize(

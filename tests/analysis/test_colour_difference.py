@@ -1,4 +1,4 @@
-"""CIEDE2000, which every shade match and palette reason is measured in."""
+"""CIEDE2000, which every shade match and palette reason is measured in, and exposure changes in CIELAB."""
 
 from __future__ import annotations
 
@@ -34,3 +34,11 @@ def test_parametric_factors_weigh_down_only_their_own_component() -> None:
     assert colour.delta_e_2000(skin, more_chroma, k_c=2) == pytest.approx(
         colour.delta_e_2000(skin, more_chroma) / 2
     )
+
+
+def test_one_stop_darker_halves_the_light_and_keeps_the_chromaticity() -> None:
+    skin = np.array([70.0, 12.0, 20.0])
+    darker = colour.exposed_lab(skin, -1.0)
+    linear = colour.srgb_to_linear(colour.lab_to_rgb(skin))
+    assert colour.srgb_to_linear(colour.lab_to_rgb(darker)) == pytest.approx(linear / 2, abs=1e-9)
+    assert colour.exposed_lab(darker, 1.0) == pytest.approx(skin)

@@ -317,6 +317,26 @@ def test_after_a_colour_cast_the_shoppers_depth_comes_first(code: str) -> None:
     assert not any("coloured" in reason for r in neutral_light for reason in r.reasons)
 
 
+def test_when_the_photo_may_be_over_exposed_a_darker_shade_joins_the_top_three() -> None:
+    # A 60N skin photographed one stop over reads lighter (L* 55 → 71): as light as the 52 shades.
+    truth = next(s for s in demo_shades() if s["code"] == "60N")
+    reading = analysis(lab=colour.exposed_lab(np.array(truth["lab"]), 1.0), undertone="neutral")
+    context = RecommendContext(categories=["foundation"])
+
+    def top3(doubt: float) -> list:
+        reading["skin"]["overexposure_doubt"] = doubt
+        return recommend(reading, shade_candidates(), limit=3, context=context)
+
+    as_shot, doubted = top3(0.0), top3(1.0)
+    assert "shade-60N" not in [r.product_id for r in as_shot]
+    assert doubted[0].product_id == as_shot[0].product_id  # the photo as shot still decides the first
+    darker = next(r for r in doubted if r.product_id == "shade-60N")
+    assert darker.reasons[-1] == (
+        "your photo's background is blown out: if the photo is over-exposed, this darker shade is yours"
+    )
+    assert not any("blown out" in reason for r in as_shot for reason in r.reasons)
+
+
 def test_a_low_confidence_reading_says_approximate_once_not_also_coloured_light() -> None:
     target = demo_shades()[10]
     reading = analysis(lab=target["lab"], undertone=target["undertone"])

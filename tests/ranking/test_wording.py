@@ -59,6 +59,7 @@ def test_french_sentences() -> None:
     assert FRENCH.fit("narrow", 120, 138).endswith("monture de 120 mm pour un visage de 138 mm")
     assert FRENCH.popular(3) == "apprécié dans cette boutique : ajouté au panier 3 fois"
     assert FRENCH.coloured_light().startswith("la lumière de votre photo était colorée")
+    assert FRENCH.if_overexposed().startswith("l’arrière-plan de votre photo est brûlé")
 
 
 @pytest.mark.parametrize("language", ["fr", "fr-BE"])
