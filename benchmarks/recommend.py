@@ -316,8 +316,10 @@ def shoppers(rng: np.random.Generator, k: int) -> list[dict]:
                     "undertone": ["warm", "neutral", "cool"][i % 3],
                     "palette": palettes[i % len(palettes)],
                     "season": {"name": "x", "subtype": "x"},
-                    # Every other shopper's photo had a colour cast removed: shades are matched a second way.
+                    # Every other shopper's photo had a colour cast removed, and every third one's background
+                    # was blown out: the shade match's other two paths are timed too.
                     "hue_tolerance": 1.0 if i % 2 else 4.0,
+                    "overexposure_doubt": 0.0 if i % 3 else 1.0,
                 },
                 "face_shape": {"label": face, "scores": {face: 0.7, "oval": 0.3}},
                 "fit": {"face_width_mm": float(rng.uniform(125, 150))},
