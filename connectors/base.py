@@ -131,14 +131,27 @@ class InstallResponse:
     set_cookies: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (value, max_age s)
     clear_cookies: list[str] = field(default_factory=list)
     result: InstallResult | None = None
+    # The platform vouched that this browser is the admin of this already installed store (a WooCommerce
+    # return bound by a signed cookie to the browser that started the connection): the app answers with the
+    # connected page and a dashboard session instead of `html`, which stays the answer while the store is not
+    # (yet) installed. Never set it for a request the connector has not tied to the store.
+    verified_store: str | None = None
+    # On the connected page: the merchant's next step when no `result` carries one, and a link back into
+    # the platform's admin (Magento closes its activation popup there).
+    next_steps: str | None = None
+    back_url: str | None = None
 
 
 class PendingStore(Protocol):
-    """Short-lived, single-use install state (OAuth `state`, Woo `user_id`, Magento consumer keys)."""
+    """Short-lived install state (OAuth `state`, Woo `user_id`, Magento consumer keys), consumed by `pop`."""
 
     def put(self, platform: str, key: str, data: dict[str, Any], ttl_seconds: int) -> None: ...
 
     def pop(self, platform: str, key: str) -> dict[str, Any] | None: ...
+
+    def get(self, platform: str, key: str) -> dict[str, Any] | None:
+        """Read without consuming (a completed step a browser may look up more than once)."""
+        ...
 
 
 @dataclass

@@ -27,6 +27,11 @@ from connectors.settings import ConnectorSettings
 from connectors.woocommerce.connector import normalise_store_url
 
 PENDING_TTL = 3600
+NEXT_STEPS = (
+    "Return to your store's admin, which then lists the Facet integration as active. The try-on button "
+    "appears on your product pages once your catalog is imported; Facet checks your store for changes every "
+    "15 minutes."
+)
 
 
 class MagentoConnector:
@@ -41,7 +46,8 @@ class MagentoConnector:
 
     # -- install ------------------------------------------------------------------------------------------
     def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
-        """`callback`: Magento form-POSTs the consumer keys; `identity`: exchange tokens, then hand back."""
+        """`callback`: Magento form-POSTs the consumer keys; `identity`: exchange tokens, show the connected
+        page (with the way back to `success_call_back`)."""
         if step == "callback" and request.method == "POST":
             return self._activation(request, ctx)
         if step == "identity":
@@ -66,7 +72,10 @@ class MagentoConnector:
         if not pending:
             raise AuthError("identity link for an unknown or already used consumer key")
         store = pending["store"]
-        if back and urlparse(back).hostname != urlparse(store).hostname:
+        if back and (
+            urlparse(back).scheme not in ("http", "https")
+            or urlparse(back).hostname != urlparse(store).hostname
+        ):
             raise AuthError("success_call_back does not point at the activating store")
         first = oauth_auth(key, pending["secret"])
         answer = self._post_form(f"{store}oauth/token/request", first)
@@ -88,8 +97,13 @@ class MagentoConnector:
             credentials=creds,
             name=urlparse(store).hostname,
             storefront_origins=origins_of(store),
+            next_steps=NEXT_STEPS,
         )
-        return InstallResponse(status=302, redirect=back or store, result=result)
+        # The popup opened on the consumer key Magento delivered to the callback, single use, and the store
+        # has just accepted it with the verifier: this browser is the activating admin's. So the app shows
+        # the connected page here and signs it in; `success_call_back` (Magento closes the popup and
+        # reloads its integration grid there) becomes the page's way back rather than an instant redirect.
+        return InstallResponse(status=200, result=result, back_url=back or store)
 
     def _post_form(self, url: str, auth: Any) -> str:
         response = self.http.send(

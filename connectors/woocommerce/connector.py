@@ -33,6 +33,11 @@ from connectors.settings import ConnectorSettings
 from connectors.woocommerce import catalog
 
 PENDING_TTL = 3600  # the merchant may need to log in to WordPress first
+# Binds the browser that started a connection to its `user_id` (signed by the app), so only that browser's
+# return is signed into the dashboard: the return URL itself is unsigned and anyone could type it.
+BROWSER_COOKIE = "facet_wc_user"
+USER_ID = re.compile(r"[A-Za-z0-9_-]{32}")  # `secrets.token_urlsafe(24)`
+FINISHING_REFRESH = 3  # seconds before the "finishing" page asks again
 
 TOPIC_KINDS = {
     "product.created": WebhookKind.PRODUCT_UPSERT,
@@ -49,6 +54,30 @@ CONNECT_FORM = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <input id="store_url" name="store_url" type="url" required
  placeholder="https://shop.example.com" value="{value}">
 <button type="submit">Connect</button></form>{error}</main></body></html>"""
+
+CONNECTED_TEXT = (
+    "Your store is connected. Facet is importing your catalog; the try-on button appears on your product "
+    "pages once it is in (Facet recognises your store by its address: no key to paste)."
+)
+NEXT_STEPS = (
+    "Nothing to paste: the try-on button appears on your product pages once your catalog is imported "
+    "(Facet recognises your store by its address)."
+)
+
+FINISHING_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="{seconds};url={url}"><title>Finishing the connection</title></head>
+<body><main><h1>Facet is finishing the connection to your store</h1>
+<p>Your store has approved Facet; Facet is saving its access. This page checks again in a few seconds, or
+<a href="{url}">check now</a>.</p></main></body></html>"""
+
+
+def _plain_page(text: str) -> str:
+    return f"<!doctype html><title>Facet</title><p>{text}</p>"
+
+
+def _done_key(user_id: str) -> str:
+    """Pending-store key recording that the key delivery for `user_id` arrived (read by the return)."""
+    return f"done:{user_id}"
 
 
 def webhook_signature(body: bytes, secret: str) -> str:
@@ -185,22 +214,41 @@ class WooCommerceConnector:
                     "callback_url": f"{public}/woocommerce/callback",
                 }
             )
-            return InstallResponse(status=302, redirect=f"{store}wc-auth/v1/authorize?{query}")
+            return InstallResponse(
+                status=302,
+                redirect=f"{store}wc-auth/v1/authorize?{query}",
+                set_cookies={BROWSER_COOKIE: (user_id, PENDING_TTL)},
+            )
         if step == "callback":
             return self._key_delivery(request, ctx)
         if step == "return":
-            ok = request.args.get("success") == "1"
-            text = (
-                "Your store is connected. Facet is importing your catalog; the try-on button appears on "
-                "your product pages once it is in (Facet recognises your store by its address: no key to "
-                "paste)."
-                if ok
-                else "The store was not connected."
-            )
-            return InstallResponse(
-                status=200 if ok else 400, html=f"<!doctype html><title>Facet</title><p>{text}</p>"
-            )
+            return self._return(request, ctx)
         raise NotFound(f"no WooCommerce install step {step!r}")
+
+    def _return(self, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        """The merchant's browser comes back from /wc-auth (`?success=1|0&user_id=`, unsigned).
+
+        Only the browser holding the signed cookie set at `connect` for this very `user_id` is vouched for,
+        and only once the key delivery for it has arrived (it can race the redirect: then a page that asks
+        again). Anything else gets the plain page and no session.
+        """
+        if request.args.get("success") != "1":
+            return InstallResponse(status=400, html=_plain_page("The store was not connected."))
+        plain = InstallResponse(html=_plain_page(CONNECTED_TEXT))
+        user_id = request.args.get("user_id") or ""
+        bound = request.cookies.get(BROWSER_COOKIE) or ""
+        if not (USER_ID.fullmatch(user_id) and bound and hmac.compare_digest(bound, user_id)):
+            return plain
+        again = (
+            f"{ctx.public_url.rstrip('/')}/woocommerce/return?{urlencode({'success': 1, 'user_id': user_id})}"
+        )
+        finishing = FINISHING_PAGE.format(seconds=FINISHING_REFRESH, url=html.escape(again))
+        done = ctx.pending.get(self.name, _done_key(user_id))
+        if not done or not done.get("store_url"):
+            return InstallResponse(html=finishing)
+        # The app swaps `html` for the connected page once it finds the installed store (the key delivery
+        # commits the store just after recording `done`); until then the finishing page asks again.
+        return InstallResponse(html=finishing, verified_store=done["store_url"], next_steps=NEXT_STEPS)
 
     def _key_delivery(self, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
         try:
@@ -208,7 +256,7 @@ class WooCommerceConnector:
         except ValueError as exc:
             raise AuthError("key delivery is not JSON") from exc
         user_id = str(body.get("user_id") or "")
-        pending = ctx.pending.pop(self.name, user_id) if user_id else None
+        pending = ctx.pending.pop(self.name, user_id) if USER_ID.fullmatch(user_id) else None
         if not pending:
             raise AuthError("key delivery for an unknown or already used user_id")
         ck, cs = body.get("consumer_key"), body.get("consumer_secret")
@@ -217,12 +265,15 @@ class WooCommerceConnector:
         ):
             raise AuthError("key delivery without consumer keys")
         creds = {"consumer_key": ck, "consumer_secret": cs, "key_id": body.get("key_id")}
+        # The browser that started this user_id may now be signed in when it returns (see `_return`).
+        ctx.pending.put(self.name, _done_key(user_id), {"store_url": pending["store_url"]}, PENDING_TTL)
         result = InstallResult(
             store=pending["store_url"],
             credentials=creds,
             scopes=[str(body.get("key_permissions") or "")],
             name=urlparse(pending["store_url"]).hostname,
             storefront_origins=origins_of(pending["store_url"]),
+            next_steps=NEXT_STEPS,
         )
         return InstallResponse(status=200, json={"ok": True}, result=result)
 

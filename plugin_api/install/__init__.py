@@ -3,8 +3,10 @@
 `/<platform>/<step>` (e.g. `/shopify/install`, `/shopify/callback`, `/woocommerce/connect`,
 `/woocommerce/callback`, `/woocommerce/return`, `/magento/callback`, `/magento/identity`) and
 `/webhooks/<platform>[/<merchant public id>]` hand the request to the platform's connector; nothing here
-branches on a platform name. Cookies the connectors set (OAuth state) are signed with the app secret. A
-merchant shown the connected page is also signed into the merchant dashboard (`plugin_api.admin`).
+branches on a platform name. Cookies the connectors set (OAuth state, WooCommerce's browser binding) are
+signed with the app secret. A merchant shown the connected page is also signed into the merchant dashboard
+(`plugin_api.admin`): after a verified install or app-open step (`InstallResponse.result`), or when the
+connector vouches that the browser belongs to an installed store (`InstallResponse.verified_store`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from plugin_api.services.installs import (
     catalog_status_text,
     complete_install,
     connector_for,
+    find_merchant,
     product_understanding_lines,
 )
 from plugin_api.services.webhooks import handle_webhook
@@ -81,16 +84,23 @@ def install_step(platform: str, step: str) -> Response:
     except ConnectorError as exc:
         log.warning("%s install step %s refused: %s", platform, step, exc)
         raise _connector_error(exc) from exc
-    merchant = complete_install(platform, answer.result) if answer.result is not None else None
-    connected = merchant is not None and not (
-        answer.redirect or answer.html is not None or answer.json is not None
-    )
+    merchant, connected = None, False
+    if answer.result is not None:
+        merchant = complete_install(platform, answer.result)
+        connected = not (answer.redirect or answer.html is not None or answer.json is not None)
+    elif answer.verified_store and not answer.redirect and answer.json is None:
+        # The connector tied this browser to a store it installed earlier (the install itself happened in a
+        # server-to-server step): nothing to save, only the page and the session. Until that store is
+        # installed, the connector's own page (`html`) stands.
+        merchant = find_merchant(platform, answer.verified_store)
+        connected = merchant is not None and merchant.is_installed
     if connected:
         # The merchant's browser finished the install: show them what they now have and what to do next.
         answer.html = render_template(
             "install/connected.html",
             merchant=merchant,
-            next_steps=answer.result.next_steps,
+            next_steps=answer.next_steps or (answer.result.next_steps if answer.result else None),
+            back_url=answer.back_url,
             catalog_status=catalog_status_text(merchant),
             product_understanding=product_understanding_lines(merchant),
         )

@@ -13,7 +13,7 @@ from plugin_api.models.base import Base, utcnow
 
 
 class PendingInstall(Base):
-    """One in-flight install step, consumed exactly once (`pop`) before `expires_at`.
+    """One in-flight or just completed install step, consumed once (`pop`) or read (`get`) until `expires_at`.
 
     `data` can hold secrets (Magento's consumer secret and verifier), so it is encrypted like credentials.
     """

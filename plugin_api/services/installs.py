@@ -30,7 +30,7 @@ def connector_for(platform: str) -> Connector:
 
 
 class DbPendingStore:
-    """`connectors.PendingStore` on the `pending_installs` table: single use, expiring, encrypted."""
+    """`connectors.PendingStore` on the `pending_installs` table: single use (`pop`), expiring, encrypted."""
 
     def put(self, platform: str, key: str, data: dict[str, Any], ttl_seconds: int) -> None:
         now = utcnow()
@@ -58,6 +58,12 @@ class DbPendingStore:
         db.session.delete(row)
         db.session.commit()
         return None if expired else data
+
+    def get(self, platform: str, key: str) -> dict[str, Any] | None:
+        row = db.session.scalars(
+            select(PendingInstall).where(PendingInstall.platform == platform, PendingInstall.key == key)
+        ).one_or_none()
+        return None if row is None or row.expires_at < utcnow() else dict(row.data)
 
 
 def session_for(merchant: Merchant) -> StoreSession:

@@ -12,6 +12,7 @@ from connectors.base import origin_of
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, utcnow
 from tests.connectors import e2e
+from tests.dashboard.helpers import SUMMARY, assert_sign_in_page
 from tests.fakes.magento import FakeMagento
 
 
@@ -43,7 +44,7 @@ def schedule_polls(app, now):
 def test_activate_sync_poll_disconnect(mage_app, fake):
     browser = e2e.Browser(mage_app)
     done = browser.get(activate(browser, fake))
-    assert done.status_code == 302 and done.headers["Location"].startswith(fake.base_url)
+    assert done.status_code == 200 and "Facet is connected" in done.get_data(as_text=True)
 
     m = e2e.merchant(mage_app, "magento")
     assert m.allowed_origins == [origin_of(fake.base_url)]  # the storefront's widget requests are let in
@@ -79,6 +80,14 @@ def test_activate_sync_poll_disconnect(mage_app, fake):
         assert db.session.get(Merchant, m.id) is None
 
 
+def refused(browser, url):
+    """The identity link answers 401 and signs nobody into the dashboard."""
+    response = browser.get(url)
+    assert response.status_code == 401, url
+    assert not any(c.startswith("facet_admin=") for c in response.headers.getlist("Set-Cookie"))
+    assert_sign_in_page(browser.get("/admin"), 401, "open Facet from your store's admin")
+
+
 def test_bad_activation_changes_nothing(mage_app, fake):
     browser = e2e.Browser(mage_app)
     form, identity = fake.activate(f"{e2e.PUBLIC_URL}/magento/identity")
@@ -88,14 +97,43 @@ def test_bad_activation_changes_nothing(mage_app, fake):
         ).status_code
         == 401
     )
-    assert browser.get(identity).status_code == 401  # the consumer key was never accepted
+    refused(browser, identity)  # the consumer key was never accepted
     identity = activate(browser, fake)
-    assert browser.get(identity.replace("oauth_consumer_key=", "oauth_consumer_key=x")).status_code == 401
+    refused(browser, identity.replace("oauth_consumer_key=", "oauth_consumer_key=x"))
     key = dict(parse_qsl(urlsplit(identity).query))["oauth_consumer_key"]
     fake.consumers[key]["secret"] = "rotated"  # the store no longer accepts our signature
-    assert browser.get(identity).status_code == 401
+    refused(browser, identity)
     with mage_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Merchant)) == 0
+
+
+def test_the_activation_popup_ends_on_the_connected_page_signed_in(mage_app, fake):
+    store, popup = e2e.Browser(mage_app), e2e.Browser(mage_app)
+    form, identity = fake.activate(f"{e2e.PUBLIC_URL}/magento/identity")
+    back = dict(parse_qsl(urlsplit(identity).query))["success_call_back"]
+    # A popup pointed elsewhere than the activating store's admin is refused, key and all.
+    assert store.post("/magento/callback", data=form).status_code == 200
+    refused(popup, identity.replace("success_call_back=http", "success_call_back=javascript"))
+    form, identity = fake.activate(f"{e2e.PUBLIC_URL}/magento/identity")
+    assert store.post("/magento/callback", data=form).status_code == 200  # server to server: no cookies
+    assert store.get("/admin").status_code == 401
+
+    connected = popup.get(identity)
+    page = connected.get_data(as_text=True)
+    merchant = e2e.merchant(mage_app, "magento")
+    assert connected.status_code == 200 and f"Facet is connected to {merchant.name}" in page
+    assert '<a class="dashboard" href="/admin">Open your dashboard</a>' in page
+    # Magento closes its popup and reloads the integration grid at success_call_back: the way back.
+    assert f'<a class="back" href="{back}">Return to your store' in page
+    [cookie] = [c for c in connected.headers.getlist("Set-Cookie") if c.startswith("facet_admin=")]
+    assert {"Secure", "HttpOnly", "Max-Age=28800"} <= {p.strip() for p in cookie.split(";")}
+    dashboard = popup.get("/admin")
+    assert dashboard.status_code == 200 and f"<h1>{merchant.name}</h1>" in dashboard.get_data(as_text=True)
+    assert popup.get(SUMMARY).json["shop_domain"] == fake.base_url
+
+    # The identity link is single use: opened again (elsewhere, or replayed), it signs nobody in.
+    refused(e2e.Browser(mage_app), identity)
+    assert store.get("/admin").status_code == 401
 
 
 def test_429_mid_sync_same_counts(mage_app, fake):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from connectors.base import origin_of
 from plugin_api.extensions import db
 from plugin_api.models import Merchant
 from tests.connectors import e2e
+from tests.dashboard.helpers import SUMMARY, assert_sign_in_page
 from tests.fakes.woocommerce import FakeWooCommerce
 
 
@@ -37,9 +40,10 @@ def connect(browser, fake):
 def test_connect_sync_webhooks_disconnect(woo_app, fake):
     browser = e2e.Browser(woo_app)
     delivery, return_url = connect(browser, fake)
-    keys = browser.deliver(delivery)
+    keys = e2e.Browser(woo_app).deliver(delivery)  # server to server: the store has not the browser's cookies
     assert keys.status_code == 200
-    assert browser.get(return_url).status_code == 200
+    landing = browser.get(return_url)
+    assert landing.status_code == 200 and "Facet is connected" in landing.get_data(as_text=True)
 
     m = e2e.merchant(woo_app, "woocommerce")
     assert m.allowed_origins == [origin_of(fake.url)]  # the storefront's widget requests are let in
@@ -153,3 +157,107 @@ def test_full_sync_soft_deletes_vanished_products(woo_app, fake):
     out = woo_app.test_cli_runner().invoke(args=["facet", "sync", "--full", "--", m.public_id])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["counts"]["deleted"] == 3 and e2e.live_products(woo_app, m.id) == 1997
+
+
+# -- the merchant's browser: back from /wc-auth onto the connected page, signed into the dashboard ---------
+BINDING = "facet_wc_user"
+
+
+def admin_cookie(response) -> str | None:
+    return next((c for c in response.headers.getlist("Set-Cookie") if c.startswith("facet_admin=")), None)
+
+
+def user_id_of(return_url: str) -> str:
+    return dict(parse_qsl(urlsplit(return_url).query))["user_id"]
+
+
+def test_return_from_the_store_opens_the_dashboard(woo_app, fake):
+    browser, store = e2e.Browser(woo_app), e2e.Browser(woo_app)
+    form = browser.get("/woocommerce/connect")
+    assert form.status_code == 200
+    start = browser.post("/woocommerce/connect", data={"store_url": fake.url})
+    [binding] = [c for c in start.headers.getlist("Set-Cookie") if c.startswith(f"{BINDING}=")]
+    # Signed, this browser only, and sent back on Woo's top-level redirect to the return URL.
+    assert {"Secure", "HttpOnly", "SameSite=Lax", "Max-Age=3600"} <= {p.strip() for p in binding.split(";")}
+    delivery, return_url = fake.approve(start.headers["Location"])
+    assert browser.get("/admin").status_code == 401
+
+    # Woo redirected the browser before Facet saved the keys: a page that asks again, nobody signed in.
+    early = browser.get(return_url)
+    page = early.get_data(as_text=True)
+    assert early.status_code == 200 and "finishing the connection" in page
+    assert "Facet is connected" not in page
+    query = urlencode({"success": 1, "user_id": user_id_of(return_url)})
+    again = f"{e2e.PUBLIC_URL}/woocommerce/return?{query}"
+    assert f'<meta http-equiv="refresh" content="3;url={again}">' in page.replace("&amp;", "&")
+    assert admin_cookie(early) is None and browser.get("/admin").status_code == 401
+
+    assert store.deliver(delivery).status_code == 200
+    merchant = e2e.merchant(woo_app, "woocommerce")
+    credentials, installed_at = dict(merchant.credentials), merchant.installed_at
+    connected = browser.get(again)  # the refresh
+    page = connected.get_data(as_text=True)
+    assert connected.status_code == 200 and f"Facet is connected to {merchant.name}" in page
+    assert '<a class="dashboard" href="/admin">Open your dashboard</a>' in page
+    assert merchant.publishable_key in page and "Nothing to paste" in page
+    cookie = admin_cookie(connected)
+    assert cookie and {"Secure", "HttpOnly", "Max-Age=28800"} <= {p.strip() for p in cookie.split(";")}
+    dashboard = browser.get("/admin")
+    assert dashboard.status_code == 200 and f"<h1>{merchant.name}</h1>" in dashboard.get_data(as_text=True)
+    summary = browser.get(SUMMARY)
+    assert summary.status_code == 200 and summary.json["shop_domain"] == merchant.shop_domain
+
+    # Showing the page saved nothing: same keys (webhook secret included), no second install.
+    after = e2e.merchant(woo_app, "woocommerce")
+    assert after.credentials == credentials and after.installed_at == installed_at
+    assert after.credentials["consumer_key"].startswith("ck_") and after.credentials["webhook_secret"]
+
+
+def test_a_return_not_bound_to_this_browser_signs_nothing_in(woo_app, fake):
+    merchant_browser, store = e2e.Browser(woo_app), e2e.Browser(woo_app)
+    delivery, return_url = connect(merchant_browser, fake)
+    assert store.deliver(delivery).status_code == 200
+    user_id = user_id_of(return_url)
+    signer = URLSafeTimedSerializer(woo_app.config["SECRET_KEY"], salt="facet.install-cookie")
+    genuine = merchant_browser.client.get_cookie(BINDING, domain="facet.test").value
+
+    # Another browser that started its own connection (a validly signed cookie for another user_id).
+    other = e2e.Browser(woo_app)
+    other_delivery, other_return = connect(other, fake)
+    assert store.deliver(other_delivery).status_code == 200
+
+    def visit(cookie: str | None, url: str = return_url):
+        client = e2e.Browser(woo_app)
+        if cookie is not None:
+            client.client.set_cookie(BINDING, cookie, domain="facet.test")
+        return client, client.get(url)
+
+    cases = {
+        "missing": visit(None),
+        "foreign": (other, other.get(return_url)),
+        "tampered": visit(genuine[:-3] + ("AAA" if not genuine.endswith("AAA") else "BBB")),
+        "unsigned": visit(user_id),
+        "other secret": visit(
+            URLSafeTimedSerializer("not-the-secret", salt="facet.install-cookie").dumps(user_id)
+        ),
+        "other salt": visit(URLSafeTimedSerializer(woo_app.config["SECRET_KEY"]).dumps(user_id)),
+        "mismatched user_id": visit(genuine, other_return),
+        "mismatched, own cookie": (merchant_browser, merchant_browser.get(other_return)),
+        "not approved": visit(genuine, return_url.replace("success=1", "success=0")),
+    }
+    for case, (client, response) in cases.items():
+        page = response.get_data(as_text=True)
+        assert response.status_code in (200, 400), case
+        assert "Facet is connected" not in page and "Open your dashboard" not in page, case
+        assert admin_cookie(response) is None, case
+        assert_sign_in_page(client.get("/admin"), 401, "open Facet from your store's admin")
+    assert "Your store is connected" in cases["missing"][1].get_data(as_text=True)
+    assert cases["not approved"][1].status_code == 400
+
+    # The same browser with its genuine, correctly signed cookie is let in: the cases above fail for their
+    # reason, not because the flow is broken.
+    assert signer.loads(genuine) == user_id
+    client, response = visit(genuine)
+    assert admin_cookie(response) is not None and client.get("/admin").status_code == 200
+    landing = merchant_browser.get(return_url)
+    assert "Facet is connected" in landing.get_data(as_text=True) and admin_cookie(landing)

@@ -31,7 +31,9 @@ def test_activation_and_identity_exchange(settings, magento_fake, ctx):
     connector = MagentoConnector(settings)
     identity = activate(connector, magento_fake, ctx)
     done = connector.handle_install("identity", identity, ctx)
-    assert done.status == 302 and done.redirect.endswith("/admin/admin/integration/loginSuccessCallback/")
+    # No redirect: the app shows its connected page, with the way back to Magento's success callback.
+    assert done.status == 200 and done.redirect is None and done.html is None
+    assert done.back_url == f"{magento_fake.base_url}admin/admin/integration/loginSuccessCallback/"
     assert set(done.result.credentials) == {
         "consumer_key",
         "consumer_secret",

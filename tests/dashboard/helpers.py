@@ -148,3 +148,17 @@ def sign_in(app: Flask, merchant: Merchant) -> FlaskClient:
     # Plain http (the test and demo default): a first-party, Lax cookie; https is checked by the Shopify test.
     assert {"HttpOnly", "SameSite=Lax", "Max-Age=28800"} <= cookie and "Secure" not in cookie, cookie
     return client
+
+
+# The dashboard's JSON endpoint.
+SUMMARY = "/api/v1/admin/summary"
+
+
+def assert_sign_in_page(response, status: int, *words: str) -> str:
+    """The response is the dashboard's HTML page with `status`, not cached, naming every one of `words`."""
+    page = response.get_data(as_text=True)
+    assert response.status_code == status, page[:500]
+    assert response.mimetype == "text/html" and response.headers["Cache-Control"] == "no-store"
+    for word in words:
+        assert word in page, word
+    return page

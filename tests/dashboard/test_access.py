@@ -13,11 +13,9 @@ from plugin_api.demo.seed import seed_demo_catalog
 from plugin_api.extensions import db
 from plugin_api.models import Merchant
 from tests.connectors import e2e
-from tests.dashboard.helpers import sign_in
+from tests.dashboard.helpers import SUMMARY, assert_sign_in_page, sign_in
 from tests.fakes.shopify import FakeShopify
 from tests.helpers import assert_error
-
-SUMMARY = "/api/v1/admin/summary"
 
 
 def signed(secret: str, value: str, salt: str, *, age: int = 0) -> str:
@@ -28,15 +26,6 @@ def signed(secret: str, value: str, salt: str, *, age: int = 0) -> str:
             return int(time.time()) - age
 
     return URLSafeTimedSerializer(secret, salt=salt, signer=Earlier).dumps(value)
-
-
-def assert_sign_in_page(response, status: int, *words: str) -> str:
-    page = response.get_data(as_text=True)
-    assert response.status_code == status, page[:500]
-    assert response.mimetype == "text/html" and response.headers["Cache-Control"] == "no-store"
-    for word in words:
-        assert word in page, word
-    return page
 
 
 @pytest.fixture

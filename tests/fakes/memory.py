@@ -18,3 +18,7 @@ class MemoryPending:
     def pop(self, platform: str, key: str) -> dict[str, Any] | None:
         data, expires = self.items.pop((platform, key), (None, 0.0))
         return data if data is not None and expires > time.time() else None
+
+    def get(self, platform: str, key: str) -> dict[str, Any] | None:
+        data, expires = self.items.get((platform, key), (None, 0.0))
+        return data if data is not None and expires > time.time() else None
