@@ -187,8 +187,13 @@ def _shade_scores(
         if profile.darker_lab is not None:
             darker = colour.delta_e_2000(cs.lab[rows], profile.darker_lab, k_c=k, k_h=k)
             if_darker = _match_score(darker + DARKER_READING_PENALTY, agreement[rows])
-            # Lowered as a whole (their order kept) until the best of them is behind the best match as shot.
-            if_darker -= max(0.0, float(if_darker.max()) - (float(as_shot.max()) - 1e-3))
+            # Lowered as a whole (their order kept) until the best of them is behind the best match as shot of
+            # the same category: a concealer matching the photo must not let foundations pass their own.
+            for code in SHADE_CODES:
+                same = cs.category[rows] == code
+                if same.any():
+                    excess = float(if_darker[same].max()) - (float(as_shot[same].max()) - 1e-3)
+                    if_darker[same] -= max(0.0, excess)
             brought_in = if_darker > as_shot
             score[rows] = np.maximum(as_shot, if_darker)
             match_de[rows] = np.where(brought_in, darker + DARKER_READING_PENALTY, match_de[rows])

@@ -320,12 +320,19 @@ def test_after_a_colour_cast_the_shoppers_depth_comes_first(code: str) -> None:
 def test_when_the_photo_may_be_over_exposed_a_darker_shade_joins_the_top_three() -> None:
     # A 60N skin photographed one stop over reads lighter (L* 55 → 71): as light as the 52 shades.
     truth = next(s for s in demo_shades() if s["code"] == "60N")
-    reading = analysis(lab=colour.exposed_lab(np.array(truth["lab"]), 1.0), undertone="neutral")
+    bright = colour.exposed_lab(np.array(truth["lab"]), 1.0)
+    reading = analysis(lab=bright, undertone="neutral")
     context = RecommendContext(categories=["foundation"])
+    # A concealer that matches the photo as shot: the foundations' order is the foundations' own business.
+    concealer = Candidate(
+        "concealer-exact",
+        {"category": "concealer", "shades": [{"lab": list(bright), "undertone": "neutral", "name": "C1"}]},
+        title="Concealer C1",
+    )
 
     def top3(doubt: float) -> list:
         reading["skin"]["overexposure_doubt"] = doubt
-        return recommend(reading, shade_candidates(), limit=3, context=context)
+        return recommend(reading, [*shade_candidates(), concealer], limit=3, context=context)
 
     as_shot, doubted = top3(0.0), top3(1.0)
     assert "shade-60N" not in [r.product_id for r in as_shot]
