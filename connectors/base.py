@@ -197,6 +197,9 @@ class Connector(Protocol):
     name: str
     # True when the platform cannot push changes (Magento core): the app schedules incremental polling.
     needs_polling: bool
+    # How this platform's merchant opens Facet from their store's admin, which signs them into the merchant
+    # dashboard (one sentence, shown on the dashboard's sign-in page).
+    dashboard_sign_in: str
 
     def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
         """Run one step of the install flow (`/<platform>/<step>`); raise AuthError on a bad signature."""

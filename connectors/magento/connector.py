@@ -38,6 +38,7 @@ class MagentoConnector:
     """Magento 2 / Adobe Commerce behind Facet's Connector protocol."""
 
     name = "magento"
+    dashboard_sign_in = "Magento: in System, then Integrations, click “Reauthorize” on Facet and allow it."
     needs_polling = True  # core Magento cannot push changes
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:

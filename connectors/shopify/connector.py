@@ -47,6 +47,7 @@ class ShopifyConnector:
     """Shopify behind Facet's Connector protocol."""
 
     name = "shopify"
+    dashboard_sign_in = "Shopify: in your Shopify admin, open Apps, then Facet."
     needs_polling = False
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:

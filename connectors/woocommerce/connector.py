@@ -172,6 +172,10 @@ class WooCommerceConnector:
     """WooCommerce behind Facet's Connector protocol."""
 
     name = "woocommerce"
+    dashboard_sign_in = (
+        "WooCommerce: in WordPress, open WooCommerce, then Facet Try-On, and click “Connect this store to "
+        "Facet” (it renews Facet’s access keys)."
+    )
     needs_polling = False
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
@@ -265,6 +269,14 @@ class WooCommerceConnector:
         ):
             raise AuthError("key delivery without consumer keys")
         creds = {"consumer_key": ck, "consumer_secret": cs, "key_id": body.get("key_id")}
+        # Anyone can start a connection for any store address and POST a delivery for its user_id: only keys
+        # the store itself accepts show that the store's admin approved this one. Without this check a
+        # stranger could replace a store's keys and be signed into its dashboard at the return.
+        session = StoreSession(store=pending["store_url"], credentials=creds)
+        try:
+            self._call(lambda: self.api(session).get("products", params={"per_page": 1}))
+        except AuthError as exc:
+            raise AuthError("the store does not accept the delivered keys") from exc
         # The browser that started this user_id may now be signed in when it returns (see `_return`).
         ctx.pending.put(self.name, _done_key(user_id), {"store_url": pending["store_url"]}, PENDING_TTL)
         result = InstallResult(

@@ -30,7 +30,8 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
 
 def start_session(response: Response, merchant: Merchant) -> Response:
     """Sign the merchant into the dashboard on `response` (an 8-hour, httponly cookie)."""
-    # The Shopify admin shows apps in an iframe on another site: only `SameSite=None; Secure` reaches it.
+    # Every sign-in is a top-level page (the Shopify app is not embedded; WooCommerce and Magento open Facet
+    # in a tab or popup), so the cookie never needs to cross sites: Lax, and Secure wherever Facet is https.
     https = current_app.config["FACET_PUBLIC_URL"].startswith("https://")
     response.set_cookie(
         COOKIE_NAME,
@@ -38,7 +39,7 @@ def start_session(response: Response, merchant: Merchant) -> Response:
         max_age=SESSION_MAX_AGE,
         httponly=True,
         secure=https,
-        samesite="None" if https else "Lax",
+        samesite="Lax",
         path="/",
     )
     return response

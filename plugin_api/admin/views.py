@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 
+from connectors import PLATFORMS
 from inference.colour import MONK_HEX
 from plugin_api.admin.session import (
     LINK_MAX_AGE,
@@ -20,6 +21,7 @@ from plugin_api.admin.session import (
 )
 from plugin_api.errors import ApiError
 from plugin_api.services.dashboard import PERIODS, DashboardSummary, dashboard_summary, parse_period
+from plugin_api.services.installs import connector_for
 from plugin_api.web.demo_store import category_label, demo_merchant
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -86,6 +88,7 @@ def error_page(error: ApiError) -> Response:
         error=error,
         periods=PERIODS,
         session_hours=SESSION_MAX_AGE // 3600,
+        sign_in_ways=[connector_for(platform).dashboard_sign_in for platform in PLATFORMS],
         link_minutes=LINK_MAX_AGE // 60,
     )
     return make_response(page, error.status)
@@ -95,4 +98,6 @@ def error_page(error: ApiError) -> Response:
 def _private(response: Response) -> Response:
     # A store's figures are private: no shared proxy or shared computer may keep a copy.
     response.headers["Cache-Control"] = "no-store"
+    # Facet's admin pages open top-level (the Shopify app is not embedded): no other site may frame them.
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
     return response

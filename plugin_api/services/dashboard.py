@@ -94,8 +94,19 @@ class Funnel:
     @property
     def empty(self) -> bool:
         """No widget activity at all in the period."""
-        steps = (self.sessions_opened, self.photos_submitted, self.analyses_done, self.analyses_failed)
-        return not any((*steps, self.results_shown, self.recommendation_clicks, self.widget_errors))
+        return not any(
+            (
+                self.sessions_opened,
+                self.photos_submitted,
+                self.analyses_done,
+                self.analyses_failed,
+                self.results_shown,
+                self.tryon_switches,
+                self.recommendation_clicks,
+                self.add_to_cart_clicks,
+                self.widget_errors,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -288,11 +299,16 @@ def _read_analyses(merchant: Merchant, since: datetime) -> _Readings:
             readings.monk[monk] += 1
             if skin.get("undertone"):
                 readings.undertones[str(skin["undertone"])] += 1
-            deltas = [
-                c["delta_e"] for c in closest or [] if isinstance(c, dict) and c.get("delta_e") is not None
-            ]
-            if deltas:
-                readings.closest.append((monk, min(float(d) for d in deltas)))
+            by_category = {
+                c.get("category"): float(c["delta_e"])
+                for c in closest or []
+                if isinstance(c, dict) and c.get("delta_e") is not None
+            }
+            # The foundation range is what coverage is about: a concealer, a touch lighter by design, only
+            # stands in for it in a store that sells no foundation.
+            delta = by_category.get("foundation", by_category.get("concealer"))
+            if delta is not None:
+                readings.closest.append((monk, delta))
         if isinstance(shape, dict) and shape.get("label"):
             readings.face_shapes[str(shape["label"])] += 1
         for rec in recommendations or []:

@@ -1,4 +1,4 @@
-"""Shade range coverage: how close the store's closest foundation or concealer came to each shopper's skin.
+"""Shade range coverage: how close the store's closest foundation (or concealer) came to each shopper's skin.
 
 For every trusted skin reading the analysis job records the store's closest in-stock shade of each shade
 category and its ΔE00 (`closest_shades` in the result, `plugin_api.services.recommendations.closest_shades`),

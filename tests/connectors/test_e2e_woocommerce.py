@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -132,6 +132,23 @@ def test_forged_key_delivery_changes_nothing(woo_app, fake):
         ).status_code
         == 404
     )
+
+
+def test_keys_the_store_does_not_accept_change_nothing_and_sign_nobody_in(woo_app, fake):
+    merchant_browser, store = e2e.Browser(woo_app), e2e.Browser(woo_app)
+    delivery, _ = connect(merchant_browser, fake)
+    assert store.deliver(delivery).status_code == 200
+    genuine = dict(e2e.merchant(woo_app, "woocommerce").credentials)
+
+    # A stranger starts a connection for the same store and delivers made-up keys for its own user_id.
+    stranger = e2e.Browser(woo_app)
+    start = stranger.post("/woocommerce/connect", data={"store_url": fake.url})
+    user_id = parse_qs(urlsplit(start.headers["Location"]).query)["user_id"][0]
+    made_up = {"user_id": user_id, "consumer_key": "ck_" + "0" * 40, "consumer_secret": "cs_" + "0" * 40}
+    assert stranger.post(delivery.url, json=made_up | {"key_id": 99}).status_code == 401
+    back = stranger.get(f"/woocommerce/return?{urlencode({'success': 1, 'user_id': user_id})}")
+    assert admin_cookie(back) is None and stranger.get("/admin").status_code == 401
+    assert e2e.merchant(woo_app, "woocommerce").credentials == genuine
 
 
 def test_429_and_dropped_connection_mid_sync(woo_app, fake):

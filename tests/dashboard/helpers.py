@@ -159,6 +159,7 @@ def assert_sign_in_page(response, status: int, *words: str) -> str:
     page = response.get_data(as_text=True)
     assert response.status_code == status, page[:500]
     assert response.mimetype == "text/html" and response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"  # no site may frame it
     for word in words:
         assert word in page, word
     return page

@@ -51,8 +51,8 @@ def test_opening_the_app_from_shopify_signs_into_the_dashboard_until_uninstall(a
     assert connected.status_code == 200 and "Facet is connected" in page
     assert '<a class="dashboard" href="/admin">Open your dashboard</a>' in page
     [cookie] = [c for c in connected.headers.getlist("Set-Cookie") if c.startswith("facet_admin=")]
-    # https public URL: the Shopify admin's iframe only sends SameSite=None; Secure cookies.
-    assert {"Secure", "HttpOnly", "SameSite=None", "Max-Age=28800"} <= {p.strip() for p in cookie.split(";")}
+    # https public URL: Secure; never sent with another site's requests (the app opens top-level).
+    assert {"Secure", "HttpOnly", "SameSite=Lax", "Max-Age=28800"} <= {p.strip() for p in cookie.split(";")}
 
     merchant = e2e.merchant(app, "shopify")
     dashboard = browser.get("/admin")
@@ -84,7 +84,14 @@ def test_without_a_valid_session_the_page_explains_how_to_sign_in(app, merchant_
         client = app.test_client()
         if value is not None:
             client.set_cookie("facet_admin", value)
-        page = assert_sign_in_page(client.get("/admin"), 401, "open Facet from your store's admin")
+        page = assert_sign_in_page(
+            client.get("/admin"),
+            401,
+            "open Facet from your store's admin",
+            "Shopify: in your Shopify admin, open Apps, then Facet.",
+            "click “Connect this store to Facet”",
+            "click “Reauthorize” on Facet",
+        )
         assert merchant.publishable_key not in page, case
         assert_error(client.get(SUMMARY), 401, "admin_sign_in_required")
     # The same cookie, signed as documented and fresh, is let in: the cases above fail for their reason.

@@ -117,3 +117,12 @@ def test_a_missing_deep_range_is_said_in_plain_words(
         assert gaps == []
         assert "may be missing" not in page and 'class="warn"' not in page
     assert "Shade range coverage" in page and '<tr data-coverage="all">' in page
+
+
+def test_a_close_concealer_does_not_hide_a_missing_foundation_shade(app, client, merchant_factory, shoppers):
+    merchant = _store(app, merchant_factory)
+    at_the_concealer = Reading(monk=3, lab=tuple(CONCEALER))
+    assert closest(at_the_concealer) < 2 < 3 < closest(at_the_concealer, np.stack(list(FOUNDATIONS.values())))
+    shoppers(client, merchant, [at_the_concealer] * 2)
+    overall = sign_in(app, merchant).get(SUMMARY).json["shade_coverage"]["overall"]
+    assert (overall["shoppers"], overall["within_2"], overall["over_3"]) == (2, 0, 2)
