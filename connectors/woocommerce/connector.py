@@ -38,6 +38,9 @@ PENDING_TTL = 3600  # the merchant may need to log in to WordPress first
 BROWSER_COOKIE = "facet_wc_user"
 USER_ID = re.compile(r"[A-Za-z0-9_-]{32}")  # `secrets.token_urlsafe(24)`
 FINISHING_REFRESH = 3  # seconds before the "finishing" page asks again
+# Checks before the page stops asking (a minute): a key delivery the store never sent, or that was refused,
+# must not keep a tab refreshing for the cookie's hour.
+FINISHING_TRIES = 20
 
 TOPIC_KINDS = {
     "product.created": WebhookKind.PRODUCT_UPSERT,
@@ -69,6 +72,14 @@ FINISHING_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <body><main><h1>Facet is finishing the connection to your store</h1>
 <p>Your store has approved Facet; Facet is saving its access. This page checks again in a few seconds, or
 <a href="{url}">check now</a>.</p></main></body></html>"""
+
+NOT_RECEIVED_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>The connection did not finish</title></head>
+<body><main><h1>Facet has not received your store's approval</h1>
+<p>Your store did not send Facet its access keys, or sent keys it does not accept itself. Connect again from
+WordPress: WooCommerce, then Facet Try-On, then "Connect this store to Facet". If it happens again, your
+store may not be able to reach Facet over HTTPS; your host can tell you.</p>
+<p><a href="{url}">Check once more</a></p></main></body></html>"""
 
 
 def _plain_page(text: str) -> str:
@@ -243,10 +254,13 @@ class WooCommerceConnector:
         bound = request.cookies.get(BROWSER_COOKIE) or ""
         if not (USER_ID.fullmatch(user_id) and bound and hmac.compare_digest(bound, user_id)):
             return plain
-        again = (
-            f"{ctx.public_url.rstrip('/')}/woocommerce/return?{urlencode({'success': 1, 'user_id': user_id})}"
-        )
-        finishing = FINISHING_PAGE.format(seconds=FINISHING_REFRESH, url=html.escape(again))
+        tries = int(request.args["try"]) if str(request.args.get("try", "")).isdigit() else 0
+        query = {"success": 1, "user_id": user_id, "try": min(tries, FINISHING_TRIES) + 1}
+        again = f"{ctx.public_url.rstrip('/')}/woocommerce/return?{urlencode(query)}"
+        if tries >= FINISHING_TRIES:
+            finishing = NOT_RECEIVED_PAGE.format(url=html.escape(again))
+        else:
+            finishing = FINISHING_PAGE.format(seconds=FINISHING_REFRESH, url=html.escape(again))
         done = ctx.pending.get(self.name, _done_key(user_id))
         if not done or not done.get("store_url"):
             return InstallResponse(html=finishing)

@@ -198,8 +198,10 @@ def closest_shades(result: dict[str, Any], cs: CandidateSet) -> list[dict[str, A
 
     Recorded whether or not that shade made the recommendation list: a shopper far from every shade of the
     range is exactly the one a short list leaves it out for, and the merchant dashboard's shade coverage needs
-    them counted. The ΔE00 is the plain one the shopper's "closest shade: ΔE 1.8" reason quotes, to the skin
-    colour the ranking reads (`skin.lab`; none when `skin.reliable` is false, as the ranking ignores it then).
+    them counted. The ΔE00 is the plain one (as in the shopper's "closest shade: ΔE 1.8" reason) to the skin
+    colour the ranking reads (`skin.lab`; none when `skin.reliable` is false, as the ranking ignores it then),
+    over every recommendable shade: on a product page the list's "closest shade" is chosen among the shades
+    it may show, so the two can name different shades.
     """
     skin = result.get("skin") or {}
     if skin.get("reliable") is False or not skin.get("lab"):

@@ -204,10 +204,13 @@ def test_return_from_the_store_opens_the_dashboard(woo_app, fake):
     page = early.get_data(as_text=True)
     assert early.status_code == 200 and "finishing the connection" in page
     assert "Facet is connected" not in page
-    query = urlencode({"success": 1, "user_id": user_id_of(return_url)})
+    query = urlencode({"success": 1, "user_id": user_id_of(return_url), "try": 1})
     again = f"{e2e.PUBLIC_URL}/woocommerce/return?{query}"
     assert f'<meta http-equiv="refresh" content="3;url={again}">' in page.replace("&amp;", "&")
     assert admin_cookie(early) is None and browser.get("/admin").status_code == 401
+    # After a minute of asking, the page stops refreshing and says what to do.
+    given_up = browser.get(again.replace("try=1", "try=20")).get_data(as_text=True)
+    assert "Facet has not received your store's approval" in given_up and "http-equiv" not in given_up
 
     assert store.deliver(delivery).status_code == 200
     merchant = e2e.merchant(woo_app, "woocommerce")
