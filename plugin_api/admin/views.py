@@ -20,9 +20,10 @@ from plugin_api.admin.session import (
     start_session,
 )
 from plugin_api.errors import ApiError
+from plugin_api.services.category_labels import category_label
 from plugin_api.services.dashboard import PERIODS, DashboardSummary, dashboard_summary, parse_period
 from plugin_api.services.installs import connector_for
-from plugin_api.web.demo_store import category_label, demo_merchant
+from plugin_api.web.demo_store import demo_merchant
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 

@@ -28,7 +28,11 @@ class Analysis(TenantMixin, Base):
     """Lifecycle: queued → running → done | failed. The id is a UUID so it can be handed to the browser."""
 
     __tablename__ = "analyses"
-    __table_args__ = (Index("ix_analyses_status_queued_at", "status", "queued_at"),)
+    __table_args__ = (
+        Index("ix_analyses_status_queued_at", "status", "queued_at"),
+        # The merchant dashboard reads one store's analyses of a period.
+        Index("ix_analyses_merchant_queued_at", "merchant_id", "queued_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     status: Mapped[str] = mapped_column(String(16), default=AnalysisStatus.QUEUED.value)

@@ -17,22 +17,13 @@ from sqlalchemy import select
 from plugin_api.demo import DEMO_KEY
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, Product
+from plugin_api.services.category_labels import CATEGORY_LABELS, category_label
 from plugin_api.tenancy import scoped
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "widgets" / "demo"
 CART_COOKIE = "facet_demo_cart"
 MAX_CART_ITEMS = 50
 # Friendly names and order for the catalog's categories (anything else is shown title-cased, last).
-CATEGORY_LABELS = {
-    "eyewear": "Eyeglasses",
-    "sunglasses": "Sunglasses",
-    "foundation": "Foundation",
-    "concealer": "Concealer",
-    "lipstick": "Lipstick",
-    "blush": "Blush",
-    "apparel": "Clothing",
-    "accessory": "Accessories",
-}
 
 bp = Blueprint(
     "demo_store",
@@ -51,10 +42,6 @@ def demo_merchant() -> Merchant | None:
 def product_category(product: Product) -> str:
     """The catalog's category when features are computed, else the platform's product type."""
     return str((product.features or {}).get("category") or product.product_type or "other").lower()
-
-
-def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category.replace("_", " ").title())
 
 
 def format_price(price: Decimal | None, currency: str | None) -> str:
