@@ -3,10 +3,13 @@
 A merchant is signed in only by something the platform vouched for (the connected page an install or app-open
 step renders after the connector verified it) or by a link Facet support signs (`flask facet admin-link`).
 Both carry nothing but the merchant's `public_id`, signed with the app secret under their own salt, so a link
-token can never be replayed as a session cookie or the other way round. Nothing is stored server-side.
+token can never be replayed as a session cookie or the other way round. Nothing is stored server-side but
+when the store last uninstalled Facet: sessions signed before it are over, whoever installs it next.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -15,6 +18,7 @@ from sqlalchemy import select
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
 from plugin_api.models import Merchant
+from plugin_api.services.installs import ADMIN_SESSIONS_ENDED_AT
 from plugin_api.tenancy import bind_merchant
 
 COOKIE_NAME = "facet_admin"
@@ -66,19 +70,28 @@ def merchant_for_link(token: str | None) -> Merchant | None:
     return _merchant(public_id)
 
 
+def _ended_by_uninstall(merchant: Merchant, issued: datetime) -> bool:
+    """True for a session signed before the store last uninstalled Facet (whole seconds, as signed)."""
+    ended = (merchant.settings or {}).get(ADMIN_SESSIONS_ENDED_AT)
+    return bool(ended) and issued < datetime.fromisoformat(ended).replace(microsecond=0)
+
+
 def authenticate_admin() -> Merchant:
     """The merchant the request's session cookie names, bound as the request's tenant.
 
-    Raises 401 `admin_sign_in_required` (no, forged or expired cookie; merchant gone) and 403
+    Raises 401 `admin_sign_in_required` (no, forged or expired cookie; merchant gone; a session from before
+    the store last uninstalled and installed Facet again) and 403
     `merchant_uninstalled` (the store removed Facet since signing in).
     """
     try:
-        public_id = _serializer(SESSION_SALT).loads(
-            request.cookies.get(COOKIE_NAME, ""), max_age=SESSION_MAX_AGE
+        public_id, issued = _serializer(SESSION_SALT).loads(
+            request.cookies.get(COOKIE_NAME, ""), max_age=SESSION_MAX_AGE, return_timestamp=True
         )
     except BadSignature:
-        public_id = None
+        public_id, issued = None, None
     merchant = _merchant(public_id)
+    if merchant is not None and merchant.is_installed and _ended_by_uninstall(merchant, issued):
+        merchant = None  # installed again since this session was signed: it is over
     if merchant is None:
         raise ApiError(
             401,

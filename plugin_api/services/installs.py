@@ -18,6 +18,8 @@ from plugin_api.extensions import db
 from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
 from plugin_api.models import FeaturesStatus, Merchant, MerchantStatus, PendingInstall, Product, utcnow
 
+# Merchant setting: when the store last uninstalled Facet; dashboard sessions signed before it are over.
+ADMIN_SESSIONS_ENDED_AT = "admin_sessions_ended_at"
 log = logging.getLogger(__name__)
 
 # Woo/Magento send no shop/redact: their data is deleted this long after uninstall unless they reinstall.
@@ -213,6 +215,11 @@ def uninstall_merchant(merchant: Merchant, *, notify_platform: bool) -> None:
     merchant.status = MerchantStatus.UNINSTALLED.value
     merchant.uninstalled_at = utcnow()
     merchant.credentials = None
+    # Whoever installs Facet on this store next (a new owner) must not find an old dashboard session alive.
+    merchant.settings = {
+        **(merchant.settings or {}),
+        ADMIN_SESSIONS_ENDED_AT: merchant.uninstalled_at.isoformat(),
+    }
     state = dict(merchant.sync_state or {})
     state.update(
         status="stopped",

@@ -67,6 +67,16 @@ def test_opening_the_app_from_shopify_signs_into_the_dashboard_until_uninstall(a
     assert_sign_in_page(browser.get("/admin"), 403, "Facet is no longer installed on this store")
     assert_error(browser.get(SUMMARY), 403, "merchant_uninstalled")
 
+    # Installed again (by a new owner, say): a session from before the uninstall does not come back to life.
+    stale = signed(app.config["SECRET_KEY"], merchant.public_id, "facet.admin-session", age=60)
+    new_owner = e2e.Browser(app)
+    start = new_owner.get(f"/shopify/install?{shopify.signed_query()}")
+    assert new_owner.get(shopify.approve(start.headers["Location"])).status_code == 200
+    assert new_owner.get("/admin").status_code == 200
+    browser.client.set_cookie("facet_admin", stale, domain="facet.test")
+    assert_sign_in_page(browser.get("/admin"), 401, "open Facet from your store's admin")
+    assert_error(browser.get(SUMMARY), 401, "admin_sign_in_required")
+
 
 def test_without_a_valid_session_the_page_explains_how_to_sign_in(app, merchant_factory):
     merchant = merchant_factory()
