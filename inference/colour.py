@@ -6,6 +6,8 @@ Functions are vectorised over the last axis so the same code handles one colour 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 # Monk Skin Tone scale (Google, 2022), MST-1 … MST-10.
@@ -87,19 +89,19 @@ def linear_to_lab(linear: np.ndarray) -> np.ndarray:
 
 def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     """Convert CIELAB (D65) to sRGB floats 0–255 (not clipped, so callers can detect out-of-gamut)."""
-    xyz = np.stack([_f_inv(f) for f in _lab_f(np.asarray(lab, dtype=np.float64))], axis=-1) * _D65_WHITE
-    return linear_to_srgb(xyz @ _XYZ_TO_SRGB.T)
+    return linear_to_srgb((_lab_to_xyz(lab) * _D65_WHITE) @ _XYZ_TO_SRGB.T)
 
 
 def exposed_lab(lab: np.ndarray, stops: float) -> np.ndarray:
     """The colour `stops` brighter (negative: darker), as a camera's exposure moves it: in linear light."""
-    xyz = np.stack([_f_inv(f) for f in _lab_f(np.asarray(lab, dtype=np.float64))], axis=-1)
-    return _xyz_to_lab(xyz * 2.0**stops)
+    return _xyz_to_lab(_lab_to_xyz(lab) * 2.0**stops)
 
 
-def _lab_f(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _lab_to_xyz(lab: np.ndarray) -> np.ndarray:
+    """CIELAB to XYZ relative to the D65 white (1, 1, 1)."""
+    lab = np.asarray(lab, dtype=np.float64)
     fy = (lab[..., 0] + 16) / 116
-    return fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200
+    return np.stack([_f_inv(fy + lab[..., 1] / 500), _f_inv(fy), _f_inv(fy - lab[..., 2] / 200)], axis=-1)
 
 
 def _xyz_to_lab(xyz: np.ndarray) -> np.ndarray:
@@ -139,6 +141,26 @@ def delta_e_2000(
     makes that component's differences count for less, as when one side's chroma and hue are less certain
     than its lightness (`scoring`'s hue tolerance).
     """
+    return delta_e_2000_terms(lab1, lab2).distance(k_l=k_l, k_c=k_c, k_h=k_h)
+
+
+@dataclass(frozen=True)
+class DeltaE2000Terms:
+    """CIEDE2000's weighted lightness, chroma and hue differences and its rotation term, before the
+    parametric factors: the costly part, so one pair of colour sets can be measured with several factors."""
+
+    lightness: np.ndarray
+    chroma: np.ndarray
+    hue: np.ndarray
+    rotation: np.ndarray
+
+    def distance(self, *, k_l: float = 1.0, k_c: float = 1.0, k_h: float = 1.0) -> np.ndarray:
+        dl, dc, dh = self.lightness / k_l, self.chroma / k_c, self.hue / k_h
+        return np.sqrt(dl**2 + dc**2 + dh**2 + self.rotation * dc * dh)
+
+
+def delta_e_2000_terms(lab1: np.ndarray, lab2: np.ndarray) -> DeltaE2000Terms:
+    """The terms of `delta_e_2000` for these colours (see `DeltaE2000Terms`)."""
     lab1 = np.asarray(lab1, dtype=np.float64)
     lab2 = np.asarray(lab2, dtype=np.float64)
     l1, a1, b1 = lab1[..., 0], lab1[..., 1], lab1[..., 2]
@@ -180,8 +202,7 @@ def delta_e_2000(
     sc = 1 + 0.045 * cbp
     sh = 1 + 0.015 * cbp * t
     rt = -np.sin(np.radians(2 * d_theta)) * rc
-    sl, sc, sh = k_l * sl, k_c * sc, k_h * sh
-    return np.sqrt((dlp / sl) ** 2 + (dcp / sc) ** 2 + (dhp / sh) ** 2 + rt * (dcp / sc) * (dhp / sh))
+    return DeltaE2000Terms(lightness=dlp / sl, chroma=dcp / sc, hue=dhp / sh, rotation=rt)
 
 
 MONK_LAB: np.ndarray = np.stack([hex_to_lab(h) for h in MONK_HEX])

@@ -173,10 +173,9 @@ def _shade_scores(
     score = np.full(n, 0.3)
     if profile.skin_lab is not None and rows.any():
         k = profile.hue_tolerance
-        shade_de[rows] = colour.delta_e_2000(cs.lab[rows], profile.skin_lab)
-        match_de[rows] = (
-            colour.delta_e_2000(cs.lab[rows], profile.skin_lab, k_c=k, k_h=k) if k > 1.0 else shade_de[rows]
-        )
+        terms = colour.delta_e_2000_terms(cs.lab[rows], profile.skin_lab)  # once for both distances
+        shade_de[rows] = terms.distance()
+        match_de[rows] = terms.distance(k_c=k, k_h=k) if k > 1.0 else shade_de[rows]
         if profile.undertone >= 0:
             known = cs.undertone >= 0
             gap = np.abs(cs.undertone - profile.undertone)  # warm-neutral-cool are ordered
