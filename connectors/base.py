@@ -94,8 +94,8 @@ class InstallResult:
     """A completed install: which store, the credentials to store encrypted, and granted scopes.
 
     `storefront_origins` are the web origins the store's shoppers browse (the widget's requests come from
-    them and are refused from anywhere else); `next_steps` tells the merchant, in their platform's words,
-    how to switch the widget on.
+    them and are refused from anywhere else). What the merchant should do next is not part of what got
+    installed: it is part of the page the install step answers with (`InstallResponse.next_steps`).
     """
 
     store: str
@@ -103,7 +103,6 @@ class InstallResult:
     scopes: list[str] = field(default_factory=list)
     name: str | None = None
     storefront_origins: list[str] = field(default_factory=list)
-    next_steps: str | None = None
 
 
 def origin_of(url: str) -> str | None:
@@ -122,7 +121,13 @@ def origins_of(*urls: str | None) -> list[str]:
 
 @dataclass
 class InstallResponse:
-    """How the app must answer an install step, and what (if anything) got installed."""
+    """How the app must answer an install step, and what (if anything) got installed.
+
+    `next_steps` (how to switch the widget on, in the platform's words) and `back_url` (a link back into the
+    platform's admin) are shown on the connected page only, so they live here and not on `result`: that page
+    is also shown without a `result` (a `verified_store` landing), and a `result` may come from a
+    server-to-server step whose answer no merchant sees (WooCommerce's key delivery).
+    """
 
     status: int = 200
     redirect: str | None = None
@@ -136,8 +141,8 @@ class InstallResponse:
     # connected page and a dashboard session instead of `html`, which stays the answer while the store is not
     # (yet) installed. Never set it for a request the connector has not tied to the store.
     verified_store: str | None = None
-    # On the connected page: the merchant's next step when no `result` carries one, and a link back into
-    # the platform's admin (Magento closes its activation popup there).
+    # On the connected page (see above): the merchant's next step, and the way back into the platform's
+    # admin (Magento closes its activation popup there).
     next_steps: str | None = None
     back_url: str | None = None
 

@@ -98,13 +98,12 @@ class MagentoConnector:
             credentials=creds,
             name=urlparse(store).hostname,
             storefront_origins=origins_of(store),
-            next_steps=NEXT_STEPS,
         )
         # The popup opened on the consumer key Magento delivered to the callback, single use, and the store
         # has just accepted it with the verifier: this browser is the activating admin's. So the app shows
         # the connected page here and signs it in; `success_call_back` (Magento closes the popup and
         # reloads its integration grid there) becomes the page's way back rather than an instant redirect.
-        return InstallResponse(status=200, result=result, back_url=back or store)
+        return InstallResponse(status=200, result=result, next_steps=NEXT_STEPS, back_url=back or store)
 
     def _post_form(self, url: str, auth: Any) -> str:
         response = self.http.send(

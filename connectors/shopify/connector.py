@@ -30,6 +30,9 @@ from connectors.shopify.signing import valid_shop_domain, verify_query_hmac, ver
 
 STATE_COOKIE = "shopify_app_state"
 STATE_TTL = 600  # Shopify's libs use 60 s; merchants on slow links need longer to click "Install"
+NEXT_STEPS = (
+    "In your Shopify admin, open Online Store → Themes → Customize → App embeds and switch on “Facet try-on”."
+)
 
 TOPIC_KINDS = {
     "products/create": WebhookKind.PRODUCT_UPSERT,
@@ -114,14 +117,10 @@ class ShopifyConnector:
             name=shop,
             # The shop's primary custom domain is added by the catalog sync (`primaryDomain`).
             storefront_origins=[f"https://{shop}"],
-            next_steps=(
-                "In your Shopify admin, open Online Store → Themes → Customize → App embeds and switch on "
-                "“Facet try-on”."
-            ),
         )
         # The app answers with Facet's own page (key, catalog status, next steps): redirecting back into the
         # Shopify admin would load the app URL, which starts this OAuth round again, and so on forever.
-        return InstallResponse(status=200, clear_cookies=[STATE_COOKIE], result=result)
+        return InstallResponse(status=200, clear_cookies=[STATE_COOKIE], result=result, next_steps=NEXT_STEPS)
 
     # -- webhooks -----------------------------------------------------------------------------------------
     def parse_webhook(self, request: InboundRequest, session: StoreSession | None) -> WebhookEvent:

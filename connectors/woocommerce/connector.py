@@ -299,8 +299,8 @@ class WooCommerceConnector:
             scopes=[str(body.get("key_permissions") or "")],
             name=urlparse(pending["store_url"]).hostname,
             storefront_origins=origins_of(pending["store_url"]),
-            next_steps=NEXT_STEPS,
         )
+        # The store's server delivered the keys: no merchant sees this answer, the return shows next steps.
         return InstallResponse(status=200, json={"ok": True}, result=result)
 
     # -- webhooks -----------------------------------------------------------------------------------------

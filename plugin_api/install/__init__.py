@@ -99,7 +99,7 @@ def install_step(platform: str, step: str) -> Response:
         answer.html = render_template(
             "install/connected.html",
             merchant=merchant,
-            next_steps=answer.next_steps or (answer.result.next_steps if answer.result else None),
+            next_steps=answer.next_steps,
             back_url=answer.back_url,
             catalog_status=catalog_status_text(merchant),
             product_understanding=product_understanding_lines(merchant),

@@ -45,6 +45,7 @@ def test_activate_sync_poll_disconnect(mage_app, fake):
     browser = e2e.Browser(mage_app)
     done = browser.get(activate(browser, fake))
     assert done.status_code == 200 and "Facet is connected" in done.get_data(as_text=True)
+    assert "which then lists the Facet integration as active" in done.get_data(as_text=True)  # next steps
 
     m = e2e.merchant(mage_app, "magento")
     assert m.allowed_origins == [origin_of(fake.base_url)]  # the storefront's widget requests are let in

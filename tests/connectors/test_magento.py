@@ -34,6 +34,7 @@ def test_activation_and_identity_exchange(settings, magento_fake, ctx):
     # No redirect: the app shows its connected page, with the way back to Magento's success callback.
     assert done.status == 200 and done.redirect is None and done.html is None
     assert done.back_url == f"{magento_fake.base_url}admin/admin/integration/loginSuccessCallback/"
+    assert "lists the Facet integration as active" in done.next_steps  # the connected page's next step
     assert set(done.result.credentials) == {
         "consumer_key",
         "consumer_secret",

@@ -84,6 +84,7 @@ def test_install_exchanges_code_for_expiring_token(settings, shopify_fake, ctx):
     assert done.result.store == shopify_fake.shop
     assert creds["access_token"].startswith("shpat_") and creds["refresh_token"].startswith("shprt_")
     assert creds["expires_at"] > time.time() + 3000
+    assert "App embeds" in done.next_steps  # the connected page's next step
     with pytest.raises(AuthError):  # state is single-use
         connector.handle_install(
             "callback", _req("/shopify/callback", callback, cookies={STATE_COOKIE: state}), ctx
