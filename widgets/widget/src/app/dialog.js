@@ -105,6 +105,8 @@ function setScreen(name, node) {
   if (name !== 'camera') {
     stopStream(S.stream);
     S.stream = null;
+    if (S.stopLighting) S.stopLighting();
+    S.stopLighting = null;
   }
   S.dlg.setAttribute('data-state', name);
   // A new screen is announced by its focused heading; an old status line ("Preparing your results…") must
@@ -178,10 +180,14 @@ function showCamera() {
   var video = h('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('camera_hint') });
   var status = h('div', { class: 'status', text: t('camera_starting') });
   var shoot = h('button', { class: 'btn primary', type: 'button', 'data-fc': 'capture', disabled: true }, [icon('camera'), t('capture')]);
+  // What the preview's light says (`watchLighting`): announced politely, shown over the preview.
+  var light = h('p', { class: 'light-hint', 'data-fc': 'light-hint', role: 'status', 'aria-live': 'polite', hidden: true });
+  var cam = h('div', { class: 'cam' }, [video, ovalGuide(), status]);
   var node = h('section', { class: 'screen center' }, [
     h('h3', { class: 'big', tabindex: '-1', 'data-autofocus': true, text: t('camera_h') }),
     h('p', { class: 'lead', text: t('camera_hint') }),
-    h('div', { class: 'cam' }, [video, ovalGuide(), status]),
+    cam,
+    light,
     h('div', { class: 'actions' }, [shoot, uploadButton(false)]),
     h('p', { class: 'note' }, h('button', { class: 'btn link', type: 'button', onclick: showIntro, text: t('back') }))
   ]);
@@ -192,6 +198,14 @@ function showCamera() {
     S.stream = stream;
     status.textContent = '';
     shoot.disabled = false;
+    var stopWatching = watchLighting(video, cam, function (hint) {
+      if (S !== mine || S.dlg.getAttribute('data-state') !== 'camera') return stopWatching();
+      light.hidden = !hint;
+      light.textContent = hint ? t('light_' + hint) : '';
+      if (hint) light.setAttribute('data-hint', hint);
+      else light.removeAttribute('data-hint');
+    });
+    S.stopLighting = stopWatching;
     shoot.addEventListener('click', CTX.guard(function () {
       shoot.disabled = true;
       CTX.mark('photo-chosen');
