@@ -114,7 +114,7 @@ def reap_command() -> None:
 
 @facet_cli.command("purge")
 def purge_command() -> None:
-    """Delete uploads and analyses past their retention."""
+    """Delete uploads and analyses past their retention, and used sign-in links an hour after expiry."""
     from plugin_api.jobs.maintenance import purge_expired
 
     counts = purge_expired()

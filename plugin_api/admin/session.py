@@ -1,10 +1,11 @@
-"""The merchant's admin session: a signed, time-limited cookie naming one merchant, and sign-in links.
+"""The merchant's admin session: a signed, time-limited cookie naming one merchant.
 
 A merchant is signed in only by something the platform vouched for (the connected page an install or app-open
-step renders after the connector verified it) or by a link Facet support signs (`flask facet admin-link`).
-Both carry nothing but the merchant's `public_id`, signed with the app secret under their own salt, so a link
-token can never be replayed as a session cookie or the other way round. Nothing is stored server-side but
-when the store last uninstalled Facet: sessions signed before it are over, whoever installs it next.
+step renders after the connector verified it) or by a single-use link Facet support signs
+(`plugin_api.admin.links`). The cookie carries nothing but the merchant's `public_id`, signed with the app
+secret under its own salt, so a link token can never be replayed as a session cookie or the other way round.
+Nothing is stored server-side for a session but when the store last uninstalled Facet: sessions signed before
+it are over, whoever installs it next.
 """
 
 from __future__ import annotations
@@ -23,13 +24,11 @@ from plugin_api.tenancy import bind_merchant
 
 COOKIE_NAME = "facet_admin"
 SESSION_SALT = "facet.admin-session"
-LINK_SALT = "facet.admin-link"
 SESSION_MAX_AGE = 8 * 3600
-LINK_MAX_AGE = 15 * 60
 
 
-def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SESSION_SALT)
 
 
 def start_session(response: Response, merchant: Merchant) -> Response:
@@ -39,7 +38,7 @@ def start_session(response: Response, merchant: Merchant) -> Response:
     https = current_app.config["FACET_PUBLIC_URL"].startswith("https://")
     response.set_cookie(
         COOKIE_NAME,
-        _serializer(SESSION_SALT).dumps(merchant.public_id),
+        _serializer().dumps(merchant.public_id),
         max_age=SESSION_MAX_AGE,
         httponly=True,
         secure=https,
@@ -49,25 +48,10 @@ def start_session(response: Response, merchant: Merchant) -> Response:
     return response
 
 
-def sign_in_url(merchant: Merchant) -> str:
-    """A link that signs into `merchant`'s dashboard; valid for LINK_MAX_AGE seconds."""
-    base = current_app.config["FACET_PUBLIC_URL"].rstrip("/")
-    return f"{base}/admin/sign-in?token={_serializer(LINK_SALT).dumps(merchant.public_id)}"
-
-
 def _merchant(public_id: object) -> Merchant | None:
     if not isinstance(public_id, str):
         return None
     return db.session.scalars(select(Merchant).where(Merchant.public_id == public_id)).one_or_none()
-
-
-def merchant_for_link(token: str | None) -> Merchant | None:
-    """The merchant a sign-in link names, or None when it is forged, expired or names no merchant."""
-    try:
-        public_id = _serializer(LINK_SALT).loads(token or "", max_age=LINK_MAX_AGE)
-    except BadSignature:  # SignatureExpired is a BadSignature
-        return None
-    return _merchant(public_id)
 
 
 def _ended_by_uninstall(merchant: Merchant, issued: datetime) -> bool:
@@ -84,7 +68,7 @@ def authenticate_admin() -> Merchant:
     `merchant_uninstalled` (the store removed Facet since signing in).
     """
     try:
-        public_id, issued = _serializer(SESSION_SALT).loads(
+        public_id, issued = _serializer().loads(
             request.cookies.get(COOKIE_NAME, ""), max_age=SESSION_MAX_AGE, return_timestamp=True
         )
     except BadSignature:

@@ -1,5 +1,8 @@
 """The merchant dashboard's pages: `/admin` (the dashboard), `/admin/sign-in` (support links), `/admin/demo`.
 
+A support link opens a confirmation page (GET, HEAD: nothing is set or used up); its button POSTs the link's
+token back from that page, which signs in and uses the link up.
+
 Server-rendered HTML; the same figures are served as JSON by `plugin_api.api.admin_summary`, both from
 `requested_summary()`. Errors here are pages a merchant can act on (what to do to get in), not JSON bodies.
 """
@@ -12,13 +15,9 @@ from flask import Blueprint, Response, current_app, make_response, redirect, ren
 
 from connectors import PLATFORMS
 from inference.colour import MONK_HEX
-from plugin_api.admin.session import (
-    LINK_MAX_AGE,
-    SESSION_MAX_AGE,
-    authenticate_admin,
-    merchant_for_link,
-    start_session,
-)
+from plugin_api.admin.links import LINK_MAX_AGE, check_link, redeem_link
+from plugin_api.admin.same_origin import from_own_page
+from plugin_api.admin.session import SESSION_MAX_AGE, authenticate_admin, start_session
 from plugin_api.errors import ApiError
 from plugin_api.services.category_labels import category_label
 from plugin_api.services.dashboard import PERIODS, DashboardSummary, dashboard_summary, parse_period
@@ -64,12 +63,26 @@ def dashboard() -> str:
 
 
 @admin_bp.get("/sign-in")
+def sign_in_page() -> str:
+    """Ask whether to sign in with a support link (`flask facet admin-link`); opening it uses nothing up."""
+    token = request.args.get("token")
+    link = check_link(token)  # refuses a bad or used link now, rather than after the button
+    return render_template(
+        "admin/sign_in.html",
+        store_name=link.merchant.name or link.merchant.shop_domain,
+        token=token,
+        session_hours=SESSION_MAX_AGE // 3600,
+    )
+
+
+@admin_bp.post("/sign-in")
 def sign_in() -> Response:
-    """Turn a support sign-in link (`flask facet admin-link`) into a dashboard session."""
-    merchant = merchant_for_link(request.args.get("token"))
-    if merchant is None:
-        raise ApiError(401, "invalid_sign_in_link", "This sign-in link is not valid or has expired.")
-    return start_session(redirect(url_for("admin.dashboard")), merchant)
+    """Sign in with the token the confirmation page posts, once per link, then open the dashboard."""
+    # Before the link is touched: a post from another site must not use it up either.
+    if not from_own_page(request.headers, (request.host_url, current_app.config["FACET_PUBLIC_URL"])):
+        raise ApiError(403, "cross_site_sign_in", "This sign-in did not come from Facet's own sign-in page.")
+    merchant = redeem_link(request.form.get("token"))
+    return start_session(redirect(url_for("admin.dashboard"), 303), merchant)
 
 
 @admin_bp.get("/demo")

@@ -5,6 +5,9 @@
   every 5 minutes from `flask facet cron`, `flask facet reap`).
 - Privacy: kept uploads are deleted once `upload_delete_at` passes, and analyses once `expires_at` passes
   (`purge_expired`: hourly from `flask facet cron`, or `flask facet purge`).
+- The record of used dashboard sign-in links stays small: a row goes an hour after its link expired
+  (`purge_expired` too; signing in only ever inserts, so concurrent sign-ins never delete rows in each
+  other's way).
 
 Without Redis, the web process runs both after responses (see `housekeeping`).
 """
@@ -19,7 +22,8 @@ from sqlalchemy import delete, select
 
 from plugin_api.extensions import db
 from plugin_api.jobs.analysis import TIMEOUT_FAILURE, mark_failed
-from plugin_api.models import Analysis, AnalysisStatus, utcnow
+from plugin_api.models import Analysis, AnalysisStatus, UsedSignInLink, utcnow
+from plugin_api.models.sign_in_link import KEPT_AFTER_EXPIRY
 from plugin_api.storage import StorageError, current_storage
 
 log = logging.getLogger(__name__)
@@ -55,7 +59,7 @@ def reap_stuck_analyses(now: datetime | None = None) -> int:
 
 
 def purge_expired(now: datetime | None = None) -> dict[str, int]:
-    """Delete kept uploads past their retention and analyses past their expiry."""
+    """Delete kept uploads past their retention, analyses past their expiry and old used sign-in links."""
     now = now or utcnow()
     storage = current_storage()
     uploads = 0
@@ -82,4 +86,10 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
     if expired:
         db.session.execute(delete(Analysis).where(Analysis.id.in_([a.id for a in expired])))
     db.session.commit()
-    return {"uploads_deleted": uploads, "analyses_deleted": len(expired)}
+
+    # A link past its expiry is refused by its signature alone; its row only has to outlive every clock.
+    links = db.session.execute(
+        delete(UsedSignInLink).where(UsedSignInLink.expires_at < now - KEPT_AFTER_EXPIRY)
+    ).rowcount
+    db.session.commit()
+    return {"uploads_deleted": uploads, "analyses_deleted": len(expired), "used_sign_in_links_deleted": links}

@@ -8,6 +8,7 @@ from plugin_api.models.event import Event, WebhookReceipt
 from plugin_api.models.installs import PendingInstall
 from plugin_api.models.merchant import Merchant, MerchantStatus, Plan, Platform, new_publishable_key
 from plugin_api.models.product import FeaturesStatus, Product
+from plugin_api.models.sign_in_link import UsedSignInLink
 
 __all__ = [
     "Analysis",
@@ -23,6 +24,7 @@ __all__ = [
     "Product",
     "TenantMixin",
     "TimestampMixin",
+    "UsedSignInLink",
     "WebhookReceipt",
     "new_publishable_key",
     "random_token",

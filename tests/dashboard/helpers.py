@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from inference import colour
 from inference.analysis.quality import MESSAGES
@@ -133,20 +135,73 @@ def add_products(app: Flask, merchant: Merchant, products: dict[str, tuple[str, 
         db.session.commit()
 
 
-def sign_in(app: Flask, merchant: Merchant) -> FlaskClient:
-    """A client signed into `merchant`'s dashboard through the support link (`flask facet admin-link`)."""
+def admin_link(app: Flask, merchant: Merchant) -> str:
+    """The path and query of a fresh `flask facet admin-link` for `merchant`'s store."""
     result = app.test_cli_runner().invoke(args=["facet", "admin-link", merchant.shop_domain])
     assert result.exit_code == 0, result.output
     link = urlsplit(result.output.strip())
     assert (
         f"{link.scheme}://{link.netloc}" == app.config["FACET_PUBLIC_URL"] and link.path == "/admin/sign-in"
     )
-    client = app.test_client()
-    landing = client.get(link.path, query_string=link.query)
-    assert landing.status_code == 302 and landing.headers["Location"] == "/admin", landing.data
+    return f"{link.path}?{link.query}"
+
+
+class _Forms(HTMLParser):
+    """The forms of a page: method, action and the fields a browser would submit (buttons left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, Any]] = []
+        self.buttons = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            method = found.get("method", "get").lower()
+            self.forms.append({"method": method, "action": found.get("action"), "fields": {}})
+        elif tag == "input" and self.forms and "name" in found:
+            self.forms[-1]["fields"][found["name"]] = found.get("value", "")
+        elif tag == "button":
+            self.buttons += 1
+
+
+def confirmation_form(page: TestResponse) -> dict[str, Any]:
+    """The one form on a link's confirmation page, which must be its only button: method, action, fields."""
+    parser = _Forms()
+    parser.feed(page.get_data(as_text=True))
+    [form] = parser.forms
+    assert parser.buttons == 1 and form["method"] == "post", form
+    return form
+
+
+def press_sign_in(
+    client: FlaskClient, page: TestResponse, headers: dict[str, str | None] | None = None
+) -> TestResponse:
+    """Press the confirmation page's button as a browser would: post its form with the page's own Origin.
+
+    `headers` replace or add request headers; a header given as None is left out."""
+    form = confirmation_form(page)
+    sent = {"Origin": page.request.host_url.rstrip("/"), **(headers or {})}
+    return client.post(
+        form["action"], data=form["fields"], headers={k: v for k, v in sent.items() if v is not None}
+    )
+
+
+def assert_signed_in(landing: TestResponse) -> None:
+    """`landing` signed the browser in: 303 to the dashboard with a first-party, 8-hour, httponly cookie."""
+    assert landing.status_code == 303 and landing.headers["Location"] == "/admin", landing.data
     cookie = {part.strip() for part in landing.headers["Set-Cookie"].split(";")}
     # Plain http (the test and demo default): a first-party, Lax cookie; https is checked by the Shopify test.
     assert {"HttpOnly", "SameSite=Lax", "Max-Age=28800"} <= cookie and "Secure" not in cookie, cookie
+
+
+def sign_in(app: Flask, merchant: Merchant) -> FlaskClient:
+    """A client signed into `merchant`'s dashboard through the support link (`flask facet admin-link`):
+    open the link, then press the confirmation page's button."""
+    client = app.test_client()
+    page = client.get(admin_link(app, merchant))
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers, page.data
+    assert_signed_in(press_sign_in(client, page))
     return client
 
 

@@ -8,25 +8,48 @@ from datetime import timedelta
 import pytest
 from rq import Queue
 from rq.cron import CronScheduler
+from sqlalchemy import select
 
 from plugin_api.extensions import db
 from plugin_api.jobs.housekeeping import PURGE_EVERY, REAP_EVERY, Throttle
+from plugin_api.jobs.maintenance import purge_expired
 from plugin_api.jobs.queueing import ALL_QUEUES, MAINTENANCE_QUEUE
 from plugin_api.jobs.worker import AppWorker
-from plugin_api.models import Analysis, utcnow
+from plugin_api.models import Analysis, UsedSignInLink, utcnow
 
 REAP = "plugin_api.jobs.maintenance.reap_stuck_analyses"
 PURGE = "plugin_api.jobs.maintenance.purge_expired"
 
 
 def _stuck_and_expired(app, merchant_id: int) -> tuple[uuid.UUID, uuid.UUID]:
-    """One analysis queued two hours ago (past the deadline) and one past its retention."""
+    """One analysis queued two hours ago (past the deadline) and one past its retention; and used dashboard
+    sign-in links, one whose link expired over an hour ago and others that must stay (see `_used_links`)."""
     with app.app_context():
         stuck = Analysis(merchant_id=merchant_id, queued_at=utcnow() - timedelta(hours=2))
         expired = Analysis(merchant_id=merchant_id, status="done", expires_at=utcnow() - timedelta(minutes=1))
         db.session.add_all([stuck, expired])
+        db.session.flush()  # the analyses' ids name the links below
+        for link_id, expired_ago in [
+            (f"old-{expired.id}", timedelta(hours=1, minutes=5)),  # past its link's expiry and the grace hour
+            (f"grace-{expired.id}", timedelta(minutes=50)),  # link expired, but within the grace hour
+            (f"live-{expired.id}", -timedelta(minutes=10)),  # link still working: its row must stay
+        ]:
+            expires_at = utcnow() - expired_ago
+            db.session.add(
+                UsedSignInLink(
+                    link_id=link_id,
+                    merchant_id=merchant_id,
+                    used_at=expires_at - timedelta(minutes=10),
+                    expires_at=expires_at,
+                )
+            )
         db.session.commit()
         return stuck.id, expired.id
+
+
+def _used_links(app) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(select(UsedSignInLink.link_id)))
 
 
 def _assert_housekept(app, stuck_id: uuid.UUID, expired_id: uuid.UUID) -> None:
@@ -34,6 +57,9 @@ def _assert_housekept(app, stuck_id: uuid.UUID, expired_id: uuid.UUID) -> None:
         stuck = db.session.get(Analysis, stuck_id)
         assert (stuck.status, stuck.error_code) == ("failed", "timed_out")
         assert db.session.get(Analysis, expired_id) is None
+    used = _used_links(app)
+    assert f"old-{expired_id}" not in used
+    assert {f"grace-{expired_id}", f"live-{expired_id}"} <= used
 
 
 def test_flask_facet_cron_schedules_reap_and_purge_and_a_default_worker_runs_them(
@@ -76,6 +102,7 @@ def test_without_redis_housekeeping_runs_after_a_response_at_most_every_period(a
     response = client.get("/healthz")
     with app.app_context():
         assert db.session.get(Analysis, expired_id) is not None, "must not run before the response is sent"
+    assert f"old-{expired_id}" in _used_links(app)
     response.close()  # the server closes the response once sent; housekeeping runs then
     _assert_housekept(app, stuck_id, expired_id)
 
@@ -84,6 +111,7 @@ def test_without_redis_housekeeping_runs_after_a_response_at_most_every_period(a
     client.get("/healthz").close()
     with app.app_context():
         assert db.session.get(Analysis, expired_again) is not None
+    assert f"old-{expired_again}" in _used_links(app)
 
 
 @pytest.mark.parametrize("overrides", [{}, {"FACET_INLINE_HOUSEKEEPING_SECONDS": 0}])
@@ -100,3 +128,20 @@ def test_throttle_is_due_once_per_period():
     assert not throttle.due()
     now[0] += 1
     assert throttle.due()
+
+
+def test_purge_deletes_a_used_sign_in_link_an_hour_after_its_link_expired(app, merchant_factory):
+    merchant = merchant_factory()
+    with app.app_context():
+        expires_at = utcnow()
+        db.session.add(
+            UsedSignInLink(
+                link_id="mailed-0001", merchant_id=merchant.id, used_at=expires_at, expires_at=expires_at
+            )
+        )
+        db.session.commit()
+        assert purge_expired(now=expires_at + timedelta(minutes=59))["used_sign_in_links_deleted"] == 0
+        assert purge_expired(now=expires_at + timedelta(minutes=61))["used_sign_in_links_deleted"] == 1
+        assert db.session.scalars(select(UsedSignInLink)).all() == []
+    result = app.test_cli_runner().invoke(args=["facet", "purge"])
+    assert result.exit_code == 0 and "used_sign_in_links_deleted=0" in result.output, result.output
