@@ -13,6 +13,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 
 from plugin_api.admin import admin_bp
 from plugin_api.api import (
+    admin_experiment,
     admin_summary,
     docs_assets,
     health,
@@ -30,6 +31,7 @@ BLUEPRINTS: list[Blueprint] = [
     widget_config.blp,
     widget_events.blp,
     admin_summary.blp,
+    admin_experiment.blp,
     *(widget_assets.blp, widget_assets.media_blp),
     widget_files_bp,
     demo_store_bp,

@@ -36,7 +36,9 @@ class AdminSummary(MethodView):
         200,
         description=(
             "Funnel, recommendations by category, top products, shoppers' tones and face shapes, shade "
-            "range coverage, catalog and settings for the period. Rates are null when nothing was divided."
+            "range coverage, catalog and settings for the period. Rates are null when nothing was divided. "
+            "`lift`: the holdout test's conversion lift since the current experiment started, whatever the "
+            "period (the `Lift` schema of `GET /api/v1/admin/experiment`)."
         ),
     )
     @blp.alt_response(401, schema=ErrorSchema, description="`admin_sign_in_required`: no valid session.")

@@ -6,6 +6,9 @@ Recognised keys: `enabled` (bool), `theme_color` ("#rrggbb"), `button_position` 
 top-right, top-left), `button_label` (≤ 40 chars), `floating_button` (bool: also show the floating button on
 pages with a placement element), `language` ("auto" or a supported code), `features` ({tryon, analysis,
 concerns, recommendations, camera: bool}).
+
+`experiment` is the merchant's holdout test (`plugin_api.services.experiment`): `{"id", "holdout_percent"}`
+while one runs (the loader puts the session in the holdout or the exposed group), else null.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ErrorSchema
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, Product
+from plugin_api.services.experiment import widget_experiment
 from plugin_api.tenancy import current_merchant, scoped
 
 log = logging.getLogger(__name__)
@@ -107,13 +111,24 @@ def config_for(merchant: Merchant) -> dict[str, Any]:
     # Whether `frames` lists every try-on-able product: only then may the loader tell a product page that its
     # product cannot be tried on (its button then offers the analysis and matches instead).
     cfg["frames_complete"] = len(cfg["frames"]) < MAX_FRAMES
+    # A disabled widget shows nothing to anyone: there is nothing to hold out.
+    cfg["experiment"] = widget_experiment(merchant) if cfg["enabled"] else None
     return cfg
 
 
 @blp.route("")
 class WidgetConfig(MethodView):
     @blp.doc(parameters=[{"in": "query", "name": "key", "schema": {"type": "string"}, "required": True}])
-    @blp.response(200, description="The widget settings.")
+    @blp.response(
+        200,
+        description=(
+            "The widget settings. `experiment`: the store's holdout test, "
+            '`{"id": "Xy3_ab9Q", "holdout_percent": 10}`, or null when none runs; the loader puts a session '
+            'in group "holdout" when FNV-1a-32(UTF-8 of `<session id>:<experiment id>`) mod 100 < '
+            'holdout_percent (no Facet button), else "exposed", and sends `storefront_view` and '
+            "`store_add_to_cart` events tagged with both."
+        ),
+    )
     @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     def get(self):

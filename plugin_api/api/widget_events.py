@@ -1,5 +1,11 @@
 """Widget API: anonymous analytics beacons (opened, photo_submitted, ..., add_to_cart_clicked).
 
+The loader also sends, while the store runs a holdout test (`plugin_api.services.experiment`), one
+`storefront_view` per page view and a `store_add_to_cart` when the store's own add-to-cart is used, both with
+properties `group` ("holdout" or "exposed") and `experiment` (the test's id); `plugin_api.services.lift`
+counts them. A `group` must be one of the two, and for the store's current test the one its session id is
+assigned to (a beacon claiming the other group is refused: it would count a session on the wrong side).
+
 The widget sends them with `navigator.sendBeacon`, which cannot set headers: the body arrives as `text/plain`
 (or a Blob of any type) and the key as `?key=`. So the body is parsed as JSON whatever its content type.
 Nothing identifying is stored: the session id is a random per-tab token, property keys that could carry
@@ -21,6 +27,7 @@ from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError, ErrorSchema
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant
+from plugin_api.services.experiment import EXPERIMENT_ID, GROUPS, assigned_group, current_experiment
 from plugin_api.tenancy import current_merchant
 
 EVENT_TYPES = frozenset(
@@ -32,6 +39,8 @@ EVENT_TYPES = frozenset(
         "recommendation_clicked",
         "add_to_cart_clicked",
         "widget_error",
+        "storefront_view",
+        "store_add_to_cart",
     }
 )
 MAX_BODY_BYTES = 16 * 1024
@@ -82,7 +91,15 @@ _EVENT_SCHEMA = {
         "session_id": {"type": "string", "description": "Random per-tab id, 8-64 of [A-Za-z0-9_-]."},
         "product_id": {"type": "string", "nullable": True},
         "analysis_id": {"type": "string", "nullable": True},
-        "properties": {"type": "object", "description": "≤ 16 scalar values; personal data is dropped."},
+        "properties": {
+            "type": "object",
+            "description": (
+                "≤ 16 scalar values; personal data is dropped. `storefront_view` and `store_add_to_cart` "
+                'carry `group` ("holdout" | "exposed") and `experiment` (the id from the widget config); '
+                '`add_to_cart_clicked` carries `action` ("add", or "product_page" when it only opens '
+                "the product page)."
+            ),
+        },
     },
 }
 _BODY = {
@@ -166,6 +183,22 @@ def parse_event(item: Any) -> ParsedEvent:
     return ParsedEvent(etype, session_id, _optional_id(item.get("product_id"), "product_id"), props)
 
 
+def check_groups(merchant: Merchant, events: list[ParsedEvent]) -> None:
+    """Refuse a `group` that is not a group, an invalid `experiment`, or, for the store's current test, a
+    group the session id is not assigned to."""
+    experiment = current_experiment(merchant)
+    for ev in events:
+        group, exp_id = ev.properties.get("group"), ev.properties.get("experiment")
+        if group is not None and group not in GROUPS:
+            raise _invalid("`group` must be 'holdout' or 'exposed'.", group=str(group)[:64])
+        if exp_id is not None and not (isinstance(exp_id, str) and EXPERIMENT_ID.match(exp_id)):
+            raise _invalid("`experiment` must be the experiment id from the widget config.")
+        if group is None or experiment is None or exp_id != experiment.id:
+            continue  # nothing to check against: an ended test's late beacon, or an untagged event
+        if group != assigned_group(ev.session_id, experiment.id, experiment.holdout_percent):
+            raise _invalid("This session is not in that group for the current experiment.", group=group)
+
+
 def parse_body(raw: bytes) -> list[ParsedEvent]:
     """Parse a beacon body (single event or `{"events": [...]}`) whatever its declared content type."""
     if len(raw) > MAX_BODY_BYTES:
@@ -205,9 +238,15 @@ class WidgetEvents(MethodView):
     @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     @blp.alt_response(413, schema=ErrorSchema, description="`payload_too_large`.")
-    @blp.alt_response(422, schema=ErrorSchema, description="`invalid_event`.")
+    @blp.alt_response(
+        422,
+        schema=ErrorSchema,
+        description="`invalid_event` (also a `group` other than the session's in the store's current test).",
+    )
     def post(self):
         """Record widget analytics events"""
         # Read at most one byte past the limit, whatever Content-Length claims (beacons can be chunked).
         events = parse_body(request.stream.read(MAX_BODY_BYTES + 1))
-        return {"accepted": record_events(current_merchant(), events)}, 202
+        merchant = current_merchant()
+        check_groups(merchant, events)
+        return {"accepted": record_events(merchant, events)}, 202

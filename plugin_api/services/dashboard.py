@@ -6,6 +6,8 @@ Sources, every query filtered by the merchant (`tenancy.scoped`): the widget's a
 titles. Only aggregates leave this module: no photo, no per-shopper row. Analyses are purged after
 FACET_ANALYSIS_RETENTION_DAYS, so their figures cover at most that many days while events cover the whole
 period.
+The holdout test's conversion lift (`lift`, `plugin_api.services.lift`) covers the current experiment since it
+started, whatever the period.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from plugin_api.errors import ApiError
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant, Product, utcnow
 from plugin_api.services.installs import catalog_status_text, product_understanding_lines
+from plugin_api.services.lift import Lift, lift_summary
 from plugin_api.services.shade_coverage import ShadeCoverage, rate, shade_coverage
 from plugin_api.tenancy import scoped
 
@@ -171,6 +174,7 @@ class DashboardSummary:
     shade_coverage: ShadeCoverage
     catalog: CatalogInfo
     settings: SettingsInfo
+    lift: Lift
 
     def to_json(self) -> dict[str, Any]:
         """The summary as JSON-ready data (timestamps in ISO 8601)."""
@@ -229,6 +233,7 @@ def dashboard_summary(
             upload_retention_days=merchant.keep_uploads_days,
             analysis_retention_days=analysis_retention_days,
         ),
+        lift=lift_summary(merchant),
     )
 
 

@@ -15,7 +15,10 @@ from plugin_api.demo.seed import seed_demo_catalog
 from plugin_api.extensions import db
 from plugin_api.models import Product
 
-SCRIPT_TAG = '<script src="/widget/v1/facet.js" data-key="pk_demo" async></script>'
+SCRIPT_TAG = (
+    '<script src="/widget/v1/facet.js" data-key="pk_demo" data-cart-forms="form[data-store-add-to-cart]" '
+    'data-cart-urls="/demo/cart/add" async></script>'
+)
 
 
 @pytest.fixture

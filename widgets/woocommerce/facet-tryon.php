@@ -52,6 +52,12 @@ function facet_tryon_script_attributes( $tag, $handle ) {
 	if ( function_exists( 'is_product' ) && is_product() ) {
 		$attrs .= ' data-product-id="' . esc_attr( (string) get_queried_object_id() ) . '"';
 	}
+	// How this store's own add-to-cart shows, for the merchant's holdout test: the product form (form.cart,
+	// posted without Ajax), WooCommerce's jQuery event and the Blocks' DOM event after an Ajax add, and the
+	// Ajax and Store API requests that add.
+	$attrs .= ' data-cart-forms="' . esc_attr( 'form.cart' ) . '"';
+	$attrs .= ' data-cart-events="' . esc_attr( 'added_to_cart wc-blocks_added_to_cart' ) . '"';
+	$attrs .= ' data-cart-urls="' . esc_attr( 'wc-ajax=add_to_cart /wc/store/v1/cart/add-item' ) . '"';
 	return str_replace( ' src=', $attrs . ' src=', $tag );
 }
 add_filter( 'script_loader_tag', 'facet_tryon_script_attributes', 10, 2 );

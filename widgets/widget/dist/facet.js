@@ -1,4 +1,4 @@
-/* Facet widget loader c353defef3, built from widgets/widget/src/loader.js by build.py. */
+/* Facet widget loader cfef9a8c06, built from widgets/widget/src/loader.js by build.py. */
 (function () {
 'use strict';
 var w = window;
@@ -6,7 +6,7 @@ var d = document;
 var F = (w.Facet = w.Facet || {});
 if (F.loaded) return;
 F.loaded = true;
-F.version = 'c353defef3';
+F.version = 'cfef9a8c06';
 F.errors = [];
 var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
 var MATCH_LABEL = { en: 'Find my match', fr: 'Trouver ce qui me va', es: 'Encontrar lo que me queda' };
@@ -58,6 +58,10 @@ return id;
 function beacon(type, props) {
 if (!ctx.api) return;
 props = props || {};
+if (ctx.exp && props.experiment === undefined) {
+props.experiment = ctx.exp;
+props.group = ctx.group;
+}
 var body = JSON.stringify({
 type: type,
 session_id: ctx.sid,
@@ -75,6 +79,90 @@ sent = false;
 if (!sent && w.fetch) {
 fetch(url, { method: 'POST', body: body, keepalive: true, credentials: 'omit' }).catch(noop);
 }
+}
+function fnv(text) {
+var b = w.TextEncoder ? new TextEncoder().encode(text) : text.split('').map(function (c) { return c.charCodeAt(0) & 255; });
+var h = 0x811c9dc5;
+for (var i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
+return h;
+}
+function pageProduct() {
+var el = ctx.productId ? null : d.querySelector('[data-facet-tryon][data-product-id]');
+return ctx.productId || (el && el.getAttribute('data-product-id')) || null;
+}
+var lastAdd = 0;
+var own = false;
+function storeAdd(pid) {
+var now = Date.now();
+if (now - lastAdd < 3000) return;
+lastAdd = now;
+beacon('store_add_to_cart', { product_id: pid || pageProduct() });
+}
+function words(s) {
+return String(s || '').split(/[\s,]+/).filter(Boolean);
+}
+function watchCart(hints) {
+var sel = hints.forms;
+try {
+if (sel) d.querySelector(sel);
+} catch (e) {
+report(e, 'cart-forms');
+sel = null;
+}
+if (sel) {
+w.addEventListener('submit', guard(function (e) {
+var f = e.target;
+if (!e.defaultPrevented && f && f.matches && f.matches(sel)) storeAdd(f.getAttribute('data-product-id'));
+}, 'cart-form'));
+}
+var names = words(hints.events);
+var seen = guard(function () { storeAdd(null); }, 'cart-event');
+var jq = false;
+var bindJq = guard(function () {
+if (jq || !w.jQuery || !names.length) return;
+jq = true;
+w.jQuery(d).on(names.join(' '), seen);
+}, 'cart-jquery');
+names.forEach(function (n) {
+d.addEventListener(n, seen);
+d.body.addEventListener(n, seen);
+});
+bindJq();
+if (!jq) w.addEventListener('load', bindJq);
+var parts = words(hints.urls);
+if (!parts.length) return;
+var adds = function (url) {
+url = String(url || '');
+return !own && parts.some(function (p) { return url.indexOf(p) >= 0; });
+};
+var ok = function (status) { if (status >= 200 && status < 300) storeAdd(null); };
+var f = w.fetch;
+w.fetch = function (input) {
+var res = f.apply(w, arguments);
+try {
+if (adds(typeof input === 'string' ? input : input && input.url)) {
+res.then(function (r) { ok(r.status); }, noop);
+}
+} catch (e) {
+}
+return res;
+};
+var X = w.XMLHttpRequest && w.XMLHttpRequest.prototype;
+if (!X) return;
+var xOpen = X.open;
+var xSend = X.send;
+X.open = function (method, url) {
+try {
+this._facetAdd = adds(url);
+} catch (e) {
+}
+return xOpen.apply(this, arguments);
+};
+X.send = function () {
+var x = this;
+if (x._facetAdd) x.addEventListener('load', function () { ok(x.status); });
+return xSend.apply(x, arguments);
+};
 }
 function rgb(hex) {
 var m = /^#?([0-9a-f]{6})$/i.exec(hex || '');
@@ -207,16 +295,38 @@ ctx.api = src.origin + '/api/v1/widget';
 ctx.key = script.getAttribute('data-key') || '';
 ctx.langAttr = script.getAttribute('data-lang') || '';
 ctx.productId = script.getAttribute('data-product-id') || null;
+var hints = {
+forms: script.getAttribute('data-cart-forms'),
+events: script.getAttribute('data-cart-events'),
+urls: script.getAttribute('data-cart-urls')
+};
 ctx.sid = sessionId();
 ctx.beacon = beacon;
 ctx.report = report;
 ctx.guard = guard;
 ctx.ink = ink;
 ctx.mark = mark;
+ctx.ownFetch = function () {
+own = true;
+try {
+return w.fetch.apply(w, arguments);
+} finally {
+own = false;
+}
+};
 F.open = function (productId) { return open(productId, null); };
 fetchConfig().then(guard(function (cfg) {
 if (!cfg || cfg.enabled === false) return;
 ctx.config = cfg;
+var exp = cfg.experiment;
+if (exp && exp.id) {
+ctx.exp = String(exp.id);
+ctx.group = fnv(ctx.sid + ':' + ctx.exp) % 100 < (exp.holdout_percent | 0) ? 'holdout' : 'exposed';
+F.experiment = { id: ctx.exp, group: ctx.group };
+beacon('storefront_view', { product_id: pageProduct() });
+guard(watchCart, 'cart')(hints);
+if (ctx.group === 'holdout') return;
+}
 ctx.lang = pickLang(cfg);
 ctx.ready = true;
 var n = mountPlacements(cfg);

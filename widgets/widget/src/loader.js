@@ -75,6 +75,11 @@
   function beacon(type, props) {
     if (!ctx.api) return;
     props = props || {};
+    // While the store runs a holdout test every beacon says which test and group it belongs to.
+    if (ctx.exp && props.experiment === undefined) {
+      props.experiment = ctx.exp;
+      props.group = ctx.group;
+    }
     var body = JSON.stringify({
       type: type,
       session_id: ctx.sid,
@@ -92,6 +97,108 @@
     if (!sent && w.fetch) {
       fetch(url, { method: 'POST', body: body, keepalive: true, credentials: 'omit' }).catch(noop);
     }
+  }
+
+  // FNV-1a, 32 bit, over UTF-8: the same as `fnv1a_32` in plugin_api/services/experiment.py.
+  function fnv(text) {
+    var b = w.TextEncoder ? new TextEncoder().encode(text) : text.split('').map(function (c) { return c.charCodeAt(0) & 255; });
+    var h = 0x811c9dc5;
+    for (var i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
+    return h;
+  }
+
+  function pageProduct() {
+    var el = ctx.productId ? null : d.querySelector('[data-facet-tryon][data-product-id]');
+    return ctx.productId || (el && el.getAttribute('data-product-id')) || null;
+  }
+
+  // The store's own add-to-cart, seen through the hints its platform shell puts on the script tag (no
+  // platform is named here): data-cart-forms (a CSS selector of add-to-cart forms), data-cart-events (DOM or
+  // jQuery events that mean "added to cart"), data-cart-urls (parts of fetch/XHR URLs that add to the cart,
+  // counted when they succeed). Facet's own add-to-cart is not the store's: it goes through ctx.ownFetch.
+  var lastAdd = 0;
+  var own = false;
+  function storeAdd(pid) {
+    // One add often shows up twice (a form's submit, then its Ajax request or event): count it once.
+    var now = Date.now();
+    if (now - lastAdd < 3000) return;
+    lastAdd = now;
+    beacon('store_add_to_cart', { product_id: pid || pageProduct() });
+  }
+
+  function words(s) {
+    return String(s || '').split(/[\s,]+/).filter(Boolean);
+  }
+
+  function watchCart(hints) {
+    var sel = hints.forms;
+    try {
+      // An invalid selector throws here, once, instead of on every submit.
+      if (sel) d.querySelector(sel);
+    } catch (e) {
+      report(e, 'cart-forms');
+      sel = null;
+    }
+    if (sel) {
+      // Last in line (window, bubbling): a submit the store's script cancelled is an Ajax add (seen through
+      // data-cart-events or data-cart-urls when it succeeds) or one its validation refused, not a sure add.
+      w.addEventListener('submit', guard(function (e) {
+        var f = e.target;
+        if (!e.defaultPrevented && f && f.matches && f.matches(sel)) storeAdd(f.getAttribute('data-product-id'));
+      }, 'cart-form'));
+    }
+    var names = words(hints.events);
+    var seen = guard(function () { storeAdd(null); }, 'cart-event');
+    var jq = false;
+    var bindJq = guard(function () {
+      // jQuery's .trigger() runs jQuery handlers only, never DOM listeners.
+      if (jq || !w.jQuery || !names.length) return;
+      jq = true;
+      w.jQuery(d).on(names.join(' '), seen);
+    }, 'cart-jquery');
+    names.forEach(function (n) {
+      d.addEventListener(n, seen);
+      // Also events dispatched on body that do not bubble.
+      d.body.addEventListener(n, seen);
+    });
+    bindJq();
+    if (!jq) w.addEventListener('load', bindJq);
+    var parts = words(hints.urls);
+    if (!parts.length) return;
+    var adds = function (url) {
+      url = String(url || '');
+      return !own && parts.some(function (p) { return url.indexOf(p) >= 0; });
+    };
+    var ok = function (status) { if (status >= 200 && status < 300) storeAdd(null); };
+    var f = w.fetch;
+    w.fetch = function (input) {
+      var res = f.apply(w, arguments);
+      try {
+        if (adds(typeof input === 'string' ? input : input && input.url)) {
+          res.then(function (r) { ok(r.status); }, noop);
+        }
+      } catch (e) {
+        /* the store's request goes on untouched */
+      }
+      return res;
+    };
+    var X = w.XMLHttpRequest && w.XMLHttpRequest.prototype;
+    if (!X) return;
+    var xOpen = X.open;
+    var xSend = X.send;
+    X.open = function (method, url) {
+      try {
+        this._facetAdd = adds(url);
+      } catch (e) {
+        /* ignore */
+      }
+      return xOpen.apply(this, arguments);
+    };
+    X.send = function () {
+      var x = this;
+      if (x._facetAdd) x.addEventListener('load', function () { ok(x.status); });
+      return xSend.apply(x, arguments);
+    };
   }
 
   function rgb(hex) {
@@ -240,16 +347,41 @@
     ctx.key = script.getAttribute('data-key') || '';
     ctx.langAttr = script.getAttribute('data-lang') || '';
     ctx.productId = script.getAttribute('data-product-id') || null;
+    var hints = {
+      forms: script.getAttribute('data-cart-forms'),
+      events: script.getAttribute('data-cart-events'),
+      urls: script.getAttribute('data-cart-urls')
+    };
     ctx.sid = sessionId();
     ctx.beacon = beacon;
     ctx.report = report;
     ctx.guard = guard;
     ctx.ink = ink;
     ctx.mark = mark;
+    // The widget's own cart requests: not the store's add-to-cart (they send add_to_cart_clicked).
+    ctx.ownFetch = function () {
+      own = true;
+      try {
+        return w.fetch.apply(w, arguments);
+      } finally {
+        own = false;
+      }
+    };
     F.open = function (productId) { return open(productId, null); };
     fetchConfig().then(guard(function (cfg) {
       if (!cfg || cfg.enabled === false) return;
       ctx.config = cfg;
+      var exp = cfg.experiment;
+      if (exp && exp.id) {
+        // The store's holdout test: this tab's session lands in the same group on every page.
+        ctx.exp = String(exp.id);
+        ctx.group = fnv(ctx.sid + ':' + ctx.exp) % 100 < (exp.holdout_percent | 0) ? 'holdout' : 'exposed';
+        F.experiment = { id: ctx.exp, group: ctx.group };
+        beacon('storefront_view', { product_id: pageProduct() });
+        guard(watchCart, 'cart')(hints);
+        // Never shown Facet: no button, no facet:ready, and Facet.open() resolves false.
+        if (ctx.group === 'holdout') return;
+      }
       ctx.lang = pickLang(cfg);
       ctx.ready = true;
       var n = mountPlacements(cfg);

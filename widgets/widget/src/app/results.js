@@ -300,7 +300,9 @@ function cartButton(rec, rank, where) {
   return h('button', { class: 'btn primary small', type: 'button', 'data-fc': 'add-to-cart', 'data-product-id': rec.product_id,
     'aria-label': named(label, rec.title), 'data-title': rec.title || null,
     onclick: function () {
-      CTX.beacon('add_to_cart_clicked', { product_id: rec.product_id, rank: rank, where: where, analysis_id: S.analysisId });
+      // `action`: whether this puts the item in the cart, or only opens its product page ("View options").
+      CTX.beacon('add_to_cart_clicked', { product_id: rec.product_id, rank: rank, where: where, analysis_id: S.analysisId,
+        action: productPage ? 'product_page' : 'add' });
       addToCart(a, this);
     } }, [icon('cart'), label]);
 }
@@ -324,7 +326,8 @@ function addToCart(a, button) {
     var q = new URLSearchParams();
     for (var f in fields || {}) q.append(f, String(fields[f]));
     var target = method === 'GET' ? a.ajax_url + (a.ajax_url.indexOf('?') >= 0 ? '&' : '?') + q.toString() : a.ajax_url;
-    fetch(target, { method: method, body: method === 'GET' ? null : q, credentials: 'same-origin', redirect: 'follow' })
+    // Through the loader, so that a store watching its cart URLs does not count this as its own add-to-cart.
+    (CTX.ownFetch || fetch)(target, { method: method, body: method === 'GET' ? null : q, credentials: 'same-origin', redirect: 'follow' })
       .then(function (r) {
         if (!r.ok) throw new Error('cart ' + r.status);
         button.removeAttribute('aria-busy');

@@ -1,0 +1,281 @@
+"""Conversion lift of the current holdout experiment: sessions, add-to-carts, the difference and a verdict.
+
+What is compared: storefront sessions the loader split at random (`plugin_api.services.experiment`) into
+"exposed" (offered Facet's button, whether or not they opened it) and "holdout" (never shown it). Because the
+split is random, a difference in their add-to-cart rates is caused by offering Facet. Comparing shoppers who
+opened Facet with those who did not would not be: shoppers who open a try-on were more ready to buy anyway.
+
+Counted, for the current experiment id only and from the merchant's own events (`tenancy.scoped`):
+- a session: a distinct session id that sent a `storefront_view` for this experiment, in the group it named;
+- a session with an add-to-cart: such a session that also sent, for this experiment and group, either a
+  `store_add_to_cart` (the store's own add-to-cart, observed by the loader) or an `add_to_cart_clicked` with
+  `action: "add"` (Facet's own Add to cart, which puts the item in the same store cart: leaving it out would
+  count an exposed shopper who bought through Facet as one who did not). "View options" clicks that only open
+  a product page are not add-to-carts.
+
+No interval and no verdict until each group has MIN_SESSIONS_PER_GROUP sessions and
+MIN_ADD_TO_CARTS_PER_GROUP sessions with an add-to-cart: before that a difference is mostly noise, and early
+looks are where false "wins" come from. Intervals: `plugin_api.services.lift_stats`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select, union
+
+from plugin_api.extensions import db
+from plugin_api.models import Event, Merchant
+from plugin_api.services.experiment import EXPOSED, GROUPS, HOLDOUT, Experiment, current_experiment
+from plugin_api.services.lift_stats import Interval, mover_ratio, newcombe_difference
+from plugin_api.tenancy import scoped
+
+STOREFRONT_VIEW = "storefront_view"
+STORE_ADD_TO_CART = "store_add_to_cart"
+WIDGET_ADD_TO_CART = "add_to_cart_clicked"
+MIN_SESSIONS_PER_GROUP = 200
+MIN_ADD_TO_CARTS_PER_GROUP = 10
+# A split this unlikely by chance (|z| > 3.29, two-sided p < 0.001) means sessions go missing from one group.
+SPLIT_Z_LIMIT = 3.29
+SPLIT_CHECK_MIN_SESSIONS = 100
+# Events are stamped by the server that receives them; allow for clocks a little apart between servers.
+CLOCK_MARGIN = timedelta(minutes=5)
+METHOD = (
+    "95% confidence intervals: Newcombe's hybrid score interval (method 10, Wilson-based) for the "
+    "difference of the two rates; MOVER-R from the same Wilson intervals for their ratio."
+)
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    sessions: int
+    sessions_with_add_to_cart: int
+    sessions_with_facet_add_to_cart: int  # of those, sessions that used Facet's own Add to cart
+    add_to_cart_rate: float | None
+
+
+@dataclass(frozen=True)
+class Lift:
+    """The holdout experiment's figures for the dashboard (`status` says which of the rest are set)."""
+
+    status: str  # off | not_enough_data | more_often | less_often | no_difference
+    holdout_percent: int
+    experiment_id: str | None
+    started_at: str | None
+    holdout: GroupFigures | None
+    exposed: GroupFigures | None
+    absolute_difference: Interval | None  # exposed rate - holdout rate (0.012 = 1.2 percentage points)
+    relative_difference: Interval | None  # exposed rate / holdout rate - 1 (0.15 = 15 % more often)
+    verdict: str
+    needs_more_sessions_per_group: int | None
+    needs_more_sessions_total: int | None
+    split_warning: str | None
+    min_sessions_per_group: int = MIN_SESSIONS_PER_GROUP
+    min_add_to_carts_per_group: int = MIN_ADD_TO_CARTS_PER_GROUP
+    method: str = METHOD
+
+
+OFF_VERDICT = (
+    "No holdout test is running. Hold out a share of sessions (for example 10%) from Facet to measure how "
+    "much more often shoppers who are offered Facet add to cart."
+)
+
+
+def lift_summary(merchant: Merchant) -> Lift:
+    """The current experiment's figures and verdict (status `off` when the holdout is 0)."""
+    experiment = current_experiment(merchant)
+    if experiment is None:
+        return Lift(
+            "off",
+            holdout_percent=0,
+            experiment_id=None,
+            started_at=None,
+            holdout=None,
+            exposed=None,
+            absolute_difference=None,
+            relative_difference=None,
+            verdict=OFF_VERDICT,
+            needs_more_sessions_per_group=None,
+            needs_more_sessions_total=None,
+            split_warning=None,
+        )
+    sessions, with_add, with_facet = _session_counts(merchant, experiment)
+    groups = {
+        g: GroupFigures(sessions[g], with_add[g], with_facet[g], _rate(with_add[g], sessions[g]))
+        for g in GROUPS
+    }
+    return judge(experiment, groups[HOLDOUT], groups[EXPOSED])
+
+
+def judge(experiment: Experiment, holdout: GroupFigures, exposed: GroupFigures) -> Lift:
+    """Intervals and the verdict in words for two groups' counts."""
+    base: dict[str, Any] = {
+        "holdout_percent": experiment.holdout_percent,
+        "experiment_id": experiment.id,
+        "started_at": experiment.started_at.isoformat(),
+        "holdout": holdout,
+        "exposed": exposed,
+        "split_warning": split_warning(holdout.sessions, exposed.sessions, experiment.holdout_percent),
+    }
+    per_group, total = needs_more(holdout, exposed, experiment.holdout_percent)
+    if per_group != 0:
+        return Lift(
+            "not_enough_data",
+            absolute_difference=None,
+            relative_difference=None,
+            verdict=_not_enough(per_group, total, experiment.holdout_percent),
+            needs_more_sessions_per_group=per_group,
+            needs_more_sessions_total=total,
+            **base,
+        )
+    args = (
+        exposed.sessions_with_add_to_cart,
+        exposed.sessions,
+        holdout.sessions_with_add_to_cart,
+        holdout.sessions,
+    )
+    diff, ratio = newcombe_difference(*args), mover_ratio(*args)
+    relative = Interval(ratio.estimate - 1, ratio.low - 1, ratio.high - 1)
+    if diff.low > 0:
+        status = "more_often"
+        verdict = (
+            f"Facet shoppers added to cart {_pct(relative.estimate)} more often "
+            f"(95% CI {_pct(relative.low)} to {_pct(relative.high)})."
+        )
+    elif diff.high < 0:
+        status = "less_often"
+        verdict = (
+            f"Facet shoppers added to cart {_pct(-relative.estimate)} less often "
+            f"(95% CI {_pct(-relative.high)} to {_pct(-relative.low)} less often)."
+        )
+    else:
+        status = "no_difference"
+        verdict = (
+            f"No measurable difference yet (95% CI: from {_more_or_less(relative.low)} to "
+            f"{_more_or_less(relative.high)} often with Facet)."
+        )
+    return Lift(
+        status,
+        absolute_difference=_rounded(diff),
+        relative_difference=_rounded(relative),
+        verdict=verdict,
+        needs_more_sessions_per_group=0,
+        needs_more_sessions_total=0,
+        **base,
+    )
+
+
+def needs_more(holdout: GroupFigures, exposed: GroupFigures, percent: int) -> tuple[int | None, int | None]:
+    """(sessions still needed in the group that needs most, storefront sessions in all at this split).
+
+    Sessions needed for MIN_ADD_TO_CARTS_PER_GROUP come from the add-to-cart rate seen so far in both groups
+    together; (None, None) while there is no add-to-cart at all to estimate it from.
+    """
+    pooled_sessions = holdout.sessions + exposed.sessions
+    pooled_adds = holdout.sessions_with_add_to_cart + exposed.sessions_with_add_to_cart
+    rate = pooled_adds / pooled_sessions if pooled_adds else None
+    shares = {HOLDOUT: percent / 100, EXPOSED: 1 - percent / 100}
+    short: dict[str, int] = {}
+    for name, group in ((HOLDOUT, holdout), (EXPOSED, exposed)):
+        need = MIN_SESSIONS_PER_GROUP - group.sessions
+        missing_adds = MIN_ADD_TO_CARTS_PER_GROUP - group.sessions_with_add_to_cart
+        if missing_adds > 0:
+            if rate is None:
+                return None, None
+            need = max(need, math.ceil(missing_adds / rate))
+        short[name] = max(0, need)
+    per_group = max(short.values())
+    total = max(math.ceil(short[g] / shares[g]) for g in GROUPS)
+    return per_group, total
+
+
+def split_warning(holdout_sessions: int, exposed_sessions: int, percent: int) -> str | None:
+    """A warning when the observed split is too far from the set percentage to be chance."""
+    n = holdout_sessions + exposed_sessions
+    if n < SPLIT_CHECK_MIN_SESSIONS:
+        return None
+    share = percent / 100
+    z = (holdout_sessions - n * share) / math.sqrt(n * share * (1 - share))
+    if abs(z) <= SPLIT_Z_LIMIT:
+        return None
+    return (
+        f"The split is off: {percent}% of sessions should be held out, but {holdout_sessions / n:.1%} were. "
+        "Something drops sessions from one group (a script or caching plugin changing the page, or an old "
+        "copy of the Facet loader), so these figures may be biased."
+    )
+
+
+def _not_enough(per_group: int | None, total: int | None, percent: int) -> str:
+    if per_group is None:
+        return (
+            "Not enough data yet (no add-to-carts recorded in this test yet; each group needs at least "
+            f"{MIN_SESSIONS_PER_GROUP} sessions and {MIN_ADD_TO_CARTS_PER_GROUP} with an add-to-cart)."
+        )
+    return (
+        f"Not enough data yet (needs about {per_group:,} more sessions per group; at a {percent}% holdout "
+        f"that is about {total:,} more storefront sessions in all)."
+    )
+
+
+def _pct(value: float) -> str:
+    """0.184 → '18%'; under 10% one decimal, so a small sure lift never reads as '0% more often'."""
+    return f"{value * 100:.1f}%" if abs(value) < 0.1 else f"{value * 100:.0f}%"
+
+
+def _more_or_less(value: float) -> str:
+    """0.2 → '20% more', -0.05 → '5% less'."""
+    return f"{_pct(value)} more" if value >= 0 else f"{_pct(-value)} less"
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def _rounded(interval: Interval) -> Interval:
+    return Interval(*(round(v, 4) for v in (interval.estimate, interval.low, interval.high)))
+
+
+def _tagged(merchant: Merchant, experiment: Experiment, *types: str) -> Select[Any]:
+    """Distinct (session, group) of this experiment's events of `types`, for this merchant only."""
+    group = Event.properties["group"].as_string()
+    return (
+        scoped(Event, merchant=merchant)
+        .with_only_columns(Event.session_id.label("sid"), group.label("grp"))
+        .where(
+            Event.type.in_(types),
+            Event.occurred_at >= experiment.started_at - CLOCK_MARGIN,
+            Event.properties["experiment"].as_string() == experiment.id,
+            group.in_(GROUPS),
+            Event.session_id.is_not(None),
+        )
+        .distinct()
+    )
+
+
+def _per_group(query: Select[Any]) -> dict[str, int]:
+    counts = {g: 0 for g in GROUPS}
+    counts.update({grp: n for grp, n in db.session.execute(query)})
+    return counts
+
+
+def _session_counts(
+    merchant: Merchant, experiment: Experiment
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Per group: sessions, sessions with an add-to-cart, sessions with Facet's own add-to-cart."""
+    viewed = _tagged(merchant, experiment, STOREFRONT_VIEW).subquery("viewed")
+    store = _tagged(merchant, experiment, STORE_ADD_TO_CART)
+    facet = _tagged(merchant, experiment, WIDGET_ADD_TO_CART).where(
+        Event.properties["action"].as_string() == "add"
+    )
+    added = union(store, facet).subquery("added")
+    facet_added = facet.subquery("facet_added")
+
+    def joined(other: Any) -> Select[Any]:
+        on = and_(viewed.c.sid == other.c.sid, viewed.c.grp == other.c.grp)
+        return select(viewed.c.grp, func.count()).select_from(viewed.join(other, on)).group_by(viewed.c.grp)
+
+    sessions = _per_group(select(viewed.c.grp, func.count()).group_by(viewed.c.grp))
+    return sessions, _per_group(joined(added)), _per_group(joined(facet_added))
