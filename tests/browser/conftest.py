@@ -102,6 +102,23 @@ def launch(playwright: Any, *extra: str) -> Browser:
     )
 
 
+@pytest.fixture()
+def filming(playwright_instance: Any, tmp_path: Path) -> Iterator[Callable[[Any], Browser]]:
+    """Start a Chromium whose fake camera films one still frame (RGB) over and over; closed after the test."""
+    from tests.browser.fixtures import write_y4m
+
+    opened: list[Browser] = []
+
+    def start(frame: Any) -> Browser:
+        video = write_y4m(frame, tmp_path / f"camera-{len(opened)}.y4m")
+        opened.append(launch(playwright_instance, *CAMERA_ARGS, f"--use-file-for-fake-video-capture={video}"))
+        return opened[-1]
+
+    yield start
+    for b in opened:
+        b.close()
+
+
 @pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Any]:
     with sync_playwright() as p:

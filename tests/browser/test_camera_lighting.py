@@ -13,8 +13,6 @@ import pytest
 from PIL import Image
 
 from inference import colour
-from tests.browser import fixtures
-from tests.browser.conftest import CAMERA_ARGS, launch
 from tests.browser.test_demo_flow import open_widget
 
 # How long a verdict takes to show: the preview is sampled every 400 ms and two samples must agree.
@@ -43,32 +41,25 @@ def selfie(inputs) -> np.ndarray:
 
 
 @pytest.fixture()
-def hint_for(tmp_path, playwright_instance, page_factory, live_server) -> Callable[[np.ndarray], str | None]:
+def hint_for(filming, page_factory, live_server) -> Callable[[np.ndarray], str | None]:
     """The lighting hint the camera screen shows (None: no hint) when the camera films `frame`."""
-    return lambda frame: _hint_for_frame(frame, tmp_path, playwright_instance, page_factory, live_server)
 
-
-def _hint_for_frame(
-    frame: np.ndarray, tmp_path, playwright_instance, page_factory, live_server
-) -> str | None:
-    video = fixtures.write_y4m(frame, tmp_path / "frame.y4m")
-    camera = launch(playwright_instance, *CAMERA_ARGS, f"--use-file-for-fake-video-capture={video}")
-    try:
-        page, errors = page_factory(on=camera)
+    def hint(frame: np.ndarray) -> str | None:
+        page, errors = page_factory(on=filming(frame))
         open_widget(page, live_server.url + "/demo")
         page.locator('[data-fc="camera"]').click()
         page.locator('[data-fc="capture"]:not([disabled])').wait_for()
         page.wait_for_timeout(SETTLE_MS)
-        hint = page.locator('[data-fc="light-hint"]')
-        shown = None if hint.get_attribute("hidden") is not None else hint.get_attribute("data-hint")
+        box = page.locator('[data-fc="light-hint"]')
+        shown = None if box.get_attribute("hidden") is not None else box.get_attribute("data-hint")
         if shown:
-            assert hint.inner_text().strip(), "a hint is shown with words, not an empty box"
+            assert box.inner_text().strip(), "a hint is shown with words, not an empty box"
         # The shopper may still take the photo: a hint, never a gate.
         assert page.locator('[data-fc="capture"]').is_enabled()
         assert errors == []
         return shown
-    finally:
-        camera.close()
+
+    return hint
 
 
 def test_a_well_lit_selfie_gets_no_lighting_hint(selfie, hint_for):

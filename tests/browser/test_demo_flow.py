@@ -18,8 +18,7 @@ from sqlalchemy import select
 from inference import colour
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, Event, Merchant, Product
-from tests.browser import fixtures
-from tests.browser.conftest import CAMERA_ARGS, launch, screenshot
+from tests.browser.conftest import launch, screenshot
 
 ANALYSIS_TIMEOUT = 180_000  # a cold model load on a busy 2-core CI machine
 OPEN_BUTTON = "[data-facet-floating] button, [data-facet-tryon] button"
@@ -275,26 +274,20 @@ def test_a_see_through_png_reads_like_the_opaque_photo(live_server, page_factory
     assert colour.delta_e_2000(np.array(see_through["skin"]["lab"]), np.array(opaque["skin"]["lab"])) < 1.5
 
 
-def test_camera_path_with_a_fake_camera(live_server, playwright_instance, page_factory, inputs, tmp_path):
-    face = fixtures.encode  # noqa: F841 - keep the module import used for clarity
+def test_camera_path_with_a_fake_camera(live_server, filming, page_factory, inputs):
     from PIL import Image
 
-    selfie = __import__("numpy").asarray(Image.open(inputs["selfie_jpg"]).convert("RGB"))
-    video = fixtures.write_y4m(selfie, tmp_path / "astronaut.y4m")
-    camera_browser = launch(playwright_instance, *CAMERA_ARGS, f"--use-file-for-fake-video-capture={video}")
-    try:
-        page, errors = page_factory(on=camera_browser)
-        open_widget(page, live_server.url + "/demo")
-        page.locator('[data-fc="camera"]').click()
-        page.locator("[data-facet-dialog] video").wait_for()
-        shoot = page.locator('[data-fc="capture"]:not([disabled])')
-        shoot.wait_for()
-        screenshot(page, "demo-camera-1280")
-        shoot.click()
-        assert_full_results(page)
-        assert errors == []
-    finally:
-        camera_browser.close()
+    selfie = np.asarray(Image.open(inputs["selfie_jpg"]).convert("RGB"))
+    page, errors = page_factory(on=filming(selfie))
+    open_widget(page, live_server.url + "/demo")
+    page.locator('[data-fc="camera"]').click()
+    page.locator("[data-facet-dialog] video").wait_for()
+    shoot = page.locator('[data-fc="capture"]:not([disabled])')
+    shoot.wait_for()
+    screenshot(page, "demo-camera-1280")
+    shoot.click()
+    assert_full_results(page)
+    assert errors == []
 
 
 def test_camera_permission_denied_offers_upload(live_server, playwright_instance, page_factory, inputs):
