@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.test import TestResponse
 
 from inference import colour
@@ -193,6 +194,16 @@ def assert_signed_in(landing: TestResponse) -> None:
     cookie = {part.strip() for part in landing.headers["Set-Cookie"].split(";")}
     # Plain http (the test and demo default): a first-party, Lax cookie; https is checked by the Shopify test.
     assert {"HttpOnly", "SameSite=Lax", "Max-Age=28800"} <= cookie and "Secure" not in cookie, cookie
+
+
+def signed_in(app: Flask, merchant: Merchant) -> FlaskClient:
+    """A client with the dashboard's session cookie for `merchant` (documented salt `facet.admin-session`)."""
+    client = app.test_client()
+    token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="facet.admin-session").dumps(
+        merchant.public_id
+    )
+    client.set_cookie("facet_admin", token)
+    return client
 
 
 def sign_in(app: Flask, merchant: Merchant) -> FlaskClient:

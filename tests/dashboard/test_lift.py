@@ -11,24 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from flask.testing import FlaskClient
-from itsdangerous import URLSafeTimedSerializer
 
 from plugin_api.extensions import db
 from plugin_api.models import Merchant
 from plugin_api.services.experiment import assigned_group, set_holdout_percent
 from plugin_api.services.lift_stats import mover_ratio, newcombe_difference
-from tests.dashboard.helpers import SUMMARY, event, send_events
-
-
-def signed_in(app: Flask, merchant: Merchant) -> FlaskClient:
-    """A client with the dashboard's session cookie for `merchant` (documented salt `facet.admin-session`)."""
-    client = app.test_client()
-    token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="facet.admin-session").dumps(
-        merchant.public_id
-    )
-    client.set_cookie("facet_admin", token)
-    return client
+from tests.dashboard.helpers import SUMMARY, event, send_events, signed_in
 
 
 def start_test(app: Flask, merchant: Merchant, percent: int) -> str:

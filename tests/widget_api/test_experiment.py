@@ -15,25 +15,15 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant
 from plugin_api.services.experiment import assigned_group, set_holdout_percent
+from tests.dashboard.helpers import signed_in
 
 EXPERIMENT = "/api/v1/admin/experiment"
 CONFIG = "/api/v1/widget/config"
-
-
-def signed_in(app: Flask, merchant: Merchant) -> FlaskClient:
-    """A client with the dashboard's session cookie for `merchant` (documented salt `facet.admin-session`)."""
-    client = app.test_client()
-    token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="facet.admin-session").dumps(
-        merchant.public_id
-    )
-    client.set_cookie("facet_admin", token)
-    return client
 
 
 def config(client: FlaskClient, merchant: Merchant, widget_headers) -> dict[str, Any]:
