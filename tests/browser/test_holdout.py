@@ -16,11 +16,12 @@ import pytest
 from sqlalchemy import select
 
 from plugin_api.extensions import db
-from plugin_api.models import Event, Product
+from plugin_api.models import Event
 from plugin_api.services.experiment import Experiment, assigned_group, set_holdout_percent
 from plugin_api.services.lift import lift_summary
 from plugin_api.web.demo_store import demo_merchant
 from tests.browser import fixtures
+from tests.browser.test_demo_flow import tryable_product
 from tests.browser.test_widget_ui import route_fixture_api, upload
 
 OPEN_BUTTON = "[data-facet-floating] button, [data-facet-tryon] button"
@@ -46,13 +47,7 @@ def session_in(group: str, experiment: Experiment, tag: str) -> str:
 
 def product_page(live_server) -> tuple[str, str]:
     """A demo product that can be tried on: (its id, its page's URL)."""
-    with live_server.app.app_context():
-        pid = db.session.scalars(
-            select(Product.platform_product_id)
-            .where(Product.tryon_asset_key.is_not(None), Product.deleted.is_(False))
-            .order_by(Product.platform_product_id)
-        ).first()
-    assert pid
+    pid = tryable_product(live_server)
     return pid, f"{live_server.url}/demo/products/{pid}"
 
 
