@@ -1,12 +1,15 @@
 """How often the camera screen's lighting hints fire on real portraits: as shot, one stop under and over, and
 under the skin benchmark's lamps. The constants behind `watchLighting` in widgets/widget/src/app/capture.js.
 
-The widget reads the live preview at 160 px wide and tests the pixels inside its guide oval (where the
-shopper's face is) against the rest. Here each portrait's face oval from its mesh stands in for the guide,
-and the rules are applied with the constants read from capture.js itself, so this script and the widget
-cannot drift apart. A hint on a photo as shot is a false alarm unless the analysis would also correct that
-photo (too dark: the analysis brightens it); one stop over, a hint is what the analysis cannot provide
-(benchmarks/README.md, issue 7: medium and deep skin one stop over clips nothing and reads lighter).
+The widget samples the live preview at 160 px wide and tests the inner part of its guide oval (the face)
+against what lies well outside it (the background). Here each portrait is framed the way a shopper lines up
+in the guide: the face oval from its mesh, scaled to ALIGNED of the guide's height and centred on it, in a
+4:3 frame the size of the widget's sample (a tight crop is extended by reflecting its edges, as close to
+"more of the same room" as one photo allows). Then capture.js's rules run with its own constants, read from
+the file, so this script and the widget cannot drift apart. A hint on a photo as shot is a false alarm unless
+the analysis would also correct that photo (too dark: the analysis brightens it); one stop over, a hint is
+what the analysis cannot provide (benchmarks/README.md, issue 7: medium and deep skin one stop over clips
+nothing and reads lighter).
 
     .venv/bin/python benchmarks/calibrate_capture_hints.py [--data ../shared/data] [--utk 150]
 """
@@ -18,6 +21,7 @@ import sys
 from multiprocessing import Pool
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -41,9 +45,15 @@ CONSTANTS = (
     "BACKLIT_SCENE",
     "BACKLIT_FACE_MAX",
     "DARK_WHITE_PATCH",
+    "FACE_SCALE",
+    "SCENE_SCALE",
 )
-# The widget downsizes every photo to 1,024 px before upload; the preview is sampled from about that size.
+# The portraits are read at the widget's upload size before framing (the preview's own size varies by camera).
 PHOTO_SIDE = 1024
+# A face lined up in the guide: its outline's height as a share of the guide oval's.
+ALIGNED = 0.9
+# The camera box is 4:3 on desktop; the widget samples it 160 px wide.
+FRAME_ASPECT = 4 / 3
 
 
 def widget_constants() -> dict[str, float]:
@@ -59,25 +69,45 @@ def widget_constants() -> dict[str, float]:
 C = widget_constants()
 
 
-def hint(rgb: np.ndarray, face: np.ndarray) -> str | None:
-    """capture.js's `lightingHint` on a 160 px sample of an 8-bit photo, with `face` (same size as the photo)
-    as the oval."""
-    height, width = rgb.shape[:2]
+def guide_oval(width: float, height: float) -> tuple[float, float, float, float]:
+    """capture.js's `ovalInFrame` for a frame shown whole in a box of its own shape: (cx, cy, rx, ry)."""
+    unit = max(width, height) / 100
+    return width / 2, height / 2 + (47 - 50) * unit, 21 * unit, 29 * unit
+
+
+def camera_frame(rgb: np.ndarray, face: np.ndarray) -> np.ndarray:
+    """What the widget samples when this face is lined up in the guide: 4:3, LIGHT_SAMPLE_WIDTH wide."""
     w = int(C["LIGHT_SAMPLE_WIDTH"])
-    h = max(1, round(height * w / width))
-    px = np.asarray(Image.fromarray(rgb).resize((w, h), Image.Resampling.BILINEAR)).astype(int)
-    mask = Image.fromarray(face.astype(np.uint8) * 255)
-    oval = np.asarray(mask.resize((w, h), Image.Resampling.NEAREST)) > 127
-    clipped = px[..., 1] >= C["CLIPPED_8BIT"]
-    if not oval.any():
-        return None
-    face_share = float(clipped[oval].mean())
+    h = round(w / FRAME_ASPECT)
+    cx, cy, _, ry = guide_oval(w, h)
+    rows, cols = np.nonzero(face)
+    scale = ALIGNED * 2 * ry / (rows.max() - rows.min() + 1)
+    size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
+    small = np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.LANCZOS))
+    shift = np.float32(
+        [
+            [1, 0, cx - (cols.min() + cols.max() + 1) / 2 * scale],
+            [0, 1, cy - (rows.min() + rows.max() + 1) / 2 * scale],
+        ]
+    )
+    return cv2.warpAffine(small, shift, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+
+
+def hint(frame: np.ndarray) -> str | None:
+    """capture.js's `lightingHint` on a camera frame (8-bit RGB, sample size) with the guide oval."""
+    h, w = frame.shape[:2]
+    cx, cy, rx, ry = guide_oval(w, h)
+    yy, xx = np.mgrid[0:h, 0:w] + 0.5
+    r2 = ((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2
+    face, scene = r2 <= C["FACE_SCALE"] ** 2, r2 > C["SCENE_SCALE"] ** 2
+    clipped = frame[..., 1] >= C["CLIPPED_8BIT"]
+    face_share = float(clipped[face].mean())
     if face_share >= C["TOO_BRIGHT_FACE"]:
         return "too_bright"
-    if (~oval).any() and clipped[~oval].mean() >= C["BACKLIT_SCENE"] and face_share < C["BACKLIT_FACE_MAX"]:
+    if clipped[scene].mean() >= C["BACKLIT_SCENE"] and face_share < C["BACKLIT_FACE_MAX"]:
         return "backlit"
     top = int(np.ceil(0.005 * w * h))
-    brightest = int(np.sort(px.max(axis=2).ravel())[::-1][top - 1])
+    brightest = int(np.sort(frame.max(axis=2).ravel())[::-1][top - 1])
     return "too_dark" if brightest < C["DARK_WHITE_PATCH"] else None
 
 
@@ -107,7 +137,7 @@ def hints_for(path: Path) -> dict[str, str | None] | None:
     out = {}
     for condition, (gains, stops) in skin_tone.CONDITIONS.items():
         photo = rgb if condition == "neutral" else skin_tone.relight(linear, gains, stops)
-        out[condition] = hint(photo, face)
+        out[condition] = hint(camera_frame(photo, face))
     return out
 
 

@@ -26,11 +26,12 @@ def _exposed(rgb: np.ndarray, factor: float) -> np.ndarray:
 
 
 def _backlit_frame() -> np.ndarray:
-    """640 × 480 (the camera box's own 4:3, so the guide oval maps 1:1): a skin-coloured face where the guide
-    oval is, and a white window everywhere else."""
+    """640 × 480 (the camera box's own 4:3, so the guide oval maps 1:1: centre (320, 221), radii 134 × 186): a
+    skin-coloured face lined up in the guide, filling 80 % of it as real faces do, and a white window
+    everywhere else, beside the cheeks too."""
     yy, xx = np.mgrid[0:480, 0:640]
     frame = np.full((480, 640, 3), 255, np.uint8)
-    face = ((xx - 320) / 130.0) ** 2 + ((yy - 221) / 180.0) ** 2 <= 1.0
+    face = ((xx - 320) / (0.8 * 134.4)) ** 2 + ((yy - 220.8) / (0.8 * 185.6)) ** 2 <= 1.0
     frame[face] = (196, 150, 122)
     return frame
 

@@ -667,10 +667,12 @@ return 'failed';
 }
 var LIGHT_SAMPLE_WIDTH = 160;
 var CLIPPED_8BIT = 250;
-var TOO_BRIGHT_FACE = 0.08;
+var TOO_BRIGHT_FACE = 0.05;
 var BACKLIT_SCENE = 0.20;
 var BACKLIT_FACE_MAX = 0.05;
 var DARK_WHITE_PATCH = 195;
+var FACE_SCALE = 0.7;
+var SCENE_SCALE = 1.15;
 function ovalInFrame(vw, vh, boxW, boxH) {
 var unit = Math.max(boxW, boxH) / 100;
 var cx = boxW / 2, cy = boxH / 2 + (47 - 50) * unit;
@@ -690,10 +692,11 @@ for (var x = 0; x < width; x++) {
 var i = (y * width + x) * 4, g = px[i + 1];
 var dx = (x + 0.5 - oval.cx) / oval.rx;
 hist[Math.max(px[i], g, px[i + 2])]++;
-if (dx * dx + dy * dy <= 1) {
+var r2 = dx * dx + dy * dy;
+if (r2 <= FACE_SCALE * FACE_SCALE) {
 face++;
 if (g >= CLIPPED_8BIT) faceClipped++;
-} else {
+} else if (r2 > SCENE_SCALE * SCENE_SCALE) {
 scene++;
 if (g >= CLIPPED_8BIT) sceneClipped++;
 }
@@ -712,6 +715,7 @@ var canvas = document.createElement('canvas');
 var g = canvas.getContext('2d', { willReadFrequently: true });
 var shown = null, pending = null, timer = null;
 function sample() {
+if (!box.isConnected) return stop();  // the dialog closed or moved on
 var vw = video.videoWidth, vh = video.videoHeight, rect = box.getBoundingClientRect();
 if (!vw || !vh || !rect.width || !rect.height || video.readyState < 2) return;
 var w = LIGHT_SAMPLE_WIDTH, hgt = Math.max(1, Math.round(vh * w / vw));
@@ -727,8 +731,11 @@ shown = hint;
 pending = null;
 onHint(hint);
 }
+function stop() {
+clearInterval(timer);
+}
 timer = setInterval(CTX.guard(sample, 'lighting'), every || 400);
-return function () { clearInterval(timer); };
+return stop;
 }
 function grabFrame(video) {
 var vw = video.videoWidth, vh = video.videoHeight;
@@ -1116,6 +1123,7 @@ if (!S) return;
 var s = S;
 S = null;
 stopStream(s.stream);
+if (s.stopLighting) s.stopLighting();
 if (s.abort) s.abort.abort();
 document.documentElement.style.overflow = s.overflow;
 if (s.host.parentNode) s.host.parentNode.removeChild(s.host);

@@ -60,6 +60,7 @@ function closeDialog() {
   var s = S;
   S = null;
   stopStream(s.stream);
+  if (s.stopLighting) s.stopLighting();
   if (s.abort) s.abort.abort();
   document.documentElement.style.overflow = s.overflow;
   if (s.host.parentNode) s.host.parentNode.removeChild(s.host);
@@ -180,7 +181,7 @@ function showCamera() {
   var video = h('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('camera_hint') });
   var status = h('div', { class: 'status', text: t('camera_starting') });
   var shoot = h('button', { class: 'btn primary', type: 'button', 'data-fc': 'capture', disabled: true }, [icon('camera'), t('capture')]);
-  // What the preview's light says (`watchLighting`): announced politely, shown over the preview.
+  // What the preview's light says (`watchLighting`): announced politely, shown under the preview.
   var light = h('p', { class: 'light-hint', 'data-fc': 'light-hint', role: 'status', 'aria-live': 'polite', hidden: true });
   var cam = h('div', { class: 'cam' }, [video, ovalGuide(), status]);
   var node = h('section', { class: 'screen center' }, [
