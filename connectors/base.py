@@ -105,13 +105,32 @@ class InstallResult:
     storefront_origins: list[str] = field(default_factory=list)
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def origin_of(url: str) -> str | None:
-    """`https://shop.example` for `https://shop.example/path/` (None for anything that is not a web URL)."""
-    parts = urlsplit(url if "://" in url else f"https://{url}")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """The web origin `scheme://host[:port]` of `url`, as browsers send it in `Origin`; None if it has none.
+
+    `https://Shop.example:443/path/` → `https://shop.example`: lower case, no default port (a browser never
+    sends one, so an origin stored with it would never match). A bare host (`shop.example`, as platforms
+    give store domains) is taken as https. Anything else that is not http(s) with a host, `null` included
+    (what a sandboxed or privacy-stripped page sends), has no origin here. Used for the storefront origins
+    the widget answers and for the admin's same-origin check (`plugin_api.admin.same_origin`).
+    """
+    text = url.strip()
+    if not text or text.lower() == "null":
         return None
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.hostname}{port}"
+    parts = urlsplit(text if "://" in text else f"https://{text}")
+    try:
+        port = parts.port
+    except ValueError:  # a port that is no number, or out of range
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6 keeps its brackets
+    suffix = f":{port}" if port is not None and port != DEFAULT_PORTS[scheme] else ""
+    return f"{scheme}://{host}{suffix}"
 
 
 def origins_of(*urls: str | None) -> list[str]:

@@ -99,7 +99,10 @@ def parse_jsonl(lines: Iterator[bytes], shop: str, currency: str | None) -> list
                 continue  # videos/3D models come through as empty objects
             nodes[parent][kind]["nodes"].append(line)
     products = [catalog.product_from_node(n, shop, currency) for n in nodes.values()]
-    return sorted(products, key=lambda p: int(p.platform_id) if p.platform_id.isdigit() else 0)
+    return sorted(
+        products,
+        key=lambda p: int(p.platform_id) if p.platform_id.isascii() and p.platform_id.isdigit() else 0,
+    )
 
 
 def pages(

@@ -254,7 +254,8 @@ class WooCommerceConnector:
         bound = request.cookies.get(BROWSER_COOKIE) or ""
         if not (USER_ID.fullmatch(user_id) and bound and hmac.compare_digest(bound, user_id)):
             return plain
-        tries = int(request.args["try"]) if str(request.args.get("try", "")).isdigit() else 0
+        tried = str(request.args.get("try", ""))
+        tries = int(tried) if tried.isascii() and tried.isdigit() else 0  # not "²", which int() refuses
         query = {"success": 1, "user_id": user_id, "try": min(tries, FINISHING_TRIES) + 1}
         again = f"{ctx.public_url.rstrip('/')}/woocommerce/return?{urlencode(query)}"
         if tries >= FINISHING_TRIES:

@@ -7,7 +7,6 @@ JSON API in `plugin_api.api.admin_summary` uses the same session and the same fi
 
 from __future__ import annotations
 
-from plugin_api.admin import experiment  # noqa: F401 - adds POST /admin/experiment to admin_bp
 from plugin_api.admin.links import sign_in_url
 from plugin_api.admin.session import COOKIE_NAME, authenticate_admin, start_session
 from plugin_api.admin.views import admin_bp, requested_summary

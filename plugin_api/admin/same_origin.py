@@ -7,30 +7,23 @@ from: `Sec-Fetch-Site` (current browsers; only the browser can set it), `Origin`
 2020) and `Referer` (unless a policy strips it). The first of these present decides. A request with none of
 them comes from no browser's form (curl, a script holding the link) and passes: whoever sends it has the
 token.
+
+`require_own_page` applies the same check to a request's own headers and answers 403: the sign-in POST, and
+every settings change of the dashboard (its holdout form and the JSON twin, `PUT /api/v1/admin/experiment`),
+on top of the session cookie being `SameSite=Lax`. Origins are compared with `connectors.base.origin_of`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from urllib.parse import urlsplit
+
+from flask import current_app, request
+
+from connectors.base import origin_of
+from plugin_api.errors import ApiError
 
 # `none`: the user started the request themselves (not another page), which no site can do for them.
 OWN_FETCH_SITES = frozenset({"same-origin", "none"})
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def origin_of(url: str) -> str | None:
-    """`scheme://host[:port]` of `url`, lower case, without a default port; None for `null` or no URL."""
-    parts = urlsplit(url.strip())
-    try:
-        port = parts.port
-    except ValueError:  # a port that is no number
-        return None
-    if not parts.scheme or not parts.hostname:
-        return None
-    scheme = parts.scheme.lower()
-    suffix = f":{port}" if port is not None and port != DEFAULT_PORTS.get(scheme) else ""
-    return f"{scheme}://{parts.hostname}{suffix}"
 
 
 def from_own_page(headers: Mapping[str, str], own_urls: Iterable[str]) -> bool:
@@ -42,7 +35,15 @@ def from_own_page(headers: Mapping[str, str], own_urls: Iterable[str]) -> bool:
     for header in ("Origin", "Referer"):
         sent = headers.get(header)
         if sent is not None:
-            return (
-                origin_of(sent) in own
-            )  # `Origin: null` (a sandboxed or privacy-stripped page) is no page here
+            # `Origin: null` (a sandboxed or privacy-stripped page) has no origin, so it is no page here.
+            return origin_of(sent) in own
     return True
+
+
+def require_own_page(
+    code: str = "cross_site_request",
+    message: str = "Settings can only be changed from your Facet dashboard.",
+) -> None:
+    """403 `code` unless this request came from one of Facet's own pages (or from no browser at all)."""
+    if not from_own_page(request.headers, (request.host_url, current_app.config["FACET_PUBLIC_URL"])):
+        raise ApiError(403, code, message)

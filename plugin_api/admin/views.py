@@ -1,4 +1,5 @@
-"""The merchant dashboard's pages: `/admin` (the dashboard), `/admin/sign-in` (support links), `/admin/demo`.
+"""The merchant dashboard's pages: `/admin` (the dashboard), `/admin/sign-in` (support links), `/admin/demo`,
+and `POST /admin/experiment` (the holdout form, `plugin_api.admin.experiment`).
 
 A support link opens a confirmation page (GET, HEAD: nothing is set or used up); its button POSTs the link's
 token back from that page, which signs in and uses the link up.
@@ -15,8 +16,9 @@ from flask import Blueprint, Response, current_app, make_response, redirect, ren
 
 from connectors import PLATFORMS
 from inference.colour import MONK_HEX
+from plugin_api.admin.experiment import set_holdout
 from plugin_api.admin.links import LINK_MAX_AGE, check_link, redeem_link
-from plugin_api.admin.same_origin import from_own_page
+from plugin_api.admin.same_origin import require_own_page
 from plugin_api.admin.session import SESSION_MAX_AGE, authenticate_admin, start_session
 from plugin_api.errors import ApiError
 from plugin_api.services.category_labels import category_label
@@ -79,10 +81,13 @@ def sign_in_page() -> str:
 def sign_in() -> Response:
     """Sign in with the token the confirmation page posts, once per link, then open the dashboard."""
     # Before the link is touched: a post from another site must not use it up either.
-    if not from_own_page(request.headers, (request.host_url, current_app.config["FACET_PUBLIC_URL"])):
-        raise ApiError(403, "cross_site_sign_in", "This sign-in did not come from Facet's own sign-in page.")
+    require_own_page("cross_site_sign_in", "This sign-in did not come from Facet's own sign-in page.")
     merchant = redeem_link(request.form.get("token"))
     return start_session(redirect(url_for("admin.dashboard"), 303), merchant)
+
+
+# The holdout form's view lives with the experiment's other admin code; registered here with the rest.
+admin_bp.add_url_rule("/experiment", view_func=set_holdout, methods=["POST"])
 
 
 @admin_bp.get("/demo")

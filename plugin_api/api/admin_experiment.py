@@ -3,20 +3,24 @@
 `GET` answers the current experiment's figures and verdict (the same `lift` object as the dashboard summary);
 `PUT {"holdout_percent": n}` changes the share of sessions held out from Facet, which starts a new experiment
 (0 ends it). Signed in with the dashboard's session cookie, like `admin_summary`; a change must come from
-Facet's own pages or from no browser at all (`plugin_api.admin.experiment.require_own_page`), and only
-as JSON.
+Facet's own pages or from no browser at all (`plugin_api.admin.same_origin.require_own_page`), and only
+as JSON. Who is asking is checked before the body is read: a stranger's request gets 401/403 whatever it
+sends, and a bad share gets the same 422 `invalid_holdout_percent` as the dashboard's form.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from plugin_api.admin import authenticate_admin
-from plugin_api.admin.experiment import require_own_page
+from plugin_api.admin.same_origin import require_own_page
 from plugin_api.errors import ErrorSchema
-from plugin_api.services.experiment import MAX_HOLDOUT_PERCENT, set_holdout_percent
+from plugin_api.services.experiment import MAX_HOLDOUT_PERCENT, parse_holdout_percent, set_holdout_percent
 from plugin_api.services.lift import MIN_ADD_TO_CARTS_PER_GROUP, MIN_SESSIONS_PER_GROUP, lift_summary
 
 blp = Blueprint(
@@ -28,6 +32,12 @@ blp = Blueprint(
 
 
 class HoldoutSchema(ma.Schema):
+    """The PUT body (documentation only: the view reads it after checking who sends it; other keys are
+    ignored)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
     holdout_percent = ma.fields.Integer(
         required=True,
         strict=True,
@@ -53,11 +63,11 @@ class GroupSchema(ma.Schema):
     )
     sessions_with_add_to_cart = ma.fields.Integer(
         metadata={
-            "description": "Of those, sessions with the store's own add-to-cart or Facet's Add to cart."
+            "description": (
+                "Of those, sessions with an add-to-cart seen the same way in both groups: the store's cart "
+                "forms, events and cart requests (Facet's own Add to cart uses the store's cart request)."
+            )
         }
-    )
-    sessions_with_facet_add_to_cart = ma.fields.Integer(
-        metadata={"description": "Of those, sessions that used Facet's own Add to cart (0 in the holdout)."}
     )
     add_to_cart_rate = ma.fields.Float(allow_none=True, metadata={"description": "Null without sessions."})
 
@@ -127,17 +137,25 @@ class AdminExperiment(MethodView):
         """Get the holdout test and its conversion lift"""
         return lift_summary(authenticate_admin()), 200, {"Cache-Control": "no-store"}
 
-    @blp.doc(security=[{"adminSession": []}])
-    @blp.arguments(HoldoutSchema)
+    @blp.doc(
+        security=[{"adminSession": []}],
+        requestBody={"required": True, "content": {"application/json": {"schema": HoldoutSchema}}},
+    )
     @blp.response(200, LiftSchema, description="The experiment now running (a new one if the share changed).")
     @blp.alt_response(401, schema=ErrorSchema, description="`admin_sign_in_required`: no valid session.")
     @blp.alt_response(
         403, schema=ErrorSchema, description="`merchant_uninstalled`; `cross_site_request` from another site."
     )
-    @blp.alt_response(422, schema=ErrorSchema, description="`validation_error`: not an integer from 0 to 50.")
-    def put(self, body: dict[str, int]):
+    @blp.alt_response(
+        422,
+        schema=ErrorSchema,
+        description="`invalid_holdout_percent`: not an integer from 0 to 50 (or a body that is not JSON).",
+    )
+    def put(self):
         """Set the share of sessions held out from Facet"""
         require_own_page()
         merchant = authenticate_admin()
-        set_holdout_percent(merchant, body["holdout_percent"])
+        body: Any = request.get_json(silent=True) if request.is_json else None
+        percent = parse_holdout_percent(body.get("holdout_percent") if isinstance(body, dict) else None)
+        set_holdout_percent(merchant, percent)
         return lift_summary(merchant), 200, {"Cache-Control": "no-store"}

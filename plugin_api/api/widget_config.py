@@ -123,7 +123,7 @@ class WidgetConfig(MethodView):
         200,
         description=(
             "The widget settings. `experiment`: the store's holdout test, "
-            '`{"id": "Xy3_ab9Q", "holdout_percent": 10}`, or null when none runs; the loader puts a session '
+            '`{"id": "xK3_ab9Qz", "holdout_percent": 10}`, or null when none runs; the loader puts a session '
             'in group "holdout" when FNV-1a-32(UTF-8 of `<session id>:<experiment id>`) mod 100 < '
             'holdout_percent (no Facet button), else "exposed", and sends `storefront_view` and '
             "`store_add_to_cart` events tagged with both."

@@ -4,7 +4,8 @@ The loader also sends, while the store runs a holdout test (`plugin_api.services
 `storefront_view` per page view and a `store_add_to_cart` when the store's own add-to-cart is used, both with
 properties `group` ("holdout" or "exposed") and `experiment` (the test's id); `plugin_api.services.lift`
 counts them. A `group` must be one of the two, and for the store's current test the one its session id is
-assigned to (a beacon claiming the other group is refused: it would count a session on the wrong side).
+assigned to (`plugin_api.services.experiment.check_groups`: a beacon claiming the other group would count a
+session on the wrong side).
 
 The widget sends them with `navigator.sendBeacon`, which cannot set headers: the body arrives as `text/plain`
 (or a Blob of any type) and the key as `?key=`. So the body is parsed as JSON whatever its content type.
@@ -27,7 +28,7 @@ from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError, ErrorSchema
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant
-from plugin_api.services.experiment import EXPERIMENT_ID, GROUPS, assigned_group, current_experiment
+from plugin_api.services.experiment import check_groups
 from plugin_api.tenancy import current_merchant
 
 EVENT_TYPES = frozenset(
@@ -183,22 +184,6 @@ def parse_event(item: Any) -> ParsedEvent:
     return ParsedEvent(etype, session_id, _optional_id(item.get("product_id"), "product_id"), props)
 
 
-def check_groups(merchant: Merchant, events: list[ParsedEvent]) -> None:
-    """Refuse a `group` that is not a group, an invalid `experiment`, or, for the store's current test, a
-    group the session id is not assigned to."""
-    experiment = current_experiment(merchant)
-    for ev in events:
-        group, exp_id = ev.properties.get("group"), ev.properties.get("experiment")
-        if group is not None and group not in GROUPS:
-            raise _invalid("`group` must be 'holdout' or 'exposed'.", group=str(group)[:64])
-        if exp_id is not None and not (isinstance(exp_id, str) and EXPERIMENT_ID.match(exp_id)):
-            raise _invalid("`experiment` must be the experiment id from the widget config.")
-        if group is None or experiment is None or exp_id != experiment.id:
-            continue  # nothing to check against: an ended test's late beacon, or an untagged event
-        if group != assigned_group(ev.session_id, experiment.id, experiment.holdout_percent):
-            raise _invalid("This session is not in that group for the current experiment.", group=group)
-
-
 def parse_body(raw: bytes) -> list[ParsedEvent]:
     """Parse a beacon body (single event or `{"events": [...]}`) whatever its declared content type."""
     if len(raw) > MAX_BODY_BYTES:
@@ -248,5 +233,5 @@ class WidgetEvents(MethodView):
         # Read at most one byte past the limit, whatever Content-Length claims (beacons can be chunked).
         events = parse_body(request.stream.read(MAX_BODY_BYTES + 1))
         merchant = current_merchant()
-        check_groups(merchant, events)
+        check_groups(merchant, ((ev.session_id, ev.properties) for ev in events))
         return {"accepted": record_events(merchant, events)}, 202

@@ -64,7 +64,7 @@ def _cache_keys(public_id: str, url: str) -> tuple[str, str]:
 
 def _read_limited(response: requests.Response, max_bytes: int) -> bytes:
     declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise ImageFetchError(f"image too large: {int(declared)} bytes (limit {max_bytes})")
     chunks, size = [], 0
     for chunk in response.iter_content(64 * 1024):

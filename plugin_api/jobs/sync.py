@@ -246,7 +246,11 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
         for page in pages:
             changed += upsert_products(merchant, page.products, counts)
             add_storefront_origins(merchant, page.storefront_origins)
-            numeric = [int(p.platform_id) for p in page.products if p.platform_id.isdigit()]
+            numeric = [
+                int(p.platform_id)
+                for p in page.products
+                if p.platform_id.isascii() and p.platform_id.isdigit()
+            ]
             upper = max(numeric, default=lower) if page.next_cursor else None
             if full:
                 missing = _missing(known, lower, upper, set(numeric))
@@ -319,7 +323,7 @@ def _known_ids(merchant: Merchant) -> list[int]:
             Product.merchant_id == merchant.id, Product.deleted.is_(False)
         )
     )
-    return sorted(int(r) for r in rows if r.isdigit())
+    return sorted(int(r) for r in rows if r.isascii() and r.isdigit())
 
 
 def _missing(known: list[int], lower: int | None, upper: int | None, seen: set[int]) -> list[str]:

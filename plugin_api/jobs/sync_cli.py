@@ -17,7 +17,7 @@ from plugin_api.models import Merchant
 def _find(ref: str) -> Merchant:
     """A merchant by numeric id, public id or shop domain/store URL."""
     clauses = [Merchant.public_id == ref, Merchant.shop_domain == ref]
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():
         clauses.append(Merchant.id == int(ref))
     merchant = db.session.scalars(select(Merchant).where(or_(*clauses))).first()
     if merchant is None:

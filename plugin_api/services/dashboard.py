@@ -12,6 +12,7 @@ started, whatever the period.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -41,13 +42,21 @@ FAILURE_MEANINGS = {
     "timed_out": "the analysis took too long (Facet was busy)",
 }
 _CLICK, _CART = "recommendation_clicked", "add_to_cart_clicked"
+# ASCII digits only: str.isdigit() also accepts "²", which int() then refuses.
+_PERIOD_TEXT = re.compile(r"[0-9]{1,3}")
+
+
+def known_period(raw: str | None) -> int | None:
+    """The period `raw` names (7, 30 or 90, in ASCII digits), else None."""
+    return int(raw) if raw and _PERIOD_TEXT.fullmatch(raw) and int(raw) in PERIODS else None
 
 
 def parse_period(raw: str | None) -> int:
     """The `?days=` period; 422 `invalid_period` for anything but 7, 30 or 90."""
     if raw is None or raw == "":
         return DEFAULT_PERIOD
-    if not raw.isdigit() or int(raw) not in PERIODS:
+    period = known_period(raw)
+    if period is None:
         allowed = ", ".join(map(str, PERIODS[:-1])) + f" or {PERIODS[-1]}"
         raise ApiError(
             422,
@@ -55,7 +64,7 @@ def parse_period(raw: str | None) -> int:
             f"The period must be {allowed} days.",
             details={"allowed": list(PERIODS), "given": raw[:20]},
         )
-    return int(raw)
+    return period
 
 
 @dataclass(frozen=True)

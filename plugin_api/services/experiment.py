@@ -3,20 +3,21 @@
 A merchant may hold out a share of storefront sessions (`holdout_percent`, 0-50; 0 = off): those sessions
 never see Facet's button, so comparing their add-to-cart rate with the others' measures what offering Facet
 changes (see `plugin_api.services.lift`). Stored in `Merchant.settings["experiment"]` (no migration:
-`{"holdout_percent": 10, "id": "Xy3_ab9Q", "started_at": "2025-06-01T14:03:00+00:00"}`). Every change of the
-percentage starts a new experiment with a new random id, so sessions split one way are never counted with
-sessions split another way.
+`{"holdout_percent": 10, "id": "xK3_ab9Qz", "started_at": "2025-06-01T14:03:00+00:00"}`; the id is "x" and
+8 random characters of [A-Za-z0-9_-]). Every change of the percentage starts a new experiment with a new
+random id, so sessions split one way are never counted with sessions split another way.
 
 The split is made in the shopper's browser from the anonymous per-tab session id, with nothing stored there
 beyond that id: FNV-1a (32 bit) of `"<session id>:<experiment id>"` (UTF-8), mod 100, below the percentage is
 "holdout". The loader (`widgets/widget/src/loader.js`) and `assigned_group` compute the same thing, so the
-server can check a beacon's group and tests can pick session ids for either group.
+server can check a beacon's group (`check_groups`) and tests can pick session ids for either group.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,8 @@ MAX_HOLDOUT_PERCENT = 50
 HOLDOUT, EXPOSED = "holdout", "exposed"
 GROUPS = (HOLDOUT, EXPOSED)
 EXPERIMENT_ID = re.compile(r"^[A-Za-z0-9_-]{4,32}$")
+# ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() then refuses (or reads as a number).
+_FORM_NUMBER = re.compile(r"[0-9]{1,3}")
 _FNV_OFFSET, _FNV_PRIME = 0x811C9DC5, 0x01000193
 
 
@@ -79,9 +82,7 @@ def current_experiment(merchant: Merchant) -> Experiment | None:
 
 
 def parse_holdout_percent(value: Any) -> int:
-    """A holdout percentage from a form or JSON value; 422 `invalid_holdout_percent` unless 0-50."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    """A holdout percentage as JSON carries it (an integer); 422 `invalid_holdout_percent` unless 0-50."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_HOLDOUT_PERCENT:
         raise ApiError(
             422,
@@ -92,6 +93,12 @@ def parse_holdout_percent(value: Any) -> int:
     return value
 
 
+def parse_holdout_percent_text(text: str | None) -> int:
+    """A holdout percentage as a form field carries it ("10"); 422 `invalid_holdout_percent` unless 0-50."""
+    text = (text or "").strip()
+    return parse_holdout_percent(int(text) if _FORM_NUMBER.fullmatch(text) else None)
+
+
 def set_holdout_percent(merchant: Merchant, percent: int) -> Experiment | None:
     """Hold out `percent` % of sessions from now on; a different percentage starts a new experiment.
 
@@ -99,8 +106,13 @@ def set_holdout_percent(merchant: Merchant, percent: int) -> Experiment | None:
     Commits. Storefronts pick the change up with the widget config, within its one-minute cache.
     """
     percent = parse_holdout_percent(percent)
+    # `settings` is one JSON value that other writers (an uninstall, another admin tab) rewrite whole too:
+    # lock the row and read it again, so that what is written back is the latest settings plus this key.
+    # (SQLite has no row locks: there the fresh read only narrows the window; production runs PostgreSQL.)
+    db.session.refresh(merchant, with_for_update=True)
     running = current_experiment(merchant)
     if running is not None and running.holdout_percent == percent:
+        db.session.commit()  # ends the transaction, and with it the lock
         return running
     settings = dict(merchant.settings or {})
     if percent == 0:
@@ -132,3 +144,26 @@ def widget_experiment(merchant: Merchant) -> dict[str, Any] | None:
     if experiment is None:
         return None
     return {"id": experiment.id, "holdout_percent": experiment.holdout_percent}
+
+
+def check_groups(merchant: Merchant, tagged: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
+    """Refuse beacons ((session id, properties) pairs) whose `group` is not a group, whose `experiment` is
+    not an experiment id, or whose group, for the store's current test, is not the one the session id is in.
+
+    422 `invalid_event`: a beacon claiming the other group would count a session on the wrong side.
+    """
+    experiment = current_experiment(merchant)
+    for session_id, properties in tagged:
+        group, exp_id = properties.get("group"), properties.get("experiment")
+        if group is not None and group not in GROUPS:
+            raise _invalid_event("`group` must be 'holdout' or 'exposed'.", group=str(group)[:64])
+        if exp_id is not None and not (isinstance(exp_id, str) and EXPERIMENT_ID.match(exp_id)):
+            raise _invalid_event("`experiment` must be the experiment id from the widget config.")
+        if group is None or experiment is None or exp_id != experiment.id:
+            continue  # nothing to check against: an ended test's late beacon, or an untagged event
+        if group != assigned_group(session_id, experiment.id, experiment.holdout_percent):
+            raise _invalid_event("This session is not in that group for the current experiment.", group=group)
+
+
+def _invalid_event(message: str, **details: Any) -> ApiError:
+    return ApiError(422, "invalid_event", message, details=details)

@@ -212,6 +212,10 @@ def uninstall_merchant(merchant: Merchant, *, notify_platform: bool) -> None:
             connector_for(merchant.platform).uninstall(session)
         except Exception:  # noqa: BLE001 - best effort: the store may be gone; uninstall must still happen
             log.warning("could not clean up %s on uninstall", merchant.shop_domain, exc_info=True)
+    # `settings` and `sync_state` are JSON values other writers rewrite whole too (the holdout setting, a
+    # sync run): lock the row and read it again after the platform call, so that only the keys set here
+    # change. (SQLite has no row locks: there the fresh read only narrows the window.)
+    db.session.refresh(merchant, with_for_update=True)
     merchant.status = MerchantStatus.UNINSTALLED.value
     merchant.uninstalled_at = utcnow()
     merchant.credentials = None

@@ -7,11 +7,16 @@ opened Facet with those who did not would not be: shoppers who open a try-on wer
 
 Counted, for the current experiment id only and from the merchant's own events (`tenancy.scoped`):
 - a session: a distinct session id that sent a `storefront_view` for this experiment, in the group it named;
-- a session with an add-to-cart: such a session that also sent, for this experiment and group, either a
-  `store_add_to_cart` (the store's own add-to-cart, observed by the loader) or an `add_to_cart_clicked` with
-  `action: "add"` (Facet's own Add to cart, which puts the item in the same store cart: leaving it out would
-  count an exposed shopper who bought through Facet as one who did not). "View options" clicks that only open
-  a product page are not add-to-carts.
+- a session with an add-to-cart: such a session that also sent a `store_add_to_cart` for this experiment and
+  group. Both groups' adds are seen one way only, by the loader's watchers on the store's own cart (its
+  add-to-cart forms, events and cart requests, from the platform shell's hints). Facet's own in-place Add to
+  cart posts to the store's cart URL, so it is seen by the same watcher, and only once the store answered
+  that it was added. The widget's `add_to_cart_clicked` beacon (sent on the click, before the add runs, and
+  only ever in the exposed group) is not counted: an add the hints miss would then count in one group only.
+
+Caveats, said on the dashboard too (`METHOD`): groups are per browser tab, and the cart is per browser, so
+an add made in a held-out tab after seeing Facet in another tab counts for the holdout (this pulls the
+difference toward zero); tabs of one shopper are not independent, so the intervals are somewhat too narrow.
 
 No interval and no verdict until each group has MIN_SESSIONS_PER_GROUP sessions and
 MIN_ADD_TO_CARTS_PER_GROUP sessions with an add-to-cart: before that a difference is mostly noise, and early
@@ -25,7 +30,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select, union
+from sqlalchemy import Select, and_, func, select
 
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant
@@ -35,7 +40,6 @@ from plugin_api.tenancy import scoped
 
 STOREFRONT_VIEW = "storefront_view"
 STORE_ADD_TO_CART = "store_add_to_cart"
-WIDGET_ADD_TO_CART = "add_to_cart_clicked"
 MIN_SESSIONS_PER_GROUP = 200
 MIN_ADD_TO_CARTS_PER_GROUP = 10
 # A split this unlikely by chance (|z| > 3.29, two-sided p < 0.001) means sessions go missing from one group.
@@ -45,7 +49,10 @@ SPLIT_CHECK_MIN_SESSIONS = 100
 CLOCK_MARGIN = timedelta(minutes=5)
 METHOD = (
     "95% confidence intervals: Newcombe's hybrid score interval (method 10, Wilson-based) for the "
-    "difference of the two rates; MOVER-R from the same Wilson intervals for their ratio."
+    "difference of the two rates; MOVER-R from the same Wilson intervals for their ratio. Groups are per "
+    "browser tab while the cart is per browser: a shopper who saw Facet in one tab and added to cart in a "
+    "held-out one counts for the holdout, which pulls the difference toward zero. Tabs of one shopper are "
+    "not independent, so the intervals are somewhat narrower than they should be."
 )
 
 
@@ -53,7 +60,6 @@ METHOD = (
 class GroupFigures:
     sessions: int
     sessions_with_add_to_cart: int
-    sessions_with_facet_add_to_cart: int  # of those, sessions that used Facet's own Add to cart
     add_to_cart_rate: float | None
 
 
@@ -102,11 +108,8 @@ def lift_summary(merchant: Merchant) -> Lift:
             needs_more_sessions_total=None,
             split_warning=None,
         )
-    sessions, with_add, with_facet = _session_counts(merchant, experiment)
-    groups = {
-        g: GroupFigures(sessions[g], with_add[g], with_facet[g], _rate(with_add[g], sessions[g]))
-        for g in GROUPS
-    }
+    sessions, with_add = _session_counts(merchant, experiment)
+    groups = {g: GroupFigures(sessions[g], with_add[g], _rate(with_add[g], sessions[g])) for g in GROUPS}
     return judge(experiment, groups[HOLDOUT], groups[EXPOSED])
 
 
@@ -142,20 +145,20 @@ def judge(experiment: Experiment, holdout: GroupFigures, exposed: GroupFigures) 
     if diff.low > 0:
         status = "more_often"
         verdict = (
-            f"Facet shoppers added to cart {_pct(relative.estimate)} more often "
-            f"(95% CI {_pct(relative.low)} to {_pct(relative.high)})."
+            f"Sessions offered Facet added to cart {_pct(relative.estimate)} more often than held-out "
+            f"sessions (95% CI {_pct(relative.low)} to {_pct(relative.high)})."
         )
     elif diff.high < 0:
         status = "less_often"
         verdict = (
-            f"Facet shoppers added to cart {_pct(-relative.estimate)} less often "
-            f"(95% CI {_pct(-relative.high)} to {_pct(-relative.low)} less often)."
+            f"Sessions offered Facet added to cart {_pct(-relative.estimate)} less often than held-out "
+            f"sessions (95% CI {_pct(-relative.high)} to {_pct(-relative.low)} less often)."
         )
     else:
         status = "no_difference"
         verdict = (
             f"No measurable difference yet (95% CI: from {_more_or_less(relative.low)} to "
-            f"{_more_or_less(relative.high)} often with Facet)."
+            f"{_more_or_less(relative.high)} often in sessions offered Facet than in held-out sessions)."
         )
     return Lift(
         status,
@@ -261,21 +264,13 @@ def _per_group(query: Select[Any]) -> dict[str, int]:
     return counts
 
 
-def _session_counts(
-    merchant: Merchant, experiment: Experiment
-) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    """Per group: sessions, sessions with an add-to-cart, sessions with Facet's own add-to-cart."""
+def _session_counts(merchant: Merchant, experiment: Experiment) -> tuple[dict[str, int], dict[str, int]]:
+    """Per group: sessions, and sessions with an add-to-cart."""
     viewed = _tagged(merchant, experiment, STOREFRONT_VIEW).subquery("viewed")
-    store = _tagged(merchant, experiment, STORE_ADD_TO_CART)
-    facet = _tagged(merchant, experiment, WIDGET_ADD_TO_CART).where(
-        Event.properties["action"].as_string() == "add"
-    )
-    added = union(store, facet).subquery("added")
-    facet_added = facet.subquery("facet_added")
-
-    def joined(other: Any) -> Select[Any]:
-        on = and_(viewed.c.sid == other.c.sid, viewed.c.grp == other.c.grp)
-        return select(viewed.c.grp, func.count()).select_from(viewed.join(other, on)).group_by(viewed.c.grp)
-
+    added = _tagged(merchant, experiment, STORE_ADD_TO_CART).subquery("added")
+    on = and_(viewed.c.sid == added.c.sid, viewed.c.grp == added.c.grp)
     sessions = _per_group(select(viewed.c.grp, func.count()).group_by(viewed.c.grp))
-    return sessions, _per_group(joined(added)), _per_group(joined(facet_added))
+    with_add = _per_group(
+        select(viewed.c.grp, func.count()).select_from(viewed.join(added, on)).group_by(viewed.c.grp)
+    )
+    return sessions, with_add

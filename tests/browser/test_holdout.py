@@ -3,7 +3,9 @@
 The demo store holds out 50% of sessions. The tab's anonymous session id (`facet_sid` in sessionStorage, as
 the loader keeps it) is set before the loader runs, picked with the loader's own hash
 (`plugin_api.services.experiment.assigned_group`) to land in each group. What is checked is what the server
-stored from the page's beacons, and the figures the dashboard computes from them.
+stored from the page's beacons, and the figures the dashboard computes from them. Add-to-carts are seen one
+way in both groups, by the loader's watchers on the store's cart (Facet's own in-place add included), and
+whichever way a theme adds: a form, fetch (string, Request or URL), XHR, a DOM event or a jQuery event.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from plugin_api.demo.seed import demo_add_to_cart
 from plugin_api.extensions import db
 from plugin_api.models import Event
 from plugin_api.services.experiment import Experiment, assigned_group, set_holdout_percent
@@ -110,44 +113,143 @@ def test_a_held_out_session_never_sees_facet_and_its_add_to_cart_counts(
     assert errors == []
 
 
-def test_an_exposed_session_sees_facet_and_only_the_stores_own_add_to_cart_is_a_store_add(
+def open_results_with_demo_cart(page, url: str, face_png) -> None:
+    """Open the product page, then Facet's results, whose Add to cart buttons carry the demo store's own
+    add-to-cart action (`demo_add_to_cart`: POST /demo/cart/add in place, as the demo's catalog has it)."""
+    result = fixtures.fixture_result()
+    for rec in result["recommendations"]:
+        rec["add_to_cart"] = demo_add_to_cart(rec["product_id"])
+    route_fixture_api(page, result)
+    page.goto(url)
+    page.locator("[data-facet-tryon] button").click()
+    page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
+    upload(page, face_png)
+
+
+def test_an_exposed_session_sees_facet_and_its_add_through_facet_counts_like_any_store_add(
     live_server, page_factory, inputs, experiment
 ):
+    # Both groups' add-to-carts are measured one way: Facet's in-place Add to cart posts to the demo cart's
+    # URL, which the store's `data-cart-urls` watches, so it is a `store_add_to_cart` like any other add.
     sid = session_in("exposed", experiment, "shown")
     pid, url = product_page(live_server)
     page, errors = tab_with_session(page_factory, sid)
-    # Facet's own in-place Add to cart posts to the demo cart in the background, a URL the store's
-    # `data-cart-urls` watches: it must count as Facet's add (add_to_cart_clicked), not the store's.
-    result = fixtures.fixture_result()
-    for rec in result["recommendations"]:
-        if rec["add_to_cart"]["method"] == "POST":
-            rec["add_to_cart"]["ajax_url"] = rec["add_to_cart"]["url"]
-    route_fixture_api(page, result)
-    page.goto(url)
-    page.locator("[data-facet-tryon] button").wait_for()
+    open_results_with_demo_cart(page, url, inputs["face_png"])
     [view] = wait_stored(live_server, sid, "storefront_view")
     assert tags(view) == ("exposed", experiment.id)
 
-    page.locator("[data-facet-tryon] button").click()
-    page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
-    upload(page, inputs["face_png"])
     rec = page.locator('[data-fc="rec"]').first
     rec.locator('[data-fc="add-to-cart"]').click()
     rec.locator('[data-fc="add-to-cart"][data-added="true"]').wait_for()
+    [added] = wait_stored(live_server, sid, "store_add_to_cart")
+    assert tags(added) == ("exposed", experiment.id) and added.product_id == pid
+    # The widget's own click beacon is still sent (the dashboard's funnel counts it), but the lift does not.
     [clicked] = wait_stored(live_server, sid, "add_to_cart_clicked")
     assert tags(clicked) == ("exposed", experiment.id) and clicked.properties["action"] == "add"
     page.wait_for_timeout(1000)
-    assert stored(live_server, sid, "store_add_to_cart") == []
-
-    page.keyboard.press("Escape")
-    page.locator('[data-facet-dialog] [role="dialog"]').wait_for(state="hidden")
-    page.locator(STORE_ADD).click()
-    page.wait_for_url("**/demo/cart**")
-    [added] = wait_stored(live_server, sid, "store_add_to_cart")
-    assert tags(added) == ("exposed", experiment.id) and added.product_id == pid
+    assert len(stored(live_server, sid, "store_add_to_cart")) == 1
     with live_server.app.app_context():
         lift = lift_summary(demo_merchant())
     assert (lift.exposed.sessions, lift.exposed.sessions_with_add_to_cart) == (1, 1)
-    assert lift.exposed.sessions_with_facet_add_to_cart == 1
     assert lift.holdout.sessions == 0
+    assert errors == []
+
+
+def test_an_add_through_facet_that_the_store_refuses_is_no_add_to_cart(
+    live_server, page_factory, inputs, experiment
+):
+    sid = session_in("exposed", experiment, "refused")
+    _pid, url = product_page(live_server)
+    page, _errors = tab_with_session(page_factory, sid)
+    # The store's cart refuses the add (in the background, and the page way the widget falls back to).
+    page.route("**/demo/cart/add**", lambda route: route.fulfill(status=503, body="The cart is busy"))
+    open_results_with_demo_cart(page, url, inputs["face_png"])
+    wait_stored(live_server, sid, "storefront_view")
+
+    page.locator('[data-fc="rec"] [data-fc="add-to-cart"]').first.click()
+    page.wait_for_url("**/demo/cart/add")  # the fallback's refused page
+    # The click beacon left before the add ran; nothing says an item went into the cart.
+    [clicked] = wait_stored(live_server, sid, "add_to_cart_clicked")
+    assert clicked.properties["action"] == "add"
+    page.wait_for_timeout(1000)
+    assert stored(live_server, sid, "store_add_to_cart") == []
+    with live_server.app.app_context():
+        lift = lift_summary(demo_merchant())
+    assert (lift.exposed.sessions, lift.exposed.sessions_with_add_to_cart) == (1, 0)
+
+
+CART_EVENT = "demo:added-to-cart"
+# A stand-in for jQuery: none is vendored in this repository and the demo store has none. It has only what
+# the loader calls, `jQuery(document).on(names, handler)`, and runs those handlers as jQuery's `.trigger()`
+# does: without any DOM event, so only the loader's jQuery binding can see it.
+FAKE_JQUERY = """
+window.__jq = { handlers: [], trigger: function (name) {
+  window.__jq.handlers.forEach(function (h) { if (h[0] === name) h[1].call(document, { type: name }); });
+} };
+window.jQuery = function () {
+  return { on: function (names, fn) {
+    names.split(' ').forEach(function (n) { window.__jq.handlers.push([n, fn]); });
+    return this;
+  } };
+};
+"""
+CART_FORM = "new URLSearchParams({ id: pid })"
+CART_POST = f"{{ method: 'POST', body: {CART_FORM} }}"
+# Function bodies (run with the page's product id as `pid`): each adds to cart once, one way.
+STORE_ADDS = {
+    "fetch-string": f"return fetch('/demo/cart/add', {CART_POST}).then(r => r.status);",
+    "fetch-request": f"return fetch(new Request('/demo/cart/add', {CART_POST})).then(r => r.status);",
+    "fetch-url": f"return fetch(new URL('/demo/cart/add', location.href), {CART_POST}).then(r => r.status);",
+    "xhr": (
+        "return new Promise(done => { const x = new XMLHttpRequest(); x.open('POST', '/demo/cart/add'); "
+        f"x.onload = () => done(x.status); x.send({CART_FORM}); }});"
+    ),
+    "dom-event": f"document.dispatchEvent(new CustomEvent('{CART_EVENT}', {{ bubbles: true }}));",
+    "dom-event-on-body": f"document.body.dispatchEvent(new CustomEvent('{CART_EVENT}'));",  # not bubbling
+    "jquery": f"window.__jq.trigger('{CART_EVENT}');",
+    # jQuery loaded after the config (as Magento's RequireJS does): the loader looks again on a backoff...
+    "jquery-late": FAKE_JQUERY
+    + "return new Promise(done => { const t = setInterval(() => { if (window.__jq.handlers.length) "
+    f"{{ clearInterval(t); window.__jq.trigger('{CART_EVENT}'); done(); }} }}, 50); "
+    "setTimeout(() => done('jQuery never bound'), 12000); });",
+    # ...and at the shopper's click, which comes before an Ajax add's event (no timer can run in between).
+    "jquery-late-click": FAKE_JQUERY + f"document.body.click(); window.__jq.trigger('{CART_EVENT}');",
+}
+
+
+def with_cart_events(page, url: str) -> None:
+    """Serve the demo page as a theme that also announces its adds with an event (`data-cart-events`), as
+    WooCommerce's and Magento's shells say theirs do; the demo's own tag names only its form and cart URL."""
+
+    def handle(route) -> None:
+        response = route.fetch()
+        html = response.text()
+        assert "data-cart-urls=" in html
+        tagged = html.replace("data-cart-urls=", f'data-cart-events="{CART_EVENT}" data-cart-urls=', 1)
+        route.fulfill(response=response, body=tagged)
+
+    page.route(url, handle)
+
+
+@pytest.mark.parametrize("how", sorted(STORE_ADDS))
+def test_the_stores_add_to_cart_is_seen_whichever_way_the_theme_makes_it(
+    live_server, page_factory, experiment, how
+):
+    sid = session_in("holdout", experiment, how.replace("-", ""))
+    pid, url = product_page(live_server)
+    page, errors = tab_with_session(page_factory, sid)
+    if how == "jquery":
+        page.add_init_script(FAKE_JQUERY)  # on the page from the start
+    with_cart_events(page, url)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    wait_stored(live_server, sid, "storefront_view")  # sent once the watchers are in place
+    assert page.locator("script[data-cart-events]").count() == 1
+
+    # Nothing, or a cart request's answer (200 after the demo cart's redirect).
+    assert page.evaluate(f"pid => {{ {STORE_ADDS[how]} }}", pid) in (None, 200)
+    [added] = wait_stored(live_server, sid, "store_add_to_cart")
+    assert tags(added) == ("holdout", experiment.id) and added.product_id == pid
+    page.wait_for_timeout(500)
+    assert len(stored(live_server, sid, "store_add_to_cart")) == 1  # one add, counted once
     assert errors == []

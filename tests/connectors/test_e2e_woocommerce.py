@@ -211,6 +211,9 @@ def test_return_from_the_store_opens_the_dashboard(woo_app, fake):
     # After a minute of asking, the page stops refreshing and says what to do.
     given_up = browser.get(again.replace("try=1", "try=20")).get_data(as_text=True)
     assert "Facet has not received your store's approval" in given_up and "http-equiv" not in given_up
+    # A count that is not plain ASCII digits (here a superscript two, which int() refuses) starts over.
+    odd = browser.get(again.replace("try=1", "try=%C2%B2"))
+    assert odd.status_code == 200 and "finishing the connection" in odd.get_data(as_text=True)
 
     assert store.deliver(delivery).status_code == 200
     merchant = e2e.merchant(woo_app, "woocommerce")

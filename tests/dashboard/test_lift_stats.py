@@ -84,7 +84,7 @@ EXPERIMENT = Experiment("xTest123", 10, datetime(2025, 6, 1, tzinfo=UTC))
 
 
 def _group(sessions: int, added: int) -> GroupFigures:
-    return GroupFigures(sessions, added, 0, added / sessions if sessions else None)
+    return GroupFigures(sessions, added, added / sessions if sessions else None)
 
 
 def test_no_verdict_below_the_minimum_even_with_a_big_gap():
@@ -105,7 +105,22 @@ def test_without_any_add_to_cart_it_cannot_say_how_many_sessions_are_needed():
 def test_facet_doing_worse_is_said_too():
     lift = judge(EXPERIMENT, _group(400, 60), _group(3600, 300))
     assert lift.status == "less_often" and lift.absolute_difference.high < 0
-    assert lift.verdict.startswith("Facet shoppers added to cart 44% less often (95% CI ")
+    assert lift.verdict.startswith(
+        "Sessions offered Facet added to cart 44% less often than held-out sessions (95% CI "
+    )
+
+
+def test_no_difference_names_the_groups_as_what_they_are():
+    lift = judge(EXPERIMENT, _group(2000, 200), _group(18000, 1850))
+    assert lift.status == "no_difference"
+    assert lift.verdict.startswith("No measurable difference yet (95% CI: from ")
+    assert lift.verdict.endswith(" often in sessions offered Facet than in held-out sessions).")
+
+
+def test_the_method_states_the_caveats_of_per_tab_groups():
+    lift = judge(EXPERIMENT, _group(2000, 200), _group(18000, 1850))
+    assert "per browser tab" in lift.method and "toward zero" in lift.method
+    assert "not independent" in lift.method
 
 
 def test_a_split_far_from_the_setting_is_flagged():
@@ -124,4 +139,6 @@ def test_a_small_sure_lift_is_not_rounded_away():
     low = lift.relative_difference.low
     assert 0 < low < 0.1
     assert f"(95% CI {low * 100:.1f}% to " in lift.verdict
-    assert lift.verdict.startswith("Facet shoppers added to cart 9.0% more often")
+    assert lift.verdict.startswith(
+        "Sessions offered Facet added to cart 9.0% more often than held-out sessions (95% CI "
+    )

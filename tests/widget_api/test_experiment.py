@@ -9,17 +9,24 @@ them.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select, update
 
+from connectors.cart import add_to_cart
+from plugin_api.demo.seed import demo_add_to_cart
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant
 from plugin_api.services.experiment import assigned_group, set_holdout_percent
+from plugin_api.services.installs import ADMIN_SESSIONS_ENDED_AT, uninstall_merchant
 from tests.dashboard.helpers import signed_in
 
 EXPERIMENT = "/api/v1/admin/experiment"
@@ -118,22 +125,65 @@ def test_a_disabled_widget_runs_no_experiment(app, client, merchant_factory, wid
     assert config(client, merchant, widget_headers)["experiment"] is None
 
 
-@pytest.mark.parametrize("value", [51, -1, "10", True, 12.5, None])
+@pytest.mark.parametrize("value", [51, -1, "10", "²", True, 12.5, None])
 def test_the_share_must_be_a_whole_number_from_0_to_50(app, client, merchant_factory, widget_headers, value):
     merchant = merchant_factory()
     admin = signed_in(app, merchant)
     response = admin.put(EXPERIMENT, json={"holdout_percent": value})
     assert response.status_code == 422, response.json
-    assert response.json["error"]["code"] == "validation_error"
+    # The same rule, so the same code as the dashboard's form.
+    assert response.json["error"]["code"] == "invalid_holdout_percent"
+    assert response.json["error"]["details"] == {"min": 0, "max": 50}
     assert config(client, merchant, widget_headers)["experiment"] is None
 
 
-def test_the_form_refuses_a_bad_share(app, client, merchant_factory, widget_headers):
+# "²" and "１０" pass str.isdigit(): int() refused the first (a 500) and read the second as 10.
+@pytest.mark.parametrize("value", ["60", "", "ten", "²", "１０", "1e1", "0010"])
+def test_the_form_refuses_a_bad_share(app, client, merchant_factory, widget_headers, value):
     merchant = merchant_factory()
-    page = signed_in(app, merchant).post("/admin/experiment", data={"holdout_percent": "60"})
+    page = signed_in(app, merchant).post("/admin/experiment", data={"holdout_percent": value})
     assert page.status_code == 422 and page.mimetype == "text/html"
-    assert '<meta name="facet-error-code" content="invalid_holdout_percent">' in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert '<meta name="facet-error-code" content="invalid_holdout_percent">' in html
+    # What to do about it, and the way back.
+    assert "Nothing was changed" in html and "whole number from 0" in html
+    assert 'href="/admin#lift"' in html
     assert config(client, merchant, widget_headers)["experiment"] is None
+
+
+@pytest.mark.parametrize(
+    ("days", "location"), [("7", "/admin?days=7#lift"), ("²", "/admin#lift"), ("", "/admin#lift")]
+)
+def test_the_form_keeps_a_known_period_and_drops_any_other(app, client, merchant_factory, days, location):
+    merchant = merchant_factory()
+    form = signed_in(app, merchant).post("/admin/experiment", data={"holdout_percent": " 12 ", "days": days})
+    assert form.status_code == 303 and form.headers["Location"] == location
+
+
+def test_who_asks_is_checked_before_what_they_send(app, client, merchant_factory, widget_headers):
+    merchant = merchant_factory()
+    bad = {"holdout_percent": "not a number"}
+    # No session: 401, whatever the body.
+    assert client.put(EXPERIMENT, json=bad).status_code == 401
+    assert client.put(EXPERIMENT, data="{", content_type="application/json").status_code == 401
+    # Signed in, but sent by another site's page: 403, whatever the body.
+    admin = signed_in(app, merchant)
+    cross = admin.put(EXPERIMENT, json=bad, headers={"Origin": "https://evil.example"})
+    assert cross.status_code == 403 and cross.json["error"]["code"] == "cross_site_request"
+    assert config(client, merchant, widget_headers)["experiment"] is None
+    # The merchant's own bad body: 422.
+    assert admin.put(EXPERIMENT, json=bad).json["error"]["code"] == "invalid_holdout_percent"
+
+
+def test_a_cross_site_change_says_nothing_changed_and_links_back(app, merchant_factory):
+    admin = signed_in(app, merchant_factory())
+    page = admin.post(
+        "/admin/experiment", data={"holdout_percent": "10"}, headers={"Origin": "https://evil.example"}
+    )
+    assert page.status_code == 403 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert '<meta name="facet-error-code" content="cross_site_request">' in html
+    assert "Nothing was changed" in html and 'href="/admin"' in html
 
 
 def test_only_the_signed_in_merchant_from_facets_own_pages_can_change_it(
@@ -255,3 +305,112 @@ def test_the_loader_names_no_platform():
     loader = (WIDGETS / "widget" / "src" / "loader.js").read_text(encoding="utf-8").lower()
     for word in ("shopify", "woocommerce", "magento", "added_to_cart", "/cart/add", "product_addtocart"):
         assert word not in loader, word
+
+
+def cart_url_hints(text: str) -> list[str]:
+    """The `data-cart-urls` parts a shell puts on the script tag (a plain attribute, or PHP's esc_attr)."""
+    [value] = re.findall(r"data-cart-urls=\"(?:' \. esc_attr\( ')?([^\"']+)", text)
+    return value.split()
+
+
+def widget_cart_request(action: dict[str, Any]) -> str:
+    """The URL Facet's in-place Add to cart fetches for an `add_to_cart` action (results.js `addToCart`)."""
+    if action["method"] != "GET":
+        return action["ajax_url"]
+    separator = "&" if "?" in action["ajax_url"] else "?"
+    return action["ajax_url"] + separator + urlencode(action["fields"])
+
+
+IN_PLACE_ADDS = {
+    "shopify/extensions/facet-embed/blocks/facet-embed.liquid": "shopify",
+    "woocommerce/facet-tryon.php": "woocommerce",
+    "demo/templates/demo_store/base.html": "demo",
+}
+
+
+@pytest.mark.parametrize("shell", sorted(IN_PLACE_ADDS))
+def test_facets_own_in_place_add_is_a_cart_request_the_shell_watches(shell):
+    # The holdout test measures both groups' add-to-carts one way, through these hints: Facet's own add is
+    # counted only because it fetches a URL the store's hints already cover.
+    platform = IN_PLACE_ADDS[shell]
+    if platform == "demo":
+        action = demo_add_to_cart("demo-frame-03")
+    else:
+        product = {"platform_product_id": "1001", "url": "https://shop.example/p/1001"}
+        action = add_to_cart(
+            platform, store_url="https://shop.example", product=product, variant={"id": "2002"}
+        )
+    target = widget_cart_request(action)
+    hints = cart_url_hints((WIDGETS / shell).read_text(encoding="utf-8"))
+    assert any(part in target for part in hints), (target, hints)
+
+
+def test_magento_has_no_in_place_add_to_watch():
+    # Facet opens the product page there; the store's own form on it is what the hints watch.
+    product = {"platform_product_id": "1001", "url": "https://shop.example/p/1001.html"}
+    action = add_to_cart("magento", store_url="https://shop.example", product=product, variant={"id": "2002"})
+    assert action["method"] == "LINK" and "ajax_url" not in action
+
+
+def other_writer_sets(app: Flask, merchant: Merchant, key: str, value: Any) -> None:
+    """Another request (its own connection and transaction) rewrites the merchant's settings with `key`."""
+    with app.app_context(), db.engine.begin() as conn:
+        settings = conn.execute(select(Merchant.settings).where(Merchant.id == merchant.id)).scalar_one()
+        conn.execute(
+            update(Merchant)
+            .where(Merchant.id == merchant.id)
+            .values(settings={**(settings or {}), key: value})
+        )
+
+
+@contextmanager
+def statements_run() -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block."""
+    seen: list[str] = []
+
+    def remember(conn, cursor, statement, *args) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+
+
+def locked_the_row(statements: list[str]) -> bool:
+    """Whether the merchant row was read FOR UPDATE (SQLite has no row locks: SQLAlchemy leaves it out)."""
+    if db.engine.dialect.name != "postgresql":
+        return True
+    return any("FROM merchants" in s and "FOR UPDATE" in s for s in statements)
+
+
+def test_setting_the_holdout_keeps_what_another_writer_saved_meanwhile(app, merchant_factory):
+    merchant = merchant_factory(settings={"widget": {"theme_color": "#112233"}})
+    with app.app_context():
+        loaded = db.session.get(Merchant, merchant.id)
+        assert loaded.settings == {"widget": {"theme_color": "#112233"}}  # read before the other write
+        other_writer_sets(app, merchant, ADMIN_SESSIONS_ENDED_AT, "2026-01-01T00:00:00+00:00")
+        with statements_run() as sql:
+            experiment = set_holdout_percent(loaded, 10)
+        assert locked_the_row(sql), sql
+        db.session.expire_all()
+        settings = db.session.get(Merchant, merchant.id).settings
+    assert settings[ADMIN_SESSIONS_ENDED_AT] == "2026-01-01T00:00:00+00:00"
+    assert settings["widget"] == {"theme_color": "#112233"}
+    assert settings["experiment"]["id"] == experiment.id
+
+
+def test_uninstalling_keeps_a_holdout_set_meanwhile(app, merchant_factory):
+    merchant = merchant_factory()
+    running = {"holdout_percent": 10, "id": "xK3_ab9Qz", "started_at": "2026-01-01T00:00:00+00:00"}
+    with app.app_context():
+        loaded = db.session.get(Merchant, merchant.id)
+        assert "experiment" not in (loaded.settings or {})  # read before the other write
+        other_writer_sets(app, merchant, "experiment", running)
+        with statements_run() as sql:
+            uninstall_merchant(loaded, notify_platform=False)
+        assert locked_the_row(sql), sql
+        db.session.expire_all()
+        settings = db.session.get(Merchant, merchant.id).settings
+    assert settings["experiment"] == running and ADMIN_SESSIONS_ENDED_AT in settings

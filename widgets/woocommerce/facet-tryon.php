@@ -54,10 +54,11 @@ function facet_tryon_script_attributes( $tag, $handle ) {
 	}
 	// How this store's own add-to-cart shows, for the merchant's holdout test: the product form (form.cart,
 	// posted without Ajax), WooCommerce's jQuery event and the Blocks' DOM event after an Ajax add, and the
-	// Ajax and Store API requests that add.
+	// requests that add: Ajax, Store API, and a background GET of ?add-to-cart= (what Facet's own in-place
+	// Add to cart sends, so it is counted like any other add).
 	$attrs .= ' data-cart-forms="' . esc_attr( 'form.cart' ) . '"';
 	$attrs .= ' data-cart-events="' . esc_attr( 'added_to_cart wc-blocks_added_to_cart' ) . '"';
-	$attrs .= ' data-cart-urls="' . esc_attr( 'wc-ajax=add_to_cart /wc/store/v1/cart/add-item' ) . '"';
+	$attrs .= ' data-cart-urls="' . esc_attr( 'wc-ajax=add_to_cart /wc/store/v1/cart/add-item add-to-cart=' ) . '"';
 	return str_replace( ' src=', $attrs . ' src=', $tag );
 }
 add_filter( 'script_loader_tag', 'facet_tryon_script_attributes', 10, 2 );

@@ -1700,7 +1700,7 @@ button.setAttribute('aria-busy', 'true');
 var q = new URLSearchParams();
 for (var f in fields || {}) q.append(f, String(fields[f]));
 var target = method === 'GET' ? a.ajax_url + (a.ajax_url.indexOf('?') >= 0 ? '&' : '?') + q.toString() : a.ajax_url;
-(CTX.ownFetch || fetch)(target, { method: method, body: method === 'GET' ? null : q, credentials: 'same-origin', redirect: 'follow' })
+fetch(target, { method: method, body: method === 'GET' ? null : q, credentials: 'same-origin', redirect: 'follow' })
 .then(function (r) {
 if (!r.ok) throw new Error('cart ' + r.status);
 button.removeAttribute('aria-busy');

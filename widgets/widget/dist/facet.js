@@ -1,4 +1,4 @@
-/* Facet widget loader bef53d1b47, built from widgets/widget/src/loader.js by build.py. */
+/* Facet widget loader fd968a546c, built from widgets/widget/src/loader.js by build.py. */
 (function () {
 'use strict';
 var w = window;
@@ -6,7 +6,7 @@ var d = document;
 var F = (w.Facet = w.Facet || {});
 if (F.loaded) return;
 F.loaded = true;
-F.version = 'bef53d1b47';
+F.version = 'fd968a546c';
 F.errors = [];
 var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
 var MATCH_LABEL = { en: 'Find my match', fr: 'Trouver ce qui me va', es: 'Encontrar lo que me queda' };
@@ -91,7 +91,6 @@ var el = ctx.productId ? null : d.querySelector('[data-facet-tryon][data-product
 return ctx.productId || (el && el.getAttribute('data-product-id')) || null;
 }
 var lastAdd = 0;
-var own = false;
 function storeAdd(pid) {
 var now = Date.now();
 if (now - lastAdd < 3000) return;
@@ -117,30 +116,40 @@ if (!e.defaultPrevented && f && f.matches && f.matches(sel)) storeAdd(f.getAttri
 }
 var names = words(hints.events);
 var seen = guard(function () { storeAdd(null); }, 'cart-event');
-var jq = false;
-var bindJq = guard(function () {
-if (jq || !w.jQuery || !names.length) return;
-jq = true;
-w.jQuery(d).on(names.join(' '), seen);
-}, 'cart-jquery');
 names.forEach(function (n) {
 d.addEventListener(n, seen);
 d.body.addEventListener(n, seen);
 });
+if (names.length) {
+var jq = false;
+var wait = 250;
+var bindJq = guard(function () {
+if (jq || !w.jQuery) return;
+jq = true;
+d.removeEventListener('click', bindJq, true);
+d.removeEventListener('submit', bindJq, true);
+w.jQuery(d).on(names.join(' '), seen);
+}, 'cart-jquery');
+var retry = function () {
 bindJq();
-if (!jq) w.addEventListener('load', bindJq);
+if (!jq && (wait *= 2) <= 4000) setTimeout(retry, wait);
+};
+d.addEventListener('click', bindJq, true);
+d.addEventListener('submit', bindJq, true);
+retry();
+}
 var parts = words(hints.urls);
 if (!parts.length) return;
 var adds = function (url) {
 url = String(url || '');
-return !own && parts.some(function (p) { return url.indexOf(p) >= 0; });
+return parts.some(function (p) { return url.indexOf(p) >= 0; });
 };
 var ok = function (status) { if (status >= 200 && status < 300) storeAdd(null); };
 var f = w.fetch;
 w.fetch = function (input) {
 var res = f.apply(w, arguments);
 try {
-if (adds(typeof input === 'string' ? input : input && input.url)) {
+if (adds(w.Request && input instanceof w.Request ? input.url : String(input))) {
 res.then(function (r) { ok(r.status); }, noop);
 }
 } catch (e) {
@@ -306,14 +315,6 @@ ctx.report = report;
 ctx.guard = guard;
 ctx.ink = ink;
 ctx.mark = mark;
-ctx.ownFetch = function () {
-own = true;
-try {
-return w.fetch.apply(w, arguments);
-} finally {
-own = false;
-}
-};
 F.open = function (productId) { return open(productId, null); };
 fetchConfig().then(guard(function (cfg) {
 if (!cfg || cfg.enabled === false) return;
@@ -322,7 +323,6 @@ var exp = cfg.experiment;
 if (exp && exp.id) {
 ctx.exp = String(exp.id);
 ctx.group = fnv(ctx.sid + ':' + ctx.exp) % 100 < (exp.holdout_percent | 0) ? 'holdout' : 'exposed';
-F.experiment = { id: ctx.exp, group: ctx.group };
 beacon('storefront_view', { product_id: pageProduct() });
 guard(watchCart, 'cart')(hints);
 if (ctx.group === 'holdout') return;

@@ -115,9 +115,9 @@
   // The store's own add-to-cart, seen through the hints its platform shell puts on the script tag (no
   // platform is named here): data-cart-forms (a CSS selector of add-to-cart forms), data-cart-events (DOM or
   // jQuery events that mean "added to cart"), data-cart-urls (parts of fetch/XHR URLs that add to the cart,
-  // counted when they succeed). Facet's own add-to-cart is not the store's: it goes through ctx.ownFetch.
+  // counted when they succeed). Facet's own in-place add posts to the store's cart URL through the page's
+  // fetch, so it is seen here like any other add: both groups' adds are measured one way.
   var lastAdd = 0;
-  var own = false;
   function storeAdd(pid) {
     // One add often shows up twice (a form's submit, then its Ajax request or event): count it once.
     var now = Date.now();
@@ -149,32 +149,45 @@
     }
     var names = words(hints.events);
     var seen = guard(function () { storeAdd(null); }, 'cart-event');
-    var jq = false;
-    var bindJq = guard(function () {
-      // jQuery's .trigger() runs jQuery handlers only, never DOM listeners.
-      if (jq || !w.jQuery || !names.length) return;
-      jq = true;
-      w.jQuery(d).on(names.join(' '), seen);
-    }, 'cart-jquery');
     names.forEach(function (n) {
       d.addEventListener(n, seen);
       // Also events dispatched on body that do not bubble.
       d.body.addEventListener(n, seen);
     });
-    bindJq();
-    if (!jq) w.addEventListener('load', bindJq);
+    if (names.length) {
+      // jQuery's .trigger() runs jQuery handlers only, never DOM listeners. Some platforms load jQuery late
+      // (through RequireJS, often after the config): look again on a backoff for ~8 s, and at every click or
+      // submit, which come before an Ajax add's event. Once bound (or failed), never again.
+      var jq = false;
+      var wait = 250;
+      var bindJq = guard(function () {
+        if (jq || !w.jQuery) return;
+        jq = true;
+        d.removeEventListener('click', bindJq, true);
+        d.removeEventListener('submit', bindJq, true);
+        w.jQuery(d).on(names.join(' '), seen);
+      }, 'cart-jquery');
+      var retry = function () {
+        bindJq();
+        if (!jq && (wait *= 2) <= 4000) setTimeout(retry, wait);
+      };
+      d.addEventListener('click', bindJq, true);
+      d.addEventListener('submit', bindJq, true);
+      retry();
+    }
     var parts = words(hints.urls);
     if (!parts.length) return;
     var adds = function (url) {
       url = String(url || '');
-      return !own && parts.some(function (p) { return url.indexOf(p) >= 0; });
+      return parts.some(function (p) { return url.indexOf(p) >= 0; });
     };
     var ok = function (status) { if (status >= 200 && status < 300) storeAdd(null); };
     var f = w.fetch;
     w.fetch = function (input) {
       var res = f.apply(w, arguments);
       try {
-        if (adds(typeof input === 'string' ? input : input && input.url)) {
+        // A URL string, a URL object or a Request.
+        if (adds(w.Request && input instanceof w.Request ? input.url : String(input))) {
           res.then(function (r) { ok(r.status); }, noop);
         }
       } catch (e) {
@@ -358,15 +371,6 @@
     ctx.guard = guard;
     ctx.ink = ink;
     ctx.mark = mark;
-    // The widget's own cart requests: not the store's add-to-cart (they send add_to_cart_clicked).
-    ctx.ownFetch = function () {
-      own = true;
-      try {
-        return w.fetch.apply(w, arguments);
-      } finally {
-        own = false;
-      }
-    };
     F.open = function (productId) { return open(productId, null); };
     fetchConfig().then(guard(function (cfg) {
       if (!cfg || cfg.enabled === false) return;
@@ -376,7 +380,6 @@
         // The store's holdout test: this tab's session lands in the same group on every page.
         ctx.exp = String(exp.id);
         ctx.group = fnv(ctx.sid + ':' + ctx.exp) % 100 < (exp.holdout_percent | 0) ? 'holdout' : 'exposed';
-        F.experiment = { id: ctx.exp, group: ctx.group };
         beacon('storefront_view', { product_id: pageProduct() });
         guard(watchCart, 'cart')(hints);
         // Never shown Facet: no button, no facet:ready, and Facet.open() resolves false.

@@ -326,8 +326,9 @@ function addToCart(a, button) {
     var q = new URLSearchParams();
     for (var f in fields || {}) q.append(f, String(fields[f]));
     var target = method === 'GET' ? a.ajax_url + (a.ajax_url.indexOf('?') >= 0 ? '&' : '?') + q.toString() : a.ajax_url;
-    // Through the loader, so that a store watching its cart URLs does not count this as its own add-to-cart.
-    (CTX.ownFetch || fetch)(target, { method: method, body: method === 'GET' ? null : q, credentials: 'same-origin', redirect: 'follow' })
+    // The page's own fetch: during a holdout test the loader's cart-URL watcher counts this add (once the store
+    // answers 2xx) exactly as it counts the store's own, so both groups' add-to-carts are measured one way.
+    fetch(target, { method: method, body: method === 'GET' ? null : q, credentials: 'same-origin', redirect: 'follow' })
       .then(function (r) {
         if (!r.ok) throw new Error('cart ' + r.status);
         button.removeAttribute('aria-busy');
