@@ -18,6 +18,7 @@ import numpy as np
 import requests
 from PIL import Image, ImageOps
 
+from plugin_api.numbers import whole_number
 from plugin_api.storage import ObjectNotFound, Storage, merchant_key
 
 log = logging.getLogger(__name__)
@@ -63,9 +64,9 @@ def _cache_keys(public_id: str, url: str) -> tuple[str, str]:
 
 
 def _read_limited(response: requests.Response, max_bytes: int) -> bytes:
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
-        raise ImageFetchError(f"image too large: {int(declared)} bytes (limit {max_bytes})")
+    declared = whole_number(response.headers.get("Content-Length"))
+    if declared is not None and declared > max_bytes:
+        raise ImageFetchError(f"image too large: {declared} bytes (limit {max_bytes})")
     chunks, size = [], 0
     for chunk in response.iter_content(64 * 1024):
         size += len(chunk)

@@ -28,6 +28,7 @@ from plugin_api.jobs.catalog_upsert import live_ids, product_values, soft_delete
 from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
 from plugin_api.jobs.sync_lock import SyncLock, lock_row
 from plugin_api.models import Merchant, MerchantStatus, Product, utcnow
+from plugin_api.numbers import whole_number
 from plugin_api.services.installs import (
     add_storefront_origins,
     connector_for,
@@ -246,11 +247,7 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
         for page in pages:
             changed += upsert_products(merchant, page.products, counts)
             add_storefront_origins(merchant, page.storefront_origins)
-            numeric = [
-                int(p.platform_id)
-                for p in page.products
-                if p.platform_id.isascii() and p.platform_id.isdigit()
-            ]
+            numeric = [n for p in page.products if (n := whole_number(p.platform_id)) is not None]
             upper = max(numeric, default=lower) if page.next_cursor else None
             if full:
                 missing = _missing(known, lower, upper, set(numeric))
@@ -323,7 +320,7 @@ def _known_ids(merchant: Merchant) -> list[int]:
             Product.merchant_id == merchant.id, Product.deleted.is_(False)
         )
     )
-    return sorted(int(r) for r in rows if r.isascii() and r.isdigit())
+    return sorted(n for r in rows if (n := whole_number(r)) is not None)
 
 
 def _missing(known: list[int], lower: int | None, upper: int | None, seen: set[int]) -> list[str]:

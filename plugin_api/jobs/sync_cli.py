@@ -12,13 +12,14 @@ from sqlalchemy import or_, select
 
 from plugin_api.extensions import db
 from plugin_api.models import Merchant
+from plugin_api.numbers import whole_number
 
 
 def _find(ref: str) -> Merchant:
     """A merchant by numeric id, public id or shop domain/store URL."""
     clauses = [Merchant.public_id == ref, Merchant.shop_domain == ref]
-    if ref.isascii() and ref.isdigit():
-        clauses.append(Merchant.id == int(ref))
+    if (number := whole_number(ref)) is not None:
+        clauses.append(Merchant.id == number)
     merchant = db.session.scalars(select(Merchant).where(or_(*clauses))).first()
     if merchant is None:
         raise click.ClickException(f"no merchant {ref!r}")

@@ -12,7 +12,6 @@ started, whatever the period.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -24,6 +23,7 @@ from sqlalchemy import Select, func
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant, Product, utcnow
+from plugin_api.numbers import whole_number
 from plugin_api.services.installs import catalog_status_text, product_understanding_lines
 from plugin_api.services.lift import Lift, lift_summary
 from plugin_api.services.shade_coverage import ShadeCoverage, rate, shade_coverage
@@ -42,13 +42,12 @@ FAILURE_MEANINGS = {
     "timed_out": "the analysis took too long (Facet was busy)",
 }
 _CLICK, _CART = "recommendation_clicked", "add_to_cart_clicked"
-# ASCII digits only: str.isdigit() also accepts "²", which int() then refuses.
-_PERIOD_TEXT = re.compile(r"[0-9]{1,3}")
 
 
 def known_period(raw: str | None) -> int | None:
     """The period `raw` names (7, 30 or 90, in ASCII digits), else None."""
-    return int(raw) if raw and _PERIOD_TEXT.fullmatch(raw) and int(raw) in PERIODS else None
+    period = whole_number(raw, max_digits=3)
+    return period if period in PERIODS else None
 
 
 def parse_period(raw: str | None) -> int:

@@ -25,6 +25,7 @@ from typing import Any
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, random_token, utcnow
+from plugin_api.numbers import whole_number
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,6 @@ MAX_HOLDOUT_PERCENT = 50
 HOLDOUT, EXPOSED = "holdout", "exposed"
 GROUPS = (HOLDOUT, EXPOSED)
 EXPERIMENT_ID = re.compile(r"^[A-Za-z0-9_-]{4,32}$")
-# ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() then refuses (or reads as a number).
-_FORM_NUMBER = re.compile(r"[0-9]{1,3}")
 _FNV_OFFSET, _FNV_PRIME = 0x811C9DC5, 0x01000193
 
 
@@ -95,8 +94,7 @@ def parse_holdout_percent(value: Any) -> int:
 
 def parse_holdout_percent_text(text: str | None) -> int:
     """A holdout percentage as a form field carries it ("10"); 422 `invalid_holdout_percent` unless 0-50."""
-    text = (text or "").strip()
-    return parse_holdout_percent(int(text) if _FORM_NUMBER.fullmatch(text) else None)
+    return parse_holdout_percent(whole_number((text or "").strip(), max_digits=3))
 
 
 def set_holdout_percent(merchant: Merchant, percent: int) -> Experiment | None:
