@@ -47,6 +47,10 @@ CONSTANTS = (
     "DARK_WHITE_PATCH",
     "FACE_SCALE",
     "SCENE_SCALE",
+    "GUIDE_CX",
+    "GUIDE_CY",
+    "GUIDE_RX",
+    "GUIDE_RY",
 )
 # The portraits are read at the widget's upload size before framing (the preview's own size varies by camera).
 PHOTO_SIDE = 1024
@@ -72,7 +76,12 @@ C = widget_constants()
 def guide_oval(width: float, height: float) -> tuple[float, float, float, float]:
     """capture.js's `ovalInFrame` for a frame shown whole in a box of its own shape: (cx, cy, rx, ry)."""
     unit = max(width, height) / 100
-    return width / 2, height / 2 + (47 - 50) * unit, 21 * unit, 29 * unit
+    return (
+        width / 2 + (C["GUIDE_CX"] - 50) * unit,
+        height / 2 + (C["GUIDE_CY"] - 50) * unit,
+        C["GUIDE_RX"] * unit,
+        C["GUIDE_RY"] * unit,
+    )
 
 
 def camera_frame(rgb: np.ndarray, face: np.ndarray) -> np.ndarray:

@@ -673,15 +673,19 @@ var BACKLIT_FACE_MAX = 0.05;
 var DARK_WHITE_PATCH = 195;
 var FACE_SCALE = 0.7;
 var SCENE_SCALE = 1.15;
+var GUIDE_CX = 50;
+var GUIDE_CY = 47;
+var GUIDE_RX = 21;
+var GUIDE_RY = 29;
 function ovalInFrame(vw, vh, boxW, boxH) {
 var unit = Math.max(boxW, boxH) / 100;
-var cx = boxW / 2, cy = boxH / 2 + (47 - 50) * unit;
+var cx = boxW / 2 + (GUIDE_CX - 50) * unit, cy = boxH / 2 + (GUIDE_CY - 50) * unit;
 var fit = Math.max(boxW / vw, boxH / vh);
 return {
 cx: (cx - boxW / 2) / fit + vw / 2,
 cy: (cy - boxH / 2) / fit + vh / 2,
-rx: 21 * unit / fit,
-ry: 29 * unit / fit
+rx: GUIDE_RX * unit / fit,
+ry: GUIDE_RY * unit / fit
 };
 }
 function lightingHint(px, width, height, oval) {
@@ -1220,10 +1224,10 @@ function ovalGuide() {
 return svg('svg', { class: 'guide', viewBox: '0 0 100 100', preserveAspectRatio: 'xMidYMid slice', 'aria-hidden': 'true' }, [
 svg('defs', {}, [svg('mask', { id: 'fc-m' }, [
 svg('rect', { x: '0', y: '0', width: '100', height: '100', fill: '#fff' }),
-svg('ellipse', { cx: '50', cy: '47', rx: '21', ry: '29', fill: '#000' })
+svg('ellipse', { cx: GUIDE_CX, cy: GUIDE_CY, rx: GUIDE_RX, ry: GUIDE_RY, fill: '#000' })
 ])]),
 svg('rect', { x: '0', y: '0', width: '100', height: '100', fill: 'rgba(0,0,0,.45)', mask: 'url(#fc-m)' }),
-svg('ellipse', { cx: '50', cy: '47', rx: '21', ry: '29', fill: 'none', stroke: '#fff', 'stroke-width': '.7',
+svg('ellipse', { cx: GUIDE_CX, cy: GUIDE_CY, rx: GUIDE_RX, ry: GUIDE_RY, fill: 'none', stroke: '#fff', 'stroke-width': '.7',
 'stroke-dasharray': '2 1.4' })
 ]);
 }

@@ -79,17 +79,23 @@ var DARK_WHITE_PATCH = 195;
 var FACE_SCALE = 0.7;
 var SCENE_SCALE = 1.15;
 
-// The guide oval (viewBox 0 0 100 100, "slice", ellipse 50/47/21/29) in the frame's own pixels, for a video
-// drawn with object-fit: cover into a box of boxW × boxH.
+// The face guide the camera screen draws (`ovalGuide`, an SVG of viewBox 0 0 100 100 with "slice"), and the
+// lighting check reads: one definition for both.
+var GUIDE_CX = 50;
+var GUIDE_CY = 47;
+var GUIDE_RX = 21;
+var GUIDE_RY = 29;
+
+// The guide oval in the frame's own pixels, for a video drawn with object-fit: cover into a box of boxW × boxH.
 function ovalInFrame(vw, vh, boxW, boxH) {
   var unit = Math.max(boxW, boxH) / 100;
-  var cx = boxW / 2, cy = boxH / 2 + (47 - 50) * unit;
+  var cx = boxW / 2 + (GUIDE_CX - 50) * unit, cy = boxH / 2 + (GUIDE_CY - 50) * unit;
   var fit = Math.max(boxW / vw, boxH / vh);
   return {
     cx: (cx - boxW / 2) / fit + vw / 2,
     cy: (cy - boxH / 2) / fit + vh / 2,
-    rx: 21 * unit / fit,
-    ry: 29 * unit / fit
+    rx: GUIDE_RX * unit / fit,
+    ry: GUIDE_RY * unit / fit
   };
 }
 

@@ -169,10 +169,10 @@ function ovalGuide() {
   return svg('svg', { class: 'guide', viewBox: '0 0 100 100', preserveAspectRatio: 'xMidYMid slice', 'aria-hidden': 'true' }, [
     svg('defs', {}, [svg('mask', { id: 'fc-m' }, [
       svg('rect', { x: '0', y: '0', width: '100', height: '100', fill: '#fff' }),
-      svg('ellipse', { cx: '50', cy: '47', rx: '21', ry: '29', fill: '#000' })
+      svg('ellipse', { cx: GUIDE_CX, cy: GUIDE_CY, rx: GUIDE_RX, ry: GUIDE_RY, fill: '#000' })
     ])]),
     svg('rect', { x: '0', y: '0', width: '100', height: '100', fill: 'rgba(0,0,0,.45)', mask: 'url(#fc-m)' }),
-    svg('ellipse', { cx: '50', cy: '47', rx: '21', ry: '29', fill: 'none', stroke: '#fff', 'stroke-width': '.7',
+    svg('ellipse', { cx: GUIDE_CX, cy: GUIDE_CY, rx: GUIDE_RX, ry: GUIDE_RY, fill: 'none', stroke: '#fff', 'stroke-width': '.7',
       'stroke-dasharray': '2 1.4' })
   ]);
 }
