@@ -39,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from plugin_api import storage
+    from plugin_api import rate_limits, storage
     from plugin_api.api import register_blueprints
     from plugin_api.cli import facet_cli
     from plugin_api.crypto import Cipher
@@ -53,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
     app.extensions["facet.cipher"] = Cipher(app.config["FACET_ENCRYPTION_KEYS"])
     storage.init_app(app)
     queueing.init_app(app)
+    rate_limits.init_app(app)
     housekeeping.init_app(app)
     api = FacetApi(app)
     app.extensions["facet.api"] = api

@@ -29,7 +29,16 @@ _INT_SETTINGS = {
     "FACET_JOB_RETRIES": 1,
     # Without Redis (no cron scheduler): reap + purge after a response at most this often; 0 = never.
     "FACET_INLINE_HOUSEKEEPING_SECONDS": 600,
+    # Per shopper address and store (`plugin_api.rate_limits`); a rate of 0 = no limit.
+    "FACET_CLIENT_UPLOADS_PER_HOUR": 30,
+    "FACET_CLIENT_UPLOAD_BURST": 10,
+    "FACET_CLIENT_EVENTS_PER_MINUTE": 120,
+    "FACET_CLIENT_EVENT_BURST": 240,
+    # Reverse proxies in front of Facet whose X-Forwarded-For / -Proto are trusted (0: none, use the peer).
+    "FACET_TRUSTED_PROXIES": 0,
 }
+# Tests share one address (127.0.0.1) across hundreds of uploads: limits apply where a test sets them.
+_RATE_LIMITS = ("FACET_CLIENT_UPLOADS_PER_HOUR", "FACET_CLIENT_EVENTS_PER_MINUTE")
 
 _STR_DEFAULTS: dict[str, str | None] = {
     "FACET_ENV": "production",
@@ -95,6 +104,10 @@ def load_config(
     relaxed = cfg["FACET_ENV"] in ("demo", "test")
     if cfg["FACET_ENV"] == "test" and "FACET_INLINE_HOUSEKEEPING_SECONDS" not in overrides:
         cfg["FACET_INLINE_HOUSEKEEPING_SECONDS"] = 0  # tests decide when housekeeping runs
+    if cfg["FACET_ENV"] == "test":
+        for key in _RATE_LIMITS:
+            if key not in overrides and key not in env:
+                cfg[key] = 0
     cfg["TESTING"] = cfg.get("TESTING", False) or cfg["FACET_ENV"] == "test"
 
     missing = [k for k in ("FACET_SECRET_KEY", "FACET_ENCRYPTION_KEYS") if not cfg.get(k)]

@@ -11,6 +11,7 @@ from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError
 from plugin_api.jobs.maintenance import expire_if_overdue
 from plugin_api.models import Analysis
+from plugin_api.rate_limits import enforce
 from plugin_api.services.analyses import analysis_view, reasons_language, submit_analysis
 from plugin_api.services.localisation import error_message
 from plugin_api.tenancy import current_merchant, get_owned_or_404
@@ -68,12 +69,18 @@ class AnalysisCollection(MethodView):
     @blp.alt_response(
         422, schema=ErrorSchema, description="`image_too_large`, `image_too_small` or `image_unreadable`."
     )
-    @blp.alt_response(429, schema=ErrorSchema, description="`too_many_analyses`; see `Retry-After`.")
+    @blp.alt_response(
+        429,
+        schema=ErrorSchema,
+        description="`rate_limited` (this address sent too many photos to this store lately) or "
+        "`too_many_analyses` (the store has too many in flight); see `Retry-After`.",
+    )
     def post(self):
         """Submit a selfie for analysis"""
         merchant = current_merchant()
         language = reasons_language((request.form.get("lang") or "")[:16] or None, merchant)
         try:
+            enforce("uploads", merchant.id)
             analysis = submit_analysis(
                 merchant,
                 request.files.get("image"),

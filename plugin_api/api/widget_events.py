@@ -28,6 +28,7 @@ from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError, ErrorSchema
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant
+from plugin_api.rate_limits import enforce
 from plugin_api.services.experiment import check_groups
 from plugin_api.tenancy import current_merchant
 
@@ -224,6 +225,12 @@ class WidgetEvents(MethodView):
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     @blp.alt_response(413, schema=ErrorSchema, description="`payload_too_large`.")
     @blp.alt_response(
+        429,
+        schema=ErrorSchema,
+        description="`rate_limited`: this address sent more events to this store than a browser would; "
+        "see `Retry-After`. Each event in a batch counts.",
+    )
+    @blp.alt_response(
         422,
         schema=ErrorSchema,
         description="`invalid_event` (also a `group` other than the session's in the store's current test).",
@@ -233,5 +240,6 @@ class WidgetEvents(MethodView):
         # Read at most one byte past the limit, whatever Content-Length claims (beacons can be chunked).
         events = parse_body(request.stream.read(MAX_BODY_BYTES + 1))
         merchant = current_merchant()
+        enforce("events", merchant.id, cost=len(events))
         check_groups(merchant, ((ev.session_id, ev.properties) for ev in events))
         return {"accepted": record_events(merchant, events)}, 202

@@ -58,6 +58,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "too_many_analyses": (
             "Trop de photos sont en cours d’analyse pour cette boutique ; réessayez dans un instant."
         ),
+        "rate_limited": (
+            "Vous avez envoyé beaucoup de photos en peu de temps ; patientez environ {wait_minutes} min "
+            "avant de réessayer."
+        ),
         "unavailable": "L’analyse est momentanément indisponible ; réessayez.",
         "no_face": (
             "Nous n’avons pas trouvé de visage sur cette photo. Envoyez un selfie net, pris de face."

@@ -415,3 +415,32 @@ def test_a_french_widget_gets_its_reasons_in_french(live_server, page_factory, i
     shape = page.locator('[data-fc="face-shape"]').inner_text()
     assert shape in ("Ovale", "Rond", "Carré", "En cœur", "Allongé", "En losange", "Triangulaire"), shape
     assert errors == []
+
+
+def test_a_shopper_past_the_photo_allowance_is_told_when_to_come_back(live_server, page_factory, inputs):
+    from plugin_api.rate_limits import Limit
+
+    limiter = live_server.app.extensions["facet.rate_limiter"]
+    unlimited = limiter.limits["uploads"]
+    limiter.limits["uploads"] = Limit("uploads", per_period=30, period=3600, burst=1)
+    try:
+        # This address already sent its one photo: the next may come in two minutes.
+        assert limiter.wait_seconds("uploads", live_server.seed["merchant_id"], "127.0.0.1") == 0
+        page, errors = page_factory()
+        uploads = count_uploads(page)
+        open_widget(page, live_server.url + "/demo")
+        upload(page, inputs["selfie_jpg"])
+        page.locator('[data-error-code="rate_limited"]').wait_for()
+    finally:
+        limiter.limits["uploads"] = unlimited
+    assert len(uploads) == 1
+    assert page.locator('[data-fc="error-title"]').inner_text() == "Time for a short break"
+    assert page.locator('[data-fc="error-text"]').inner_text() == (
+        "You’ve sent several photos in a few minutes. You can send another in about 2 min."
+    )
+    # Trying again at once would be refused again, so the one button goes back to the start.
+    assert page.locator('[data-fc="retake"]').count() == 0
+    screenshot(page, "demo-rate-limited")
+    page.locator('[data-fc="back"]').click()
+    page.locator('[data-fc="upload"]').first.wait_for()
+    assert errors == []

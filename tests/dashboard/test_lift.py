@@ -154,7 +154,7 @@ def test_with_enough_data_the_verdict_states_the_lift_and_its_interval(app, clie
     assert '<td class="n" data-lift-rate>5.0 %</td>' in page  # the holdout's 12 of 240
     # The small print says what the groups are and where the figures come from.
     assert "Groups are per browser tab" in page and "not independent" in page
-    assert "unauthenticated storefront beacons" in page and "does not rate-limit them" in page
+    assert "unauthenticated storefront beacons" in page and "many addresses still could" in page
     # The same figures from the experiment's own endpoint.
     assert admin.get("/api/v1/admin/experiment").json == lift
 

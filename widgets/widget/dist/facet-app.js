@@ -55,6 +55,8 @@ err_unread_h: 'We couldn’t read that photo',
 err_unread_p: 'The file may be damaged. Please take or choose another photo.',
 err_busy_h: 'Lots of shoppers right now',
 err_busy_p: 'Please try again in a few seconds.',
+err_wait_h: 'Time for a short break',
+err_wait_p: 'You’ve sent several photos in a few minutes. You can send another in about {minutes} min.',
 err_net_h: 'We couldn’t reach the try-on service',
 err_net_p: 'Check your connection and try again.',
 err_denied_h: 'Try-on isn’t available here',
@@ -229,6 +231,8 @@ err_unread_h: 'Nous n’avons pas pu lire cette photo',
 err_unread_p: 'Le fichier est peut-être endommagé. Prenez ou choisissez une autre photo.',
 err_busy_h: 'Beaucoup de visiteurs en ce moment',
 err_busy_p: 'Réessayez dans quelques secondes.',
+err_wait_h: 'Une petite pause',
+err_wait_p: 'Vous avez envoyé plusieurs photos en quelques minutes. Vous pourrez en envoyer une autre dans {minutes} min environ.',
 err_net_h: 'Le service d’essayage est injoignable',
 err_net_p: 'Vérifiez votre connexion et réessayez.',
 err_denied_h: 'L’essayage n’est pas disponible ici',
@@ -607,6 +611,10 @@ if (status === 413 || code === 'file_too_large') return msg('big');
 if (status === 415 || code === 'unsupported_media_type') return msg('type');
 if (code === 'image_too_small') return msg('small');
 if (code === 'image_unreadable' || code === 'image_too_large' || status === 422) return msg('unread');
+if (code === 'rate_limited') {
+var minutes = Math.max(1, Math.ceil((err.retryAfter || 60) / 60));
+return msg('wait', { retake: false, later: true, text: t('err_wait_p', { minutes: minutes }) });
+}
 if (status === 429) return msg('busy', { retake: false });
 if (status === 401 || status === 403) return msg('denied', { retake: false });
 if (kind === 'network') return msg('net', { retake: false });
@@ -1366,6 +1374,9 @@ kids.push(h('div', { class: 'actions' + (desc.retake ? '' : ' one') }, againButt
 setScreen('error', h('section', { class: 'screen center', role: 'alert', 'data-error-code': desc.code }, kids));
 }
 function againButtons(desc) {
+if (desc.later) { // trying again now would be refused again: back to the start, the text says when
+return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'back', onclick: showIntro, text: t('back') })];
+}
 if (!desc.retake) {
 return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake, text: t('try_again') })];
 }

@@ -116,6 +116,10 @@ function describeError(err) {
   if (status === 415 || code === 'unsupported_media_type') return msg('type');
   if (code === 'image_too_small') return msg('small');
   if (code === 'image_unreadable' || code === 'image_too_large' || status === 422) return msg('unread');
+  if (code === 'rate_limited') {
+    var minutes = Math.max(1, Math.ceil((err.retryAfter || 60) / 60));
+    return msg('wait', { retake: false, later: true, text: t('err_wait_p', { minutes: minutes }) });
+  }
   if (status === 429) return msg('busy', { retake: false });
   if (status === 401 || status === 403) return msg('denied', { retake: false });
   if (kind === 'network') return msg('net', { retake: false });

@@ -323,6 +323,9 @@ function showError(desc) {
 // After a failed photo: an uploaded one is followed by choosing another file (one click), a camera one by
 // the camera; the other way stays one button away.
 function againButtons(desc) {
+  if (desc.later) { // trying again now would be refused again: back to the start, the text says when
+    return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'back', onclick: showIntro, text: t('back') })];
+  }
   if (!desc.retake) {
     return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake, text: t('try_again') })];
   }

@@ -1,0 +1,206 @@
+"""Per-shopper rate limits on the widget's public endpoints (photo uploads, analytics beacons).
+
+Why: those endpoints are authenticated only by the store's publishable key, which is public by design. The
+per-store in-flight cap (`JobRunner.reserve_slot`) protects the workers, but one script hammering uploads
+would fill that cap and turn away every other shopper of the store; forged beacons could flood the events
+table and steer a holdout test. So each client address gets its own allowance per store.
+
+The algorithm is GCRA (a leaky bucket kept as one timestamp per client): a client may send `burst` requests
+at once, then one every `period / per_period` seconds. The state lives in Redis when there is one (shared by
+every web process), else in this process. The caller passes the clock, so both stores answer the same way
+and tests can move time.
+
+The client is `request.remote_addr`: behind a reverse proxy set `FACET_TRUSTED_PROXIES` to the number of
+proxies in front of Facet, so that the address comes from `X-Forwarded-For` (never trusted otherwise: a
+client could name any address). IPv6 clients are counted per /64, the block one device or household gets.
+Addresses are stored only as keyed hashes, and only as long as their allowance is in use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request
+from redis import Redis
+from redis.exceptions import RedisError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from plugin_api.config import ConfigError
+from plugin_api.errors import ApiError
+
+log = logging.getLogger(__name__)
+
+# Atomically: the client's theoretical arrival time (TAT) moves on by cost × interval if that keeps it within
+# the burst allowance; returns the wait in milliseconds (0 = admitted).
+_GCRA_LUA = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local allowance = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local new_tat = tat + cost * interval
+local wait = new_tat - now - allowance
+if wait > 0 then return math.ceil(wait * 1000) end
+redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil((new_tat - now) * 1000) + 1000)
+return 0
+"""
+
+# In-process store: forget clients whose allowance is full again once this many are tracked.
+_LOCAL_PRUNE_AT = 10_000
+
+
+@dataclass(frozen=True)
+class Limit:
+    """`per_period` requests per `period` seconds, `burst` of them at once; `per_period` 0 = no limit."""
+
+    name: str
+    per_period: int
+    period: float
+    burst: int
+
+    @property
+    def enabled(self) -> bool:
+        return self.per_period > 0
+
+    @property
+    def interval(self) -> float:
+        """Seconds one request costs."""
+        return self.period / self.per_period
+
+    @property
+    def allowance(self) -> float:
+        """How far ahead of now a client's TAT may run, the request being counted included."""
+        return self.burst * self.interval
+
+
+def configured_limits(config: dict) -> dict[str, Limit]:
+    """The limits this deployment runs with, from `FACET_CLIENT_*` settings; `ConfigError` when a burst could
+    never admit a request the widget sends (a beacon batch counts each of its events)."""
+    from plugin_api.api.widget_events import MAX_EVENTS_PER_REQUEST
+
+    limits = {
+        "uploads": Limit(
+            "uploads",
+            int(config["FACET_CLIENT_UPLOADS_PER_HOUR"]),
+            3600.0,
+            int(config["FACET_CLIENT_UPLOAD_BURST"]),
+        ),
+        "events": Limit(
+            "events",
+            int(config["FACET_CLIENT_EVENTS_PER_MINUTE"]),
+            60.0,
+            int(config["FACET_CLIENT_EVENT_BURST"]),
+        ),
+    }
+    smallest = {"uploads": 1, "events": MAX_EVENTS_PER_REQUEST}
+    for name, limit in limits.items():
+        if limit.enabled and limit.burst < smallest[name]:
+            setting = "FACET_CLIENT_UPLOAD_BURST" if name == "uploads" else "FACET_CLIENT_EVENT_BURST"
+            raise ConfigError(f"{setting} must be at least {smallest[name]}, not {limit.burst}")
+    return limits
+
+
+def client_block(address: str | None) -> str:
+    """The unit a client is counted by: its IPv4 address, or its IPv6 /64."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return address or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+class RateLimiter:
+    """Admit or refuse one client's requests under a `Limit`, in Redis or in this process."""
+
+    def __init__(
+        self,
+        limits: dict[str, Limit],
+        secret: str,
+        redis: Redis | None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.limits = limits
+        self.clock = clock
+        self._secret = secret.encode()
+        self._redis = redis
+        self._script = redis.register_script(_GCRA_LUA) if redis is not None else None
+        self._local: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait_seconds(self, name: str, store_id: int, client: str, cost: int = 1) -> float:
+        """0 when the request is admitted (and counted), else how long the client must wait."""
+        limit = self.limits[name]
+        if not limit.enabled or cost <= 0:
+            return 0.0
+        key = self._key(name, store_id, client)
+        now = self.clock()
+        if self._script is not None:
+            try:
+                waited_ms = self._script(keys=[key], args=[now, limit.interval, limit.allowance, cost])
+            except RedisError:
+                # Refusing every shopper because Redis blinked would be worse than a moment without limits.
+                log.warning("rate limit %s not checked: Redis unavailable", name, exc_info=True)
+                return 0.0
+            return int(waited_ms) / 1000
+        with self._lock:
+            tat = max(self._local.get(key, now), now)
+            new_tat = tat + cost * limit.interval
+            wait = new_tat - now - limit.allowance
+            if wait > 0:
+                return wait
+            self._local[key] = new_tat
+            if len(self._local) > _LOCAL_PRUNE_AT:
+                self._local = {k: t for k, t in self._local.items() if t > now}
+            return 0.0
+
+    def _key(self, name: str, store_id: int, client: str) -> str:
+        digest = hmac.new(self._secret, f"{store_id}|{client}".encode(), hashlib.sha256).hexdigest()[:32]
+        return f"facet:rate:{name}:{digest}"
+
+
+def init_app(app: Flask) -> None:
+    """Bind `app.extensions["facet.rate_limiter"]` (after `queueing.init_app`, whose Redis it shares), and
+    trust `FACET_TRUSTED_PROXIES` reverse proxies for the client's address and scheme."""
+    app.extensions["facet.rate_limiter"] = RateLimiter(
+        configured_limits(app.config), app.config["FACET_SECRET_KEY"], app.extensions.get("facet.redis")
+    )
+    proxies = int(app.config["FACET_TRUSTED_PROXIES"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+
+def enforce(name: str, store_id: int, *, cost: int = 1) -> None:
+    """Count this request against the client's `name` allowance at `store_id`; over it, 429 `rate_limited`
+    with `Retry-After` (whole seconds, rounded up) and the same in `details.retry_after`."""
+    limiter: RateLimiter = current_app.extensions["facet.rate_limiter"]
+    wait = limiter.wait_seconds(name, store_id, client_block(request.remote_addr), cost)
+    if wait <= 0:
+        return
+    retry_after = max(1, math.ceil(wait))
+    minutes = max(1, math.ceil(retry_after / 60))
+    raise ApiError(
+        429,
+        "rate_limited",
+        _MESSAGES[name].format(minutes=minutes),
+        details={"retry_after": retry_after, "wait_minutes": minutes, "limit": name},
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+_MESSAGES = {
+    "uploads": "You have sent many photos in a short time; please wait about {minutes} min and try again.",
+    "events": "Too many analytics events from this address; please slow down.",
+}

@@ -1,0 +1,242 @@
+"""Per-shopper rate limits on uploads and beacons: one address cannot starve a store's other shoppers."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from redis import Redis
+from sqlalchemy import func, select
+
+from plugin_api.config import ConfigError, load_config
+from plugin_api.extensions import db
+from plugin_api.models import Analysis, Event
+from plugin_api.rate_limits import Limit, RateLimiter, client_block
+from tests.helpers import assert_error, upload
+
+SID = "a1b2c3d4e5f6a7b8c9d0e1f2"
+SHOP_A, SHOP_B = 1, 2
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=["in-process", "redis"])
+def limiter_for(request):
+    """Build a RateLimiter on either store with a clock the test moves."""
+    redis = None
+    if request.param == "redis":
+        redis = Redis.from_url(request.getfixturevalue("redis_url"))
+
+    def make(limit: Limit) -> tuple[RateLimiter, FakeClock]:
+        clock = FakeClock()
+        return RateLimiter({limit.name: limit}, "secret", redis, clock=clock), clock
+
+    yield make
+    if redis is not None:
+        redis.close()
+
+
+def test_a_burst_then_one_per_interval(limiter_for):
+    limiter, clock = limiter_for(Limit("uploads", per_period=60, period=3600, burst=3))
+    assert [limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") for _ in range(3)] == [0, 0, 0]
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == pytest.approx(60, abs=0.01)
+    clock.now += 30
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == pytest.approx(30, abs=0.01)
+    clock.now += 30
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == 0
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == pytest.approx(60, abs=0.01)
+    clock.now += 3 * 60
+    assert [limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") for _ in range(3)] == [0, 0, 0]
+
+
+def test_refused_requests_do_not_push_the_wait_further(limiter_for):
+    limiter, clock = limiter_for(Limit("uploads", per_period=60, period=3600, burst=1))
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == 0
+    for _ in range(5):
+        assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == pytest.approx(60, abs=0.01)
+    clock.now += 60
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == 0
+
+
+def test_each_address_and_each_store_has_its_own_allowance(limiter_for):
+    limiter, _ = limiter_for(Limit("uploads", per_period=60, period=3600, burst=1))
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == 0
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") > 0
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.6") == 0
+    assert limiter.wait_seconds("uploads", SHOP_B, "203.0.113.5") == 0
+
+
+def test_a_batch_costs_one_per_event(limiter_for):
+    limiter, _ = limiter_for(Limit("events", per_period=60, period=60, burst=20))
+    assert limiter.wait_seconds("events", SHOP_A, "203.0.113.5", cost=15) == 0
+    assert limiter.wait_seconds("events", SHOP_A, "203.0.113.5", cost=6) == pytest.approx(1, abs=0.01)
+    assert limiter.wait_seconds("events", SHOP_A, "203.0.113.5", cost=5) == 0
+
+
+def test_a_rate_of_zero_is_no_limit(limiter_for):
+    limiter, _ = limiter_for(Limit("uploads", per_period=0, period=3600, burst=1))
+    assert all(limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == 0 for _ in range(50))
+
+
+def test_redis_keeps_no_address_and_forgets_a_refilled_allowance(redis_url):
+    redis = Redis.from_url(redis_url)
+    limiter = RateLimiter({"uploads": Limit("uploads", 3600, 3600, 5)}, "secret", redis)
+    limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5")
+    [key] = redis.keys("facet:rate:*")
+    assert b"203.0.113" not in key
+    # One request's worth (1 s) plus a second's margin: the key goes once the allowance is full again.
+    assert 0 < redis.pttl(key) <= 2000
+
+
+def test_without_redis_the_limit_is_skipped_and_logged(caplog):
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    limiter = RateLimiter({"uploads": Limit("uploads", 60, 3600, 1)}, "secret", unreachable)
+    with caplog.at_level(logging.WARNING, logger="plugin_api.rate_limits"):
+        assert [limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") for _ in range(3)] == [0, 0, 0]
+    assert "Redis unavailable" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("address", "block"),
+    [
+        ("203.0.113.5", "203.0.113.5"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.5", "203.0.113.5"),
+        (None, "unknown"),
+    ],
+)
+def test_ipv6_clients_are_counted_per_64(address, block):
+    assert client_block(address) == block
+
+
+def test_production_defaults_limit_and_tests_opt_in():
+    prod = load_config({"FACET_ENV": "demo"}, instance_path="/tmp/x")
+    assert (prod["FACET_CLIENT_UPLOADS_PER_HOUR"], prod["FACET_CLIENT_UPLOAD_BURST"]) == (30, 10)
+    assert (prod["FACET_CLIENT_EVENTS_PER_MINUTE"], prod["FACET_CLIENT_EVENT_BURST"]) == (120, 240)
+    assert prod["FACET_TRUSTED_PROXIES"] == 0
+    test = load_config({"FACET_ENV": "test"}, instance_path="/tmp/x")
+    assert test["FACET_CLIENT_UPLOADS_PER_HOUR"] == test["FACET_CLIENT_EVENTS_PER_MINUTE"] == 0
+    chosen = load_config({"FACET_ENV": "test", "FACET_CLIENT_UPLOADS_PER_HOUR": "4"}, instance_path="/tmp/x")
+    assert chosen["FACET_CLIENT_UPLOADS_PER_HOUR"] == 4
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("FACET_CLIENT_UPLOAD_BURST", 0, "FACET_CLIENT_UPLOAD_BURST must be at least 1, not 0"),
+        ("FACET_CLIENT_EVENT_BURST", 19, "FACET_CLIENT_EVENT_BURST must be at least 20, not 19"),
+    ],
+)
+def test_a_burst_that_could_never_admit_a_request_stops_start_up(app_factory, setting, value, message):
+    limits = {"FACET_CLIENT_UPLOADS_PER_HOUR": 30, "FACET_CLIENT_EVENTS_PER_MINUTE": 120}
+    with pytest.raises(ConfigError, match=message):
+        app_factory(**limits, **{setting: value})
+
+
+# --- through the API ---------------------------------------------------------------------------------------
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def limited_app(app_factory, redis_url):
+    """Jobs on RQ (uploads are admitted without running a model); two uploads at once, then one a minute."""
+    return app_factory(REDIS_URL=redis_url, FACET_CLIENT_UPLOADS_PER_HOUR=60, FACET_CLIENT_UPLOAD_BURST=2)
+
+
+def test_the_third_quick_upload_is_refused_and_leaves_nothing_behind(
+    limited_app, merchant_factory, widget_headers, make_jpeg
+):
+    merchant = merchant_factory(limited_app)
+    client = limited_app.test_client()
+    shopper = {"REMOTE_ADDR": "198.51.100.7"}
+    photo = make_jpeg(width=320, height=240)
+    client.environ_base.update(shopper)
+    assert [upload(client, widget_headers(merchant), photo).status_code for _ in range(2)] == [202, 202]
+
+    refused = upload(client, widget_headers(merchant), photo)
+    error = assert_error(refused, 429, "rate_limited")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert error["details"] == {
+        "retry_after": int(refused.headers["Retry-After"]),
+        "wait_minutes": 1,
+        "limit": "uploads",
+    }
+    assert "wait about 1 min" in error["message"]
+    assert refused.headers["Access-Control-Expose-Headers"].count("Retry-After") == 1
+    assert _count(limited_app, Analysis) == 2
+
+    french = upload(client, widget_headers(merchant), photo, lang="fr")
+    assert "patientez environ 1 min" in assert_error(french, 429, "rate_limited")["message"]
+
+
+def test_another_shopper_and_another_store_are_not_held_up(
+    limited_app, merchant_factory, widget_headers, make_jpeg
+):
+    store, other_store = merchant_factory(limited_app), merchant_factory(limited_app)
+    photo = make_jpeg(width=320, height=240)
+    busy = limited_app.test_client()
+    busy.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    for _ in range(2):
+        upload(busy, widget_headers(store), photo)
+    assert_error(upload(busy, widget_headers(store), photo), 429, "rate_limited")
+
+    neighbour = limited_app.test_client()
+    neighbour.environ_base["REMOTE_ADDR"] = "198.51.100.8"
+    assert upload(neighbour, widget_headers(store), photo).status_code == 202
+    assert upload(busy, widget_headers(other_store), photo).status_code == 202
+
+
+def test_forwarded_addresses_count_only_behind_a_trusted_proxy(
+    app_factory, redis_url, merchant_factory, widget_headers, make_jpeg
+):
+    photo = make_jpeg(width=320, height=240)
+
+    def uploads_from(app, forwarded: list[str]) -> list[int]:
+        merchant = merchant_factory(app)
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = "10.0.0.2"  # the proxy
+        return [
+            upload(client, {**widget_headers(merchant), "X-Forwarded-For": ip}, photo).status_code
+            for ip in forwarded
+        ]
+
+    limits = {"FACET_CLIENT_UPLOADS_PER_HOUR": 60, "FACET_CLIENT_UPLOAD_BURST": 1}
+    direct = app_factory(REDIS_URL=redis_url, **limits)
+    # Without a trusted proxy a client cannot dodge its limit by naming another address.
+    assert uploads_from(direct, ["198.51.100.1", "198.51.100.2"]) == [202, 429]
+    proxied = app_factory(REDIS_URL=redis_url, FACET_TRUSTED_PROXIES=1, **limits)
+    assert uploads_from(proxied, ["198.51.100.1", "198.51.100.2", "198.51.100.1"]) == [202, 202, 429]
+
+
+def _beacon(client, merchant, events: list[dict]):
+    return client.post(
+        f"/api/v1/widget/events?key={merchant.publishable_key}",
+        data=json.dumps({"events": events}),
+        content_type="text/plain;charset=UTF-8",
+        headers={"Origin": merchant.allowed_origins[0]},
+    )
+
+
+def test_beacons_past_the_allowance_are_refused_whole(app_factory, merchant_factory):
+    app = app_factory(FACET_CLIENT_EVENTS_PER_MINUTE=60, FACET_CLIENT_EVENT_BURST=20)
+    merchant = merchant_factory(app)
+    client = app.test_client()
+    opened = {"type": "opened", "session_id": SID}
+    assert _beacon(client, merchant, [opened] * 20).status_code == 202
+    refused = _beacon(client, merchant, [opened] * 2)
+    error = assert_error(refused, 429, "rate_limited")
+    assert error["details"]["limit"] == "events"
+    assert int(refused.headers["Retry-After"]) in (1, 2)  # 2 s less the moments the test took
+    assert _count(app, Event) == 20
