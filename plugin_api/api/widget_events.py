@@ -30,6 +30,7 @@ from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant
 from plugin_api.rate_limits import enforce
 from plugin_api.services.experiment import check_groups
+from plugin_api.services.lift_sessions import record_sessions
 from plugin_api.tenancy import current_merchant
 
 EVENT_TYPES = frozenset(
@@ -202,7 +203,8 @@ def parse_body(raw: bytes) -> list[ParsedEvent]:
 
 
 def record_events(merchant: Merchant, events: list[ParsedEvent]) -> int:
-    """Store the events for `merchant`; returns how many were stored."""
+    """Store the events for `merchant`, and the holdout test's sessions they speak of; returns how many
+    events were stored."""
     for ev in events:
         db.session.add(
             Event(
@@ -213,6 +215,7 @@ def record_events(merchant: Merchant, events: list[ParsedEvent]) -> int:
                 properties=ev.properties,
             )
         )
+    record_sessions(merchant, events)
     db.session.commit()
     return len(events)
 

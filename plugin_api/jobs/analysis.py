@@ -20,7 +20,8 @@ from PIL import Image
 from plugin_api.extensions import db
 from plugin_api.jobs.enrichers import result_enrichers
 from plugin_api.jobs.queueing import current_jobs
-from plugin_api.models import Analysis, AnalysisStatus, Merchant, utcnow
+from plugin_api.models import Analysis, AnalysisStatus, Merchant, ShownRecommendation, utcnow
+from plugin_api.services.analysis_facts import facts_from_result
 from plugin_api.storage import ObjectNotFound, StorageError, current_storage
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,8 @@ def finish(
     analysis.finished_at = utcnow()
     analysis.result = result
     analysis.error_code, analysis.error_message = error if error else (None, None)
+    if status is AnalysisStatus.DONE:
+        record_dashboard_facts(analysis, result)
     merchant = db.session.get(Merchant, analysis.merchant_id)
     keep_days = merchant.keep_uploads_days if merchant else 0
     if analysis.upload_key and keep_days > 0:
@@ -155,6 +158,26 @@ def finish(
     db.session.commit()
     current_jobs().release_slot(analysis.merchant_id, str(analysis.id))
     log.info("analysis %s %s %s", analysis.id, analysis.status, analysis.error_code or "")
+
+
+def record_dashboard_facts(analysis: Analysis, result: dict[str, Any] | None) -> None:
+    """Keep what the merchant dashboard counts in columns, so it never parses results again."""
+    facts = facts_from_result(result)
+    analysis.shown_monk = facts.shown_monk
+    analysis.shown_undertone = facts.shown_undertone
+    analysis.face_shape = facts.face_shape
+    analysis.closest_shade_delta_e = facts.closest_shade_delta_e
+    db.session.add_all(
+        ShownRecommendation(
+            merchant_id=analysis.merchant_id,
+            analysis_id=analysis.id,
+            queued_at=analysis.queued_at,
+            product_id=rec.product_id,
+            category=rec.category,
+            title=rec.title,
+        )
+        for rec in facts.recommendations
+    )
 
 
 def mark_failed(analysis_id: str, code: str, message: str) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from plugin_api.models.analysis import Analysis, AnalysisStatus
+from plugin_api.models.analysis import Analysis, AnalysisStatus, ShownRecommendation
 from plugin_api.models.base import Base, TenantMixin, TimestampMixin, random_token, utcnow
 from plugin_api.models.event import Event, WebhookReceipt
+from plugin_api.models.experiment_session import ExperimentSession
 from plugin_api.models.installs import PendingInstall
 from plugin_api.models.merchant import Merchant, MerchantStatus, Plan, Platform, new_publishable_key
 from plugin_api.models.product import FeaturesStatus, Product
@@ -15,6 +16,7 @@ __all__ = [
     "AnalysisStatus",
     "Base",
     "Event",
+    "ExperimentSession",
     "FeaturesStatus",
     "Merchant",
     "MerchantStatus",
@@ -22,6 +24,7 @@ __all__ = [
     "Plan",
     "Platform",
     "Product",
+    "ShownRecommendation",
     "TenantMixin",
     "TimestampMixin",
     "UsedSignInLink",

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text, Uuid
+from sqlalchemy import Float, ForeignKey, Index, Integer, SmallInteger, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin_api.models.base import Base, TenantMixin, utcnow
@@ -58,6 +58,12 @@ class Analysis(TenantMixin, Base):
     finished_at: Mapped[datetime | None]
     # After this the analysis (result and any upload) is purged.
     expires_at: Mapped[datetime | None]
+    # What the merchant dashboard counts, written once when the analysis is done
+    # (`plugin_api.services.analysis_facts`); the recommended products are `ShownRecommendation` rows.
+    shown_monk: Mapped[int | None] = mapped_column(SmallInteger)
+    shown_undertone: Mapped[str | None] = mapped_column(String(32))
+    face_shape: Mapped[str | None] = mapped_column(String(32))
+    closest_shade_delta_e: Mapped[float | None] = mapped_column(Float)
 
     @property
     def state(self) -> AnalysisStatus:
@@ -65,3 +71,21 @@ class Analysis(TenantMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Analysis {self.id} {self.status}>"
+
+
+class ShownRecommendation(TenantMixin, Base):
+    """One product an analysis recommended: the dashboard counts them per category and names the products
+    shoppers clicked. Deleted with its analysis."""
+
+    __tablename__ = "shown_recommendations"
+    __table_args__ = (Index("ix_shown_recommendations_merchant_queued_at", "merchant_id", "queued_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    analysis_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("analyses.id", ondelete="CASCADE"), index=True
+    )
+    # The analysis' own time, so a period's rows are one index range without a join.
+    queued_at: Mapped[datetime]
+    product_id: Mapped[str] = mapped_column(String(255))
+    category: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(255))

@@ -1,11 +1,11 @@
 """The merchant dashboard's numbers: one `DashboardSummary` per merchant and period, for the page and the API.
 
 Sources, every query filtered by the merchant (`tenancy.scoped`): the widget's anonymous `Event` beacons
-(`plugin_api.api.widget_events`), the `Analysis` rows (status, error code, and the stored result's `skin`,
-`face_shape`, `recommendations` and `closest_shades`; see `shade_coverage`) and the `Product` rows for
-titles. Only aggregates leave this module: no photo, no per-shopper row. Analyses are purged after
-FACET_ANALYSIS_RETENTION_DAYS, so their figures cover at most that many days while events cover the whole
-period.
+(`plugin_api.api.widget_events`), the `Analysis` rows (status, error code, and the facts the job kept of
+each result: the shown Monk tone and undertone, face shape, closest shade's ΔE00, see `analysis_facts` and
+`shade_coverage`), their `ShownRecommendation` rows and the `Product` rows for titles. Only aggregates
+leave this module: no photo, no per-shopper row. Analyses are purged after FACET_ANALYSIS_RETENTION_DAYS,
+so their figures cover at most that many days while events cover the whole period.
 The holdout test's conversion lift (`lift`, `plugin_api.services.lift`) covers the current experiment since it
 started, whatever the period.
 """
@@ -13,7 +13,6 @@ started, whatever the period.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +21,7 @@ from sqlalchemy import Select, func
 
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
-from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant, Product, utcnow
+from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant, Product, ShownRecommendation, utcnow
 from plugin_api.numbers import whole_number
 from plugin_api.services.installs import catalog_status_text, product_understanding_lines
 from plugin_api.services.lift import Lift, lift_summary
@@ -42,6 +41,7 @@ FAILURE_MEANINGS = {
     "timed_out": "the analysis took too long (Facet was busy)",
 }
 _CLICK, _CART = "recommendation_clicked", "add_to_cart_clicked"
+_FUNNEL_EVENTS = ("photo_submitted", "analysis_shown", "tryon_switched", _CLICK, _CART, "widget_error")
 
 
 def known_period(raw: str | None) -> int | None:
@@ -198,7 +198,7 @@ class DashboardSummary:
 
 @dataclass
 class _Readings:
-    """What the period's finished analyses say, gathered in one pass over their results."""
+    """What the period's finished analyses say."""
 
     monk: Counter[int] = field(default_factory=Counter)
     undertones: Counter[str] = field(default_factory=Counter)
@@ -218,6 +218,8 @@ def dashboard_summary(
     readings = _read_analyses(merchant, period.since)
     activity = _product_activity(merchant, period.since)
     products = _products(merchant, set(activity))
+    for pid, (category, title) in _recommended_names(merchant, period.since, set(activity)).items():
+        readings.category_of[pid], readings.title_of[pid] = category, title
     for pid, product in products.items():
         readings.category_of.setdefault(pid, (product.features or {}).get("category") or "other")
     return DashboardSummary(
@@ -252,7 +254,12 @@ def _counts(query: Select[Any]) -> dict[Any, int]:
 
 def _funnel(merchant: Merchant, since: datetime) -> Funnel:
     events = scoped(Event, merchant=merchant).where(Event.occurred_at >= since)
-    counts = _counts(events.with_only_columns(Event.type, func.count()).group_by(Event.type))
+    # The widget's own beacons only: a holdout test's storefront page views outnumber them many times.
+    counts = _counts(
+        events.where(Event.type.in_(_FUNNEL_EVENTS))
+        .with_only_columns(Event.type, func.count())
+        .group_by(Event.type)
+    )
     sessions = db.session.scalar(
         events.with_only_columns(func.count(func.distinct(Event.session_id))).where(Event.type == "opened")
     )
@@ -286,52 +293,65 @@ def _funnel(merchant: Merchant, since: datetime) -> Funnel:
     )
 
 
-def _results(merchant: Merchant, since: datetime) -> Iterator[tuple[Any, Any, Any, Any]]:
-    """(skin, face_shape, recommendations, closest_shades) of each finished analysis, streamed."""
-    query = (
-        scoped(Analysis, merchant=merchant)
-        .with_only_columns(
-            Analysis.result["skin"],
-            Analysis.result["face_shape"],
-            Analysis.result["recommendations"],
-            Analysis.result["closest_shades"],
-        )
-        .where(Analysis.queued_at >= since, Analysis.status == AnalysisStatus.DONE.value)
-        .execution_options(yield_per=500)
-    )
-    yield from db.session.execute(query)
-
-
 def _read_analyses(merchant: Merchant, since: datetime) -> _Readings:
+    """The period's finished analyses, counted from the facts the job kept (`analysis_facts`)."""
     readings = _Readings()
-    for skin, shape, recommendations, closest in _results(merchant, since):
-        skin = skin if isinstance(skin, dict) else {}
-        # `reliable` true: the widget showed the shade (false: withheld, the photo falsified colour).
-        monk = skin.get("monk") if skin.get("reliable") is True else None
-        if isinstance(monk, int) and 1 <= monk <= 10:
-            readings.monk[monk] += 1
-            if skin.get("undertone"):
-                readings.undertones[str(skin["undertone"])] += 1
-            by_category = {
-                c.get("category"): float(c["delta_e"])
-                for c in closest or []
-                if isinstance(c, dict) and c.get("delta_e") is not None
-            }
-            # The foundation range is what coverage is about: a concealer, a touch lighter by design, only
-            # stands in for it in a store that sells no foundation.
-            delta = by_category.get("foundation", by_category.get("concealer"))
-            if delta is not None:
-                readings.closest.append((monk, delta))
-        if isinstance(shape, dict) and shape.get("label"):
-            readings.face_shapes[str(shape["label"])] += 1
-        for rec in recommendations or []:
-            if not isinstance(rec, dict) or not rec.get("product_id"):
-                continue
-            pid, category = str(rec["product_id"]), str(rec.get("category") or "other")
-            readings.shown_by_category[category] += 1
-            readings.category_of.setdefault(pid, category)
-            readings.title_of.setdefault(pid, str(rec.get("title") or ""))
+    done = scoped(Analysis, merchant=merchant).where(
+        Analysis.queued_at >= since, Analysis.status == AnalysisStatus.DONE.value
+    )
+    shown = done.where(Analysis.shown_monk.is_not(None))
+    readings.monk.update(
+        _counts(shown.with_only_columns(Analysis.shown_monk, func.count()).group_by(Analysis.shown_monk))
+    )
+    readings.undertones.update(
+        _counts(
+            shown.where(Analysis.shown_undertone.is_not(None))
+            .with_only_columns(Analysis.shown_undertone, func.count())
+            .group_by(Analysis.shown_undertone)
+        )
+    )
+    readings.face_shapes.update(
+        _counts(
+            done.where(Analysis.face_shape.is_not(None))
+            .with_only_columns(Analysis.face_shape, func.count())
+            .group_by(Analysis.face_shape)
+        )
+    )
+    readings.closest.extend(
+        (monk, delta)
+        for monk, delta in db.session.execute(
+            shown.where(Analysis.closest_shade_delta_e.is_not(None)).with_only_columns(
+                Analysis.shown_monk, Analysis.closest_shade_delta_e
+            )
+        )
+    )
+    recommended = scoped(ShownRecommendation, merchant=merchant).where(ShownRecommendation.queued_at >= since)
+    readings.shown_by_category.update(
+        _counts(
+            recommended.with_only_columns(ShownRecommendation.category, func.count()).group_by(
+                ShownRecommendation.category
+            )
+        )
+    )
     return readings
+
+
+def _recommended_names(merchant: Merchant, since: datetime, ids: set[str]) -> dict[str, tuple[str, str]]:
+    """(category, title) of each of `ids` as the period's recommendations named it (for products the catalog
+    no longer has, and to file clicks under a category)."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        scoped(ShownRecommendation, merchant=merchant)
+        .with_only_columns(
+            ShownRecommendation.product_id,
+            func.min(ShownRecommendation.category),
+            func.max(ShownRecommendation.title),
+        )
+        .where(ShownRecommendation.queued_at >= since, ShownRecommendation.product_id.in_(sorted(ids)))
+        .group_by(ShownRecommendation.product_id)
+    )
+    return {pid: (category, title) for pid, category, title in rows}
 
 
 def _product_activity(merchant: Merchant, since: datetime) -> dict[str, Counter[str]]:

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
+
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
-from plugin_api.models import Merchant, random_token, utcnow
+from plugin_api.models import ExperimentSession, Merchant, random_token, utcnow
 from plugin_api.numbers import whole_number
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,8 @@ def set_holdout_percent(merchant: Merchant, percent: int) -> Experiment | None:
             "started_at": experiment.started_at.isoformat(),
         }
     merchant.settings = settings  # a new dict: the JSON column does not track in-place changes
+    # The lift only ever reads the running test: the previous one's session rows go (its beacons stay).
+    db.session.execute(delete(ExperimentSession).where(ExperimentSession.merchant_id == merchant.id))
     db.session.commit()
     log.info(
         "merchant %s holdout set to %s%% (experiment %s)",

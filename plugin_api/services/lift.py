@@ -5,7 +5,8 @@ What is compared: storefront sessions the loader split at random (`plugin_api.se
 split is random, a difference in their add-to-cart rates is caused by offering Facet. Comparing shoppers who
 opened Facet with those who did not would not be: shoppers who open a try-on were more ready to buy anyway.
 
-Counted, for the current experiment id only and from the merchant's own events (`tenancy.scoped`):
+Counted, for the current experiment id only and from the merchant's own sessions (`lift_sessions`, kept from
+the beacons as they arrive):
 - a session: a distinct session id that sent a `storefront_view` for this experiment, in the group it named;
 - a session with an add-to-cart: such a session that also sent a `store_add_to_cart` for this experiment and
   group. Both groups' adds are seen one way only, by the loader's watchers on the store's own cart (its
@@ -27,26 +28,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
-
-from plugin_api.extensions import db
-from plugin_api.models import Event, Merchant
+from plugin_api.models import Merchant
 from plugin_api.services.experiment import EXPOSED, GROUPS, HOLDOUT, Experiment, current_experiment
+from plugin_api.services.lift_sessions import session_counts
 from plugin_api.services.lift_stats import Interval, mover_ratio, newcombe_difference
-from plugin_api.tenancy import scoped
 
-STOREFRONT_VIEW = "storefront_view"
-STORE_ADD_TO_CART = "store_add_to_cart"
 MIN_SESSIONS_PER_GROUP = 200
 MIN_ADD_TO_CARTS_PER_GROUP = 10
 # A split this unlikely by chance (|z| > 3.29, two-sided p < 0.001) means sessions go missing from one group.
 SPLIT_Z_LIMIT = 3.29
 SPLIT_CHECK_MIN_SESSIONS = 100
-# Events are stamped by the server that receives them; allow for clocks a little apart between servers.
-CLOCK_MARGIN = timedelta(minutes=5)
 METHOD = (
     "95% confidence intervals: Newcombe's hybrid score interval (method 10, Wilson-based) for the "
     "difference of the two rates; MOVER-R from the same Wilson intervals for their ratio. Groups are per "
@@ -108,7 +101,7 @@ def lift_summary(merchant: Merchant) -> Lift:
             needs_more_sessions_total=None,
             split_warning=None,
         )
-    sessions, with_add = _session_counts(merchant, experiment)
+    sessions, with_add = session_counts(merchant, experiment)
     groups = {g: GroupFigures(sessions[g], with_add[g], _rate(with_add[g], sessions[g])) for g in GROUPS}
     return judge(experiment, groups[HOLDOUT], groups[EXPOSED])
 
@@ -239,38 +232,3 @@ def _rate(numerator: int, denominator: int) -> float | None:
 
 def _rounded(interval: Interval) -> Interval:
     return Interval(*(round(v, 4) for v in (interval.estimate, interval.low, interval.high)))
-
-
-def _tagged(merchant: Merchant, experiment: Experiment, *types: str) -> Select[Any]:
-    """Distinct (session, group) of this experiment's events of `types`, for this merchant only."""
-    group = Event.properties["group"].as_string()
-    return (
-        scoped(Event, merchant=merchant)
-        .with_only_columns(Event.session_id.label("sid"), group.label("grp"))
-        .where(
-            Event.type.in_(types),
-            Event.occurred_at >= experiment.started_at - CLOCK_MARGIN,
-            Event.properties["experiment"].as_string() == experiment.id,
-            group.in_(GROUPS),
-            Event.session_id.is_not(None),
-        )
-        .distinct()
-    )
-
-
-def _per_group(query: Select[Any]) -> dict[str, int]:
-    counts = {g: 0 for g in GROUPS}
-    counts.update({grp: n for grp, n in db.session.execute(query)})
-    return counts
-
-
-def _session_counts(merchant: Merchant, experiment: Experiment) -> tuple[dict[str, int], dict[str, int]]:
-    """Per group: sessions, and sessions with an add-to-cart."""
-    viewed = _tagged(merchant, experiment, STOREFRONT_VIEW).subquery("viewed")
-    added = _tagged(merchant, experiment, STORE_ADD_TO_CART).subquery("added")
-    on = and_(viewed.c.sid == added.c.sid, viewed.c.grp == added.c.grp)
-    sessions = _per_group(select(viewed.c.grp, func.count()).group_by(viewed.c.grp))
-    with_add = _per_group(
-        select(viewed.c.grp, func.count()).select_from(viewed.join(added, on)).group_by(viewed.c.grp)
-    )
-    return sessions, with_add

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,17 +66,24 @@ def test_sqlite_upgrade_from_empty_and_no_drift(tmp_path: Path):
     check_upgrade_downgrade("sqlite:///" + str(tmp_path / "empty.db"), tmp_path)
 
 
-@pytest.mark.services
-def test_postgres_upgrade_from_empty_and_no_drift(postgres_url: str, tmp_path: Path):
+@contextmanager
+def scratch_postgres(postgres_url: str, suffix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database beside the test one, dropped afterwards."""
     url = make_url(postgres_url)
-    scratch = f"{url.database}_migrations"
+    scratch = f"{url.database}_{suffix}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{scratch}"'))
     try:
-        check_upgrade_downgrade(url.set(database=scratch).render_as_string(hide_password=False), tmp_path)
+        yield url.set(database=scratch).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.mark.services
+def test_postgres_upgrade_from_empty_and_no_drift(postgres_url: str, tmp_path: Path):
+    with scratch_postgres(postgres_url, "migrations") as url:
+        check_upgrade_downgrade(url, tmp_path)

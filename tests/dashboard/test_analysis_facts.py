@@ -1,0 +1,156 @@
+"""The dashboard's facts of each analysis: what is kept, that old analyses get them, that they go with it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from plugin_api import create_app
+from plugin_api.extensions import db
+from plugin_api.jobs.maintenance import purge_expired
+from plugin_api.models import Analysis, Merchant, ShownRecommendation, utcnow
+from plugin_api.services.analysis_facts import AnalysisFacts, RecommendationFact, facts_from_result
+from tests.migrations.test_migrations import flask_db, scratch_postgres
+
+RESULT = {
+    "skin": {"monk": 6, "reliable": True, "undertone": "warm", "hex": "#a0704f"},
+    "face_shape": {"label": "oval", "confidence": 0.8},
+    "closest_shades": [
+        {"category": "concealer", "delta_e": 0.9, "product_id": "c1"},
+        {"category": "foundation", "delta_e": 2.4, "product_id": "f1"},
+    ],
+    "recommendations": [
+        {"product_id": "f1", "category": "foundation", "title": "Silk Foundation — 6W", "score": 0.9},
+        {"product_id": 42, "category": None, "title": None},
+        {"title": "no id: not a product"},
+        "not a recommendation",
+    ],
+}
+
+
+def test_a_shown_reading_keeps_tone_undertone_shape_closest_foundation_and_products():
+    assert facts_from_result(RESULT) == AnalysisFacts(
+        shown_monk=6,
+        shown_undertone="warm",
+        face_shape="oval",
+        closest_shade_delta_e=2.4,  # the foundation range, though a concealer came closer
+        recommendations=[
+            RecommendationFact("f1", "foundation", "Silk Foundation — 6W"),
+            RecommendationFact("42", "other", ""),
+        ],
+    )
+
+
+def test_a_withheld_shade_is_not_a_tone_and_a_concealer_stands_in_only_alone():
+    withheld = {**RESULT, "skin": {**RESULT["skin"], "reliable": False}}
+    facts = facts_from_result(withheld)
+    assert (facts.shown_monk, facts.shown_undertone, facts.closest_shade_delta_e) == (None, None, None)
+    assert facts.face_shape == "oval" and len(facts.recommendations) == 2
+    concealer_only = {**RESULT, "closest_shades": [{"category": "concealer", "delta_e": 1.1}]}
+    assert facts_from_result(concealer_only).closest_shade_delta_e == 1.1
+
+
+@pytest.mark.parametrize(
+    "result",
+    [None, [], "done", {"skin": "x", "face_shape": 3, "recommendations": {}, "closest_shades": "y"}],
+)
+def test_a_malformed_result_gives_no_facts_rather_than_an_error(result):
+    assert facts_from_result(result) == AnalysisFacts()
+
+
+@pytest.mark.parametrize("monk", [0, 11, True, "6", 6.0])
+def test_only_a_tone_of_one_to_ten_counts(monk):
+    assert facts_from_result({"skin": {"monk": monk, "reliable": True}}).shown_monk is None
+
+
+def test_the_products_an_analysis_showed_go_when_it_is_purged(app, merchant_factory):
+    merchant = merchant_factory()
+    with app.app_context():
+        expired = Analysis(
+            merchant_id=merchant.id, status="done", expires_at=utcnow() - timedelta(minutes=1), result=RESULT
+        )
+        db.session.add(expired)
+        db.session.flush()
+        db.session.add(
+            ShownRecommendation(
+                merchant_id=merchant.id,
+                analysis_id=expired.id,
+                queued_at=expired.queued_at,
+                product_id="f1",
+                category="foundation",
+                title="Silk Foundation — 6W",
+            )
+        )
+        db.session.commit()
+        assert purge_expired()["analyses_deleted"] == 1
+        assert db.session.scalars(select(ShownRecommendation)).all() == []
+
+
+def _backfilled(url: str, tmp_path: Path) -> None:
+    """Analyses finished before 0010 get the facts their stored results hold."""
+    flask_db(url, "upgrade", "0009_used_sign_in_links")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "FACET_STORAGE_DIR": str(tmp_path)})
+    with app.app_context():  # merchants are the same at 0009 and now
+        merchant = Merchant(platform="shopify", shop_domain="old.myshopify.com", publishable_key="pk_old")
+        db.session.add(merchant)
+        db.session.commit()
+        merchant_id = merchant.id
+        db.session.remove()
+        db.engine.dispose()
+    postgres = url.startswith("postgresql")
+    # As each database stores them: SQLite keeps naive UTC text and UUIDs as hex.
+    now = utcnow() if postgres else utcnow().replace(tzinfo=None).isoformat(" ")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for status, result in (("done", RESULT), ("failed", None)):
+            analysis_id = uuid.uuid4()
+            conn.execute(
+                text(
+                    "INSERT INTO analyses (id, merchant_id, status, upload_info, result, attempts, "
+                    "queued_at) VALUES (:id, :m, :status, '{}', :result, 0, :now)"
+                ),
+                {
+                    "id": analysis_id if postgres else analysis_id.hex,
+                    "m": merchant_id,
+                    "status": status,
+                    "result": json.dumps(result) if result else None,
+                    "now": now,
+                },
+            )
+    engine.dispose()
+    flask_db(url, "upgrade")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        facts = conn.execute(
+            text(
+                "SELECT status, shown_monk, shown_undertone, face_shape, closest_shade_delta_e FROM analyses "
+                "ORDER BY status"
+            )
+        ).all()
+        shown = conn.execute(
+            text("SELECT merchant_id, product_id, category, title FROM shown_recommendations ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in facts] == [
+        ("done", 6, "warm", "oval", 2.4),
+        ("failed", None, None, None, None),
+    ]
+    assert [tuple(row) for row in shown] == [
+        (merchant_id, "f1", "foundation", "Silk Foundation — 6W"),
+        (merchant_id, "42", "other", ""),
+    ]
+
+
+def test_sqlite_analyses_from_before_get_their_facts(tmp_path: Path):
+    _backfilled("sqlite:///" + str(tmp_path / "old.db"), tmp_path)
+
+
+@pytest.mark.services
+def test_postgres_analyses_from_before_get_their_facts(postgres_url: str, tmp_path: Path):
+    with scratch_postgres(postgres_url, "facts") as url:
+        _backfilled(url, tmp_path)

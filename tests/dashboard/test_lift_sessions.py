@@ -1,0 +1,117 @@
+"""The holdout test's sessions, one row each, kept from the beacons as they arrive (older ones by 0011)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from plugin_api import create_app
+from plugin_api.extensions import db
+from plugin_api.models import ExperimentSession, Merchant, utcnow
+from tests.dashboard.helpers import SUMMARY, send_events, signed_in
+from tests.dashboard.test_lift import sessions, start_test, store_add, view
+from tests.migrations.test_migrations import flask_db, scratch_postgres
+
+
+def _rows(app) -> list[tuple[str, str, bool, bool]]:
+    with app.app_context():
+        return [
+            (r.session_id, r.group, r.viewed, r.added_to_cart)
+            for r in db.session.scalars(select(ExperimentSession).order_by(ExperimentSession.session_id))
+        ]
+
+
+def test_beacons_of_one_session_in_any_order_and_requests_make_one_row(app, client, merchant_factory):
+    store = merchant_factory()
+    exp = start_test(app, store, 50)
+    [tab] = sessions("exposed", exp, 50, 1)
+    send_events(client, store, [store_add(tab, "exposed", exp)])  # the add's beacon overtook the view's
+    assert _rows(app) == [(tab, "exposed", False, True)]
+    assert signed_in(app, store).get(SUMMARY).json["lift"]["exposed"]["sessions"] == 0  # no view yet
+    for _ in range(3):
+        send_events(client, store, [view(tab, "exposed", exp)])
+    assert _rows(app) == [(tab, "exposed", True, True)]
+    lift = signed_in(app, store).get(SUMMARY).json["lift"]
+    assert lift["exposed"] == {"sessions": 1, "sessions_with_add_to_cart": 1, "add_to_cart_rate": 1.0}
+
+
+def test_a_new_split_counts_from_zero_and_forgets_the_old_sessions(app, client, merchant_factory):
+    store, other = merchant_factory(), merchant_factory()
+    old = start_test(app, store, 50)
+    theirs = start_test(app, other, 50)
+    send_events(client, store, [view(sid, "holdout", old) for sid in sessions("holdout", old, 50, 3)])
+    send_events(client, other, [view(sid, "holdout", theirs) for sid in sessions("holdout", theirs, 50, 2)])
+    new = start_test(app, store, 20)
+    # A late beacon of the old split counts nowhere.
+    send_events(client, store, [view(sessions("holdout", old, 50, 1, prefix="late")[0], "holdout", old)])
+    lift = signed_in(app, store).get(SUMMARY).json["lift"]
+    assert (lift["experiment_id"], lift["holdout"]["sessions"], lift["exposed"]["sessions"]) == (new, 0, 0)
+    with app.app_context():
+        left = db.session.execute(
+            select(ExperimentSession.merchant_id, func.count()).group_by(ExperimentSession.merchant_id)
+        ).all()
+    assert left == [(other.id, 2)]  # another store's test is untouched
+
+
+def _sessions_backfilled(url: str, tmp_path: Path) -> None:
+    flask_db(url, "upgrade", "0010_analysis_dashboard_facts")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "FACET_STORAGE_DIR": str(tmp_path)})
+    with app.app_context():  # merchants are the same at 0010 and now
+        merchant = Merchant(platform="shopify", shop_domain="old.myshopify.com", publishable_key="pk_old")
+        db.session.add(merchant)
+        db.session.commit()
+        merchant_id = merchant.id
+        db.session.remove()
+        db.engine.dispose()
+    first = utcnow() - timedelta(days=2)
+    beacons = [
+        ("tab-a", "storefront_view", {"group": "exposed", "experiment": "xTest0001"}, first),
+        ("tab-a", "storefront_view", {"group": "exposed", "experiment": "xTest0001"}, utcnow()),
+        ("tab-a", "store_add_to_cart", {"group": "exposed", "experiment": "xTest0001"}, utcnow()),
+        ("tab-b", "storefront_view", {"group": "holdout", "experiment": "xTest0001"}, utcnow()),
+        ("tab-c", "store_add_to_cart", {"group": "holdout", "experiment": "xTest0001"}, utcnow()),
+        ("tab-d", "storefront_view", {"group": "sideways", "experiment": "xTest0001"}, utcnow()),
+        ("tab-e", "storefront_view", {}, utcnow()),
+        ("tab-f", "opened", {"group": "exposed", "experiment": "xTest0001"}, utcnow()),
+    ]
+    postgres = url.startswith("postgresql")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for sid, kind, props, at in beacons:
+            stamp = at if postgres else at.replace(tzinfo=None).isoformat(" ")  # SQLite: naive UTC text
+            conn.execute(
+                text(
+                    "INSERT INTO events (merchant_id, session_id, type, properties, occurred_at, "
+                    "received_at) VALUES (:m, :sid, :type, :props, :at, :at)"
+                ),
+                {"m": merchant_id, "sid": sid, "type": kind, "props": json.dumps(props), "at": stamp},
+            )
+    engine.dispose()
+    flask_db(url, "upgrade")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "FACET_STORAGE_DIR": str(tmp_path)})
+    assert _rows(app) == [
+        ("tab-a", "exposed", True, True),
+        ("tab-b", "holdout", True, False),
+        ("tab-c", "holdout", False, True),
+    ]
+    with app.app_context():
+        seen = db.session.scalar(
+            select(ExperimentSession.first_seen_at).where(ExperimentSession.session_id == "tab-a")
+        )
+        db.session.remove()
+        db.engine.dispose()
+    assert abs(seen - first) < timedelta(seconds=1)
+
+
+def test_sqlite_beacons_from_before_0011_become_sessions(tmp_path: Path):
+    _sessions_backfilled("sqlite:///" + str(tmp_path / "old.db"), tmp_path)
+
+
+@pytest.mark.services
+def test_postgres_beacons_from_before_0011_become_sessions(postgres_url: str, tmp_path: Path):
+    with scratch_postgres(postgres_url, "sessions") as url:
+        _sessions_backfilled(url, tmp_path)
