@@ -26,6 +26,8 @@ _INT_SETTINGS = {
     "FACET_JOB_TIMEOUT_SECONDS": 180,
     "FACET_ANALYSIS_DEADLINE_SECONDS": 900,
     "FACET_ANALYSIS_RETENTION_DAYS": 30,
+    # Analytics beacons: the dashboard's longest period is 90 days; 0 = keep them forever.
+    "FACET_EVENT_RETENTION_DAYS": 180,
     "FACET_JOB_RETRIES": 1,
     # Without Redis (no cron scheduler): reap + purge after a response at most this often; 0 = never.
     "FACET_INLINE_HOUSEKEEPING_SECONDS": 600,
@@ -55,6 +57,9 @@ _STR_DEFAULTS: dict[str, str | None] = {
     "FACET_SECRET_KEY": None,
     "FACET_ENCRYPTION_KEYS": None,
 }
+
+# The merchant dashboard's longest period (`services.dashboard.PERIODS`): beacons are kept at least this long.
+LONGEST_DASHBOARD_PERIOD_DAYS = 90
 
 # Demo/test mode only: fixed, publicly known values so the product runs with zero set-up.
 _INSECURE_SECRET = "facet-demo-insecure-secret-key"
@@ -110,6 +115,11 @@ def load_config(
                 cfg[key] = 0
     cfg["TESTING"] = cfg.get("TESTING", False) or cfg["FACET_ENV"] == "test"
 
+    if 0 < int(cfg["FACET_EVENT_RETENTION_DAYS"]) < LONGEST_DASHBOARD_PERIOD_DAYS:
+        raise ConfigError(
+            f"FACET_EVENT_RETENTION_DAYS must be 0 (keep) or at least {LONGEST_DASHBOARD_PERIOD_DAYS}, the "
+            f"dashboard's longest period, not {cfg['FACET_EVENT_RETENTION_DAYS']}"
+        )
     missing = [k for k in ("FACET_SECRET_KEY", "FACET_ENCRYPTION_KEYS") if not cfg.get(k)]
     if missing and not relaxed:
         raise ConfigError(

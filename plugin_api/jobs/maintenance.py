@@ -8,6 +8,10 @@
 - The record of used dashboard sign-in links stays small: a row goes an hour after its link expired
   (`purge_expired` too; signing in only ever inserts, so concurrent sign-ins never delete rows in each
   other's way).
+- Analytics beacons go after `FACET_EVENT_RETENTION_DAYS` (the dashboard reads 90 days at most; a running
+  holdout test is counted from its own session rows, which stay while it runs), and webhook receipts after
+  `WEBHOOK_RECEIPTS_KEPT`, well past any platform's redelivery window. Both tables grow with traffic, so
+  they are deleted in batches of `DELETE_BATCH` rows, each its own short transaction.
 
 Without Redis, the web process runs both after responses (see `housekeeping`).
 """
@@ -18,15 +22,20 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from plugin_api.extensions import db
 from plugin_api.jobs.analysis import TIMEOUT_FAILURE, mark_failed
-from plugin_api.models import Analysis, AnalysisStatus, UsedSignInLink, utcnow
+from plugin_api.models import Analysis, AnalysisStatus, Event, UsedSignInLink, WebhookReceipt, utcnow
 from plugin_api.models.sign_in_link import KEPT_AFTER_EXPIRY
 from plugin_api.storage import StorageError, current_storage
 
 log = logging.getLogger(__name__)
+
+# Platforms redeliver a webhook for at most a few days (Shopify: 48 hours); a receipt outlives that.
+WEBHOOK_RECEIPTS_KEPT = timedelta(days=30)
+DELETE_BATCH = 10_000
 
 UNFINISHED = (AnalysisStatus.QUEUED.value, AnalysisStatus.RUNNING.value)
 
@@ -92,4 +101,32 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
         delete(UsedSignInLink).where(UsedSignInLink.expires_at < now - KEPT_AFTER_EXPIRY)
     ).rowcount
     db.session.commit()
-    return {"uploads_deleted": uploads, "analyses_deleted": len(expired), "used_sign_in_links_deleted": links}
+
+    event_days = int(current_app.config["FACET_EVENT_RETENTION_DAYS"])
+    events = (
+        _delete_in_batches(Event.id, Event.occurred_at < now - timedelta(days=event_days))
+        if event_days
+        else 0
+    )
+    receipts = _delete_in_batches(WebhookReceipt.id, WebhookReceipt.received_at < now - WEBHOOK_RECEIPTS_KEPT)
+    return {
+        "uploads_deleted": uploads,
+        "analyses_deleted": len(expired),
+        "used_sign_in_links_deleted": links,
+        "events_deleted": events,
+        "webhook_receipts_deleted": receipts,
+    }
+
+
+def _delete_in_batches(key: InstrumentedAttribute[int], condition: ColumnElement[bool]) -> int:
+    """Delete the rows matching `condition`, `DELETE_BATCH` at a time (each batch committed), so a large
+    backlog never holds one long transaction over a table the API writes to."""
+    table = key.class_
+    deleted = 0
+    while True:
+        batch = select(key).where(condition).limit(DELETE_BATCH)
+        count = db.session.execute(delete(table).where(key.in_(batch))).rowcount
+        db.session.commit()
+        deleted += count
+        if count < DELETE_BATCH:
+            return deleted

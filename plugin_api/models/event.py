@@ -15,7 +15,11 @@ class Event(TenantMixin, Base):
     """An anonymous widget analytics event (opened, photo_submitted, recommendation_clicked, ...)."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_merchant_type_occurred", "merchant_id", "type", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_events_merchant_type_occurred", "merchant_id", "type", "occurred_at"),
+        # The hourly purge finds beacons past their retention by time alone.
+        Index("ix_events_occurred_at", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[str | None] = mapped_column(String(64))
@@ -39,4 +43,5 @@ class WebhookReceipt(Base):
     merchant_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("merchants.id", ondelete="CASCADE"), index=True
     )
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Indexed for the purge (`maintenance.WEBHOOK_RECEIPTS_KEPT`).
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Select, func
 
+from plugin_api.config import LONGEST_DASHBOARD_PERIOD_DAYS
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant, Product, ShownRecommendation, utcnow
@@ -28,7 +29,7 @@ from plugin_api.services.lift import Lift, lift_summary
 from plugin_api.services.shade_coverage import ShadeCoverage, rate, shade_coverage
 from plugin_api.tenancy import scoped
 
-PERIODS = (7, 30, 90)
+PERIODS = (7, 30, LONGEST_DASHBOARD_PERIOD_DAYS)
 DEFAULT_PERIOD = 30
 TOP_PRODUCTS = 10
 TOP_FAILURES = 5

@@ -10,12 +10,14 @@ from rq import Queue
 from rq.cron import CronScheduler
 from sqlalchemy import select
 
+from plugin_api.config import ConfigError
 from plugin_api.extensions import db
+from plugin_api.jobs import maintenance
 from plugin_api.jobs.housekeeping import PURGE_EVERY, REAP_EVERY, Throttle
 from plugin_api.jobs.maintenance import purge_expired
 from plugin_api.jobs.queueing import ALL_QUEUES, MAINTENANCE_QUEUE
 from plugin_api.jobs.worker import AppWorker
-from plugin_api.models import Analysis, UsedSignInLink, utcnow
+from plugin_api.models import Analysis, Event, UsedSignInLink, WebhookReceipt, utcnow
 
 REAP = "plugin_api.jobs.maintenance.reap_stuck_analyses"
 PURGE = "plugin_api.jobs.maintenance.purge_expired"
@@ -145,3 +147,73 @@ def test_purge_deletes_a_used_sign_in_link_an_hour_after_its_link_expired(app, m
         assert db.session.scalars(select(UsedSignInLink)).all() == []
     result = app.test_cli_runner().invoke(args=["facet", "purge"])
     assert result.exit_code == 0 and "used_sign_in_links_deleted=0" in result.output, result.output
+
+
+def _beacons_and_receipts(app, merchant_id: int, now) -> None:
+    """Beacons 181, 179 and 1 day old, and webhook receipts 31 and 29 days old."""
+    with app.app_context():
+        for sid, age in (("tab-old", 181), ("tab-kept", 179), ("tab-new", 1)):
+            at = now - timedelta(days=age)
+            db.session.add(
+                Event(merchant_id=merchant_id, session_id=sid, type="opened", occurred_at=at, received_at=at)
+            )
+        for delivery, age in (("old-delivery", 31), ("recent-delivery", 29)):
+            db.session.add(
+                WebhookReceipt(
+                    platform="shopify",
+                    delivery_id=delivery,
+                    topic="products/update",
+                    merchant_id=merchant_id,
+                    received_at=now - timedelta(days=age),
+                )
+            )
+        db.session.commit()
+
+
+def _left(app) -> tuple[list[str], list[str]]:
+    with app.app_context():
+        return (
+            sorted(db.session.scalars(select(Event.session_id))),
+            sorted(db.session.scalars(select(WebhookReceipt.delivery_id))),
+        )
+
+
+def test_purge_deletes_beacons_past_their_retention_and_old_webhook_receipts(app, merchant_factory):
+    merchant = merchant_factory()
+    now = utcnow()
+    _beacons_and_receipts(app, merchant.id, now)
+    with app.app_context():
+        done = purge_expired(now=now)
+    assert (done["events_deleted"], done["webhook_receipts_deleted"]) == (1, 1)
+    assert _left(app) == (["tab-kept", "tab-new"], ["recent-delivery"])
+
+
+def test_a_backlog_is_deleted_batch_by_batch_and_zero_keeps_beacons(
+    app_factory, merchant_factory, monkeypatch
+):
+    monkeypatch.setattr(maintenance, "DELETE_BATCH", 2)
+    keep_all = app_factory(FACET_EVENT_RETENTION_DAYS=0)
+    merchant = merchant_factory(keep_all)
+    now = utcnow()
+    with keep_all.app_context():
+        db.session.add_all(
+            Event(
+                merchant_id=merchant.id,
+                session_id=f"tab-{i}",
+                type="opened",
+                occurred_at=now - timedelta(days=400),
+            )
+            for i in range(5)
+        )
+        db.session.commit()
+        assert purge_expired(now=now)["events_deleted"] == 0
+    app = app_factory(FACET_EVENT_RETENTION_DAYS=90)
+    with app.app_context():
+        assert purge_expired(now=now)["events_deleted"] == 5  # in batches of 2, 2 and 1
+    assert _left(app)[0] == []
+
+
+@pytest.mark.parametrize("days", [1, 89])
+def test_beacons_are_kept_at_least_as_long_as_the_dashboard_looks_back(app_factory, days):
+    with pytest.raises(ConfigError, match=f"at least 90, the dashboard's longest period, not {days}"):
+        app_factory(FACET_EVENT_RETENTION_DAYS=days)
