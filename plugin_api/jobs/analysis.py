@@ -9,13 +9,10 @@ upload is deleted (unless the merchant keeps uploads) and the merchant's in-flig
 
 from __future__ import annotations
 
-import io
 import logging
 import uuid
 from datetime import timedelta
 from typing import Any
-
-from PIL import Image
 
 from plugin_api.extensions import db
 from plugin_api.jobs.enrichers import result_enrichers
@@ -39,37 +36,16 @@ class ExpectedFailure(Exception):
         self.message = message
 
 
-def analyze_bytes(image: bytes, upload_info: dict[str, Any]) -> dict[str, Any]:
-    """Run the analysis engine; fall back to basic image facts while `inference.analysis` is absent."""
-    try:
-        from inference.analysis import analyze_image
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("inference.analysis", "inference"):
-            raise
-        return basic_image_facts(image, upload_info)
+def analyze_bytes(image: bytes) -> dict[str, Any]:
+    """Run the analysis engine; the engine's own refusals (no face, unreadable photo) end the analysis at
+    once, without a retry."""
+    from inference.analysis import analyze_image
     from inference.errors import InferenceError
 
     try:
         return analyze_image(image, mesh=True)  # the try-on enricher places frames on the mesh, then drops it
     except InferenceError as exc:
         raise ExpectedFailure(exc.code, exc.message) from exc
-
-
-def basic_image_facts(image: bytes, upload_info: dict[str, Any]) -> dict[str, Any]:
-    """The image's upright size and original EXIF orientation (the pre-engine result)."""
-    try:
-        with Image.open(io.BytesIO(image)) as im:
-            width, height = im.size
-    except OSError as exc:
-        raise ExpectedFailure("image_unreadable", "The photo could not be read; it may be damaged.") from exc
-    return {
-        "image": {"width": width, "height": height},
-        "orientation": {
-            "exif_orientation": upload_info.get("exif_orientation", 1),
-            "original_size": upload_info.get("original_size", [width, height]),
-        },
-        "faces_found": None,
-    }
 
 
 def drop_mesh(result: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +84,7 @@ def run_analysis(analysis_id: str) -> str:
             raise ExpectedFailure(
                 "upload_missing", "The photo is no longer available; please upload it again."
             ) from exc
-        result = analyze_bytes(image, analysis.upload_info or {})
+        result = analyze_bytes(image)
     except ExpectedFailure as exc:
         finish(analysis, AnalysisStatus.FAILED, error=(exc.code, exc.message))
         return analysis.status

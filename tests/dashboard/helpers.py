@@ -81,7 +81,7 @@ class FakeEngine:
     def __init__(self) -> None:
         self.readings: list[Reading] = []
 
-    def __call__(self, image: bytes, upload_info: dict[str, Any]) -> dict[str, Any]:
+    def __call__(self, image: bytes) -> dict[str, Any]:
         reading = self.readings.pop(0)
         if reading.failure:
             raise analysis_job.ExpectedFailure(reading.failure, "The engine could not read this photo.")

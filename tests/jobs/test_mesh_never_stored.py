@@ -14,7 +14,7 @@ from plugin_api.models import Analysis
 from tests.helpers import upload
 
 
-def _engine_result(image: bytes, upload_info: dict[str, Any]) -> dict[str, Any]:
+def _engine_result(image: bytes) -> dict[str, Any]:
     """What `analyze_image(..., mesh=True)` returns, mesh included (no model run: this is about the job)."""
     return {
         "image": {"width": 320, "height": 240},
