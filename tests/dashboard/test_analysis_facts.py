@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from plugin_api import create_app
 from plugin_api.extensions import db
 from plugin_api.jobs.maintenance import purge_expired
-from plugin_api.models import Analysis, Merchant, ShownRecommendation, utcnow
+from plugin_api.models import Analysis, ShownRecommendation, utcnow
 from plugin_api.services.analysis_facts import AnalysisFacts, RecommendationFact, facts_from_result
-from tests.migrations.test_migrations import flask_db, scratch_postgres
+from tests.migrations.test_migrations import flask_db, scratch_postgres, store_at_revision, stored_time
 
 RESULT = {
     "skin": {"monk": 6, "reliable": True, "undertone": "warm", "hex": "#a0704f"},
@@ -93,18 +92,9 @@ def test_the_products_an_analysis_showed_go_when_it_is_purged(app, merchant_fact
 
 def _backfilled(url: str, tmp_path: Path) -> None:
     """Analyses finished before 0010 get the facts their stored results hold."""
-    flask_db(url, "upgrade", "0009_used_sign_in_links")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "FACET_STORAGE_DIR": str(tmp_path)})
-    with app.app_context():  # merchants are the same at 0009 and now
-        merchant = Merchant(platform="shopify", shop_domain="old.myshopify.com", publishable_key="pk_old")
-        db.session.add(merchant)
-        db.session.commit()
-        merchant_id = merchant.id
-        db.session.remove()
-        db.engine.dispose()
+    merchant_id = store_at_revision(url, "0009_used_sign_in_links", tmp_path)
     postgres = url.startswith("postgresql")
-    # As each database stores them: SQLite keeps naive UTC text and UUIDs as hex.
-    now = utcnow() if postgres else utcnow().replace(tzinfo=None).isoformat(" ")
+    now = stored_time(url, utcnow())
     engine = create_engine(url)
     with engine.begin() as conn:
         for status, result in (("done", RESULT), ("failed", None)):
@@ -115,7 +105,7 @@ def _backfilled(url: str, tmp_path: Path) -> None:
                     "queued_at) VALUES (:id, :m, :status, '{}', :result, 0, :now)"
                 ),
                 {
-                    "id": analysis_id if postgres else analysis_id.hex,
+                    "id": analysis_id if postgres else analysis_id.hex,  # SQLite keeps UUIDs as hex
                     "m": merchant_id,
                     "status": status,
                     "result": json.dumps(result) if result else None,

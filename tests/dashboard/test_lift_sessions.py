@@ -11,10 +11,10 @@ from sqlalchemy import create_engine, func, select, text
 
 from plugin_api import create_app
 from plugin_api.extensions import db
-from plugin_api.models import ExperimentSession, Merchant, utcnow
+from plugin_api.models import ExperimentSession, utcnow
 from tests.dashboard.helpers import SUMMARY, send_events, signed_in
 from tests.dashboard.test_lift import sessions, start_test, store_add, view
-from tests.migrations.test_migrations import flask_db, scratch_postgres
+from tests.migrations.test_migrations import flask_db, scratch_postgres, store_at_revision, stored_time
 
 
 def _rows(app) -> list[tuple[str, str, bool, bool]]:
@@ -58,15 +58,7 @@ def test_a_new_split_counts_from_zero_and_forgets_the_old_sessions(app, client, 
 
 
 def _sessions_backfilled(url: str, tmp_path: Path) -> None:
-    flask_db(url, "upgrade", "0010_analysis_dashboard_facts")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "FACET_STORAGE_DIR": str(tmp_path)})
-    with app.app_context():  # merchants are the same at 0010 and now
-        merchant = Merchant(platform="shopify", shop_domain="old.myshopify.com", publishable_key="pk_old")
-        db.session.add(merchant)
-        db.session.commit()
-        merchant_id = merchant.id
-        db.session.remove()
-        db.engine.dispose()
+    merchant_id = store_at_revision(url, "0010_analysis_dashboard_facts", tmp_path)
     first = utcnow() - timedelta(days=2)
     beacons = [
         ("tab-a", "storefront_view", {"group": "exposed", "experiment": "xTest0001"}, first),
@@ -78,11 +70,10 @@ def _sessions_backfilled(url: str, tmp_path: Path) -> None:
         ("tab-e", "storefront_view", {}, utcnow()),
         ("tab-f", "opened", {"group": "exposed", "experiment": "xTest0001"}, utcnow()),
     ]
-    postgres = url.startswith("postgresql")
     engine = create_engine(url)
     with engine.begin() as conn:
         for sid, kind, props, at in beacons:
-            stamp = at if postgres else at.replace(tzinfo=None).isoformat(" ")  # SQLite: naive UTC text
+            stamp = stored_time(url, at)
             conn.execute(
                 text(
                     "INSERT INTO events (merchant_id, session_id, type, properties, occurred_at, "

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from plugin_api import create_app
 from plugin_api.extensions import db
+from plugin_api.models import Merchant
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,6 +37,28 @@ def flask_db(database_url: str, *args: str) -> subprocess.CompletedProcess:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
+
+
+def store_at_revision(database_url: str, revision: str, tmp_path: Path) -> int:
+    """Migrate to `revision` and add one store (merchants have not changed since 0009); returns its id. For
+    tests of a later revision's data migration, which then insert rows as they were at `revision`."""
+    flask_db(database_url, "upgrade", revision)
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "FACET_STORAGE_DIR": str(tmp_path)}
+    )
+    with app.app_context():
+        merchant = Merchant(platform="shopify", shop_domain="old.myshopify.com", publishable_key="pk_old")
+        db.session.add(merchant)
+        db.session.commit()
+        merchant_id = merchant.id
+        db.session.remove()
+        db.engine.dispose()
+    return merchant_id
+
+
+def stored_time(database_url: str, at: datetime) -> datetime | str:
+    """`at` as a raw INSERT must give it: SQLite keeps naive UTC text, PostgreSQL an aware timestamp."""
+    return at if database_url.startswith("postgresql") else at.replace(tzinfo=None).isoformat(" ")
 
 
 def assert_no_drift(database_url: str, tmp_path: Path) -> None:
