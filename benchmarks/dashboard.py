@@ -139,6 +139,7 @@ def seed(
                     "queued_at": at,
                     "finished_at": at,
                     "expires_at": at + timedelta(days=30),
+                    "facts_recorded": True,
                     "shown_monk": facts.shown_monk,
                     "shown_undertone": facts.shown_undertone,
                     "face_shape": facts.face_shape,

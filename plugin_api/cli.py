@@ -1,4 +1,4 @@
-"""`flask facet ...` commands: worker, seed-demo, reap, purge, rotate-keys.
+"""`flask facet ...` commands: worker, seed-demo, reap, catch-up, purge, rotate-keys.
 
 Other command modules attach here with one line each (e.g. `facet_cli.add_command(sync_command)`).
 """
@@ -112,9 +112,22 @@ def reap_command() -> None:
     click.echo(f"reaped {reap_stuck_analyses()} analyses")
 
 
+@facet_cli.command("catch-up")
+def catch_up_command() -> None:
+    """Write the dashboard facts of analyses finished before this release (also done every 5 minutes)."""
+    from plugin_api.jobs.maintenance import record_missing_facts
+
+    total = 0
+    while written := record_missing_facts():
+        total += written
+        click.echo(f"... {total}")
+    click.echo(f"recorded the dashboard facts of {total} analyses")
+
+
 @facet_cli.command("purge")
 def purge_command() -> None:
-    """Delete uploads and analyses past their retention, and used sign-in links an hour after expiry."""
+    """Delete uploads, analyses and analytics beacons past their retention, old webhook receipts, and used
+    sign-in links an hour after expiry."""
     from plugin_api.jobs.maintenance import purge_expired
 
     counts = purge_expired()

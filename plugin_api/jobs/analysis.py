@@ -14,6 +14,8 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import delete
+
 from plugin_api.extensions import db
 from plugin_api.jobs.enrichers import result_enrichers
 from plugin_api.jobs.queueing import current_jobs
@@ -119,6 +121,8 @@ def finish(
     analysis.error_code, analysis.error_message = error if error else (None, None)
     if status is AnalysisStatus.DONE:
         record_dashboard_facts(analysis, result)
+    else:  # e.g. the reaper failing an analysis whose job just finished it: the dashboard counts it failed
+        forget_dashboard_facts(analysis)
     merchant = db.session.get(Merchant, analysis.merchant_id)
     keep_days = merchant.keep_uploads_days if merchant else 0
     if analysis.upload_key and keep_days > 0:
@@ -138,7 +142,9 @@ def finish(
 
 def record_dashboard_facts(analysis: Analysis, result: dict[str, Any] | None) -> None:
     """Keep what the merchant dashboard counts in columns, so it never parses results again."""
+    forget_dashboard_facts(analysis)
     facts = facts_from_result(result)
+    analysis.facts_recorded = True
     analysis.shown_monk = facts.shown_monk
     analysis.shown_undertone = facts.shown_undertone
     analysis.face_shape = facts.face_shape
@@ -154,6 +160,14 @@ def record_dashboard_facts(analysis: Analysis, result: dict[str, Any] | None) ->
         )
         for rec in facts.recommendations
     )
+
+
+def forget_dashboard_facts(analysis: Analysis) -> None:
+    """Clear what `record_dashboard_facts` wrote, so it can be written again or no longer counts."""
+    analysis.facts_recorded = False
+    analysis.shown_monk = analysis.shown_undertone = analysis.face_shape = None
+    analysis.closest_shade_delta_e = None
+    db.session.execute(delete(ShownRecommendation).where(ShownRecommendation.analysis_id == analysis.id))
 
 
 def mark_failed(analysis_id: str, code: str, message: str) -> None:

@@ -13,12 +13,18 @@
   `WEBHOOK_RECEIPTS_KEPT`, well past any platform's redelivery window. Both tables grow with traffic, so
   they are deleted in batches of `DELETE_BATCH` rows, each its own short transaction.
 
-Without Redis, the web process runs both after responses (see `housekeeping`).
+- Every finished analysis counts on the dashboard: `record_missing_facts` writes the dashboard's facts of
+  done analyses that have none yet (finished before migration 0010, or by a process still on older code
+  while a release rolls out), a batch per transaction, within a time budget per run (every 5 minutes with
+  the reaper; `flask facet catch-up` at once).
+
+Without Redis, the web process runs them after responses (see `housekeeping`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -26,7 +32,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from plugin_api.extensions import db
-from plugin_api.jobs.analysis import TIMEOUT_FAILURE, mark_failed
+from plugin_api.jobs.analysis import TIMEOUT_FAILURE, mark_failed, record_dashboard_facts
 from plugin_api.models import Analysis, AnalysisStatus, Event, UsedSignInLink, WebhookReceipt, utcnow
 from plugin_api.models.sign_in_link import KEPT_AFTER_EXPIRY
 from plugin_api.storage import StorageError, current_storage
@@ -36,6 +42,7 @@ log = logging.getLogger(__name__)
 # Platforms redeliver a webhook for at most a few days (Shopify: 48 hours); a receipt outlives that.
 WEBHOOK_RECEIPTS_KEPT = timedelta(days=30)
 DELETE_BATCH = 10_000
+FACTS_BATCH = 500
 
 UNFINISHED = (AnalysisStatus.QUEUED.value, AnalysisStatus.RUNNING.value)
 
@@ -130,3 +137,27 @@ def _delete_in_batches(key: InstrumentedAttribute[int], condition: ColumnElement
         deleted += count
         if count < DELETE_BATCH:
             return deleted
+
+
+def record_missing_facts(budget_seconds: float = 120.0) -> int:
+    """Write the dashboard facts of done analyses that have none, `FACTS_BATCH` per transaction, until none
+    is left or `budget_seconds` passed (the next run goes on); returns how many were written. Rows being
+    written by another run are skipped (`SKIP LOCKED` on PostgreSQL), so two runs never write one twice."""
+    deadline = time.monotonic() + budget_seconds
+    written = 0
+    while time.monotonic() < deadline:
+        batch = db.session.scalars(
+            select(Analysis)
+            .where(Analysis.status == AnalysisStatus.DONE.value, Analysis.facts_recorded.is_(False))
+            .limit(FACTS_BATCH)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for analysis in batch:
+            record_dashboard_facts(analysis, analysis.result)
+        db.session.commit()
+        written += len(batch)
+        if len(batch) < FACTS_BATCH:
+            break
+    if written:
+        log.info("recorded the dashboard facts of %d earlier analyses", written)
+    return written

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, SmallInteger, String, Text, Uuid
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, SmallInteger, String, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin_api.models.base import Base, TenantMixin, utcnow
@@ -60,6 +60,9 @@ class Analysis(TenantMixin, Base):
     expires_at: Mapped[datetime | None]
     # What the merchant dashboard counts, written once when the analysis is done
     # (`plugin_api.services.analysis_facts`); the recommended products are `ShownRecommendation` rows.
+    # `facts_recorded` false on a done analysis: not written yet (finished by code older than 0010); the
+    # maintenance job `record_missing_facts` catches up.
+    facts_recorded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     shown_monk: Mapped[int | None] = mapped_column(SmallInteger)
     shown_undertone: Mapped[str | None] = mapped_column(String(32))
     face_shape: Mapped[str | None] = mapped_column(String(32))

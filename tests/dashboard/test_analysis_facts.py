@@ -8,13 +8,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from plugin_api.extensions import db
-from plugin_api.jobs.maintenance import purge_expired
-from plugin_api.models import Analysis, ShownRecommendation, utcnow
+from plugin_api.jobs import maintenance
+from plugin_api.jobs.analysis import finish
+from plugin_api.jobs.maintenance import purge_expired, record_missing_facts
+from plugin_api.models import Analysis, AnalysisStatus, ShownRecommendation, utcnow
 from plugin_api.services.analysis_facts import AnalysisFacts, RecommendationFact, facts_from_result
-from tests.migrations.test_migrations import flask_db, scratch_postgres, store_at_revision, stored_time
+from tests.migrations.test_migrations import (
+    facet_cli,
+    flask_db,
+    scratch_postgres,
+    store_at_revision,
+    stored_time,
+)
 
 RESULT = {
     "skin": {"monk": 6, "reliable": True, "undertone": "warm", "hex": "#a0704f"},
@@ -91,7 +99,8 @@ def test_the_products_an_analysis_showed_go_when_it_is_purged(app, merchant_fact
 
 
 def _backfilled(url: str, tmp_path: Path) -> None:
-    """Analyses finished before 0010 get the facts their stored results hold."""
+    """Analyses finished before 0010 get the facts their stored results hold, from the catch-up after the
+    upgrade (the migration itself only changes the schema), once however often it runs."""
     merchant_id = store_at_revision(url, "0009_used_sign_in_links", tmp_path)
     postgres = url.startswith("postgresql")
     now = stored_time(url, utcnow())
@@ -114,6 +123,9 @@ def _backfilled(url: str, tmp_path: Path) -> None:
             )
     engine.dispose()
     flask_db(url, "upgrade")
+    catch_up = facet_cli(url, "catch-up")
+    assert catch_up.stdout.strip().endswith("recorded the dashboard facts of 1 analyses"), catch_up.stdout
+    assert "of 0 analyses" in facet_cli(url, "catch-up").stdout
     engine = create_engine(url)
     with engine.connect() as conn:
         facts = conn.execute(
@@ -144,3 +156,34 @@ def test_sqlite_analyses_from_before_get_their_facts(tmp_path: Path):
 def test_postgres_analyses_from_before_get_their_facts(postgres_url: str, tmp_path: Path):
     with scratch_postgres(postgres_url, "facts") as url:
         _backfilled(url, tmp_path)
+
+
+def test_a_done_analysis_the_reaper_then_fails_no_longer_counts(app, merchant_factory):
+    merchant = merchant_factory()
+    with app.app_context():
+        analysis = Analysis(merchant_id=merchant.id, status="running")
+        db.session.add(analysis)
+        db.session.commit()
+        finish(analysis, AnalysisStatus.DONE, result=RESULT)
+        assert db.session.scalar(select(func.count()).select_from(ShownRecommendation)) == 2
+        finish(analysis, AnalysisStatus.FAILED, error=("timed_out", "The analysis took too long."))
+        assert (analysis.facts_recorded, analysis.shown_monk, analysis.face_shape) == (False, None, None)
+        assert db.session.scalar(select(func.count()).select_from(ShownRecommendation)) == 0
+
+
+def test_analyses_finished_without_facts_get_them_in_batches_within_the_budget(
+    app, merchant_factory, monkeypatch
+):
+    monkeypatch.setattr(maintenance, "FACTS_BATCH", 2)
+    merchant = merchant_factory()
+    with app.app_context():
+        # As a process still on the code before 0010 leaves them: done, with a result, no facts.
+        db.session.add_all(Analysis(merchant_id=merchant.id, status="done", result=RESULT) for _ in range(5))
+        db.session.add(Analysis(merchant_id=merchant.id, status="failed"))
+        db.session.commit()
+        assert record_missing_facts(budget_seconds=0) == 0  # no time left: the next run goes on
+        assert record_missing_facts() == 5  # batches of 2, 2 and 1
+        assert record_missing_facts() == 0
+        assert db.session.scalar(select(func.count()).select_from(ShownRecommendation)) == 10
+        monks = db.session.scalars(select(Analysis.shown_monk).where(Analysis.status == "done")).all()
+        assert monks == [6] * 5

@@ -25,10 +25,19 @@ REPO = Path(__file__).resolve().parents[2]
 
 def flask_db(database_url: str, *args: str) -> subprocess.CompletedProcess:
     """Run `flask db ...` exactly as an operator would."""
+    return flask_command(database_url, "db", *args)
+
+
+def facet_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    """Run `flask facet ...` exactly as an operator would."""
+    return flask_command(database_url, "facet", *args)
+
+
+def flask_command(database_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url, "FACET_ENV": "test", "FACET_LOG_FORMAT": "text"}
     env.pop("REDIS_URL", None)
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "flask"), "--app", "plugin_api", "db", *args],
+        [str(Path(sys.executable).parent / "flask"), "--app", "plugin_api", *args],
         cwd=REPO,
         env=env,
         capture_output=True,
