@@ -11,7 +11,7 @@ from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError
 from plugin_api.jobs.maintenance import expire_if_overdue
 from plugin_api.models import Analysis
-from plugin_api.rate_limits import enforce
+from plugin_api.rate_limits import enforce, refund
 from plugin_api.services.analyses import analysis_view, reasons_language, submit_analysis
 from plugin_api.services.localisation import error_message
 from plugin_api.tenancy import current_merchant, get_owned_or_404
@@ -53,12 +53,22 @@ _UPLOAD_BODY = {
         }
     },
 }
+# Refusals that are the store's side, not the photo's (`too_many_analyses`, `unavailable`).
+STORE_TURNED_AWAY = frozenset({429, 503})
 _KEY_PARAM = {"in": "header", "name": "X-Facet-Key", "schema": {"type": "string"}, "required": False}
+_LANG_PARAM = {
+    "in": "query",
+    "name": "lang",
+    "schema": {"type": "string"},
+    "required": False,
+    "description": "As the form's `lang`; also the language of an error given before the form is read "
+    "(`rate_limited`). The form's wins when both are given.",
+}
 
 
 @blp.route("")
 class AnalysisCollection(MethodView):
-    @blp.doc(requestBody=_UPLOAD_BODY, parameters=[_KEY_PARAM])
+    @blp.doc(requestBody=_UPLOAD_BODY, parameters=[_KEY_PARAM, _LANG_PARAM])
     @blp.response(202, AnalysisSchema, description="Accepted; poll `poll_url`.")
     @blp.alt_response(200, schema=AnalysisSchema, description="Finished (jobs run in-process).")
     @blp.alt_response(400, schema=ErrorSchema, description="`missing_image` or `empty_file`.")
@@ -78,9 +88,17 @@ class AnalysisCollection(MethodView):
     def post(self):
         """Submit a selfie for analysis"""
         merchant = current_merchant()
-        language = reasons_language((request.form.get("lang") or "")[:16] or None, merchant)
+        # The limit is checked before the body is read: a refused photo costs no upload parsing. Its message
+        # is in the language the widget names in the query (the form's is not read yet).
+        query_lang = (request.args.get("lang") or "")[:16] or None
+        query_language = reasons_language(query_lang, merchant)
         try:
             enforce("uploads", merchant.id)
+        except ApiError as error:
+            error.message = error_message(error.code, error.message, query_language, error.details)
+            raise
+        language = reasons_language((request.form.get("lang") or "")[:16] or query_lang, merchant)
+        try:
             analysis = submit_analysis(
                 merchant,
                 request.files.get("image"),
@@ -92,6 +110,8 @@ class AnalysisCollection(MethodView):
                 language=language,
             )
         except ApiError as error:  # the shopper reads why the photo was refused in their language
+            if error.status in STORE_TURNED_AWAY:
+                refund("uploads", merchant.id)  # the store was busy: the shopper's photo is not used up
             error.message = error_message(error.code, error.message, language, error.details)
             raise
         view = analysis_view(analysis)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import socket
+import threading
 
 import pytest
 from redis import Redis
@@ -13,7 +16,7 @@ from plugin_api.config import ConfigError, load_config
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, Event
 from plugin_api.rate_limits import Limit, RateLimiter, client_block
-from tests.helpers import assert_error, upload
+from tests.helpers import ANALYSES_URL, assert_error, upload
 
 SID = "a1b2c3d4e5f6a7b8c9d0e1f2"
 SHOP_A, SHOP_B = 1, 2
@@ -95,25 +98,83 @@ def test_redis_keeps_no_address_and_forgets_a_refilled_allowance(redis_url):
     assert 0 < redis.pttl(key) <= 2000
 
 
-def test_without_redis_the_limit_is_skipped_and_logged(caplog):
-    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
-    limiter = RateLimiter({"uploads": Limit("uploads", 60, 3600, 1)}, "secret", unreachable)
-    with caplog.at_level(logging.WARNING, logger="plugin_api.rate_limits"):
-        assert [limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") for _ in range(3)] == [0, 0, 0]
-    assert "Redis unavailable" in caplog.text
+def test_on_redis_time_every_server_shares_one_clock(redis_url):
+    """Without a clock of its own the limiter reads Redis' time, whatever the web server's says."""
+    limiter = RateLimiter({"uploads": Limit("uploads", 60, 3600, 1)}, "secret", Redis.from_url(redis_url))
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == 0
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == pytest.approx(60, abs=1)
+
+
+def test_a_refund_gives_back_one_photo(limiter_for):
+    limiter, clock = limiter_for(Limit("uploads", per_period=60, period=3600, burst=2))
+    assert [limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") for _ in range(2)] == [0, 0]
+    limiter.refund("uploads", SHOP_A, "203.0.113.5")
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == 0
+    assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == pytest.approx(60, abs=0.01)
+    clock.now += 3600  # a refund on a full allowance does not bank extra photos
+    limiter.refund("uploads", SHOP_A, "203.0.113.5")
+    assert [limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") for _ in range(3)][2] > 0
+
+
+class SilentServer:
+    """A TCP server that accepts connections and never answers: a Redis that hangs."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.accepted.append(self.sock.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        for conn in self.accepted:
+            conn.close()
+        self.sock.close()
+
+
+def test_a_hung_redis_is_given_up_on_quickly_and_left_alone_for_a_while(caplog):
+    hung = SilentServer()
+    try:
+        redis = Redis.from_url(
+            f"redis://127.0.0.1:{hung.port}/0", socket_timeout=0.1, socket_connect_timeout=0.1
+        )
+        limiter = RateLimiter({"uploads": Limit("uploads", 60, 3600, 1)}, "secret", redis)
+        with caplog.at_level(logging.WARNING, logger="plugin_api.rate_limits"):
+            assert limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") == 0  # admitted: fails open
+            tried = len(hung.accepted)
+            assert tried >= 1
+            assert [limiter.wait_seconds("uploads", SHOP_A, "203.0.113.5") for _ in range(5)] == [0] * 5
+        assert len(hung.accepted) == tried  # not asked again while it is down
+        assert "rate limits not checked for 30 s: Redis unavailable" in caplog.text
+    finally:
+        hung.close()
+
+
+def test_the_app_gives_the_limiter_a_connection_that_never_waits_long(app_factory, redis_url):
+    pool = app_factory(REDIS_URL=redis_url).extensions["facet.rate_limiter"]._redis.connection_pool
+    assert (
+        pool.connection_kwargs["socket_timeout"] == pool.connection_kwargs["socket_connect_timeout"] == 0.25
+    )
 
 
 @pytest.mark.parametrize(
     ("address", "block"),
     [
         ("203.0.113.5", "203.0.113.5"),
-        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
-        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1::/56"),
+        ("2001:db8:1:ff:bbbb::9", "2001:db8:1::/56"),  # another /64 of the same household
+        ("2001:db8:1:100::1", "2001:db8:1:100::/56"),
         ("::ffff:203.0.113.5", "203.0.113.5"),
         (None, "unknown"),
     ],
 )
-def test_ipv6_clients_are_counted_per_64(address, block):
+def test_ipv6_clients_are_counted_per_56(address, block):
     assert client_block(address) == block
 
 
@@ -177,7 +238,13 @@ def test_the_third_quick_upload_is_refused_and_leaves_nothing_behind(
     assert refused.headers["Access-Control-Expose-Headers"].count("Retry-After") == 1
     assert _count(limited_app, Analysis) == 2
 
-    french = upload(client, widget_headers(merchant), photo, lang="fr")
+    # The limit is checked before the form is read: its message follows the query's language.
+    french = client.post(
+        f"{ANALYSES_URL}?lang=fr",
+        data={"image": (io.BytesIO(photo), "selfie.jpg")},
+        headers=widget_headers(merchant),
+        content_type="multipart/form-data",
+    )
     assert "patientez environ 1 min" in assert_error(french, 429, "rate_limited")["message"]
 
 
@@ -240,3 +307,26 @@ def test_beacons_past_the_allowance_are_refused_whole(app_factory, merchant_fact
     assert error["details"]["limit"] == "events"
     assert int(refused.headers["Retry-After"]) in (1, 2)  # 2 s less the moments the test took
     assert _count(app, Event) == 20
+
+
+def test_a_photo_the_busy_store_turned_away_does_not_use_up_the_allowance(
+    app_factory, redis_url, merchant_factory, widget_headers, make_jpeg
+):
+    """No worker runs here, so the store's one in-flight slot stays taken: every retry is turned away for
+    the store's sake (429 too_many_analyses), and none of them costs the shopper a photo."""
+    app = app_factory(
+        REDIS_URL=redis_url,
+        FACET_MAX_INFLIGHT_PER_MERCHANT=1,
+        FACET_CLIENT_UPLOADS_PER_HOUR=60,
+        FACET_CLIENT_UPLOAD_BURST=3,
+    )
+    merchant = merchant_factory(app)
+    client = app.test_client()
+    photo = make_jpeg(width=320, height=240)
+    codes = [upload(client, widget_headers(merchant), photo) for _ in range(6)]
+    assert [r.status_code for r in codes] == [202] + [429] * 5
+    assert {r.get_json()["error"]["code"] for r in codes[1:]} == {"too_many_analyses"}
+    # A photo the shopper got wrong does count: junk cannot be sent for free.
+    junk = [upload(client, widget_headers(merchant), b"not a photo") for _ in range(3)]
+    assert [r.status_code for r in junk[:2]] == [415, 415]
+    assert_error(junk[2], 429, "rate_limited")
