@@ -114,12 +114,15 @@ def reap_command() -> None:
 
 @facet_cli.command("catch-up")
 def catch_up_command() -> None:
-    """Write the dashboard facts of analyses finished before this release (also done every 5 minutes)."""
-    from plugin_api.jobs.maintenance import record_missing_facts
+    """Write what the dashboard counts for analyses and holdout sessions recorded by older code (also done
+    every 5 minutes)."""
+    from plugin_api.jobs.maintenance import catch_up
 
-    total = 0
-    while written := record_missing_facts():
-        total += written
+    counts = catch_up()
+    total = counts["facts_recorded"]
+    while counts["facts_recorded"]:
+        counts = catch_up()
+        total += counts["facts_recorded"]
         click.echo(f"... {total}")
     click.echo(f"recorded the dashboard facts of {total} analyses")
 

@@ -4,10 +4,14 @@ Revision ID: 0011_experiment_sessions
 Revises: 0010_analysis_dashboard_facts
 Create Date: 2026-11-24 22:50:00
 
-Beacons received before this revision become rows in one INSERT ... SELECT: per store, test and session,
-the group, whether it viewed the storefront and whether it added to cart, and when it was first seen. The
-events API keeps the rows up to date from then on (`plugin_api.services.lift_sessions`).
+The beacons of each store's running test received before this revision become rows, one INSERT ... SELECT
+per store: per session, the group, whether it viewed the storefront and whether it added to cart, and when
+it was first seen (ended tests are not counted anywhere, so they get no rows). The events API keeps the rows
+up to date from then on (`plugin_api.services.lift_sessions`, whose SQL this copies: a migration stays as
+it was written). Reading `events` blocks no writer on PostgreSQL; only the new table is written.
 """
+
+import json
 
 import sqlalchemy as sa
 from alembic import op
@@ -49,6 +53,7 @@ def upgrade():
 
 
 def _backfill():
+    merchants = sa.table("merchants", sa.column("id", sa.Integer()), sa.column("settings", sa.JSON()))
     events = sa.table(
         "events",
         sa.column("merchant_id", sa.Integer()),
@@ -67,33 +72,44 @@ def _backfill():
         sa.column("added_to_cart", sa.Boolean()),
         sa.column("first_seen_at", sa.DateTime(timezone=True)),
     )
-    experiment = events.c.properties["experiment"].as_string()
+    conn = op.get_bind()
     group = events.c.properties["group"].as_string()
 
     def seen(kind: str):
         return sa.func.max(sa.case((events.c.type == kind, 1), else_=0)) == 1
 
-    op.get_bind().execute(
-        sessions.insert().from_select(
-            ["merchant_id", "experiment_id", "session_id", "group", "viewed", "added_to_cart", "first_seen_at"],
-            sa.select(
-                events.c.merchant_id,
-                experiment,
-                events.c.session_id,
-                sa.func.min(group),
-                seen("storefront_view"),
-                seen("store_add_to_cart"),
-                sa.func.min(events.c.occurred_at),
-            )
-            .where(
-                events.c.type.in_(("storefront_view", "store_add_to_cart")),
-                group.in_(("holdout", "exposed")),
-                experiment.is_not(None),
-                events.c.session_id.is_not(None),
-            )
-            .group_by(events.c.merchant_id, experiment, events.c.session_id),
+    running = conn.execute(
+        sa.select(merchants.c.id, merchants.c.settings).where(
+            sa.cast(merchants.c.settings, sa.String).contains('"experiment"')
         )
-    )
+    ).all()
+    for merchant_id, settings in running:
+        settings = json.loads(settings) if isinstance(settings, str) else settings
+        test = (settings or {}).get("experiment")
+        if not isinstance(test, dict) or not isinstance(test.get("id"), str):
+            continue
+        conn.execute(
+            sessions.insert().from_select(
+                ["merchant_id", "experiment_id", "session_id", "group", "viewed", "added_to_cart", "first_seen_at"],
+                sa.select(
+                    events.c.merchant_id,
+                    sa.literal(test["id"]),
+                    events.c.session_id,
+                    sa.func.min(group),
+                    seen("storefront_view"),
+                    seen("store_add_to_cart"),
+                    sa.func.min(events.c.occurred_at),
+                )
+                .where(
+                    events.c.merchant_id == merchant_id,
+                    events.c.type.in_(("storefront_view", "store_add_to_cart")),
+                    events.c.properties["experiment"].as_string() == test["id"],
+                    group.in_(("holdout", "exposed")),
+                    events.c.session_id.is_not(None),
+                )
+                .group_by(events.c.merchant_id, events.c.session_id),
+            )
+        )
 
 
 def downgrade():

@@ -1,7 +1,7 @@
 """When the housekeeping in `maintenance` runs, so that no deployment needs a separate system cron.
 
 - With Redis: `flask facet cron` (RQ's `CronScheduler`, also enqueuing the catalog polls) enqueues
-  `reap_stuck_analyses` and `record_missing_facts` every `REAP_EVERY` seconds and `purge_expired` every
+  `reap_stuck_analyses` and `catch_up` every `REAP_EVERY` seconds and `purge_expired` every
   `PURGE_EVERY` seconds on the `maintenance` queue, which every worker serves by default. All are
   idempotent, so two cron processes or a manual `flask facet purge` at the same time do no harm.
 - Without Redis (in-process jobs, the demo): there is no worker or scheduler, so after a response has been
@@ -33,11 +33,11 @@ _TIMEOUT = 600
 
 def with_maintenance(scheduler: Any) -> Any:
     """Register reap and purge with an RQ `CronScheduler` (the one `flask facet cron` runs); returns it."""
-    from plugin_api.jobs.maintenance import purge_expired, reap_stuck_analyses, record_missing_facts
+    from plugin_api.jobs.maintenance import catch_up, purge_expired, reap_stuck_analyses
 
     for func, every in (
         (reap_stuck_analyses, REAP_EVERY),
-        (record_missing_facts, REAP_EVERY),
+        (catch_up, REAP_EVERY),
         (purge_expired, PURGE_EVERY),
     ):
         scheduler.register(func, queue_name=MAINTENANCE_QUEUE, interval=every, job_timeout=_TIMEOUT)
@@ -65,13 +65,13 @@ class Throttle:
 
 def run_housekeeping(app: Flask) -> dict[str, int]:
     """Reap overdue analyses and purge expired data now, in a fresh app context."""
-    from plugin_api.jobs.maintenance import purge_expired, reap_stuck_analyses, record_missing_facts
+    from plugin_api.jobs.maintenance import catch_up, purge_expired, reap_stuck_analyses
 
     with app.app_context():
         try:
             counts = {
                 "reaped": reap_stuck_analyses(),
-                "facts_recorded": record_missing_facts(),
+                **catch_up(),
                 **purge_expired(),
             }
         except Exception:

@@ -13,10 +13,12 @@
   `WEBHOOK_RECEIPTS_KEPT`, well past any platform's redelivery window. Both tables grow with traffic, so
   they are deleted in batches of `DELETE_BATCH` rows, each its own short transaction.
 
-- Every finished analysis counts on the dashboard: `record_missing_facts` writes the dashboard's facts of
+- Every finished analysis and every holdout session counts on the dashboard (`catch_up`, every 5 minutes
+  with the reaper; `flask facet catch-up` at once): `record_missing_facts` writes the dashboard's facts of
   done analyses that have none yet (finished before migration 0010, or by a process still on older code
-  while a release rolls out), a batch per transaction, within a time budget per run (every 5 minutes with
-  the reaper; `flask facet catch-up` at once).
+  while a release rolls out), a batch per transaction within a time budget, and
+  `lift_sessions.catch_up_sessions` upserts the running tests' sessions from the last `SESSIONS_WINDOW` of
+  beacons and deletes rows of ended tests.
 
 Without Redis, the web process runs them after responses (see `housekeeping`).
 """
@@ -28,13 +30,24 @@ import time
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, String, cast, delete, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from plugin_api.extensions import db
 from plugin_api.jobs.analysis import TIMEOUT_FAILURE, mark_failed, record_dashboard_facts
-from plugin_api.models import Analysis, AnalysisStatus, Event, UsedSignInLink, WebhookReceipt, utcnow
+from plugin_api.models import (
+    Analysis,
+    AnalysisStatus,
+    Event,
+    ExperimentSession,
+    Merchant,
+    UsedSignInLink,
+    WebhookReceipt,
+    utcnow,
+)
 from plugin_api.models.sign_in_link import KEPT_AFTER_EXPIRY
+from plugin_api.services.experiment import SETTINGS_KEY as EXPERIMENT_KEY
+from plugin_api.services.lift_sessions import catch_up_sessions
 from plugin_api.storage import StorageError, current_storage
 
 log = logging.getLogger(__name__)
@@ -43,6 +56,8 @@ log = logging.getLogger(__name__)
 WEBHOOK_RECEIPTS_KEPT = timedelta(days=30)
 DELETE_BATCH = 10_000
 FACTS_BATCH = 500
+# Every 5 minutes, the sessions of the beacons of the last 15: each beacon is looked at three times.
+SESSIONS_WINDOW = timedelta(minutes=15)
 
 UNFINISHED = (AnalysisStatus.QUEUED.value, AnalysisStatus.RUNNING.value)
 
@@ -161,3 +176,16 @@ def record_missing_facts(budget_seconds: float = 120.0) -> int:
     if written:
         log.info("recorded the dashboard facts of %d earlier analyses", written)
     return written
+
+
+def catch_up(budget_seconds: float = 120.0) -> dict[str, int]:
+    """What the dashboard counts, made whole: analyses' facts and running tests' sessions."""
+    since = utcnow() - SESSIONS_WINDOW
+    stores = 0
+    with_rows = select(ExperimentSession.merchant_id).distinct()
+    testing = cast(Merchant.settings, String).contains(f'"{EXPERIMENT_KEY}"')
+    for merchant in db.session.scalars(select(Merchant).where(or_(testing, Merchant.id.in_(with_rows)))):
+        catch_up_sessions(merchant, since)
+        db.session.commit()
+        stores += 1
+    return {"facts_recorded": record_missing_facts(budget_seconds), "holdout_stores_caught_up": stores}

@@ -61,7 +61,7 @@ class Analysis(TenantMixin, Base):
     # What the merchant dashboard counts, written once when the analysis is done
     # (`plugin_api.services.analysis_facts`); the recommended products are `ShownRecommendation` rows.
     # `facts_recorded` false on a done analysis: not written yet (finished by code older than 0010); the
-    # maintenance job `record_missing_facts` catches up.
+    # maintenance job `catch_up` (`record_missing_facts`) writes them.
     facts_recorded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     shown_monk: Mapped[int | None] = mapped_column(SmallInteger)
     shown_undertone: Mapped[str | None] = mapped_column(String(32))

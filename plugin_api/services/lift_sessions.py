@@ -9,20 +9,25 @@ A row says: this session of this test, in this group, viewed a storefront page a
 add-to-cart. Only beacons of the store's current test count (their group was checked by
 `experiment.check_groups`); a row keeps the group it was first seen in. Starting another test or ending one
 deletes the rows of the previous one (`experiment.set_holdout_percent`); the raw beacons stay in `events`.
+
+`catch_up_sessions` makes the same rows from the beacons of the last minutes (every 5 minutes, from the
+maintenance job), so beacons accepted by a process still on older code while a release rolls out, or
+recorded in a request that raced a change of test, still count; it also deletes what a race left of an
+ended test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import ColumnElement, case, delete, func, literal, or_
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from plugin_api.extensions import db
-from plugin_api.models import ExperimentSession, Merchant, utcnow
+from plugin_api.models import Event, ExperimentSession, Merchant, utcnow
 from plugin_api.services.experiment import GROUPS, Experiment, current_experiment
 from plugin_api.tenancy import scoped
 
@@ -69,15 +74,67 @@ def record_sessions(merchant: Merchant, beacons: Iterable[TaggedBeacon]) -> None
         row[flag] = True
     if not rows:
         return
-    upsert = _UPSERT[db.session.get_bind().dialect.name](ExperimentSession).values(list(rows.values()))
-    db.session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=["merchant_id", "experiment_id", "session_id"],
-            set_={
-                "viewed": or_(ExperimentSession.viewed, upsert.excluded.viewed),
-                "added_to_cart": or_(ExperimentSession.added_to_cart, upsert.excluded.added_to_cart),
-            },
+    db.session.execute(_merged(_insert().values(list(rows.values()))))
+
+
+def catch_up_sessions(merchant: Merchant, since: datetime) -> None:
+    """Upsert the current test's sessions from its beacons received since `since`, and delete the rows of
+    any other test of this store (the caller commits)."""
+    experiment = current_experiment(merchant)
+    others = delete(ExperimentSession).where(ExperimentSession.merchant_id == merchant.id)
+    if experiment is None:
+        db.session.execute(others)
+        return
+    db.session.execute(others.where(ExperimentSession.experiment_id != experiment.id))
+    group = Event.properties["group"].as_string()
+
+    def seen(kind: str) -> ColumnElement[bool]:
+        return func.max(case((Event.type == kind, 1), else_=0)) == 1
+
+    sessions = (
+        scoped(Event, merchant=merchant)
+        .with_only_columns(
+            Event.merchant_id,
+            literal(experiment.id),
+            Event.session_id,
+            func.min(group),
+            seen(STOREFRONT_VIEW),
+            seen(STORE_ADD_TO_CART),
+            func.min(Event.occurred_at),
         )
+        .where(
+            Event.type.in_(tuple(_FLAGS)),
+            Event.occurred_at >= max(since, experiment.started_at - CLOCK_MARGIN),
+            Event.properties["experiment"].as_string() == experiment.id,
+            group.in_(GROUPS),
+            Event.session_id.is_not(None),
+        )
+        .group_by(Event.merchant_id, Event.session_id)
+    )
+    columns = [
+        "merchant_id",
+        "experiment_id",
+        "session_id",
+        "group",
+        "viewed",
+        "added_to_cart",
+        "first_seen_at",
+    ]
+    return db.session.execute(_merged(_insert().from_select(columns, sessions))).rowcount
+
+
+def _insert() -> Any:
+    return _UPSERT[db.session.get_bind().dialect.name](ExperimentSession)
+
+
+def _merged(upsert: Any) -> Any:
+    """An insert of session rows that, for a session already there, adds its flags to the row's."""
+    return upsert.on_conflict_do_update(
+        index_elements=["merchant_id", "experiment_id", "session_id"],
+        set_={
+            "viewed": or_(ExperimentSession.viewed, upsert.excluded.viewed),
+            "added_to_cart": or_(ExperimentSession.added_to_cart, upsert.excluded.added_to_cart),
+        },
     )
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, func, select, text
 
 from plugin_api import create_app
 from plugin_api.extensions import db
-from plugin_api.models import ExperimentSession, utcnow
+from plugin_api.jobs.maintenance import catch_up
+from plugin_api.models import Event, ExperimentSession, Merchant, utcnow
 from tests.dashboard.helpers import SUMMARY, send_events, signed_in
 from tests.dashboard.test_lift import sessions, start_test, store_add, view
 from tests.migrations.test_migrations import flask_db, scratch_postgres, store_at_revision, stored_time
@@ -58,7 +59,12 @@ def test_a_new_split_counts_from_zero_and_forgets_the_old_sessions(app, client, 
 
 
 def _sessions_backfilled(url: str, tmp_path: Path) -> None:
-    merchant_id = store_at_revision(url, "0010_analysis_dashboard_facts", tmp_path)
+    running = {
+        "holdout_percent": 50,
+        "id": "xTest0001",
+        "started_at": (utcnow() - timedelta(days=3)).isoformat(),
+    }
+    merchant_id = store_at_revision(url, "0010_analysis_dashboard_facts", tmp_path, {"experiment": running})
     first = utcnow() - timedelta(days=2)
     beacons = [
         ("tab-a", "storefront_view", {"group": "exposed", "experiment": "xTest0001"}, first),
@@ -69,6 +75,7 @@ def _sessions_backfilled(url: str, tmp_path: Path) -> None:
         ("tab-d", "storefront_view", {"group": "sideways", "experiment": "xTest0001"}, utcnow()),
         ("tab-e", "storefront_view", {}, utcnow()),
         ("tab-f", "opened", {"group": "exposed", "experiment": "xTest0001"}, utcnow()),
+        ("tab-g", "storefront_view", {"group": "exposed", "experiment": "xEnded001"}, utcnow()),  # ended
     ]
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -106,3 +113,58 @@ def test_sqlite_beacons_from_before_0011_become_sessions(tmp_path: Path):
 def test_postgres_beacons_from_before_0011_become_sessions(postgres_url: str, tmp_path: Path):
     with scratch_postgres(postgres_url, "sessions") as url:
         _sessions_backfilled(url, tmp_path)
+
+
+def _beacons_recorded_by_older_code(
+    app, merchant: Merchant, beacons: list[tuple[str, str, str, str]]
+) -> None:
+    """Beacons in `events` with no session row, as a process on the code before 0011 recorded them."""
+    with app.app_context():
+        db.session.add_all(
+            Event(
+                merchant_id=merchant.id,
+                session_id=sid,
+                type=kind,
+                properties={"group": grp, "experiment": exp},
+            )
+            for sid, kind, grp, exp in beacons
+        )
+        db.session.commit()
+
+
+def test_the_catch_up_counts_beacons_older_code_recorded_and_forgets_ended_tests(
+    app, client, merchant_factory
+):
+    store, idle = merchant_factory(), merchant_factory()
+    exp = start_test(app, store, 50)
+    tab, other_tab = sessions("exposed", exp, 50, 2)
+    send_events(client, store, [view(tab, "exposed", exp)])  # recorded as it should be
+    _beacons_recorded_by_older_code(
+        app,
+        store,
+        [
+            (tab, "store_add_to_cart", "exposed", exp),
+            (other_tab, "storefront_view", "exposed", exp),
+            (other_tab, "storefront_view", "exposed", exp),
+        ],
+    )
+    with app.app_context():  # what a request racing the end of a test left behind
+        db.session.add(
+            ExperimentSession(
+                merchant_id=idle.id, experiment_id="xEnded001", session_id="t", group="exposed", viewed=True
+            )
+        )
+        db.session.add(
+            ExperimentSession(
+                merchant_id=store.id, experiment_id="xEnded002", session_id="t", group="exposed", viewed=True
+            )
+        )
+        db.session.commit()
+    assert signed_in(app, store).get(SUMMARY).json["lift"]["exposed"]["sessions"] == 1
+    # The store, and the idle one for its leftover row; then the store alone: the same figures each time.
+    for stores in (2, 1):
+        with app.app_context():
+            assert catch_up()["holdout_stores_caught_up"] == stores
+        lift = signed_in(app, store).get(SUMMARY).json["lift"]
+        assert lift["exposed"] == {"sessions": 2, "sessions_with_add_to_cart": 1, "add_to_cart_rate": 0.5}
+    assert sorted(_rows(app)) == sorted([(tab, "exposed", True, True), (other_tab, "exposed", True, False)])

@@ -21,7 +21,7 @@ from plugin_api.models import Analysis, Event, UsedSignInLink, WebhookReceipt, u
 
 REAP = "plugin_api.jobs.maintenance.reap_stuck_analyses"
 PURGE = "plugin_api.jobs.maintenance.purge_expired"
-FACTS = "plugin_api.jobs.maintenance.record_missing_facts"
+CATCH_UP = "plugin_api.jobs.maintenance.catch_up"
 
 
 def _stuck_and_expired(app, merchant_id: int) -> tuple[uuid.UUID, uuid.UUID]:
@@ -84,12 +84,12 @@ def test_flask_facet_cron_schedules_reap_and_purge_and_a_default_worker_runs_the
     intervals = {job.func_name: (job.queue_name, job.interval) for job in scheduler.get_jobs()}
     assert intervals[REAP] == (MAINTENANCE_QUEUE, REAP_EVERY)
     assert intervals[PURGE] == (MAINTENANCE_QUEUE, PURGE_EVERY)
-    assert intervals[FACTS] == (MAINTENANCE_QUEUE, REAP_EVERY)
+    assert intervals[CATCH_UP] == (MAINTENANCE_QUEUE, REAP_EVERY)
     assert "plugin_api.jobs.sync.schedule_polls" in intervals  # the catalog polls stay on the same scheduler
 
     redis = redis_app.extensions["facet.redis"]
     maintenance_queue = Queue(MAINTENANCE_QUEUE, connection=redis)
-    assert sorted(job.func_name for job in maintenance_queue.get_jobs()) == sorted([PURGE, REAP, FACTS])
+    assert sorted(job.func_name for job in maintenance_queue.get_jobs()) == sorted([PURGE, REAP, CATCH_UP])
     assert MAINTENANCE_QUEUE in ALL_QUEUES  # `flask facet worker` with no --queues serves it
     worker = AppWorker([maintenance_queue], connection=redis)
     worker.flask_app = redis_app

@@ -48,7 +48,7 @@ def flask_command(database_url: str, *args: str) -> subprocess.CompletedProcess:
     return proc
 
 
-def store_at_revision(database_url: str, revision: str, tmp_path: Path) -> int:
+def store_at_revision(database_url: str, revision: str, tmp_path: Path, settings: dict | None = None) -> int:
     """Migrate to `revision` and add one store (merchants have not changed since 0009); returns its id. For
     tests of a later revision's data migration, which then insert rows as they were at `revision`."""
     flask_db(database_url, "upgrade", revision)
@@ -56,7 +56,12 @@ def store_at_revision(database_url: str, revision: str, tmp_path: Path) -> int:
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "FACET_STORAGE_DIR": str(tmp_path)}
     )
     with app.app_context():
-        merchant = Merchant(platform="shopify", shop_domain="old.myshopify.com", publishable_key="pk_old")
+        merchant = Merchant(
+            platform="shopify",
+            shop_domain="old.myshopify.com",
+            publishable_key="pk_old",
+            settings=settings or {},
+        )
         db.session.add(merchant)
         db.session.commit()
         merchant_id = merchant.id
