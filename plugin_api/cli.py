@@ -113,18 +113,26 @@ def reap_command() -> None:
 
 
 @facet_cli.command("catch-up")
-def catch_up_command() -> None:
+@click.option(
+    "--whole-tests",
+    is_flag=True,
+    help="Count running holdout tests' sessions from each test's start, not the last day (after a longer "
+    "outage of the cron or the workers).",
+)
+def catch_up_command(whole_tests: bool) -> None:
     """Write what the dashboard counts for analyses and holdout sessions recorded by older code (also done
     every 5 minutes)."""
     from plugin_api.jobs.maintenance import catch_up
 
-    counts = catch_up()
-    total = counts["facts_recorded"]
+    counts = catch_up(whole_tests=whole_tests)
+    total, stores = counts["facts_recorded"], counts["holdout_stores_caught_up"]
     while counts["facts_recorded"]:
         counts = catch_up()
         total += counts["facts_recorded"]
         click.echo(f"... {total}")
-    click.echo(f"recorded the dashboard facts of {total} analyses")
+    click.echo(
+        f"recorded the dashboard facts of {total} analyses; caught up the holdout tests of {stores} stores"
+    )
 
 
 @facet_cli.command("purge")

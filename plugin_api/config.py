@@ -115,7 +115,8 @@ def load_config(
                 cfg[key] = 0
     cfg["TESTING"] = cfg.get("TESTING", False) or cfg["FACET_ENV"] == "test"
 
-    if 0 < int(cfg["FACET_EVENT_RETENTION_DAYS"]) < LONGEST_DASHBOARD_PERIOD_DAYS:
+    event_days = int(cfg["FACET_EVENT_RETENTION_DAYS"])
+    if event_days < 0 or 0 < event_days < LONGEST_DASHBOARD_PERIOD_DAYS:
         raise ConfigError(
             f"FACET_EVENT_RETENTION_DAYS must be 0 (keep) or at least {LONGEST_DASHBOARD_PERIOD_DAYS}, the "
             f"dashboard's longest period, not {cfg['FACET_EVENT_RETENTION_DAYS']}"

@@ -12,7 +12,13 @@ from plugin_api.errors import ApiError
 from plugin_api.jobs.maintenance import expire_if_overdue
 from plugin_api.models import Analysis
 from plugin_api.rate_limits import enforce, refund
-from plugin_api.services.analyses import analysis_view, reasons_language, submit_analysis
+from plugin_api.services.analyses import (
+    analysis_view,
+    cancel_reservation,
+    reasons_language,
+    reserve_analysis,
+    submit_analysis,
+)
 from plugin_api.services.localisation import error_message
 from plugin_api.tenancy import current_merchant, get_owned_or_404
 
@@ -53,8 +59,6 @@ _UPLOAD_BODY = {
         }
     },
 }
-# Refusals that are the store's side, not the photo's (`too_many_analyses`, `unavailable`).
-STORE_TURNED_AWAY = frozenset({429, 503})
 _KEY_PARAM = {"in": "header", "name": "X-Facet-Key", "schema": {"type": "string"}, "required": False}
 _LANG_PARAM = {
     "in": "query",
@@ -93,25 +97,36 @@ class AnalysisCollection(MethodView):
         query_lang = (request.args.get("lang") or "")[:16] or None
         query_language = reasons_language(query_lang, merchant)
         try:
+            # Both checks come before the body is read: refusing a photo costs no upload parsing. Their
+            # messages follow the language the widget names in the query (the form's is not read yet).
             enforce("uploads", merchant.id)
+            try:
+                analysis_id = reserve_analysis(merchant)
+            except ApiError:
+                refund("uploads", merchant.id)  # the store was busy: the shopper's photo is not used up
+                raise
         except ApiError as error:
             error.message = error_message(error.code, error.message, query_language, error.details)
             raise
-        language = reasons_language((request.form.get("lang") or "")[:16] or query_lang, merchant)
+        try:
+            form = request.form  # reading the body can fail too (e.g. 413 past MAX_CONTENT_LENGTH)
+        except Exception:
+            cancel_reservation(merchant, analysis_id)
+            raise
+        language = reasons_language((form.get("lang") or "")[:16] or query_lang, merchant)
         try:
             analysis = submit_analysis(
                 merchant,
+                analysis_id,
                 request.files.get("image"),
-                product_id=(request.form.get("product_id") or "")[:255] or None,
-                session_id=(request.form.get("session_id") or request.headers.get("X-Facet-Session") or "")[
-                    :64
-                ]
+                product_id=(form.get("product_id") or "")[:255] or None,
+                session_id=(form.get("session_id") or request.headers.get("X-Facet-Session") or "")[:64]
                 or None,
                 language=language,
             )
         except ApiError as error:  # the shopper reads why the photo was refused in their language
-            if error.status in STORE_TURNED_AWAY:
-                refund("uploads", merchant.id)  # the store was busy: the shopper's photo is not used up
+            if error.status == 503:
+                refund("uploads", merchant.id)  # Facet could not take it: not the shopper's photo used up
             error.message = error_message(error.code, error.message, language, error.details)
             raise
         view = analysis_view(analysis)

@@ -33,31 +33,13 @@ def reasons_language(requested: str | None, merchant: Merchant) -> str | None:
     return supported_language(requested) or supported_language(configured)
 
 
-def submit_analysis(
-    merchant: Merchant,
-    stream: IO[bytes] | None,
-    *,
-    product_id: str | None = None,
-    session_id: str | None = None,
-    language: str | None = None,
-) -> Analysis:
-    """Validate an upload, store it, create the `Analysis` and enqueue its job (or run it in-process).
-    `language` is the one its text is written in, as `reasons_language` resolved it (None: English).
-
-    Any failure before the job is handed over removes what was made: no half-made rows or files.
-    """
-    if stream is None:
-        raise ApiError(400, "missing_image", "Send the photo as the multipart field `image`.")
-    config = current_app.config
-    raw = read_limited(stream, int(config["FACET_MAX_UPLOAD_BYTES"]))
-    image = clean_image(raw, max_pixels=int(config["FACET_MAX_IMAGE_PIXELS"]))
-
-    jobs = current_jobs()
-    storage = current_storage()
+def reserve_analysis(merchant: Merchant) -> uuid.UUID:
+    """Take one of the store's in-flight analysis slots for a new analysis, before its photo is read, so
+    that a busy store turns a photo away without receiving or decoding it; 429 `too_many_analyses`.
+    Returns the new analysis' id, which holds the slot (`submit_analysis` then owns it)."""
     analysis_id = uuid.uuid4()
-    token = str(analysis_id)
     try:
-        jobs.reserve_slot(merchant.id, token)
+        current_jobs().reserve_slot(merchant.id, str(analysis_id))
     except TooManyInFlight as exc:
         raise ApiError(
             429,
@@ -66,6 +48,42 @@ def submit_analysis(
             details={"retry_after": exc.retry_after},
             headers={"Retry-After": str(exc.retry_after)},
         ) from exc
+    return analysis_id
+
+
+def cancel_reservation(merchant: Merchant, analysis_id: uuid.UUID) -> None:
+    """Free the slot `reserve_analysis` took, when the request fails before `submit_analysis` owns it."""
+    current_jobs().release_slot(merchant.id, str(analysis_id))
+
+
+def submit_analysis(
+    merchant: Merchant,
+    analysis_id: uuid.UUID,
+    stream: IO[bytes] | None,
+    *,
+    product_id: str | None = None,
+    session_id: str | None = None,
+    language: str | None = None,
+) -> Analysis:
+    """Validate an upload, store it, create the `Analysis` and enqueue its job (or run it in-process).
+    `analysis_id` holds a slot from `reserve_analysis`. `language` is the one its text is written in, as
+    `reasons_language` resolved it (None: English).
+
+    Any failure before the job is handed over removes what was made and frees the slot: no half-made rows
+    or files.
+    """
+    config = current_app.config
+    jobs = current_jobs()
+    storage = current_storage()
+    token = str(analysis_id)
+    try:
+        if stream is None:
+            raise ApiError(400, "missing_image", "Send the photo as the multipart field `image`.")
+        raw = read_limited(stream, int(config["FACET_MAX_UPLOAD_BYTES"]))
+        image = clean_image(raw, max_pixels=int(config["FACET_MAX_IMAGE_PIXELS"]))
+    except Exception:
+        jobs.release_slot(merchant.id, token)
+        raise
 
     key = merchant_key(merchant.public_id, "uploads", f"{analysis_id}.{image.extension}")
     now = utcnow()

@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete
@@ -75,6 +75,8 @@ def current_experiment(merchant: Merchant) -> Experiment | None:
         started_at = datetime.fromisoformat(started) if isinstance(started, str) else None
     except ValueError:
         started_at = None
+    if started_at is not None and started_at.tzinfo is None:
+        started_at = started_at.replace(tzinfo=UTC)  # a hand-written time without offset: Facet writes UTC
     if not (isinstance(exp_id, str) and EXPERIMENT_ID.match(exp_id)) or started_at is None:
         # A hand-edited or corrupt setting must not break storefronts: no experiment rather than a bad one.
         log.warning("ignoring invalid experiment setting for merchant %s: %r", merchant.id, raw)

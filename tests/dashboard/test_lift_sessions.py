@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from plugin_api import create_app
 from plugin_api.extensions import db
+from plugin_api.jobs import maintenance
 from plugin_api.jobs.maintenance import catch_up
 from plugin_api.models import Event, ExperimentSession, Merchant, utcnow
 from tests.dashboard.helpers import SUMMARY, send_events, signed_in
@@ -116,7 +117,7 @@ def test_postgres_beacons_from_before_0011_become_sessions(postgres_url: str, tm
 
 
 def _beacons_recorded_by_older_code(
-    app, merchant: Merchant, beacons: list[tuple[str, str, str, str]]
+    app, merchant: Merchant, beacons: list[tuple[str, str, str, str]], age: timedelta = timedelta(0)
 ) -> None:
     """Beacons in `events` with no session row, as a process on the code before 0011 recorded them."""
     with app.app_context():
@@ -126,6 +127,7 @@ def _beacons_recorded_by_older_code(
                 session_id=sid,
                 type=kind,
                 properties={"group": grp, "experiment": exp},
+                occurred_at=utcnow() - age,
             )
             for sid, kind, grp, exp in beacons
         )
@@ -168,3 +170,53 @@ def test_the_catch_up_counts_beacons_older_code_recorded_and_forgets_ended_tests
         lift = signed_in(app, store).get(SUMMARY).json["lift"]
         assert lift["exposed"] == {"sessions": 2, "sessions_with_add_to_cart": 1, "add_to_cart_rate": 0.5}
     assert sorted(_rows(app)) == sorted([(tab, "exposed", True, True), (other_tab, "exposed", True, False)])
+
+
+def test_the_catch_up_looks_back_a_day_and_whole_tests_after_a_longer_outage(app, client, merchant_factory):
+    store = merchant_factory()
+    exp = start_test(app, store, 50)
+    with app.app_context():  # the test began three days ago
+        merchant = db.session.get(Merchant, store.id)
+        merchant.settings = {
+            "experiment": {
+                **merchant.settings["experiment"],
+                "started_at": (utcnow() - timedelta(days=3)).isoformat(),
+            }
+        }
+        db.session.commit()
+    recent, old = sessions("holdout", exp, 50, 2)
+    _beacons_recorded_by_older_code(
+        app, store, [(recent, "storefront_view", "holdout", exp)], timedelta(hours=20)
+    )
+    _beacons_recorded_by_older_code(app, store, [(old, "storefront_view", "holdout", exp)], timedelta(days=2))
+    with app.app_context():
+        catch_up()
+    assert [r[0] for r in _rows(app)] == [recent]
+    with app.app_context():
+        catch_up(whole_tests=True)
+    assert sorted(r[0] for r in _rows(app)) == sorted([recent, old])
+
+
+def test_a_hand_edited_start_or_one_failing_store_stops_no_other(app, client, merchant_factory, monkeypatch):
+    edited, failing = merchant_factory(), merchant_factory()
+    exp = start_test(app, edited, 50)
+    start_test(app, failing, 50)
+    with app.app_context():  # a start time written by hand, without its UTC offset
+        merchant = db.session.get(Merchant, edited.id)
+        merchant.settings = {
+            "experiment": {**merchant.settings["experiment"], "started_at": "2026-01-01T00:00:00"}
+        }
+        db.session.commit()
+    [tab] = sessions("exposed", exp, 50, 1)
+    _beacons_recorded_by_older_code(app, edited, [(tab, "storefront_view", "exposed", exp)])
+    real = maintenance.catch_up_sessions
+
+    def breaks_for_one_store(merchant, since):
+        if merchant.id == failing.id:
+            raise RuntimeError("this store's rows are broken")
+        real(merchant, since)
+
+    monkeypatch.setattr(maintenance, "catch_up_sessions", breaks_for_one_store)
+    with app.app_context():
+        assert catch_up()["holdout_stores_caught_up"] == 1
+    assert _rows(app) == [(tab, "exposed", True, False)]

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from rq import Queue
 from rq.cron import CronScheduler
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from plugin_api.config import ConfigError
 from plugin_api.extensions import db
@@ -210,12 +210,20 @@ def test_a_backlog_is_deleted_batch_by_batch_and_zero_keeps_beacons(
         db.session.commit()
         assert purge_expired(now=now)["events_deleted"] == 0
     app = app_factory(FACET_EVENT_RETENTION_DAYS=90)
+    deletes: list[str] = []
     with app.app_context():
-        assert purge_expired(now=now)["events_deleted"] == 5  # in batches of 2, 2 and 1
+        listen = (db.engine, "before_cursor_execute")
+        count = lambda *args: deletes.append(args[2]) if args[2].startswith("DELETE FROM events") else None  # noqa: E731
+        event.listen(*listen, count)
+        try:
+            assert purge_expired(now=now)["events_deleted"] == 5
+        finally:
+            event.remove(*listen, count)
+    assert len(deletes) == 3  # batches of 2, 2 and 1, each its own statement
     assert _left(app)[0] == []
 
 
-@pytest.mark.parametrize("days", [1, 89])
+@pytest.mark.parametrize("days", [-1, 1, 89])
 def test_beacons_are_kept_at_least_as_long_as_the_dashboard_looks_back(app_factory, days):
     with pytest.raises(ConfigError, match=f"at least 90, the dashboard's longest period, not {days}"):
         app_factory(FACET_EVENT_RETENTION_DAYS=days)

@@ -313,7 +313,8 @@ def test_a_photo_the_busy_store_turned_away_does_not_use_up_the_allowance(
     app_factory, redis_url, merchant_factory, widget_headers, make_jpeg
 ):
     """No worker runs here, so the store's one in-flight slot stays taken: every retry is turned away for
-    the store's sake (429 too_many_analyses), and none of them costs the shopper a photo."""
+    the store's sake (429 too_many_analyses) before its body is read (a file that is no photo gets the same
+    answer), and none of them costs the shopper a photo."""
     app = app_factory(
         REDIS_URL=redis_url,
         FACET_MAX_INFLIGHT_PER_MERCHANT=1,
@@ -323,10 +324,20 @@ def test_a_photo_the_busy_store_turned_away_does_not_use_up_the_allowance(
     merchant = merchant_factory(app)
     client = app.test_client()
     photo = make_jpeg(width=320, height=240)
-    codes = [upload(client, widget_headers(merchant), photo) for _ in range(6)]
-    assert [r.status_code for r in codes] == [202] + [429] * 5
-    assert {r.get_json()["error"]["code"] for r in codes[1:]} == {"too_many_analyses"}
-    # A photo the shopper got wrong does count: junk cannot be sent for free.
+    answers = [upload(client, widget_headers(merchant), data) for data in [photo] * 3 + [b"not a photo"] * 3]
+    assert [r.status_code for r in answers] == [202] + [429] * 5
+    assert {r.get_json()["error"]["code"] for r in answers[1:]} == {"too_many_analyses"}
+    # Once the store has room, a file the shopper got wrong does count: junk cannot be sent for free.
+    app.extensions["facet.redis"].delete(f"facet:inflight:{merchant.id}")
     junk = [upload(client, widget_headers(merchant), b"not a photo") for _ in range(3)]
     assert [r.status_code for r in junk[:2]] == [415, 415]
     assert_error(junk[2], 429, "rate_limited")
+    assert app.extensions["facet.jobs"].in_flight(merchant.id) == 0  # refused photos hold no slot
+
+
+def test_a_body_too_large_to_read_frees_the_slot_it_was_given(app_factory, merchant_factory, widget_headers):
+    app = app_factory(MAX_CONTENT_LENGTH=1024)
+    merchant = merchant_factory(app)
+    answer = upload(app.test_client(), widget_headers(merchant), b"x" * 4096)
+    assert answer.status_code == 413
+    assert app.extensions["facet.jobs"].in_flight(merchant.id) == 0
