@@ -120,7 +120,7 @@ def catch_up_sessions(merchant: Merchant, since: datetime) -> None:
         "added_to_cart",
         "first_seen_at",
     ]
-    return db.session.execute(_merged(_insert().from_select(columns, sessions))).rowcount
+    db.session.execute(_merged(_insert().from_select(columns, sessions)))
 
 
 def _insert() -> Any:
