@@ -92,8 +92,6 @@ class AnalysisCollection(MethodView):
     def post(self):
         """Submit a selfie for analysis"""
         merchant = current_merchant()
-        # The limit is checked before the body is read: a refused photo costs no upload parsing. Its message
-        # is in the language the widget names in the query (the form's is not read yet).
         query_lang = (request.args.get("lang") or "")[:16] or None
         query_language = reasons_language(query_lang, merchant)
         try:
