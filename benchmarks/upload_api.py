@@ -1,4 +1,6 @@
-"""Upload path overhead: validation/re-encode time, and POST /api/v1/widget/analyses latency (RQ enqueue).
+"""Upload path overhead: validation/re-encode time, and POST /api/v1/widget/analyses latency (RQ enqueue);
+and what a storefront beacon costs (POST /api/v1/widget/events), with and without a holdout test's session
+upsert (SQLite, in-process).
 
 Usage: REDIS_URL=redis://127.0.0.1:6379/15 python benchmarks/upload_api.py [--n 50]
 Without REDIS_URL only the validation timing is printed (POSTs would run the engine in-process).
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import statistics
 import sys
@@ -20,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from plugin_api import create_app  # noqa: E402
 from plugin_api.extensions import db  # noqa: E402
 from plugin_api.models import Merchant  # noqa: E402
+from plugin_api.services.experiment import assigned_group, set_holdout_percent  # noqa: E402
 from plugin_api.services.uploads import clean_image  # noqa: E402
 from tests.images import astronaut_jpeg  # noqa: E402
 
@@ -63,6 +67,46 @@ def timed_posts(redis_url: str, photo: bytes, n: int, limits: dict[str, int]) ->
         return times
 
 
+def timed_beacons(n: int, tagged: bool) -> list[float]:
+    """POST one beacon per new tab session: a holdout test's `storefront_view` (event row + session upsert)
+    or a widget `opened` (event row only)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
+                "REDIS_URL": None,
+                "FACET_STORAGE_DIR": f"{tmp}/storage",
+                "FACET_LOG_LEVEL": "WARNING",
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            merchant = Merchant(platform="demo", shop_domain="bench", publishable_key="pk_bench")
+            db.session.add(merchant)
+            db.session.commit()
+            test = set_holdout_percent(merchant, 10)
+        client = app.test_client()
+        times = []
+        for i in range(n):
+            sid = f"benchtab{i:08d}"
+            beacon = {"type": "opened", "session_id": sid}
+            if tagged:
+                group = assigned_group(sid, test.id, test.holdout_percent)
+                beacon = {
+                    "type": "storefront_view",
+                    "session_id": sid,
+                    "properties": {"group": group, "experiment": test.id},
+                }
+            start = time.perf_counter()
+            response = client.post(
+                "/api/v1/widget/events?key=pk_bench", data=json.dumps(beacon), content_type="text/plain"
+            )
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 202, response.json
+        return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=50)
@@ -88,6 +132,14 @@ def main() -> None:
             ),
         ):
             rows.append((label, timed_posts(redis_url, photo, args.n, limits)))
+
+    rows.append(("POST events: a widget beacon (event row)", timed_beacons(args.n, tagged=False)))
+    rows.append(
+        (
+            "POST events: a holdout storefront view (event row + session upsert)",
+            timed_beacons(args.n, tagged=True),
+        )
+    )
 
     print(f"| step (n={args.n}) | p50 ms | p95 ms | mean ms |")
     print("|---|---|---|---|")
