@@ -16,9 +16,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from flask import Flask  # noqa: E402
 
 from plugin_api import create_app  # noqa: E402
 from plugin_api.extensions import db  # noqa: E402
@@ -32,17 +37,18 @@ def pct(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))]
 
 
-def timed_posts(redis_url: str, photo: bytes, n: int, limits: dict[str, int]) -> list[float]:
+@contextmanager
+def bench_store(**config: Any) -> Iterator[tuple[Flask, Merchant]]:
+    """An app on a throwaway SQLite database with one store (key `pk_bench`), in an app context."""
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
             {
                 "TESTING": True,
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
-                "REDIS_URL": redis_url,
+                "REDIS_URL": None,
                 "FACET_STORAGE_DIR": f"{tmp}/storage",
-                "FACET_MAX_INFLIGHT_PER_MERCHANT": 10_000,
                 "FACET_LOG_LEVEL": "WARNING",
-                **limits,
+                **config,
             }
         )
         with app.app_context():
@@ -50,6 +56,11 @@ def timed_posts(redis_url: str, photo: bytes, n: int, limits: dict[str, int]) ->
             merchant = Merchant(platform="demo", shop_domain="bench", publishable_key="pk_bench")
             db.session.add(merchant)
             db.session.commit()
+            yield app, merchant
+
+
+def timed_posts(redis_url: str, photo: bytes, n: int, limits: dict[str, int]) -> list[float]:
+    with bench_store(REDIS_URL=redis_url, FACET_MAX_INFLIGHT_PER_MERCHANT=10_000, **limits) as (app, _):
         app.extensions["facet.redis"].flushdb()
         client = app.test_client()
         times = []
@@ -70,22 +81,8 @@ def timed_posts(redis_url: str, photo: bytes, n: int, limits: dict[str, int]) ->
 def timed_beacons(n: int, tagged: bool) -> list[float]:
     """POST one beacon per new tab session: a holdout test's `storefront_view` (event row + session upsert)
     or a widget `opened` (event row only)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
-                "REDIS_URL": None,
-                "FACET_STORAGE_DIR": f"{tmp}/storage",
-                "FACET_LOG_LEVEL": "WARNING",
-            }
-        )
-        with app.app_context():
-            db.create_all()
-            merchant = Merchant(platform="demo", shop_domain="bench", publishable_key="pk_bench")
-            db.session.add(merchant)
-            db.session.commit()
-            test = set_holdout_percent(merchant, 10)
+    with bench_store() as (app, merchant):
+        test = set_holdout_percent(merchant, 10)
         client = app.test_client()
         times = []
         for i in range(n):

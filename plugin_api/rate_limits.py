@@ -40,15 +40,20 @@ from plugin_api.errors import ApiError
 
 log = logging.getLogger(__name__)
 
-# Atomically: the client's theoretical arrival time (TAT) moves on by cost × interval if that keeps it within
-# the burst allowance; returns the wait in milliseconds (0 = admitted). The time is Redis' own unless the
-# caller passes one (tests): every web server then reads the same clock, however far apart theirs are.
-_GCRA_LUA = """
+# `now`: the caller's time (tests) when it passes one, else Redis' own.
+_NOW_LUA = """
 local now = tonumber(ARGV[1])
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 end
+"""
+# Atomically: the client's theoretical arrival time (TAT) moves on by cost × interval if that keeps it within
+# the burst allowance; returns the wait in milliseconds (0 = admitted). The time is Redis' own unless the
+# caller passes one (tests): every web server then reads the same clock, however far apart theirs are.
+_GCRA_LUA = (
+    _NOW_LUA
+    + """
 local interval = tonumber(ARGV[2])
 local allowance = tonumber(ARGV[3])
 local cost = tonumber(ARGV[4])
@@ -60,13 +65,11 @@ if wait > 0 then return math.ceil(wait * 1000) end
 redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil((new_tat - now) * 1000) + 1000)
 return 0
 """
+)
 # Give back what an admitted request was charged (the store could not take it after all).
-_REFUND_LUA = """
-local now = tonumber(ARGV[1])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-end
+_REFUND_LUA = (
+    _NOW_LUA
+    + """
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local new_tat = tat - tonumber(ARGV[2])
 if new_tat <= now then
@@ -76,6 +79,7 @@ else
 end
 return 0
 """
+)
 # The limiter's own Redis connection: a beacon must never wait long on it (the job queue's allows 10 s).
 REDIS_TIMEOUT_SECONDS = 0.25
 # After Redis fails, requests go unlimited this long before it is tried again, instead of each one waiting.
