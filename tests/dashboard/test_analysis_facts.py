@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -187,3 +188,32 @@ def test_analyses_finished_without_facts_get_them_in_batches_within_the_budget(
         assert db.session.scalar(select(func.count()).select_from(ShownRecommendation)) == 10
         monks = db.session.scalars(select(Analysis.shown_monk).where(Analysis.status == "done")).all()
         assert monks == [6] * 5
+
+
+@pytest.mark.services
+def test_two_catch_ups_at_once_write_each_analysis_once(postgres_url, app, merchant_factory, monkeypatch):
+    """The cron's run and `flask facet catch-up` may overlap: on PostgreSQL each skips the rows the other
+    holds (`SKIP LOCKED`), so no analysis gets its recommended products twice."""
+    monkeypatch.setattr(maintenance, "FACTS_BATCH", 5)
+    merchant = merchant_factory()
+    with app.app_context():
+        db.session.add_all(Analysis(merchant_id=merchant.id, status="done", result=RESULT) for _ in range(60))
+        db.session.commit()
+    start = threading.Barrier(2)
+    written: list[int] = []
+
+    def run() -> None:
+        with app.app_context():
+            start.wait()
+            written.append(record_missing_facts())
+            db.session.remove()
+
+    runs = [threading.Thread(target=run) for _ in range(2)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join(timeout=60)
+    assert sum(written) == 60
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ShownRecommendation)) == 120
+        assert db.session.scalar(select(func.count()).where(Analysis.facts_recorded.is_(False))) == 0
