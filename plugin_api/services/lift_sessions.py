@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, case, delete, func, literal, or_
+from sqlalchemy import ColumnElement, and_, case, delete, func, literal, not_, or_
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -128,13 +128,17 @@ def _insert() -> Any:
 
 
 def _merged(upsert: Any) -> Any:
-    """An insert of session rows that, for a session already there, adds its flags to the row's."""
+    """An insert of session rows that, for a session already there, adds its flags to the row's. A row that
+    already has them is left unwritten: most page views of a session, and every catch-up after the first,
+    change nothing."""
+    row, new = ExperimentSession, upsert.excluded
     return upsert.on_conflict_do_update(
         index_elements=["merchant_id", "experiment_id", "session_id"],
         set_={
-            "viewed": or_(ExperimentSession.viewed, upsert.excluded.viewed),
-            "added_to_cart": or_(ExperimentSession.added_to_cart, upsert.excluded.added_to_cart),
+            "viewed": or_(row.viewed, new.viewed),
+            "added_to_cart": or_(row.added_to_cart, new.added_to_cart),
         },
+        where=or_(and_(new.viewed, not_(row.viewed)), and_(new.added_to_cart, not_(row.added_to_cart))),
     )
 
 

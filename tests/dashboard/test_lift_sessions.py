@@ -220,3 +220,26 @@ def test_a_hand_edited_start_or_one_failing_store_stops_no_other(app, client, me
     with app.app_context():
         assert catch_up()["holdout_stores_caught_up"] == 1
     assert _rows(app) == [(tab, "exposed", True, False)]
+
+
+@pytest.mark.services
+def test_a_beacon_that_changes_nothing_leaves_the_session_row_unwritten(
+    postgres_url, app, client, merchant_factory
+):
+    store = merchant_factory()
+    exp = start_test(app, store, 50)
+    [tab] = sessions("exposed", exp, 50, 1)
+
+    def row_version() -> str:  # PostgreSQL's xmin: the transaction that last wrote the row
+        with app.app_context():
+            return db.session.execute(text("SELECT xmin::text FROM experiment_sessions")).scalar_one()
+
+    send_events(client, store, [view(tab, "exposed", exp)])
+    written = row_version()
+    send_events(client, store, [view(tab, "exposed", exp)])  # a second page view of the same session
+    with app.app_context():
+        catch_up()  # and the catch-up going over the same beacons
+    assert row_version() == written
+    send_events(client, store, [store_add(tab, "exposed", exp)])
+    assert row_version() != written
+    assert _rows(app) == [(tab, "exposed", True, True)]
