@@ -114,30 +114,26 @@ class Limit:
         return self.burst * self.interval
 
 
+# Each limit: its rate setting and period, its burst setting, and the smallest burst that can admit a request
+# (a beacon batch counts each of its up to `MAX_EVENTS_PER_REQUEST` events).
+_SETTINGS = {
+    "uploads": ("FACET_CLIENT_UPLOADS_PER_HOUR", 3600.0, "FACET_CLIENT_UPLOAD_BURST"),
+    "events": ("FACET_CLIENT_EVENTS_PER_MINUTE", 60.0, "FACET_CLIENT_EVENT_BURST"),
+}
+
+
 def configured_limits(config: dict) -> dict[str, Limit]:
-    """The limits this deployment runs with, from `FACET_CLIENT_*` settings; `ConfigError` when a burst could
-    never admit a request the widget sends (a beacon batch counts each of its events)."""
+    """The limits this deployment runs with; `ConfigError` when a burst could never admit a request the
+    widget sends."""
     from plugin_api.api.widget_events import MAX_EVENTS_PER_REQUEST
 
-    limits = {
-        "uploads": Limit(
-            "uploads",
-            int(config["FACET_CLIENT_UPLOADS_PER_HOUR"]),
-            3600.0,
-            int(config["FACET_CLIENT_UPLOAD_BURST"]),
-        ),
-        "events": Limit(
-            "events",
-            int(config["FACET_CLIENT_EVENTS_PER_MINUTE"]),
-            60.0,
-            int(config["FACET_CLIENT_EVENT_BURST"]),
-        ),
-    }
     smallest = {"uploads": 1, "events": MAX_EVENTS_PER_REQUEST}
-    for name, limit in limits.items():
+    limits = {}
+    for name, (rate_key, period, burst_key) in _SETTINGS.items():
+        limit = Limit(name, int(config[rate_key]), period, int(config[burst_key]))
         if limit.enabled and limit.burst < smallest[name]:
-            setting = "FACET_CLIENT_UPLOAD_BURST" if name == "uploads" else "FACET_CLIENT_EVENT_BURST"
-            raise ConfigError(f"{setting} must be at least {smallest[name]}, not {limit.burst}")
+            raise ConfigError(f"{burst_key} must be at least {smallest[name]}, not {limit.burst}")
+        limits[name] = limit
     return limits
 
 
