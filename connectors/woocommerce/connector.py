@@ -91,6 +91,19 @@ def _done_key(user_id: str) -> str:
     return f"done:{user_id}"
 
 
+def delivery_key(request: InboundRequest) -> str | None:
+    """What makes a WooCommerce delivery unique, for the webhook receipts' dedupe.
+
+    Why not `X-WC-Webhook-Delivery-ID` alone: WooCommerce makes it `wp_hash(webhook id . current second)`, so
+    every delivery of one webhook within a second carries the same id (bulk edits, CSV imports).
+    The body's digest tells those apart, and a true redelivery of the same body is still recognised.
+    """
+    delivery = request.header("X-WC-Webhook-Delivery-ID")
+    if not delivery:
+        return None
+    return f"{delivery}:{hashlib.sha256(request.body).hexdigest()[:32]}"
+
+
 def webhook_signature(body: bytes, secret: str) -> str:
     """`X-WC-Webhook-Signature`: base64 HMAC-SHA256 of the raw body with the (entity-decoded) secret."""
     key = html.unescape(secret).encode()
@@ -336,7 +349,7 @@ class WooCommerceConnector:
         event = WebhookEvent(
             kind=kind,
             topic=topic,
-            delivery_id=request.header("X-WC-Webhook-Delivery-ID"),
+            delivery_id=delivery_key(request),
             store=session.store,
             payload=payload,
         )

@@ -73,6 +73,15 @@ def test_connect_sync_webhooks_disconnect(woo_app, fake):
     assert browser.deliver(update).json["result"] == "duplicate"
     assert e2e.product(woo_app, m.id, "1234").title == "edited in between"
 
+    # A bulk edit: WooCommerce gives every delivery of one webhook within a second the same delivery id.
+    fake.clock = lambda: 1_790_000_000.0
+    for pid, title in [(1234, "Bulk A"), (1235, "Bulk B")]:
+        fake.update_product(pid, title=title)
+        [bulk] = fake.deliveries("product.updated", fake.rest_product(pid))
+        assert browser.deliver(bulk).json["result"] == "product_upserted"
+    assert [e2e.product(woo_app, m.id, pid).title for pid in ("1234", "1235")] == ["Bulk A", "Bulk B"]
+    assert browser.deliver(bulk).json["result"] == "duplicate"  # the same delivery again still is one
+
     for topic, payload in [
         ("product.updated", fake.rest_product(1235) | {"name": "forged"}),
         ("product.created", fake.rest_product(1235) | {"name": "forged"}),

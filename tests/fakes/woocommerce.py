@@ -9,7 +9,6 @@ import json
 import re
 import secrets
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -72,6 +71,7 @@ class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
         self.webhooks: dict[int, dict[str, Any]] = {}
         self.pings: list[Delivery] = []
         self._next_webhook = 1
+        self.clock = time.time  # what a delivery id's second is read from
         self.route("GET", "/wc-auth/v1/authorize", self._authorize)
         self.route("GET", f"{API}/products", self._list_products)
         self.route("GET", f"{API}/products/(?P<id>[0-9]+)", self._get_product)
@@ -127,7 +127,9 @@ class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
                     hmac.new(key, body, hashlib.sha256).digest()
                 ).decode(),
                 "X-WC-Webhook-ID": str(wid),
-                "X-WC-Webhook-Delivery-ID": uuid.uuid4().hex,
+                # As WooCommerce makes it: wp_hash(webhook id . current second), the same for every delivery
+                # of one webhook within a second.
+                "X-WC-Webhook-Delivery-ID": hashlib.md5(f"{wid}{int(self.clock())}".encode()).hexdigest(),
             }
             out.append(Delivery(hook["delivery_url"], headers, body))
         return out
