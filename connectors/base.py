@@ -32,7 +32,8 @@ class CatalogProduct:
     variants: list[dict[str, Any]] = field(default_factory=list)
     image_urls: list[str] = field(default_factory=list)
     updated_at: datetime | None = None
-    in_stock: bool = True
+    # None: the payload cannot say (a Shopify webhook's untracked variants); the stored value is kept.
+    in_stock: bool | None = True
     # False for drafts/archived/disabled products: never recommended, so the sync soft-deletes them.
     active: bool = True
     description: str = ""

@@ -38,6 +38,8 @@ mutation FacetWebhook($topic: WebhookSubscriptionTopic!, $webhookSubscription: W
 """
 
 WEBHOOK_TOPICS = ("PRODUCTS_CREATE", "PRODUCTS_UPDATE", "PRODUCTS_DELETE", "APP_UNINSTALLED", "ORDERS_CREATE")
+# Topics whose payloads hold protected customer data: Shopify needs the app's access approved for them.
+PROTECTED_TOPICS = frozenset({"ORDERS_CREATE"})
 
 
 def gid_tail(gid: str | int) -> str:
@@ -84,11 +86,14 @@ def product_from_node(node: dict[str, Any], shop: str, currency: str | None) -> 
         if m and (m.get("image") or {}).get("url")
     ]
     handle = node.get("handle") or ""
+    # Null when the product is not published to the Online Store: the widget lives in the theme, where its
+    # page and `/cart/add` do not work, so it must not be recommended.
+    storefront_url = node.get("onlineStoreUrl")
     return CatalogProduct(
         platform_id=gid_tail(node["id"]),
         title=node.get("title") or "",
         handle=handle,
-        url=node.get("onlineStoreUrl") or f"https://{shop}/products/{handle}",
+        url=storefront_url or f"https://{shop}/products/{handle}",
         vendor=node.get("vendor") or "",
         product_type=node.get("productType") or "",
         tags=list(node.get("tags") or []),
@@ -98,9 +103,33 @@ def product_from_node(node: dict[str, Any], shop: str, currency: str | None) -> 
         image_urls=images,
         updated_at=parse_time(node.get("updatedAt")),
         in_stock=any(v["available"] for v in variants) if variants else True,
-        active=(node.get("status") or "ACTIVE") == "ACTIVE",
+        active=(node.get("status") or "ACTIVE") == "ACTIVE" and storefront_url is not None,
         description=node.get("description") or "",
     )
+
+
+def rest_variant_available(variant: dict[str, Any]) -> bool | None:
+    """Whether a webhook's variant can be bought; None when the payload cannot say.
+
+    Why None: a variant whose inventory Shopify does not track (print on demand, made to order) reads
+    quantity 0 with policy `deny` and is still for sale. Since the 2024-07 API the webhook no longer carries
+    `inventory_management`, which told the two apart, nor `availableForSale`; only the GraphQL sync knows.
+    """
+    if (variant.get("inventory_quantity") or 0) > 0 or variant.get("inventory_policy") == "continue":
+        return True
+    if "inventory_management" not in variant:
+        return None
+    management = variant["inventory_management"]
+    if management is None:
+        return True  # not tracked
+    return False if management == "shopify" else None  # a fulfillment service's count is not Shopify's
+
+
+def _any_available(flags: list[bool | None]) -> bool | None:
+    """A product is in stock when one variant is; unknown when none is and one is unknown."""
+    if not flags or any(f is True for f in flags):
+        return True
+    return None if any(f is None for f in flags) else False
 
 
 def product_from_rest(payload: dict[str, Any], shop: str) -> CatalogProduct:
@@ -112,7 +141,7 @@ def product_from_rest(payload: dict[str, Any], shop: str) -> CatalogProduct:
             "sku": v.get("sku"),
             "price": v.get("price"),
             "compare_at_price": v.get("compare_at_price"),
-            "available": (v.get("inventory_quantity") or 0) > 0 or v.get("inventory_policy") == "continue",
+            "available": rest_variant_available(v),
             "options": {f"option{i}": v.get(f"option{i}") for i in (1, 2, 3) if v.get(f"option{i}")},
         }
         for v in payload.get("variants") or []
@@ -133,7 +162,9 @@ def product_from_rest(payload: dict[str, Any], shop: str) -> CatalogProduct:
         variants=variants,
         image_urls=[i["src"] for i in payload.get("images") or [] if i.get("src")],
         updated_at=parse_time(payload.get("updated_at")),
-        in_stock=any(v["available"] for v in variants) if variants else True,
-        active=(payload.get("status") or "active") == "active",
+        in_stock=_any_available([v["available"] for v in variants]),
+        # `published_at` is null while the product is hidden from the Online Store (see product_from_node).
+        active=(payload.get("status") or "active") == "active"
+        and ("published_at" not in payload or payload["published_at"] is not None),
         description=payload.get("body_html") or "",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ from connectors.settings import ConnectorSettings
 from connectors.shopify import bulk, catalog
 from connectors.shopify.admin import ShopifyAdmin, shop_base_url
 from connectors.shopify.signing import valid_shop_domain, verify_query_hmac, verify_webhook_hmac
+
+log = logging.getLogger(__name__)
 
 STATE_COOKIE = "shopify_app_state"
 STATE_TTL = 600  # Shopify's libs use 60 s; merchants on slow links need longer to click "Install"
@@ -159,7 +162,12 @@ class ShopifyConnector:
         return event
 
     def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:
-        """`webhookSubscriptionCreate` for each topic; an already-registered address counts as done."""
+        """`webhookSubscriptionCreate` for each topic; an already-registered address counts as done.
+
+        Order topics carry protected customer data, which Shopify refuses until the app's access is approved
+        in the Partner dashboard: without them the catalog still stays in sync, so that refusal is logged
+        and the other topics are kept rather than failing the whole registration.
+        """
         admin = self.admin(session)
         callback = f"{public_url.rstrip('/')}/webhooks/shopify"
         ids: list[str] = []
@@ -170,6 +178,13 @@ class ShopifyConnector:
             )
             answer = data["webhookSubscriptionCreate"]
             errors = [e["message"] for e in answer.get("userErrors") or []]
+            if (
+                errors
+                and topic in catalog.PROTECTED_TOPICS
+                and all("protected customer data" in m for m in errors)
+            ):
+                log.warning("Shopify refused %s for %s: %s", topic, session.store, "; ".join(errors))
+                continue
             if errors and not all("already been taken" in m for m in errors):
                 raise ProtocolError(f"webhookSubscriptionCreate {topic}: {'; '.join(errors)}")
             if answer.get("webhookSubscription"):

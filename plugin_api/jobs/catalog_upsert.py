@@ -71,6 +71,8 @@ def _insert_new(merchant: Merchant, products: dict[str, CatalogProduct]) -> dict
 def _apply(row: Product, product: CatalogProduct, counts: dict[str, int]) -> bool:
     """Update an existing row from a product; True when something changed."""
     values = product_values(product)
+    if product.in_stock is None:
+        del values["in_stock"]  # the payload could not say: keep what the last full read found
     stored, incoming = row.platform_updated_at, product.updated_at
     # Webhooks arrive out of order: never let an older copy overwrite a newer one.
     stale = stored is not None and incoming is not None and incoming < stored

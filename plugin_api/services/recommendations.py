@@ -135,11 +135,14 @@ def _payload(p: Product) -> dict[str, Any]:
 
 
 def _variant(payload: dict[str, Any], variant_id: str | None) -> dict[str, Any] | None:
+    """The ranked variant, else the first one that can be bought (a sold-out first variant would make the
+    platform refuse the add-to-cart), else the first."""
     variants = payload.get("variants") or []
     for variant in variants:
         if variant_id and str(variant.get("id")) == str(variant_id):
             return variant
-    return variants[0] if variants else None
+    buyable = [v for v in variants if v.get("available") is not False]
+    return (buyable or variants or [None])[0]
 
 
 def add_to_cart(merchant: Merchant, payload: dict[str, Any], variant_id: str | None) -> dict[str, Any] | None:

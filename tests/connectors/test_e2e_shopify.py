@@ -237,3 +237,52 @@ def test_out_of_order_webhook_does_not_overwrite_newer_data(shop_app, fake):
     old_payload = fake.rest_product(1003) | {"title": "Old title", "updated_at": "2025-06-01T00:00:00+00:00"}
     assert browser.deliver(fake.deliver("products/update", old_payload)).status_code == 200
     assert e2e.product(shop_app, m.id, "1003").title != "Old title"
+
+
+def test_stock_and_storefront_visibility_follow_what_shopify_sells(shop_app, fake):
+    # 1600: made to order (inventory not tracked, count 0); 1018: tracked and sold out; 1601: not on the
+    # Online Store channel, so neither its page nor /cart/add works from the widget.
+    untracked, sold_out, hidden = 1600, 1018, 1601
+    for variant in fake.products[untracked].variants:
+        variant.tracked, variant.in_stock = False, False
+    fake.products[hidden].published = False
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    m = e2e.merchant(shop_app, "shopify")
+
+    def state(pid: int) -> tuple[bool | None, bool]:
+        row = e2e.product(shop_app, m.id, str(pid))
+        return row.in_stock, row.deleted
+
+    assert [state(pid) for pid in (untracked, sold_out, hidden)] == [
+        (True, False),
+        (False, False),
+        (True, True),
+    ]
+
+    # The webhook body (API 2026-01) cannot tell "not tracked" from "sold out": both read 0 with `deny`.
+    # What the full read found stands, instead of the untracked product dropping out at each update.
+    for pid, title in [(untracked, "Made to order"), (sold_out, "Sold out")]:
+        fake.update_product(pid, title=title)
+        delivery = fake.deliver("products/update", fake.rest_product(pid))
+        assert browser.deliver(delivery).json["result"] == "product_upserted"
+    assert e2e.product(shop_app, m.id, str(untracked)).title == "Made to order"
+    assert [state(pid) for pid in (untracked, sold_out)] == [(True, False), (False, False)]
+
+    # Older API versions still name the tracker: null means not tracked.
+    older = fake.rest_product(untracked)
+    older["variants"] = [v | {"inventory_management": None} for v in older["variants"]]
+    older["updated_at"] = "2026-12-01T00:00:00+00:00"
+    assert browser.deliver(fake.deliver("products/update", older)).status_code == 200
+    assert state(untracked) == (True, False)
+    older["variants"] = [v | {"inventory_management": "shopify"} for v in older["variants"]]
+    older["updated_at"] = "2026-12-02T00:00:00+00:00"
+    assert browser.deliver(fake.deliver("products/update", older)).status_code == 200
+    assert state(untracked) == (False, False)
+
+    # Published to the Online Store later: recommended from then on.
+    assert browser.deliver(fake.deliver("products/update", fake.rest_product(hidden))).status_code == 200
+    assert state(hidden)[1] is True
+    fake.update_product(hidden, published=True)
+    assert browser.deliver(fake.deliver("products/update", fake.rest_product(hidden))).status_code == 200
+    assert state(hidden)[1] is False

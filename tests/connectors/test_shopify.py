@@ -174,6 +174,21 @@ def test_register_webhooks_is_idempotent(settings, shopify_fake, session):
     assert {s["callbackUrl"] for s in shopify_fake.subscriptions} == {"https://facet.test/webhooks/shopify"}
 
 
+def test_an_app_without_protected_data_approval_still_gets_its_catalog_webhooks(
+    settings, shopify_fake, session
+):
+    shopify_fake.protected_data_approved = False
+    connector = ShopifyConnector(settings)
+    ids = connector.register_webhooks(session, public_url="https://facet.test", merchant_key="m")
+    assert len(ids) == 4
+    assert {s["topic"] for s in shopify_fake.subscriptions} == {
+        "PRODUCTS_CREATE",
+        "PRODUCTS_UPDATE",
+        "PRODUCTS_DELETE",
+        "APP_UNINSTALLED",
+    }
+
+
 def test_webhook_parsing_and_bad_signature(settings, shopify_fake):
     connector = ShopifyConnector(settings)
     shopify_fake.subscriptions.append(

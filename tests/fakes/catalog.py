@@ -21,6 +21,7 @@ class Variant:
     price: str
     colour: str
     in_stock: bool
+    tracked: bool = True  # False: the store does not count it (made to order), so it is always for sale
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Product:
     description: str
     variable: bool
     in_stock: bool = True
+    published: bool = True  # to the storefront (Shopify's Online Store channel)
     category_id: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 

@@ -24,6 +24,7 @@ from tests.fakes import catalog
 from tests.fakes.server import FakeServer, Fault, Request, Response
 
 API_PATH = r"/admin/api/(?P<version>[0-9]{4}-[0-9]{2}|unstable)/graphql\.json"
+BASE_PUBLISHED = "2026-01-01T00:00:00-05:00"  # when the fake's products went on sale
 
 
 @dataclass
@@ -62,8 +63,11 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         bucket_max: float = 2000.0,
         restore_rate: float = 1000.0,
         primary_domain: str = "https://www.facet-test.example",
+        protected_data_approved: bool = True,
     ) -> None:
         super().__init__()
+        # Order topics carry protected customer data: refused until the Partner dashboard approves it.
+        self.protected_data_approved = protected_data_approved
         self.shop, self.api_key, self.api_secret = shop, api_key, api_secret
         self.primary_domain = primary_domain  # the storefront's custom domain (Shop.primaryDomain.url)
         self.products = {p.id: p for p in catalog.generate(products)}
@@ -143,6 +147,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             "product_type": p.kind,
             "tags": ", ".join(p.tags),
             "status": "active",
+            "published_at": BASE_PUBLISHED if p.published else None,
             "body_html": p.description,
             "updated_at": p.updated_at.isoformat(),
             "variants": [
@@ -152,7 +157,8 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
                     "sku": v.sku,
                     "price": v.price,
                     "option1": v.colour,
-                    "inventory_quantity": 5 if v.in_stock else 0,
+                    # API 2026-01: no `inventory_management`, so an untracked variant's 0 looks sold out.
+                    "inventory_quantity": 5 if v.in_stock and v.tracked else 0,
                     "inventory_policy": "deny",
                 }
                 for v in p.variants
@@ -262,7 +268,12 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
     def _webhook_create(self, variables: dict[str, Any]) -> Response:
         ok, available = self._take(10)
         topic, sub = variables["topic"], variables["webhookSubscription"]
-        if any(s["topic"] == topic and s["callbackUrl"] == sub["callbackUrl"] for s in self.subscriptions):
+        if topic.startswith("ORDERS_") and not self.protected_data_approved:
+            message = (
+                "This app is not approved to subscribe to webhook topics containing protected customer data."
+            )
+            data = {"webhookSubscription": None, "userErrors": [{"field": ["topic"], "message": message}]}
+        elif any(s["topic"] == topic and s["callbackUrl"] == sub["callbackUrl"] for s in self.subscriptions):
             data = {
                 "webhookSubscription": None,
                 "userErrors": [
@@ -347,7 +358,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             "status": "ACTIVE",
             "description": p.description,
             "updatedAt": p.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "onlineStoreUrl": f"https://{self.shop}/products/{p.handle}",
+            "onlineStoreUrl": f"https://{self.shop}/products/{p.handle}" if p.published else None,
             "media": {
                 "nodes": [
                     {"image": {"url": f"https://cdn.shopify.com/s/files{f}", "altText": p.title}}
@@ -362,7 +373,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
                         "sku": x.sku,
                         "price": x.price,
                         "compareAtPrice": None,
-                        "availableForSale": x.in_stock,
+                        "availableForSale": x.in_stock or not x.tracked,
                         "selectedOptions": [{"name": "Color", "value": x.colour}],
                     }
                     for x in p.variants[:variants]

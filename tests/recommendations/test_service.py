@@ -145,6 +145,20 @@ def test_platform_add_to_cart_comes_from_the_connectors_package(app, merchant_fa
     }
 
 
+def test_add_to_cart_skips_a_sold_out_first_variant(app, merchant_factory) -> None:
+    shopify = merchant_factory(platform="shopify")
+    with app.app_context():
+        variants = [
+            {"id": "1", "title": "Black", "available": False},
+            {"id": "2", "title": "Tortoise", "available": True},
+        ]
+        add_product(shopify.id, "p1", lipstick_features("#c3a27c"), variants=variants)
+        db.session.commit()
+        (rec,) = enrich(shopify)["recommendations"]
+    # Shopify answers 422 "sold out" to /cart/add for variant 1.
+    assert rec["add_to_cart"]["fields"] == {"id": "2", "quantity": 1}
+
+
 def test_tryon_asset_route_is_tenant_scoped(app, client, merchant_factory, widget_headers) -> None:
     mine, theirs = merchant_factory(), merchant_factory()
     with app.app_context():
