@@ -9,8 +9,10 @@ from typing import Any
 from connectors.base import CatalogProduct
 
 PAGE_SIZE = 100
-# Id-only listings are tiny, so they page wider; 300 is Magento 2.4.7's default REST maximum page size.
+# Id-only listings are tiny, so they page wider; 300 is Magento's maximum page size once the admin enables
+# its REST input limits ("Maximum SearchCriteria pageSize is %max"), so no listing asks for more.
 ID_PAGE_SIZE = 300
+MAX_PAGE_SIZE = 300
 # Magento's partial-response syntax: only these fields come back (no media, attributes or stock).
 ID_FIELDS = "items[id,sku],total_count"
 STATUS_ENABLED = 1
@@ -68,8 +70,58 @@ def parse_magento_time(value: str | None) -> datetime | None:
     return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
 
 
-def product_from_item(item: dict[str, Any], store: dict[str, Any]) -> CatalogProduct:
-    """Map one item; `store` holds `base_url`, `base_media_url`, `currency` and `categories` (id -> name)."""
+def source_items_params(skus: list[str]) -> dict[str, Any]:
+    """searchCriteria for MSI's `/V1/inventory/source-items` of these SKUs (one row per SKU and source)."""
+    first = "searchCriteria[filter_groups][0][filters][0]"
+    return {
+        f"{first}[field]": "sku",
+        f"{first}[value]": ",".join(skus),
+        f"{first}[condition_type]": "in",
+        "searchCriteria[pageSize]": MAX_PAGE_SIZE,
+        "searchCriteria[currentPage]": 1,
+    }
+
+
+def listed_stock(item: dict[str, Any]) -> bool | None:
+    """`stock_item.is_in_stock` when the listing carries it. Core Magento 2.3+ puts it only on a single
+    product's answer (magento/magento2#36533), some extensions add it to lists."""
+    stock = ((item.get("extension_attributes") or {}).get("stock_item") or {}).get("is_in_stock")
+    return None if stock is None else bool(stock)
+
+
+def sellable_on_its_own(item: dict[str, Any]) -> bool:
+    """Enabled and visible in the storefront (a configurable product's children are bought through it)."""
+    return item.get("status") == STATUS_ENABLED and item.get("visibility") != VISIBILITY_NOT_INDIVIDUALLY
+
+
+def needs_children(item: dict[str, Any]) -> bool:
+    """A configurable product's price, variants and stock are its children's."""
+    return item.get("type_id") == "configurable"
+
+
+def _price(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def _any_in_stock(flags: list[bool | None]) -> bool | None:
+    if any(f is True for f in flags):
+        return True
+    return None if any(f is None for f in flags) else False
+
+
+def product_from_item(
+    item: dict[str, Any],
+    store: dict[str, Any],
+    stock: dict[str, bool] | None = None,
+    children: list[dict[str, Any]] | None = None,
+) -> CatalogProduct:
+    """Map one item; `store` holds `base_url`, `base_media_url`, `currency` and `categories` (id -> name),
+    `stock` in-stock flags by SKU (what the listing lacks), `children` a configurable product's simple
+    children (its list price is 0: magento/magento2#10644)."""
+    stock = stock or {}
     url_key = _attr(item, "url_key") or ""
     media_base = store.get("base_media_url", "")
     images = [
@@ -77,11 +129,30 @@ def product_from_item(item: dict[str, Any], store: dict[str, Any]) -> CatalogPro
         for e in sorted(item.get("media_gallery_entries") or [], key=lambda e: e.get("position") or 0)
         if e.get("media_type") == "image" and not e.get("disabled") and e.get("file")
     ]
-    try:
-        price = Decimal(str(item["price"])) if item.get("price") is not None else None
-    except InvalidOperation:
-        price = None
-    stock = ((item.get("extension_attributes") or {}).get("stock_item") or {}).get("is_in_stock")
+    sku = item.get("sku")
+    if children is not None:
+        buyable = [c for c in children if c.get("status") == STATUS_ENABLED]
+        variants = [
+            {
+                "id": str(c["id"]),
+                "sku": c.get("sku"),
+                "title": c.get("name"),
+                "price": c.get("price"),
+                "available": listed_stock(c) if listed_stock(c) is not None else stock.get(c.get("sku")),
+            }
+            for c in buyable
+        ]
+        prices = [p for p in (_price(v["price"]) for v in variants) if p is not None]
+        price = min(prices) if prices else None
+        in_stock = _any_in_stock([v["available"] for v in variants]) if variants else False
+    else:
+        price = _price(item.get("price"))
+        if price == 0 and item.get("type_id") not in ("simple", "virtual", "downloadable"):
+            price = None  # bundles and grouped products list 0: their price is their parts'
+        in_stock = listed_stock(item)
+        if in_stock is None:
+            in_stock = stock.get(sku)
+        variants = [{"id": str(item["id"]), "sku": sku, "price": item.get("price"), "available": in_stock}]
     return CatalogProduct(
         platform_id=str(item["id"]),
         title=item.get("name") or "",
@@ -92,10 +163,10 @@ def product_from_item(item: dict[str, Any], store: dict[str, Any]) -> CatalogPro
         tags=[],
         price=price,
         currency=store.get("currency"),
-        variants=[{"id": str(item["id"]), "sku": item.get("sku"), "price": item.get("price")}],
+        variants=variants,
         image_urls=images,
         updated_at=parse_magento_time(item.get("updated_at")),
-        in_stock=True if stock is None else bool(stock),
-        active=item.get("status") == STATUS_ENABLED and item.get("visibility") != VISIBILITY_NOT_INDIVIDUALLY,
+        in_stock=in_stock,
+        active=sellable_on_its_own(item),
         description=str(_attr(item, "short_description") or _attr(item, "description") or ""),
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode, urlparse
+from urllib.parse import quote, urlencode, urlparse
 
 import requests
 
 from connectors.base import (
+    CatalogProduct,
     InboundRequest,
     InstallContext,
     InstallResponse,
@@ -177,13 +178,93 @@ class MagentoConnector:
             or f"{session.store}media/",
             "currency": config.get("base_currency_code"),
         }
-        categories = self.get(session, "categories/list", {"searchCriteria[pageSize]": 1000})
         info["categories"] = {
-            str(c["id"]): c.get("name")
-            for c in categories.get("items") or []
-            if int(c.get("level") or 0) >= 2
+            str(c["id"]): c.get("name") for c in self._categories(session) if int(c.get("level") or 0) >= 2
         }
         return info
+
+    def _categories(self, session: StoreSession) -> list[dict[str, Any]]:
+        """Every category, in pages Magento accepts even with its REST input limits on (at most 300)."""
+        found: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            params = {"searchCriteria[pageSize]": catalog.MAX_PAGE_SIZE, "searchCriteria[currentPage]": page}
+            answer = self.get(session, "categories/list", params)
+            items = answer.get("items") or []
+            found += items
+            # Magento answers a page past the end with the last page again: stop on the count.
+            if not items or len(found) >= int(answer.get("total_count") or 0):
+                return found
+            page += 1
+
+    def _stock(self, session: StoreSession, skus: list[str], store: dict[str, Any]) -> dict[str, bool]:
+        """In-stock flags by SKU: from MSI's source items (one request per page of products; in stock when
+        any source says so), or, on a store without the Inventory modules, the legacy stock item of each
+        SKU. SKUs the store keeps no stock record for are left out (unknown)."""
+        skus = [sku for sku in dict.fromkeys(skus) if sku]
+        if not skus:
+            return {}
+        if store.get("msi") is not False:
+            try:
+                return self._source_item_stock(session, skus)
+            except NotFound:
+                store["msi"] = False  # "Request does not match any route": Inventory (MSI) is disabled
+        flags: dict[str, bool] = {}
+        for sku in skus:
+            try:
+                item = self.get(session, f"stockItems/{quote(sku, safe='')}")
+            except NotFound:
+                continue
+            if item.get("is_in_stock") is not None:
+                flags[sku] = bool(item["is_in_stock"])
+        return flags
+
+    def _source_item_stock(self, session: StoreSession, skus: list[str]) -> dict[str, bool]:
+        flags: dict[str, bool] = {}
+        # A hundred SKUs per request keeps the URL short; one SKU has a row per source.
+        for start in range(0, len(skus), catalog.PAGE_SIZE):
+            chunk = skus[start : start + catalog.PAGE_SIZE]
+            params = catalog.source_items_params(chunk)
+            seen = 0
+            while True:
+                answer = self.get(session, "inventory/source-items", params)
+                rows = answer.get("items") or []
+                for row in rows:
+                    sku = row.get("sku")
+                    flags[sku] = flags.get(sku, False) or int(row.get("status") or 0) == 1
+                seen += len(rows)
+                if not rows or seen >= int(answer.get("total_count") or 0):
+                    break
+                params = {**params, "searchCriteria[currentPage]": params["searchCriteria[currentPage]"] + 1}
+        return flags
+
+    def _children(self, session: StoreSession, sku: str) -> list[dict[str, Any]]:
+        """A configurable product's simple children (full product data)."""
+        try:
+            answer = self.get(session, f"configurable-products/{quote(sku, safe='')}/children")
+        except NotFound:
+            return []
+        return answer if isinstance(answer, list) else []
+
+    def _page_products(
+        self, session: StoreSession, items: list[dict[str, Any]], store: dict[str, Any]
+    ) -> list[CatalogProduct]:
+        """Map a page of items, with what the listing leaves out: configurable products' children, and
+        stock (the listing carries none)."""
+        sold = [item for item in items if catalog.sellable_on_its_own(item)]
+        children = {
+            item["sku"]: self._children(session, item["sku"]) for item in sold if catalog.needs_children(item)
+        }
+        wanted = [
+            i.get("sku") for i in sold if not catalog.needs_children(i) and catalog.listed_stock(i) is None
+        ]
+        wanted += [
+            c.get("sku") for kids in children.values() for c in kids if catalog.listed_stock(c) is None
+        ]
+        stock = self._stock(session, wanted, store)
+        return [
+            catalog.product_from_item(item, store, stock, children.get(item.get("sku"))) for item in items
+        ]
 
     def iter_products(
         self, session: StoreSession, *, since: datetime | None = None, cursor: str | None = None
@@ -195,7 +276,7 @@ class MagentoConnector:
         while True:
             answer = self.get(session, "products", catalog.search_params(after, since))
             items = answer.get("items") or []
-            products = [catalog.product_from_item(item, store) for item in items]
+            products = self._page_products(session, items, store)
             has_next = len(items) == catalog.PAGE_SIZE and int(answer.get("total_count") or 0) > len(items)
             after = max((int(item["id"]) for item in items), default=after)
             yield ProductPage(products=products, next_cursor=str(after) if has_next else None)

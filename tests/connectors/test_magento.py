@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -10,6 +11,7 @@ import requests
 from connectors import AuthError, InboundRequest, NotFound, StoreSession
 from connectors.magento import MagentoConnector
 from connectors.magento.oauth import oauth_auth
+from tests.fakes.magento import FakeMagento
 
 
 def activate(connector, fake, ctx):
@@ -105,3 +107,57 @@ def test_no_webhooks(settings, session):
     )
     with pytest.raises(NotFound):
         connector.parse_webhook(InboundRequest("POST", "/webhooks/magento"), session)
+
+
+def _synced(settings, fake, ctx) -> dict[str, object]:
+    connector = MagentoConnector(settings)
+    done = connector.handle_install("identity", activate(connector, fake, ctx), ctx)
+    session = StoreSession(done.result.store, done.result.credentials)
+    return {p.platform_id: p for page in connector.iter_products(session) for p in page.products}
+
+
+@pytest.mark.parametrize("msi", [True, False], ids=["msi-source-items", "legacy-stock-items"])
+def test_stock_is_read_where_magento_keeps_it(settings, ctx, msi):
+    # The product list carries no stock_item (magento/magento2#36533): sold-out products must not pass as in
+    # stock, whether the store runs MSI or has the Inventory modules disabled.
+    fake = FakeMagento(products=40, msi=msi).start()
+    try:
+        products = _synced(settings, fake, ctx)
+    finally:
+        fake.stop()
+    sold_out = {str(p.id) for p in fake.products.values() if not p.in_stock}
+    assert sold_out == {"1001", "1018", "1035"}
+    assert {pid for pid, p in products.items() if p.in_stock is False} == sold_out
+    assert all(p.in_stock is True for pid, p in products.items() if pid not in sold_out)
+    stock_calls = [path for _, path in fake.request_log if "stockItems" in path or "source-items" in path]
+    assert len(stock_calls) == (1 if msi else 40 + 1)  # one batch per page; or per SKU after MSI's 404
+
+
+def test_configurable_products_are_priced_and_stocked_by_their_children(settings, ctx):
+    fake = FakeMagento(products=30, variable_every=5).start()
+    for variant in fake.products[1006].variants:  # every colour of this one sold out
+        variant.in_stock = False
+    try:
+        products = _synced(settings, fake, ctx)
+    finally:
+        fake.stop()
+    parent, source = products["1001"], fake.products[1001]
+    assert parent.price == min(Decimal(v.price) for v in source.variants) > 0  # listed at 0 by Magento
+    assert [v["sku"] for v in parent.variants] == [v.sku for v in source.variants]
+    assert [v["available"] for v in parent.variants] == [False, True, True]
+    assert parent.in_stock is True and parent.active
+    assert products["1006"].in_stock is False
+    child = products[str(source.variants[1].id)]
+    assert not child.active  # not visible individually: never recommended on its own
+    assert sum(p.active for p in products.values()) == 30
+
+
+def test_categories_are_paged_within_the_stores_input_limits(settings, ctx):
+    fake = FakeMagento(products=5, max_page_size=300).start()
+    try:
+        products = _synced(settings, fake, ctx)
+    finally:
+        fake.stop()
+    assert products["1001"].product_type == "Sunglasses"
+    category_pages = [path for _, path in fake.request_log if "categories/list" in path]
+    assert len(category_pages) == 2  # 407 categories, 300 a page

@@ -7,7 +7,7 @@ import secrets
 import time
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from tests.fakes import catalog, oauth1
 from tests.fakes.server import FakeServer, Request, Response
@@ -47,13 +47,34 @@ def apply_fields(data: Any, tree: dict[str, Any]) -> Any:
     return data
 
 
-class FakeMagento(catalog.EditableCatalog, FakeServer):
-    """One Magento store; `activate()` plays the admin clicking Activate on an integration."""
+NO_ROUTE = {"message": "Request does not match any route."}
 
-    def __init__(self, *, products: int = 2000, currency: str = "USD") -> None:
+
+class FakeMagento(catalog.EditableCatalog, FakeServer):
+    """One Magento store; `activate()` plays the admin clicking Activate on an integration.
+
+    As in Magento 2.3–2.4 (magento/magento2#36533), the product list carries no `stock_item`: stock comes
+    from MSI's source items (`msi=False` plays a store with the Inventory modules disabled, which has only
+    the legacy per-SKU `stockItems`). Every `variable_every`-th product is a configurable one: listed at
+    price 0 (magento/magento2#10644), its colours are simple children, not visible individually, listed as
+    products of their own and returned by `configurable-products/{sku}/children`. `max_page_size` plays the
+    admin's "Enable Input Limits" (the REST default maximum is 300).
+    """
+
+    def __init__(
+        self,
+        *,
+        products: int = 2000,
+        currency: str = "USD",
+        variable_every: int = 0,
+        msi: bool = True,
+        max_page_size: int | None = None,
+    ) -> None:
         super().__init__()
-        self.products = {p.id: p for p in catalog.generate(products, variable_every=0)}
+        self.products = {p.id: p for p in catalog.generate(products, variable_every=variable_every)}
         self.currency = currency
+        self.msi = msi
+        self.max_page_size = max_page_size
         self.consumers: dict[str, dict[str, str]] = {}  # key -> {secret, verifier}
         self.request_tokens: dict[str, dict[str, str]] = {}  # token -> {secret, consumer}
         self.access_tokens: dict[str, dict[str, str]] = {}
@@ -63,6 +84,9 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         self.route("GET", "/rest/V1/products", self._products)
         self.route("GET", "/rest/V1/store/storeConfigs", self._store_configs)
         self.route("GET", "/rest/V1/categories/list", self._categories)
+        self.route("GET", "/rest/V1/inventory/source-items", self._source_items)
+        self.route("GET", "/rest/V1/stockItems/(?P<sku>[^/?]+)", self._stock_item)
+        self.route("GET", "/rest/V1/configurable-products/(?P<sku>[^/?]+)/children", self._children)
 
     @property
     def base_url(self) -> str:
@@ -149,24 +173,56 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         return self._check(request, access["secret"], consumer["secret"])
 
     # -- REST -------------------------------------------------------------------------------------------
+    @staticmethod
+    def parent_sku(p: catalog.Product) -> str:
+        return f"CFG-{p.id}" if p.variable else p.variants[0].sku
+
+    def _rows(self) -> list[tuple[int, dict[str, Any]]]:
+        """Every catalog entity (configurable parents and their children too) as (entity id, item)."""
+        rows = []
+        for p in self.products.values():
+            rows.append((p.id, self._item(p)))
+            if p.variable:
+                rows += [(v.id, self._child(p, v)) for v in p.variants]
+        return sorted(rows, key=lambda row: row[0])
+
+    def _child(self, p: catalog.Product, v: catalog.Variant) -> dict[str, Any]:
+        item = self._item(p)
+        item.update(
+            id=v.id,
+            sku=v.sku,
+            name=f"{p.title}-{v.title}",
+            price=float(v.price),
+            type_id="simple",
+            visibility=1,  # not visible individually: bought through the configurable parent
+            media_gallery_entries=[],
+        )
+        return item
+
+    def _stock_of(self, sku: str) -> catalog.Variant | None:
+        for p in self.products.values():
+            for v in p.variants:
+                if v.sku == sku and (p.variable or v is p.variants[0]):
+                    return v
+        return None
+
     def _item(self, p: catalog.Product) -> dict[str, Any]:
         stamp = p.updated_at.strftime("%Y-%m-%d %H:%M:%S")
         return {
             "id": p.id,
-            "sku": p.variants[0].sku,
+            "sku": self.parent_sku(p),
             "name": p.title,
             "attribute_set_id": 4,
-            "price": float(p.price),
+            "price": 0 if p.variable else float(p.price),
             "status": 1,
             "visibility": 4,
-            "type_id": "simple",
+            "type_id": "configurable" if p.variable else "simple",
             "created_at": "2025-12-01 00:00:00",
             "updated_at": stamp,
             "weight": 0.1,
             "extension_attributes": {
                 "website_ids": [1],
                 "category_links": [{"position": 0, "category_id": str(p.category_id)}],
-                "stock_item": {"is_in_stock": p.in_stock, "qty": 5 if p.in_stock else 0},
             },
             "custom_attributes": [
                 {"attribute_code": "url_key", "value": p.handle},
@@ -192,7 +248,10 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         if denied:
             return denied
         args = request.args
-        rows = sorted(self.products.values(), key=lambda p: p.id)
+        too_big = self._page_size_refused(args)
+        if too_big:
+            return too_big
+        rows = self._rows()
         for group in range(4):
             prefix = f"searchCriteria[filter_groups][{group}][filters][0]"
             field, cond, value = (args.get(f"{prefix}[{k}]") for k in ("field", "condition_type", "value"))
@@ -202,9 +261,13 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
                 return Response.json({"message": f"unsupported filter {field} {cond}"}, 400)
             if field == "updated_at":
                 since = datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-                rows = [p for p in rows if p.updated_at > since]
+                rows = [
+                    r
+                    for r in rows
+                    if datetime.strptime(r[1]["updated_at"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC) > since
+                ]
             else:
-                rows = [p for p in rows if p.id > int(value)]
+                rows = [r for r in rows if r[0] > int(value)]
         size = int(args.get("searchCriteria[pageSize]") or 0)
         total = len(rows)
         if size:
@@ -213,7 +276,7 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
                 int(args.get("searchCriteria[currentPage]") or 1), last
             )  # Magento repeats the last page
             rows = rows[(page - 1) * size : page * size]
-        answer = {"items": [self._item(p) for p in rows], "search_criteria": {}, "total_count": total}
+        answer = {"items": [item for _, item in rows], "search_criteria": {}, "total_count": total}
         if args.get("fields"):
             answer = apply_fields(answer, parse_fields(args["fields"]))
         return Response.json(answer)
@@ -244,11 +307,93 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
             ]
         )
 
+    def _page_size_refused(self, args: dict[str, str]) -> Response | None:
+        size = int(args.get("searchCriteria[pageSize]") or 0)
+        if self.max_page_size and size > self.max_page_size:
+            return Response.json(
+                {
+                    "message": "Maximum SearchCriteria pageSize is %max",
+                    "parameters": {"max": self.max_page_size},
+                },
+                400,
+            )
+        return None
+
+    @staticmethod
+    def _page(rows: list[Any], args: dict[str, str]) -> list[Any]:
+        size = int(args.get("searchCriteria[pageSize]") or 0)
+        if not size:
+            return rows
+        last = max(1, -(-len(rows) // size))
+        page = min(int(args.get("searchCriteria[currentPage]") or 1), last)  # Magento repeats the last page
+        return rows[(page - 1) * size : page * size]
+
     def _categories(self, request: Request, _m: re.Match[str]) -> Response:
-        denied = self._authorized(request)
+        denied = self._authorized(request) or self._page_size_refused(request.args)
         items = [
             {"id": 1, "name": "Root Catalog", "level": 0},
             {"id": 2, "name": "Default Category", "level": 1},
         ]
         items += [{"id": cid, "name": name, "level": 2} for cid, name in CATEGORY_NAMES.items()]
-        return denied or Response.json({"items": items, "total_count": len(items)})
+        # Stores have hundreds of (sub)categories: enough here that one page of 300 does not hold them.
+        items += [{"id": 1000 + n, "name": f"Collection {n}", "level": 3} for n in range(400)]
+        page = self._page(items, request.args)
+        return denied or Response.json({"items": page, "total_count": len(items)})
+
+    def _source_items(self, request: Request, _m: re.Match[str]) -> Response:
+        """MSI: `GET /V1/inventory/source-items`, filtered by `sku` `in` a comma-separated list."""
+        denied = self._authorized(request)
+        if denied:
+            return denied
+        if not self.msi:
+            return Response.json(NO_ROUTE, 404)
+        args = request.args
+        prefix = "searchCriteria[filter_groups][0][filters][0]"
+        if args.get(f"{prefix}[field]") != "sku" or args.get(f"{prefix}[condition_type]") != "in":
+            return Response.json({"message": "unsupported filter"}, 400)
+        too_big = self._page_size_refused(args)
+        if too_big:
+            return too_big
+        rows = []
+        for sku in args.get(f"{prefix}[value]", "").split(","):
+            variant = self._stock_of(sku)
+            if variant is not None:
+                rows.append(
+                    {
+                        "sku": sku,
+                        "source_code": "default",
+                        "quantity": 5 if variant.in_stock else 0,
+                        "status": 1 if variant.in_stock else 0,
+                    }
+                )
+        page = self._page(rows, args)
+        return Response.json({"items": page, "search_criteria": {}, "total_count": len(rows)})
+
+    def _stock_item(self, request: Request, m: re.Match[str]) -> Response:
+        """Legacy CatalogInventory: one SKU's stock item."""
+        denied = self._authorized(request)
+        if denied:
+            return denied
+        variant = self._stock_of(unquote(m.group("sku")))
+        if variant is None:
+            return Response.json({"message": 'The Product with the "%1" SKU doesn\'t exist.'}, 404)
+        return Response.json(
+            {
+                "item_id": variant.id,
+                "product_id": variant.id,
+                "stock_id": 1,
+                "qty": 5 if variant.in_stock else 0,
+                "is_in_stock": variant.in_stock,
+                "manage_stock": True,
+            }
+        )
+
+    def _children(self, request: Request, m: re.Match[str]) -> Response:
+        denied = self._authorized(request)
+        if denied:
+            return denied
+        sku = unquote(m.group("sku"))
+        parent = next((p for p in self.products.values() if p.variable and self.parent_sku(p) == sku), None)
+        if parent is None:
+            return Response.json([])  # a simple product has no children
+        return Response.json([self._child(parent, v) for v in parent.variants])
