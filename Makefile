@@ -12,7 +12,9 @@ RUNTIME_HASH := $(shell cat requirements.txt | sha256sum | cut -c1-12)
 DEV_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 RUNTIME_STAMP := $(VENV)/.installed-runtime-$(RUNTIME_HASH)
 DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
-DEMO_ENV := env -u DATABASE_URL -u REDIS_URL FACET_ENV=demo FACET_LOG_FORMAT=text
+# The address links in install pages and sign-in links point at: the demo's own unless given.
+FACET_PUBLIC_URL ?= http://$(HOST):$(PORT)
+DEMO_ENV = env -u DATABASE_URL -u REDIS_URL FACET_ENV=demo FACET_LOG_FORMAT=text FACET_PUBLIC_URL=$(FACET_PUBLIC_URL)
 
 .PHONY: demo serve migrate seed test lint format worker clean-demo
 

@@ -139,6 +139,7 @@ def test_selfie_upload_on_a_product_page_gives_tryon_shade_and_recommendations(
 
 def test_phone_width_end_to_end(live_server, page_factory, inputs):
     page, errors = page_factory(360, 760, is_mobile=True, has_touch=True, device_scale_factor=2)
+    uploads = count_uploads(page)
     page.goto(live_server.url + "/demo")
     screenshot(page, "demo-store-360")
     open_widget(page, live_server.url + "/demo")
@@ -147,6 +148,13 @@ def test_phone_width_end_to_end(live_server, page_factory, inputs):
     screenshot(page, "demo-results-360")
     page.locator('[data-fc="cards"]').scroll_into_view_if_needed()
     screenshot(page, "demo-analysis-360")
+    # Closing the dialog (Escape, the backdrop, "Done") keeps the results: reopening shows them again and
+    # uploads nothing.
+    page.keyboard.press("Escape")
+    page.locator("[data-facet-dialog]").wait_for(state="detached")
+    page.locator(OPEN_BUTTON).first.click()
+    assert_full_results(page)
+    assert len(uploads) == 1, uploads
     assert errors == []
 
 
@@ -393,7 +401,7 @@ def test_cross_origin_storefront(live_server, page_factory, inputs):
 
 
 def test_a_french_widget_gets_its_reasons_in_french(live_server, page_factory, inputs):
-    page, errors = page_factory(1280, 900)
+    page, errors = page_factory(390, 844, is_mobile=True, has_touch=True)  # French labels are the longest
 
     def french_store(route):  # the merchant chose French in the widget settings
         route.fulfill(json={**route.fetch().json(), "language": "fr"})
@@ -414,6 +422,13 @@ def test_a_french_widget_gets_its_reasons_in_french(live_server, page_factory, i
     assert season.split()[0] in ("Printemps", "Été", "Automne", "Hiver"), season
     shape = page.locator('[data-fc="face-shape"]').inner_text()
     assert shape in ("Ovale", "Rond", "Carré", "En cœur", "Allongé", "En losange", "Triangulaire"), shape
+    # Every add-to-cart label fits its card at phone width ("Ajouter au panier" was cut off).
+    fits = """el => {
+        const card = el.closest('[data-fc="rec"]').getBoundingClientRect(), box = el.getBoundingClientRect();
+        return el.scrollWidth <= el.clientWidth && box.left >= card.left && box.right <= card.right;
+    }"""
+    buttons = page.locator('[data-fc="rec"] [data-fc="add-to-cart"]')
+    assert buttons.count() and all(b.evaluate(fits) for b in buttons.all())
     assert errors == []
 
 

@@ -2,6 +2,10 @@
  * retake. Lives in its own Shadow DOM host; focus is trapped inside while open and restored on close. */
 
 var S = null; // the open dialog's state; null when closed
+// The last results shown on this page, so closing the dialog (Escape, a stray click on the backdrop, "Done")
+// does not throw them away: reopening shows them again without another upload. Memory only, this page only.
+var LAST = null;
+var KEEP_RESULTS_MS = 30 * 60 * 1000;
 
 var FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]):not([type="hidden"]),select,textarea,[tabindex]:not([tabindex="-1"])';
 
@@ -52,7 +56,21 @@ function openDialog(opts) {
     overflow: document.documentElement.style.overflow, prevFocus: document.activeElement };
   document.body.appendChild(host);
   document.documentElement.style.overflow = 'hidden';
-  showIntro();
+  if (LAST && LAST.productId === opts.productId && Date.now() - LAST.at < KEEP_RESULTS_MS) {
+    S.photo = LAST.photo;
+    S.result = LAST.result;
+    S.analysisId = LAST.analysisId;
+    S.source = LAST.source;
+    showResults(LAST.result, LAST.lowQuality);
+  } else {
+    showIntro();
+  }
+}
+
+// Called by showResults: what reopening the dialog on this page shows again.
+function keepResults(r, lowQuality) {
+  LAST = { photo: S.photo, result: r, lowQuality: lowQuality, analysisId: S.analysisId, source: S.source,
+    productId: S.productId, at: Date.now() };
 }
 
 function closeDialog() {

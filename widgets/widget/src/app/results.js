@@ -40,6 +40,7 @@ function showResults(r, lowQuality) {
     h('button', { class: 'btn primary', type: 'button', onclick: closeDialog, text: t('done') })
   ]));
   setScreen('results', node);
+  keepResults(r, lowQuality);
 }
 
 // The same test the loader's button label uses ("Find my match" vs "Try on").
