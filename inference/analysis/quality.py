@@ -24,6 +24,7 @@ MESSAGES = {
     "multiple_faces": "Make sure only your face is in the photo",
     "eyes_closed": "Keep your eyes open",
     "colour_cast": "Avoid coloured light",
+    "no_colour": "Use a colour photo without a filter",
 }
 # Thresholds (see tests/analysis for the generated cases that pin them).
 MAX_YAW_DEG = 15.0
@@ -42,7 +43,16 @@ BRIGHT_CLIPPED = 0.20  # fraction of skin-region pixels clipped to white
 # The issues that make the measured skin colour unreliable: the lighting, too few skin pixels, or blur that
 # mixes skin with hair and brows. Pose issues change the face's geometry, not its colour: a tilted head or a
 # second face in the photo still gives a trustworthy shade, so they do not withhold it.
-SKIN_ISSUES = frozenset({"too_dark", "too_bright", "blurry", "face_too_small"})
+SKIN_ISSUES = frozenset({"too_dark", "too_bright", "blurry", "face_too_small", "no_colour"})
+# A photo without colour of its own: black-and-white, or toned (sepia, duotone filters), where every pixel's
+# colour follows from its lightness. Either way no skin colour can be read, and one read anyway is the
+# filter's. Measured on a 96 px copy of the whole frame (`colourless`), over 487 real photos (faces/diverse,
+# smoke, scenes, 400 of utkface, which holds 4 black-and-white ones) and their grey, sepia and duotone
+# versions: the 98th percentile of chroma is < 0.2 on every grey one and ≥ 12.8 on every colour one; the
+# share of the a*b* variance that lightness alone explains is ≤ 0.916 on the real colour photos and ≥ 0.953
+# on 99 % of the toned ones (sepia min 0.903, duotone 0.953).
+GREY_CHROMA = 4.0
+TONED_SHARE = 0.95
 _LUMA = np.array([0.299, 0.587, 0.114])
 
 
@@ -70,6 +80,25 @@ def sharpness(rgb: np.ndarray, canvas: RegionCanvas) -> tuple[float, float]:
     eyes = canvas.union(R.RIGHT_EYE, R.LEFT_EYE, R.RIGHT_BROW, R.LEFT_BROW).astype(np.uint8)
     eyes = cv2.dilate(eyes, np.ones((9, 9), np.uint8))
     return variance_over(canvas.polygon(R.FACE_OVAL)), variance_over(eyes)
+
+
+def colourless(rgb: np.ndarray) -> bool:
+    """True for a black-and-white or toned photo (see GREY_CHROMA, TONED_SHARE)."""
+    small = cv2.resize(rgb, (96, 96), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB).reshape(-1, 3)
+    lightness, ab = lab[:, 0], lab[:, 1:]
+    if float(np.quantile(np.hypot(ab[:, 0], ab[:, 1]), 0.98)) < GREY_CHROMA:
+        return True
+    total = float(((ab - ab.mean(axis=0)) ** 2).sum())
+    bins = np.clip((lightness * 0.2).astype(int), 0, 19)  # 20 bands of 5 L*
+    counts = np.bincount(bins, minlength=20)[:, None]
+    sums = np.stack([np.bincount(bins, ab[:, i], minlength=20) for i in (0, 1)], axis=1)
+    # Variance left within each lightness band = total minus what the bands' means explain.
+    explained = float(
+        (sums[counts[:, 0] > 0] ** 2 / counts[counts[:, 0] > 0]).sum()
+        - len(ab) * (ab.mean(axis=0) ** 2).sum()
+    )
+    return explained / total >= TONED_SHARE
 
 
 def assess(
@@ -120,6 +149,8 @@ def assess(
         codes.append("multiple_faces")
     if eye_openness < MIN_EYE_OPENNESS:
         codes.append("eyes_closed")
+    if colourless(rgb):
+        codes.append("no_colour")
     return {
         "ok": not codes,
         "issues": [{"code": c, "message": MESSAGES[c]} for c in codes],

@@ -33,6 +33,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         MESSAGES["multiple_faces"]: "Vérifiez que seul votre visage est sur la photo",
         MESSAGES["eyes_closed"]: "Gardez les yeux ouverts",
         MESSAGES["colour_cast"]: "Évitez la lumière colorée",
+        MESSAGES["no_colour"]: "Utilisez une photo en couleur, sans filtre",
         NOTE: (
             "Indices cosmétiques décrivant l’apparence de la peau sur cette photo ; "
             "ce n’est pas un avis médical ni dermatologique."

@@ -205,6 +205,28 @@ def test_pose_issues_keep_the_skin_shade_but_a_small_face_withholds_it(astronaut
     assert tilted["skin"]["reliable"] is True and abs(tilted["skin"]["monk"] - upright["skin"]["monk"]) <= 1
 
 
+def _toned(rgb: np.ndarray, dark: tuple[int, int, int], light: tuple[int, int, int]) -> np.ndarray:
+    """A filter mapping each grey level onto one line of colours (black-and-white, sepia, duotone)."""
+    grey = (rgb.astype(np.float64) @ np.array([0.299, 0.587, 0.114]))[..., None] / 255.0
+    return np.round(np.array(dark) + (np.array(light) - np.array(dark)) * grey).astype(np.uint8)
+
+
+@pytest.mark.parametrize(
+    ("dark", "light"),
+    [((0, 0, 0), (255, 255, 255)), ((40, 26, 13), (255, 236, 200)), ((30, 20, 80), (255, 220, 180))],
+    ids=["black-and-white", "sepia", "duotone"],
+)
+def test_a_photo_without_colour_of_its_own_gets_no_skin_colour(astronaut, dark, light) -> None:
+    big = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
+    assert "no_colour" not in codes(analyze_image(big))
+    out = analyze_image(_toned(big, dark, light))
+    assert codes(out) == {"no_colour"} and out["quality"]["ok"] is False
+    assert out["quality"]["issues"][0]["message"] == "Use a colour photo without a filter"
+    # The filter's colour is not the shopper's: no shade is shown; the face itself is still read.
+    assert out["skin"]["reliable"] is False
+    assert out["face_shape"]["label"] in SHAPES and out["fit"]
+
+
 def test_skin_clipped_in_one_channel_is_not_shown_as_a_trusted_shade_and_says_why(astronaut) -> None:
     # Harsh warm light: red clips on most of the skin, the other channels do not, so the capture checks (all
     # channels clipped) pass, but the reading has no confidence left and must not be shown as reliable. The
