@@ -171,9 +171,11 @@ def recommend(
     grounded = _has_reason(cs, parts, profile)
     if anchor is not None:
         lead_rows = best_rows[cs.category[best_rows] == cs.category[anchor]]
-        # Shades are led only when they can be matched (a withheld skin reading listed six foundations,
-        # each "shade match needs a clear skin measurement", with an add-to-cart).
-        lead_rows = lead_rows[grounded[lead_rows]] if shade_page else lead_rows
+        # Only items with a reason for them lead: shades that can be matched (a withheld skin reading listed
+        # six foundations, each "shade match needs a clear skin measurement", with an add-to-cart), frames
+        # whose shape does not work against the face (a walkthrough saw a wayfarer that "accentuates a square
+        # face" first on a sunglasses page because the store had only three). The others can still fill.
+        lead_rows = lead_rows[grounded[lead_rows]]
         # On a foundation's page the shopper wants their own shade: ranked by the match alone, never spread
         # out for variety (a walkthrough got 10W "for" a 5W reading as the most different bottle) and never
         # pulled toward the shade on the page because the bottles look alike.

@@ -249,6 +249,19 @@ def test_product_page_context_leads_with_its_category_and_excludes_itself() -> N
     assert all(r.category == "eyewear" for r in recs[:3])
 
 
+def test_on_a_frame_page_a_frame_that_works_against_the_face_does_not_lead() -> None:
+    # The page's category leads, but a frame whose own reason argues against it is no pick there: a
+    # sunglasses page with few frames put a wayfarer that "accentuates a square face" first.
+    frames = [frame("page", "aviator"), frame("wayfarer", "wayfarer"), frame("round", "round")]
+    lips = [colour_item(f"lip-{i}", h) for i, h in enumerate(AUTUMN["best"][:5])]
+    page = RecommendContext(product_id="page")
+    recs = recommend(analysis(face="square"), frames + lips, limit=7, context=page)
+    ids = [r.product_id for r in recs]
+    assert ids[0] == "round" and "wayfarer" in ids[1:]
+    assert ids.index("wayfarer") == len(ids) - 1  # shown only once everything with a reason is
+    assert any("a square face" in reason for reason in recs[-1].reasons)
+
+
 def test_analytics_prior_only_with_enough_data() -> None:
     a, b = colour_item("a", "#c3a27c"), colour_item("b", "#c3a27d")
     base = [r.product_id for r in recommend(analysis(), [a, b], limit=2)]
