@@ -37,6 +37,7 @@ EVENT_TYPES = frozenset(
     {
         "opened",
         "photo_submitted",
+        "photo_refused",
         "analysis_shown",
         "tryon_switched",
         "recommendation_clicked",

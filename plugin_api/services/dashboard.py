@@ -41,8 +41,33 @@ FAILURE_MEANINGS = {
     "analysis_error": "the analysis failed on Facet's side, also when retried",
     "timed_out": "the analysis took too long (Facet was busy)",
 }
+# Photos turned away when uploaded, before any analysis (the widget reports the API's answer): for a merchant,
+# what was refused and whether there is anything to do about it.
+REFUSAL_MEANINGS = {
+    "rate_limited": "one shopper address sent more photos than its allowance (shoppers on one network "
+    "share an address)",
+    "too_many_analyses": "your store already had the most analyses running at once",
+    "file_too_large": "the photo file was too large",
+    "unsupported_media_type": "the file was not a photo type Facet reads",
+    "image_too_small": "the photo was too small to analyse",
+    "image_too_large": "the photo had too many pixels",
+    "image_unreadable": "the photo file could not be read",
+    "missing_image": "the upload held no photo",
+    "unavailable": "Facet could not take the photo at that moment",
+    "invalid_key": "the widget's key was refused",
+    "origin_not_allowed": "the page's address is not one of your store's allowed origins",
+}
+_REFUSED = "photo_refused"
 _CLICK, _CART = "recommendation_clicked", "add_to_cart_clicked"
-_FUNNEL_EVENTS = ("photo_submitted", "analysis_shown", "tryon_switched", _CLICK, _CART, "widget_error")
+_FUNNEL_EVENTS = (
+    "photo_submitted",
+    _REFUSED,
+    "analysis_shown",
+    "tryon_switched",
+    _CLICK,
+    _CART,
+    "widget_error",
+)
 
 
 def known_period(raw: str | None) -> int | None:
@@ -91,6 +116,7 @@ class FailureCount:
 class Funnel:
     sessions_opened: int
     photos_submitted: int
+    photos_refused: int
     analyses_done: int
     analyses_failed: int
     results_shown: int
@@ -99,6 +125,7 @@ class Funnel:
     add_to_cart_clicks: int
     widget_errors: int
     top_failures: list[FailureCount]
+    top_refusals: list[FailureCount]
     analysis_success_rate: float | None
     click_through_rate: float | None
     add_to_cart_rate: float | None
@@ -110,6 +137,7 @@ class Funnel:
             (
                 self.sessions_opened,
                 self.photos_submitted,
+                self.photos_refused,
                 self.analyses_done,
                 self.analyses_failed,
                 self.results_shown,
@@ -272,11 +300,21 @@ def _funnel(merchant: Merchant, since: datetime) -> Funnel:
         .group_by(Analysis.error_code)
     ).all()
     top = sorted(((code or "unknown", n) for code, n in failures), key=lambda item: (-item[1], item[0]))
+    refusal_code = Event.properties["code"].as_string()
+    refusals = db.session.execute(
+        events.where(Event.type == _REFUSED)
+        .with_only_columns(refusal_code, func.count())
+        .group_by(refusal_code)
+    ).all()
+    top_refused = sorted(
+        ((code or "unknown", n) for code, n in refusals), key=lambda item: (-item[1], item[0])
+    )
     done, failed = statuses.get(AnalysisStatus.DONE.value, 0), statuses.get(AnalysisStatus.FAILED.value, 0)
     shown, clicks, carts = counts.get("analysis_shown", 0), counts.get(_CLICK, 0), counts.get(_CART, 0)
     return Funnel(
         sessions_opened=sessions or 0,
         photos_submitted=counts.get("photo_submitted", 0),
+        photos_refused=counts.get(_REFUSED, 0),
         analyses_done=done,
         analyses_failed=failed,
         results_shown=shown,
@@ -287,6 +325,10 @@ def _funnel(merchant: Merchant, since: datetime) -> Funnel:
         top_failures=[
             FailureCount(code, n, FAILURE_MEANINGS.get(code, "another error"))
             for code, n in top[:TOP_FAILURES]
+        ],
+        top_refusals=[
+            FailureCount(code, n, REFUSAL_MEANINGS.get(code, "another reason"))
+            for code, n in top_refused[:TOP_FAILURES]
         ],
         analysis_success_rate=rate(done, done + failed),
         click_through_rate=rate(clicks, shown),

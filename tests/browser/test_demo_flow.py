@@ -8,6 +8,7 @@ and files get clear messages; the store keeps working when Facet is unreachable.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -459,3 +460,13 @@ def test_a_shopper_past_the_photo_allowance_is_told_when_to_come_back(live_serve
     page.locator('[data-fc="back"]').click()
     page.locator('[data-fc="upload"]').first.wait_for()
     assert errors == []
+    # The merchant's dashboard learns why the photo was turned away (it never became an analysis).
+    refused = Event.properties["code"].as_string()
+    with live_server.app.app_context():
+        for _ in range(50):
+            codes = db.session.scalars(select(refused).where(Event.type == "photo_refused")).all()
+            if codes:
+                break
+            db.session.rollback()
+            time.sleep(0.1)
+    assert codes == ["rate_limited"]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from plugin_api.demo.catalog import demo_shades
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, Event, Merchant, Product, utcnow
+from plugin_api.services.dashboard import REFUSAL_MEANINGS
 from tests.dashboard.helpers import (
     Reading,
     add_products,
@@ -73,6 +74,8 @@ EVENTS = [
     event("add_to_cart_clicked", "session-0001", FOUNDATION, where="match"),
     event("add_to_cart_clicked", "session-0002", LIP_CARTED, where="grid"),
     event("widget_error", "session-0003", where="loader", message="boom"),
+    *(event("photo_refused", "session-0002", code="rate_limited", status=429) for _ in range(2)),
+    event("photo_refused", "session-0003", code="file_too_large", status=413),
 ]
 
 
@@ -104,9 +107,10 @@ def test_funnel_equals_what_the_widget_sent(app, store_a):
     merchant, _ = store_a
     client = sign_in(app, merchant)
     funnel = client.get(SUMMARY).json["funnel"]
-    assert {k: v for k, v in funnel.items() if k != "top_failures"} == {
+    assert {k: v for k, v in funnel.items() if k not in ("top_failures", "top_refusals")} == {
         "sessions_opened": 3,
         "photos_submitted": 7,
+        "photos_refused": 3,
         "analyses_done": 4,
         "analyses_failed": 3,
         "results_shown": 5,
@@ -123,11 +127,17 @@ def test_funnel_equals_what_the_widget_sent(app, store_a):
         {"code": "no_face", "count": 2, "meaning": "no face was found in the photo"},
         {"code": "image_unreadable", "count": 1, "meaning": "the photo file could not be read"},
     ]
+    # Photos turned away at upload never become analyses: only the widget's report counts them.
+    assert funnel["top_refusals"] == [
+        {"code": "rate_limited", "count": 2, "meaning": REFUSAL_MEANINGS["rate_limited"]},
+        {"code": "file_too_large", "count": 1, "meaning": "the photo file was too large"},
+    ]
     page = client.get("/admin").get_data(as_text=True)
     shown = dict(re.findall(r'data-funnel="(\w+)">([\d,]+)<', page))
     assert shown == {
         "sessions_opened": "3",
         "photos_submitted": "7",
+        "photos_refused": "3",
         "analyses_done": "4",
         "analyses_failed": "3",
         "results_shown": "5",
@@ -138,6 +148,7 @@ def test_funnel_equals_what_the_widget_sent(app, store_a):
     assert '<dd data-rate="analysis_success">57 %' in page and '<dd data-rate="click_through">60 %' in page
     assert '<dd data-rate="add_to_cart">80 %' in page
     assert "<strong>2</strong> × <code>no_face</code>: no face was found in the photo" in page
+    assert "<strong>2</strong> × <code>rate_limited</code>: one shopper address sent more photos" in page
 
 
 def test_categories_and_top_products(app, store_a):

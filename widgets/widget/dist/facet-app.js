@@ -549,7 +549,11 @@ throw new ApiError('network', 0, 'network', String(e && e.message));
 })
 .then(function (resp) {
 return readJson(resp).then(function (body) {
-if (!resp.ok) throw httpError(resp, body);
+if (!resp.ok) {
+var err = httpError(resp, body);
+CTX.beacon('photo_refused', { code: err.code || 'http_' + err.status, status: err.status });
+throw err;
+}
 return body;
 });
 });

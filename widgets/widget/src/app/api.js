@@ -45,7 +45,12 @@ function uploadPhoto(blob, productId, signal) {
     })
     .then(function (resp) {
       return readJson(resp).then(function (body) {
-        if (!resp.ok) throw httpError(resp, body);
+        if (!resp.ok) {
+          var err = httpError(resp, body);
+          // Turned away before any analysis: only this beacon tells the merchant's dashboard (and why).
+          CTX.beacon('photo_refused', { code: err.code || 'http_' + err.status, status: err.status });
+          throw err;
+        }
         return body;
       });
     });
