@@ -266,3 +266,14 @@ class ListsProductIds(Protocol):
     def list_product_ids(self, session: StoreSession) -> list[str]:
         """Every product id currently in the store (enabled or not); ProtocolError when incomplete."""
         ...
+
+
+@runtime_checkable
+class RevivesWebhooks(Protocol):
+    """Optional: a connector whose store switches Facet's webhooks off after failed deliveries (WooCommerce
+    disables one after more than 5 in a row, so a Facet outage would leave the store on the daily sync only).
+    The full sync asks it to switch them back on."""
+
+    def revive_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> int:
+        """Re-activate (or re-create) Facet's webhooks the store disabled or lost; how many it revived."""
+        ...

@@ -35,6 +35,22 @@ NEXT_STEPS = (
 )
 
 
+# The page Magento's integration popup returns to, under whatever admin path the store chose.
+SUCCESS_CALLBACK_PATH = "/admin/integration/loginSuccessCallback/"
+
+
+def _back_to_the_store_admin(back: str, store: str) -> bool:
+    """Whether `success_call_back` may be the connected page's way back: the store's own host, or Magento's
+    integration callback page on another host (a store whose admin runs on its own domain, "Use Custom Admin
+    URL"). Only the activation that delivered the single-use consumer key reaches this page."""
+    url = urlparse(back)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        return False
+    return url.hostname == urlparse(store).hostname or (
+        url.scheme == "https" and url.path.endswith(SUCCESS_CALLBACK_PATH) and not url.query
+    )
+
+
 class MagentoConnector:
     """Magento 2 / Adobe Commerce behind Facet's Connector protocol."""
 
@@ -74,10 +90,7 @@ class MagentoConnector:
         if not pending:
             raise AuthError("identity link for an unknown or already used consumer key")
         store = pending["store"]
-        if back and (
-            urlparse(back).scheme not in ("http", "https")
-            or urlparse(back).hostname != urlparse(store).hostname
-        ):
+        if back and not _back_to_the_store_admin(back, store):
             raise AuthError("success_call_back does not point at the activating store")
         first = oauth_auth(key, pending["secret"])
         answer = self._post_form(f"{store}oauth/token/request", first)
@@ -173,7 +186,11 @@ class MagentoConnector:
         config = next((c for c in configs if c.get("code") == "default"), configs[0] if configs else {})
         secure = session.store.startswith("https")
         info: dict[str, Any] = {
-            "base_url": config.get("secure_base_url" if secure else "base_url") or session.store,
+            # The link base: with store codes in URLs or without URL rewrites it carries `en/` or
+            # `index.php/`, which the plain base URL does not.
+            "base_url": config.get("secure_base_link_url" if secure else "base_link_url")
+            or config.get("secure_base_url" if secure else "base_url")
+            or session.store,
             "base_media_url": config.get("secure_base_media_url" if secure else "base_media_url")
             or f"{session.store}media/",
             "currency": config.get("base_currency_code"),

@@ -392,6 +392,23 @@ class WooCommerceConnector:
         session.update(webhook_ids=ids)
         return ids
 
+    def revive_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> int:
+        """Switch back on the webhooks WooCommerce disabled (more than 5 failed deliveries in a row); if one
+        is gone (deleted in the WooCommerce admin), register them all again."""
+        api = self.api(session)
+        ids = session.credentials.get("webhook_ids") or []
+        revived = 0
+        for webhook_id in ids:
+            try:
+                hook = json_body(self._call(lambda wid=webhook_id: api.get(f"webhooks/{wid}")))
+            except NotFound:
+                return len(self.register_webhooks(session, public_url=public_url, merchant_key=merchant_key))
+            if hook.get("status") != "active":
+                body = {"status": "active"}
+                self._call(lambda wid=webhook_id, body=body: api.put(f"webhooks/{wid}", body))
+                revived += 1
+        return revived
+
     def confirm_gone(self, session: StoreSession, platform_ids: list[str]) -> list[str]:
         """Offset paging can skip a row when another is deleted mid-sync: ask for each missing product."""
         api = self.api(session)

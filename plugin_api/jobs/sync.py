@@ -21,7 +21,7 @@ from flask import current_app
 from redis import Redis
 from sqlalchemy import func, select, update
 
-from connectors import PLATFORMS, ConnectorError, ListsProductIds
+from connectors import PLATFORMS, ConnectorError, ListsProductIds, RevivesWebhooks
 from plugin_api.config import env_flag
 from plugin_api.extensions import db
 from plugin_api.jobs.catalog_upsert import live_ids, product_values, soft_delete, upsert_products
@@ -233,11 +233,32 @@ def _poll_deletions(merchant: Merchant, connector: Any, session: Any) -> int:
     return deleted
 
 
+def _revive_webhooks(merchant: Merchant, connector: Any, session: Any, state: dict[str, Any]) -> None:
+    """At the start of a full sync, switch back on webhooks the store disabled (`RevivesWebhooks`); a failure
+    here is logged and leaves the sync to run."""
+    if not isinstance(connector, RevivesWebhooks):
+        return
+    try:
+        revived = connector.revive_webhooks(
+            session, public_url=current_app.config["FACET_PUBLIC_URL"], merchant_key=merchant.public_id
+        )
+    except ConnectorError as exc:
+        log.warning("could not check the webhooks of %s: %s", merchant.shop_domain, exc)
+        return
+    if revived:
+        log.info("re-activated %d webhooks of %s", revived, merchant.shop_domain)
+        hooks = dict(state.get("webhooks") or {})
+        hooks.update(revived=revived, revived_at=utcnow().isoformat())
+        state["webhooks"] = hooks
+
+
 def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str, int]:
     connector = connector_for(merchant.platform)
     session = session_for(merchant)
     full = state["mode"] == "full"
     counts: dict[str, int] = {**zero_counts(), **(state.get("counts") or {})}
+    if full and not state.get("cursor"):
+        _revive_webhooks(merchant, connector, session, state)
     known = _known_ids(merchant) if full else []
     changed: list[int] = []
     lower = state.get("last_id")

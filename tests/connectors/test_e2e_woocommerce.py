@@ -185,6 +185,38 @@ def test_full_sync_soft_deletes_vanished_products(woo_app, fake):
     assert json.loads(out.output)["counts"]["deleted"] == 3 and e2e.live_products(woo_app, m.id) == 1997
 
 
+def test_the_daily_full_sync_switches_disabled_webhooks_back_on(woo_app, fake):
+    # WooCommerce disables a webhook after more than 5 failed deliveries in a row (a Facet outage, say):
+    # without this the store would stay on the daily sync for good.
+    browser = e2e.Browser(woo_app)
+    delivery, _ = connect(browser, fake)
+    browser.deliver(delivery)
+    m = e2e.merchant(woo_app, "woocommerce")
+    disabled = sorted(fake.webhooks)[:2]
+    for wid in disabled:
+        fake.fail_deliveries(wid)
+    runner = woo_app.test_cli_runner()
+    out = runner.invoke(args=["facet", "sync", "--full", "--", m.public_id])
+    assert out.exit_code == 0, out.output
+    assert {h["status"] for h in fake.webhooks.values()} == {"active"} and len(fake.webhooks) == 5
+    assert e2e.merchant(woo_app, "woocommerce").sync_state["webhooks"]["revived"] == 2
+    [update] = fake.deliveries("product.updated", fake.rest_product(1001))
+    assert browser.deliver(update).json["result"] == "product_upserted"
+
+    # One deleted in the WooCommerce admin: all are registered again, with the same secret.
+    del fake.webhooks[sorted(fake.webhooks)[0]]
+    out = runner.invoke(args=["facet", "sync", "--full", "--", m.public_id])
+    assert out.exit_code == 0, out.output
+    hooks = list(fake.webhooks.values())
+    assert len(hooks) == 5 and {h["status"] for h in hooks} == {"active"}
+    assert {h["secret"] for h in hooks} == {
+        e2e.merchant(woo_app, "woocommerce").credentials["webhook_secret"]
+    }
+    assert e2e.merchant(woo_app, "woocommerce").credentials["webhook_ids"] == [
+        str(i) for i in sorted(fake.webhooks)
+    ]
+
+
 # -- the merchant's browser: back from /wc-auth onto the connected page, signed into the dashboard ---------
 BINDING = "facet_wc_user"
 

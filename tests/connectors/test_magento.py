@@ -48,6 +48,21 @@ def test_activation_and_identity_exchange(settings, magento_fake, ctx):
         connector.handle_install("identity", identity, ctx)
 
 
+def test_a_store_with_its_admin_on_another_domain_can_connect_and_links_keep_the_store_code(settings, ctx):
+    fake = FakeMagento(products=3, admin_url="https://admin.store-backend.example/", store_code_in_urls=True)
+    fake.start()
+    try:
+        connector = MagentoConnector(settings)
+        done = connector.handle_install("identity", activate(connector, fake, ctx), ctx)
+        assert done.back_url == "https://admin.store-backend.example/admin/integration/loginSuccessCallback/"
+        session = StoreSession(done.result.store, done.result.credentials)
+        first = next(connector.iter_products(session)).products[0]
+    finally:
+        fake.stop()
+    assert first.url == f"{fake.base_url}default/round-black-sunglasses-1001.html"
+    assert first.image_urls[0].startswith(f"{fake.base_url}media/catalog/product/")
+
+
 def test_identity_rejects_foreign_callback(settings, magento_fake, ctx):
     connector = MagentoConnector(settings)
     identity = activate(connector, magento_fake, ctx)

@@ -69,8 +69,14 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         variable_every: int = 0,
         msi: bool = True,
         max_page_size: int | None = None,
+        store_code_in_urls: bool = False,
+        admin_url: str | None = None,
     ) -> None:
         super().__init__()
+        # "Add Store Code to Urls": storefront links carry `default/`, media and static files do not.
+        self.store_code_in_urls = store_code_in_urls
+        # "Use Custom Admin URL": the admin (and its integration popup) on a domain of its own.
+        self.admin_url = admin_url
         self.products = {p.id: p for p in catalog.generate(products, variable_every=variable_every)}
         self.currency = currency
         self.msi = msi
@@ -92,6 +98,10 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
     def base_url(self) -> str:
         return f"{self.url}/"
 
+    @property
+    def link_base(self) -> str:
+        return f"{self.base_url}default/" if self.store_code_in_urls else self.base_url
+
     # -- admin actions ----------------------------------------------------------------------------------
     def activate(self, identity_url: str) -> tuple[dict[str, str], str]:
         """The form Magento POSTs to the callback URL, and the identity-link URL its popup opens."""
@@ -103,7 +113,7 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
             "store_base_url": self.base_url,
             "oauth_verifier": verifier,
         }
-        back = f"{self.base_url}admin/admin/integration/loginSuccessCallback/"
+        back = f"{self.admin_url or self.base_url + 'admin/'}admin/integration/loginSuccessCallback/"
         return form, f"{identity_url}?{urlencode({'oauth_consumer_key': key, 'success_call_back': back})}"
 
     # -- OAuth ------------------------------------------------------------------------------------------
@@ -296,11 +306,11 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
                     "timezone": "UTC",
                     "weight_unit": "kgs",
                     "base_url": base,
-                    "base_link_url": base,
+                    "base_link_url": self.link_base,
                     "base_static_url": f"{base}static/",
                     "base_media_url": f"{base}media/",
                     "secure_base_url": base,
-                    "secure_base_link_url": base,
+                    "secure_base_link_url": self.link_base,
                     "secure_base_static_url": f"{base}static/",
                     "secure_base_media_url": f"{base}media/",
                 }

@@ -80,6 +80,8 @@ class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
         self.route("GET", f"{API}/webhooks", self._list_webhooks)
         self.route("POST", f"{API}/webhooks", self._create_webhook)
         self.route("DELETE", f"{API}/webhooks/(?P<id>[0-9]+)", self._delete_webhook)
+        self.route("GET", f"{API}/webhooks/(?P<id>[0-9]+)", self._get_webhook)
+        self.route("PUT", f"{API}/webhooks/(?P<id>[0-9]+)", self._update_webhook)
 
     # -- merchant actions -------------------------------------------------------------------------------
     def approve(self, authorize_url: str) -> tuple[Delivery, str]:
@@ -357,18 +359,46 @@ class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
         )
         return Response.json(dict(hook, id=wid, secret=None), 201, {"Location": f"{API}/webhooks/{wid}"})
 
+    @staticmethod
+    def _no_webhook() -> Response:
+        return Response.json(
+            {
+                "code": "woocommerce_rest_webhook_invalid_id",
+                "message": "Invalid ID.",
+                "data": {"status": 404},
+            },
+            404,
+        )
+
+    def fail_deliveries(self, wid: int) -> None:
+        """What WooCommerce does after more than 5 failed deliveries in a row: the webhook is disabled."""
+        self.webhooks[wid]["status"] = "disabled"
+
     def _delete_webhook(self, request: Request, m: re.Match[str]) -> Response:
         denied = self._authenticate(request)
         if denied:
             return denied
         hook = self.webhooks.pop(int(m.group("id")), None)
         if hook is None:
+            return self._no_webhook()
+        return Response.json(dict(hook, id=int(m.group("id"))))
+
+    def _get_webhook(self, request: Request, m: re.Match[str]) -> Response:
+        denied = self._authenticate(request)
+        hook = self.webhooks.get(int(m.group("id")))
+        return denied or (Response.json(dict(hook, id=int(m.group("id")))) if hook else self._no_webhook())
+
+    def _update_webhook(self, request: Request, m: re.Match[str]) -> Response:
+        denied = self._authenticate(request)
+        if denied:
+            return denied
+        hook = self.webhooks.get(int(m.group("id")))
+        if hook is None:
+            return self._no_webhook()
+        status = request.json().get("status", hook["status"])
+        if status not in ("active", "paused", "disabled"):
             return Response.json(
-                {
-                    "code": "woocommerce_rest_webhook_invalid_id",
-                    "message": "Invalid ID.",
-                    "data": {"status": 404},
-                },
-                404,
+                {"code": "rest_invalid_param", "message": "Invalid parameter(s): status"}, 400
             )
+        hook["status"] = status
         return Response.json(dict(hook, id=int(m.group("id"))))
