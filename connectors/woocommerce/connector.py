@@ -58,6 +58,10 @@ CONNECT_FORM = """<!doctype html><html lang="en"><head><meta charset="utf-8">
  placeholder="https://shop.example.com" value="{value}">
 <button type="submit">Connect</button></form>{error}</main></body></html>"""
 
+NOT_CONNECTED_TEXT = (
+    "Your store was not connected: access was not approved on your WooCommerce site. To connect it, "
+    '<a href="connect">start again</a> and press “Approve” on the page WooCommerce shows.'
+)
 CONNECTED_TEXT = (
     "Your store is connected. Facet is importing your catalog; the try-on button appears on your product "
     "pages once it is in (Facet recognises your store by its address: no key to paste)."
@@ -261,7 +265,8 @@ class WooCommerceConnector:
         again). Anything else gets the plain page and no session.
         """
         if request.args.get("success") != "1":
-            return InstallResponse(status=400, html=_plain_page("The store was not connected."))
+            # WooCommerce sends the merchant back with success=0 when they press "Deny" on its page.
+            return InstallResponse(status=400, html=_plain_page(NOT_CONNECTED_TEXT))
         plain = InstallResponse(html=_plain_page(CONNECTED_TEXT))
         user_id = request.args.get("user_id") or ""
         bound = request.cookies.get(BROWSER_COOKIE) or ""

@@ -23,7 +23,7 @@ from plugin_api.api import (
     widget_events,
 )
 from plugin_api.install import install_bp
-from plugin_api.web import demo_store_bp, widget_files_bp
+from plugin_api.web import demo_store_bp, site_icon_bp, widget_files_bp
 
 BLUEPRINTS: list[Blueprint] = [
     health.blp,
@@ -35,6 +35,7 @@ BLUEPRINTS: list[Blueprint] = [
     *(widget_assets.blp, widget_assets.media_blp),
     widget_files_bp,
     demo_store_bp,
+    site_icon_bp,
     install_bp,
     admin_bp,
     docs_assets.bp,

@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from connectors import PLATFORMS, AuthError, ConnectorError, InboundRequest, InstallContext, NotFound
 from plugin_api.admin import start_session
 from plugin_api.errors import ApiError
+from plugin_api.observability import current_request_id
 from plugin_api.services.installs import (
     DbPendingStore,
     catalog_status_text,
@@ -74,6 +75,44 @@ def _connector_error(exc: ConnectorError) -> ApiError:
     return ApiError(502, "store_unavailable", "The store did not answer as expected; try again.")
 
 
+def _wants_html() -> bool:
+    """A merchant's browser following an install link, rather than a script asking for JSON."""
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+# What a merchant can do about each refusal (the JSON answer carries the same code and message).
+_REFUSAL_TEXT = {
+    "unauthorized": (
+        "The link that brought you here was not signed by your store, has expired, or was already used.",
+        "start the installation again from your store's admin. {how}",
+    ),
+    "not_found": ("This installation step does not exist.", "start the installation again. {how}"),
+    "store_unavailable": (
+        "Your store did not answer as expected, so the installation could not finish.",
+        "wait a minute and start again from your store's admin. {how}",
+    ),
+}
+
+
+def _refused_page(connector: object, error: ApiError) -> Response:
+    """The install refusal as a page a merchant can act on, with the API's status and error code."""
+    reason, todo = _REFUSAL_TEXT.get(
+        error.code, (error.message, "start again from your store's admin. {how}")
+    )
+    todo = todo.format(how=getattr(connector, "dashboard_sign_in", "")).strip()
+    page = render_template(
+        "install/refused.html",
+        error=error,
+        reason=reason,
+        what_to_do=todo[:1].upper() + todo[1:],
+        request_id=current_request_id(),
+    )
+    response = make_response(page, error.status)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @install_bp.route(f"/<{_PLATFORM}:platform>/<step>", methods=["GET", "POST"])
 def install_step(platform: str, step: str) -> Response:
     """Run one install step; on completion persist the merchant and start the catalog import."""
@@ -83,7 +122,10 @@ def install_step(platform: str, step: str) -> Response:
         answer = connector.handle_install(step, _inbound(), ctx)
     except ConnectorError as exc:
         log.warning("%s install step %s refused: %s", platform, step, exc)
-        raise _connector_error(exc) from exc
+        error = _connector_error(exc)
+        if request.method == "GET" and _wants_html():
+            return _refused_page(connector, error)
+        raise error from exc
     merchant, connected = None, False
     if answer.result is not None:
         merchant = complete_install(platform, answer.result)

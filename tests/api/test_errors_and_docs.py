@@ -135,3 +135,11 @@ def test_readyz_is_503_when_a_dependency_is_down(app_factory, broken, tmp_path):
         app = app_factory(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
     error = assert_error(app.test_client().get("/readyz"), 503, "not_ready")
     assert error["details"]["checks"][broken].startswith("error")
+
+
+def test_every_page_has_its_icon(client) -> None:
+    # Browsers fetch /favicon.ico for the dashboard, install pages and the API docs: a 404 there logged a
+    # console error on each of them.
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert icon.get_data(as_text=True).startswith("<svg") and "max-age" in icon.headers["Cache-Control"]

@@ -137,6 +137,15 @@ def test_install_sync_webhooks_uninstall(shop_app, fake):
 def test_bad_install_hmac_and_state_change_nothing(shop_app, fake):
     browser = e2e.Browser(shop_app)
     assert browser.get(f"/shopify/install?{fake.signed_query()}&extra=1").status_code == 401
+    # A merchant's browser gets a page saying what to do; a script, the JSON error.
+    page = browser.get("/shopify/install", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 401 and page.content_type.startswith("text/html")
+    assert "Facet could not connect your store" in text and "in your Shopify admin, open Apps" in text
+    assert '<meta name="facet-error-code" content="unauthorized">' in text
+    assert browser.get("/shopify/install", headers={"Accept": "application/json"}).json["error"]["code"] == (
+        "unauthorized"
+    )
     callback = install(browser, fake)
     tampered = callback.replace("hmac=", "hmac=00")
     assert browser.get(tampered).status_code == 401

@@ -185,6 +185,18 @@ def test_full_sync_soft_deletes_vanished_products(woo_app, fake):
     assert json.loads(out.output)["counts"]["deleted"] == 3 and e2e.live_products(woo_app, m.id) == 1997
 
 
+def test_a_merchant_who_denies_access_is_told_how_to_connect_after_all(woo_app, fake):
+    browser = e2e.Browser(woo_app)
+    start = browser.post("/woocommerce/connect", data={"store_url": fake.url})
+    user_id = parse_qs(urlsplit(start.headers["Location"]).query)["user_id"][0]
+    back = browser.get(f"/woocommerce/return?{urlencode({'success': 0, 'user_id': user_id})}")
+    text = back.get_data(as_text=True)
+    assert back.status_code == 400 and "access was not approved" in text and '<a href="connect">' in text
+    assert browser.get("/woocommerce/connect").status_code == 200  # where that link leads
+    with woo_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Merchant)) == 0
+
+
 def test_the_daily_full_sync_switches_disabled_webhooks_back_on(woo_app, fake):
     # WooCommerce disables a webhook after more than 5 failed deliveries in a row (a Facet outage, say):
     # without this the store would stay on the daily sync for good.
