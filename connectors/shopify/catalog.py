@@ -10,7 +10,10 @@ from connectors.base import CatalogProduct
 
 PAGE_SIZE = 50
 MEDIA_FIRST = 5
+# Variants come 10 per product with the page (its query cost stays under Shopify's 1,000-point cap); a product
+# with more (a foundation in forty shades) has the rest read by VARIANTS_QUERY, 100 at a time.
 VARIANTS_FIRST = 10
+VARIANTS_PAGE = 100
 
 PRODUCTS_QUERY = """
 query FacetProducts($first: Int!, $after: String, $query: String, $media: Int!, $variants: Int!) {
@@ -21,8 +24,20 @@ query FacetProducts($first: Int!, $after: String, $query: String, $media: Int!, 
       id title handle vendor productType tags status updatedAt onlineStoreUrl description
       media(first: $media) { nodes { ... on MediaImage { image { url altText } } } }
       variants(first: $variants) {
+        pageInfo { hasNextPage endCursor }
         nodes { id title sku price compareAtPrice availableForSale selectedOptions { name value } }
       }
+    }
+  }
+}
+"""
+
+VARIANTS_QUERY = """
+query FacetVariants($id: ID!, $first: Int!, $after: String) {
+  product(id: $id) {
+    variants(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id title sku price compareAtPrice availableForSale selectedOptions { name value } }
     }
   }
 }

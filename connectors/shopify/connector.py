@@ -247,12 +247,29 @@ class ShopifyConnector:
             shop = data.get("shop") or {}
             connection = data["products"]
             currency = shop.get("currencyCode")
+            for node in connection["nodes"]:
+                _read_all_variants(admin, node)
             products = [catalog.product_from_node(n, session.store, currency) for n in connection["nodes"]]
             info = connection["pageInfo"]
             after = info.get("endCursor") if info.get("hasNextPage") else None
             yield ProductPage(products=products, next_cursor=after, storefront_origins=_storefront(shop))
             if after is None:
                 return
+
+
+def _read_all_variants(admin: ShopifyAdmin, node: dict[str, Any]) -> None:
+    """Complete a product node's variants when the page carried only the first VARIANTS_FIRST: every shade
+    of a foundation is a product the shopper may be matched to, and stock and price count them all."""
+    variants = node.get("variants") or {}
+    info = variants.get("pageInfo") or {}
+    while info.get("hasNextPage"):
+        data = admin.graphql(
+            catalog.VARIANTS_QUERY,
+            {"id": node["id"], "first": catalog.VARIANTS_PAGE, "after": info.get("endCursor")},
+        )
+        more = ((data.get("product") or {}).get("variants")) or {}
+        variants.setdefault("nodes", []).extend(more.get("nodes") or [])
+        info = more.get("pageInfo") or {}
 
 
 def _storefront(shop: dict[str, Any]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from connectors import AuthError, InboundRequest, StoreSession, WebhookKind
 from connectors.shopify import ShopifyConnector, sign_webhook, valid_shop_domain, verify_query_hmac
 from connectors.shopify.connector import STATE_COOKIE
+from tests.fakes import catalog
 
 DOC_SECRET = "hush"
 
@@ -112,6 +114,30 @@ def session(settings, shopify_fake, ctx):
         "callback", _req("/shopify/callback", callback, cookies={STATE_COOKIE: state}), ctx
     )
     return StoreSession(done.result.store, done.result.credentials)
+
+
+def test_a_product_with_more_variants_than_a_page_carries_gets_them_all(settings, shopify_fake, session):
+    # A foundation in 40 shades: each shade is a variant the shopper can be matched to.
+    foundation = shopify_fake.products[1005]
+    template = foundation.variants[0]
+    foundation.variants = [
+        catalog.Variant(
+            id=template.id * 100 + i,
+            title=f"Shade {i}",
+            sku=f"F-{i}",
+            price=f"{30 + i}.00",
+            colour=f"shade-{i}",
+            in_stock=i == 37,  # only a shade beyond the first page is in stock
+        )
+        for i in range(40)
+    ]
+    connector = ShopifyConnector(settings)
+    first_page = next(connector.iter_products(session)).products
+    product = next(p for p in first_page if p.platform_id == "1005")
+    assert [v["title"] for v in product.variants] == [f"Shade {i}" for i in range(40)]
+    assert product.in_stock is True and product.price == Decimal("30.00")
+    variant_queries = [body for body in shopify_fake.graphql_log if "FacetVariants" in body]
+    assert len(variant_queries) == 1  # 10 with the page, the other 30 in one more request
 
 
 def test_full_then_incremental_sync(settings, shopify_fake, session):

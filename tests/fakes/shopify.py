@@ -24,6 +24,7 @@ from tests.fakes import catalog
 from tests.fakes.server import FakeServer, Fault, Request, Response
 
 API_PATH = r"/admin/api/(?P<version>[0-9]{4}-[0-9]{2}|unstable)/graphql\.json"
+MAX_QUERY_COST = 1000  # Shopify refuses any single query whose requested cost is higher, whatever the bucket
 BASE_PUBLISHED = "2026-01-01T00:00:00-05:00"  # when the fake's products went on sale
 
 
@@ -80,6 +81,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         self._available, self._stamp = bucket_max, time.monotonic()
         self._bucket_lock = threading.Lock()
         self.throttled_count = 0
+        self.graphql_log: list[str] = []  # every query's text, in order
         self.cost_used = 0.0  # actual query cost charged, summed
         self.route("GET", "/admin/oauth/authorize", self._authorize)
         self.route("POST", "/admin/oauth/access_token", self._access_token)
@@ -249,6 +251,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             )
         body = request.json()
         query, variables = body.get("query", ""), body.get("variables") or {}
+        self.graphql_log.append(query)
         if "webhookSubscriptionCreate" in query:
             return self._webhook_create(variables)
         if "bulkOperationRunQuery" in query:
@@ -258,6 +261,8 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         if "productsCount" in query:
             data = {"productsCount": {"count": len(self.products)}, "shop": self._shop_object()}
             return Response.json({"data": data, "extensions": self._cost(2, 2, self._take(2)[1])})
+        if "product(id:" in query:
+            return self._product_variants(variables)
         if "products(" in query:
             return self._products(variables)
         return Response.json({"errors": [{"message": "Field doesn't exist on type 'QueryRoot'"}]})
@@ -288,23 +293,79 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             {"data": {"webhookSubscriptionCreate": data}, "extensions": self._cost(10, 10, available)}
         )
 
+    def _too_costly(self, requested: float) -> Response | None:
+        limit = min(self.bucket_max, MAX_QUERY_COST)
+        if requested <= limit:
+            return None
+        message = f"Query cost is {requested}, which exceeds the single query max cost limit ({limit:g})."
+        return Response.json({"errors": [{"message": message, "extensions": {"code": "MAX_COST_EXCEEDED"}}]})
+
+    def _product_variants(self, v: dict[str, Any]) -> Response:
+        """`product(id:) { variants(first:, after:) }`: one product's variants, a page at a time."""
+        first = int(v.get("first") or 0)
+        if not 0 < first <= 250:
+            return Response.json({"errors": [{"message": "first must be between 1 and 250"}]})
+        requested = 2 + first
+        too_costly = self._too_costly(requested)
+        if too_costly:
+            return too_costly
+        ok, available = self._take(requested)
+        if not ok:
+            self.throttled_count += 1
+            return Response.json(
+                {
+                    "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
+                    "extensions": self._cost(requested, 0, available),
+                }
+            )
+        with self.lock:
+            product = self.products.get(int(str(v.get("id", "")).rsplit("/", 1)[-1] or 0))
+        if product is None:
+            return Response.json(
+                {"data": {"product": None}, "extensions": self._cost(requested, 1, available)}
+            )
+        start = int(base64.b64decode(v["after"]).decode().split(":")[1]) if v.get("after") else 0
+        variants = self._variants(product, start, first)
+        actual = 2 + len(variants["nodes"])
+        self._refund(requested - actual)
+        self.cost_used += actual
+        data = {"product": {"variants": variants}}
+        return Response.json(
+            {"data": data, "extensions": self._cost(requested, actual, available + requested - actual)}
+        )
+
+    def _variants(self, p: catalog.Product, start: int, first: int) -> dict[str, Any]:
+        """A page of a product's variants as a GraphQL connection (cursors are positions)."""
+        page = p.variants[start : start + first]
+        end = start + len(page)
+        return {
+            "pageInfo": {
+                "hasNextPage": end < len(p.variants),
+                "endCursor": base64.b64encode(f"variant:{end}".encode()).decode() if page else None,
+            },
+            "nodes": [
+                {
+                    "id": f"gid://shopify/ProductVariant/{x.id}",
+                    "title": x.title,
+                    "sku": x.sku,
+                    "price": x.price,
+                    "compareAtPrice": None,
+                    "availableForSale": x.in_stock or not x.tracked,
+                    "selectedOptions": [{"name": "Color", "value": x.colour}],
+                }
+                for x in page
+            ],
+        }
+
     def _products(self, v: dict[str, Any]) -> Response:
         first = int(v.get("first") or 0)
         if not 0 < first <= 250:
             return Response.json({"errors": [{"message": "first must be between 1 and 250"}]})
         media, variants = int(v.get("media") or 0), int(v.get("variants") or 0)
         requested = 3 + first * (1 + media + variants)
-        if requested > self.bucket_max:
-            return Response.json(
-                {
-                    "errors": [
-                        {
-                            "message": f"Query cost is {requested}, which exceeds the single query "
-                            f"max cost limit ({self.bucket_max:g})."
-                        }
-                    ]
-                }
-            )
+        too_costly = self._too_costly(requested)
+        if too_costly:
+            return too_costly
         ok, available = self._take(requested)
         if not ok:
             self.throttled_count += 1
@@ -365,20 +426,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
                     for f in p.images[:media]
                 ]
             },
-            "variants": {
-                "nodes": [
-                    {
-                        "id": f"gid://shopify/ProductVariant/{x.id}",
-                        "title": x.title,
-                        "sku": x.sku,
-                        "price": x.price,
-                        "compareAtPrice": None,
-                        "availableForSale": x.in_stock or not x.tracked,
-                        "selectedOptions": [{"name": "Color", "value": x.colour}],
-                    }
-                    for x in p.variants[:variants]
-                ]
-            },
+            "variants": self._variants(p, 0, variants),
         }
 
     # -- bulk operations --------------------------------------------------------------------------------
