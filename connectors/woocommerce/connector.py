@@ -452,8 +452,18 @@ class WooCommerceConnector:
         return code
 
     def _variations(self, api: API, product_id: Any) -> list[dict[str, Any]]:
-        response = self._call(lambda: api.get(f"products/{product_id}/variations", params={"per_page": 100}))
-        return json_body(response)
+        """Every variation of a variable product, 100 a page (the REST maximum) until `X-WP-TotalPages`."""
+        found: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            query = {"per_page": 100, "page": page}
+            response = self._call(
+                lambda query=query: api.get(f"products/{product_id}/variations", params=query)
+            )
+            found += json_body(response)
+            if page >= int(response.headers.get("X-WP-TotalPages") or 1):
+                return found
+            page += 1
 
     def iter_products(
         self, session: StoreSession, *, since: datetime | None = None, cursor: str | None = None

@@ -8,6 +8,7 @@ import pytest
 
 from connectors import AuthError, InboundRequest, NotFound, StoreSession, WebhookKind
 from connectors.woocommerce import WooCommerceConnector, normalise_store_url
+from tests.fakes import catalog
 
 
 def connect(connector, fake, ctx):
@@ -66,6 +67,20 @@ def test_full_sync_with_variations_and_incremental(settings, woo_fake, session):
     woo_fake.update_product(1234, title="New name")
     changed = [p for page in connector.iter_products(session, since=newest) for p in page.products]
     assert [(p.platform_id, p.title) for p in changed] == [("1234", "New name")]
+
+
+def test_a_product_with_more_variations_than_a_page_gets_them_all(settings, woo_fake, session):
+    # Sizes × colours run past the REST maximum of 100 a page.
+    product = woo_fake.products[1001]
+    template = product.variants[0]
+    product.variants = [
+        catalog.Variant(template.id * 1000 + i, f"V{i}", f"SKU-{i}", "49.00", f"c{i}", in_stock=i == 130)
+        for i in range(150)
+    ]
+    woo_fake.update_product(1001)
+    connector = WooCommerceConnector(settings)
+    first = next(p for p in next(connector.iter_products(session)).products if p.platform_id == "1001")
+    assert len(first.variants) == 150 and first.in_stock is True  # the one in stock is on the second page
 
 
 def test_429_mid_sync_and_resume(settings, woo_fake, session):

@@ -301,6 +301,19 @@ class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
                 },
                 404,
             )
+        page, per_page = int(request.args.get("page") or 1), int(request.args.get("per_page") or 10)
+        if not 1 <= per_page <= 100:
+            return Response.json(
+                {
+                    "code": "rest_invalid_param",
+                    "message": "Invalid parameter(s): per_page",
+                    "data": {"status": 400},
+                },
+                400,
+            )
+        chunk = p.variants[(page - 1) * per_page : page * per_page]
+        pages = max(1, -(-len(p.variants) // per_page))
+        headers = {"X-WP-Total": str(len(p.variants)), "X-WP-TotalPages": str(pages)}
         return Response.json(
             [
                 {
@@ -313,8 +326,9 @@ class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
                     "attributes": [{"id": 0, "name": "Color", "option": v.colour}],
                     "image": {"src": f"{self.url}/wp-content/uploads{p.images[0]}"},
                 }
-                for v in p.variants
-            ]
+                for v in chunk
+            ],
+            headers=headers,
         )
 
     def _currency(self, request: Request, _m: re.Match[str]) -> Response:
