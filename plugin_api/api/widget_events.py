@@ -172,6 +172,8 @@ def parse_event(item: Any) -> ParsedEvent:
     if not isinstance(item, dict):
         raise _invalid("Each event must be a JSON object.")
     etype = item.get("type")
+    if etype is None:
+        raise _invalid("Each event needs a `type`.", allowed=sorted(EVENT_TYPES))
     if etype not in EVENT_TYPES:
         raise _invalid("Unknown event type.", type=str(etype)[:64], allowed=sorted(EVENT_TYPES))
     session_id = item.get("session_id")

@@ -91,6 +91,13 @@ def test_invalid_events_are_refused_and_nothing_is_stored(app, client, merchant_
     assert _events(app) == []
 
 
+def test_an_event_without_a_type_says_so(app, client, merchant_factory):
+    response = _beacon(client, merchant_factory(), {"session_id": SID})
+    assert response.status_code == 422 and response.json["error"]["message"] == "Each event needs a `type`."
+    assert "type" not in response.json["error"]["details"]  # it used to say the type was "None"
+    assert "opened" in response.json["error"]["details"]["allowed"]
+
+
 def test_oversize_body_is_refused(app, client, merchant_factory):
     merchant = merchant_factory()
     body = json.dumps({"type": "opened", "session_id": SID, "properties": {"pad": "x" * 20000}})
