@@ -1351,6 +1351,7 @@ announce(t(key));
 }
 function submit(prep) {
 if (!S) return;
+LAST = null; // a new photo replaces the kept results, whatever its outcome
 var mine = S;
 S.photo = prep.canvas;
 var shown = prep.canvas ? prep.canvas.cloneNode(false) : null;

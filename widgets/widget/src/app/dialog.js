@@ -291,6 +291,7 @@ function showWorking(canvas) {
 
 function submit(prep) {
   if (!S) return;
+  LAST = null; // a new photo replaces the kept results, whatever its outcome
   var mine = S;
   S.photo = prep.canvas;
   var shown = prep.canvas ? prep.canvas.cloneNode(false) : null;
