@@ -39,6 +39,14 @@ class CatalogProduct:
     description: str = ""
 
 
+def any_variant_available(flags: list[bool | None]) -> bool | None:
+    """A product is in stock when one of its variants is; unknown (None) when none is and one is unknown;
+    sold out when all are. (Without variants the caller decides.)"""
+    if any(f is True for f in flags):
+        return True
+    return None if any(f is None for f in flags) else False
+
+
 @dataclass
 class ProductPage:
     """A page of products plus the cursor that resumes *after* it (None when this was the last page), and

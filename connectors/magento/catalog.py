@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from connectors.base import CatalogProduct
+from connectors.base import CatalogProduct, any_variant_available
 
 PAGE_SIZE = 100
 # Id-only listings are tiny, so they page wider; 300 is Magento's maximum page size once the admin enables
 # its REST input limits ("Maximum SearchCriteria pageSize is %max"), so no listing asks for more.
-ID_PAGE_SIZE = 300
 MAX_PAGE_SIZE = 300
+ID_PAGE_SIZE = MAX_PAGE_SIZE
 # Magento's partial-response syntax: only these fields come back (no media, attributes or stock).
 ID_FIELDS = "items[id,sku],total_count"
 STATUS_ENABLED = 1
@@ -70,16 +70,11 @@ def parse_magento_time(value: str | None) -> datetime | None:
     return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
 
 
-def source_items_params(skus: list[str]) -> dict[str, Any]:
-    """searchCriteria for MSI's `/V1/inventory/source-items` of these SKUs (one row per SKU and source)."""
-    first = "searchCriteria[filter_groups][0][filters][0]"
-    return {
-        f"{first}[field]": "sku",
-        f"{first}[value]": ",".join(skus),
-        f"{first}[condition_type]": "in",
-        "searchCriteria[pageSize]": MAX_PAGE_SIZE,
-        "searchCriteria[currentPage]": 1,
-    }
+def salable_params(skus: list[str], stock_id: int) -> dict[str, Any]:
+    """Query of MSI's `/V1/inventory/are-products-salable` for these SKUs in one stock."""
+    params: dict[str, Any] = {f"skus[{i}]": sku for i, sku in enumerate(skus)}
+    params["stockId"] = stock_id
+    return params
 
 
 def listed_stock(item: dict[str, Any]) -> bool | None:
@@ -104,12 +99,6 @@ def _price(value: Any) -> Decimal | None:
         return Decimal(str(value)) if value is not None else None
     except InvalidOperation:
         return None
-
-
-def _any_in_stock(flags: list[bool | None]) -> bool | None:
-    if any(f is True for f in flags):
-        return True
-    return None if any(f is None for f in flags) else False
 
 
 def product_from_item(
@@ -144,7 +133,7 @@ def product_from_item(
         ]
         prices = [p for p in (_price(v["price"]) for v in variants) if p is not None]
         price = min(prices) if prices else None
-        in_stock = _any_in_stock([v["available"] for v in variants]) if variants else False
+        in_stock = any_variant_available([v["available"] for v in variants]) if variants else False
     else:
         price = _price(item.get("price"))
         if price == 0 and item.get("type_id") not in ("simple", "virtual", "downloadable"):

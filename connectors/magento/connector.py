@@ -194,6 +194,7 @@ class MagentoConnector:
             "base_media_url": config.get("secure_base_media_url" if secure else "base_media_url")
             or f"{session.store}media/",
             "currency": config.get("base_currency_code"),
+            "website_id": config.get("website_id"),
         }
         info["categories"] = {
             str(c["id"]): c.get("name") for c in self._categories(session) if int(c.get("level") or 0) >= 2
@@ -215,17 +216,19 @@ class MagentoConnector:
             page += 1
 
     def _stock(self, session: StoreSession, skus: list[str], store: dict[str, Any]) -> dict[str, bool]:
-        """In-stock flags by SKU: from MSI's source items (one request per page of products; in stock when
-        any source says so), or, on a store without the Inventory modules, the legacy stock item of each
-        SKU. SKUs the store keeps no stock record for are left out (unknown)."""
+        """Whether each SKU can be bought: MSI's salable check against the website's stock (stock data,
+        backorders, "Manage Stock: No" and open orders all count; one request per page of products), or, on
+        a store without the Inventory modules or an integration not granted them, the legacy stock item of
+        each SKU. SKUs the store answers nothing for are left out (unknown)."""
         skus = [sku for sku in dict.fromkeys(skus) if sku]
         if not skus:
             return {}
         if store.get("msi") is not False:
             try:
-                return self._source_item_stock(session, skus)
-            except NotFound:
-                store["msi"] = False  # "Request does not match any route": Inventory (MSI) is disabled
+                return self._salable(session, skus, self._stock_id(session, store))
+            except (NotFound, AuthError):
+                # "Request does not match any route" (Inventory disabled) or a resource not granted.
+                store["msi"] = False
         flags: dict[str, bool] = {}
         for sku in skus:
             try:
@@ -236,32 +239,40 @@ class MagentoConnector:
                 flags[sku] = bool(item["is_in_stock"])
         return flags
 
-    def _source_item_stock(self, session: StoreSession, skus: list[str]) -> dict[str, bool]:
+    def _stock_id(self, session: StoreSession, store: dict[str, Any]) -> int:
+        """The MSI stock of the storefront's website (1, the default stock, unless the store assigned
+        another), resolved once per sync."""
+        if "stock_id" not in store:
+            stock_id = 1
+            websites = [
+                w for w in self.get(session, "store/websites") if w.get("id") == store.get("website_id")
+            ]
+            if websites and websites[0].get("code"):
+                code = quote(str(websites[0]["code"]), safe="")
+                stock_id = int(
+                    self.get(session, f"inventory/stock-resolver/website/{code}").get("stock_id") or 1
+                )
+            store["stock_id"] = stock_id
+        return int(store["stock_id"])
+
+    def _salable(self, session: StoreSession, skus: list[str], stock_id: int) -> dict[str, bool]:
         flags: dict[str, bool] = {}
-        # A hundred SKUs per request keeps the URL short; one SKU has a row per source.
+        # A hundred SKUs per request keeps the URL short.
         for start in range(0, len(skus), catalog.PAGE_SIZE):
-            chunk = skus[start : start + catalog.PAGE_SIZE]
-            params = catalog.source_items_params(chunk)
-            seen = 0
-            while True:
-                answer = self.get(session, "inventory/source-items", params)
-                rows = answer.get("items") or []
-                for row in rows:
-                    sku = row.get("sku")
-                    flags[sku] = flags.get(sku, False) or int(row.get("status") or 0) == 1
-                seen += len(rows)
-                if not rows or seen >= int(answer.get("total_count") or 0):
-                    break
-                params = {**params, "searchCriteria[currentPage]": params["searchCriteria[currentPage]"] + 1}
+            params = catalog.salable_params(skus[start : start + catalog.PAGE_SIZE], stock_id)
+            for row in self.get(session, "inventory/are-products-salable", params) or []:
+                if row.get("sku") is not None and row.get("salable") is not None:
+                    flags[str(row["sku"])] = bool(row["salable"])
         return flags
 
-    def _children(self, session: StoreSession, sku: str) -> list[dict[str, Any]]:
-        """A configurable product's simple children (full product data)."""
+    def _children(self, session: StoreSession, sku: str) -> list[dict[str, Any]] | None:
+        """A configurable product's simple children (full product data); None when the store cannot say
+        (a SKU with a `/` that the web server refuses encoded): the product is then mapped without them."""
         try:
             answer = self.get(session, f"configurable-products/{quote(sku, safe='')}/children")
         except NotFound:
-            return []
-        return answer if isinstance(answer, list) else []
+            return None
+        return answer if isinstance(answer, list) else None
 
     def _page_products(
         self, session: StoreSession, items: list[dict[str, Any]], store: dict[str, Any]
@@ -276,7 +287,7 @@ class MagentoConnector:
             i.get("sku") for i in sold if not catalog.needs_children(i) and catalog.listed_stock(i) is None
         ]
         wanted += [
-            c.get("sku") for kids in children.values() for c in kids if catalog.listed_stock(c) is None
+            c.get("sku") for kids in children.values() for c in kids or [] if catalog.listed_stock(c) is None
         ]
         stock = self._stock(session, wanted, store)
         return [

@@ -25,7 +25,7 @@ BULK_PRODUCTS = """
 {
   products {
     edges { node {
-      id title handle vendor productType tags status updatedAt onlineStoreUrl description
+      id title handle vendor productType tags status updatedAt publishedAt onlineStoreUrl description
       media { edges { node { ... on MediaImage { image { url } } } } }
       variants { edges { node {
         id title sku price compareAtPrice availableForSale selectedOptions { name value }

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from connectors.base import CatalogProduct
+from connectors.base import CatalogProduct, any_variant_available
 
 PAGE_SIZE = 50
 MEDIA_FIRST = 5
@@ -21,7 +21,7 @@ query FacetProducts($first: Int!, $after: String, $query: String, $media: Int!, 
   products(first: $first, after: $after, query: $query, sortKey: ID) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      id title handle vendor productType tags status updatedAt onlineStoreUrl description
+      id title handle vendor productType tags status updatedAt publishedAt onlineStoreUrl description
       media(first: $media) { nodes { ... on MediaImage { image { url altText } } } }
       variants(first: $variants) {
         pageInfo { hasNextPage endCursor }
@@ -81,6 +81,14 @@ def _min_price(variants: list[dict[str, Any]]) -> Decimal | None:
     return min(prices) if prices else None
 
 
+def _on_online_store(product: dict[str, Any], field: str) -> bool:
+    """Whether the product is published to the Online Store, where the widget lives: its page and
+    `/cart/add` work nowhere else. `publishedAt` (REST `published_at`) is null when it is not.
+    (`onlineStoreUrl` is not the test: it reads null on a password-protected shop, as every shop is before
+    launch.)"""
+    return field not in product or product[field] is not None
+
+
 def product_from_node(node: dict[str, Any], shop: str, currency: str | None) -> CatalogProduct:
     """Map one GraphQL `Product` node."""
     variants = [
@@ -101,14 +109,11 @@ def product_from_node(node: dict[str, Any], shop: str, currency: str | None) -> 
         if m and (m.get("image") or {}).get("url")
     ]
     handle = node.get("handle") or ""
-    # Null when the product is not published to the Online Store: the widget lives in the theme, where its
-    # page and `/cart/add` do not work, so it must not be recommended.
-    storefront_url = node.get("onlineStoreUrl")
     return CatalogProduct(
         platform_id=gid_tail(node["id"]),
         title=node.get("title") or "",
         handle=handle,
-        url=storefront_url or f"https://{shop}/products/{handle}",
+        url=node.get("onlineStoreUrl") or f"https://{shop}/products/{handle}",
         vendor=node.get("vendor") or "",
         product_type=node.get("productType") or "",
         tags=list(node.get("tags") or []),
@@ -118,7 +123,7 @@ def product_from_node(node: dict[str, Any], shop: str, currency: str | None) -> 
         image_urls=images,
         updated_at=parse_time(node.get("updatedAt")),
         in_stock=any(v["available"] for v in variants) if variants else True,
-        active=(node.get("status") or "ACTIVE") == "ACTIVE" and storefront_url is not None,
+        active=(node.get("status") or "ACTIVE") == "ACTIVE" and _on_online_store(node, "publishedAt"),
         description=node.get("description") or "",
     )
 
@@ -138,13 +143,6 @@ def rest_variant_available(variant: dict[str, Any]) -> bool | None:
     if management is None:
         return True  # not tracked
     return False if management == "shopify" else None  # a fulfillment service's count is not Shopify's
-
-
-def _any_available(flags: list[bool | None]) -> bool | None:
-    """A product is in stock when one variant is; unknown when none is and one is unknown."""
-    if not flags or any(f is True for f in flags):
-        return True
-    return None if any(f is None for f in flags) else False
 
 
 def product_from_rest(payload: dict[str, Any], shop: str) -> CatalogProduct:
@@ -177,9 +175,7 @@ def product_from_rest(payload: dict[str, Any], shop: str) -> CatalogProduct:
         variants=variants,
         image_urls=[i["src"] for i in payload.get("images") or [] if i.get("src")],
         updated_at=parse_time(payload.get("updated_at")),
-        in_stock=_any_available([v["available"] for v in variants]),
-        # `published_at` is null while the product is hidden from the Online Store (see product_from_node).
-        active=(payload.get("status") or "active") == "active"
-        and ("published_at" not in payload or payload["published_at"] is not None),
+        in_stock=any_variant_available([v["available"] for v in variants]) if variants else True,
+        active=(payload.get("status") or "active") == "active" and _on_online_store(payload, "published_at"),
         description=payload.get("body_html") or "",
     )

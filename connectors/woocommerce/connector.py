@@ -399,16 +399,19 @@ class WooCommerceConnector:
 
     def revive_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> int:
         """Switch back on the webhooks WooCommerce disabled (more than 5 failed deliveries in a row); if one
-        is gone (deleted in the WooCommerce admin), register them all again."""
+        is gone (deleted in the WooCommerce admin) or was never made (registration failed at install),
+        register them all again. A webhook the merchant paused stays paused."""
         api = self.api(session)
         ids = session.credentials.get("webhook_ids") or []
+        if len(ids) < len(catalog.WEBHOOK_TOPICS):
+            return len(self.register_webhooks(session, public_url=public_url, merchant_key=merchant_key))
         revived = 0
         for webhook_id in ids:
             try:
                 hook = json_body(self._call(lambda wid=webhook_id: api.get(f"webhooks/{wid}")))
             except NotFound:
                 return len(self.register_webhooks(session, public_url=public_url, merchant_key=merchant_key))
-            if hook.get("status") != "active":
+            if hook.get("status") == "disabled":
                 body = {"status": "active"}
                 self._call(lambda wid=webhook_id, body=body: api.put(f"webhooks/{wid}", body))
                 revived += 1

@@ -90,6 +90,8 @@ def colourless(rgb: np.ndarray) -> bool:
     if float(np.quantile(np.hypot(ab[:, 0], ab[:, 1]), 0.98)) < GREY_CHROMA:
         return True
     total = float(((ab - ab.mean(axis=0)) ** 2).sum())
+    if total < 1e-6:  # one colour everywhere: nothing varies for lightness to explain
+        return True
     bins = np.clip((lightness * 0.2).astype(int), 0, 19)  # 20 bands of 5 L*
     counts = np.bincount(bins, minlength=20)[:, None]
     sums = np.stack([np.bincount(bins, ab[:, i], minlength=20) for i in (0, 1)], axis=1)

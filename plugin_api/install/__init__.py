@@ -17,7 +17,15 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, jsonify, make_response, redirect, render_template, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from connectors import PLATFORMS, AuthError, ConnectorError, InboundRequest, InstallContext, NotFound
+from connectors import (
+    PLATFORMS,
+    AuthError,
+    Connector,
+    ConnectorError,
+    InboundRequest,
+    InstallContext,
+    NotFound,
+)
 from plugin_api.admin import start_session
 from plugin_api.errors import ApiError
 from plugin_api.observability import current_request_id
@@ -86,7 +94,10 @@ _REFUSAL_TEXT = {
         "The link that brought you here was not signed by your store, has expired, or was already used.",
         "start the installation again from your store's admin. {how}",
     ),
-    "not_found": ("This installation step does not exist.", "start the installation again. {how}"),
+    "not_found": (
+        "This installation link is not one Facet knows, or your store did not have what it asked for.",
+        "start the installation again from your store's admin. {how}",
+    ),
     "store_unavailable": (
         "Your store did not answer as expected, so the installation could not finish.",
         "wait a minute and start again from your store's admin. {how}",
@@ -94,12 +105,11 @@ _REFUSAL_TEXT = {
 }
 
 
-def _refused_page(connector: object, error: ApiError) -> Response:
-    """The install refusal as a page a merchant can act on, with the API's status and error code."""
-    reason, todo = _REFUSAL_TEXT.get(
-        error.code, (error.message, "start again from your store's admin. {how}")
-    )
-    todo = todo.format(how=getattr(connector, "dashboard_sign_in", "")).strip()
+def _refused_page(connector: Connector, error: ApiError) -> Response:
+    """The install refusal as a page a merchant can act on, with the API's status and error code (every
+    code `_connector_error` gives has its text)."""
+    reason, todo = _REFUSAL_TEXT[error.code]
+    todo = todo.format(how=connector.dashboard_sign_in).strip()
     page = render_template(
         "install/refused.html",
         error=error,

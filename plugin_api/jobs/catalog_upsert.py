@@ -73,6 +73,7 @@ def _apply(row: Product, product: CatalogProduct, counts: dict[str, int]) -> boo
     values = product_values(product)
     if product.in_stock is None:
         del values["in_stock"]  # the payload could not say: keep what the last full read found
+    values["variants"] = _keep_known_availability(values["variants"], row.variants or [])
     stored, incoming = row.platform_updated_at, product.updated_at
     # Webhooks arrive out of order: never let an older copy overwrite a newer one.
     stale = stored is not None and incoming is not None and incoming < stored
@@ -86,6 +87,20 @@ def _apply(row: Product, product: CatalogProduct, counts: dict[str, int]) -> boo
         row.deleted_at = utcnow() if row.deleted else None
     counts["updated" if product.active else "deactivated"] += 1
     return True
+
+
+def _keep_known_availability(
+    incoming: list[dict[str, Any]], stored: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Variants whose availability the payload cannot say (`available: None`, a Shopify webhook's untracked
+    or sold-out variant) keep what the last full read found, so add-to-cart still skips a sold-out one."""
+    known = {str(v.get("id")): v.get("available") for v in stored if v.get("available") is not None}
+    return [
+        {**v, "available": known[str(v.get("id"))]}
+        if v.get("available") is None and str(v.get("id")) in known
+        else v
+        for v in incoming
+    ]
 
 
 def _existing(merchant: Merchant, pids: list[str]) -> dict[str, Product]:

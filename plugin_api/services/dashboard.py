@@ -12,6 +12,7 @@ started, whatever the period.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -53,10 +54,13 @@ REFUSAL_MEANINGS = {
     "image_too_large": "the photo had too many pixels",
     "image_unreadable": "the photo file could not be read",
     "missing_image": "the upload held no photo",
+    "empty_file": "the photo file was empty",
     "unavailable": "Facet could not take the photo at that moment",
-    "invalid_key": "the widget's key was refused",
-    "origin_not_allowed": "the page's address is not one of your store's allowed origins",
+    "merchant_uninstalled": "Facet was not installed on your store at that moment",
 }
+# Beacons come from shoppers' browsers (public key): a code Facet never answers is counted, not shown.
+_OTHER_REFUSAL = "other"
+_HTTP_STATUS = re.compile(r"http_[1-5][0-9]{2}")
 _REFUSED = "photo_refused"
 _CLICK, _CART = "recommendation_clicked", "add_to_cart_clicked"
 _FUNNEL_EVENTS = (
@@ -306,9 +310,10 @@ def _funnel(merchant: Merchant, since: datetime) -> Funnel:
         .with_only_columns(refusal_code, func.count())
         .group_by(refusal_code)
     ).all()
-    top_refused = sorted(
-        ((code or "unknown", n) for code, n in refusals), key=lambda item: (-item[1], item[0])
-    )
+    refused: Counter[str] = Counter()
+    for code, n in refusals:
+        refused[_refusal_code(code)] += n
+    top_refused = sorted(refused.items(), key=lambda item: (-item[1], item[0]))
     done, failed = statuses.get(AnalysisStatus.DONE.value, 0), statuses.get(AnalysisStatus.FAILED.value, 0)
     shown, clicks, carts = counts.get("analysis_shown", 0), counts.get(_CLICK, 0), counts.get(_CART, 0)
     return Funnel(
@@ -334,6 +339,13 @@ def _funnel(merchant: Merchant, since: datetime) -> Funnel:
         click_through_rate=rate(clicks, shown),
         add_to_cart_rate=rate(carts, shown),
     )
+
+
+def _refusal_code(code: str | None) -> str:
+    """A reported refusal code as the dashboard shows it: one Facet answers with, an HTTP status, or other."""
+    if code in REFUSAL_MEANINGS or (code and _HTTP_STATUS.fullmatch(code)):
+        return str(code)
+    return _OTHER_REFUSAL
 
 
 def _read_analyses(merchant: Merchant, since: datetime) -> _Readings:

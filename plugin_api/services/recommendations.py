@@ -135,14 +135,17 @@ def _payload(p: Product) -> dict[str, Any]:
 
 
 def _variant(payload: dict[str, Any], variant_id: str | None) -> dict[str, Any] | None:
-    """The ranked variant, else the first one that can be bought (a sold-out first variant would make the
-    platform refuse the add-to-cart), else the first."""
+    """The ranked variant, else the first one known to be in stock (a sold-out first variant would make the
+    platform refuse the add-to-cart), else the first whose stock is unknown, else the first."""
     variants = payload.get("variants") or []
     for variant in variants:
         if variant_id and str(variant.get("id")) == str(variant_id):
             return variant
-    buyable = [v for v in variants if v.get("available") is not False]
-    return (buyable or variants or [None])[0]
+    for wanted in (True, None):  # in stock, then unknown, then anything
+        for variant in variants:
+            if variant.get("available") is wanted:
+                return variant
+    return variants[0] if variants else None
 
 
 def add_to_cart(merchant: Merchant, payload: dict[str, Any], variant_id: str | None) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ ICON = (
 
 @bp.route("/favicon.ico")
 def favicon() -> Response:
+    """The icon, cacheable for a day (it changes only with a release)."""
     response = Response(ICON, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response

@@ -156,6 +156,12 @@ def test_phone_width_end_to_end(live_server, page_factory, inputs):
     page.locator(OPEN_BUTTON).first.click()
     assert_full_results(page)
     assert len(uploads) == 1, uploads
+    # "Done" forgets them: the next person to open it on this device starts afresh.
+    page.locator('[data-fc="done"]').click()
+    page.locator("[data-facet-dialog]").wait_for(state="detached")
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator('[data-fc="upload"]').first.wait_for()
+    assert page.locator('[data-fc="results"]').count() == 0
     assert errors == []
 
 

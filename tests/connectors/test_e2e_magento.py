@@ -66,8 +66,9 @@ def test_activate_sync_poll_disconnect(mage_app, fake):
     assert e2e.product(mage_app, m.id, "1777").title == "Browline Bold"
     state = e2e.merchant(mage_app, "magento").sync_state
     assert state["mode"] == "incremental" and state["last_counts"]["updated"] == 1
-    # Store config, two pages of categories, one page of products and its stock, the deletion check.
-    assert fake.request_count - requests_before <= 6
+    # Store config, the website's stock (websites, stock resolver), two pages of categories, one page of
+    # products and whether they are salable, the deletion check.
+    assert fake.request_count - requests_before <= 8
 
     # Deletions show up in the daily full sync, which soft-deletes them.
     fake.delete_product(1888)
@@ -139,7 +140,7 @@ def test_the_activation_popup_ends_on_the_connected_page_signed_in(mage_app, fak
 
 
 def test_429_mid_sync_same_counts(mage_app, fake):
-    fake.inject("429", "products", after=7, retry_after=0.3)
+    fake.inject("429", r"V1/products$", after=7, retry_after=0.3)
     browser = e2e.Browser(mage_app)
     browser.get(activate(browser, fake))
     m = e2e.merchant(mage_app, "magento")
@@ -154,7 +155,7 @@ def test_uninstall_mid_sync_stops_the_run_and_keeps_the_deletion_schedule(mage_a
 
             uninstall_merchant(db.session.scalars(select(Merchant)).one(), notify_platform=False)
 
-    fake.inject("call", "products", after=5, action=disconnect)  # the merchant disconnects during page 6
+    fake.inject("call", r"V1/products$", after=5, action=disconnect)  # the merchant disconnects during page 6
     browser = e2e.Browser(mage_app)
     browser.get(activate(browser, fake))
     m = e2e.merchant(mage_app, "magento")

@@ -278,6 +278,21 @@ def test_stock_and_storefront_visibility_follow_what_shopify_sells(shop_app, fak
     assert e2e.product(shop_app, m.id, str(untracked)).title == "Made to order"
     assert [state(pid) for pid in (untracked, sold_out)] == [(True, False), (False, False)]
 
+    # A product with one sold-out colour and one in stock: after a webhook (which cannot tell), add-to-cart
+    # still goes to the colour the full read found in stock.
+    two_colours = fake.products[1171]  # variable: three colours, the first sold out
+    assert [v.in_stock for v in two_colours.variants] == [False, True, True]
+    fake.update_product(1171, title="Two colours")
+    assert browser.deliver(fake.deliver("products/update", fake.rest_product(1171))).status_code == 200
+    with shop_app.app_context():
+        from plugin_api.services.recommendations import add_to_cart
+
+        row = e2e.product(shop_app, m.id, "1171")
+        payload = {"variants": row.variants, "url": row.url, "platform_product_id": "1171"}
+        assert row.title == "Two colours" and [v["available"] for v in row.variants] == [False, True, True]
+        action = add_to_cart(db.session.get(Merchant, m.id), payload, None)
+    assert action["fields"]["id"] == str(two_colours.variants[1].id)
+
     # Older API versions still name the tracker: null means not tracked.
     older = fake.rest_product(untracked)
     older["variants"] = [v | {"inventory_management": None} for v in older["variants"]]

@@ -204,14 +204,16 @@ def test_the_daily_full_sync_switches_disabled_webhooks_back_on(woo_app, fake):
     delivery, _ = connect(browser, fake)
     browser.deliver(delivery)
     m = e2e.merchant(woo_app, "woocommerce")
-    disabled = sorted(fake.webhooks)[:2]
+    disabled, paused = sorted(fake.webhooks)[:2], sorted(fake.webhooks)[4]
     for wid in disabled:
         fake.fail_deliveries(wid)
+    fake.webhooks[paused]["status"] = "paused"  # the merchant's own choice: left alone
     runner = woo_app.test_cli_runner()
     out = runner.invoke(args=["facet", "sync", "--full", "--", m.public_id])
     assert out.exit_code == 0, out.output
-    assert {h["status"] for h in fake.webhooks.values()} == {"active"} and len(fake.webhooks) == 5
+    assert [fake.webhooks[w]["status"] for w in sorted(fake.webhooks)] == ["active"] * 4 + ["paused"]
     assert e2e.merchant(woo_app, "woocommerce").sync_state["webhooks"]["revived"] == 2
+    fake.webhooks[paused]["status"] = "active"
     [update] = fake.deliveries("product.updated", fake.rest_product(1001))
     assert browser.deliver(update).json["result"] == "product_upserted"
 
@@ -227,6 +229,18 @@ def test_the_daily_full_sync_switches_disabled_webhooks_back_on(woo_app, fake):
     assert e2e.merchant(woo_app, "woocommerce").credentials["webhook_ids"] == [
         str(i) for i in sorted(fake.webhooks)
     ]
+
+    # Registration failed at install (the store was down): the daily sync registers them.
+    fake.webhooks.clear()
+    with woo_app.app_context():
+        stored = db.session.get(Merchant, m.id)
+        stored.credentials = {**stored.credentials, "webhook_ids": []}
+        db.session.commit()
+    out = runner.invoke(args=["facet", "sync", "--full", "--", m.public_id])
+    assert out.exit_code == 0, out.output
+    assert (
+        len(fake.webhooks) == 5 and len(e2e.merchant(woo_app, "woocommerce").credentials["webhook_ids"]) == 5
+    )
 
 
 # -- the merchant's browser: back from /wc-auth onto the connected page, signed into the dashboard ---------

@@ -131,11 +131,15 @@ def _synced(settings, fake, ctx) -> dict[str, object]:
     return {p.platform_id: p for page in connector.iter_products(session) for p in page.products}
 
 
-@pytest.mark.parametrize("msi", [True, False], ids=["msi-source-items", "legacy-stock-items"])
-def test_stock_is_read_where_magento_keeps_it(settings, ctx, msi):
+@pytest.mark.parametrize(
+    ("msi", "granted"),
+    [(True, True), (False, True), (True, False)],
+    ids=["msi-salable", "inventory-disabled", "inventory-not-granted"],
+)
+def test_stock_is_read_where_magento_keeps_it(settings, ctx, msi, granted):
     # The product list carries no stock_item (magento/magento2#36533): sold-out products must not pass as in
-    # stock, whether the store runs MSI or has the Inventory modules disabled.
-    fake = FakeMagento(products=40, msi=msi).start()
+    # stock, whether the store runs MSI, has the Inventory modules disabled, or did not grant them.
+    fake = FakeMagento(products=40, msi=msi, inventory_granted=granted).start()
     try:
         products = _synced(settings, fake, ctx)
     finally:
@@ -144,8 +148,10 @@ def test_stock_is_read_where_magento_keeps_it(settings, ctx, msi):
     assert sold_out == {"1001", "1018", "1035"}
     assert {pid for pid, p in products.items() if p.in_stock is False} == sold_out
     assert all(p.in_stock is True for pid, p in products.items() if pid not in sold_out)
-    stock_calls = [path for _, path in fake.request_log if "stockItems" in path or "source-items" in path]
-    assert len(stock_calls) == (1 if msi else 40 + 1)  # one batch per page; or per SKU after MSI's 404
+    salable = [path for _, path in fake.request_log if "are-products-salable" in path]
+    per_sku = [path for _, path in fake.request_log if "stockItems" in path]
+    # MSI: one salable check per page, against the website's own stock; otherwise one legacy read per SKU.
+    assert (len(salable), len(per_sku)) == ((1, 0) if msi and granted else (0, 40))
 
 
 def test_configurable_products_are_priced_and_stocked_by_their_children(settings, ctx):

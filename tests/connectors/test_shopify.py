@@ -140,6 +140,17 @@ def test_a_product_with_more_variants_than_a_page_carries_gets_them_all(settings
     assert len(variant_queries) == 1  # 10 with the page, the other 30 in one more request
 
 
+def test_a_password_protected_shop_keeps_its_catalog(settings, shopify_fake, session):
+    # Before launch every shop asks for a password and `onlineStoreUrl` reads null: not "unpublished".
+    shopify_fake.password_protected = True
+    shopify_fake.products[1002].published = False
+    page = next(ShopifyConnector(settings).iter_products(session)).products
+    active = {p.platform_id: p.active for p in page}
+    assert active["1001"] is True and active["1002"] is False
+    first = next(p for p in page if p.platform_id == "1001")
+    assert first.url == f"https://{shopify_fake.shop}/products/{shopify_fake.products[1001].handle}"
+
+
 def test_full_then_incremental_sync(settings, shopify_fake, session):
     connector = ShopifyConnector(settings)
     products = [p for page in connector.iter_products(session) for p in page.products]

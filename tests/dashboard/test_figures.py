@@ -76,6 +76,8 @@ EVENTS = [
     event("widget_error", "session-0003", where="loader", message="boom"),
     *(event("photo_refused", "session-0002", code="rate_limited", status=429) for _ in range(2)),
     event("photo_refused", "session-0003", code="file_too_large", status=413),
+    # Anyone with the public key can send a beacon: a made-up code is counted, never shown as a reason.
+    event("photo_refused", "session-0003", code="Facet suspended, call +1 555 0100", status=400),
 ]
 
 
@@ -110,7 +112,7 @@ def test_funnel_equals_what_the_widget_sent(app, store_a):
     assert {k: v for k, v in funnel.items() if k not in ("top_failures", "top_refusals")} == {
         "sessions_opened": 3,
         "photos_submitted": 7,
-        "photos_refused": 3,
+        "photos_refused": 4,
         "analyses_done": 4,
         "analyses_failed": 3,
         "results_shown": 5,
@@ -131,13 +133,14 @@ def test_funnel_equals_what_the_widget_sent(app, store_a):
     assert funnel["top_refusals"] == [
         {"code": "rate_limited", "count": 2, "meaning": REFUSAL_MEANINGS["rate_limited"]},
         {"code": "file_too_large", "count": 1, "meaning": "the photo file was too large"},
+        {"code": "other", "count": 1, "meaning": "another reason"},
     ]
     page = client.get("/admin").get_data(as_text=True)
     shown = dict(re.findall(r'data-funnel="(\w+)">([\d,]+)<', page))
     assert shown == {
         "sessions_opened": "3",
         "photos_submitted": "7",
-        "photos_refused": "3",
+        "photos_refused": "4",
         "analyses_done": "4",
         "analyses_failed": "3",
         "results_shown": "5",
@@ -149,6 +152,7 @@ def test_funnel_equals_what_the_widget_sent(app, store_a):
     assert '<dd data-rate="add_to_cart">80 %' in page
     assert "<strong>2</strong> × <code>no_face</code>: no face was found in the photo" in page
     assert "<strong>2</strong> × <code>rate_limited</code>: one shopper address sent more photos" in page
+    assert "555 0100" not in page
 
 
 def test_categories_and_top_products(app, store_a):

@@ -68,6 +68,7 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         currency: str = "USD",
         variable_every: int = 0,
         msi: bool = True,
+        inventory_granted: bool = True,
         max_page_size: int | None = None,
         store_code_in_urls: bool = False,
         admin_url: str | None = None,
@@ -80,6 +81,9 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         self.products = {p.id: p for p in catalog.generate(products, variable_every=variable_every)}
         self.currency = currency
         self.msi = msi
+        # An integration whose resource access leaves out Stores > Inventory: MSI's endpoints answer 401.
+        self.inventory_granted = inventory_granted
+        self.stock_id = 2  # the storefront website's stock (not the default 1), as a store with its own stock
         self.max_page_size = max_page_size
         self.consumers: dict[str, dict[str, str]] = {}  # key -> {secret, verifier}
         self.request_tokens: dict[str, dict[str, str]] = {}  # token -> {secret, consumer}
@@ -90,7 +94,9 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         self.route("GET", "/rest/V1/products", self._products)
         self.route("GET", "/rest/V1/store/storeConfigs", self._store_configs)
         self.route("GET", "/rest/V1/categories/list", self._categories)
-        self.route("GET", "/rest/V1/inventory/source-items", self._source_items)
+        self.route("GET", "/rest/V1/inventory/are-products-salable", self._are_salable)
+        self.route("GET", "/rest/V1/inventory/stock-resolver/website/(?P<code>[^/?]+)", self._stock_resolver)
+        self.route("GET", "/rest/V1/store/websites", self._websites)
         self.route("GET", "/rest/V1/stockItems/(?P<sku>[^/?]+)", self._stock_item)
         self.route("GET", "/rest/V1/configurable-products/(?P<sku>[^/?]+)/children", self._children)
 
@@ -350,34 +356,62 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         page = self._page(items, request.args)
         return denied or Response.json({"items": page, "total_count": len(items)})
 
-    def _source_items(self, request: Request, _m: re.Match[str]) -> Response:
-        """MSI: `GET /V1/inventory/source-items`, filtered by `sku` `in` a comma-separated list."""
+    def _inventory(self, request: Request) -> Response | None:
+        """MSI's gate: the integration's signature, the module, the resource granted."""
         denied = self._authorized(request)
         if denied:
             return denied
         if not self.msi:
             return Response.json(NO_ROUTE, 404)
+        if not self.inventory_granted:
+            return Response.json(
+                {
+                    "message": "The consumer isn't authorized to access %resources.",
+                    "parameters": {"resources": "Magento_InventorySalesApi::stock"},
+                },
+                401,
+            )
+        return None
+
+    def _are_salable(self, request: Request, _m: re.Match[str]) -> Response:
+        """MSI: `GET /V1/inventory/are-products-salable?skus[0]=…&stockId=`."""
+        refused = self._inventory(request)
+        if refused:
+            return refused
         args = request.args
-        prefix = "searchCriteria[filter_groups][0][filters][0]"
-        if args.get(f"{prefix}[field]") != "sku" or args.get(f"{prefix}[condition_type]") != "in":
-            return Response.json({"message": "unsupported filter"}, 400)
-        too_big = self._page_size_refused(args)
-        if too_big:
-            return too_big
+        if int(args.get("stockId") or 0) != self.stock_id:
+            return Response.json([])  # another stock holds none of this website's products
+        skus = [v for k, v in sorted(args.items()) if k.startswith("skus[")]
         rows = []
-        for sku in args.get(f"{prefix}[value]", "").split(","):
+        for sku in skus:
             variant = self._stock_of(sku)
-            if variant is not None:
-                rows.append(
-                    {
-                        "sku": sku,
-                        "source_code": "default",
-                        "quantity": 5 if variant.in_stock else 0,
-                        "status": 1 if variant.in_stock else 0,
-                    }
-                )
-        page = self._page(rows, args)
-        return Response.json({"items": page, "search_criteria": {}, "total_count": len(rows)})
+            rows.append(
+                {"sku": sku, "stock_id": self.stock_id, "salable": bool(variant and variant.in_stock)}
+            )
+        return Response.json(rows)
+
+    def _stock_resolver(self, request: Request, m: re.Match[str]) -> Response:
+        refused = self._inventory(request)
+        if refused:
+            return refused
+        if m.group("code") != "base":
+            return Response.json({"message": "No linked stock found"}, 404)
+        channels = [{"type": "website", "code": "base"}]
+        return Response.json(
+            {
+                "stock_id": self.stock_id,
+                "name": "Main Stock",
+                "extension_attributes": {"sales_channels": channels},
+            }
+        )
+
+    def _websites(self, request: Request, _m: re.Match[str]) -> Response:
+        denied = self._authorized(request)
+        websites = [
+            {"id": 0, "code": "admin", "name": "Admin", "default_group_id": 0},
+            {"id": 1, "code": "base", "name": "Main Website", "default_group_id": 1},
+        ]
+        return denied or Response.json(websites)
 
     def _stock_item(self, request: Request, m: re.Match[str]) -> Response:
         """Legacy CatalogInventory: one SKU's stock item."""

@@ -65,8 +65,10 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         restore_rate: float = 1000.0,
         primary_domain: str = "https://www.facet-test.example",
         protected_data_approved: bool = True,
+        password_protected: bool = False,
     ) -> None:
         super().__init__()
+        self.password_protected = password_protected  # the storefront asks for a password (before launch)
         # Order topics carry protected customer data: refused until the Partner dashboard approves it.
         self.protected_data_approved = protected_data_approved
         self.shop, self.api_key, self.api_secret = shop, api_key, api_secret
@@ -419,7 +421,11 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             "status": "ACTIVE",
             "description": p.description,
             "updatedAt": p.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "onlineStoreUrl": f"https://{self.shop}/products/{p.handle}" if p.published else None,
+            "publishedAt": BASE_PUBLISHED if p.published else None,
+            # Null when not on the Online Store, and on a password-protected shop (before launch) too.
+            "onlineStoreUrl": f"https://{self.shop}/products/{p.handle}"
+            if p.published and not self.password_protected
+            else None,
             "media": {
                 "nodes": [
                     {"image": {"url": f"https://cdn.shopify.com/s/files{f}", "altText": p.title}}

@@ -1149,8 +1149,13 @@ showIntro();
 }
 }
 function keepResults(r, lowQuality) {
+if (LAST && LAST.result === r) return;
 LAST = { photo: S.photo, result: r, lowQuality: lowQuality, analysisId: S.analysisId, source: S.source,
 productId: S.productId, at: Date.now() };
+}
+function finishDialog() {
+LAST = null;
+closeDialog();
 }
 function closeDialog() {
 if (!S) return;
@@ -1483,7 +1488,7 @@ if (feats.analysis !== false) buildCards(right, r, skinShown);
 if (feats.recommendations !== false && !matchFirst) buildRecs(node, recs, items);
 node.appendChild(h('div', { class: 'end' }, [
 h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
-h('button', { class: 'btn primary', type: 'button', onclick: closeDialog, text: t('done') })
+h('button', { class: 'btn primary', type: 'button', 'data-fc': 'done', onclick: finishDialog, text: t('done') })
 ]));
 setScreen('results', node);
 keepResults(r, lowQuality);

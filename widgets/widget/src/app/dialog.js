@@ -2,8 +2,9 @@
  * retake. Lives in its own Shadow DOM host; focus is trapped inside while open and restored on close. */
 
 var S = null; // the open dialog's state; null when closed
-// The last results shown on this page, so closing the dialog (Escape, a stray click on the backdrop, "Done")
-// does not throw them away: reopening shows them again without another upload. Memory only, this page only.
+// The last results shown on this page, so closing the dialog by accident (Escape, a stray click on the
+// backdrop) does not throw them away: reopening shows them again without another upload. "Done" forgets
+// them (on a shared or in-store device the next shopper must not see this one's face). Memory only.
 var LAST = null;
 var KEEP_RESULTS_MS = 30 * 60 * 1000;
 
@@ -67,10 +68,18 @@ function openDialog(opts) {
   }
 }
 
-// Called by showResults: what reopening the dialog on this page shows again.
+// Called by showResults: what reopening the dialog on this page shows again (kept from when it was first
+// shown: reopening does not extend it).
 function keepResults(r, lowQuality) {
+  if (LAST && LAST.result === r) return;
   LAST = { photo: S.photo, result: r, lowQuality: lowQuality, analysisId: S.analysisId, source: S.source,
     productId: S.productId, at: Date.now() };
+}
+
+// "Done": the shopper is finished with these results.
+function finishDialog() {
+  LAST = null;
+  closeDialog();
 }
 
 function closeDialog() {

@@ -37,7 +37,7 @@ function showResults(r, lowQuality) {
   if (feats.recommendations !== false && !matchFirst) buildRecs(node, recs, items);
   node.appendChild(h('div', { class: 'end' }, [
     h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
-    h('button', { class: 'btn primary', type: 'button', onclick: closeDialog, text: t('done') })
+    h('button', { class: 'btn primary', type: 'button', 'data-fc': 'done', onclick: finishDialog, text: t('done') })
   ]));
   setScreen('results', node);
   keepResults(r, lowQuality);
