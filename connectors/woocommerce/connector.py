@@ -31,6 +31,16 @@ from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError
 from connectors.http import HttpClient, json_body
 from connectors.settings import ConnectorSettings
 from connectors.woocommerce import catalog
+from connectors.woocommerce.pages import (
+    CONNECT_FORM,
+    CONNECTED_TEXT,
+    FINISHING_PAGE,
+    NEXT_STEPS,
+    NOT_CONNECTED_TEXT,
+    NOT_RECEIVED_PAGE,
+    plain_page,
+)
+from connectors.woocommerce.store_api import StoreAPI
 
 PENDING_TTL = 3600  # the merchant may need to log in to WordPress first
 # Binds the browser that started a connection to its `user_id` (signed by the app), so only that browser's
@@ -49,45 +59,6 @@ TOPIC_KINDS = {
     "product.deleted": WebhookKind.PRODUCT_DELETE,
     "order.created": WebhookKind.ORDER_CREATED,
 }
-
-CONNECT_FORM = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Connect WooCommerce</title></head>
-<body><main><h1>Connect your WooCommerce store to Facet</h1>
-<form method="post" action="{action}"><label for="store_url">Store URL</label>
-<input id="store_url" name="store_url" type="url" required
- placeholder="https://shop.example.com" value="{value}">
-<button type="submit">Connect</button></form>{error}</main></body></html>"""
-
-NOT_CONNECTED_TEXT = (
-    "Your store was not connected: access was not approved on your WooCommerce site. To connect it, "
-    '<a href="connect">start again</a> and press “Approve” on the page WooCommerce shows.'
-)
-CONNECTED_TEXT = (
-    "Your store is connected. Facet is importing your catalog; the try-on button appears on your product "
-    "pages once it is in (Facet recognises your store by its address: no key to paste)."
-)
-NEXT_STEPS = (
-    "Nothing to paste: the try-on button appears on your product pages once your catalog is imported "
-    "(Facet recognises your store by its address)."
-)
-
-FINISHING_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="refresh" content="{seconds};url={url}"><title>Finishing the connection</title></head>
-<body><main><h1>Facet is finishing the connection to your store</h1>
-<p>Your store has approved Facet; Facet is saving its access. This page checks again in a few seconds, or
-<a href="{url}">check now</a>.</p></main></body></html>"""
-
-NOT_RECEIVED_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>The connection did not finish</title></head>
-<body><main><h1>Facet has not received your store's approval</h1>
-<p>Your store did not send Facet its access keys, or sent keys it does not accept itself. Connect again from
-WordPress: WooCommerce, then Facet Try-On, then "Connect this store to Facet". If it happens again, your
-store may not be able to reach Facet over HTTPS; your host can tell you.</p>
-<p><a href="{url}">Check once more</a></p></main></body></html>"""
-
-
-def _plain_page(text: str) -> str:
-    return f"<!doctype html><title>Facet</title><p>{text}</p>"
 
 
 def _done_key(user_id: str) -> str:
@@ -112,70 +83,6 @@ def webhook_signature(body: bytes, secret: str) -> str:
     """`X-WC-Webhook-Signature`: base64 HMAC-SHA256 of the raw body with the (entity-decoded) secret."""
     key = html.unescape(secret).encode()
     return base64.b64encode(hmac.new(key, body, hashlib.sha256).digest()).decode()
-
-
-def auth_header_stripped(response: Any) -> bool:
-    """True for the 401 a host gives when it drops the Authorization header before WordPress sees it.
-
-    WooCommerce documents "Consumer key is missing" for this; newer versions fall through to the permission
-    check instead ("Sorry, you cannot list resources", `woocommerce_rest_cannot_view`). "Consumer key is
-    invalid" (revoked keys) is not this and must stay an AuthError.
-    """
-    if getattr(response, "status_code", None) != 401:
-        return False
-    try:
-        body = response.json()
-    except ValueError:
-        return False
-    if not isinstance(body, dict):
-        return False
-    message = str(body.get("message") or "").lower()
-    return "consumer key is missing" in message or body.get("code") == "woocommerce_rest_cannot_view"
-
-
-class StoreAPI(API):
-    """The SDK client with the documented fallback for hosts that strip the Authorization header.
-
-    Over HTTPS the keys go in a Basic auth header; when the store answers as if there were none, the request
-    is repeated with the keys as query parameters (`query_string_auth`) and, if that works, the choice is
-    remembered in the merchant's credentials. Query-string keys are only a fallback because they end up in
-    the store's access logs.
-    """
-
-    def __init__(self, session: StoreSession, **kwargs: Any) -> None:
-        creds = session.credentials
-        super().__init__(
-            url=session.store,
-            consumer_key=creds["consumer_key"],
-            consumer_secret=creds["consumer_secret"],
-            query_string_auth=bool(creds.get("query_string_auth")),
-            **kwargs,
-        )
-        self.store_session = session
-
-    def _with_fallback(self, call: Any, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        params = dict(kwargs.pop("params", None) or {})  # the SDK adds the keys to the dict it is given
-        response = call(endpoint, *args, params=dict(params), **kwargs)
-        if self.is_ssl and not self.query_string_auth and auth_header_stripped(response):
-            self.query_string_auth = True
-            response = call(endpoint, *args, params=dict(params), **kwargs)
-            if response.status_code != 401:
-                self.store_session.update(query_string_auth=True)
-            else:
-                self.query_string_auth = False
-        return response
-
-    def get(self, endpoint: str, **kwargs: Any) -> Any:
-        return self._with_fallback(super().get, endpoint, **kwargs)
-
-    def post(self, endpoint: str, data: Any, **kwargs: Any) -> Any:
-        return self._with_fallback(super().post, endpoint, data, **kwargs)
-
-    def put(self, endpoint: str, data: Any, **kwargs: Any) -> Any:
-        return self._with_fallback(super().put, endpoint, data, **kwargs)
-
-    def delete(self, endpoint: str, **kwargs: Any) -> Any:
-        return self._with_fallback(super().delete, endpoint, **kwargs)
 
 
 def normalise_store_url(value: str | None) -> str | None:
@@ -266,8 +173,8 @@ class WooCommerceConnector:
         """
         if request.args.get("success") != "1":
             # WooCommerce sends the merchant back with success=0 when they press "Deny" on its page.
-            return InstallResponse(status=400, html=_plain_page(NOT_CONNECTED_TEXT))
-        plain = InstallResponse(html=_plain_page(CONNECTED_TEXT))
+            return InstallResponse(status=400, html=plain_page(NOT_CONNECTED_TEXT))
+        plain = InstallResponse(html=plain_page(CONNECTED_TEXT))
         user_id = request.args.get("user_id") or ""
         bound = request.cookies.get(BROWSER_COOKIE) or ""
         if not (USER_ID.fullmatch(user_id) and bound and hmac.compare_digest(bound, user_id)):

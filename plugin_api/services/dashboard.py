@@ -12,19 +12,19 @@ started, whatever the period.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import func
 
 from plugin_api.config import LONGEST_DASHBOARD_PERIOD_DAYS
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant, Product, ShownRecommendation, utcnow
 from plugin_api.numbers import whole_number
+from plugin_api.services.dashboard_funnel import CART, CLICK, Funnel, counts_of, funnel
 from plugin_api.services.installs import catalog_status_text, product_understanding_lines
 from plugin_api.services.lift import Lift, lift_summary
 from plugin_api.services.shade_coverage import ShadeCoverage, rate, shade_coverage
@@ -33,45 +33,6 @@ from plugin_api.tenancy import scoped
 PERIODS = (7, 30, LONGEST_DASHBOARD_PERIOD_DAYS)
 DEFAULT_PERIOD = 30
 TOP_PRODUCTS = 10
-TOP_FAILURES = 5
-# What each analysis failure code means, for a merchant (the shopper's message says what to do instead).
-FAILURE_MEANINGS = {
-    "no_face": "no face was found in the photo",
-    "image_unreadable": "the photo file could not be read",
-    "upload_missing": "the photo was gone before it could be analysed",
-    "analysis_error": "the analysis failed on Facet's side, also when retried",
-    "timed_out": "the analysis took too long (Facet was busy)",
-}
-# Photos turned away when uploaded, before any analysis (the widget reports the API's answer): for a merchant,
-# what was refused and whether there is anything to do about it.
-REFUSAL_MEANINGS = {
-    "rate_limited": "one shopper address sent more photos than its allowance (shoppers on one network "
-    "share an address)",
-    "too_many_analyses": "your store already had the most analyses running at once",
-    "file_too_large": "the photo file was too large",
-    "unsupported_media_type": "the file was not a photo type Facet reads",
-    "image_too_small": "the photo was too small to analyse",
-    "image_too_large": "the photo had too many pixels",
-    "image_unreadable": "the photo file could not be read",
-    "missing_image": "the upload held no photo",
-    "empty_file": "the photo file was empty",
-    "unavailable": "Facet could not take the photo at that moment",
-    "merchant_uninstalled": "Facet was not installed on your store at that moment",
-}
-# Beacons come from shoppers' browsers (public key): a code Facet never answers is counted, not shown.
-_OTHER_REFUSAL = "other"
-_HTTP_STATUS = re.compile(r"http_[1-5][0-9]{2}")
-_REFUSED = "photo_refused"
-_CLICK, _CART = "recommendation_clicked", "add_to_cart_clicked"
-_FUNNEL_EVENTS = (
-    "photo_submitted",
-    _REFUSED,
-    "analysis_shown",
-    "tryon_switched",
-    _CLICK,
-    _CART,
-    "widget_error",
-)
 
 
 def known_period(raw: str | None) -> int | None:
@@ -107,50 +68,6 @@ class Period:
     def analyses_cover_days(self) -> int:
         """How many of the period's days analysis figures can cover (older analyses are purged)."""
         return min(self.days, self.analysis_retention_days)
-
-
-@dataclass(frozen=True)
-class FailureCount:
-    code: str
-    count: int
-    meaning: str
-
-
-@dataclass(frozen=True)
-class Funnel:
-    sessions_opened: int
-    photos_submitted: int
-    photos_refused: int
-    analyses_done: int
-    analyses_failed: int
-    results_shown: int
-    tryon_switches: int
-    recommendation_clicks: int
-    add_to_cart_clicks: int
-    widget_errors: int
-    top_failures: list[FailureCount]
-    top_refusals: list[FailureCount]
-    analysis_success_rate: float | None
-    click_through_rate: float | None
-    add_to_cart_rate: float | None
-
-    @property
-    def empty(self) -> bool:
-        """No widget activity at all in the period."""
-        return not any(
-            (
-                self.sessions_opened,
-                self.photos_submitted,
-                self.photos_refused,
-                self.analyses_done,
-                self.analyses_failed,
-                self.results_shown,
-                self.tryon_switches,
-                self.recommendation_clicks,
-                self.add_to_cart_clicks,
-                self.widget_errors,
-            )
-        )
 
 
 @dataclass(frozen=True)
@@ -259,7 +176,7 @@ def dashboard_summary(
         store_name=merchant.name or merchant.shop_domain,
         shop_domain=merchant.shop_domain,
         period=period,
-        funnel=_funnel(merchant, period.since),
+        funnel=funnel(merchant, period.since),
         categories=_categories(readings, activity),
         top_products=_top_products(readings, activity, products),
         shoppers=_shoppers(readings),
@@ -280,74 +197,6 @@ def dashboard_summary(
     )
 
 
-def _counts(query: Select[Any]) -> dict[Any, int]:
-    """{key: count} from a `(key, count)` query."""
-    return {key: count for key, count in db.session.execute(query)}
-
-
-def _funnel(merchant: Merchant, since: datetime) -> Funnel:
-    events = scoped(Event, merchant=merchant).where(Event.occurred_at >= since)
-    # The widget's own beacons only: a holdout test's storefront page views outnumber them many times.
-    counts = _counts(
-        events.where(Event.type.in_(_FUNNEL_EVENTS))
-        .with_only_columns(Event.type, func.count())
-        .group_by(Event.type)
-    )
-    sessions = db.session.scalar(
-        events.with_only_columns(func.count(func.distinct(Event.session_id))).where(Event.type == "opened")
-    )
-    analyses = scoped(Analysis, merchant=merchant).where(Analysis.queued_at >= since)
-    statuses = _counts(analyses.with_only_columns(Analysis.status, func.count()).group_by(Analysis.status))
-    failures = db.session.execute(
-        analyses.with_only_columns(Analysis.error_code, func.count())
-        .where(Analysis.status == AnalysisStatus.FAILED.value)
-        .group_by(Analysis.error_code)
-    ).all()
-    top = sorted(((code or "unknown", n) for code, n in failures), key=lambda item: (-item[1], item[0]))
-    refusal_code = Event.properties["code"].as_string()
-    refusals = db.session.execute(
-        events.where(Event.type == _REFUSED)
-        .with_only_columns(refusal_code, func.count())
-        .group_by(refusal_code)
-    ).all()
-    refused: Counter[str] = Counter()
-    for code, n in refusals:
-        refused[_refusal_code(code)] += n
-    top_refused = sorted(refused.items(), key=lambda item: (-item[1], item[0]))
-    done, failed = statuses.get(AnalysisStatus.DONE.value, 0), statuses.get(AnalysisStatus.FAILED.value, 0)
-    shown, clicks, carts = counts.get("analysis_shown", 0), counts.get(_CLICK, 0), counts.get(_CART, 0)
-    return Funnel(
-        sessions_opened=sessions or 0,
-        photos_submitted=counts.get("photo_submitted", 0),
-        photos_refused=counts.get(_REFUSED, 0),
-        analyses_done=done,
-        analyses_failed=failed,
-        results_shown=shown,
-        tryon_switches=counts.get("tryon_switched", 0),
-        recommendation_clicks=clicks,
-        add_to_cart_clicks=carts,
-        widget_errors=counts.get("widget_error", 0),
-        top_failures=[
-            FailureCount(code, n, FAILURE_MEANINGS.get(code, "another error"))
-            for code, n in top[:TOP_FAILURES]
-        ],
-        top_refusals=[
-            FailureCount(code, n, REFUSAL_MEANINGS.get(code, "another reason"))
-            for code, n in top_refused[:TOP_FAILURES]
-        ],
-        analysis_success_rate=rate(done, done + failed),
-        click_through_rate=rate(clicks, shown),
-        add_to_cart_rate=rate(carts, shown),
-    )
-
-
-def _refusal_code(code: str | None) -> str:
-    """A reported refusal code as the dashboard shows it: one Facet answers with, an HTTP status, or other."""
-    if code in REFUSAL_MEANINGS or (code and _HTTP_STATUS.fullmatch(code)):
-        return str(code)
-    return _OTHER_REFUSAL
-
-
 def _read_analyses(merchant: Merchant, since: datetime) -> _Readings:
     """The period's finished analyses, counted from the facts the job kept (`analysis_facts`)."""
     readings = _Readings()
@@ -356,17 +205,17 @@ def _read_analyses(merchant: Merchant, since: datetime) -> _Readings:
     )
     shown = done.where(Analysis.shown_monk.is_not(None))
     readings.monk.update(
-        _counts(shown.with_only_columns(Analysis.shown_monk, func.count()).group_by(Analysis.shown_monk))
+        counts_of(shown.with_only_columns(Analysis.shown_monk, func.count()).group_by(Analysis.shown_monk))
     )
     readings.undertones.update(
-        _counts(
+        counts_of(
             shown.where(Analysis.shown_undertone.is_not(None))
             .with_only_columns(Analysis.shown_undertone, func.count())
             .group_by(Analysis.shown_undertone)
         )
     )
     readings.face_shapes.update(
-        _counts(
+        counts_of(
             done.where(Analysis.face_shape.is_not(None))
             .with_only_columns(Analysis.face_shape, func.count())
             .group_by(Analysis.face_shape)
@@ -382,7 +231,7 @@ def _read_analyses(merchant: Merchant, since: datetime) -> _Readings:
     )
     recommended = scoped(ShownRecommendation, merchant=merchant).where(ShownRecommendation.queued_at >= since)
     readings.shown_by_category.update(
-        _counts(
+        counts_of(
             recommended.with_only_columns(ShownRecommendation.category, func.count()).group_by(
                 ShownRecommendation.category
             )
@@ -414,7 +263,7 @@ def _product_activity(merchant: Merchant, since: datetime) -> dict[str, Counter[
     rows = db.session.execute(
         scoped(Event, merchant=merchant)
         .with_only_columns(Event.product_id, Event.type, func.count())
-        .where(Event.occurred_at >= since, Event.type.in_((_CLICK, _CART)), Event.product_id.is_not(None))
+        .where(Event.occurred_at >= since, Event.type.in_((CLICK, CART)), Event.product_id.is_not(None))
         .group_by(Event.product_id, Event.type)
     )
     activity: dict[str, Counter[str]] = defaultdict(Counter)
@@ -435,8 +284,8 @@ def _categories(readings: _Readings, activity: dict[str, Counter[str]]) -> list[
     carts: Counter[str] = Counter()
     for pid, counts in activity.items():
         category = readings.category_of.get(pid, "other")
-        clicks[category] += counts[_CLICK]
-        carts[category] += counts[_CART]
+        clicks[category] += counts[CLICK]
+        carts[category] += counts[CART]
     names = set(readings.shown_by_category) | set(clicks) | set(carts)
     rows = [
         CategoryRow(
@@ -454,13 +303,13 @@ def _categories(readings: _Readings, activity: dict[str, Counter[str]]) -> list[
 def _top_products(
     readings: _Readings, activity: dict[str, Counter[str]], products: dict[str, Product]
 ) -> list[ProductRow]:
-    ranked = sorted(activity.items(), key=lambda item: (-item[1][_CART], -item[1][_CLICK], item[0]))
+    ranked = sorted(activity.items(), key=lambda item: (-item[1][CART], -item[1][CLICK], item[0]))
     rows = []
     for pid, counts in ranked[:TOP_PRODUCTS]:
         product = products.get(pid)
         title = (product.title if product else readings.title_of.get(pid)) or pid
         removed = product is None or product.deleted
-        rows.append(ProductRow(pid, title, removed, counts[_CLICK], counts[_CART]))
+        rows.append(ProductRow(pid, title, removed, counts[CLICK], counts[CART]))
     return rows
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from plugin_api.demo.catalog import demo_shades
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, Event, Merchant, Product, utcnow
-from plugin_api.services.dashboard import REFUSAL_MEANINGS
+from plugin_api.services.dashboard_funnel import REFUSAL_MEANINGS
 from tests.dashboard.helpers import (
     Reading,
     add_products,

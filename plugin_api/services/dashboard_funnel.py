@@ -1,0 +1,173 @@
+"""The dashboard's shopper funnel: widget sessions, photos (and the ones turned away at upload), analyses
+done and failed with their reasons, results shown, try-ons, clicks and add-to-carts, for one merchant.
+
+Counted in SQL from the widget's `Event` beacons and the `Analysis` rows (`tenancy.scoped`), never by parsing
+stored results.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func
+
+from plugin_api.extensions import db
+from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant
+from plugin_api.services.shade_coverage import rate
+from plugin_api.tenancy import scoped
+
+TOP_FAILURES = 5
+# What each analysis failure code means, for a merchant (the shopper's message says what to do instead).
+FAILURE_MEANINGS = {
+    "no_face": "no face was found in the photo",
+    "image_unreadable": "the photo file could not be read",
+    "upload_missing": "the photo was gone before it could be analysed",
+    "analysis_error": "the analysis failed on Facet's side, also when retried",
+    "timed_out": "the analysis took too long (Facet was busy)",
+}
+# Photos turned away when uploaded, before any analysis (the widget reports the API's answer): for a merchant,
+# what was refused and whether there is anything to do about it.
+REFUSAL_MEANINGS = {
+    "rate_limited": "one shopper address sent more photos than its allowance (shoppers on one network "
+    "share an address)",
+    "too_many_analyses": "your store already had the most analyses running at once",
+    "file_too_large": "the photo file was too large",
+    "unsupported_media_type": "the file was not a photo type Facet reads",
+    "image_too_small": "the photo was too small to analyse",
+    "image_too_large": "the photo had too many pixels",
+    "image_unreadable": "the photo file could not be read",
+    "missing_image": "the upload held no photo",
+    "empty_file": "the photo file was empty",
+    "unavailable": "Facet could not take the photo at that moment",
+    "merchant_uninstalled": "Facet was not installed on your store at that moment",
+}
+# Beacons come from shoppers' browsers (public key): a code Facet never answers is counted, not shown.
+_OTHER_REFUSAL = "other"
+_HTTP_STATUS = re.compile(r"http_[1-5][0-9]{2}")
+_REFUSED = "photo_refused"
+CLICK, CART = "recommendation_clicked", "add_to_cart_clicked"
+_FUNNEL_EVENTS = (
+    "photo_submitted",
+    _REFUSED,
+    "analysis_shown",
+    "tryon_switched",
+    CLICK,
+    CART,
+    "widget_error",
+)
+
+
+@dataclass(frozen=True)
+class FailureCount:
+    code: str
+    count: int
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Funnel:
+    sessions_opened: int
+    photos_submitted: int
+    photos_refused: int
+    analyses_done: int
+    analyses_failed: int
+    results_shown: int
+    tryon_switches: int
+    recommendation_clicks: int
+    add_to_cart_clicks: int
+    widget_errors: int
+    top_failures: list[FailureCount]
+    top_refusals: list[FailureCount]
+    analysis_success_rate: float | None
+    click_through_rate: float | None
+    add_to_cart_rate: float | None
+
+    @property
+    def empty(self) -> bool:
+        """No widget activity at all in the period."""
+        return not any(
+            (
+                self.sessions_opened,
+                self.photos_submitted,
+                self.photos_refused,
+                self.analyses_done,
+                self.analyses_failed,
+                self.results_shown,
+                self.tryon_switches,
+                self.recommendation_clicks,
+                self.add_to_cart_clicks,
+                self.widget_errors,
+            )
+        )
+
+
+def counts_of(query: Select[Any]) -> dict[Any, int]:
+    """{key: count} from a `(key, count)` query."""
+    return {key: count for key, count in db.session.execute(query)}
+
+
+def funnel(merchant: Merchant, since: datetime) -> Funnel:
+    events = scoped(Event, merchant=merchant).where(Event.occurred_at >= since)
+    # The widget's own beacons only: a holdout test's storefront page views outnumber them many times.
+    counts = counts_of(
+        events.where(Event.type.in_(_FUNNEL_EVENTS))
+        .with_only_columns(Event.type, func.count())
+        .group_by(Event.type)
+    )
+    sessions = db.session.scalar(
+        events.with_only_columns(func.count(func.distinct(Event.session_id))).where(Event.type == "opened")
+    )
+    analyses = scoped(Analysis, merchant=merchant).where(Analysis.queued_at >= since)
+    statuses = counts_of(analyses.with_only_columns(Analysis.status, func.count()).group_by(Analysis.status))
+    failures = db.session.execute(
+        analyses.with_only_columns(Analysis.error_code, func.count())
+        .where(Analysis.status == AnalysisStatus.FAILED.value)
+        .group_by(Analysis.error_code)
+    ).all()
+    top = sorted(((code or "unknown", n) for code, n in failures), key=lambda item: (-item[1], item[0]))
+    refusal_code = Event.properties["code"].as_string()
+    refusals = db.session.execute(
+        events.where(Event.type == _REFUSED)
+        .with_only_columns(refusal_code, func.count())
+        .group_by(refusal_code)
+    ).all()
+    refused: Counter[str] = Counter()
+    for code, n in refusals:
+        refused[_refusal_code(code)] += n
+    top_refused = sorted(refused.items(), key=lambda item: (-item[1], item[0]))
+    done, failed = statuses.get(AnalysisStatus.DONE.value, 0), statuses.get(AnalysisStatus.FAILED.value, 0)
+    shown, clicks, carts = counts.get("analysis_shown", 0), counts.get(CLICK, 0), counts.get(CART, 0)
+    return Funnel(
+        sessions_opened=sessions or 0,
+        photos_submitted=counts.get("photo_submitted", 0),
+        photos_refused=counts.get(_REFUSED, 0),
+        analyses_done=done,
+        analyses_failed=failed,
+        results_shown=shown,
+        tryon_switches=counts.get("tryon_switched", 0),
+        recommendation_clicks=clicks,
+        add_to_cart_clicks=carts,
+        widget_errors=counts.get("widget_error", 0),
+        top_failures=[
+            FailureCount(code, n, FAILURE_MEANINGS.get(code, "another error"))
+            for code, n in top[:TOP_FAILURES]
+        ],
+        top_refusals=[
+            FailureCount(code, n, REFUSAL_MEANINGS.get(code, "another reason"))
+            for code, n in top_refused[:TOP_FAILURES]
+        ],
+        analysis_success_rate=rate(done, done + failed),
+        click_through_rate=rate(clicks, shown),
+        add_to_cart_rate=rate(carts, shown),
+    )
+
+
+def _refusal_code(code: str | None) -> str:
+    """A reported refusal code as the dashboard shows it: one Facet answers with, an HTTP status, or other."""
+    if code in REFUSAL_MEANINGS or (code and _HTTP_STATUS.fullmatch(code)):
+        return str(code)
+    return _OTHER_REFUSAL
