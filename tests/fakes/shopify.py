@@ -295,6 +295,23 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             {"data": {"webhookSubscriptionCreate": data}, "extensions": self._cost(10, 10, available)}
         )
 
+    def _charge(self, requested: float) -> tuple[float, Response | None]:
+        """Take a query's requested cost from the bucket: (points left, None), or the answer Shopify gives
+        instead (over the single-query cap, or THROTTLED when the bucket holds too little)."""
+        too_costly = self._too_costly(requested)
+        if too_costly:
+            return 0.0, too_costly
+        ok, available = self._take(requested)
+        if ok:
+            return available, None
+        self.throttled_count += 1
+        throttled = {
+            "message": "Throttled",
+            "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"},
+        }
+        body = {"errors": [throttled], "extensions": self._cost(requested, 0, available)}
+        return available, Response.json(body)
+
     def _too_costly(self, requested: float) -> Response | None:
         limit = min(self.bucket_max, MAX_QUERY_COST)
         if requested <= limit:
@@ -308,18 +325,9 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         if not 0 < first <= 250:
             return Response.json({"errors": [{"message": "first must be between 1 and 250"}]})
         requested = 2 + first
-        too_costly = self._too_costly(requested)
-        if too_costly:
-            return too_costly
-        ok, available = self._take(requested)
-        if not ok:
-            self.throttled_count += 1
-            return Response.json(
-                {
-                    "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
-                    "extensions": self._cost(requested, 0, available),
-                }
-            )
+        available, refused = self._charge(requested)
+        if refused:
+            return refused
         with self.lock:
             product = self.products.get(int(str(v.get("id", "")).rsplit("/", 1)[-1] or 0))
         if product is None:
@@ -365,26 +373,9 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             return Response.json({"errors": [{"message": "first must be between 1 and 250"}]})
         media, variants = int(v.get("media") or 0), int(v.get("variants") or 0)
         requested = 3 + first * (1 + media + variants)
-        too_costly = self._too_costly(requested)
-        if too_costly:
-            return too_costly
-        ok, available = self._take(requested)
-        if not ok:
-            self.throttled_count += 1
-            return Response.json(
-                {
-                    "errors": [
-                        {
-                            "message": "Throttled",
-                            "extensions": {
-                                "code": "THROTTLED",
-                                "documentation": "https://shopify.dev/api/usage/rate-limits",
-                            },
-                        }
-                    ],
-                    "extensions": self._cost(requested, 0, available),
-                }
-            )
+        available, refused = self._charge(requested)
+        if refused:
+            return refused
         after = int(base64.b64decode(v["after"]).decode().split(":")[1]) if v.get("after") else 0
         since = None
         if v.get("query"):

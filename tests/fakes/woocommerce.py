@@ -43,6 +43,17 @@ def _auth_error(message: str) -> Response:
     )
 
 
+def _paging(args: dict[str, str]) -> tuple[int, int] | Response:
+    """`page` and `per_page` as WordPress reads them (10 a page unless asked; 1–100), or its 400."""
+    page, per_page = int(args.get("page") or 1), int(args.get("per_page") or 10)
+    if 1 <= per_page <= 100:
+        return page, per_page
+    return Response.json(
+        {"code": "rest_invalid_param", "message": "Invalid parameter(s): per_page", "data": {"status": 400}},
+        400,
+    )
+
+
 class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
     """One WordPress site with WooCommerce; products every 10th variable with 3 variations.
 
@@ -238,16 +249,10 @@ class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
         if denied:
             return denied
         args = request.args
-        page, per_page = int(args.get("page") or 1), int(args.get("per_page") or 10)
-        if not 1 <= per_page <= 100:
-            return Response.json(
-                {
-                    "code": "rest_invalid_param",
-                    "message": "Invalid parameter(s): per_page",
-                    "data": {"status": 400},
-                },
-                400,
-            )
+        paging = _paging(args)
+        if isinstance(paging, Response):
+            return paging
+        page, per_page = paging
         rows = sorted(self.products.values(), key=lambda p: p.id)
         if args.get("modified_after"):
             since = datetime.fromisoformat(args["modified_after"]).replace(tzinfo=UTC)
@@ -301,16 +306,10 @@ class FakeWooCommerce(catalog.EditableCatalog, FakeServer):
                 },
                 404,
             )
-        page, per_page = int(request.args.get("page") or 1), int(request.args.get("per_page") or 10)
-        if not 1 <= per_page <= 100:
-            return Response.json(
-                {
-                    "code": "rest_invalid_param",
-                    "message": "Invalid parameter(s): per_page",
-                    "data": {"status": 400},
-                },
-                400,
-            )
+        paging = _paging(request.args)
+        if isinstance(paging, Response):
+            return paging
+        page, per_page = paging
         chunk = p.variants[(page - 1) * per_page : page * per_page]
         pages = max(1, -(-len(p.variants) // per_page))
         headers = {"X-WP-Total": str(len(p.variants)), "X-WP-TotalPages": str(pages)}
