@@ -361,6 +361,30 @@ def test_phone_width_layout(live_server, page_factory, inputs):
     assert errors == []
 
 
+def test_the_placed_button_keeps_the_space_the_theme_gives_its_slot(live_server, page_factory):
+    # The demo theme gives the slot 12 px above it; the button sat flush against "Add to cart" because the
+    # host's `all:initial` made it inline, which drops vertical margins.
+    page, errors = page_factory(390, 844, is_mobile=True, has_touch=True)
+    with live_server.app.app_context():
+        from sqlalchemy import select
+
+        from plugin_api.extensions import db
+        from plugin_api.models import Product
+
+        pid = db.session.scalars(
+            select(Product.platform_product_id).where(Product.deleted.is_(False)).order_by(Product.id)
+        ).first()
+    page.goto(f"{live_server.url}/demo/products/{pid}")
+    page.locator("[data-facet-tryon] button").wait_for()
+    gap = page.evaluate(
+        "() => document.querySelector('[data-facet-tryon]').shadowRoot.querySelector('button')"
+        ".getBoundingClientRect().top"
+        " - document.querySelector('[data-store-add-to-cart]').getBoundingClientRect().bottom"
+    )
+    assert gap >= 11.5, gap
+    assert errors == []
+
+
 def test_axe_finds_no_serious_violations(live_server, page_factory, inputs):
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     page, _errors = page_factory()

@@ -204,7 +204,7 @@ var ICON = '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" f
 'd="M2 11h2m16 0h2M4 11a4 4 0 1 0 8 0 4 4 0 1 0-8 0m8 0a4 4 0 1 0 8 0 4 4 0 1 0-8 0M10.5 10.2c.9-.6 2.1-.6 3 0"/></svg>';
 function css(cfg, floating) {
 var accent = (cfg.theme && cfg.theme.color) || '#1f4e79';
-return ':host{all:initial}' +
+return ':host{all:initial;display:block}' +
 'button{all:unset;box-sizing:border-box;display:inline-flex;align-items:center;gap:8px;cursor:pointer;' +
 'font:600 15px/1.2 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;letter-spacing:.01em;' +
 'min-height:44px;padding:11px 20px;border-radius:999px;background:' + accent + ';color:' + ink(accent) + ';' +

@@ -251,7 +251,8 @@
 
   function css(cfg, floating) {
     var accent = (cfg.theme && cfg.theme.color) || '#1f4e79';
-    return ':host{all:initial}' +
+    // `all:initial` would make the host inline, which drops the vertical margin a theme gives the slot.
+    return ':host{all:initial;display:block}' +
       'button{all:unset;box-sizing:border-box;display:inline-flex;align-items:center;gap:8px;cursor:pointer;' +
       'font:600 15px/1.2 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;letter-spacing:.01em;' +
       'min-height:44px;padding:11px 20px;border-radius:999px;background:' + accent + ';color:' + ink(accent) + ';' +
