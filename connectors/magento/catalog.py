@@ -9,10 +9,14 @@ from typing import Any
 from connectors.base import CatalogProduct, any_variant_available
 
 PAGE_SIZE = 100
-# Id-only listings are tiny, so they page wider; 300 is Magento's maximum page size once the admin enables
-# its REST input limits ("Maximum SearchCriteria pageSize is %max"), so no listing asks for more.
+# 300 is Magento's maximum page size once the admin enables its REST input limits ("Maximum SearchCriteria
+# pageSize is %max"), so no listing asks for more; id-only listings are tiny, so they page that wide.
 MAX_PAGE_SIZE = 300
 ID_PAGE_SIZE = MAX_PAGE_SIZE
+# SKUs per salable check: Magento sorts OAuth parameters in natural order (Zend_Oauth `strnatcmp`), not byte
+# order as RFC 5849 and every client library do. They agree while the `skus[i]` indices are single digits;
+# from `skus[10]` on, Magento computes another signature and refuses the request.
+SALABLE_CHUNK = 10
 # Magento's partial-response syntax: only these fields come back (no media, attributes or stock).
 ID_FIELDS = "items[id,sku],total_count"
 STATUS_ENABLED = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -20,12 +21,14 @@ from connectors.base import (
     WebhookEvent,
     origins_of,
 )
-from connectors.errors import AuthError, NotFound, ProtocolError
+from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError, RateLimited
 from connectors.http import HttpClient, json_body
 from connectors.magento import catalog
 from connectors.magento.oauth import oauth_auth, parse_token_answer
 from connectors.settings import ConnectorSettings
 from connectors.woocommerce.connector import normalise_store_url
+
+log = logging.getLogger(__name__)
 
 PENDING_TTL = 3600
 NEXT_STEPS = (
@@ -49,6 +52,11 @@ def _back_to_the_store_admin(back: str, store: str) -> bool:
     return url.hostname == urlparse(store).hostname or (
         url.scheme == "https" and url.path.endswith(SUCCESS_CALLBACK_PATH) and not url.query
     )
+
+
+def _not_granted(exc: AuthError) -> bool:
+    """A 401 for a resource the integration was not given (Magento's ACL message), not a refused signature."""
+    return "isn't authorized to access" in exc.message
 
 
 class MagentoConnector:
@@ -217,17 +225,19 @@ class MagentoConnector:
 
     def _stock(self, session: StoreSession, skus: list[str], store: dict[str, Any]) -> dict[str, bool]:
         """Whether each SKU can be bought: MSI's salable check against the website's stock (stock data,
-        backorders, "Manage Stock: No" and open orders all count; one request per page of products), or, on
-        a store without the Inventory modules or an integration not granted them, the legacy stock item of
-        each SKU. SKUs the store answers nothing for are left out (unknown)."""
+        backorders, "Manage Stock: No" and open orders all count), or, on a store without the Inventory
+        modules or an integration not granted them, the legacy stock item of each SKU. SKUs the store
+        answers nothing for are left out (unknown)."""
         skus = [sku for sku in dict.fromkeys(skus) if sku]
         if not skus:
             return {}
         if store.get("msi") is not False:
             try:
                 return self._salable(session, skus, self._stock_id(session, store))
-            except (NotFound, AuthError):
-                # "Request does not match any route" (Inventory disabled) or a resource not granted.
+            except (NotFound, AuthError) as exc:
+                if isinstance(exc, AuthError) and not _not_granted(exc):
+                    raise  # the integration itself is refused: the sync must say so
+                log.warning("%s: Inventory (MSI) unavailable (%s); reading stock per SKU", session.store, exc)
                 store["msi"] = False
         flags: dict[str, bool] = {}
         for sku in skus:
@@ -244,23 +254,38 @@ class MagentoConnector:
         another), resolved once per sync."""
         if "stock_id" not in store:
             stock_id = 1
-            websites = [
-                w for w in self.get(session, "store/websites") if w.get("id") == store.get("website_id")
-            ]
+            try:
+                websites = [
+                    w for w in self.get(session, "store/websites") if w.get("id") == store.get("website_id")
+                ]
+            except AuthError as exc:
+                if not _not_granted(exc):
+                    raise
+                websites = []  # Stores > Settings not granted: the default stock
             if websites and websites[0].get("code"):
                 code = quote(str(websites[0]["code"]), safe="")
-                stock_id = int(
-                    self.get(session, f"inventory/stock-resolver/website/{code}").get("stock_id") or 1
-                )
+                try:
+                    stock_id = int(
+                        self.get(session, f"inventory/stock-resolver/website/{code}").get("stock_id") or 1
+                    )
+                except NotFound:
+                    pass  # "No linked stock found": the website sells from the default stock
             store["stock_id"] = stock_id
         return int(store["stock_id"])
 
     def _salable(self, session: StoreSession, skus: list[str], stock_id: int) -> dict[str, bool]:
         flags: dict[str, bool] = {}
-        # A hundred SKUs per request keeps the URL short.
-        for start in range(0, len(skus), catalog.PAGE_SIZE):
-            params = catalog.salable_params(skus[start : start + catalog.PAGE_SIZE], stock_id)
-            for row in self.get(session, "inventory/are-products-salable", params) or []:
+        for start in range(0, len(skus), catalog.SALABLE_CHUNK):
+            params = catalog.salable_params(skus[start : start + catalog.SALABLE_CHUNK], stock_id)
+            try:
+                rows = self.get(session, "inventory/are-products-salable", params) or []
+            except (NotFound, AuthError, RateLimited):
+                raise
+            except ConnectorError as exc:
+                # Stock is secondary: a chunk the store fails on stays unknown, the sync goes on.
+                log.warning("%s: salable check failed for %d SKUs: %s", session.store, len(params) - 1, exc)
+                continue
+            for row in rows:
                 if row.get("sku") is not None and row.get("salable") is not None:
                     flags[str(row["sku"])] = bool(row["salable"])
         return flags

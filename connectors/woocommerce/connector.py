@@ -301,7 +301,9 @@ class WooCommerceConnector:
             }
             response = self._call(lambda body=body: api.post("webhooks", body))
             ids.append(str(json_body(response)["id"]))
-        session.update(webhook_ids=ids)
+            # Saved as each is made: if a later one fails, uninstall (and the next registration) still
+            # find these, so a store that keeps failing does not collect duplicates.
+            session.update(webhook_ids=list(ids))
         return ids
 
     def revive_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> int:

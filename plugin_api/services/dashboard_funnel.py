@@ -44,6 +44,9 @@ REFUSAL_MEANINGS = {
     "empty_file": "the photo file was empty",
     "unavailable": "Facet could not take the photo at that moment",
     "merchant_uninstalled": "Facet was not installed on your store at that moment",
+    "internal_error": "Facet failed on its side",
+    "bad_request": "the upload was malformed",
+    "validation_error": "the upload was malformed",
 }
 # Beacons come from shoppers' browsers (public key): a code Facet never answers is counted, not shown.
 _OTHER_REFUSAL = "other"

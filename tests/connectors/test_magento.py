@@ -132,14 +132,15 @@ def _synced(settings, fake, ctx) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(
-    ("msi", "granted"),
-    [(True, True), (False, True), (True, False)],
-    ids=["msi-salable", "inventory-disabled", "inventory-not-granted"],
+    ("msi", "granted", "own_stock"),
+    [(True, True, True), (True, True, False), (False, True, True), (True, False, True)],
+    ids=["msi-website-stock", "msi-default-stock", "inventory-disabled", "inventory-not-granted"],
 )
-def test_stock_is_read_where_magento_keeps_it(settings, ctx, msi, granted):
+def test_stock_is_read_where_magento_keeps_it(settings, ctx, msi, granted, own_stock):
     # The product list carries no stock_item (magento/magento2#36533): sold-out products must not pass as in
-    # stock, whether the store runs MSI, has the Inventory modules disabled, or did not grant them.
-    fake = FakeMagento(products=40, msi=msi, inventory_granted=granted).start()
+    # stock, whether the store runs MSI (with a stock of its own or the default one), has the Inventory
+    # modules disabled, or did not grant them. The fake checks signatures in Magento's own parameter order.
+    fake = FakeMagento(products=40, msi=msi, inventory_granted=granted, own_stock=own_stock).start()
     try:
         products = _synced(settings, fake, ctx)
     finally:
@@ -150,8 +151,23 @@ def test_stock_is_read_where_magento_keeps_it(settings, ctx, msi, granted):
     assert all(p.in_stock is True for pid, p in products.items() if pid not in sold_out)
     salable = [path for _, path in fake.request_log if "are-products-salable" in path]
     per_sku = [path for _, path in fake.request_log if "stockItems" in path]
-    # MSI: one salable check per page, against the website's own stock; otherwise one legacy read per SKU.
-    assert (len(salable), len(per_sku)) == ((1, 0) if msi and granted else (0, 40))
+    # MSI: a salable check per 10 SKUs, against the website's stock; otherwise one legacy read per SKU (after
+    # the one salable check a store without Inventory answers 404).
+    expected = (4, 0) if msi and granted else (0 if msi else 1, 40)
+    assert (len(salable), len(per_sku)) == expected
+
+
+def test_a_salable_check_the_store_fails_leaves_that_stock_unknown_and_the_sync_goes_on(settings, ctx):
+    fake = FakeMagento(products=40).start()
+    fake.inject("500", "are-products-salable", after=0, times=5)  # outlasts the retries for the first 10
+    try:
+        products = _synced(settings, fake, ctx)
+    finally:
+        fake.stop()
+    assert len(products) == 40
+    first_ten = [str(pid) for pid in sorted(fake.products)[:10]]
+    assert all(products[pid].in_stock is None for pid in first_ten)  # unknown: the stored value is kept
+    assert products["1018"].in_stock is False and products["1035"].in_stock is False  # later chunks read
 
 
 def test_configurable_products_are_priced_and_stocked_by_their_children(settings, ctx):
@@ -171,6 +187,18 @@ def test_configurable_products_are_priced_and_stocked_by_their_children(settings
     child = products[str(source.variants[1].id)]
     assert not child.active  # not visible individually: never recommended on its own
     assert sum(p.active for p in products.values()) == 30
+
+
+def test_a_configurable_product_whose_children_cannot_be_read_keeps_unknown_stock(settings, ctx):
+    # A SKU with a `/` that the store's web server refuses encoded answers 404: not "sold out".
+    fake = FakeMagento(products=10, variable_every=5).start()
+    fake.inject("404", "configurable-products/CFG-1001", times=1)
+    try:
+        products = _synced(settings, fake, ctx)
+    finally:
+        fake.stop()
+    assert products["1001"].in_stock is None and products["1001"].price is None and products["1001"].active
+    assert products["1006"].in_stock is True and products["1006"].price  # its children were read
 
 
 def test_categories_are_paged_within_the_stores_input_limits(settings, ctx):

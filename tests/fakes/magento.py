@@ -53,12 +53,14 @@ NO_ROUTE = {"message": "Request does not match any route."}
 class FakeMagento(catalog.EditableCatalog, FakeServer):
     """One Magento store; `activate()` plays the admin clicking Activate on an integration.
 
-    As in Magento 2.3–2.4 (magento/magento2#36533), the product list carries no `stock_item`: stock comes
-    from MSI's source items (`msi=False` plays a store with the Inventory modules disabled, which has only
-    the legacy per-SKU `stockItems`). Every `variable_every`-th product is a configurable one: listed at
-    price 0 (magento/magento2#10644), its colours are simple children, not visible individually, listed as
-    products of their own and returned by `configurable-products/{sku}/children`. `max_page_size` plays the
-    admin's "Enable Input Limits" (the REST default maximum is 300).
+    As in Magento 2.3–2.4 (magento/magento2#36533), the product list carries no `stock_item`: whether a
+    product can be bought comes from MSI's salable check (`msi=False` plays a store with the Inventory
+    modules disabled, which has only the legacy per-SKU `stockItems`). Signatures are checked with
+    Magento's own parameter order (natural, `oauth1.base_string`). Every `variable_every`-th product is a
+    configurable one: listed at price 0 (magento/magento2#10644), its colours are simple children, not
+    visible individually, listed as products of their own and returned by
+    `configurable-products/{sku}/children`. `max_page_size` plays the admin's "Enable Input Limits" (the
+    REST default maximum is 300).
     """
 
     def __init__(
@@ -69,6 +71,7 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         variable_every: int = 0,
         msi: bool = True,
         inventory_granted: bool = True,
+        own_stock: bool = True,
         max_page_size: int | None = None,
         store_code_in_urls: bool = False,
         admin_url: str | None = None,
@@ -83,7 +86,10 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         self.msi = msi
         # An integration whose resource access leaves out Stores > Inventory: MSI's endpoints answer 401.
         self.inventory_granted = inventory_granted
-        self.stock_id = 2  # the storefront website's stock (not the default 1), as a store with its own stock
+        # The storefront website's stock: one of its own (2), or none linked, when it sells from the default
+        # stock (1) and the stock resolver answers 404.
+        self.stock_id = 2 if own_stock else 1
+        self.own_stock = own_stock
         self.max_page_size = max_page_size
         self.consumers: dict[str, dict[str, str]] = {}  # key -> {secret, verifier}
         self.request_tokens: dict[str, dict[str, str]] = {}  # token -> {secret, consumer}
@@ -134,7 +140,9 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
             return self._oauth_error("nonce_used")
         form = request.body if "form-urlencoded" in (request.header("content-type") or "") else None
         params = oauth1.request_params(request.query, oauth, form)
-        expected = oauth1.signature(request.method, request.url, params, consumer_secret, token_secret)
+        expected = oauth1.signature(
+            request.method, request.url, params, consumer_secret, token_secret, natural=True
+        )
         if not oauth1.valid(oauth.get("oauth_signature"), expected):
             return self._oauth_error("signature_invalid")
         self.nonces.add(nonce)
@@ -394,7 +402,7 @@ class FakeMagento(catalog.EditableCatalog, FakeServer):
         refused = self._inventory(request)
         if refused:
             return refused
-        if m.group("code") != "base":
+        if m.group("code") != "base" or not self.own_stock:
             return Response.json({"message": "No linked stock found"}, 404)
         channels = [{"type": "website", "code": "base"}]
         return Response.json(

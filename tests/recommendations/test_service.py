@@ -159,6 +159,19 @@ def test_add_to_cart_skips_a_sold_out_first_variant(app, merchant_factory) -> No
     assert rec["add_to_cart"]["fields"] == {"id": "2", "quantity": 1}
 
 
+def test_add_to_cart_prefers_a_variant_known_in_stock_to_one_whose_stock_is_unknown(app, merchant_factory):
+    shopify = merchant_factory(platform="shopify")
+    with app.app_context():
+        variants = [
+            {"id": "1", "title": "Black", "available": None},  # a webhook could not say
+            {"id": "2", "title": "Tortoise", "available": True},
+        ]
+        add_product(shopify.id, "p1", lipstick_features("#c3a27c"), variants=variants)
+        db.session.commit()
+        (rec,) = enrich(shopify)["recommendations"]
+    assert rec["add_to_cart"]["fields"] == {"id": "2", "quantity": 1}
+
+
 def test_tryon_asset_route_is_tenant_scoped(app, client, merchant_factory, widget_headers) -> None:
     mine, theirs = merchant_factory(), merchant_factory()
     with app.app_context():
