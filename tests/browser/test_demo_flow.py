@@ -112,16 +112,20 @@ def test_selfie_upload_on_a_product_page_gives_tryon_shade_and_recommendations(
     assert page.locator('[data-fc="results"]').is_visible()
     added = first_rec.locator('[data-fc="add-to-cart"]')
     assert added.get_attribute("aria-label").startswith("Added to cart: ")
+    # Pressed again it adds one more, and says so.
+    added.click()
+    first_rec.locator('[data-fc="add-to-cart"][data-added-count="2"]').wait_for()
+    assert "Added to cart (2)" in added.inner_text()
     # Keyboard focus stays in the dialog (a disabled button dropped it, and Escape stopped closing).
     assert page.evaluate("document.activeElement && document.activeElement.tagName") != "BODY"
     second_rec = page.locator('[data-fc="rec"]').nth(1)
     second_rec.locator('[data-fc="add-to-cart"]').click()
     second_rec.locator('[data-fc="add-to-cart"][data-added="true"]').wait_for()
-    assert page.locator("[data-cart-count]").inner_text() == "2"  # the store's header follows the event
+    assert page.locator("[data-cart-count]").inner_text() == "3"  # the store's header follows the event
     first_rec.locator('[data-fc="view-cart"]').click()
     page.wait_for_url("**/demo/cart**")
     assert page.locator("[data-cart-lines] li").count() == 2
-    assert page.locator("[data-cart-count]").inner_text() == "2"
+    assert page.locator("[data-cart-count]").inner_text() == "3"
     assert errors == []
     with live_server.app.app_context():
         kinds = set(db.session.scalars(select(Event.type)))

@@ -1757,12 +1757,15 @@ navigateToCart(a, method, fields);
 }
 function markAdded(button, cartUrl) {
 var title = button.getAttribute('data-title');
+var count = (parseInt(button.getAttribute('data-added-count'), 10) || 0) + 1;
+var text = t('added_to_cart') + (count > 1 ? ' (' + count + ')' : '');
 clear(button);
 button.appendChild(icon('check'));
-button.appendChild(document.createTextNode(t('added_to_cart')));
+button.appendChild(document.createTextNode(text));
 button.setAttribute('data-added', 'true');
-if (title) button.setAttribute('aria-label', named(t('added_to_cart'), title));
-announce(title ? named(t('added_to_cart'), title) : t('added_to_cart'));
+button.setAttribute('data-added-count', String(count));
+if (title) button.setAttribute('aria-label', named(text, title));
+announce(title ? named(text, title) : text);
 document.dispatchEvent(new CustomEvent('facet:cart-updated', { detail: { product_id: button.getAttribute('data-product-id') } }));
 if (cartUrl && !button.parentNode.querySelector('[data-fc="view-cart"]')) {
 button.parentNode.appendChild(h('a', { class: 'btn secondary small', href: cartUrl, target: '_top',

@@ -343,12 +343,17 @@ function addToCart(a, button) {
 
 function markAdded(button, cartUrl) {
   var title = button.getAttribute('data-title');
+  // Pressed again, the button adds one more: it says how many are in the cart from here ("Added to cart (2)"),
+  // so a second add is never silent.
+  var count = (parseInt(button.getAttribute('data-added-count'), 10) || 0) + 1;
+  var text = t('added_to_cart') + (count > 1 ? ' (' + count + ')' : '');
   clear(button);
   button.appendChild(icon('check'));
-  button.appendChild(document.createTextNode(t('added_to_cart')));
+  button.appendChild(document.createTextNode(text));
   button.setAttribute('data-added', 'true');
-  if (title) button.setAttribute('aria-label', named(t('added_to_cart'), title));
-  announce(title ? named(t('added_to_cart'), title) : t('added_to_cart'));
+  button.setAttribute('data-added-count', String(count));
+  if (title) button.setAttribute('aria-label', named(text, title));
+  announce(title ? named(text, title) : text);
   // The store's own cart count (a theme's header, a drawer) can listen for this and refresh itself.
   document.dispatchEvent(new CustomEvent('facet:cart-updated', { detail: { product_id: button.getAttribute('data-product-id') } }));
   if (cartUrl && !button.parentNode.querySelector('[data-fc="view-cart"]')) {
