@@ -276,16 +276,18 @@ class MagentoConnector:
     def _salable(self, session: StoreSession, skus: list[str], stock_id: int) -> dict[str, bool]:
         flags: dict[str, bool] = {}
         for start in range(0, len(skus), catalog.SALABLE_CHUNK):
-            params = catalog.salable_params(skus[start : start + catalog.SALABLE_CHUNK], stock_id)
+            chunk = skus[start : start + catalog.SALABLE_CHUNK]
             try:
-                rows = self.get(session, "inventory/are-products-salable", params) or []
-            except (NotFound, AuthError, RateLimited):
-                raise
+                rows = self.get(
+                    session, "inventory/are-products-salable", catalog.salable_params(chunk, stock_id)
+                )
             except ConnectorError as exc:
+                if isinstance(exc, (NotFound, AuthError, RateLimited)):
+                    raise  # no Inventory, no grant, or the store asks us to slow down: for the caller
                 # Stock is secondary: a chunk the store fails on stays unknown, the sync goes on.
-                log.warning("%s: salable check failed for %d SKUs: %s", session.store, len(params) - 1, exc)
+                log.warning("%s: salable check failed for %d SKUs: %s", session.store, len(chunk), exc)
                 continue
-            for row in rows:
+            for row in rows or []:
                 if row.get("sku") is not None and row.get("salable") is not None:
                     flags[str(row["sku"])] = bool(row["salable"])
         return flags

@@ -312,19 +312,16 @@ class WooCommerceConnector:
         register them all again. A webhook the merchant paused stays paused."""
         api = self.api(session)
         ids = session.credentials.get("webhook_ids") or []
-        if len(ids) < len(catalog.WEBHOOK_TOPICS):
+        try:
+            hooks = [json_body(self._call(lambda wid=wid: api.get(f"webhooks/{wid}"))) for wid in ids]
+        except NotFound:
+            hooks = []
+        if len(hooks) < len(catalog.WEBHOOK_TOPICS):
             return len(self.register_webhooks(session, public_url=public_url, merchant_key=merchant_key))
-        revived = 0
-        for webhook_id in ids:
-            try:
-                hook = json_body(self._call(lambda wid=webhook_id: api.get(f"webhooks/{wid}")))
-            except NotFound:
-                return len(self.register_webhooks(session, public_url=public_url, merchant_key=merchant_key))
-            if hook.get("status") == "disabled":
-                body = {"status": "active"}
-                self._call(lambda wid=webhook_id, body=body: api.put(f"webhooks/{wid}", body))
-                revived += 1
-        return revived
+        disabled = [hook["id"] for hook in hooks if hook.get("status") == "disabled"]
+        for webhook_id in disabled:
+            self._call(lambda wid=webhook_id: api.put(f"webhooks/{wid}", {"status": "active"}))
+        return len(disabled)
 
     def confirm_gone(self, session: StoreSession, platform_ids: list[str]) -> list[str]:
         """Offset paging can skip a row when another is deleted mid-sync: ask for each missing product."""
