@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -126,22 +127,17 @@ def funnel(merchant: Merchant, since: datetime) -> Funnel:
     )
     analyses = scoped(Analysis, merchant=merchant).where(Analysis.queued_at >= since)
     statuses = counts_of(analyses.with_only_columns(Analysis.status, func.count()).group_by(Analysis.status))
-    failures = db.session.execute(
+    failures = counts_of(
         analyses.with_only_columns(Analysis.error_code, func.count())
         .where(Analysis.status == AnalysisStatus.FAILED.value)
         .group_by(Analysis.error_code)
-    ).all()
-    top = sorted(((code or "unknown", n) for code, n in failures), key=lambda item: (-item[1], item[0]))
+    )
     refusal_code = Event.properties["code"].as_string()
-    refusals = db.session.execute(
+    refusals = counts_of(
         events.where(Event.type == _REFUSED)
         .with_only_columns(refusal_code, func.count())
         .group_by(refusal_code)
-    ).all()
-    refused: Counter[str] = Counter()
-    for code, n in refusals:
-        refused[_refusal_code(code)] += n
-    top_refused = sorted(refused.items(), key=lambda item: (-item[1], item[0]))
+    )
     done, failed = statuses.get(AnalysisStatus.DONE.value, 0), statuses.get(AnalysisStatus.FAILED.value, 0)
     shown, clicks, carts = counts.get("analysis_shown", 0), counts.get(CLICK, 0), counts.get(CART, 0)
     return Funnel(
@@ -155,18 +151,24 @@ def funnel(merchant: Merchant, since: datetime) -> Funnel:
         recommendation_clicks=clicks,
         add_to_cart_clicks=carts,
         widget_errors=counts.get("widget_error", 0),
-        top_failures=[
-            FailureCount(code, n, FAILURE_MEANINGS.get(code, "another error"))
-            for code, n in top[:TOP_FAILURES]
-        ],
-        top_refusals=[
-            FailureCount(code, n, REFUSAL_MEANINGS.get(code, "another reason"))
-            for code, n in top_refused[:TOP_FAILURES]
-        ],
+        top_failures=_top(failures, lambda code: code or "unknown", FAILURE_MEANINGS, "another error"),
+        top_refusals=_top(refusals, _refusal_code, REFUSAL_MEANINGS, "another reason"),
         analysis_success_rate=rate(done, done + failed),
         click_through_rate=rate(clicks, shown),
         add_to_cart_rate=rate(carts, shown),
     )
+
+
+def _top(
+    counts: dict[Any, int], label: Callable[[Any], str], meanings: dict[str, str], otherwise: str
+) -> list[FailureCount]:
+    """The TOP_FAILURES most frequent reasons (labelled by `label`, counts of one label summed), most first,
+    each with what it means for a merchant."""
+    merged: Counter[str] = Counter()
+    for code, n in counts.items():
+        merged[label(code)] += n
+    ranked = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:TOP_FAILURES]
+    return [FailureCount(code, n, meanings.get(code, otherwise)) for code, n in ranked]
 
 
 def _refusal_code(code: str | None) -> str:
