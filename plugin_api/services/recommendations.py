@@ -15,18 +15,20 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import func, select
 
 from inference import colour
 from inference.catalog.category import CATEGORIES, SHADE_CATEGORIES
 from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend
 from plugin_api.extensions import db
-from plugin_api.models import Analysis, Event, Merchant, Product, utcnow
+from plugin_api.models import Analysis, Event, Merchant, Product, ShownRecommendation, utcnow
 from plugin_api.storage import ObjectNotFound, current_storage
 from plugin_api.tenancy import scoped
 
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 LIMIT = 12
 TRYON_ITEMS = 12
 ANALYTICS_WINDOW = timedelta(days=90)
+CLICKED, ADDED = "recommendation_clicked", "add_to_cart_clicked"
 ASSET_URL = "/api/v1/widget/assets/{product_id}.png?key={key}"
 _CACHE_SIZE = 32
 
@@ -66,7 +69,7 @@ def _catalog_version(merchant: Merchant) -> tuple:
     events = db.session.scalar(
         select(func.count()).where(
             Event.merchant_id == merchant.id,
-            Event.type.in_(("recommendation_clicked", "add_to_cart_clicked")),
+            Event.type.in_((CLICKED, ADDED)),
         )
     )
     # Analytics only nudge the ranking: refresh the cache every 50 new events, not on each one.
@@ -74,22 +77,47 @@ def _catalog_version(merchant: Merchant) -> tuple:
 
 
 def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:
-    since = utcnow() - ANALYTICS_WINDOW
+    """Each product's clicks, add-to-carts and impressions (times it was recommended) over one window, so the
+    ranking's prior is an engagement *rate*. Counting engagement alone rewarded whatever was already shown
+    most: the products ranked first collect the clicks, and the clicks then keep them first.
+
+    Impressions are the analyses' recommendation rows, which go with their analysis after
+    FACET_ANALYSIS_RETENTION_DAYS; the window is cut to that so clicks and impressions cover the same days.
+    When analyses are not kept at all there are no impressions and the prior falls back to each product's
+    share of engagement."""
+    since = utcnow() - analytics_window(current_app.config)
     rows = db.session.execute(
         select(Event.product_id, Event.type, func.count())
         .where(
             Event.merchant_id == merchant.id,
             Event.occurred_at >= since,
             Event.product_id.is_not(None),
-            Event.type.in_(("recommendation_clicked", "add_to_cart_clicked")),
+            Event.type.in_((CLICKED, ADDED)),
         )
         .group_by(Event.product_id, Event.type)
     ).all()
     stats: dict[str, dict[str, float]] = {}
+
+    def entry(product_id: str) -> dict[str, float]:
+        return stats.setdefault(product_id, {"clicks": 0, "add_to_carts": 0, "impressions": 0})
+
     for product_id, kind, count in rows:
-        entry = stats.setdefault(product_id, {"clicks": 0, "add_to_carts": 0, "impressions": 0})
-        entry["clicks" if kind == "recommendation_clicked" else "add_to_carts"] += count
+        entry(product_id)["clicks" if kind == CLICKED else "add_to_carts"] += count
+    shown = db.session.execute(
+        scoped(ShownRecommendation, merchant=merchant)
+        .with_only_columns(ShownRecommendation.product_id, func.count())
+        .where(ShownRecommendation.queued_at >= since)
+        .group_by(ShownRecommendation.product_id)
+    )
+    for product_id, count in shown:
+        entry(product_id)["impressions"] += count
     return stats
+
+
+def analytics_window(config: Mapping[str, Any]) -> timedelta:
+    """ANALYTICS_WINDOW, or less when analyses (and with them the impressions) are kept for fewer days."""
+    kept = int(config["FACET_ANALYSIS_RETENTION_DAYS"])
+    return min(ANALYTICS_WINDOW, timedelta(days=kept)) if kept > 0 else ANALYTICS_WINDOW
 
 
 def candidate_set(merchant: Merchant) -> CandidateSet:
