@@ -124,8 +124,10 @@ def seed(
                 }
             )
             if group == "exposed" and rng.random() < 0.05:
+                result_id = str(uuid.uuid4())  # the beacons after the photo name the result they act on
                 for etype in WIDGET_EVENTS:
-                    events.append(event_row(store.id, rng, sid, etype, at, {}))
+                    props = {} if etype in ("opened", "photo_submitted") else {"analysis_id": result_id}
+                    events.append(event_row(store.id, rng, sid, etype, at, props))
         for _ in range(analyses_per_day):
             at = start + timedelta(seconds=rng.randrange(86400))
             result, analysis_id = a_result(rng), uuid.uuid4()

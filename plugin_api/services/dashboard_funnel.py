@@ -1,5 +1,7 @@
 """The dashboard's shopper funnel: widget sessions, photos (and the ones turned away at upload), analyses
-done and failed with their reasons, results shown, try-ons, clicks and add-to-carts, for one merchant.
+done and failed with their reasons, results shown, try-ons, clicks and add-to-carts, for one merchant; and
+how many of the results shown led the shopper to act on them at all (a frame tried on, a product clicked or
+added to cart), because click-through alone misses the shoppers who tried on and bought from the results.
 
 Counted in SQL from the widget's `Event` beacons and the `Analysis` rows (`tenancy.scoped`), never by parsing
 stored results.
@@ -54,11 +56,14 @@ _OTHER_REFUSAL = "other"
 _HTTP_STATUS = re.compile(r"http_[1-5][0-9]{2}")
 _REFUSED = "photo_refused"
 CLICK, CART = "recommendation_clicked", "add_to_cart_clicked"
+_SHOWN, _TRIED = "analysis_shown", "tryon_switched"
+# What a shopper does with a result: each beacon names the analysis it acted on.
+_ACTIONS = (_TRIED, CLICK, CART)
 _FUNNEL_EVENTS = (
     "photo_submitted",
     _REFUSED,
-    "analysis_shown",
-    "tryon_switched",
+    _SHOWN,
+    _TRIED,
     CLICK,
     CART,
     "widget_error",
@@ -84,11 +89,14 @@ class Funnel:
     recommendation_clicks: int
     add_to_cart_clicks: int
     widget_errors: int
+    results_acted_on: int
     top_failures: list[FailureCount]
     top_refusals: list[FailureCount]
     analysis_success_rate: float | None
     click_through_rate: float | None
     add_to_cart_rate: float | None
+    # Of the distinct results shown (by analysis id), the share with a try-on, a click or an add-to-cart.
+    acted_on_rate: float | None
 
     @property
     def empty(self) -> bool:
@@ -139,7 +147,8 @@ def funnel(merchant: Merchant, since: datetime) -> Funnel:
         .group_by(refusal_code)
     )
     done, failed = statuses.get(AnalysisStatus.DONE.value, 0), statuses.get(AnalysisStatus.FAILED.value, 0)
-    shown, clicks, carts = counts.get("analysis_shown", 0), counts.get(CLICK, 0), counts.get(CART, 0)
+    shown, clicks, carts = counts.get(_SHOWN, 0), counts.get(CLICK, 0), counts.get(CART, 0)
+    results, acted_on = _results_acted_on(events)
     return Funnel(
         sessions_opened=sessions or 0,
         photos_submitted=counts.get("photo_submitted", 0),
@@ -147,16 +156,32 @@ def funnel(merchant: Merchant, since: datetime) -> Funnel:
         analyses_done=done,
         analyses_failed=failed,
         results_shown=shown,
-        tryon_switches=counts.get("tryon_switched", 0),
+        tryon_switches=counts.get(_TRIED, 0),
         recommendation_clicks=clicks,
         add_to_cart_clicks=carts,
         widget_errors=counts.get("widget_error", 0),
+        results_acted_on=acted_on,
         top_failures=_top(failures, lambda code: code or "unknown", FAILURE_MEANINGS, "another error"),
         top_refusals=_top(refusals, _refusal_code, REFUSAL_MEANINGS, "another reason"),
         analysis_success_rate=rate(done, done + failed),
         click_through_rate=rate(clicks, shown),
         add_to_cart_rate=rate(carts, shown),
+        acted_on_rate=rate(acted_on, results),
     )
+
+
+def _results_acted_on(events: Select[Any]) -> tuple[int, int]:
+    """(distinct results shown, how many of them the shopper acted on), by the analysis id the beacons
+    carry. Distinct, because a shopper who tries on three frames and adds one to cart acted on one result."""
+    analysis_id = Event.properties["analysis_id"].as_string()
+    shown = events.where(Event.type == _SHOWN, analysis_id.is_not(None)).with_only_columns(analysis_id)
+    results = db.session.scalar(shown.with_only_columns(func.count(func.distinct(analysis_id))))
+    acted_on = db.session.scalar(
+        events.where(Event.type.in_(_ACTIONS), analysis_id.in_(shown)).with_only_columns(
+            func.count(func.distinct(analysis_id))
+        )
+    )
+    return results or 0, acted_on or 0
 
 
 def _top(

@@ -100,8 +100,20 @@ def send_events(client: FlaskClient, merchant: Merchant, events: list[dict[str, 
         assert response.status_code == 202, response.json
 
 
-def event(kind: str, session: str = "session-0001", product_id: str | None = None, **props: Any) -> dict:
-    return {"type": kind, "session_id": session, "product_id": product_id, "properties": props}
+def event(
+    kind: str,
+    session: str = "session-0001",
+    product_id: str | None = None,
+    analysis_id: str | None = None,
+    **props: Any,
+) -> dict:
+    return {
+        "type": kind,
+        "session_id": session,
+        "product_id": product_id,
+        "analysis_id": analysis_id,
+        "properties": props,
+    }
 
 
 def shade_features(lab: list[float], code: str, category: str = "foundation") -> dict[str, Any]:

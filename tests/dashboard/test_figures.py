@@ -64,15 +64,17 @@ READINGS = [
 EVENTS = [
     *(event("opened", s) for s in ("session-0001", "session-0001", "session-0002", "session-0003")),
     *(event("photo_submitted", "session-0001") for _ in range(7)),
-    *(event("analysis_shown", "session-0001") for _ in range(5)),
-    *(event("tryon_switched", "session-0002") for _ in range(2)),
-    event("recommendation_clicked", "session-0001", FOUNDATION, rank=1),
-    event("recommendation_clicked", "session-0002", FOUNDATION, rank=2),
-    event("recommendation_clicked", "session-0002", LIP_CLICKED, rank=4),
+    # Five results shown, four of them distinct (one was shown again when its shopper came back to it).
+    *(event("analysis_shown", "session-0001", analysis_id=a) for a in ("r-1", "r-2", "r-3", "r-4", "r-1")),
+    *(event("tryon_switched", "session-0002", analysis_id="r-2") for _ in range(2)),
+    event("recommendation_clicked", "session-0001", FOUNDATION, "r-1", rank=1),
+    event("recommendation_clicked", "session-0002", FOUNDATION, "r-2", rank=2),
+    event("recommendation_clicked", "session-0002", LIP_CLICKED, "r-2", rank=4),
     event("add_to_cart_clicked", "session-0001", RETIRED, where="grid"),
-    event("add_to_cart_clicked", "session-0003", RETIRED, where="grid"),
-    event("add_to_cart_clicked", "session-0001", FOUNDATION, where="match"),
-    event("add_to_cart_clicked", "session-0002", LIP_CARTED, where="grid"),
+    # Acting on a result shown before the period (or never reported shown) does not count as acting on one.
+    event("add_to_cart_clicked", "session-0003", RETIRED, "r-earlier", where="grid"),
+    event("add_to_cart_clicked", "session-0001", FOUNDATION, "r-1", where="match"),
+    event("add_to_cart_clicked", "session-0002", LIP_CARTED, "r-2", where="grid"),
     event("widget_error", "session-0003", where="loader", message="boom"),
     *(event("photo_refused", "session-0002", code="rate_limited", status=429) for _ in range(2)),
     event("photo_refused", "session-0003", code="file_too_large", status=413),
@@ -100,7 +102,10 @@ def store_a(app, client, merchant_factory, shoppers):
         b,
         [event("opened", f"b-session-{i:04d}") for i in range(9)]
         + [event("add_to_cart_clicked", "b-session-0001", "b-only-product")] * 6
-        + [event("recommendation_clicked", "b-session-0001", LIP_CLICKED)] * 5,
+        + [event("recommendation_clicked", "b-session-0001", LIP_CLICKED)] * 5
+        # Store B's shopper acted on a result of the same id as one of A's: never counted for A.
+        + [event("analysis_shown", "b-session-0001", analysis_id="r-3")]
+        + [event("tryon_switched", "b-session-0001", analysis_id="r-3")],
     )
     return a, answers
 
@@ -120,9 +125,11 @@ def test_funnel_equals_what_the_widget_sent(app, store_a):
         "recommendation_clicks": 3,
         "add_to_cart_clicks": 4,
         "widget_errors": 1,
+        "results_acted_on": 2,
         "analysis_success_rate": round(4 / 7, 4),
         "click_through_rate": 0.6,
         "add_to_cart_rate": 0.8,
+        "acted_on_rate": 0.5,
         "empty": False,
     }
     assert funnel["top_failures"] == [
@@ -150,6 +157,7 @@ def test_funnel_equals_what_the_widget_sent(app, store_a):
     }
     assert '<dd data-rate="analysis_success">57 %' in page and '<dd data-rate="click_through">60 %' in page
     assert '<dd data-rate="add_to_cart">80 %' in page
+    assert '<dd data-rate="acted_on">50 % of results shown led to a try-on, a click or an add-to-cart' in page
     assert "<strong>2</strong> × <code>no_face</code>: no face was found in the photo" in page
     assert "<strong>2</strong> × <code>rate_limited</code>: one shopper address sent more photos" in page
     assert "555 0100" not in page
@@ -330,13 +338,8 @@ def test_a_new_store_reads_no_data_yet(app, merchant_factory):
     admin = sign_in(app, merchant_factory())
     summary = admin.get(SUMMARY).json
     assert summary["funnel"]["empty"] is True
-    assert [
-        summary["funnel"][k] for k in ("analysis_success_rate", "click_through_rate", "add_to_cart_rate")
-    ] == [
-        None,
-        None,
-        None,
-    ]
+    rates = ("analysis_success_rate", "click_through_rate", "add_to_cart_rate", "acted_on_rate")
+    assert [summary["funnel"][k] for k in rates] == [None, None, None, None]
     assert summary["categories"] == [] and summary["top_products"] == []
     assert summary["shade_coverage"]["overall"]["shoppers"] == 0 and summary["shade_coverage"]["gaps"] == []
     page = admin.get("/admin").get_data(as_text=True)
