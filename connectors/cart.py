@@ -5,12 +5,36 @@ domains included) and the shopper's cart cookie applies. `LINK` means "open the 
 choice when options must be picked or the platform has no simple add-to-cart URL. `ajax_url`, when present,
 is the same request the page can make in the background (same method and fields), so the shopper keeps
 their results and adds more; `cart_url` is where "View cart" goes.
+
+Where the platform carries a line-item property from the cart to the order (Shopify), Facet's own add marks
+its item (`ORDER_MARK`), and `items_added_with_facet` finds the marked items in that platform's order
+payload: the dashboard counts what shoppers bought after adding it with Facet's button. The mark says only
+that the button was used: no analysis or shopper id, so an order (which names a customer) is never tied to
+anyone's photo or readings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+# A line-item property name Shopify's storefront hides from the shopper (leading underscore) and keeps on the
+# order's line item, with the value Facet gives it.
+ORDER_MARK = "_facet"
+ORDER_MARK_VALUE = "added with Facet"
+# Platforms whose orders show which items Facet's button added (the others' add-to-cart cannot carry it).
+_MARKING_PLATFORMS = frozenset({"shopify"})
+
+
+@dataclass(frozen=True)
+class FacetItem:
+    """A line of an order that Facet's Add to cart put in the cart."""
+
+    product_id: str
+    quantity: int
+    value: Decimal  # what the shopper paid for the line: unit price × quantity, less its discounts
 
 
 def add_to_cart(
@@ -23,7 +47,7 @@ def add_to_cart(
         return {
             "method": "POST",
             "url": "/cart/add",
-            "fields": {"id": variant_id, "quantity": 1},
+            "fields": {"id": variant_id, "quantity": 1, f"properties[{ORDER_MARK}]": ORDER_MARK_VALUE},
             "ajax_url": "/cart/add.js",  # the Ajax API's twin of the form endpoint (JSON, 422 when sold out)
             "cart_url": "/cart",
         }
@@ -43,3 +67,45 @@ def add_to_cart(
         # Magento (configurable products need their options chosen) and anything else: the product page.
         return {"method": "LINK", "url": product["url"], "kind": "product_page"}
     return None
+
+
+def orders_show_facet_items(platform: str) -> bool:
+    """Whether this platform's orders say which items Facet's Add to cart added."""
+    return platform in _MARKING_PLATFORMS
+
+
+def items_added_with_facet(order: Mapping[str, Any]) -> list[FacetItem]:
+    """The lines of an order webhook's payload that carry Facet's mark (none on platforms that cannot)."""
+    items = []
+    for line in order.get("line_items") or []:
+        if not isinstance(line, Mapping) or not line.get("product_id") or not _marked(line.get("properties")):
+            continue
+        quantity = _whole(line.get("quantity"), default=1)
+        value = _amount(line.get("price")) * quantity - _amount(line.get("total_discount"))
+        items.append(FacetItem(str(line["product_id"]), quantity, max(value, Decimal(0))))
+    return items
+
+
+def _marked(properties: Any) -> bool:
+    """Shopify sends line-item properties as `[{"name", "value"}]` (a name → value object in some older
+    payloads)."""
+    if isinstance(properties, Mapping):
+        return properties.get(ORDER_MARK) is not None
+    if isinstance(properties, list):
+        return any(isinstance(p, Mapping) and p.get("name") == ORDER_MARK for p in properties)
+    return False
+
+
+def _amount(raw: Any) -> Decimal:
+    try:
+        value = Decimal(str(raw)) if raw not in (None, "") else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
+    return value if value.is_finite() else Decimal(0)
+
+
+def _whole(raw: Any, *, default: int) -> int:
+    try:
+        return max(int(raw), 0)
+    except (TypeError, ValueError):
+        return default

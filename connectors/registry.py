@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from connectors.base import Connector
-from connectors.cart import add_to_cart  # noqa: F401 - re-exported for the recommendations service
+
+# Re-exported for the recommendations service (the add) and the webhooks and dashboard (what it sold).
+from connectors.cart import add_to_cart, items_added_with_facet, orders_show_facet_items  # noqa: F401
 from connectors.errors import NotFound
 from connectors.settings import ConnectorSettings
 

@@ -38,7 +38,9 @@ class AdminSummary(MethodView):
             "Funnel, recommendations by category, top products, shoppers' tones and face shapes, shade "
             "range coverage, catalog and settings for the period. Rates are null when nothing was divided. "
             "`lift`: the holdout test's conversion lift since the current experiment started, whatever the "
-            "period (the `Lift` schema of `GET /api/v1/admin/experiment`)."
+            "period (the `Lift` schema of `GET /api/v1/admin/experiment`). `sales`: orders the store "
+            "reported in the period, and the items in them that were added with Facet's Add to cart "
+            "(`counted` is false where the store's platform cannot say which items those were)."
         ),
     )
     @blp.alt_response(401, schema=ErrorSchema, description="`admin_sign_in_required`: no valid session.")

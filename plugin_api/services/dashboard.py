@@ -7,7 +7,8 @@ each result: the shown Monk tone and undertone, face shape, closest shade's ΔE0
 leave this module: no photo, no per-shopper row. Analyses are purged after FACET_ANALYSIS_RETENTION_DAYS,
 so their figures cover at most that many days while events cover the whole period.
 The holdout test's conversion lift (`lift`, `plugin_api.services.lift`) covers the current experiment since it
-started, whatever the period.
+started, whatever the period. What shoppers bought after adding it with Facet's button (`sales`) comes from
+the store's order webhooks (`plugin_api.services.dashboard_sales`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from plugin_api.extensions import db
 from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant, Product, ShownRecommendation, utcnow
 from plugin_api.numbers import whole_number
 from plugin_api.services.dashboard_funnel import CART, CLICK, Funnel, counts_of, funnel
+from plugin_api.services.dashboard_sales import Sales, sales
 from plugin_api.services.installs import catalog_status_text, product_understanding_lines
 from plugin_api.services.lift import Lift, lift_summary
 from plugin_api.services.shade_coverage import ShadeCoverage, rate, shade_coverage
@@ -126,6 +128,7 @@ class DashboardSummary:
     shop_domain: str
     period: Period
     funnel: Funnel
+    sales: Sales
     categories: list[CategoryRow]
     top_products: list[ProductRow]
     shoppers: Shoppers
@@ -177,6 +180,7 @@ def dashboard_summary(
         shop_domain=merchant.shop_domain,
         period=period,
         funnel=funnel(merchant, period.since),
+        sales=sales(merchant, period.since),
         categories=_categories(readings, activity),
         top_products=_top_products(readings, activity, products),
         shoppers=_shoppers(readings),

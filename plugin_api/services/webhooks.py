@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from connectors import InboundRequest, NotFound, WebhookEvent, WebhookKind
+from connectors import InboundRequest, NotFound, WebhookEvent, WebhookKind, registry
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant, WebhookReceipt
 from plugin_api.services.installs import (
@@ -26,6 +26,7 @@ from plugin_api.tenancy import scoped
 log = logging.getLogger(__name__)
 
 ORDER_EVENT = "order_created"
+FACET_ITEMS = "facet_items"
 
 
 @dataclass
@@ -127,6 +128,11 @@ def _order_properties(payload: dict[str, Any]) -> dict[str, Any]:
         "total": str(payload.get("total_price") or payload.get("total") or ""),
         "product_ids": sorted({str(i.get("product_id")) for i in items if i.get("product_id")}),
         "source": payload.get("source_name") or payload.get("created_via"),
+        # The lines Facet's own Add to cart put in the cart (the dashboard's "Sold with Facet").
+        FACET_ITEMS: [
+            {"product_id": item.product_id, "quantity": item.quantity, "value": str(item.value)}
+            for item in registry.items_added_with_facet(payload)
+        ],
     }
 
 

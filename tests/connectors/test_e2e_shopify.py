@@ -310,3 +310,49 @@ def test_stock_and_storefront_visibility_follow_what_shopify_sells(shop_app, fak
     fake.update_product(hidden, published=True)
     assert browser.deliver(fake.deliver("products/update", fake.rest_product(hidden))).status_code == 200
     assert state(hidden)[1] is False
+
+
+def test_orders_say_what_was_bought_with_facets_add_to_cart(shop_app, fake):
+    """Facet's add marks its cart line; the orders/create webhook brings the mark back on the order's line,
+    and the dashboard counts those lines: units, value after discounts, per product, out of all orders."""
+    from plugin_api.services.dashboard import dashboard_summary
+    from plugin_api.services.recommendations import add_to_cart
+
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    m = e2e.merchant(shop_app, "shopify")
+    row = e2e.product(shop_app, m.id, "1001")
+    with shop_app.app_context():
+        payload = {"variants": row.variants, "url": row.url, "platform_product_id": "1001"}
+        action = add_to_cart(db.session.get(Merchant, m.id), payload, None)
+    mark = {"name": "_facet", "value": action["fields"]["properties[_facet]"]}
+    gift = {"name": "gift", "value": "y"}
+    orders = [
+        # Two of 1001 added with Facet (3.00 off the line), and a product the shopper found on their own.
+        [
+            {
+                "product_id": 1001,
+                "quantity": 2,
+                "price": "29.00",
+                "total_discount": "3.00",
+                "properties": [mark],
+            },
+            {"product_id": 1002, "quantity": 1, "price": "10.00", "properties": []},
+        ],
+        [{"product_id": 1001, "quantity": 1, "price": "29.00", "properties": [mark]}],
+        [{"product_id": 1003, "quantity": 1, "price": "15.00", "properties": [gift]}],
+    ]
+    for order_id, lines in enumerate(orders, start=21):
+        order = {"id": order_id, "customer": {"id": 5}, "currency": "EUR", "line_items": lines}
+        assert browser.deliver(fake.deliver("orders/create", order)).json["result"] == "order_recorded"
+    with shop_app.app_context():
+        summary = dashboard_summary(db.session.get(Merchant, m.id), 30, analysis_retention_days=30)
+    assert summary.to_json()["sales"] == {
+        "counted": True,
+        "orders_received": 3,
+        "orders_with_facet_items": 2,
+        "items": 3,
+        "value": [{"currency": "EUR", "value": "84.00"}],
+        "share_of_orders": round(2 / 3, 4),
+        "top_products": [{"product_id": "1001", "title": row.title, "quantity": 3, "orders": 2}],
+    }
