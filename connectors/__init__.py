@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from connectors.base import (
     CatalogProduct,
+    ChecksStock,
     Connector,
     InboundRequest,
     InstallContext,
@@ -25,6 +26,7 @@ __all__ = [
     "PLATFORMS",
     "AuthError",
     "CatalogProduct",
+    "ChecksStock",
     "Connector",
     "ConnectorError",
     "ConnectorSettings",

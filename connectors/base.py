@@ -277,6 +277,17 @@ class ListsProductIds(Protocol):
 
 
 @runtime_checkable
+class ChecksStock(Protocol):
+    """Optional: a polling connector whose stock changes leave the product untouched (Magento's salable
+    quantity moves with every order, and the product's `updated_at` does not), so an incremental poll never
+    sees a product sell out. The poll asks it for the stock of the products shoppers are being shown."""
+
+    def stock_of(self, session: StoreSession, skus: list[str]) -> dict[str, bool]:
+        """Whether each SKU can be bought now; SKUs the store says nothing about are left out."""
+        ...
+
+
+@runtime_checkable
 class RevivesWebhooks(Protocol):
     """Optional: a connector whose store switches Facet's webhooks off after failed deliveries (WooCommerce
     disables one after more than 5 in a row, so a Facet outage would leave the store on the daily sync only).

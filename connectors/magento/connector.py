@@ -188,10 +188,18 @@ class MagentoConnector:
                 return ids
             after = max(int(item["id"]) for item in items)
 
+    def stock_of(self, session: StoreSession, skus: list[str]) -> dict[str, bool]:
+        """`ChecksStock`: the same salable check as a sync, against the storefront website's stock."""
+        return self._stock(session, skus, {"website_id": self._store_config(session).get("website_id")})
+
+    def _store_config(self, session: StoreSession) -> dict[str, Any]:
+        """The default store view's `/V1/store/storeConfigs` entry (the first one when none is `default`)."""
+        configs = self.get(session, "store/storeConfigs")
+        return next((c for c in configs if c.get("code") == "default"), configs[0] if configs else {})
+
     def store_info(self, session: StoreSession) -> dict[str, Any]:
         """Base URLs and currency from `/V1/store/storeConfigs`, category names from `/V1/categories/list`."""
-        configs = self.get(session, "store/storeConfigs")
-        config = next((c for c in configs if c.get("code") == "default"), configs[0] if configs else {})
+        config = self._store_config(session)
         secure = session.store.startswith("https")
         info: dict[str, Any] = {
             # The link base: with store codes in URLs or without URL rewrites it carries `en/` or

@@ -21,13 +21,14 @@ from flask import current_app
 from redis import Redis
 from sqlalchemy import func, select, update
 
-from connectors import PLATFORMS, ConnectorError, ListsProductIds, RevivesWebhooks
+from connectors import PLATFORMS, ChecksStock, ConnectorError, ListsProductIds, RevivesWebhooks
+from connectors.base import any_variant_available
 from plugin_api.config import env_flag
 from plugin_api.extensions import db
 from plugin_api.jobs.catalog_upsert import live_ids, product_values, soft_delete, upsert_products
 from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
 from plugin_api.jobs.sync_lock import SyncLock, lock_row
-from plugin_api.models import Merchant, MerchantStatus, Product, utcnow
+from plugin_api.models import Merchant, MerchantStatus, Product, ShownRecommendation, utcnow
 from plugin_api.numbers import whole_number
 from plugin_api.services.installs import (
     add_storefront_origins,
@@ -44,7 +45,11 @@ FULL_SYNC_EVERY = timedelta(hours=24)
 # Re-read a little before the watermark: platform clocks and replication lag can reorder updates.
 INCREMENTAL_OVERLAP = timedelta(minutes=2)
 STALE_RUN = timedelta(hours=1)
-COUNT_KEYS = ("seen", "created", "updated", "unchanged", "deactivated", "deleted")
+COUNT_KEYS = ("seen", "created", "updated", "unchanged", "deactivated", "deleted", "stock_changed")
+# The poll re-reads the stock of at most this many of the products recommended in the last STOCK_WINDOW
+# (the most recommended first), on platforms whose stock changes nothing else reports (`ChecksStock`).
+STOCK_CHECK_PRODUCTS = 200
+STOCK_WINDOW = timedelta(days=1)
 FEATURES_JOB = "plugin_api.jobs.features.compute_product_features"
 # Written by runs that found the lock held; a running sync carries them over instead of overwriting them.
 GONE_STATUS = "deleted"  # Product.status of rows the store no longer has (set by the deletion poll)
@@ -296,6 +301,7 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
             state, lower = pending, upper
         if not full:
             counts["deleted"] += _poll_deletions(merchant, connector, session)
+            counts["stock_changed"] += _poll_stock(merchant, connector, session)
     except Exception as exc:
         db.session.rollback()
         lock_row(merchant_id)
@@ -333,6 +339,57 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
     after_sync(merchant.id, changed)
     log.info("%s sync of %s done: %s", state["mode"], merchant.shop_domain, counts)
     return counts
+
+
+def _poll_stock(merchant: Merchant, connector: Any, session: Any) -> int:
+    """Re-read the stock of the in-stock products shoppers were recommended in the last day, where the
+    platform reports stock changes no other way (`ChecksStock`), so that a product that sold out stops being
+    recommended within one poll instead of at the next daily full sync. Products already sold out come back
+    with that full sync: missing a restock for a few hours costs less than a request per product every 15
+    minutes. How many products changed (committed with the rest of the run)."""
+    if not isinstance(connector, ChecksStock):
+        return 0
+    recommended = (
+        select(ShownRecommendation.product_id)
+        .where(
+            ShownRecommendation.merchant_id == merchant.id,
+            ShownRecommendation.queued_at >= utcnow() - STOCK_WINDOW,
+        )
+        .group_by(ShownRecommendation.product_id)
+        .order_by(func.count().desc(), ShownRecommendation.product_id)
+        .limit(STOCK_CHECK_PRODUCTS)
+    )
+    products = db.session.scalars(
+        select(Product).where(
+            Product.merchant_id == merchant.id,
+            Product.deleted.is_(False),
+            Product.in_stock.is_not(False),
+            Product.platform_product_id.in_(recommended),
+        )
+    ).all()
+    skus = [v["sku"] for p in products for v in p.variants or [] if v.get("sku")]
+    if not skus:
+        return 0
+    try:
+        flags = connector.stock_of(session, skus)
+    except ConnectorError as exc:  # stock is secondary: the products the poll read still land
+        log.warning("stock check of %s skipped: %s", merchant.shop_domain, exc)
+        return 0
+    changed = 0
+    for product in products:
+        variants = [_with_stock(v, flags) for v in product.variants]
+        in_stock = any_variant_available([v.get("available") for v in variants])
+        if variants != product.variants or in_stock != product.in_stock:
+            product.variants, product.in_stock = variants, in_stock
+            changed += 1
+    if changed:
+        log.info("%s: stock changed for %d recommended products", merchant.shop_domain, changed)
+    return changed
+
+
+def _with_stock(variant: dict[str, Any], flags: dict[str, bool]) -> dict[str, Any]:
+    sku = variant.get("sku")
+    return {**variant, "available": flags[sku]} if sku in flags else variant
 
 
 def _known_ids(merchant: Merchant) -> list[int]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from connectors.base import origin_of
 from plugin_api.extensions import db
-from plugin_api.models import Merchant, utcnow
+from plugin_api.models import Analysis, Merchant, ShownRecommendation, utcnow
 from tests.connectors import e2e
 from tests.dashboard.helpers import SUMMARY, assert_sign_in_page
 from tests.fakes.magento import FakeMagento
@@ -163,3 +163,65 @@ def test_uninstall_mid_sync_stops_the_run_and_keeps_the_deletion_schedule(mage_a
     assert e2e.live_products(mage_app, m.id) == 500  # five committed pages; the sixth was dropped
     products_requests = sum(1 for _, path in fake.request_log if path.endswith("/products"))
     assert products_requests == 6
+
+
+def shown_to_shoppers(app, merchant_id: int, product_ids: list[str]) -> None:
+    """An analysis that recommended these products a moment ago (what the analysis job records)."""
+    with app.app_context():
+        analysis = Analysis(merchant_id=merchant_id, status="done")
+        db.session.add(analysis)
+        db.session.flush()
+        db.session.add_all(
+            ShownRecommendation(
+                merchant_id=merchant_id,
+                analysis_id=analysis.id,
+                queued_at=analysis.queued_at,
+                product_id=pid,
+                category="eyewear",
+                title=pid,
+            )
+            for pid in product_ids
+        )
+        db.session.commit()
+
+
+@pytest.fixture
+def fake_with_frames():
+    """A small store where every 4th product is a configurable frame with colour children."""
+    fake = FakeMagento(products=60, variable_every=4).start()
+    yield fake
+    fake.stop()
+
+
+def test_a_recommended_product_that_sells_out_stops_being_recommended_at_the_next_poll(
+    mage_app, fake_with_frames
+):
+    fake = fake_with_frames
+    browser = e2e.Browser(mage_app)
+    browser.get(activate(browser, fake))
+    m = e2e.merchant(mage_app, "magento")
+    simple = [p.id for p in fake.products.values() if not p.variable and p.in_stock]
+    configurable = next(p for p in fake.products.values() if p.variable and p.variants[0].in_stock)
+    assert sum(v.in_stock for v in configurable.variants) >= 2
+    recommended, configurable_id, not_recommended = simple[0], configurable.id, simple[1]
+    shown_to_shoppers(mage_app, m.id, [str(recommended), str(configurable_id)])
+    assert e2e.product(mage_app, m.id, str(recommended)).in_stock is True
+
+    # Orders take the last of three products; none of them changes as a product (no updated_at).
+    for pid in (recommended, not_recommended):
+        fake.sell_out(pid)
+    configurable.variants[0].in_stock = False  # one colour of the frame sells out, the others are left
+    requests_before = fake.request_count
+    assert schedule_polls(mage_app, utcnow() + timedelta(minutes=16))["enqueued"] == 1
+    state = e2e.merchant(mage_app, "magento").sync_state
+    assert state["mode"] == "incremental" and state["last_counts"]["stock_changed"] == 2
+    assert e2e.product(mage_app, m.id, str(recommended)).in_stock is False  # no longer recommendable
+    frame = e2e.product(mage_app, m.id, str(configurable_id))
+    expected = [False] + [v.in_stock for v in configurable.variants[1:]]
+    assert frame.in_stock is True and [v["available"] for v in frame.variants] == expected
+    # The poll's usual requests, plus the stock check: store config, website, stock, one salable chunk.
+    assert fake.request_count - requests_before <= 12
+    # What nobody is being shown waits for the daily full sync.
+    assert e2e.product(mage_app, m.id, str(not_recommended)).in_stock is True
+    assert schedule_polls(mage_app, utcnow() + timedelta(hours=25))["enqueued"] == 1
+    assert e2e.product(mage_app, m.id, str(not_recommended)).in_stock is False

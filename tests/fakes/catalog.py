@@ -105,5 +105,14 @@ class EditableCatalog:
         product.updated_at = datetime.now(UTC).replace(microsecond=0)
         return product
 
+    def sell_out(self, pid: int) -> Product:
+        """An order took the last of it: its stock changes, its update time does not (Magento's salable
+        quantity), so only a stock check sees it."""
+        product = self.products[pid]
+        for variant in product.variants:
+            variant.in_stock = False
+        product.in_stock = False
+        return product
+
     def delete_product(self, pid: int) -> None:
         del self.products[pid]
