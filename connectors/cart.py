@@ -25,7 +25,8 @@ from typing import Any
 ORDER_MARK = "_facet"
 ORDER_MARK_VALUE = "added with Facet"
 # Platforms whose orders show which items Facet's button added (the others' add-to-cart cannot carry it).
-_MARKING_PLATFORMS = frozenset({"shopify"})
+# The demo store (`plugin_api.web.demo_store`) keeps the mark the way Shopify does.
+_MARKING_PLATFORMS = frozenset({"shopify", "demo"})
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy import select
 
+from connectors.cart import ORDER_MARK, ORDER_MARK_VALUE
 from inference.catalog.embedding import get_embedder
 from plugin_api.demo.catalog import DemoProduct, generate_demo_catalog, png_bytes
 from plugin_api.extensions import db
@@ -22,7 +23,8 @@ def demo_add_to_cart(platform_id: str) -> dict:
     return {
         "method": "POST",
         "url": "/demo/cart/add",
-        "fields": {"id": platform_id},
+        # Shopify's hidden line-item property, which the demo cart keeps and its orders bring back.
+        "fields": {"id": platform_id, f"properties[{ORDER_MARK}]": ORDER_MARK_VALUE},
         "ajax_url": "/demo/cart/add",
         "cart_url": "/demo/cart",
     }

@@ -2,11 +2,15 @@
 
 It embeds the widget exactly as a merchant's theme would (one async script tag with the publishable key, and a
 `data-facet-tryon` placement element on product pages), so what works here works on a real storefront.
-The cart is a cookie of product ids: the demo platform's equivalent of Shopify's `/cart/add`.
+The cart is a cookie of product ids: the demo platform's equivalent of Shopify's `/cart/add`. Like Shopify,
+it keeps the hidden line-item property Facet's own Add to cart sends (`connectors.cart.ORDER_MARK`), and its
+"Place order" hands the order to the same code as a Shopify `orders/create` webhook, in Shopify's payload
+shape: so the demo dashboard's "Sold with Facet" counts what was bought through the widget.
 """
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,15 +18,20 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from connectors import WebhookEvent, WebhookKind
+from connectors.cart import ORDER_MARK, ORDER_MARK_VALUE
 from plugin_api.demo import DEMO_KEY
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, Product
 from plugin_api.services.category_labels import CATEGORY_LABELS, category_label
+from plugin_api.services.webhooks import apply_event
 from plugin_api.tenancy import scoped
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "widgets" / "demo"
 CART_COOKIE = "facet_demo_cart"
 MAX_CART_ITEMS = 50
+# A cart entry added with Facet's button: `<product id>~facet` (product ids hold no `~` or `,`).
+_MARKED = "~facet"
 # Friendly names and order for the catalog's categories (anything else is shown title-cased, last).
 
 bp = Blueprint(
@@ -80,9 +89,18 @@ def _view(product: Product) -> dict[str, Any]:
     }
 
 
-def _cart_ids() -> list[str]:
+def _cart_entries() -> list[str]:
     raw = request.cookies.get(CART_COOKIE, "")
-    return [pid for pid in raw.split(",") if pid][:MAX_CART_ITEMS]
+    return [entry for entry in raw.split(",") if entry][:MAX_CART_ITEMS]
+
+
+def _cart_items() -> list[tuple[str, bool]]:
+    """(product id, added with Facet's button) for each item in the cart."""
+    return [(entry.removesuffix(_MARKED), entry.endswith(_MARKED)) for entry in _cart_entries()]
+
+
+def _cart_ids() -> list[str]:
+    return [pid for pid, _ in _cart_items()]
 
 
 def _render(template: str, merchant: Merchant, **context: Any) -> str:
@@ -155,11 +173,12 @@ def product_page(product_id: str) -> str:
 def cart_add() -> Response:
     """Add a product to the demo cart (`id` as a query or form field), then show the cart."""
     pid = (request.values.get("id") or request.values.get("product_id") or "").strip()
-    ids = _cart_ids()
-    if pid and len(pid) <= 255 and "," not in pid and len(ids) < MAX_CART_ITEMS:
-        ids.append(pid)
+    entries = _cart_entries()
+    if pid and len(pid) <= 255 and not {",", "~"} & set(pid) and len(entries) < MAX_CART_ITEMS:
+        marked = request.values.get(f"properties[{ORDER_MARK}]") is not None
+        entries.append(pid + _MARKED if marked else pid)
     response = redirect(url_for("demo_store.cart", added=pid or None))
-    response.set_cookie(CART_COOKIE, ",".join(ids), max_age=7 * 24 * 3600, samesite="Lax", httponly=True)
+    response.set_cookie(CART_COOKIE, ",".join(entries), max_age=7 * 24 * 3600, samesite="Lax", httponly=True)
     return response
 
 
@@ -174,24 +193,75 @@ def cart() -> str:
             scoped(Product, merchant=merchant).where(Product.platform_product_id.in_(ids))
         )
     }
-    lines: dict[str, dict[str, Any]] = {}
-    total = Decimal("0")
-    currency = None
-    for pid in ids:
-        product = by_id.get(pid)
-        if product is None:
-            continue
-        line = lines.setdefault(pid, {"product": _view(product), "qty": 0})
-        line["qty"] += 1
-        total += product.price or Decimal("0")
-        currency = currency or product.currency
+    lines = _cart_lines(by_id)
+    total = sum((line["price"] * line["qty"] for line in lines), Decimal("0"))
+    currency = next((line["currency"] for line in lines if line["currency"]), None)
     return _render(
         "cart.html",
         merchant,
-        lines=list(lines.values()),
+        lines=lines,
         total=format_price(total, currency),
         added=request.args.get("added"),
+        ordered=request.args.get("ordered"),
     )
+
+
+def _cart_lines(by_id: dict[str, Product]) -> list[dict[str, Any]]:
+    """The cart's lines, one per product and way it was added (a Facet line stays its own line, as a
+    line-item property makes it on Shopify), in the order first added."""
+    lines: dict[tuple[str, bool], dict[str, Any]] = {}
+    for pid, marked in _cart_items():
+        product = by_id.get(pid)
+        if product is None:
+            continue
+        line = lines.setdefault(
+            (pid, marked),
+            {
+                "product": _view(product),
+                "qty": 0,
+                "with_facet": marked,
+                "price": product.price or Decimal("0"),
+                "currency": product.currency,
+            },
+        )
+        line["qty"] += 1
+    return list(lines.values())
+
+
+@bp.post("/demo/cart/order")
+def place_order() -> Response:
+    """The demo checkout: no payment; the order reaches Facet as a Shopify store's `orders/create` would."""
+    merchant = _require_merchant()
+    ids = _cart_ids()
+    by_id = {
+        p.platform_product_id: p
+        for p in db.session.scalars(
+            scoped(Product, merchant=merchant).where(Product.platform_product_id.in_(ids))
+        )
+    }
+    lines = _cart_lines(by_id)
+    if not lines:
+        return redirect(url_for("demo_store.cart"))
+    order_id = f"demo-{uuid.uuid4().hex[:12]}"
+    payload = {
+        "id": order_id,
+        "currency": next((line["currency"] for line in lines if line["currency"]), None),
+        "source_name": "demo",
+        "line_items": [
+            {
+                "product_id": line["product"]["id"],
+                "quantity": line["qty"],
+                "price": str(line["price"]),
+                "properties": [{"name": ORDER_MARK, "value": ORDER_MARK_VALUE}] if line["with_facet"] else [],
+            }
+            for line in lines
+        ],
+    }
+    apply_event(merchant, WebhookEvent(WebhookKind.ORDER_CREATED, "orders/create", order_id, payload=payload))
+    db.session.commit()
+    response = redirect(url_for("demo_store.cart", ordered=order_id))
+    response.delete_cookie(CART_COOKIE)
+    return response
 
 
 @bp.post("/demo/cart/clear")

@@ -126,6 +126,11 @@ def test_selfie_upload_on_a_product_page_gives_tryon_shade_and_recommendations(
     page.wait_for_url("**/demo/cart**")
     assert page.locator("[data-cart-lines] li").count() == 2
     assert page.locator("[data-cart-count]").inner_text() == "3"
+    # Both lines were added with Facet's button, which marked them (Shopify's hidden `_facet` property);
+    # the order brings the mark back, and "Sold with Facet" counts them.
+    assert page.locator("[data-cart-lines] [data-with-facet]").count() == 2
+    page.locator("[data-place-order]").click()
+    page.locator("[data-ordered]").wait_for()
     assert errors == []
     with live_server.app.app_context():
         kinds = set(db.session.scalars(select(Event.type)))
@@ -140,6 +145,9 @@ def test_selfie_upload_on_a_product_page_gives_tryon_shade_and_recommendations(
         assert rec_id in set(
             db.session.scalars(select(Event.product_id).where(Event.type == "add_to_cart_clicked"))
         )
+        [order] = db.session.scalars(select(Event.properties).where(Event.type == "order_created")).all()
+    assert {(item["product_id"], item["quantity"]) for item in order["facet_items"]} >= {(rec_id, 2)}
+    assert sum(item["quantity"] for item in order["facet_items"]) == 3
 
 
 def test_phone_width_end_to_end(live_server, page_factory, inputs):

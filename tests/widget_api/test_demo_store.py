@@ -102,6 +102,43 @@ def test_cart_add_by_get_and_post(client, demo):
     assert "Your cart is empty" in client.get("/demo/cart").get_data(as_text=True)
 
 
+def test_a_demo_order_is_counted_as_sold_with_facet_for_what_facets_button_added(app, client, demo):
+    """Facet's add (which sends the hidden `_facet` property, like on Shopify) and the store's own add make
+    separate lines; placing the order hands it to the order-webhook code, which keeps the Facet line."""
+    from plugin_api.demo.seed import demo_add_to_cart
+    from plugin_api.services.dashboard import dashboard_summary
+
+    facet_add = demo_add_to_cart("eye-1")
+    client.post(facet_add["ajax_url"], data=facet_add["fields"])
+    client.post(facet_add["ajax_url"], data=facet_add["fields"])
+    client.post("/demo/cart/add", data={"id": "eye-1"})  # the product page's own button
+    client.post("/demo/cart/add", data={"id": "fdn-5"})
+    html = client.get("/demo/cart").get_data(as_text=True)
+    assert html.count("<li>") == 3 and html.count("data-with-facet") == 1
+    assert "$425.50" in html  # 3 × 129.00 + 38.50
+
+    placed = client.post("/demo/cart/order")
+    assert placed.status_code == 302 and "ordered=demo-" in placed.headers["Location"]
+    after = client.get(placed.headers["Location"]).get_data(as_text=True)
+    assert "order placed" in after and "Your cart is empty again" in after
+
+    def sales():
+        with app.app_context():
+            return dashboard_summary(db.session.merge(demo), 30, analysis_retention_days=30).to_json()[
+                "sales"
+            ]
+
+    sold = sales()
+    assert (sold["counted"], sold["orders_received"], sold["orders_with_facet_items"]) == (True, 1, 1)
+    assert sold["items"] == 2 and sold["value"] == [{"currency": "USD", "value": "258.00"}]
+    assert client.post("/demo/cart/order").status_code == 302  # an empty cart places nothing
+    with app.app_context():
+        assert (
+            dashboard_summary(db.session.merge(demo), 30, analysis_retention_days=30).sales.orders_received
+            == 1
+        )
+
+
 def test_demo_pages_say_how_to_seed_when_missing(client):
     response = client.get("/demo")
     assert response.status_code == 404
