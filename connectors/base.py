@@ -209,6 +209,15 @@ class WebhookKind(StrEnum):
     OTHER = "other"
 
 
+@dataclass(frozen=True)
+class FacetItem:
+    """A line of an order that Facet's own Add to cart put in the cart (where the platform can say so)."""
+
+    product_id: str
+    quantity: int
+    value: Decimal  # what the shopper paid for the line: unit price × quantity, less its discounts
+
+
 @dataclass
 class WebhookEvent:
     """A verified webhook delivery."""
@@ -221,6 +230,7 @@ class WebhookEvent:
     product_id: str | None = None
     customer_id: str | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    facet_items: list[FacetItem] = field(default_factory=list)  # of an order, marked by Facet's add
 
 
 @runtime_checkable
@@ -282,8 +292,11 @@ class ChecksStock(Protocol):
     quantity moves with every order, and the product's `updated_at` does not), so an incremental poll never
     sees a product sell out. The poll asks it for the stock of the products shoppers are being shown."""
 
-    def stock_of(self, session: StoreSession, skus: list[str]) -> dict[str, bool]:
-        """Whether each SKU can be bought now; SKUs the store says nothing about are left out."""
+    def stock_of(self, session: StoreSession, skus: list[str], memo: dict[str, Any]) -> dict[str, bool]:
+        """Whether each SKU can be bought now; SKUs the store says nothing about (or that this call did not
+        get to) are left out. `memo` is what the connector learned of the store's stock set-up on earlier
+        calls (JSON-able; the caller keeps it between polls and drops it at each full sync), so a poll does
+        not find it out again every 15 minutes."""
         ...
 
 

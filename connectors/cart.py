@@ -16,9 +16,10 @@ anyone's photo or readings.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from connectors.base import FacetItem
 
 # A line-item property name Shopify's storefront hides from the shopper (leading underscore) and keeps on the
 # order's line item, with the value Facet gives it.
@@ -27,15 +28,9 @@ ORDER_MARK_VALUE = "added with Facet"
 # Platforms whose orders show which items Facet's button added (the others' add-to-cart cannot carry it).
 # The demo store (`plugin_api.web.demo_store`) keeps the mark the way Shopify does.
 _MARKING_PLATFORMS = frozenset({"shopify", "demo"})
-
-
-@dataclass(frozen=True)
-class FacetItem:
-    """A line of an order that Facet's Add to cart put in the cart."""
-
-    product_id: str
-    quantity: int
-    value: Decimal  # what the shopper paid for the line: unit price × quantity, less its discounts
+# Shopify's `source_name` of the orders a subscription app creates at each renewal; they copy the first
+# order's line-item properties, mark included, but nobody pressed a button for them.
+_RENEWAL_SOURCE = "subscription_contract"
 
 
 def add_to_cart(
@@ -76,13 +71,24 @@ def orders_show_facet_items(platform: str) -> bool:
 
 
 def items_added_with_facet(order: Mapping[str, Any]) -> list[FacetItem]:
-    """The lines of an order webhook's payload that carry Facet's mark (none on platforms that cannot)."""
+    """The lines of a Shopify-shaped order payload that carry Facet's mark, each valued at what the shopper
+    paid for it: price × quantity less the discounts allocated to the line (`discount_allocations`, which
+    carry discount codes and automatic discounts; `total_discount` is only set by draft orders, scripts and
+    the API, and is the fallback). None for subscription renewals."""
+    if str(order.get("source_name") or "").startswith(_RENEWAL_SOURCE):
+        return []
     items = []
     for line in order.get("line_items") or []:
         if not isinstance(line, Mapping) or not line.get("product_id") or not _marked(line.get("properties")):
             continue
         quantity = _whole(line.get("quantity"), default=1)
-        value = _amount(line.get("price")) * quantity - _amount(line.get("total_discount"))
+        allocations = [a for a in line.get("discount_allocations") or [] if isinstance(a, Mapping)]
+        discount = (
+            sum((_amount(a.get("amount")) for a in allocations), Decimal(0))
+            if allocations
+            else _amount(line.get("total_discount"))
+        )
+        value = _amount(line.get("price")) * quantity - discount
         items.append(FacetItem(str(line["product_id"]), quantity, max(value, Decimal(0))))
     return items
 

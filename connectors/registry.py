@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from connectors.base import Connector
 
-# Re-exported for the recommendations service (the add) and the webhooks and dashboard (what it sold).
-from connectors.cart import add_to_cart, items_added_with_facet, orders_show_facet_items  # noqa: F401
+# Re-exported for the recommendations service (the add) and the dashboard (whether orders show what it sold).
+from connectors.cart import add_to_cart, orders_show_facet_items  # noqa: F401
 from connectors.errors import NotFound
 from connectors.settings import ConnectorSettings
 

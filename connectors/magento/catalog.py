@@ -17,6 +17,8 @@ ID_PAGE_SIZE = MAX_PAGE_SIZE
 # order as RFC 5849 and every client library do. They agree while the `skus[i]` indices are single digits;
 # from `skus[10]` on, Magento computes another signature and refuses the request.
 SALABLE_CHUNK = 10
+# A stock poll on a store without MSI reads one stock item per SKU: at most this many per poll.
+PER_SKU_STOCK_CHECKS = 40
 # Magento's partial-response syntax: only these fields come back (no media, attributes or stock).
 ID_FIELDS = "items[id,sku],total_count"
 STATUS_ENABLED = 1

@@ -188,9 +188,15 @@ class MagentoConnector:
                 return ids
             after = max(int(item["id"]) for item in items)
 
-    def stock_of(self, session: StoreSession, skus: list[str]) -> dict[str, bool]:
-        """`ChecksStock`: the same salable check as a sync, against the storefront website's stock."""
-        return self._stock(session, skus, {"website_id": self._store_config(session).get("website_id")})
+    def stock_of(self, session: StoreSession, skus: list[str], memo: dict[str, Any]) -> dict[str, bool]:
+        """`ChecksStock`: the same salable check as a sync, against the storefront website's stock. The memo
+        keeps the website, its stock and whether MSI answers; without MSI each SKU is a request of its own,
+        so only the first PER_SKU_STOCK_CHECKS are read."""
+        if "website_id" not in memo:
+            memo["website_id"] = self._store_config(session).get("website_id")
+        if memo.get("msi") is False:
+            skus = list(dict.fromkeys(skus))[: catalog.PER_SKU_STOCK_CHECKS]
+        return self._stock(session, skus, memo)
 
     def _store_config(self, session: StoreSession) -> dict[str, Any]:
         """The default store view's `/V1/store/storeConfigs` entry (the first one when none is `default`)."""

@@ -22,6 +22,7 @@ from connectors.base import (
     WebhookKind,
     origins_of,
 )
+from connectors.cart import items_added_with_facet
 from connectors.errors import AuthError, NotFound, ProtocolError
 from connectors.http import HttpClient
 from connectors.settings import ConnectorSettings
@@ -159,6 +160,8 @@ class ShopifyConnector:
         ):
             customer = payload.get("customer") or {}
             event.customer_id = str(customer["id"]) if customer.get("id") is not None else None
+        if kind is WebhookKind.ORDER_CREATED:
+            event.facet_items = items_added_with_facet(payload)
         return event
 
     def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:

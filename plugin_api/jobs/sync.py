@@ -46,9 +46,10 @@ FULL_SYNC_EVERY = timedelta(hours=24)
 INCREMENTAL_OVERLAP = timedelta(minutes=2)
 STALE_RUN = timedelta(hours=1)
 COUNT_KEYS = ("seen", "created", "updated", "unchanged", "deactivated", "deleted", "stock_changed")
-# The poll re-reads the stock of at most this many of the products recommended in the last STOCK_WINDOW
-# (the most recommended first), on platforms whose stock changes nothing else reports (`ChecksStock`).
-STOCK_CHECK_PRODUCTS = 200
+# The poll re-reads the stock of the products recommended in the last STOCK_WINDOW, the most recommended
+# first, up to this many SKUs (a frame's colours are SKUs of their own), on platforms whose stock changes
+# nothing else reports (`ChecksStock`).
+STOCK_CHECK_SKUS = 300
 STOCK_WINDOW = timedelta(days=1)
 FEATURES_JOB = "plugin_api.jobs.features.compute_product_features"
 # Written by runs that found the lock held; a running sync carries them over instead of overwriting them.
@@ -264,6 +265,7 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
     counts: dict[str, int] = {**zero_counts(), **(state.get("counts") or {})}
     if full and not state.get("cursor"):
         _revive_webhooks(merchant, connector, session, state)
+        state.pop("stock_memo", None)  # the stock poll finds the store's stock set-up again once a day
     known = _known_ids(merchant) if full else []
     changed: list[int] = []
     lower = state.get("last_id")
@@ -301,7 +303,7 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
             state, lower = pending, upper
         if not full:
             counts["deleted"] += _poll_deletions(merchant, connector, session)
-            counts["stock_changed"] += _poll_stock(merchant, connector, session)
+            counts["stock_changed"] += _poll_stock(merchant, connector, session, state)
     except Exception as exc:
         db.session.rollback()
         lock_row(merchant_id)
@@ -341,15 +343,16 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
     return counts
 
 
-def _poll_stock(merchant: Merchant, connector: Any, session: Any) -> int:
+def _poll_stock(merchant: Merchant, connector: Any, session: Any, state: dict[str, Any]) -> int:
     """Re-read the stock of the in-stock products shoppers were recommended in the last day, where the
     platform reports stock changes no other way (`ChecksStock`), so that a product that sold out stops being
     recommended within one poll instead of at the next daily full sync. Products already sold out come back
     with that full sync: missing a restock for a few hours costs less than a request per product every 15
-    minutes. How many products changed (committed with the rest of the run)."""
+    minutes. How many products changed (committed with the rest of the run); what the connector learned of
+    the store's stock set-up is kept in `state["stock_memo"]` for the next poll."""
     if not isinstance(connector, ChecksStock):
         return 0
-    recommended = (
+    ranked = db.session.scalars(
         select(ShownRecommendation.product_id)
         .where(
             ShownRecommendation.merchant_id == merchant.id,
@@ -357,30 +360,39 @@ def _poll_stock(merchant: Merchant, connector: Any, session: Any) -> int:
         )
         .group_by(ShownRecommendation.product_id)
         .order_by(func.count().desc(), ShownRecommendation.product_id)
-        .limit(STOCK_CHECK_PRODUCTS)
-    )
-    products = db.session.scalars(
+        .limit(STOCK_CHECK_SKUS)
+    ).all()
+    in_stock = db.session.scalars(
         select(Product).where(
             Product.merchant_id == merchant.id,
             Product.deleted.is_(False),
             Product.in_stock.is_not(False),
-            Product.platform_product_id.in_(recommended),
+            Product.platform_product_id.in_(ranked),
         )
-    ).all()
-    skus = [v["sku"] for p in products for v in p.variants or [] if v.get("sku")]
+    )
+    by_id = {p.platform_product_id: p for p in in_stock}
+    products, skus = [], []
+    for product in (by_id[pid] for pid in ranked if pid in by_id):
+        own = [v["sku"] for v in product.variants or [] if v.get("sku")]
+        if len(skus) + len(own) > STOCK_CHECK_SKUS:
+            break
+        products.append(product)
+        skus += own
     if not skus:
         return 0
+    memo = dict(state.get("stock_memo") or {})
     try:
-        flags = connector.stock_of(session, skus)
+        flags = connector.stock_of(session, skus, memo)
     except ConnectorError as exc:  # stock is secondary: the products the poll read still land
         log.warning("stock check of %s skipped: %s", merchant.shop_domain, exc)
         return 0
+    state["stock_memo"] = memo
     changed = 0
     for product in products:
         variants = [_with_stock(v, flags) for v in product.variants]
-        in_stock = any_variant_available([v.get("available") for v in variants])
-        if variants != product.variants or in_stock != product.in_stock:
-            product.variants, product.in_stock = variants, in_stock
+        available = any_variant_available([v.get("available") for v in variants])
+        if variants != product.variants or available != product.in_stock:
+            product.variants, product.in_stock = variants, available
             changed += 1
     if changed:
         log.info("%s: stock changed for %d recommended products", merchant.shop_domain, changed)

@@ -89,6 +89,7 @@ class Funnel:
     recommendation_clicks: int
     add_to_cart_clicks: int
     widget_errors: int
+    distinct_results_shown: int  # results shown, each once however often it was shown again
     results_acted_on: int
     top_failures: list[FailureCount]
     top_refusals: list[FailureCount]
@@ -160,6 +161,7 @@ def funnel(merchant: Merchant, since: datetime) -> Funnel:
         recommendation_clicks=clicks,
         add_to_cart_clicks=carts,
         widget_errors=counts.get("widget_error", 0),
+        distinct_results_shown=results,
         results_acted_on=acted_on,
         top_failures=_top(failures, lambda code: code or "unknown", FAILURE_MEANINGS, "another error"),
         top_refusals=_top(refusals, _refusal_code, REFUSAL_MEANINGS, "another reason"),

@@ -1,9 +1,10 @@
-"""What shoppers bought after adding it with Facet's own Add to cart: orders, items and their value.
+"""What shoppers ordered after adding it with Facet's own Add to cart: orders, items and their value.
 
-Counted from the order webhooks the store sends: `webhooks` keeps, with each order, the lines that carry the
-mark Facet's button puts on the cart item (`connectors.cart`). It counts purchases made through the button,
-not purchases Facet caused: a shopper who would have bought the item anyway counts too, and one who tried a
-frame on and then used the store's own button does not. The holdout test's lift is the causal figure.
+Counted from the order webhooks the store sends: `webhooks` keeps, beside each order's row, an anonymous row
+of its lines that carry the mark Facet's button puts on the cart item (`connectors.cart`). It counts orders
+placed through the button, not orders Facet caused: a shopper who would have bought the item anyway counts
+too, one who tried a frame on and then used the store's own button does not, and an order cancelled later
+still counts. The holdout test's lift is the causal figure.
 
 Only platforms whose orders carry the mark (`orders_show_facet_items`) have figures; for the others the
 dashboard says why there are none rather than showing zeros.
@@ -17,11 +18,13 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy import func
+
 from connectors import registry
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant, Product
 from plugin_api.services.shade_coverage import rate
-from plugin_api.services.webhooks import FACET_ITEMS, ORDER_EVENT
+from plugin_api.services.webhooks import ORDER_EVENT, SALE_EVENT
 from plugin_api.tenancy import scoped
 
 TOP_SOLD = 5
@@ -54,19 +57,16 @@ class Sales:
 
 def sales(merchant: Merchant, since: datetime) -> Sales:
     counted = registry.orders_show_facet_items(merchant.platform)
-    orders = db.session.scalars(
-        scoped(Event, merchant=merchant)
-        .where(Event.type == ORDER_EVENT, Event.occurred_at >= since)
-        .with_only_columns(Event.properties)
+    in_period = scoped(Event, merchant=merchant).where(Event.occurred_at >= since)
+    orders = db.session.scalar(in_period.where(Event.type == ORDER_EVENT).with_only_columns(func.count()))
+    sales_rows = db.session.scalars(
+        in_period.where(Event.type == SALE_EVENT).with_only_columns(Event.properties)
     ).all()
-    with_items, units, orders_of = 0, Counter[str](), Counter[str]()
+    units, orders_of = Counter[str](), Counter[str]()
     value: dict[str, Decimal] = defaultdict(Decimal)
-    for order in orders:
-        lines = _lines(order)
-        if not lines:
-            continue
-        with_items += 1
-        currency = str(order.get("currency") or "")
+    for sale in sales_rows:
+        lines = _lines(sale)
+        currency = str(sale.get("currency") or "")
         for line in lines:
             units[line["product_id"]] += line["quantity"]
             value[currency] += line["value"]
@@ -75,19 +75,19 @@ def sales(merchant: Merchant, since: datetime) -> Sales:
     titles = _titles(merchant, top)
     return Sales(
         counted=counted,
-        orders_received=len(orders),
-        orders_with_facet_items=with_items,
+        orders_received=orders or 0,
+        orders_with_facet_items=len(sales_rows),
         items=sum(units.values()),
         value=[Amount(currency, str(total)) for currency, total in sorted(value.items())],
-        share_of_orders=rate(with_items, len(orders)),
+        share_of_orders=rate(len(sales_rows), orders or 0),
         top_products=[SoldProduct(pid, titles.get(pid, pid), units[pid], orders_of[pid]) for pid in top],
     )
 
 
-def _lines(order: dict[str, Any]) -> list[dict[str, Any]]:
-    """The order's Facet lines as stored, skipping any a bad payload left malformed."""
+def _lines(sale: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sale's lines as stored, skipping any a bad payload left malformed."""
     lines = []
-    for line in order.get(FACET_ITEMS) or []:
+    for line in sale.get("items") or []:
         try:
             lines.append(
                 {

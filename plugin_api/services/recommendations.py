@@ -83,9 +83,12 @@ def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:
 
     Impressions are the analyses' recommendation rows, which go with their analysis after
     FACET_ANALYSIS_RETENTION_DAYS; the window is cut to that so clicks and impressions cover the same days.
-    When analyses are not kept at all there are no impressions and the prior falls back to each product's
-    share of engagement."""
-    since = utcnow() - analytics_window(current_app.config)
+    A rate needs impressions: a product with engagement but none (the frame of the product page the widget
+    was opened on, tried on and added from there) is left out rather than given an outsized rate. When
+    analyses are not kept at all there are no impressions, and the prior falls back to each product's share
+    of engagement."""
+    window, with_impressions = analytics_window(current_app.config)
+    since = utcnow() - window
     rows = db.session.execute(
         select(Event.product_id, Event.type, func.count())
         .where(
@@ -103,6 +106,8 @@ def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:
 
     for product_id, kind, count in rows:
         entry(product_id)["clicks" if kind == CLICKED else "add_to_carts"] += count
+    if not with_impressions:
+        return stats
     shown = db.session.execute(
         scoped(ShownRecommendation, merchant=merchant)
         .with_only_columns(ShownRecommendation.product_id, func.count())
@@ -111,13 +116,17 @@ def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:
     )
     for product_id, count in shown:
         entry(product_id)["impressions"] += count
-    return stats
+    return {pid: counts for pid, counts in stats.items() if counts["impressions"] > 0}
 
 
-def analytics_window(config: Mapping[str, Any]) -> timedelta:
-    """ANALYTICS_WINDOW, or less when analyses (and with them the impressions) are kept for fewer days."""
+def analytics_window(config: Mapping[str, Any]) -> tuple[timedelta, bool]:
+    """(the window, whether impressions count): ANALYTICS_WINDOW, cut to the days analyses (and with them
+    the impressions) are kept; without impressions when analyses are not kept at all (they expire at once,
+    and the few an hourly purge has not reached yet would make every rate wrong)."""
     kept = int(config["FACET_ANALYSIS_RETENTION_DAYS"])
-    return min(ANALYTICS_WINDOW, timedelta(days=kept)) if kept > 0 else ANALYTICS_WINDOW
+    if kept <= 0:
+        return ANALYTICS_WINDOW, False
+    return min(ANALYTICS_WINDOW, timedelta(days=kept)), True
 
 
 def candidate_set(merchant: Merchant) -> CandidateSet:

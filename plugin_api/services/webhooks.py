@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from connectors import InboundRequest, NotFound, WebhookEvent, WebhookKind, registry
+from connectors import InboundRequest, NotFound, WebhookEvent, WebhookKind
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant, WebhookReceipt
 from plugin_api.services.installs import (
@@ -26,7 +26,7 @@ from plugin_api.tenancy import scoped
 log = logging.getLogger(__name__)
 
 ORDER_EVENT = "order_created"
-FACET_ITEMS = "facet_items"
+SALE_EVENT = "facet_sale"  # an order's lines added with Facet's button, without the order's or customer's id
 
 
 @dataclass
@@ -100,6 +100,10 @@ def apply_event(merchant: Merchant, event: WebhookEvent) -> str:
         db.session.add(
             Event(merchant_id=merchant.id, type=ORDER_EVENT, properties=_order_properties(event.payload))
         )
+        if event.facet_items:
+            db.session.add(
+                Event(merchant_id=merchant.id, type=SALE_EVENT, properties=_sale_properties(event))
+            )
         return "order_recorded"
     if kind is WebhookKind.CUSTOMER_REDACT:
         return f"customer_redacted:{redact_customer(merchant, event)}"
@@ -128,10 +132,18 @@ def _order_properties(payload: dict[str, Any]) -> dict[str, Any]:
         "total": str(payload.get("total_price") or payload.get("total") or ""),
         "product_ids": sorted({str(i.get("product_id")) for i in items if i.get("product_id")}),
         "source": payload.get("source_name") or payload.get("created_via"),
-        # The lines Facet's own Add to cart put in the cart (the dashboard's "Sold with Facet").
-        FACET_ITEMS: [
+    }
+
+
+def _sale_properties(event: WebhookEvent) -> dict[str, Any]:
+    """The order's lines that Facet's own Add to cart put in the cart, for the dashboard's "Sold with Facet".
+    Kept apart from the order's row: no order or customer id, so they are never tied to a customer (and stay
+    counted when that customer's data is erased)."""
+    return {
+        "currency": event.payload.get("currency"),
+        "items": [
             {"product_id": item.product_id, "quantity": item.quantity, "value": str(item.value)}
-            for item in registry.items_added_with_facet(payload)
+            for item in event.facet_items
         ],
     }
 

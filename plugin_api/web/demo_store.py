@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from sqlalchemy import select
 
 from connectors import WebhookEvent, WebhookKind
-from connectors.cart import ORDER_MARK, ORDER_MARK_VALUE
+from connectors.cart import ORDER_MARK, ORDER_MARK_VALUE, items_added_with_facet
 from plugin_api.demo import DEMO_KEY
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, Product
@@ -257,7 +257,11 @@ def place_order() -> Response:
             for line in lines
         ],
     }
-    apply_event(merchant, WebhookEvent(WebhookKind.ORDER_CREATED, "orders/create", order_id, payload=payload))
+    facet_items = items_added_with_facet(payload)
+    event = WebhookEvent(
+        WebhookKind.ORDER_CREATED, "orders/create", order_id, payload=payload, facet_items=facet_items
+    )
+    apply_event(merchant, event)
     db.session.commit()
     response = redirect(url_for("demo_store.cart", ordered=order_id))
     response.delete_cookie(CART_COOKIE)

@@ -145,9 +145,10 @@ def test_selfie_upload_on_a_product_page_gives_tryon_shade_and_recommendations(
         assert rec_id in set(
             db.session.scalars(select(Event.product_id).where(Event.type == "add_to_cart_clicked"))
         )
-        [order] = db.session.scalars(select(Event.properties).where(Event.type == "order_created")).all()
-    assert {(item["product_id"], item["quantity"]) for item in order["facet_items"]} >= {(rec_id, 2)}
-    assert sum(item["quantity"] for item in order["facet_items"]) == 3
+        assert len(db.session.scalars(select(Event).where(Event.type == "order_created")).all()) == 1
+        [sale] = db.session.scalars(select(Event.properties).where(Event.type == "facet_sale")).all()
+    assert {(item["product_id"], item["quantity"]) for item in sale["items"]} >= {(rec_id, 2)}
+    assert sum(item["quantity"] for item in sale["items"]) == 3
 
 
 def test_phone_width_end_to_end(live_server, page_factory, inputs):

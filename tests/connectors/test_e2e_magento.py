@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
@@ -211,7 +212,7 @@ def test_a_recommended_product_that_sells_out_stops_being_recommended_at_the_nex
     for pid in (recommended, not_recommended):
         fake.sell_out(pid)
     configurable.variants[0].in_stock = False  # one colour of the frame sells out, the others are left
-    requests_before = fake.request_count
+    requests_before = len(fake.request_log)
     assert schedule_polls(mage_app, utcnow() + timedelta(minutes=16))["enqueued"] == 1
     state = e2e.merchant(mage_app, "magento").sync_state
     assert state["mode"] == "incremental" and state["last_counts"]["stock_changed"] == 2
@@ -220,8 +221,52 @@ def test_a_recommended_product_that_sells_out_stops_being_recommended_at_the_nex
     expected = [False] + [v.in_stock for v in configurable.variants[1:]]
     assert frame.in_stock is True and [v["available"] for v in frame.variants] == expected
     # The poll's usual requests, plus the stock check: store config, website, stock, one salable chunk.
-    assert fake.request_count - requests_before <= 12
+    assert len(fake.request_log) - requests_before <= 12
+    # The next poll remembers the website and its stock: it asks only whether the SKUs are salable.
+    first = poll_requests(mage_app, fake, minutes=32, since=requests_before)
+    second = poll_requests(mage_app, fake, minutes=48)
+    for path in ("store/storeConfigs", "store/websites", "inventory/stock-resolver/website/base"):
+        assert second[path] == first[path] - 1, path
+    assert second["inventory/are-products-salable"] == first["inventory/are-products-salable"] > 0
     # What nobody is being shown waits for the daily full sync.
     assert e2e.product(mage_app, m.id, str(not_recommended)).in_stock is True
     assert schedule_polls(mage_app, utcnow() + timedelta(hours=25))["enqueued"] == 1
     assert e2e.product(mage_app, m.id, str(not_recommended)).in_stock is False
+
+
+def poll_requests(app, fake, *, minutes: int, since: int | None = None) -> Counter[str]:
+    """The requests (by path, less `/rest/V1/`) of the poll `minutes` from now, or of everything since the
+    request log's `since` position when given (a poll already run)."""
+    start = len(fake.request_log) if since is None else since
+    if since is None:
+        assert schedule_polls(app, utcnow() + timedelta(minutes=minutes))["enqueued"] == 1
+    return Counter(path.removeprefix("/rest/V1/") for _, path in fake.request_log[start:])
+
+
+def test_a_store_without_msi_has_a_bounded_stock_check(mage_app):
+    """Without the Inventory modules each SKU's stock is a request of its own: the poll learns that once and
+    then reads at most PER_SKU_STOCK_CHECKS of them, the most recommended first."""
+    from connectors.magento.catalog import PER_SKU_STOCK_CHECKS
+
+    fake = FakeMagento(products=120, msi=False).start()
+    try:
+        browser = e2e.Browser(mage_app)
+        browser.get(activate(browser, fake))
+        m = e2e.merchant(mage_app, "magento")
+
+        def per_sku(requests: Counter[str]) -> int:
+            return sum(n for path, n in requests.items() if path.startswith("stockItems/"))
+
+        baseline = poll_requests(mage_app, fake, minutes=16)  # nothing recommended yet: no stock check
+        stocked = [p.id for p in fake.products.values() if p.in_stock]
+        shown_to_shoppers(mage_app, m.id, [str(pid) for pid in stocked[:100]])
+        fake.sell_out(stocked[0])
+        learning = poll_requests(mage_app, fake, minutes=32)
+        assert learning["inventory/are-products-salable"] == baseline["inventory/are-products-salable"] + 1
+        assert per_sku(learning) == per_sku(baseline) + 100  # once, while it finds out there is no MSI
+        assert e2e.product(mage_app, m.id, str(stocked[0])).in_stock is False
+        bounded = poll_requests(mage_app, fake, minutes=48)
+        assert bounded["inventory/are-products-salable"] == baseline["inventory/are-products-salable"]
+        assert per_sku(bounded) == per_sku(baseline) + PER_SKU_STOCK_CHECKS
+    finally:
+        fake.stop()

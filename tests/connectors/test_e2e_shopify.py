@@ -326,33 +326,68 @@ def test_orders_say_what_was_bought_with_facets_add_to_cart(shop_app, fake):
         payload = {"variants": row.variants, "url": row.url, "platform_product_id": "1001"}
         action = add_to_cart(db.session.get(Merchant, m.id), payload, None)
     mark = {"name": "_facet", "value": action["fields"]["properties[_facet]"]}
-    gift = {"name": "gift", "value": "y"}
     orders = [
-        # Two of 1001 added with Facet (3.00 off the line), and a product the shopper found on their own.
-        [
-            {
-                "product_id": 1001,
-                "quantity": 2,
-                "price": "29.00",
-                "total_discount": "3.00",
-                "properties": [mark],
-            },
-            {"product_id": 1002, "quantity": 1, "price": "10.00", "properties": []},
-        ],
-        [{"product_id": 1001, "quantity": 1, "price": "29.00", "properties": [mark]}],
-        [{"product_id": 1003, "quantity": 1, "price": "15.00", "properties": [gift]}],
+        # Two of 1001 added with Facet, with a 10 % discount code (allocated to the line; `total_discount`
+        # stays "0.00" on storefront orders), and a product the shopper found on their own.
+        [shopify_line(1001, "29.00", 2, [mark], discounts=["5.80"]), shopify_line(1002, "10.00")],
+        [shopify_line(1001, "29.00", 1, [mark])],
+        [shopify_line(1003, "15.00", 1, [{"name": "Engraving", "value": "A.B."}])],
     ]
     for order_id, lines in enumerate(orders, start=21):
         order = {"id": order_id, "customer": {"id": 5}, "currency": "EUR", "line_items": lines}
         assert browser.deliver(fake.deliver("orders/create", order)).json["result"] == "order_recorded"
+    # A subscription renewal copies the first order's line-item properties: nobody pressed the button.
+    renewal = {
+        "id": 25,
+        "customer": {"id": 5},
+        "currency": "EUR",
+        "source_name": "subscription_contract_checkout_one",
+        "line_items": [shopify_line(1001, "29.00", 1, [mark])],
+    }
+    assert browser.deliver(fake.deliver("orders/create", renewal)).json["result"] == "order_recorded"
     with shop_app.app_context():
         summary = dashboard_summary(db.session.get(Merchant, m.id), 30, analysis_retention_days=30)
     assert summary.to_json()["sales"] == {
         "counted": True,
-        "orders_received": 3,
+        "orders_received": 4,
         "orders_with_facet_items": 2,
         "items": 3,
-        "value": [{"currency": "EUR", "value": "84.00"}],
-        "share_of_orders": round(2 / 3, 4),
+        "value": [{"currency": "EUR", "value": "81.20"}],  # 2 × 29.00 − 5.80 + 29.00
+        "share_of_orders": 0.5,
         "top_products": [{"product_id": "1001", "title": row.title, "quantity": 3, "orders": 2}],
+    }
+    # What Facet sold is kept apart from the orders: no order or customer id beside it.
+    with shop_app.app_context():
+        sales = db.session.scalars(select(Event.properties).where(Event.type == "facet_sale")).all()
+    assert len(sales) == 2 and all(set(sale) == {"currency", "items"} for sale in sales)
+
+
+def shopify_line(
+    product_id: int,
+    price: str,
+    quantity: int = 1,
+    properties: list | None = None,
+    discounts: list | None = None,
+) -> dict:
+    """An `orders/create` line item as Shopify sends it (the fields Facet reads, and the ones beside them)."""
+    money = lambda amount: {"shop_money": {"amount": amount, "currency_code": "EUR"}}  # noqa: E731
+    return {
+        "id": product_id * 100 + quantity,
+        "admin_graphql_api_id": f"gid://shopify/LineItem/{product_id * 100 + quantity}",
+        "product_id": product_id,
+        "variant_id": product_id * 10,
+        "quantity": quantity,
+        "current_quantity": quantity,
+        "price": price,
+        "price_set": money(price),
+        "total_discount": "0.00",
+        "total_discount_set": money("0.00"),
+        "properties": properties or [],
+        "discount_allocations": [
+            {"amount": d, "amount_set": money(d), "discount_application_index": 0} for d in discounts or []
+        ],
+        "gift_card": False,
+        "taxable": True,
+        "tax_lines": [],
+        "title": f"Frame {product_id}",
     }

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from connectors import WebhookEvent, WebhookKind
+from connectors.cart import items_added_with_facet
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant, utcnow
 from plugin_api.services.webhooks import apply_event
@@ -26,18 +27,22 @@ def line(product_id: int, price: str, quantity: int = 1, marked: bool = True) ->
 
 
 def order(app, merchant: Merchant, order_id: int, lines: list[dict], *, days_ago: int = 0, currency="USD"):
-    """An orders/create delivery as the connector hands it over, applied as the webhook route does."""
+    """An orders/create delivery as the Shopify connector hands it over, applied as the webhook route does."""
     payload = {"id": order_id, "currency": currency, "line_items": lines}
+    event = WebhookEvent(
+        WebhookKind.ORDER_CREATED,
+        "orders/create",
+        str(order_id),
+        payload=payload,
+        facet_items=items_added_with_facet(payload),
+    )
     with app.app_context():
-        merchant = db.session.get(Merchant, merchant.id)
-        apply_event(
-            merchant, WebhookEvent(WebhookKind.ORDER_CREATED, "orders/create", str(order_id), payload=payload)
-        )
+        before = db.session.scalar(select(func.max(Event.id))) or 0
+        apply_event(db.session.get(Merchant, merchant.id), event)
         db.session.commit()
-        if days_ago:
-            row = db.session.scalars(select(Event).order_by(Event.id.desc()).limit(1)).one()
+        for row in db.session.scalars(select(Event).where(Event.id > before)):  # the order and its sale
             row.occurred_at = utcnow() - timedelta(days=days_ago)
-            db.session.commit()
+        db.session.commit()
 
 
 def test_sold_with_facet_counts_marked_lines_of_this_stores_orders_in_the_period(app, merchant_factory):
