@@ -36,7 +36,9 @@ class AdminSummary(MethodView):
         200,
         description=(
             "Funnel, recommendations by category, top products, shoppers' tones and face shapes, shade "
-            "range coverage, catalog and settings for the period. Rates are null when nothing was divided. "
+            "range coverage, catalog and settings for the period. Rates are null when nothing was divided; "
+            "the funnel's click-through, add-to-cart and acted-on rates are shares of the distinct results "
+            "shown. "
             "`lift`: the holdout test's conversion lift since the current experiment started, whatever the "
             "period (the `Lift` schema of `GET /api/v1/admin/experiment`). `sales`: orders the store "
             "reported in the period, and the items in them that were added with Facet's Add to cart "

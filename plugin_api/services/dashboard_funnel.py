@@ -89,14 +89,18 @@ class Funnel:
     recommendation_clicks: int
     add_to_cart_clicks: int
     widget_errors: int
-    distinct_results_shown: int  # results shown, each once however often it was shown again
+    # Results shown, each once however often it was shown again (by the analysis id the beacons carry), and
+    # how many of them had a recommendation click, an add-to-cart, or any of those or a try-on.
+    distinct_results_shown: int
+    results_clicked: int
+    results_added_to_cart: int
     results_acted_on: int
     top_failures: list[FailureCount]
     top_refusals: list[FailureCount]
     analysis_success_rate: float | None
+    # Shares of the distinct results shown: never above 1, however often one shopper clicks or adds.
     click_through_rate: float | None
     add_to_cart_rate: float | None
-    # Of the distinct results shown (by analysis id), the share with a try-on, a click or an add-to-cart.
     acted_on_rate: float | None
 
     @property
@@ -149,7 +153,8 @@ def funnel(merchant: Merchant, since: datetime) -> Funnel:
     )
     done, failed = statuses.get(AnalysisStatus.DONE.value, 0), statuses.get(AnalysisStatus.FAILED.value, 0)
     shown, clicks, carts = counts.get(_SHOWN, 0), counts.get(CLICK, 0), counts.get(CART, 0)
-    results, acted_on = _results_acted_on(events)
+    results = _ResultActions(events)
+    clicked, added, acted_on = (results.with_any(kinds) for kinds in ((CLICK,), (CART,), _ACTIONS))
     return Funnel(
         sessions_opened=sessions or 0,
         photos_submitted=counts.get("photo_submitted", 0),
@@ -161,29 +166,40 @@ def funnel(merchant: Merchant, since: datetime) -> Funnel:
         recommendation_clicks=clicks,
         add_to_cart_clicks=carts,
         widget_errors=counts.get("widget_error", 0),
-        distinct_results_shown=results,
+        distinct_results_shown=results.shown,
+        results_clicked=clicked,
+        results_added_to_cart=added,
         results_acted_on=acted_on,
         top_failures=_top(failures, lambda code: code or "unknown", FAILURE_MEANINGS, "another error"),
         top_refusals=_top(refusals, _refusal_code, REFUSAL_MEANINGS, "another reason"),
         analysis_success_rate=rate(done, done + failed),
-        click_through_rate=rate(clicks, shown),
-        add_to_cart_rate=rate(carts, shown),
-        acted_on_rate=rate(acted_on, results),
+        click_through_rate=rate(clicked, results.shown),
+        add_to_cart_rate=rate(added, results.shown),
+        acted_on_rate=rate(acted_on, results.shown),
     )
 
 
-def _results_acted_on(events: Select[Any]) -> tuple[int, int]:
-    """(distinct results shown, how many of them the shopper acted on), by the analysis id the beacons
-    carry. Distinct, because a shopper who tries on three frames and adds one to cart acted on one result."""
-    analysis_id = Event.properties["analysis_id"].as_string()
-    shown = events.where(Event.type == _SHOWN, analysis_id.is_not(None)).with_only_columns(analysis_id)
-    results = db.session.scalar(shown.with_only_columns(func.count(func.distinct(analysis_id))))
-    acted_on = db.session.scalar(
-        events.where(Event.type.in_(_ACTIONS), analysis_id.in_(shown)).with_only_columns(
-            func.count(func.distinct(analysis_id))
+class _ResultActions:
+    """What shoppers did with the period's results, counted per distinct result (the analysis id the beacons
+    carry): a shopper who clicks three recommendations and adds one to cart clicked on one result. Actions on
+    a result shown before the period (or never reported shown) are not counted."""
+
+    def __init__(self, events: Select[Any]) -> None:
+        self._events = events
+        self._analysis_id = Event.properties["analysis_id"].as_string()
+        self._shown_ids = events.where(
+            Event.type == _SHOWN, self._analysis_id.is_not(None)
+        ).with_only_columns(self._analysis_id)
+        self.shown: int = self._distinct(self._shown_ids)
+
+    def with_any(self, kinds: tuple[str, ...]) -> int:
+        """How many of the results shown had at least one beacon of `kinds`."""
+        return self._distinct(
+            self._events.where(Event.type.in_(kinds), self._analysis_id.in_(self._shown_ids))
         )
-    )
-    return results or 0, acted_on or 0
+
+    def _distinct(self, query: Select[Any]) -> int:
+        return db.session.scalar(query.with_only_columns(func.count(func.distinct(self._analysis_id)))) or 0
 
 
 def _top(

@@ -131,8 +131,31 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     page.locator('[data-fc="after"]').click()
     wait_drawn(page, "fx-wayfarer")
     assert len({first, second, bare, canvas_png(page)}) == 4
+    # "Try on" for the frame already on the face changes nothing, and is not counted as a switch.
+    page.locator('[data-fc="try-rec"]').nth(1).click()
+    wait_drawn(page, "fx-wayfarer")
+    assert switches_recorded(live_server, settle=1.0) == 2  # to the aviator, then to the wayfarer
     assert len(uploads) == 1, uploads
     assert errors == []
+
+
+def switches_recorded(live_server, *, settle: float) -> int:
+    """The `tryon_switched` beacons the server has stored, once no more arrive for `settle` seconds."""
+    import time
+
+    from sqlalchemy import func, select
+
+    from plugin_api.extensions import db
+    from plugin_api.models import Event
+
+    last, stable_since = -1, time.monotonic()
+    while time.monotonic() - stable_since < settle:
+        with live_server.app.app_context():
+            count = db.session.scalar(select(func.count()).where(Event.type == "tryon_switched"))
+        if count != last:
+            last, stable_since = count, time.monotonic()
+        time.sleep(0.1)
+    return last
 
 
 def test_client_warp_matches_opencv(live_server, page_factory):

@@ -111,7 +111,8 @@ function buildTryOn(col, r, items, recs) {
     afterBtn.setAttribute('aria-pressed', 'true');
     buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b._item === it)); });
     renderCurrent(current, it, recs);
-    if (userAction) {
+    // Pressing "Try on" for the frame already on the face changes nothing: no switch to count.
+    if (userAction && (!prev || String(prev.product_id) !== String(it.product_id))) {
       CTX.beacon('tryon_switched', { product_id: it.product_id, from: prev && prev.product_id, analysis_id: S.analysisId });
     }
     return draw();
