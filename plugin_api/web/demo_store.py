@@ -196,6 +196,8 @@ def cart() -> str:
     lines = _cart_lines(by_id)
     total = sum((line["price"] * line["qty"] for line in lines), Decimal("0"))
     currency = next((line["currency"] for line in lines if line["currency"]), None)
+    for line in lines:
+        line["total"] = format_price(line["price"] * line["qty"], line["currency"])
     return _render(
         "cart.html",
         merchant,

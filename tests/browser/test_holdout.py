@@ -96,6 +96,8 @@ def test_a_held_out_session_never_sees_facet_and_its_add_to_cart_counts(
     assert page.locator(OPEN_BUTTON).count() == 0
     assert page.locator("[data-facet-dialog]").count() == 0
     assert page.evaluate("window.Facet.open()") is False  # the store's own "Try on" links open nothing
+    # The page's own promise of a try-on waits for the button (`data-facet-ready`), so it never shows here.
+    assert not page.locator(".perks [data-needs-facet]").is_visible()
 
     page.locator(STORE_ADD).click()
     page.wait_for_url("**/demo/cart**")
@@ -137,6 +139,7 @@ def test_an_exposed_session_sees_facet_and_its_add_through_facet_counts_like_any
     open_results_with_demo_cart(page, url, inputs["face_png"])
     [view] = wait_stored(live_server, sid, "storefront_view")
     assert tags(view) == ("exposed", experiment.id)
+    assert page.locator(".perks [data-needs-facet]").is_visible()  # the button is there: so is its promise
 
     rec = page.locator('[data-fc="rec"]').first
     rec.locator('[data-fc="add-to-cart"]').click()

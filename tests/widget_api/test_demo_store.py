@@ -97,6 +97,7 @@ def test_cart_add_by_get_and_post(client, demo):
     client.post("/demo/cart/add", data={"id": "eye-1"})
     html = client.get("/demo/cart").get_data(as_text=True)
     assert "× 2" in html and "× 1" in html
+    assert '<span class="price">$258.00</span>' in html  # a line's price is its total, 2 × $129.00
     assert "$296.50" in html
     client.post("/demo/cart/clear")
     assert "Your cart is empty" in client.get("/demo/cart").get_data(as_text=True)

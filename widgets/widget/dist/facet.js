@@ -228,6 +228,7 @@ root.innerHTML = '<style>' + css(cfg, floating) + '</style><button type="button"
 'aria-haspopup="dialog">' + ICON + '<span></span></button>';
 var btn = root.querySelector('button');
 btn.querySelector('span').textContent = label;
+host.setAttribute('data-facet-ready', '');
 btn.addEventListener('click', guard(function () { open(productId, btn); }, 'click'));
 var warm = guard(function () { loadApp().catch(noop); }, 'warm');
 btn.addEventListener('pointerenter', warm);

@@ -278,6 +278,9 @@
       'aria-haspopup="dialog">' + ICON + '<span></span></button>';
     var btn = root.querySelector('button');
     btn.querySelector('span').textContent = label;
+    // For the theme: text that promises the try-on can show only once the button is there (not to a
+    // shopper a holdout test leaves without it).
+    host.setAttribute('data-facet-ready', '');
     btn.addEventListener('click', guard(function () { open(productId, btn); }, 'click'));
     // Warm the app bundle as soon as the shopper shows intent.
     var warm = guard(function () { loadApp().catch(noop); }, 'warm');
