@@ -35,6 +35,7 @@ FAILURE_MEANINGS = {
 # Photos turned away when uploaded, before any analysis (the widget reports the API's answer): for a merchant,
 # what was refused and whether there is anything to do about it.
 REFUSAL_MEANINGS = {
+    "not_image": "the file was not a photo (seen in the shopper's browser, before it was sent)",
     "rate_limited": "one shopper address sent more photos than its allowance (shoppers on one network "
     "share an address)",
     "too_many_analyses": "your store already had the most analyses running at once",

@@ -259,6 +259,23 @@ def test_files_that_are_not_photos_get_clear_messages(live_server, page_factory,
     assert page.locator('[data-fc="error-title"]').inner_text() == "That file isn’t a photo"
     assert uploads == []
     assert errors == []
+    # Nothing reached the server as a photo, but the merchant's dashboard still learns of both refusals.
+    assert refusal_codes(live_server, until=2) == ["not_image", "not_image"]
+
+
+def refusal_codes(live_server, *, until: int, device: bool = True) -> list[str]:
+    """The codes of the stored `photo_refused` beacons, once there are `until` of them (5 s at most); only
+    those refused on the device (`not_image`) or only the others."""
+    refused = Event.properties["code"].as_string()
+    wanted = refused == "not_image" if device else refused != "not_image"
+    with live_server.app.app_context():
+        for _ in range(50):
+            codes = db.session.scalars(select(refused).where(Event.type == "photo_refused", wanted)).all()
+            if len(codes) >= until:
+                break
+            db.session.rollback()
+            time.sleep(0.1)
+    return list(codes)
 
 
 def test_big_photo_is_downscaled_on_the_device(live_server, page_factory, inputs):
@@ -480,12 +497,4 @@ def test_a_shopper_past_the_photo_allowance_is_told_when_to_come_back(live_serve
     page.locator('[data-fc="upload"]').first.wait_for()
     assert errors == []
     # The merchant's dashboard learns why the photo was turned away (it never became an analysis).
-    refused = Event.properties["code"].as_string()
-    with live_server.app.app_context():
-        for _ in range(50):
-            codes = db.session.scalars(select(refused).where(Event.type == "photo_refused")).all()
-            if codes:
-                break
-            db.session.rollback()
-            time.sleep(0.1)
-    assert codes == ["rate_limited"]
+    assert refusal_codes(live_server, until=1, device=False) == ["rate_limited"]

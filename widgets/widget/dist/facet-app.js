@@ -826,7 +826,10 @@ return out;
 });
 }, function () {
 var type = file.type || '';
-if (!/^image\//.test(type) || DECODABLE.test(type)) throw new ApiError('client', 0, 'not_image', 'not an image');
+if (!/^image\//.test(type) || DECODABLE.test(type)) {
+CTX.beacon('photo_refused', { code: 'not_image', status: 0 });
+throw new ApiError('client', 0, 'not_image', 'not an image');
+}
 return { blob: file, canvas: null, width: 0, height: 0 };
 });
 }

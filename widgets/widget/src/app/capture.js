@@ -241,7 +241,11 @@ function prepareFile(file) {
     });
   }, function () {
     var type = file.type || '';
-    if (!/^image\//.test(type) || DECODABLE.test(type)) throw new ApiError('client', 0, 'not_image', 'not an image');
+    if (!/^image\//.test(type) || DECODABLE.test(type)) {
+      // Refused before any upload: only this beacon tells the merchant's dashboard.
+      CTX.beacon('photo_refused', { code: 'not_image', status: 0 });
+      throw new ApiError('client', 0, 'not_image', 'not an image');
+    }
     return { blob: file, canvas: null, width: 0, height: 0 };
   });
 }
