@@ -122,6 +122,21 @@ def test_selfie_upload_on_a_product_page_gives_tryon_shade_and_recommendations(
     second_rec.locator('[data-fc="add-to-cart"]').click()
     second_rec.locator('[data-fc="add-to-cart"][data-added="true"]').wait_for()
     assert page.locator("[data-cart-count]").inner_text() == "3"  # the store's header follows the event
+    # Closed and reopened, the results come back where the shopper left them: the frame last chosen, and
+    # what was added from each button.
+    chosen = frames.nth(2).get_attribute("data-product-id")
+    page.keyboard.press("Escape")
+    page.locator("[data-facet-dialog]").wait_for(state="detached")
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator(f'[data-fc="tryon-canvas"][data-product-id="{chosen}"][data-drawn="frame"]').wait_for()
+    first_rec = page.locator('[data-fc="rec"]').first
+    assert first_rec.locator('[data-fc="add-to-cart"][data-added-count="2"]').count() == 1
+    assert "Added to cart (2)" in first_rec.locator('[data-fc="add-to-cart"]').inner_text()
+    assert (
+        page.locator('[data-fc="rec"]').nth(1).locator('[data-fc="add-to-cart"][data-added="true"]').count()
+        == 1
+    )
+    assert len(uploads) == 1, uploads
     first_rec.locator('[data-fc="view-cart"]').click()
     page.wait_for_url("**/demo/cart**")
     assert page.locator("[data-cart-lines] li").count() == 2

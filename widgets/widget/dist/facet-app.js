@@ -1154,7 +1154,7 @@ showIntro();
 function keepResults(r, lowQuality) {
 if (LAST && LAST.result === r) return;
 LAST = { photo: S.photo, result: r, lowQuality: lowQuality, analysisId: S.analysisId, source: S.source,
-productId: S.productId, at: Date.now() };
+productId: S.productId, at: Date.now(), frame: null, added: {} };
 }
 function finishDialog() {
 LAST = null;
@@ -1562,6 +1562,7 @@ beforeBtn.setAttribute('aria-pressed', 'false');
 afterBtn.setAttribute('aria-pressed', 'true');
 buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b._item === it)); });
 renderCurrent(current, it, recs);
+if (userAction && LAST && LAST.result === r) LAST.frame = it.product_id;
 if (userAction && (!prev || String(prev.product_id) !== String(it.product_id))) {
 CTX.beacon('tryon_switched', { product_id: it.product_id, from: prev && prev.product_id, analysis_id: S.analysisId });
 }
@@ -1583,7 +1584,10 @@ if (items.length > 1) {
 col.appendChild(h('h3', { class: 'sec', style: 'margin-top:18px', text: t('frames_h') }));
 col.appendChild(strip);
 }
-var first = items.filter(function (it) { return S.productId && String(it.product_id) === String(S.productId); })[0] || items[0];
+function byId(pid) {
+return items.filter(function (it) { return pid && String(it.product_id) === String(pid); })[0];
+}
+var first = byId(LAST && LAST.result === r && LAST.frame) || byId(S.productId) || items[0];
 select(first, false);
 S.selectFrame = function (pid) {
 var it = items.filter(function (x) { return String(x.product_id) === String(pid); })[0];
@@ -1727,18 +1731,25 @@ var a = rec.add_to_cart;
 if (!a || !a.url) return null;
 var productPage = a.method === 'LINK' || a.style === 'product_page' || a.kind === 'product_page';
 var label = productPage ? t('view_options') : t('add_to_cart');
-return h('button', { class: 'btn primary small', type: 'button', 'data-fc': 'add-to-cart', 'data-product-id': rec.product_id,
+var key = where + ':' + rec.product_id;
+var button = h('button', { class: 'btn primary small', type: 'button', 'data-fc': 'add-to-cart', 'data-product-id': rec.product_id,
 'aria-label': named(label, rec.title), 'data-title': rec.title || null,
 onclick: function () {
 CTX.beacon('add_to_cart_clicked', { product_id: rec.product_id, rank: rank, where: where, analysis_id: S.analysisId,
 action: productPage ? 'product_page' : 'add' });
-addToCart(a, this);
+addToCart(a, this, key);
 } }, [icon('cart'), label]);
+var kept = LAST && LAST.result === S.result && LAST.added[key];
+if (kept) {
+showAdded(button, kept, false);
+setTimeout(function () { addViewCart(button, a.cart_url); }, 0);
+}
+return button;
 }
 function named(action, title) {
 return title ? action + t('colon') + title : null;
 }
-function addToCart(a, button) {
+function addToCart(a, button, key) {
 var method = String(a.method || 'GET').toUpperCase();
 var fields = a.fields || a.params || a.body || a.form || null;
 if (a.ajax_url && button && window.fetch) {
@@ -1751,16 +1762,22 @@ fetch(target, { method: method, body: method === 'GET' ? null : q, credentials: 
 .then(function (r) {
 if (!r.ok) throw new Error('cart ' + r.status);
 button.removeAttribute('aria-busy');
-markAdded(button, a.cart_url);
+markAdded(button, a.cart_url, key);
 })
 .catch(function () { button.removeAttribute('aria-busy'); navigateToCart(a, method, fields); });
 return;
 }
 navigateToCart(a, method, fields);
 }
-function markAdded(button, cartUrl) {
-var title = button.getAttribute('data-title');
+function markAdded(button, cartUrl, key) {
 var count = (parseInt(button.getAttribute('data-added-count'), 10) || 0) + 1;
+showAdded(button, count, true);
+if (key && LAST && LAST.result === S.result) LAST.added[key] = count;
+document.dispatchEvent(new CustomEvent('facet:cart-updated', { detail: { product_id: button.getAttribute('data-product-id') } }));
+addViewCart(button, cartUrl);
+}
+function showAdded(button, count, say) {
+var title = button.getAttribute('data-title');
 var text = t('added_to_cart') + (count > 1 ? ' (' + count + ')' : '');
 clear(button);
 button.appendChild(icon('check'));
@@ -1768,9 +1785,10 @@ button.appendChild(document.createTextNode(text));
 button.setAttribute('data-added', 'true');
 button.setAttribute('data-added-count', String(count));
 if (title) button.setAttribute('aria-label', named(text, title));
-announce(title ? named(text, title) : text);
-document.dispatchEvent(new CustomEvent('facet:cart-updated', { detail: { product_id: button.getAttribute('data-product-id') } }));
-if (cartUrl && !button.parentNode.querySelector('[data-fc="view-cart"]')) {
+if (say) announce(title ? named(text, title) : text);
+}
+function addViewCart(button, cartUrl) {
+if (cartUrl && button.parentNode && !button.parentNode.querySelector('[data-fc="view-cart"]')) {
 button.parentNode.appendChild(h('a', { class: 'btn secondary small', href: cartUrl, target: '_top',
 'data-fc': 'view-cart', text: t('view_cart') }));
 }

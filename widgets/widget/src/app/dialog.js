@@ -69,11 +69,12 @@ function openDialog(opts) {
 }
 
 // Called by showResults: what reopening the dialog on this page shows again (kept from when it was first
-// shown: reopening does not extend it).
+// shown: reopening does not extend it), with the frame last chosen (`frame`) and what was added to the cart
+// from each button (`added`), so the shopper comes back to where they left.
 function keepResults(r, lowQuality) {
   if (LAST && LAST.result === r) return;
   LAST = { photo: S.photo, result: r, lowQuality: lowQuality, analysisId: S.analysisId, source: S.source,
-    productId: S.productId, at: Date.now() };
+    productId: S.productId, at: Date.now(), frame: null, added: {} };
 }
 
 // "Done": the shopper is finished with these results.

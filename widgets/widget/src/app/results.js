@@ -111,6 +111,7 @@ function buildTryOn(col, r, items, recs) {
     afterBtn.setAttribute('aria-pressed', 'true');
     buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b._item === it)); });
     renderCurrent(current, it, recs);
+    if (userAction && LAST && LAST.result === r) LAST.frame = it.product_id;
     // Pressing "Try on" for the frame already on the face changes nothing: no switch to count.
     if (userAction && (!prev || String(prev.product_id) !== String(it.product_id))) {
       CTX.beacon('tryon_switched', { product_id: it.product_id, from: prev && prev.product_id, analysis_id: S.analysisId });
@@ -133,7 +134,11 @@ function buildTryOn(col, r, items, recs) {
     col.appendChild(h('h3', { class: 'sec', style: 'margin-top:18px', text: t('frames_h') }));
     col.appendChild(strip);
   }
-  var first = items.filter(function (it) { return S.productId && String(it.product_id) === String(S.productId); })[0] || items[0];
+  function byId(pid) {
+    return items.filter(function (it) { return pid && String(it.product_id) === String(pid); })[0];
+  }
+  // Reopened: the frame the shopper last chose; else the page's own frame; else the best.
+  var first = byId(LAST && LAST.result === r && LAST.frame) || byId(S.productId) || items[0];
   select(first, false);
   S.selectFrame = function (pid) {
     var it = items.filter(function (x) { return String(x.product_id) === String(pid); })[0];
@@ -299,14 +304,22 @@ function cartButton(rec, rank, where) {
   if (!a || !a.url) return null;
   var productPage = a.method === 'LINK' || a.style === 'product_page' || a.kind === 'product_page';
   var label = productPage ? t('view_options') : t('add_to_cart');
-  return h('button', { class: 'btn primary small', type: 'button', 'data-fc': 'add-to-cart', 'data-product-id': rec.product_id,
+  var key = where + ':' + rec.product_id;
+  var button = h('button', { class: 'btn primary small', type: 'button', 'data-fc': 'add-to-cart', 'data-product-id': rec.product_id,
     'aria-label': named(label, rec.title), 'data-title': rec.title || null,
     onclick: function () {
       // `action`: whether this puts the item in the cart, or only opens its product page ("View options").
       CTX.beacon('add_to_cart_clicked', { product_id: rec.product_id, rank: rank, where: where, analysis_id: S.analysisId,
         action: productPage ? 'product_page' : 'add' });
-      addToCart(a, this);
+      addToCart(a, this, key);
     } }, [icon('cart'), label]);
+  // Reopened results say what was already added from here (and "View cart" once the button is placed).
+  var kept = LAST && LAST.result === S.result && LAST.added[key];
+  if (kept) {
+    showAdded(button, kept, false);
+    setTimeout(function () { addViewCart(button, a.cart_url); }, 0);
+  }
+  return button;
 }
 
 // "Add to cart: Round Tortoise": a list of identical "Add to cart" buttons tells a screen reader nothing.
@@ -318,7 +331,7 @@ function named(action, title) {
 // Magento (and anything needing options) opens the product page. Runs in the store page, so cookies apply.
 // Where the platform has a background twin (`ajax_url`) the item is added in place: the shopper keeps their
 // results and can add more (a walkthrough lost them on every add). Any failure falls back to the page way.
-function addToCart(a, button) {
+function addToCart(a, button, key) {
   var method = String(a.method || 'GET').toUpperCase();
   var fields = a.fields || a.params || a.body || a.form || null;
   if (a.ajax_url && button && window.fetch) {
@@ -334,7 +347,7 @@ function addToCart(a, button) {
       .then(function (r) {
         if (!r.ok) throw new Error('cart ' + r.status);
         button.removeAttribute('aria-busy');
-        markAdded(button, a.cart_url);
+        markAdded(button, a.cart_url, key);
       })
       .catch(function () { button.removeAttribute('aria-busy'); navigateToCart(a, method, fields); });
     return;
@@ -342,11 +355,19 @@ function addToCart(a, button) {
   navigateToCart(a, method, fields);
 }
 
-function markAdded(button, cartUrl) {
-  var title = button.getAttribute('data-title');
+function markAdded(button, cartUrl, key) {
   // Pressed again, the button adds one more: it says how many are in the cart from here ("Added to cart (2)"),
   // so a second add is never silent.
   var count = (parseInt(button.getAttribute('data-added-count'), 10) || 0) + 1;
+  showAdded(button, count, true);
+  if (key && LAST && LAST.result === S.result) LAST.added[key] = count;
+  // The store's own cart count (a theme's header, a drawer) can listen for this and refresh itself.
+  document.dispatchEvent(new CustomEvent('facet:cart-updated', { detail: { product_id: button.getAttribute('data-product-id') } }));
+  addViewCart(button, cartUrl);
+}
+
+function showAdded(button, count, say) {
+  var title = button.getAttribute('data-title');
   var text = t('added_to_cart') + (count > 1 ? ' (' + count + ')' : '');
   clear(button);
   button.appendChild(icon('check'));
@@ -354,10 +375,11 @@ function markAdded(button, cartUrl) {
   button.setAttribute('data-added', 'true');
   button.setAttribute('data-added-count', String(count));
   if (title) button.setAttribute('aria-label', named(text, title));
-  announce(title ? named(text, title) : text);
-  // The store's own cart count (a theme's header, a drawer) can listen for this and refresh itself.
-  document.dispatchEvent(new CustomEvent('facet:cart-updated', { detail: { product_id: button.getAttribute('data-product-id') } }));
-  if (cartUrl && !button.parentNode.querySelector('[data-fc="view-cart"]')) {
+  if (say) announce(title ? named(text, title) : text);
+}
+
+function addViewCart(button, cartUrl) {
+  if (cartUrl && button.parentNode && !button.parentNode.querySelector('[data-fc="view-cart"]')) {
     button.parentNode.appendChild(h('a', { class: 'btn secondary small', href: cartUrl, target: '_top',
       'data-fc': 'view-cart', text: t('view_cart') }));
   }
