@@ -11,6 +11,7 @@ Server-rendered HTML; the same figures are served as JSON by `plugin_api.api.adm
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 
@@ -42,6 +43,20 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f} %"
 
 
+# Currencies written with their symbol before the amount; any other is written after it by its code.
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
+
+
+def money(amount: str, currency: str | None) -> str:
+    """'1234.50', 'USD' → '$1,234.50'; '99.00', 'CHF' → '99.00 CHF' (as given when it is not a number)."""
+    try:
+        number = f"{Decimal(amount):,}"
+    except InvalidOperation:
+        number = amount
+    code = (currency or "").upper()
+    return f"{_SYMBOLS[code]}{number}" if code in _SYMBOLS else f"{number} {code}".strip()
+
+
 def utc_time(iso: str | None) -> str | None:
     """'2025-06-01 14:03 UTC' for a stored ISO 8601 timestamp (as given when it does not parse)."""
     try:
@@ -58,6 +73,7 @@ def dashboard() -> str:
         summary=requested_summary(),
         periods=PERIODS,
         percent=percent,
+        money=money,
         utc_time=utc_time,
         category_label=category_label,
         monk_hex=MONK_HEX,

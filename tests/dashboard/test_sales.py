@@ -65,7 +65,7 @@ def test_sold_with_facet_counts_marked_lines_of_this_stores_orders_in_the_period
     page = sign_in(app, mine).get("/admin?days=90").get_data(as_text=True)
     assert '<dd data-sales="orders">3 of 4 orders (75 %)' in page
     assert '<dd data-sales="items">4</dd>' in page
-    assert '<dd data-sales="value">100.00 EUR, 60.00 USD</dd>' in page
+    assert '<dd data-sales="value">€100.00, $60.00</dd>' in page
     assert '<tr data-sold="11"><td>11</td><td class="n">3</td><td class="n">2</td></tr>' in page
     assert "999" not in page
 
@@ -82,3 +82,11 @@ def test_a_store_without_orders_and_a_platform_that_cannot_mark_items_say_so(app
     assert sold["counted"] is False and sold["orders_received"] == 1
     page = admin.get("/admin").get_data(as_text=True)
     assert 'data-sales="not_counted"' in page and 'data-sales="orders"' not in page
+
+
+def test_amounts_read_as_money() -> None:
+    from plugin_api.admin.views import money
+
+    assert money("1234.50", "USD") == "$1,234.50"
+    assert money("99.00", "chf") == "99.00 CHF"  # no symbol known: the code after the amount
+    assert money("12", None) == "12"
