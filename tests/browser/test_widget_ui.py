@@ -118,6 +118,7 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     screenshot(page, "ui-results-1280")
 
     first = canvas_png(page)
+    switched_before = switches_recorded(live_server, settle=0.5)  # the server may hold other tests' beacons
     page.locator('[data-fc="frames"] button[data-product-id="fx-aviator"]').click()
     wait_drawn(page, "fx-aviator")
     second = canvas_png(page)
@@ -134,7 +135,8 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     # "Try on" for the frame already on the face changes nothing, and is not counted as a switch.
     page.locator('[data-fc="try-rec"]').nth(1).click()
     wait_drawn(page, "fx-wayfarer")
-    assert switches_recorded(live_server, settle=1.0) == 2  # to the aviator, then to the wayfarer
+    # Two switches: to the aviator, then to the wayfarer.
+    assert switches_recorded(live_server, settle=1.0) - switched_before == 2
     assert len(uploads) == 1, uploads
     assert errors == []
 
