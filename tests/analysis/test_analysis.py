@@ -16,6 +16,7 @@ from PIL import Image
 from inference import colour
 from inference.analysis import analyze_image
 from inference.analysis import regions as R
+from inference.analysis.quality import TONED_SHARE, colourless, toned_share
 from inference.analysis.regions import RegionCanvas
 from inference.errors import NoFaceError
 from inference.face import find_faces
@@ -209,6 +210,17 @@ def _toned(rgb: np.ndarray, dark: tuple[int, int, int], light: tuple[int, int, i
     """A filter mapping each grey level onto one line of colours (black-and-white, sepia, duotone)."""
     grey = (rgb.astype(np.float64) @ np.array([0.299, 0.587, 0.114]))[..., None] / 255.0
     return np.round(np.array(dark) + (np.array(light) - np.array(dark)) * grey).astype(np.uint8)
+
+
+def test_a_colour_photo_under_a_warm_lamp_is_not_taken_for_a_filter(astronaut) -> None:
+    # Tungsten light (2,700 K, gains as in benchmarks/skin_tone.py) pulls every colour towards orange in
+    # proportion to its lightness, as a sepia filter does; balanced, the photo's own colours are back.
+    # The retina (skimage's public-domain sample) was taken for a filter under that lamp before the balance.
+    for photo in (astronaut, skdata.retina()):
+        tungsten = relit(photo, (1.93, 0.81, 0.19))
+        assert not colourless(tungsten) and toned_share(tungsten) < TONED_SHARE
+    sepia = _toned(astronaut, (40, 26, 13), (255, 236, 200))
+    assert colourless(sepia)
 
 
 @pytest.mark.parametrize(
