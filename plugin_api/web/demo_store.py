@@ -186,14 +186,7 @@ def cart_add() -> Response:
 def cart() -> str:
     """The demo cart."""
     merchant = _require_merchant()
-    ids = _cart_ids()
-    by_id = {
-        p.platform_product_id: p
-        for p in db.session.scalars(
-            scoped(Product, merchant=merchant).where(Product.platform_product_id.in_(ids))
-        )
-    }
-    lines = _cart_lines(by_id)
+    lines = _cart_lines(merchant)
     total = sum((line["price"] * line["qty"] for line in lines), Decimal("0"))
     currency = next((line["currency"] for line in lines if line["currency"]), None)
     for line in lines:
@@ -208,9 +201,15 @@ def cart() -> str:
     )
 
 
-def _cart_lines(by_id: dict[str, Product]) -> list[dict[str, Any]]:
+def _cart_lines(merchant: Merchant) -> list[dict[str, Any]]:
     """The cart's lines, one per product and way it was added (a Facet line stays its own line, as a
     line-item property makes it on Shopify), in the order first added."""
+    by_id = {
+        p.platform_product_id: p
+        for p in db.session.scalars(
+            scoped(Product, merchant=merchant).where(Product.platform_product_id.in_(_cart_ids()))
+        )
+    }
     lines: dict[tuple[str, bool], dict[str, Any]] = {}
     for pid, marked in _cart_items():
         product = by_id.get(pid)
@@ -234,14 +233,7 @@ def _cart_lines(by_id: dict[str, Product]) -> list[dict[str, Any]]:
 def place_order() -> Response:
     """The demo checkout: no payment; the order reaches Facet as a Shopify store's `orders/create` would."""
     merchant = _require_merchant()
-    ids = _cart_ids()
-    by_id = {
-        p.platform_product_id: p
-        for p in db.session.scalars(
-            scoped(Product, merchant=merchant).where(Product.platform_product_id.in_(ids))
-        )
-    }
-    lines = _cart_lines(by_id)
+    lines = _cart_lines(merchant)
     if not lines:
         return redirect(url_for("demo_store.cart"))
     order_id = f"demo-{uuid.uuid4().hex[:12]}"
