@@ -43,18 +43,25 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f} %"
 
 
-# Currencies written with their symbol before the amount; any other is written after it by its code.
+# Currencies written with their symbol before the amount (any other is written after it by its code), and
+# the ones without minor units.
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
+_NO_DECIMALS = frozenset({"JPY", "KRW", "CLP", "ISK", "VND"})
 
 
 def money(amount: str, currency: str | None) -> str:
-    """'1234.50', 'USD' → '$1,234.50'; '99.00', 'CHF' → '99.00 CHF' (as given when it is not a number)."""
-    try:
-        number = f"{Decimal(amount):,}"
-    except InvalidOperation:
-        number = amount
+    """'1234.5', 'USD' → '$1,234.50'; '-5', 'EUR' → '−€5.00'; '1200', 'JPY' → '¥1,200'; '99', 'CHF' →
+    '99.00 CHF' (as given when it is not a number)."""
     code = (currency or "").upper()
-    return f"{_SYMBOLS[code]}{number}" if code in _SYMBOLS else f"{number} {code}".strip()
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        return f"{amount} {code}".strip()
+    if not value.is_finite():
+        return f"{amount} {code}".strip()
+    number = f"{abs(value):,.0f}" if code in _NO_DECIMALS else f"{abs(value):,.2f}"
+    sign = "−" if value < 0 else ""
+    return f"{sign}{_SYMBOLS[code]}{number}" if code in _SYMBOLS else f"{sign}{number} {code}".strip()
 
 
 def utc_time(iso: str | None) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import ColumnElement, Select, func, or_
 
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant
@@ -155,7 +155,11 @@ def funnel(merchant: Merchant, since: datetime) -> Funnel:
     done, failed = statuses.get(AnalysisStatus.DONE.value, 0), statuses.get(AnalysisStatus.FAILED.value, 0)
     shown, clicks, carts = counts.get(_SHOWN, 0), counts.get(CLICK, 0), counts.get(CART, 0)
     results = _ResultActions(events)
-    clicked, added, acted_on = (results.with_any(kinds) for kinds in ((CLICK,), (CART,), _ACTIONS))
+    # "View options" (the product page, where options are chosen: every add on Magento) adds nothing yet.
+    action = Event.properties["action"].as_string()
+    clicked = results.with_any((CLICK,))
+    added = results.with_any((CART,), or_(action.is_(None), action != "product_page"))
+    acted_on = results.with_any(_ACTIONS)
     return Funnel(
         sessions_opened=sessions or 0,
         photos_submitted=counts.get("photo_submitted", 0),
@@ -193,10 +197,10 @@ class _ResultActions:
         ).with_only_columns(self._analysis_id)
         self.shown: int = self._distinct(self._shown_ids)
 
-    def with_any(self, kinds: tuple[str, ...]) -> int:
-        """How many of the results shown had at least one beacon of `kinds`."""
+    def with_any(self, kinds: tuple[str, ...], *conditions: ColumnElement[bool]) -> int:
+        """How many of the results shown had at least one beacon of `kinds` (meeting `conditions`)."""
         return self._distinct(
-            self._events.where(Event.type.in_(kinds), self._analysis_id.in_(self._shown_ids))
+            self._events.where(Event.type.in_(kinds), self._analysis_id.in_(self._shown_ids), *conditions)
         )
 
     def _distinct(self, query: Select[Any]) -> int:

@@ -161,12 +161,36 @@ def test_funnel_equals_what_the_widget_sent(app, store_a):
         "add_to_cart_clicks": "4",
     }
     assert '<dd data-rate="analysis_success">57 %' in page and '<dd data-rate="click_through">50 %' in page
-    assert '<dd data-rate="add_to_cart">50 % of results shown had a product added to cart' in page
+    assert '<dd data-rate="add_to_cart">50 % of results shown had Add to cart pressed' in page
     assert '<dd data-rate="acted_on">50 % of results shown led to a try-on, a click or an add-to-cart' in page
     assert "4 distinct results shown in the period" in page
     assert "<strong>2</strong> × <code>no_face</code>: no face was found in the photo" in page
     assert "<strong>2</strong> × <code>rate_limited</code>: one shopper address sent more photos" in page
     assert "555 0100" not in page
+
+
+def test_funnel_rates_count_each_result_once_and_each_action_apart(app, client, merchant_factory):
+    """Four results: one clicked and added twice, one only opened "View options" (the product page), one
+    only tried on, one only clicked. Each rate counts results, never beacons, and only its own actions."""
+    merchant = merchant_factory()
+    send_events(
+        client,
+        merchant,
+        [
+            *(event("analysis_shown", analysis_id=r) for r in ("r-1", "r-2", "r-3", "r-4")),
+            event("recommendation_clicked", product_id="p1", analysis_id="r-1"),
+            *(event("add_to_cart_clicked", product_id="p1", analysis_id="r-1", action="add") for _ in (1, 2)),
+            event("add_to_cart_clicked", product_id="p2", analysis_id="r-2", action="product_page"),
+            event("tryon_switched", product_id="p3", analysis_id="r-3"),
+            *(event("recommendation_clicked", product_id=p, analysis_id="r-4") for p in ("p1", "p4")),
+        ],
+    )
+    funnel = sign_in(app, merchant).get(SUMMARY).json["funnel"]
+    assert (funnel["distinct_results_shown"], funnel["add_to_cart_clicks"]) == (4, 3)
+    results = ("results_clicked", "results_added_to_cart", "results_acted_on")
+    assert [funnel[k] for k in results] == [2, 1, 4]
+    rates = ("click_through_rate", "add_to_cart_rate", "acted_on_rate")
+    assert [funnel[k] for k in rates] == [0.5, 0.25, 1.0]
 
 
 def test_categories_and_top_products(app, store_a):

@@ -87,6 +87,10 @@ def test_a_store_without_orders_and_a_platform_that_cannot_mark_items_say_so(app
 def test_amounts_read_as_money() -> None:
     from plugin_api.admin.views import money
 
-    assert money("1234.50", "USD") == "$1,234.50"
-    assert money("99.00", "chf") == "99.00 CHF"  # no symbol known: the code after the amount
-    assert money("12", None) == "12"
+    assert money("1234.5", "USD") == "$1,234.50"  # sums of platform strings lose their trailing zeros
+    assert money("1E+3", "EUR") == "€1,000.00"
+    assert money("-5", "GBP") == "−£5.00"
+    assert money("1200.00", "JPY") == "¥1,200"  # no minor units
+    assert money("99", "chf") == "99.00 CHF"  # no symbol known: the code after the amount
+    assert money("12", None) == "12.00"
+    assert money("n/a", "USD") == "n/a USD"
