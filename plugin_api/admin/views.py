@@ -11,7 +11,6 @@ Server-rendered HTML; the same figures are served as JSON by `plugin_api.api.adm
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 
@@ -22,6 +21,7 @@ from plugin_api.admin.links import LINK_MAX_AGE, check_link, redeem_link
 from plugin_api.admin.same_origin import require_own_page
 from plugin_api.admin.session import SESSION_MAX_AGE, authenticate_admin, start_session
 from plugin_api.errors import ApiError
+from plugin_api.money import money
 from plugin_api.services.category_labels import category_label
 from plugin_api.services.dashboard import PERIODS, DashboardSummary, dashboard_summary, parse_period
 from plugin_api.services.installs import connector_for
@@ -41,27 +41,6 @@ def requested_summary() -> DashboardSummary:
 def percent(value: float | None) -> str:
     """0.4167 → '42 %'; '–' when there was nothing to divide by."""
     return "–" if value is None else f"{value * 100:.0f} %"
-
-
-# Currencies written with their symbol before the amount (any other is written after it by its code), and
-# the ones without minor units.
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
-_NO_DECIMALS = frozenset({"JPY", "KRW", "CLP", "ISK", "VND"})
-
-
-def money(amount: str, currency: str | None) -> str:
-    """'1234.5', 'USD' → '$1,234.50'; '-5', 'EUR' → '−€5.00'; '1200', 'JPY' → '¥1,200'; '99', 'CHF' →
-    '99.00 CHF' (as given when it is not a number)."""
-    code = (currency or "").upper()
-    try:
-        value = Decimal(amount)
-    except InvalidOperation:
-        return f"{amount} {code}".strip()
-    if not value.is_finite():
-        return f"{amount} {code}".strip()
-    number = f"{abs(value):,.0f}" if code in _NO_DECIMALS else f"{abs(value):,.2f}"
-    sign = "−" if value < 0 else ""
-    return f"{sign}{_SYMBOLS[code]}{number}" if code in _SYMBOLS else f"{sign}{number} {code}".strip()
 
 
 def utc_time(iso: str | None) -> str | None:

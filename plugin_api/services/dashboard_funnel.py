@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_
+from sqlalchemy import ColumnElement, Select, case, func, or_
 
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, AnalysisStatus, Event, Merchant
@@ -154,12 +154,7 @@ def funnel(merchant: Merchant, since: datetime) -> Funnel:
     )
     done, failed = statuses.get(AnalysisStatus.DONE.value, 0), statuses.get(AnalysisStatus.FAILED.value, 0)
     shown, clicks, carts = counts.get(_SHOWN, 0), counts.get(CLICK, 0), counts.get(CART, 0)
-    results = _ResultActions(events)
-    # "View options" (the product page, where options are chosen: every add on Magento) adds nothing yet.
-    action = Event.properties["action"].as_string()
-    clicked = results.with_any((CLICK,))
-    added = results.with_any((CART,), or_(action.is_(None), action != "product_page"))
-    acted_on = results.with_any(_ACTIONS)
+    results, clicked, added, acted_on = _result_actions(events)
     return Funnel(
         sessions_opened=sessions or 0,
         photos_submitted=counts.get("photo_submitted", 0),
@@ -171,40 +166,41 @@ def funnel(merchant: Merchant, since: datetime) -> Funnel:
         recommendation_clicks=clicks,
         add_to_cart_clicks=carts,
         widget_errors=counts.get("widget_error", 0),
-        distinct_results_shown=results.shown,
+        distinct_results_shown=results,
         results_clicked=clicked,
         results_added_to_cart=added,
         results_acted_on=acted_on,
         top_failures=_top(failures, lambda code: code or "unknown", FAILURE_MEANINGS, "another error"),
         top_refusals=_top(refusals, _refusal_code, REFUSAL_MEANINGS, "another reason"),
         analysis_success_rate=rate(done, done + failed),
-        click_through_rate=rate(clicked, results.shown),
-        add_to_cart_rate=rate(added, results.shown),
-        acted_on_rate=rate(acted_on, results.shown),
+        click_through_rate=rate(clicked, results),
+        add_to_cart_rate=rate(added, results),
+        acted_on_rate=rate(acted_on, results),
     )
 
 
-class _ResultActions:
-    """What shoppers did with the period's results, counted per distinct result (the analysis id the beacons
-    carry): a shopper who clicks three recommendations and adds one to cart clicked on one result. Actions on
-    a result shown before the period (or never reported shown) are not counted."""
+def _result_actions(events: Select[Any]) -> tuple[int, int, int, int]:
+    """(distinct results shown, how many of them had a recommendation click, an add-to-cart, any action), by
+    the analysis id the beacons carry: a shopper who clicks three recommendations and adds one to cart
+    clicked on one result. Actions on a result shown before the period (or never reported shown) are not
+    counted. "View options" (the product page, where options are chosen: every add on Magento) adds nothing
+    yet."""
+    analysis_id = Event.properties["analysis_id"].as_string()
+    action = Event.properties["action"].as_string()
+    shown_ids = events.where(Event.type == _SHOWN, analysis_id.is_not(None)).with_only_columns(analysis_id)
+    shown = db.session.scalar(shown_ids.with_only_columns(func.count(func.distinct(analysis_id)))) or 0
 
-    def __init__(self, events: Select[Any]) -> None:
-        self._events = events
-        self._analysis_id = Event.properties["analysis_id"].as_string()
-        self._shown_ids = events.where(
-            Event.type == _SHOWN, self._analysis_id.is_not(None)
-        ).with_only_columns(self._analysis_id)
-        self.shown: int = self._distinct(self._shown_ids)
+    def results_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.count(func.distinct(case((condition, analysis_id))))
 
-    def with_any(self, kinds: tuple[str, ...], *conditions: ColumnElement[bool]) -> int:
-        """How many of the results shown had at least one beacon of `kinds` (meeting `conditions`)."""
-        return self._distinct(
-            self._events.where(Event.type.in_(kinds), self._analysis_id.in_(self._shown_ids), *conditions)
+    clicked, added, acted_on = db.session.execute(
+        events.where(Event.type.in_(_ACTIONS), analysis_id.in_(shown_ids)).with_only_columns(
+            results_where(Event.type == CLICK),
+            results_where((Event.type == CART) & or_(action.is_(None), action != "product_page")),
+            func.count(func.distinct(analysis_id)),
         )
-
-    def _distinct(self, query: Select[Any]) -> int:
-        return db.session.scalar(query.with_only_columns(func.count(func.distinct(self._analysis_id)))) or 0
+    ).one()
+    return shown, clicked, added, acted_on
 
 
 def _top(

@@ -29,6 +29,7 @@ from inference.catalog.category import CATEGORIES, SHADE_CATEGORIES
 from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, Event, Merchant, Product, ShownRecommendation, utcnow
+from plugin_api.services.dashboard_funnel import CART, CLICK
 from plugin_api.storage import ObjectNotFound, current_storage
 from plugin_api.tenancy import scoped
 
@@ -37,7 +38,6 @@ log = logging.getLogger(__name__)
 LIMIT = 12
 TRYON_ITEMS = 12
 ANALYTICS_WINDOW = timedelta(days=90)
-CLICKED, ADDED = "recommendation_clicked", "add_to_cart_clicked"
 ASSET_URL = "/api/v1/widget/assets/{product_id}.png?key={key}"
 _CACHE_SIZE = 32
 
@@ -69,7 +69,7 @@ def _catalog_version(merchant: Merchant) -> tuple:
     events = db.session.scalar(
         select(func.count()).where(
             Event.merchant_id == merchant.id,
-            Event.type.in_((CLICKED, ADDED)),
+            Event.type.in_((CLICK, CART)),
         )
     )
     # Analytics only nudge the ranking: refresh the cache every 50 new events, not on each one.
@@ -95,7 +95,7 @@ def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:
             Event.merchant_id == merchant.id,
             Event.occurred_at >= since,
             Event.product_id.is_not(None),
-            Event.type.in_((CLICKED, ADDED)),
+            Event.type.in_((CLICK, CART)),
         )
         .group_by(Event.product_id, Event.type)
     ).all()
@@ -105,7 +105,7 @@ def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:
         return stats.setdefault(product_id, {"clicks": 0, "add_to_carts": 0, "impressions": 0})
 
     for product_id, kind, count in rows:
-        entry(product_id)["clicks" if kind == CLICKED else "add_to_carts"] += count
+        entry(product_id)["clicks" if kind == CLICK else "add_to_carts"] += count
     if not with_impressions:
         return stats
     shown = db.session.execute(

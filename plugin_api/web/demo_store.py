@@ -23,6 +23,7 @@ from connectors.cart import ORDER_MARK, ORDER_MARK_VALUE, items_added_with_facet
 from plugin_api.demo import DEMO_KEY
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, Product
+from plugin_api.money import money
 from plugin_api.services.category_labels import CATEGORY_LABELS, category_label
 from plugin_api.services.webhooks import apply_event
 from plugin_api.tenancy import scoped
@@ -54,10 +55,8 @@ def product_category(product: Product) -> str:
 
 
 def format_price(price: Decimal | None, currency: str | None) -> str:
-    if price is None:
-        return ""
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get((currency or "USD").upper())
-    return f"{symbol}{price:,.2f}" if symbol else f"{price:,.2f} {currency}"
+    """A demo price (USD unless the product says otherwise); nothing for a product without one."""
+    return "" if price is None else money(price, currency or "USD")
 
 
 def _catalog(merchant: Merchant) -> list[Product]:

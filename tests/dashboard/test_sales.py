@@ -85,7 +85,7 @@ def test_a_store_without_orders_and_a_platform_that_cannot_mark_items_say_so(app
 
 
 def test_amounts_read_as_money() -> None:
-    from plugin_api.admin.views import money
+    from plugin_api.money import money
 
     assert money("1234.5", "USD") == "$1,234.50"  # sums of platform strings lose their trailing zeros
     assert money("1E+3", "EUR") == "€1,000.00"

@@ -1590,7 +1590,7 @@ return items.filter(function (it) { return pid && String(it.product_id) === Stri
 var first = byId(LAST && LAST.result === r && LAST.frame) || byId(S.productId) || items[0];
 select(first, false);
 S.selectFrame = function (pid) {
-var it = items.filter(function (x) { return String(x.product_id) === String(pid); })[0];
+var it = byId(pid);
 if (it) {
 select(it, true);
 stage.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
