@@ -17,6 +17,7 @@ from connectors.base import (
     StoreSession,
     WebhookEvent,
     WebhookKind,
+    WebhookRegistration,
 )
 from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError, RateLimited
 from connectors.registry import PLATFORMS, get_connector
@@ -44,6 +45,7 @@ __all__ = [
     "StoreSession",
     "WebhookEvent",
     "WebhookKind",
+    "WebhookRegistration",
     "get_connector",
     "settings_from_mapping",
 ]

@@ -209,6 +209,20 @@ class WebhookKind(StrEnum):
     OTHER = "other"
 
 
+@dataclass
+class WebhookRegistration:
+    """What subscribing a store's notifications achieved.
+
+    `withheld` names the notifications the platform refused to send for now, in its own words (Shopify sends
+    no orders until the app's access to protected customer data is approved). The catalog syncs without
+    them, so this is not an error; but a dashboard figure built on them would read zero for a reason the
+    merchant should be told.
+    """
+
+    ids: list[str] = field(default_factory=list)
+    withheld: dict[WebhookKind, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class FacetItem:
     """A line of an order that Facet's own Add to cart put in the cart (where the platform can say so)."""
@@ -263,8 +277,10 @@ class Connector(Protocol):
         """Of products missing from a full listing, those really gone from the store."""
         ...
 
-    def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:
-        """Subscribe the store's change notifications to Facet; return platform subscription ids."""
+    def register_webhooks(
+        self, session: StoreSession, *, public_url: str, merchant_key: str
+    ) -> WebhookRegistration:
+        """Subscribe the store's change notifications to Facet (again: an existing subscription is kept)."""
         ...
 
     def uninstall(self, session: StoreSession) -> None:

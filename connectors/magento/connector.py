@@ -19,6 +19,7 @@ from connectors.base import (
     ProductPage,
     StoreSession,
     WebhookEvent,
+    WebhookRegistration,
     origins_of,
 )
 from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError, RateLimited
@@ -140,9 +141,11 @@ class MagentoConnector:
         """Core Magento sends no webhooks; Facet polls instead."""
         raise NotFound("Magento has no webhooks: catalog changes are polled")
 
-    def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:
+    def register_webhooks(
+        self, session: StoreSession, *, public_url: str, merchant_key: str
+    ) -> WebhookRegistration:
         """Nothing to register: the app schedules incremental polling for `needs_polling` connectors."""
-        return []
+        return WebhookRegistration()
 
     def confirm_gone(self, session: StoreSession, platform_ids: list[str]) -> list[str]:
         """Keyset paging (`entity_id > last`) skips nothing, so a product missing from its range is gone."""

@@ -57,6 +57,11 @@ WEBHOOK_TOPICS = ("PRODUCTS_CREATE", "PRODUCTS_UPDATE", "PRODUCTS_DELETE", "APP_
 PROTECTED_TOPICS = frozenset({"ORDERS_CREATE"})
 
 
+def rest_topic(topic: str) -> str:
+    """`ORDERS_CREATE` -> `orders/create`: the name a webhook delivery carries in X-Shopify-Topic."""
+    return topic.lower().replace("_", "/", 1)
+
+
 def gid_tail(gid: str | int) -> str:
     """`gid://shopify/Product/42` -> `42` (REST webhooks use the bare number, so both map to one key)."""
     return str(gid).rsplit("/", 1)[-1]

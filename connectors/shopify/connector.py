@@ -20,6 +20,7 @@ from connectors.base import (
     StoreSession,
     WebhookEvent,
     WebhookKind,
+    WebhookRegistration,
     origins_of,
 )
 from connectors.cart import items_added_with_facet
@@ -164,16 +165,19 @@ class ShopifyConnector:
             event.facet_items = items_added_with_facet(payload)
         return event
 
-    def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:
+    def register_webhooks(
+        self, session: StoreSession, *, public_url: str, merchant_key: str
+    ) -> WebhookRegistration:
         """`webhookSubscriptionCreate` for each topic; an already-registered address counts as done.
 
         Order topics carry protected customer data, which Shopify refuses until the app's access is approved
-        in the Partner dashboard: without them the catalog still stays in sync, so that refusal is logged
-        and the other topics are kept rather than failing the whole registration.
+        in the Partner dashboard: without them the catalog still stays in sync, so that refusal is reported
+        as withheld (in Shopify's words) and the other topics are kept rather than failing the whole
+        registration.
         """
         admin = self.admin(session)
         callback = f"{public_url.rstrip('/')}/webhooks/shopify"
-        ids: list[str] = []
+        registration = WebhookRegistration()
         for topic in catalog.WEBHOOK_TOPICS:
             data = admin.graphql(
                 catalog.WEBHOOK_CREATE,
@@ -187,12 +191,13 @@ class ShopifyConnector:
                 and all("protected customer data" in m for m in errors)
             ):
                 log.warning("Shopify refused %s for %s: %s", topic, session.store, "; ".join(errors))
+                registration.withheld[TOPIC_KINDS[catalog.rest_topic(topic)]] = "; ".join(errors)
                 continue
             if errors and not all("already been taken" in m for m in errors):
                 raise ProtocolError(f"webhookSubscriptionCreate {topic}: {'; '.join(errors)}")
             if answer.get("webhookSubscription"):
-                ids.append(answer["webhookSubscription"]["id"])
-        return ids
+                registration.ids.append(answer["webhookSubscription"]["id"])
+        return registration
 
     def _bulk_pages(
         self, admin: ShopifyAdmin, session: StoreSession, cursor: str | None, shop: dict[str, Any]

@@ -25,6 +25,7 @@ from connectors.base import (
     StoreSession,
     WebhookEvent,
     WebhookKind,
+    WebhookRegistration,
     origins_of,
 )
 from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError
@@ -283,7 +284,9 @@ class WooCommerceConnector:
                 variations = None  # the delivery is still good; the next sync fills the variants in
         return catalog.product_from_rest(payload, session.credentials.get("currency"), variations)
 
-    def register_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> list[str]:
+    def register_webhooks(
+        self, session: StoreSession, *, public_url: str, merchant_key: str
+    ) -> WebhookRegistration:
         """Create one webhook per topic with a secret Facet generated (never Woo's default)."""
         api = self.api(session)
         self.uninstall(session)  # re-registering replaces, so a reinstall does not double-deliver
@@ -304,7 +307,7 @@ class WooCommerceConnector:
             # Saved as each is made: if a later one fails, uninstall (and the next registration) still
             # find these, so a store that keeps failing does not collect duplicates.
             session.update(webhook_ids=list(ids))
-        return ids
+        return WebhookRegistration(ids)
 
     def revive_webhooks(self, session: StoreSession, *, public_url: str, merchant_key: str) -> int:
         """Switch back on the webhooks WooCommerce disabled (more than 5 failed deliveries in a row); if one
@@ -317,7 +320,8 @@ class WooCommerceConnector:
         except NotFound:
             hooks = []
         if len(hooks) < len(catalog.WEBHOOK_TOPICS):
-            return len(self.register_webhooks(session, public_url=public_url, merchant_key=merchant_key))
+            registration = self.register_webhooks(session, public_url=public_url, merchant_key=merchant_key)
+            return len(registration.ids)
         disabled = [hook["id"] for hook in hooks if hook.get("status") == "disabled"]
         for webhook_id in disabled:
             self._call(lambda wid=webhook_id: api.put(f"webhooks/{wid}", {"status": "active"}))

@@ -21,7 +21,14 @@ from flask import current_app
 from redis import Redis
 from sqlalchemy import func, select, update
 
-from connectors import PLATFORMS, ChecksStock, ConnectorError, ListsProductIds, RevivesWebhooks
+from connectors import (
+    PLATFORMS,
+    ChecksStock,
+    ConnectorError,
+    ListsProductIds,
+    RevivesWebhooks,
+    WebhookRegistration,
+)
 from connectors.base import any_variant_available
 from plugin_api.config import env_flag
 from plugin_api.extensions import db
@@ -100,12 +107,17 @@ def after_install(merchant_id: int) -> None:
     session = session_for(merchant)
     state = dict(merchant.sync_state or {})
     try:
-        ids = connector_for(merchant.platform).register_webhooks(
+        registration = connector_for(merchant.platform).register_webhooks(
             session, public_url=current_app.config["FACET_PUBLIC_URL"], merchant_key=merchant.public_id
         )
-        state["webhooks"] = {"registered": len(ids), "at": utcnow().isoformat(), "error": None}
+        state["webhooks"] = {
+            "registered": len(registration.ids),
+            "at": utcnow().isoformat(),
+            "error": None,
+            "withheld": _withheld(registration),
+        }
     except ConnectorError as exc:
-        # The import is still worth doing; the daily full sync covers changes until webhooks work.
+        # The import is still worth doing; the daily full sync covers changes and subscribes again.
         log.warning("webhook registration failed for %s: %s", merchant.shop_domain, exc)
         state["webhooks"] = {
             "registered": 0,
@@ -239,6 +251,36 @@ def _poll_deletions(merchant: Merchant, connector: Any, session: Any) -> int:
     return deleted
 
 
+def _withheld(registration: WebhookRegistration) -> dict[str, str]:
+    """The notifications the platform would not send yet, by kind, in its own words (`sync_state`'s JSON)."""
+    return {kind.value: message for kind, message in registration.withheld.items()}
+
+
+def _subscribe_again(merchant: Merchant, connector: Any, session: Any, state: dict[str, Any]) -> None:
+    """At the start of a full sync, subscribe the store's notifications again when registration failed or
+    the platform withheld some: an outage has passed by the next day, and the approval a platform waited for
+    (Shopify's protected customer data) arrives without telling Facet. Subscribing is idempotent on every
+    platform; a failure here is logged and leaves the sync to run."""
+    hooks = dict(state.get("webhooks") or {})
+    if not hooks.get("error") and not hooks.get("withheld"):
+        return
+    try:
+        registration = connector.register_webhooks(
+            session, public_url=current_app.config["FACET_PUBLIC_URL"], merchant_key=merchant.public_id
+        )
+    except ConnectorError as exc:
+        log.warning("could not subscribe the webhooks of %s again: %s", merchant.shop_domain, exc)
+        return
+    previous = 0 if hooks.get("error") else int(hooks.get("registered") or 0)
+    hooks.update(
+        registered=previous + len(registration.ids),
+        at=utcnow().isoformat(),
+        error=None,
+        withheld=_withheld(registration),
+    )
+    state["webhooks"] = hooks
+
+
 def _revive_webhooks(merchant: Merchant, connector: Any, session: Any, state: dict[str, Any]) -> None:
     """At the start of a full sync, switch back on webhooks the store disabled (`RevivesWebhooks`); a failure
     here is logged and leaves the sync to run."""
@@ -264,6 +306,7 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
     full = state["mode"] == "full"
     counts: dict[str, int] = {**zero_counts(), **(state.get("counts") or {})}
     if full and not state.get("cursor"):
+        _subscribe_again(merchant, connector, session, state)
         _revive_webhooks(merchant, connector, session, state)
         state.pop("stock_memo", None)  # the stock poll finds the store's stock set-up again once a day
     known = _known_ids(merchant) if full else []

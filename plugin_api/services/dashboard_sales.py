@@ -7,7 +7,8 @@ too, one who tried a frame on and then used the store's own button does not, and
 still counts. The holdout test's lift is the causal figure.
 
 Only platforms whose orders carry the mark (`orders_show_facet_items`) have figures; for the others the
-dashboard says why there are none rather than showing zeros.
+dashboard says why there are none rather than showing zeros. So it does when the platform withheld the order
+notifications at install (`jobs.sync` records it, and asks again with each daily sync).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import func
 
-from connectors import registry
+from connectors import WebhookKind, registry
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant, Product
 from plugin_api.services.shade_coverage import rate
@@ -47,6 +48,7 @@ class SoldProduct:
 @dataclass(frozen=True)
 class Sales:
     counted: bool  # False: the store's platform cannot say which items Facet's button added
+    orders_withheld: str | None  # the platform refused to send orders yet: its words
     orders_received: int  # every order the store reported in the period
     orders_with_facet_items: int
     items: int  # units across those orders' Facet lines
@@ -73,8 +75,10 @@ def sales(merchant: Merchant, since: datetime) -> Sales:
         orders_of.update({line["product_id"] for line in lines})
     top = sorted(units, key=lambda pid: (-units[pid], -orders_of[pid], pid))[:TOP_SOLD]
     titles = _titles(merchant, top)
+    hooks = (merchant.sync_state or {}).get("webhooks") or {}
     return Sales(
         counted=counted,
+        orders_withheld=(hooks.get("withheld") or {}).get(WebhookKind.ORDER_CREATED.value),
         orders_received=orders or 0,
         orders_with_facet_items=len(sales_rows),
         items=sum(units.values()),

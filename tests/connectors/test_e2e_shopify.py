@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from plugin_api.extensions import db
 from plugin_api.models import Event, Merchant, Product
 from tests.connectors import e2e
+from tests.dashboard.helpers import signed_in
 from tests.fakes.shopify import FakeShopify
 
 
@@ -349,6 +350,7 @@ def test_orders_say_what_was_bought_with_facets_add_to_cart(shop_app, fake):
         summary = dashboard_summary(db.session.get(Merchant, m.id), 30, analysis_retention_days=30)
     assert summary.to_json()["sales"] == {
         "counted": True,
+        "orders_withheld": None,
         "orders_received": 4,
         "orders_with_facet_items": 2,
         "items": 3,
@@ -360,6 +362,74 @@ def test_orders_say_what_was_bought_with_facets_add_to_cart(shop_app, fake):
     with shop_app.app_context():
         sales = db.session.scalars(select(Event.properties).where(Event.type == "facet_sale")).all()
     assert len(sales) == 2 and all(set(sale) == {"currency", "items"} for sale in sales)
+
+
+def test_orders_withheld_until_approved_are_named_on_the_dashboard_and_asked_for_again(shop_app, fake):
+    """Shopify refuses order webhooks to an app whose protected-customer-data access is not approved yet:
+    the catalog syncs, the dashboard says why it counts no orders (in Shopify's words) instead of zeros,
+    and the daily full sync subscribes again, so orders flow once the approval comes."""
+    from plugin_api.services.dashboard import dashboard_summary
+
+    fake.protected_data_approved = False
+    browser = e2e.Browser(shop_app)
+    assert browser.get(install(browser, fake)).status_code == 200
+    m = e2e.merchant(shop_app, "shopify")
+    assert m.sync_state["status"] == "ok"
+    assert m.sync_state["webhooks"]["registered"] == 4
+    assert "not approved" in m.sync_state["webhooks"]["withheld"]["order_created"]
+
+    def sales() -> dict:
+        with shop_app.app_context():
+            merchant = db.session.get(Merchant, m.id)
+            return dashboard_summary(merchant, 30, analysis_retention_days=30).to_json()["sales"]
+
+    assert "protected customer data" in sales()["orders_withheld"]
+    page = admin_page(shop_app, m)
+    assert 'data-sales="withheld"' in page and "not sending Facet your orders yet" in page
+    assert 'data-sales="no_orders"' not in page
+
+    # Still refused on the next day's sync: nothing changes, nothing fails.
+    runner = shop_app.test_cli_runner()
+    out = runner.invoke(args=["facet", "sync", "--full", "--", m.public_id])
+    assert out.exit_code == 0, out.output
+    assert "order_created" in e2e.merchant(shop_app, "shopify").sync_state["webhooks"]["withheld"]
+
+    fake.protected_data_approved = True  # approved in the Partner dashboard; Shopify does not tell the app
+    out = runner.invoke(args=["facet", "sync", "--full", "--", m.public_id])
+    assert out.exit_code == 0, out.output
+    hooks = e2e.merchant(shop_app, "shopify").sync_state["webhooks"]
+    assert (hooks["registered"], hooks["withheld"], hooks["error"]) == (5, {}, None)
+    assert sorted(s["topic"] for s in fake.subscriptions).count("ORDERS_CREATE") == 1
+    assert len(fake.subscriptions) == 5  # the others were kept, not doubled
+    assert sales()["orders_withheld"] is None
+    order = {"id": 31, "customer": {"id": 5}, "currency": "EUR", "line_items": [shopify_line(1002, "10.00")]}
+    assert browser.deliver(fake.deliver("orders/create", order)).json["result"] == "order_recorded"
+    assert sales()["orders_received"] == 1
+    page = admin_page(shop_app, m)
+    assert 'data-sales="withheld"' not in page and '<dd data-sales="orders">0 of 1 orders' in page
+
+
+def test_webhooks_that_failed_to_register_at_install_are_registered_by_the_next_full_sync(shop_app, fake):
+    fake.webhooks_failing = True  # an incident at Shopify while the merchant installs
+    browser = e2e.Browser(shop_app)
+    assert browser.get(install(browser, fake)).status_code == 200
+    m = e2e.merchant(shop_app, "shopify")
+    assert m.sync_state["status"] == "ok" and e2e.live_products(shop_app, m.id) == 2000
+    assert m.sync_state["webhooks"]["registered"] == 0 and m.sync_state["webhooks"]["error"]
+    assert fake.subscriptions == []
+
+    fake.webhooks_failing = False
+    out = shop_app.test_cli_runner().invoke(args=["facet", "sync", "--full", "--", m.public_id])
+    assert out.exit_code == 0, out.output
+    hooks = e2e.merchant(shop_app, "shopify").sync_state["webhooks"]
+    assert (hooks["registered"], hooks["error"], hooks["withheld"]) == (5, None, {})
+    assert len(fake.subscriptions) == 5
+    update = fake.deliver("products/update", fake.rest_product(1001))
+    assert browser.deliver(update).json["result"] == "product_upserted"
+
+
+def admin_page(app, merchant: Merchant) -> str:
+    return signed_in(app, merchant).get("/admin").get_data(as_text=True)
 
 
 def shopify_line(

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 
-from connectors import AuthError, InboundRequest, NotFound, StoreSession
+from connectors import AuthError, InboundRequest, NotFound, StoreSession, WebhookRegistration
 from connectors.magento import MagentoConnector
 from connectors.magento.oauth import oauth_auth
 from tests.fakes.magento import FakeMagento
@@ -118,7 +118,7 @@ def test_no_webhooks(settings, session):
     connector = MagentoConnector(settings)
     assert (
         connector.needs_polling
-        and connector.register_webhooks(session, public_url="x", merchant_key="y") == []
+        and connector.register_webhooks(session, public_url="x", merchant_key="y") == WebhookRegistration()
     )
     with pytest.raises(NotFound):
         connector.parse_webhook(InboundRequest("POST", "/webhooks/magento"), session)

@@ -205,9 +205,10 @@ def test_expired_token_is_refreshed_transparently(settings, shopify_fake, sessio
 
 def test_register_webhooks_is_idempotent(settings, shopify_fake, session):
     connector = ShopifyConnector(settings)
-    ids = connector.register_webhooks(session, public_url="https://facet.test", merchant_key="m")
-    assert len(ids) == 5
-    assert connector.register_webhooks(session, public_url="https://facet.test", merchant_key="m") == []
+    registration = connector.register_webhooks(session, public_url="https://facet.test", merchant_key="m")
+    assert len(registration.ids) == 5 and registration.withheld == {}
+    again = connector.register_webhooks(session, public_url="https://facet.test", merchant_key="m")
+    assert again.ids == [] and again.withheld == {}
     assert {s["callbackUrl"] for s in shopify_fake.subscriptions} == {"https://facet.test/webhooks/shopify"}
 
 
@@ -216,14 +217,17 @@ def test_an_app_without_protected_data_approval_still_gets_its_catalog_webhooks(
 ):
     shopify_fake.protected_data_approved = False
     connector = ShopifyConnector(settings)
-    ids = connector.register_webhooks(session, public_url="https://facet.test", merchant_key="m")
-    assert len(ids) == 4
+    registration = connector.register_webhooks(session, public_url="https://facet.test", merchant_key="m")
+    assert len(registration.ids) == 4
     assert {s["topic"] for s in shopify_fake.subscriptions} == {
         "PRODUCTS_CREATE",
         "PRODUCTS_UPDATE",
         "PRODUCTS_DELETE",
         "APP_UNINSTALLED",
     }
+    # Reported, in Shopify's words, so the dashboard can say why it counts no orders.
+    assert list(registration.withheld) == [WebhookKind.ORDER_CREATED]
+    assert "not approved" in registration.withheld[WebhookKind.ORDER_CREATED]
 
 
 def test_webhook_parsing_and_bad_signature(settings, shopify_fake):

@@ -96,8 +96,15 @@ def test_429_mid_sync_and_resume(settings, woo_fake, session):
 
 def test_webhooks_registered_ping_and_signature(settings, woo_fake, session):
     connector = WooCommerceConnector(settings)
-    ids = connector.register_webhooks(session, public_url="https://facet.test", merchant_key="pub123")
-    assert len(ids) == 5 and session.changed and session.credentials["webhook_secret"]
+    registration = connector.register_webhooks(
+        session, public_url="https://facet.test", merchant_key="pub123"
+    )
+    assert (
+        len(registration.ids) == 5
+        and not registration.withheld
+        and session.changed
+        and session.credentials["webhook_secret"]
+    )
     assert {h["delivery_url"] for h in woo_fake.webhooks.values()} == {
         "https://facet.test/webhooks/woocommerce/pub123"
     }

@@ -71,6 +71,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         self.password_protected = password_protected  # the storefront asks for a password (before launch)
         # Order topics carry protected customer data: refused until the Partner dashboard approves it.
         self.protected_data_approved = protected_data_approved
+        self.webhooks_failing = False  # webhookSubscriptionCreate answers 503, as during a Shopify incident
         self.shop, self.api_key, self.api_secret = shop, api_key, api_secret
         self.primary_domain = primary_domain  # the storefront's custom domain (Shop.primaryDomain.url)
         self.products = {p.id: p for p in catalog.generate(products)}
@@ -255,6 +256,8 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         query, variables = body.get("query", ""), body.get("variables") or {}
         self.graphql_log.append(query)
         if "webhookSubscriptionCreate" in query:
+            if self.webhooks_failing:
+                return Response.json({"errors": "Service Unavailable"}, 503)
             return self._webhook_create(variables)
         if "bulkOperationRunQuery" in query:
             return self._bulk_start()
