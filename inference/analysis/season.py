@@ -64,6 +64,71 @@ PALETTES: dict[str, dict[str, list[str]]] = {
 }
 
 
+# Frame colours per sub-type. Why apart from the palettes above: those are colours to wear near the face, and
+# frames are made in few colours (metals, tortoiseshells, browns, black, greys, clear), almost none of which
+# sit near a spring's corals or a summer's pastels; judged against them, nearly every frame read "darker and
+# more muted than your palette". Stylists choose frames by the same traits: warm colouring takes gold,
+# honey and tortoiseshell; cool colouring silver, grey, black and jewel tones; light and soft colouring
+# avoids the starkest black, deep and clear colouring carries it.
+GOLD, CHAMPAGNE, ROSE_GOLD, ANTIQUE_GOLD = "#c9a545", "#d8c49a", "#b76e79", "#a8893c"
+COPPER, BRONZE, SILVER, GUNMETAL = "#b87333", "#8c6a3f", "#c0c0c0", "#4a4c4e"
+BLACK, SLATE, CRYSTAL, WHITE = "#141414", "#7d8790", "#d9dde0", "#f2f2f2"
+HONEY_TORTOISE, DARK_TORTOISE, BROWN, CAMEL = "#a86b32", "#4a2c1d", "#6b4226", "#c19a6b"
+OLIVE, FOREST, NAVY, COBALT = "#5f6b3a", "#2e4a3a", "#1f2a44", "#2a52be"
+BLUE_GREY, PLUM, BURGUNDY, ROSE = "#6d8a96", "#6b3e66", "#6d1f2f", "#c48a94"
+CORAL, RED, MAUVE, TAUPE = "#e9765b", "#c0282d", "#9c7b8a", "#a89f91"
+FRAME_PALETTES: dict[str, dict[str, list[str]]] = {
+    "light spring": {
+        "best": [GOLD, CHAMPAGNE, HONEY_TORTOISE, CAMEL, CORAL, ROSE_GOLD, "#efe6d2"],
+        "avoid": [BLACK, GUNMETAL, BURGUNDY, DARK_TORTOISE],
+    },
+    "warm spring": {
+        "best": [GOLD, CHAMPAGNE, HONEY_TORTOISE, CAMEL, "#8a5a2b", CORAL, COPPER],
+        "avoid": [BLACK, SILVER, GUNMETAL, PLUM],
+    },
+    "bright spring": {
+        "best": [GOLD, HONEY_TORTOISE, CORAL, RED, "#1fa3a0", COBALT, "#efe6d2"],
+        "avoid": [TAUPE, "#8b7d6b", MAUVE, GUNMETAL],
+    },
+    "light summer": {
+        "best": [SILVER, CRYSTAL, ROSE_GOLD, ROSE, BLUE_GREY, SLATE, "#a89cc8"],
+        "avoid": [BLACK, GOLD, CORAL, DARK_TORTOISE],
+    },
+    "cool summer": {
+        "best": [SILVER, SLATE, GUNMETAL, "#34466b", PLUM, ROSE, BLUE_GREY, CRYSTAL],
+        "avoid": [GOLD, CORAL, HONEY_TORTOISE, OLIVE],
+    },
+    "soft summer": {
+        "best": ["#8a8d8f", MAUVE, BLUE_GREY, SLATE, "#7a5a72", "#a3727a", "#7a6a5e"],
+        "avoid": [BLACK, RED, CORAL, WHITE],
+    },
+    "soft autumn": {
+        "best": ["#8b6a4f", CAMEL, "#8f8a5a", ANTIQUE_GOLD, CHAMPAGNE, BRONZE, "#a3727a"],
+        "avoid": [BLACK, SILVER, COBALT, WHITE],
+    },
+    "warm autumn": {
+        "best": [DARK_TORTOISE, HONEY_TORTOISE, BROWN, GOLD, COPPER, BRONZE, OLIVE],
+        "avoid": [SILVER, BLACK, "#d58ca5", CRYSTAL],
+    },
+    "deep autumn": {
+        "best": [DARK_TORTOISE, "#3b2a20", BRONZE, COPPER, ANTIQUE_GOLD, FOREST, BURGUNDY, OLIVE],
+        "avoid": [SILVER, "#f4c2c2", CRYSTAL, "#c8ccd0"],
+    },
+    "deep winter": {
+        "best": [BLACK, GUNMETAL, SILVER, NAVY, BURGUNDY, "#1d4d3a", PLUM],
+        "avoid": [CAMEL, HONEY_TORTOISE, GOLD, CHAMPAGNE],
+    },
+    "cool winter": {
+        "best": [BLACK, SILVER, GUNMETAL, NAVY, COBALT, "#5b2a6e", CRYSTAL, "#c71585"],
+        "avoid": [GOLD, HONEY_TORTOISE, CAMEL, CORAL, OLIVE],
+    },
+    "bright winter": {
+        "best": [BLACK, SILVER, COBALT, RED, WHITE, "#c71585", "#009b77", NAVY],
+        "avoid": [TAUPE, "#8b7d6b", HONEY_TORTOISE, CAMEL],
+    },
+}
+
+
 def traits(skin_lab: np.ndarray, undertone_deviation: float, contrast: float) -> dict[str, float]:
     """Temperature (+warm), value (+light) and clarity (+clear/bright) on −1…1.
 
@@ -108,3 +173,9 @@ def palette(subtype: str) -> dict[str, list[str]]:
     entry = PALETTES[subtype]
     best, avoid = list(entry["best"]), list(entry["avoid"])
     return {"best": best, "avoid": avoid, "best_names": hex_names(best), "avoid_names": hex_names(avoid)}
+
+
+def frame_palette(subtype: str) -> dict[str, list[str]] | None:
+    """Frame colours that suit a sub-type and ones it avoids (copies), or None for an unknown sub-type."""
+    entry = FRAME_PALETTES.get(subtype)
+    return {"best": list(entry["best"]), "avoid": list(entry["avoid"])} if entry else None

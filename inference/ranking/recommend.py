@@ -409,11 +409,15 @@ def _palette_reasons(
     if np.isnan(cs.lab[row, 0]) or np.isnan(best):
         return []
     if not np.isnan(avoid) and avoid < best and avoid < 8:
-        return [say.palette_avoids(word, frame=frame, season=season, delta_e=float(avoid))]
+        return [say.palette_avoids(word, frame=frame, season=season)]
     if best < 12:
-        return [say.palette_suits(word, frame=frame, season=season, delta_e=float(best))]
+        return [say.palette_suits(word, frame=frame, season=season)]
+    if frame:
+        # A frame colour neither among the season's frame colours nor its avoided ones: the shape and fit
+        # reasons speak for the frame, and "darker than your palette" would say nothing about it.
+        return []
     # Say how it differs: "blue is outside your palette" reads as a contradiction when the palette's first
-    # colour is a blue; "darker and more vivid than its nearest colour" is what the number means.
+    # colour is a blue; "darker and more vivid than its nearest colour" is what the distance means.
     nearest = profile.best[int(np.argmin(colour.delta_e_2000(profile.best, cs.lab[row])))]
     how = differences(cs.lab[row], nearest)
-    return [say.palette_differs(word, frame=frame, season=season, differences=how, delta_e=float(best))]
+    return [say.palette_differs(word, season=season, differences=how)]

@@ -6,11 +6,12 @@ frame vs face shape, frame vs face width, closeness to their season palette, sto
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from inference import colour
+from inference.analysis.season import frame_palette
 from inference.catalog.category import CATEGORIES
 from inference.ranking.candidates import UNDERTONES, CandidateSet
 from inference.ranking.rules import FACE_SHAPES, SHAPE_TABLE
@@ -44,6 +45,9 @@ class ShopperProfile:
     face_width_mm: float | None
     best: np.ndarray  # (m, 3) CIELAB of the season's best colours
     avoid: np.ndarray  # (k, 3)
+    # The season's frame colours (`season.FRAME_PALETTES`): what eyewear is judged against.
+    frame_best: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    frame_avoid: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
     skin_confidence: float | None = None  # the analysis' own confidence in the skin colour (0–1)
     # How much less the skin reading's chroma and hue are trusted than its lightness (CIEDE2000's k_C = k_H):
     # 1 in neutral light, more after the analysis removed a colour cast (`analysis.skin.hue_tolerance`).
@@ -73,6 +77,8 @@ class ShopperProfile:
             probs = np.eye(len(FACE_SHAPES))[FACE_SHAPES.index(label)]
         fit = analysis.get("fit") or {}
         palette = skin.get("palette") or {}
+        season = skin.get("season") or {}
+        frames = frame_palette(season.get("subtype", "") if isinstance(season, dict) else season) or {}
 
         def labs(hexes: list[str] | None) -> np.ndarray:
             values = [colour.hex_to_rgb(h) for h in hexes or [] if isinstance(h, str)]
@@ -86,6 +92,8 @@ class ShopperProfile:
             face_width_mm=float(fit["face_width_mm"]) if fit.get("face_width_mm") else None,
             best=labs(palette.get("best")),
             avoid=labs(palette.get("avoid")),
+            frame_best=labs(frames.get("best")),
+            frame_avoid=labs(frames.get("avoid")),
             skin_confidence=float(skin["confidence"]) if skin.get("confidence") is not None else None,
             hue_tolerance=float(np.clip(skin.get("hue_tolerance") or 1.0, 1.0, MAX_HUE_TOLERANCE)),
             darker_lab=_darker(lab, skin.get("overexposure_doubt")),
@@ -120,15 +128,15 @@ def _nearest_delta(lab: np.ndarray, palette: np.ndarray, *, exact_below: float =
 
 
 def _palette_deltas(
-    cs: CandidateSet, rows: np.ndarray, profile: ShopperProfile
+    cs: CandidateSet, rows: np.ndarray, best: np.ndarray, avoid: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """ΔE00 of every coloured row to the nearest best / avoid colour, cached on the set per palette.
+    """ΔE00 of every given row to the nearest best / avoid colour, cached on the set per palette.
 
-    Season palettes come from a small fixed set (12 sub-seasons), so after the first shopper of each
-    season the
-    palette part of ranking costs nothing; the cache lives and dies with the CandidateSet.
+    Season palettes come from a small fixed set (12 sub-seasons, and their frame colours), so after the first
+    shopper of each season the palette part of ranking costs nothing; the cache lives and dies with the
+    CandidateSet.
     """
-    key = (profile.best.round(2).tobytes(), profile.avoid.round(2).tobytes())
+    key = (best.round(2).tobytes(), avoid.round(2).tobytes(), rows.tobytes())
     cached = cs.cache.get(key)
     if cached is not None:
         return cached
@@ -136,9 +144,9 @@ def _palette_deltas(
     best_de = np.full(n, np.nan)
     avoid_de = np.full(n, np.nan)
     if rows.any():
-        best_de[rows] = _nearest_delta(cs.lab[rows], profile.best)
+        best_de[rows] = _nearest_delta(cs.lab[rows], best)
         # Beyond ΔE76 35 the avoid penalty is ~0 whichever formula is used.
-        avoid_de[rows] = _nearest_delta(cs.lab[rows], profile.avoid, exact_below=35.0)
+        avoid_de[rows] = _nearest_delta(cs.lab[rows], avoid, exact_below=35.0)
     if len(cs.cache) > 64:
         masks = cs.cache.get("masks")
         cs.cache.clear()
@@ -217,9 +225,15 @@ def score_rows(cs: CandidateSet, profile: ShopperProfile) -> tuple[np.ndarray, d
         )
     has_lab, shade, eyewear, prior = cs.cache["masks"]
 
-    # Palette closeness for every coloured row that is not a shade product.
+    # Palette closeness for every coloured row that is not a shade product; frames against the season's
+    # frame colours when it has them.
     colour_rows = has_lab & ~shade
-    best_de, avoid_de = _palette_deltas(cs, colour_rows, profile)
+    framed = colour_rows & eyewear if len(profile.frame_best) else np.zeros(n, dtype=bool)
+    best_de, avoid_de = _palette_deltas(cs, colour_rows & ~framed, profile.best, profile.avoid)
+    if framed.any():
+        frame_best, frame_avoid = _palette_deltas(cs, framed, profile.frame_best, profile.frame_avoid)
+        best_de = np.where(framed, frame_best, best_de)
+        avoid_de = np.where(framed, frame_avoid, avoid_de)
     palette_score = np.where(np.isnan(best_de), 0.4, 0.8 * np.exp(-np.nan_to_num(best_de) / _PALETTE_SCALE))
     palette_score += np.where(
         np.isnan(avoid_de), 0.1, 0.2 * (1 - np.exp(-np.nan_to_num(avoid_de) / _AVOID_SCALE))

@@ -109,28 +109,20 @@ class Wording:
     def _palette(self, season: str) -> str:
         return f"your {season} palette" if season else "your palette"
 
-    def palette_suits(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
-        return (
-            f"{self._thing(colour, frame)} suits {self._palette(season)} "
-            f"(ΔE {self.number(delta_e)} from the palette's nearest colour)"
-        )
+    # Palette reasons carry no ΔE: unlike a shade's, a garment's distance from a palette colour is no
+    # measurement a shopper can use, and a walkthrough read "(ΔE 43.6 from the palette's nearest colour)" as
+    # noise. The number still orders the picks.
+    def palette_suits(self, colour: str, *, frame: bool, season: str) -> str:
+        return f"{self._thing(colour, frame)} suits {self._palette(season)}"
 
-    def palette_avoids(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
-        return (
-            f"{self._thing(colour, frame)} is close to a colour {self._palette(season)} avoids "
-            f"(ΔE {self.number(delta_e)})"
-        )
+    def palette_avoids(self, colour: str, *, frame: bool, season: str) -> str:
+        return f"{self._thing(colour, frame)} is close to a colour {self._palette(season)} avoids"
 
-    def palette_differs(
-        self, colour: str, *, frame: bool, season: str, differences: list[str], delta_e: float
-    ) -> str:
-        """'rust frame is darker and more vivid than your soft autumn palette's nearest colour (ΔE 14.2)'."""
+    def palette_differs(self, colour: str, *, season: str, differences: list[str]) -> str:
+        """'royal blue is darker and more vivid than your soft autumn palette's nearest colour'."""
         words = {"lighter": "lighter", "darker": "darker", "vivid": "more vivid", "muted": "more muted"}
         how = " and ".join(words[d] for d in differences) + " than" if differences else "a different hue from"
-        return (
-            f"{self._thing(colour, frame)} is {how} {self._palette(season)}'s nearest colour "
-            f"(ΔE {self.number(delta_e)})"
-        )
+        return f"{colour} is {how} {self._palette(season)}'s nearest colour"
 
     def popular(self, add_to_carts: int) -> str:
         if not add_to_carts:
@@ -350,28 +342,16 @@ class FrenchWording(Wording):
     def _palette(self, season: str) -> str:
         return f"votre palette {season}" if season else "votre palette"
 
-    def palette_suits(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
-        return (
-            f"{self._thing(colour, frame)} s’accorde avec {self._palette(season)} "
-            f"(écart ΔE {self.number(delta_e)} avec sa couleur la plus proche)"
-        )
+    def palette_suits(self, colour: str, *, frame: bool, season: str) -> str:
+        return f"{self._thing(colour, frame)} s’accorde avec {self._palette(season)}"
 
-    def palette_avoids(self, colour: str, *, frame: bool, season: str, delta_e: float) -> str:
-        return (
-            f"{self._thing(colour, frame)} est proche d’une couleur que {self._palette(season)} évite "
-            f"(écart ΔE {self.number(delta_e)})"
-        )
+    def palette_avoids(self, colour: str, *, frame: bool, season: str) -> str:
+        return f"{self._thing(colour, frame)} est proche d’une couleur que {self._palette(season)} évite"
 
-    def palette_differs(
-        self, colour: str, *, frame: bool, season: str, differences: list[str], delta_e: float
-    ) -> str:
+    def palette_differs(self, colour: str, *, season: str, differences: list[str]) -> str:
         words = {"lighter": "plus clair", "darker": "plus foncé", "vivid": "plus vif", "muted": "plus sourd"}
         how = " et ".join(words[d] for d in differences) + " que" if differences else "d’une autre nuance que"
-        palette = f"de {self._palette(season)}"
-        return (
-            f"{self._thing(colour, frame)} est {how} la couleur la plus proche {palette} "
-            f"(écart ΔE {self.number(delta_e)})"
-        )
+        return f"{self._thing(colour, False)} est {how} la couleur la plus proche de {self._palette(season)}"
 
     def popular(self, add_to_carts: int) -> str:
         if not add_to_carts:

@@ -33,7 +33,7 @@ def test_french_has_a_word_for_every_shape_and_colour() -> None:
     assert FRENCH.colour_word("Black") == "noir"  # ... unless it is a colour word French has
     assert FRENCH.colour_word("Gunmetal") == "gris acier"  # or one stores often use
     # A store's name keeps its spelling; French says "the colourway" rather than guess its gender.
-    assert FRENCH.palette_suits("Aurora", frame=True, season="", delta_e=3.0).startswith(
+    assert FRENCH.palette_suits("Aurora", frame=True, season="").startswith(
         "le coloris Aurora de la monture s’accorde"
     )
 
@@ -46,15 +46,11 @@ def test_french_sentences() -> None:
         "teinte voisine : écart ΔE 3,0, sous-ton chaud (le vôtre est froid)"
     )
     assert FRENCH.season("soft autumn") == "automne doux"
-    assert FRENCH.palette_suits("orange", frame=False, season="automne doux", delta_e=2.0) == (
-        "le coloris orange s’accorde avec votre palette automne doux "
-        "(écart ΔE 2,0 avec sa couleur la plus proche)"
+    assert FRENCH.palette_suits("orange", frame=False, season="automne doux") == (
+        "le coloris orange s’accorde avec votre palette automne doux"
     )
-    assert FRENCH.palette_differs(
-        "bleu", frame=True, season="", differences=["darker", "vivid"], delta_e=14.2
-    ) == (
-        "le coloris bleu de la monture est plus foncé et plus vif que la couleur la plus proche "
-        "de votre palette (écart ΔE 14,2)"
+    assert FRENCH.palette_differs("bleu", season="", differences=["darker", "vivid"]) == (
+        "le coloris bleu est plus foncé et plus vif que la couleur la plus proche de votre palette"
     )
     assert FRENCH.fit("narrow", 120, 138).endswith("monture de 120 mm pour un visage de 138 mm")
     assert FRENCH.popular(3) == "apprécié dans cette boutique : ajouté au panier 3 fois"
