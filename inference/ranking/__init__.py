@@ -1,13 +1,13 @@
 """Ranking a store's catalog for one shopper: `recommend(analysis, candidates, *, limit, context)`.
 
-Public names: `recommend`, `Recommendation`, `RecommendContext`, `Candidate`, `CandidateSet`, and
-`LANGUAGES` (the languages reasons are written in).
+Public names: `recommend`, `judge` (the page's own product for this shopper), `Recommendation`,
+`RecommendContext`, `Candidate`, `CandidateSet`, and `LANGUAGES` (the languages reasons are written in).
 """
 
 from __future__ import annotations
 
 from inference.ranking.candidates import Candidate, CandidateSet
-from inference.ranking.recommend import Recommendation, RecommendContext, recommend
+from inference.ranking.recommend import Recommendation, RecommendContext, judge, recommend
 from inference.ranking.rules import fit_verdict
 from inference.ranking.wording import LANGUAGES, supported_language
 
@@ -18,6 +18,7 @@ __all__ = [
     "RecommendContext",
     "Recommendation",
     "fit_verdict",
+    "judge",
     "recommend",
     "supported_language",
 ]

@@ -252,6 +252,36 @@ def recommend(
     ]
 
 
+def judge(
+    analysis: dict | None,
+    candidates: CandidateSet | Sequence[Candidate],
+    product_id: str,
+    *,
+    language: str = "en",
+) -> Recommendation | None:
+    """The product a shopper opened the widget from, as the ranking sees it for them: its score and reasons
+    (for a shade product, of its best shade), whether or not it made the list; None when the store does not
+    offer it.
+
+    Why: on a lipstick's or a foundation's page the first question is "is this one right for me?". The list
+    leaves the page's own lipstick out (it ranks the others) and may rank the page's foundation sixth; a
+    walkthrough found neither page answering the question at all.
+    """
+    cs = candidates if isinstance(candidates, CandidateSet) else CandidateSet.build(candidates)
+    rows = cs.index_by_product.get(product_id)
+    if rows is None or not len(rows):
+        return None
+    profile = ShopperProfile.from_analysis(analysis)
+    score, parts = score_rows(cs, profile)
+    row = int(rows[np.argmax(score[rows])])
+    closest_shades = _closest_shade_rows(cs, parts, np.ones(len(cs), dtype=bool))
+    say = wording_for(language)
+    word = colour_names(cs.lab[[row]])[0]
+    return _recommendation(
+        cs, row, score, parts, profile, analysis or {}, closest_shades, None, "", say.colour_word(word), say
+    )
+
+
 def _own_colour_name(cs: CandidateSet, row: int) -> str | None:
     """The store's own name for this row's colour ("Terracotta"), which reasons use instead of the nearest
     plain colour word ("rust") so a shopper reads the name on the product page."""

@@ -96,6 +96,23 @@ RESULT_EXAMPLE = {
             },
         }
     ],
+    "this_product": {
+        "product_id": "demo-lip-01",
+        "title": "Satin Lipstick — Nude Beige",
+        "url": "/demo/products/demo-lip-01",
+        "image_url": "/media/demo/demo-lip-01.png",
+        "price": "22.00",
+        "category": "lipstick",
+        "score": 0.52,
+        "reasons": ["Nude Beige is lighter and more muted than your warm spring palette's nearest colour"],
+        "closest_shade": False,
+        "tryon": None,
+        "add_to_cart": {
+            "method": "POST",
+            "url": "/demo/cart/add",
+            "fields": {"id": "demo-lip-01"},
+        },
+    },
     "closest_shades": [
         {
             "category": "foundation",
@@ -130,7 +147,9 @@ class AnalysisSchema(ma.Schema):
                 "The analysis result when done. Pixel coordinates are in the upright photo; left/right mean "
                 "image-left/image-right. `skin.reliable` false: the widget withholds the shade and concerns "
                 "(the photo's lighting, blur or face size falsify colour). Concerns are cosmetic 0–100 "
-                "indices, not a medical assessment."
+                "indices, not a medical assessment. `this_product`: the product the widget was opened from "
+                "(`product_id`), scored and explained for this shopper like a recommendation, whether or not "
+                "it made the list; null without a `product_id` or when the store does not offer it."
             ),
             "example": RESULT_EXAMPLE,
         },

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from inference import colour
 from inference.catalog.category import CATEGORIES, SHADE_CATEGORIES
-from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend
+from inference.ranking import Candidate, CandidateSet, RecommendContext, judge, recommend
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, Event, Merchant, Product, ShownRecommendation, utcnow
 from plugin_api.services.dashboard_funnel import CART, CLICK
@@ -309,7 +309,8 @@ def tryon_items(
 
 
 def enrich_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any]:
-    """Result enricher: add `recommendations` and `tryon.items` (and drop the face mesh once used)."""
+    """Result enricher: add `recommendations`, `this_product` and `tryon.items` (and drop the face mesh once
+    used)."""
     merchant = db.session.get(Merchant, analysis.merchant_id)
     if merchant is None:
         return result
@@ -317,6 +318,9 @@ def enrich_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any
     context = RecommendContext(product_id=analysis.product_id, language=analysis.language or "en")
     recs = recommend(result, cs, limit=LIMIT, context=context)
     result["recommendations"] = recommendation_views(merchant, recs)
+    # The page's own product for this shopper ("is this one right for me?"), in or out of the list.
+    page = judge(result, cs, analysis.product_id, language=context.language) if analysis.product_id else None
+    result["this_product"] = recommendation_views(merchant, [page])[0] if page else None
     result["closest_shades"] = closest_shades(result, cs)
     face = result.get("face") or {}
     try:

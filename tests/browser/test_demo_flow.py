@@ -207,16 +207,22 @@ def test_product_page_button_promises_what_the_widget_does_there(live_server, pa
         button = page.locator("[data-facet-tryon] button")
         button.wait_for()
         assert button.inner_text().strip() == label
-    # ... and the matches are what the lipstick page's results lead with, before any try-on.
+    # ... and the lipstick page's results answer "is this one right for me?" first, then the matches, before
+    # any try-on (the promise says so: no frames to try on here).
     button.click()
     page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
+    assert "whether this product suits you" in page.locator("[data-facet-dialog] .lead").inner_text()
     upload(page, inputs["selfie_jpg"])
     page.locator('[data-fc="results"]').wait_for(timeout=ANALYSIS_TIMEOUT)
     order = page.locator('[data-fc="results"]').evaluate(
         "n => [...n.children].map(c => c.getAttribute('data-fc') || c.className)"
     )
     assert order.index("recs") < order.index("results"), order
-    # A foundation page answers "which shade is mine?" first: the closest shade, with its reason.
+    verdict = page.locator('[data-fc="this-product"]')
+    assert verdict.get_attribute("data-product-id") == lipstick
+    assert verdict.inner_text().startswith("This product for you") and "palette" in verdict.inner_text()
+    assert page.locator('[data-fc="your-match"]').count() == 0  # a foundation is no answer on a lipstick page
+    # A foundation page says what its own shade is to the shopper, then which shade is theirs.
     shade = _first_shade_page(live_server)
     page.goto(f"{live_server.url}/demo/products/{shade}")
     page.locator("[data-facet-tryon] button").click()
@@ -226,6 +232,9 @@ def test_product_page_button_promises_what_the_widget_does_there(live_server, pa
     match = page.locator('[data-fc="your-match"]')
     match.wait_for(timeout=ANALYSIS_TIMEOUT)
     assert "Your closest shade" in match.inner_text() and "Closest shade: ΔE" in match.inner_text()
+    own = page.locator('[data-fc="this-product"]')
+    assert own.get_attribute("data-product-id") == shade
+    assert own.inner_text().startswith("The shade on this page") and "Shade: ΔE" in own.inner_text()
     assert errors == []
 
 

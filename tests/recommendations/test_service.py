@@ -257,3 +257,45 @@ def test_catalog_media_route_serves_only_catalog_photos(app, client, merchant_fa
     assert (
         client.get(f"/api/v1/widget/media/{merchant.public_id}/..%2Fuploads%2Fselfie.png").status_code == 404
     )
+
+
+def test_the_page_product_is_judged_for_the_shopper_in_or_out_of_the_list(app, merchant_factory) -> None:
+    """On a lipstick's page the list ranks the other lipsticks; `this_product` answers "is this one right for
+    me?" with the same score and reasons a recommendation would carry."""
+    merchant, other = merchant_factory(), merchant_factory()
+    with app.app_context():
+        add_product(merchant.id, "camel", lipstick_features("#c3a27c"))  # in the palette
+        add_product(merchant.id, "black", lipstick_features("#050505"))  # a colour the palette avoids
+        add_product(merchant.id, "sold-out", lipstick_features("#c3a27c"), in_stock=False)
+        add_product(other.id, "theirs", lipstick_features("#c3a27c"))
+        db.session.commit()
+        on_black = enrich(merchant, "black")
+        assert "black" not in [r["product_id"] for r in on_black["recommendations"]]
+        page = on_black["this_product"]
+        assert (page["product_id"], page["category"], page["closest_shade"]) == ("black", "lipstick", False)
+        assert page["reasons"] == ["black is close to a colour your soft autumn palette avoids"]
+        assert page["add_to_cart"] and page["url"] == "https://shop.example/products/black"
+        on_camel = enrich(merchant, "camel")
+        assert on_camel["this_product"]["reasons"] == ["tan suits your soft autumn palette"]
+        assert on_camel["this_product"]["score"] > page["score"]
+        # Nothing to judge: no page, a product the store does not offer now, another store's product.
+        assert enrich(merchant)["this_product"] is None
+        assert enrich(merchant, "sold-out")["this_product"] is None
+        assert enrich(merchant, "theirs")["this_product"] is None
+
+
+def test_a_foundation_page_judges_its_own_best_shade_against_the_closest(app, merchant_factory) -> None:
+    merchant = merchant_factory()
+    skin = ANALYSIS["skin"]["lab"]
+    with app.app_context():
+        for pid, lab in (("mine", skin), ("darker", [skin[0] - 12, skin[1] + 2, skin[2] + 2])):
+            features = {
+                "category": "foundation",
+                "shades": [{"lab": lab, "variant_id": f"{pid}-v", "name": pid}],
+            }
+            add_product(merchant.id, pid, features, product_type="Foundation")
+        db.session.commit()
+        page = enrich(merchant, "darker")["this_product"]
+        assert page["closest_shade"] is False and page["variant_id"] == "darker-v"
+        assert page["reasons"][0].startswith("shade: ΔE ")
+        assert enrich(merchant, "mine")["this_product"]["reasons"][0] == "closest shade: ΔE 0.0"

@@ -11,6 +11,7 @@ title_match: 'Find your match',
 close: 'Close',
 intro_h: 'See it on you',
 intro_p: 'Take a selfie or upload a photo to try on frames and get your shade, undertone and face-shape analysis.',
+intro_match_p: 'Take a selfie or upload a photo to see whether this product suits you, and find your shade, undertone and colours.',
 privacy_h: 'Your photo, your privacy',
 privacy_deleted: 'Your photo is used only for this analysis and deleted as soon as it finishes.',
 privacy_kept: 'This store keeps your photo for {days} days so you can come back to it, then it is deleted.',
@@ -137,6 +138,9 @@ c_wrinkles: 'Fine lines',
 c_pores: 'Visible pores',
 recs_h: 'Picked for you',
 your_match: 'Your closest shade',
+this_is_match: 'The shade on this page is your closest',
+this_shade: 'The shade on this page',
+this_product: 'This product for you',
 recs_none: 'We have no suggestions for this photo yet.',
 view: 'View',
 try_this: 'Try on',
@@ -189,6 +193,7 @@ title_match: 'Trouvez votre teinte',
 close: 'Fermer',
 intro_h: 'Voyez le résultat sur vous',
 intro_p: 'Prenez un selfie ou importez une photo pour essayer des montures et découvrir votre teinte, votre sous-ton et la forme de votre visage.',
+intro_match_p: 'Prenez un selfie ou importez une photo pour savoir si ce produit vous va, et découvrir votre teinte, votre sous-ton et vos couleurs.',
 privacy_h: 'Votre photo reste privée',
 privacy_deleted: 'Votre photo sert uniquement à cette analyse et est supprimée dès qu’elle est terminée.',
 privacy_kept: 'Cette boutique conserve votre photo {days} jours pour que vous puissiez y revenir, puis elle est supprimée.',
@@ -315,6 +320,9 @@ c_wrinkles: 'Ridules',
 c_pores: 'Pores visibles',
 recs_h: 'Sélectionnés pour vous',
 your_match: 'Votre teinte la plus proche',
+this_is_match: 'La teinte de cette page est la plus proche de la vôtre',
+this_shade: 'La teinte de cette page',
+this_product: 'Ce produit pour vous',
 recs_none: 'Pas encore de suggestions pour cette photo.',
 view: 'Voir',
 try_this: 'Essayer',
@@ -1247,7 +1255,7 @@ var cam = cameraAvailable();
 var node = h('section', { class: 'screen center', 'aria-labelledby': 'fc-intro-h' }, [
 h('div', { class: 'hero' }, faceArt()),
 h('h3', { class: 'big', id: 'fc-intro-h', tabindex: '-1', 'data-autofocus': true, text: t('intro_h') }),
-h('p', { class: 'lead', text: t('intro_p') }),
+h('p', { class: 'lead', text: t(openedForMatch(S.productId) ? 'intro_match_p' : 'intro_p') }),
 privacyBox(),
 h('div', { class: 'actions' + (cam ? '' : ' one') }, [
 cam ? h('button', { class: 'btn primary', type: 'button', 'data-fc': 'camera', onclick: showCamera },
@@ -1484,7 +1492,7 @@ h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, r
 var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('results_h') });
 node.appendChild(heading);
 var matchFirst = feats.recommendations !== false && recs.length && openedForMatch(S.productId);
-if (matchFirst) buildRecs(node, recs, items, true);
+if (matchFirst) buildRecs(node, recs, items, r.this_product || true);
 node.appendChild(h('div', { class: 'results' }, [left, right]));
 buildTryOn(left, r, items, recs);
 if (feats.analysis !== false) buildCards(right, r, skinShown);
@@ -1818,6 +1826,14 @@ if (q) url += (url.indexOf('?') >= 0 ? '&' : '?') + q;
 }
 window.location.assign(url);
 }
+function verdictCard(rec, label, where) {
+return h('div', { class: 'match', 'data-fc': where, 'data-product-id': rec.product_id }, [
+h('span', { class: 'sub', text: label }),
+h('strong', { text: rec.title || '' }),
+rec.reasons && rec.reasons.length ? h('span', { text: cap(rec.reasons[0]) }) : null,
+cartButton(rec, 1, where === 'your-match' ? 'match' : 'this_product')
+]);
+}
 function buildRecs(container, recs, items, matchFirst) {
 var sec = h('section', { class: 'recs', 'aria-labelledby': 'fc-recs-h', 'data-fc': 'recs' }, [
 h('h3', { class: 'sec', id: 'fc-recs-h', text: t('recs_h') })
@@ -1827,15 +1843,14 @@ sec.appendChild(h('p', { class: 'sub', text: t('recs_none') }));
 container.appendChild(sec);
 return;
 }
-var match = matchFirst ? recs.filter(function (x) { return x.closest_shade; })[0] : null;
-if (match) {
-sec.appendChild(h('div', { class: 'match', 'data-fc': 'your-match', 'data-product-id': match.product_id }, [
-h('span', { class: 'sub', text: t('your_match') }),
-h('strong', { text: match.title || '' }),
-match.reasons && match.reasons.length ? h('span', { text: cap(match.reasons[0]) }) : null,
-cartButton(match, 1, 'match')
-]));
+var page = matchFirst && matchFirst.product_id ? matchFirst : null;
+var shadePage = page && (page.category === 'foundation' || page.category === 'concealer');
+if (page) {
+sec.appendChild(verdictCard(page, page.closest_shade ? t('this_is_match') : t(shadePage ? 'this_shade' : 'this_product'), 'this-product'));
 }
+var match = matchFirst && (!page || (shadePage && !page.closest_shade))
+? recs.filter(function (x) { return x.closest_shade; })[0] : null;
+if (match) sec.appendChild(verdictCard(match, t('your_match'), 'your-match'));
 var tryable = {};
 items.forEach(function (it) { tryable[String(it.product_id)] = true; });
 var grid = h('div', { class: 'grid' });

@@ -29,7 +29,7 @@ function showResults(r, lowQuality) {
   // Opened from a product that cannot be tried on ("Find my match" on a foundation or a lipstick), the
   // matches are the answer: they come first, not below a sunglasses try-on the shopper did not ask for.
   var matchFirst = feats.recommendations !== false && recs.length && openedForMatch(S.productId);
-  if (matchFirst) buildRecs(node, recs, items, true);
+  if (matchFirst) buildRecs(node, recs, items, r.this_product || true);
   node.appendChild(h('div', { class: 'results' }, [left, right]));
   buildTryOn(left, r, items, recs);
   if (feats.analysis !== false) buildCards(right, r, skinShown);
@@ -411,6 +411,17 @@ function navigateToCart(a, method, fields) {
   window.location.assign(url);
 }
 
+function verdictCard(rec, label, where) {
+  return h('div', { class: 'match', 'data-fc': where, 'data-product-id': rec.product_id }, [
+    h('span', { class: 'sub', text: label }),
+    h('strong', { text: rec.title || '' }),
+    rec.reasons && rec.reasons.length ? h('span', { text: cap(rec.reasons[0]) }) : null,
+    cartButton(rec, 1, where === 'your-match' ? 'match' : 'this_product')
+  ]);
+}
+
+// `matchFirst`: opened for a match (a foundation's or a lipstick's page): true, or the page's own product as
+// the analysis judged it for this shopper (`result.this_product`).
 function buildRecs(container, recs, items, matchFirst) {
   var sec = h('section', { class: 'recs', 'aria-labelledby': 'fc-recs-h', 'data-fc': 'recs' }, [
     h('h3', { class: 'sec', id: 'fc-recs-h', text: t('recs_h') })
@@ -420,16 +431,16 @@ function buildRecs(container, recs, items, matchFirst) {
     container.appendChild(sec);
     return;
   }
-  // "Which shade is mine?" gets one clear answer before the list.
-  var match = matchFirst ? recs.filter(function (x) { return x.closest_shade; })[0] : null;
-  if (match) {
-    sec.appendChild(h('div', { class: 'match', 'data-fc': 'your-match', 'data-product-id': match.product_id }, [
-      h('span', { class: 'sub', text: t('your_match') }),
-      h('strong', { text: match.title || '' }),
-      match.reasons && match.reasons.length ? h('span', { text: cap(match.reasons[0]) }) : null,
-      cartButton(match, 1, 'match')
-    ]));
+  // Opened from a product, the first answer is about that product ("is this one right for me?"), then, on a
+  // foundation's page, "which shade is mine?" if it is another one.
+  var page = matchFirst && matchFirst.product_id ? matchFirst : null;
+  var shadePage = page && (page.category === 'foundation' || page.category === 'concealer');
+  if (page) {
+    sec.appendChild(verdictCard(page, page.closest_shade ? t('this_is_match') : t(shadePage ? 'this_shade' : 'this_product'), 'this-product'));
   }
+  var match = matchFirst && (!page || (shadePage && !page.closest_shade))
+    ? recs.filter(function (x) { return x.closest_shade; })[0] : null;
+  if (match) sec.appendChild(verdictCard(match, t('your_match'), 'your-match'));
   var tryable = {};
   items.forEach(function (it) { tryable[String(it.product_id)] = true; });
   var grid = h('div', { class: 'grid' });
