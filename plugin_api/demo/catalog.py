@@ -384,7 +384,7 @@ def generate_demo_catalog(seed: int = 7) -> list[DemoProduct]:
     for monk in range(1, 11):
         lab = shade_lab(monk, "neutral") + np.array([4.0, -0.5, 1.0])  # concealers run a touch lighter
         code = shade_code(monk, "neutral")
-        name = f"{code} Light {_SHADE_NAMES[monk - 1]}"
+        name = f"{code} {_SHADE_NAMES[monk - 1]}"
         products.append(
             DemoProduct(
                 platform_id=f"demo-concealer-{code.lower()}",

@@ -87,7 +87,26 @@ def test_product_page_has_the_placement_element(client, demo):
     assert SCRIPT_TAG in html
     assert '<div class="facet-slot" data-facet-tryon data-product-id="eye-1"></div>' in html
     assert client.get("/demo/products/old").status_code == 404
-    assert client.get("/demo/products/missing").status_code == 404
+    missing = client.get("/demo/products/missing")
+    # A stale link gets the store's own page, with the way back, not an API error body.
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
+    assert "data-not-found" in missing.get_data(as_text=True) and 'href="/demo"' in missing.get_data(
+        as_text=True
+    )
+
+
+def test_the_listing_reads_a_shade_range_in_number_order(client, demo):
+    with client.application.app_context():
+        merchant_id = db.session.scalars(
+            select(Product.merchant_id).where(Product.platform_product_id == "eye-1")
+        ).one()
+        for code in ("100N", "10N", "25W"):
+            db.session.add(
+                Product(merchant_id=merchant_id, platform_product_id=f"s-{code}", title=f"Tint {code}")
+            )
+        db.session.commit()
+    html = client.get("/demo").get_data(as_text=True)
+    assert html.index("Tint 10N") < html.index("Tint 25W") < html.index("Tint 100N")
 
 
 def test_cart_add_by_get_and_post(client, demo):
