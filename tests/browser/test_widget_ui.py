@@ -91,7 +91,7 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     # Near the band's edge the card says so; a clear face shape says nothing more.
     assert (
         page.locator('[data-fc="undertone-near"]').inner_text()
-        == "Close to neutral: another photo may tip it."
+        == "On the edge of neutral: another photo may read as neutral."
     )
     assert page.locator('[data-fc="shape-near"]').count() == 0
     assert page.locator('[data-fc="season"]').inner_text() == "Light spring"
