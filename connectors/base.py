@@ -280,7 +280,8 @@ class Connector(Protocol):
     def register_webhooks(
         self, session: StoreSession, *, public_url: str, merchant_key: str
     ) -> WebhookRegistration:
-        """Subscribe the store's change notifications to Facet (again: an existing subscription is kept)."""
+        """Subscribe the store's change notifications to Facet; calling it again leaves one subscription per
+        topic (kept, or replaced where the platform's subscriptions carry a secret)."""
         ...
 
     def uninstall(self, session: StoreSession) -> None:

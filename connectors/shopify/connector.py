@@ -191,7 +191,8 @@ class ShopifyConnector:
                 and all("protected customer data" in m for m in errors)
             ):
                 log.warning("Shopify refused %s for %s: %s", topic, session.store, "; ".join(errors))
-                registration.withheld[TOPIC_KINDS[catalog.rest_topic(topic)]] = "; ".join(errors)
+                kind = TOPIC_KINDS.get(catalog.rest_topic(topic), WebhookKind.OTHER)
+                registration.withheld[kind] = "; ".join(errors)
                 continue
             if errors and not all("already been taken" in m for m in errors):
                 raise ProtocolError(f"webhookSubscriptionCreate {topic}: {'; '.join(errors)}")

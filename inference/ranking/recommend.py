@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -277,9 +277,14 @@ def judge(
     closest_shades = _closest_shade_rows(cs, parts, np.ones(len(cs), dtype=bool))
     say = wording_for(language)
     word = colour_names(cs.lab[[row]])[0]
-    return _recommendation(
+    verdict = _recommendation(
         cs, row, score, parts, profile, analysis or {}, closest_shades, None, "", say.colour_word(word), say
     )
+    if not _near_the_best_shade(cs, parts, cs.category == cs.category[row])[row]:
+        # A shade the list would never show ("shade: ΔE 76.3", French "teinte voisine"): say it is no match.
+        far = say.finish(say.far_shade(float(parts["shade_de"][row])))
+        verdict = replace(verdict, reasons=[far, *verdict.reasons[1:]])
+    return verdict
 
 
 def _own_colour_name(cs: CandidateSet, row: int) -> str | None:

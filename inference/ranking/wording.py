@@ -59,6 +59,10 @@ class Wording:
             text += f", {tone} undertone (yours is {yours})"
         return text
 
+    def far_shade(self, delta_e: float) -> str:
+        """The page's own shade, when it is no match at all: said plainly, not as "shade: ΔE 76.3"."""
+        return f"far from your skin tone: ΔE {self.number(delta_e)}; see your closest shade"
+
     def shade_name(self, name: str) -> str:
         return f"shade {name}"
 
@@ -109,14 +113,21 @@ class Wording:
     def _palette(self, season: str) -> str:
         return f"your {season} palette" if season else "your palette"
 
+    def _colouring(self, season: str) -> str:
+        """Frames are judged by the season's frame colours, not the palette's swatches the shopper sees."""
+        return f"your {season} colouring" if season else "your colouring"
+
     # Palette reasons carry no ΔE: unlike a shade's, a garment's distance from a palette colour is no
     # measurement a shopper can use, and a walkthrough read "(ΔE 43.6 from the palette's nearest colour)" as
     # noise. The number still orders the picks.
     def palette_suits(self, colour: str, *, frame: bool, season: str) -> str:
-        return f"{self._thing(colour, frame)} suits {self._palette(season)}"
+        whose = self._colouring(season) if frame else self._palette(season)
+        return f"{self._thing(colour, frame)} suits {whose}"
 
     def palette_avoids(self, colour: str, *, frame: bool, season: str) -> str:
-        return f"{self._thing(colour, frame)} is close to a colour {self._palette(season)} avoids"
+        if frame:
+            return f"{colour} frames are best avoided with {self._colouring(season)}"
+        return f"{colour} is close to a colour {self._palette(season)} avoids"
 
     def palette_differs(self, colour: str, *, season: str, differences: list[str]) -> str:
         """'royal blue is darker and more vivid than your soft autumn palette's nearest colour'."""
@@ -290,6 +301,10 @@ class FrenchWording(Wording):
             text += f", sous-ton {self._undertones[tone]} (le vôtre est {self._undertones[yours]})"
         return text
 
+    def far_shade(self, delta_e: float) -> str:
+        distance = f"écart ΔE {self.number(delta_e)}"
+        return f"loin de votre carnation : {distance} ; voyez votre teinte la plus proche"
+
     def shade_name(self, name: str) -> str:
         return f"teinte {name}"
 
@@ -342,10 +357,16 @@ class FrenchWording(Wording):
     def _palette(self, season: str) -> str:
         return f"votre palette {season}" if season else "votre palette"
 
+    def _colouring(self, season: str) -> str:
+        return f"votre carnation {season}" if season else "votre carnation"
+
     def palette_suits(self, colour: str, *, frame: bool, season: str) -> str:
-        return f"{self._thing(colour, frame)} s’accorde avec {self._palette(season)}"
+        whose = self._colouring(season) if frame else self._palette(season)
+        return f"{self._thing(colour, frame)} s’accorde avec {whose}"
 
     def palette_avoids(self, colour: str, *, frame: bool, season: str) -> str:
+        if frame:
+            return f"{self._thing(colour, frame)} est à éviter avec {self._colouring(season)}"
         return f"{self._thing(colour, frame)} est proche d’une couleur que {self._palette(season)} évite"
 
     def palette_differs(self, colour: str, *, season: str, differences: list[str]) -> str:

@@ -42,7 +42,9 @@ class AdminSummary(MethodView):
             "`lift`: the holdout test's conversion lift since the current experiment started, whatever the "
             "period (the `Lift` schema of `GET /api/v1/admin/experiment`). `sales`: orders the store "
             "reported in the period, and the items in them that were added with Facet's Add to cart "
-            "(`counted` is false where the store's platform cannot say which items those were)."
+            "(`counted` is false where the store's platform cannot say which items those were; "
+            "`orders_withheld` is the platform's own words when it refused to send Facet the store's "
+            "orders, e.g. before Shopify approves access to protected customer data)."
         ),
     )
     @blp.alt_response(401, schema=ErrorSchema, description="`admin_sign_in_required`: no valid session.")

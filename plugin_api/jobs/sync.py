@@ -262,7 +262,8 @@ def _subscribe_again(merchant: Merchant, connector: Any, session: Any, state: di
     (Shopify's protected customer data) arrives without telling Facet. Subscribing is idempotent on every
     platform; a failure here is logged and leaves the sync to run."""
     hooks = dict(state.get("webhooks") or {})
-    if not hooks.get("error") and not hooks.get("withheld"):
+    # No `withheld` key: registered before refusals were recorded, so whether any were is unknown.
+    if not hooks or not (hooks.get("error") or hooks.get("withheld") or "withheld" not in hooks):
         return
     try:
         registration = connector.register_webhooks(

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from inference import colour
 from inference.catalog.category import CATEGORIES, SHADE_CATEGORIES
@@ -76,6 +76,10 @@ def _catalog_version(merchant: Merchant) -> tuple:
     return (merchant.public_id, count, latest, (events or 0) // 50)
 
 
+# The widget's `where` for adds from the card judging the page's own product (`result.this_product`).
+PAGE_PRODUCT_CARD = "this_product"
+
+
 def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:
     """Each product's clicks, add-to-carts and impressions (times it was recommended) over one window, so the
     ranking's prior is an engagement *rate*. Counting engagement alone rewarded whatever was already shown
@@ -89,6 +93,7 @@ def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:
     of engagement."""
     window, with_impressions = analytics_window(current_app.config)
     since = utcnow() - window
+    where = Event.properties["where"].as_string()
     rows = db.session.execute(
         select(Event.product_id, Event.type, func.count())
         .where(
@@ -96,6 +101,8 @@ def _analytics(merchant: Merchant) -> dict[str, dict[str, float]]:
             Event.occurred_at >= since,
             Event.product_id.is_not(None),
             Event.type.in_((CLICK, CART)),
+            # An add from the page product's own verdict card is no engagement with a recommendation.
+            or_(where.is_(None), where != PAGE_PRODUCT_CARD),
         )
         .group_by(Event.product_id, Event.type)
     ).all()
@@ -223,6 +230,7 @@ def recommendation_views(merchant: Merchant, recs: list) -> list[dict[str, Any]]
                 "price": payload.get("price"),
                 "currency": payload.get("currency"),
                 "category": rec.category,
+                "shade_name": rec.shade_name,
                 "score": rec.score,
                 "reasons": rec.reasons,
                 "closest_shade": rec.closest_shade,

@@ -232,9 +232,11 @@ def test_product_page_button_promises_what_the_widget_does_there(live_server, pa
     match = page.locator('[data-fc="your-match"]')
     match.wait_for(timeout=ANALYSIS_TIMEOUT)
     assert "Your closest shade" in match.inner_text() and "Closest shade: ΔE" in match.inner_text()
+    # The first shade by id is the deepest, far from this selfie: said plainly, not as "Shade: ΔE 60".
     own = page.locator('[data-fc="this-product"]')
     assert own.get_attribute("data-product-id") == shade
-    assert own.inner_text().startswith("The shade on this page") and "Shade: ΔE" in own.inner_text()
+    assert own.inner_text().startswith("This product for you")
+    assert "Far from your skin tone: ΔE" in own.inner_text() and "see your closest shade" in own.inner_text()
     assert errors == []
 
 

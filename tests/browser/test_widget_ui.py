@@ -13,7 +13,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 
+from plugin_api.extensions import db
+from plugin_api.models import Product
 from tests.browser import fixtures
 from tests.browser.conftest import screenshot
 
@@ -304,6 +307,49 @@ def test_failed_analysis_shows_the_message_and_retake(live_server, page_factory,
     assert page.locator('[data-fc="error-title"]').inner_text() == "We couldn’t find a face"
     assert page.locator('[data-fc="retake"]').is_visible()
     assert errors == []
+
+
+def test_a_match_page_answers_about_its_own_product_only_when_the_analysis_judged_it(
+    live_server, page_factory, inputs
+):
+    """On a lipstick's page: without a verdict on the lipstick (`this_product` null: no longer offered) the
+    results do not put a foundation forward as "your closest shade"; with one and an empty list, the verdict
+    still shows."""
+    with live_server.app.app_context():
+        lipstick = db.session.scalars(
+            select(Product.platform_product_id)
+            .where(Product.product_type == "Lipstick")
+            .order_by(Product.platform_product_id)
+        ).first()
+    unjudged = fixtures.fixture_result()
+    unjudged["recommendations"][-1]["closest_shade"] = True  # the foundation, last in the list
+    unjudged["this_product"] = None
+    judged = fixtures.fixture_result()
+    judged["recommendations"] = []
+    judged["this_product"] = {
+        "product_id": lipstick,
+        "title": "Satin Lipstick — Nude Beige",
+        "category": "lipstick",
+        "closest_shade": False,
+        "reasons": ["nude beige is close to a colour your light spring palette avoids"],
+        "add_to_cart": {"method": "POST", "url": "/demo/cart/add", "fields": {"id": lipstick}},
+    }
+    for result in (unjudged, judged):
+        page, errors = page_factory()
+        route_fixture_api(page, result)
+        open_widget(page, live_server.url, f"/demo/products/{lipstick}")
+        upload(page, inputs["face_png"])
+        page.locator('[data-fc="recs"]').wait_for()
+        assert page.locator('[data-fc="your-match"]').count() == 0
+        verdict = page.locator('[data-fc="this-product"]')
+        if result is unjudged:
+            assert verdict.count() == 0 and page.locator('[data-fc="rec"]').count() == 5
+        else:
+            assert verdict.inner_text().startswith("This product for you\nSatin Lipstick — Nude Beige")
+            assert "Nude beige is close to a colour your light spring palette avoids" in verdict.inner_text()
+            assert verdict.locator('[data-fc="add-to-cart"]').count() == 1
+            assert page.locator('[data-fc="rec"]').count() == 0
+        assert errors == []
 
 
 def test_keyboard_focus_trap_escape_and_focus_return(live_server, page_factory):

@@ -9,7 +9,7 @@ import pytest
 
 from inference import colour
 from inference.analysis import season
-from inference.ranking import Candidate, CandidateSet, RecommendContext, recommend
+from inference.ranking import Candidate, CandidateSet, RecommendContext, judge, recommend
 from plugin_api.demo.catalog import demo_shades
 
 AUTUMN = {
@@ -106,6 +106,45 @@ def test_reason_names_an_undertone_mismatch() -> None:
     assert re.fullmatch(r"(closest )?shade: ΔE \d+\.\d, warm undertone \(yours is cool\)", mine.reasons[0])
 
 
+def test_judge_says_which_shade_of_a_multi_shade_page_suits_and_when_none_is_near() -> None:
+    """The page's own product, judged for the shopper: its best shade (named, when its title does not say),
+    and a shade far from the skin said to be no match rather than "shade: ΔE 76"."""
+    shades = {s["code"]: s for s in demo_shades()}
+    range_page = Candidate(
+        "range",
+        {
+            "category": "foundation",
+            "shades": [
+                {
+                    "lab": list(shades[code]["lab"]),
+                    "undertone": shades[code]["undertone"],
+                    "name": code,
+                    "variant_id": f"v-{code}",
+                }
+                for code in ("10N", "50W", "100N")
+            ],
+        },
+        title="Skin Tint",
+    )
+    single = [c for c in shade_candidates() if c.product_id in ("shade-10N", "shade-52N")]
+    everything = [range_page, *single]
+    warm = shades["50W"]["lab"] + np.array([0.4, 0.2, -0.3])
+    verdict = judge(analysis(lab=warm, undertone="warm"), everything, "range")
+    assert (verdict.variant_id, verdict.shade_name, verdict.closest_shade) == ("v-50W", "50W", True)
+    assert verdict.reasons[0].startswith("closest shade: ΔE 0.") and "shade 50W" in verdict.reasons
+    far = judge(analysis(lab=warm, undertone="warm"), everything, "shade-10N")
+    assert far.closest_shade is False
+    assert re.fullmatch(r"far from your skin tone: ΔE \d+\.\d; see your closest shade", far.reasons[0])
+    french = judge(analysis(lab=warm, undertone="warm"), everything, "shade-10N", language="fr")
+    assert french.reasons[0].startswith("loin de votre carnation\u00a0: écart ΔE ")
+    near = judge(analysis(lab=warm, undertone="warm"), everything, "shade-52N")
+    assert near.reasons[0].startswith("shade: ΔE ")  # a neighbour of the closest: a match, just not the best
+    withheld = analysis(lab=warm)
+    withheld["skin"]["reliable"] = False
+    assert judge(withheld, everything, "range").reasons == ["shade match needs a clear skin measurement"]
+    assert judge(analysis(), everything, "not-in-the-store") is None
+
+
 def test_face_shape_balancing_rules() -> None:
     frames = [frame("r", "round"), frame("rect", "rectangle"), frame("sq", "square"), frame("cat", "cat-eye")]
     round_face = recommend(analysis(face="round"), frames, limit=4)
@@ -195,10 +234,13 @@ def test_frames_are_judged_by_the_seasons_frame_colours_not_its_garment_palette(
         return {r.product_id: (r.score, r.reasons) for r in recommend(shopper, frames, limit=4)}
 
     autumn, winter = picks("warm autumn"), picks("cool winter")
-    assert "chocolate frame suits your warm autumn palette" in autumn["tortoise"][1]
-    assert "silver frame is close to a colour your warm autumn palette avoids" in autumn["silver"][1]
-    assert "silver frame suits your cool winter palette" in winter["silver"][1]
-    assert any("your cool winter palette avoids" in reason for reason in winter["gold"][1])
+    # Said of the shopper's colouring: the frame colours are not the palette swatches the widget shows.
+    assert "chocolate frame suits your warm autumn colouring" in autumn["tortoise"][1]
+    assert "silver frames are best avoided with your warm autumn colouring" in autumn["silver"][1]
+    assert "silver frame suits your cool winter colouring" in winter["silver"][1]
+    assert any(
+        r.endswith("frames are best avoided with your cool winter colouring") for r in winter["gold"][1]
+    )
     assert min(autumn["tortoise"][0], autumn["gold"][0]) > max(autumn["silver"][0], autumn["black"][0])
     assert min(winter["silver"][0], winter["black"][0]) > max(winter["tortoise"][0], winter["gold"][0])
     # No reason quotes a colour difference to the shopper, and none says a frame is "darker than" a palette.

@@ -128,6 +128,17 @@ def test_store_popularity_is_a_rate_over_how_often_each_product_was_shown(app, m
             )
             for _ in range(200)
         )
+        # Adds from the card judging the page's own product (`this_product`) are not engagement with a
+        # recommendation: counted, these would lift "shown-a-lot" to a 56 % rate.
+        db.session.add_all(
+            Event(
+                merchant_id=merchant.id,
+                type="add_to_cart_clicked",
+                product_id="shown-a-lot",
+                properties={"where": "this_product", "action": "add"},
+            )
+            for _ in range(100)
+        )
         db.session.commit()
         ranked = enrich(merchant)["recommendations"]
         assert ranked[0]["product_id"] == "clicked-a-lot"
@@ -288,14 +299,17 @@ def test_a_foundation_page_judges_its_own_best_shade_against_the_closest(app, me
     merchant = merchant_factory()
     skin = ANALYSIS["skin"]["lab"]
     with app.app_context():
-        for pid, lab in (("mine", skin), ("darker", [skin[0] - 12, skin[1] + 2, skin[2] + 2])):
+        for pid, darker in (("mine", 0), ("near", 4), ("deep", 20)):
+            lab = [skin[0] - darker, skin[1] + darker / 6, skin[2] + darker / 6]
             features = {
                 "category": "foundation",
                 "shades": [{"lab": lab, "variant_id": f"{pid}-v", "name": pid}],
             }
             add_product(merchant.id, pid, features, product_type="Foundation")
         db.session.commit()
-        page = enrich(merchant, "darker")["this_product"]
-        assert page["closest_shade"] is False and page["variant_id"] == "darker-v"
-        assert page["reasons"][0].startswith("shade: ΔE ")
+        near = enrich(merchant, "near")["this_product"]
+        assert near["closest_shade"] is False and near["variant_id"] == "near-v"
+        assert near["reasons"][0].startswith("shade: ΔE ")
+        deep = enrich(merchant, "deep")["this_product"]
+        assert deep["reasons"][0].startswith("far from your skin tone: ΔE ")
         assert enrich(merchant, "mine")["this_product"]["reasons"][0] == "closest shade: ΔE 0.0"

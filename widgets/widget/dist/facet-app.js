@@ -91,7 +91,7 @@ measured: 'Measured skin colour',
 confidence_low: 'Low confidence: lighting may be affecting this.',
 undertone_h: 'Undertone',
 undertone_warm: 'Warm',
-close_to_shape: 'On the edge of {x}: another photo may read as {x}.',
+close_to_shape: 'Borderline {x}: another photo may read as {x}.',
 close_to_undertone: 'On the edge of {x}: another photo may read as {x}.',
 colon: ': ',
 face_oval: 'Oval',
@@ -138,8 +138,7 @@ c_wrinkles: 'Fine lines',
 c_pores: 'Visible pores',
 recs_h: 'Picked for you',
 your_match: 'Your closest shade',
-this_is_match: 'The shade on this page is your closest',
-this_shade: 'The shade on this page',
+this_is_match: 'Your closest shade is on this page',
 this_product: 'This product for you',
 recs_none: 'We have no suggestions for this photo yet.',
 view: 'View',
@@ -320,8 +319,7 @@ c_wrinkles: 'Ridules',
 c_pores: 'Pores visibles',
 recs_h: 'Sélectionnés pour vous',
 your_match: 'Votre teinte la plus proche',
-this_is_match: 'La teinte de cette page est la plus proche de la vôtre',
-this_shade: 'La teinte de cette page',
+this_is_match: 'Votre teinte la plus proche est sur cette page',
 this_product: 'Ce produit pour vous',
 recs_none: 'Pas encore de suggestions pour cette photo.',
 view: 'Voir',
@@ -1255,7 +1253,7 @@ var cam = cameraAvailable();
 var node = h('section', { class: 'screen center', 'aria-labelledby': 'fc-intro-h' }, [
 h('div', { class: 'hero' }, faceArt()),
 h('h3', { class: 'big', id: 'fc-intro-h', tabindex: '-1', 'data-autofocus': true, text: t('intro_h') }),
-h('p', { class: 'lead', text: t(openedForMatch(S.productId) ? 'intro_match_p' : 'intro_p') }),
+h('p', { class: 'lead', text: t(openedForMatch(S.productId) && CTX.features.recommendations !== false ? 'intro_match_p' : 'intro_p') }),
 privacyBox(),
 h('div', { class: 'actions' + (cam ? '' : ' one') }, [
 cam ? h('button', { class: 'btn primary', type: 'button', 'data-fc': 'camera', onclick: showCamera },
@@ -1491,7 +1489,7 @@ h('button', { class: 'btn secondary small', type: 'button', onclick: retake }, r
 }
 var heading = h('h3', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('results_h') });
 node.appendChild(heading);
-var matchFirst = feats.recommendations !== false && recs.length && openedForMatch(S.productId);
+var matchFirst = feats.recommendations !== false && (recs.length || r.this_product) && openedForMatch(S.productId);
 if (matchFirst) buildRecs(node, recs, items, r.this_product || true);
 node.appendChild(h('div', { class: 'results' }, [left, right]));
 buildTryOn(left, r, items, recs);
@@ -1830,7 +1828,7 @@ function verdictCard(rec, label, where) {
 return h('div', { class: 'match', 'data-fc': where, 'data-product-id': rec.product_id }, [
 h('span', { class: 'sub', text: label }),
 h('strong', { text: rec.title || '' }),
-rec.reasons && rec.reasons.length ? h('span', { text: cap(rec.reasons[0]) }) : null,
+(rec.reasons || []).length ? h('span', { text: rec.reasons.slice(0, 2).map(cap).join(' · ') }) : null,
 cartButton(rec, 1, where === 'your-match' ? 'match' : 'this_product')
 ]);
 }
@@ -1838,19 +1836,20 @@ function buildRecs(container, recs, items, matchFirst) {
 var sec = h('section', { class: 'recs', 'aria-labelledby': 'fc-recs-h', 'data-fc': 'recs' }, [
 h('h3', { class: 'sec', id: 'fc-recs-h', text: t('recs_h') })
 ]);
+var page = matchFirst && matchFirst.product_id ? matchFirst : null;
+if (page) sec.appendChild(verdictCard(page, t(page.closest_shade ? 'this_is_match' : 'this_product'), 'this-product'));
+var match = null;
+if (page && !page.closest_shade) {
+match = recs.filter(function (x) { return x.closest_shade && x.category === page.category; })[0] || null;
+} else if (matchFirst && !page && recs[0] && recs[0].closest_shade) {
+match = recs[0]; // the page's product is not offered now: the list leads with its category
+}
+if (match) sec.appendChild(verdictCard(match, t('your_match'), 'your-match'));
 if (!recs.length) {
 sec.appendChild(h('p', { class: 'sub', text: t('recs_none') }));
 container.appendChild(sec);
 return;
 }
-var page = matchFirst && matchFirst.product_id ? matchFirst : null;
-var shadePage = page && (page.category === 'foundation' || page.category === 'concealer');
-if (page) {
-sec.appendChild(verdictCard(page, page.closest_shade ? t('this_is_match') : t(shadePage ? 'this_shade' : 'this_product'), 'this-product'));
-}
-var match = matchFirst && (!page || (shadePage && !page.closest_shade))
-? recs.filter(function (x) { return x.closest_shade; })[0] : null;
-if (match) sec.appendChild(verdictCard(match, t('your_match'), 'your-match'));
 var tryable = {};
 items.forEach(function (it) { tryable[String(it.product_id)] = true; });
 var grid = h('div', { class: 'grid' });

@@ -181,7 +181,7 @@ function showIntro() {
   var node = h('section', { class: 'screen center', 'aria-labelledby': 'fc-intro-h' }, [
     h('div', { class: 'hero' }, faceArt()),
     h('h3', { class: 'big', id: 'fc-intro-h', tabindex: '-1', 'data-autofocus': true, text: t('intro_h') }),
-    h('p', { class: 'lead', text: t(openedForMatch(S.productId) ? 'intro_match_p' : 'intro_p') }),
+    h('p', { class: 'lead', text: t(openedForMatch(S.productId) && CTX.features.recommendations !== false ? 'intro_match_p' : 'intro_p') }),
     privacyBox(),
     h('div', { class: 'actions' + (cam ? '' : ' one') }, [
       cam ? h('button', { class: 'btn primary', type: 'button', 'data-fc': 'camera', onclick: showCamera },

@@ -28,7 +28,7 @@ function showResults(r, lowQuality) {
   node.appendChild(heading);
   // Opened from a product that cannot be tried on ("Find my match" on a foundation or a lipstick), the
   // matches are the answer: they come first, not below a sunglasses try-on the shopper did not ask for.
-  var matchFirst = feats.recommendations !== false && recs.length && openedForMatch(S.productId);
+  var matchFirst = feats.recommendations !== false && (recs.length || r.this_product) && openedForMatch(S.productId);
   if (matchFirst) buildRecs(node, recs, items, r.this_product || true);
   node.appendChild(h('div', { class: 'results' }, [left, right]));
   buildTryOn(left, r, items, recs);
@@ -411,11 +411,13 @@ function navigateToCart(a, method, fields) {
   window.location.assign(url);
 }
 
+// A card answering one question about one product, with its first reasons (a shade's name is the second)
+// and its add-to-cart.
 function verdictCard(rec, label, where) {
   return h('div', { class: 'match', 'data-fc': where, 'data-product-id': rec.product_id }, [
     h('span', { class: 'sub', text: label }),
     h('strong', { text: rec.title || '' }),
-    rec.reasons && rec.reasons.length ? h('span', { text: cap(rec.reasons[0]) }) : null,
+    (rec.reasons || []).length ? h('span', { text: rec.reasons.slice(0, 2).map(cap).join(' · ') }) : null,
     cartButton(rec, 1, where === 'your-match' ? 'match' : 'this_product')
   ]);
 }
@@ -426,21 +428,23 @@ function buildRecs(container, recs, items, matchFirst) {
   var sec = h('section', { class: 'recs', 'aria-labelledby': 'fc-recs-h', 'data-fc': 'recs' }, [
     h('h3', { class: 'sec', id: 'fc-recs-h', text: t('recs_h') })
   ]);
+  // Opened from a product, the first answer is about that product ("is this one right for me?"), then, on a
+  // foundation's page, "which shade is mine?" if it is another one (a foundation is no answer on a
+  // lipstick's page, nor on a concealer's).
+  var page = matchFirst && matchFirst.product_id ? matchFirst : null;
+  if (page) sec.appendChild(verdictCard(page, t(page.closest_shade ? 'this_is_match' : 'this_product'), 'this-product'));
+  var match = null;
+  if (page && !page.closest_shade) {
+    match = recs.filter(function (x) { return x.closest_shade && x.category === page.category; })[0] || null;
+  } else if (matchFirst && !page && recs[0] && recs[0].closest_shade) {
+    match = recs[0]; // the page's product is not offered now: the list leads with its category
+  }
+  if (match) sec.appendChild(verdictCard(match, t('your_match'), 'your-match'));
   if (!recs.length) {
     sec.appendChild(h('p', { class: 'sub', text: t('recs_none') }));
     container.appendChild(sec);
     return;
   }
-  // Opened from a product, the first answer is about that product ("is this one right for me?"), then, on a
-  // foundation's page, "which shade is mine?" if it is another one.
-  var page = matchFirst && matchFirst.product_id ? matchFirst : null;
-  var shadePage = page && (page.category === 'foundation' || page.category === 'concealer');
-  if (page) {
-    sec.appendChild(verdictCard(page, page.closest_shade ? t('this_is_match') : t(shadePage ? 'this_shade' : 'this_product'), 'this-product'));
-  }
-  var match = matchFirst && (!page || (shadePage && !page.closest_shade))
-    ? recs.filter(function (x) { return x.closest_shade; })[0] : null;
-  if (match) sec.appendChild(verdictCard(match, t('your_match'), 'your-match'));
   var tryable = {};
   items.forEach(function (it) { tryable[String(it.product_id)] = true; });
   var grid = h('div', { class: 'grid' });
