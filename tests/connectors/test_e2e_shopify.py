@@ -428,6 +428,27 @@ def test_webhooks_that_failed_to_register_at_install_are_registered_by_the_next_
     assert browser.deliver(update).json["result"] == "product_upserted"
 
 
+def test_a_store_registered_before_refusals_were_recorded_is_subscribed_again_once(shop_app, fake):
+    fake.protected_data_approved = False
+    browser = e2e.Browser(shop_app)
+    assert browser.get(install(browser, fake)).status_code == 200
+    m = e2e.merchant(shop_app, "shopify")
+    with shop_app.app_context():  # what an install before `withheld` existed left behind
+        merchant = db.session.get(Merchant, m.id)
+        hooks = dict(merchant.sync_state["webhooks"])
+        del hooks["withheld"]
+        merchant.sync_state = {**merchant.sync_state, "webhooks": hooks}
+        db.session.commit()
+    fake.protected_data_approved = True
+    runner = shop_app.test_cli_runner()
+    assert runner.invoke(args=["facet", "sync", "--full", "--", m.public_id]).exit_code == 0
+    assert e2e.merchant(shop_app, "shopify").sync_state["webhooks"]["withheld"] == {}
+    assert sorted(s["topic"] for s in fake.subscriptions).count("ORDERS_CREATE") == 1
+    requests_before = len(fake.graphql_log)
+    assert runner.invoke(args=["facet", "sync", "--full", "--", m.public_id]).exit_code == 0
+    assert not any("webhookSubscriptionCreate" in q for q in fake.graphql_log[requests_before:])
+
+
 def admin_page(app, merchant: Merchant) -> str:
     return signed_in(app, merchant).get("/admin").get_data(as_text=True)
 
