@@ -83,7 +83,7 @@ FRAME_PALETTES: dict[str, dict[str, list[str]]] = {
         "avoid": [BLACK, GUNMETAL, BURGUNDY, DARK_TORTOISE],
     },
     "warm spring": {
-        "best": [GOLD, CHAMPAGNE, HONEY_TORTOISE, CAMEL, "#8a5a2b", CORAL, COPPER],
+        "best": [GOLD, CHAMPAGNE, HONEY_TORTOISE, BROWN, CAMEL, "#8a5a2b", CORAL, COPPER],
         "avoid": [BLACK, SILVER, GUNMETAL, PLUM],
     },
     "bright spring": {
