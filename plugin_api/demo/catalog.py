@@ -331,7 +331,7 @@ def _eyewear(rng: np.random.Generator) -> list[DemoProduct]:
             nice_style = style.replace("_", "-").title()
             nice_colour = colour_name.replace("_", " ").title()
             kind = "Sunglasses" if sun else "Eyeglasses"
-            title = f"{nice_style} {nice_colour} {kind[:-2] if sun else 'Glasses'} {spec.frame_mm}"
+            title = f"{nice_style} {nice_colour} {'Sunglasses' if sun else 'Glasses'} {spec.frame_mm}"
             products.append(
                 DemoProduct(
                     platform_id=f"demo-frame-{n + 1:02d}",
