@@ -169,10 +169,22 @@ def season_of(scores: dict[str, float]) -> dict[str, str]:
 def palette(subtype: str) -> dict[str, list[str]]:
     """Best and avoid hex colours of a sub-type (copies, so callers may edit them), with plain names for
     each (`best_names`, `avoid_names`): a swatch needs words for screen readers and for shoppers who do not
-    read hex."""
-    entry = PALETTES[subtype]
+    read hex. `frame_best` / `frame_avoid` (and their names) are its frame colours: the widget shows them
+    where the store sells frames, and the ranking judges frames by them, so a frame reason points at
+    colours the shopper can see."""
+    entry, frames = PALETTES[subtype], FRAME_PALETTES[subtype]
     best, avoid = list(entry["best"]), list(entry["avoid"])
-    return {"best": best, "avoid": avoid, "best_names": hex_names(best), "avoid_names": hex_names(avoid)}
+    frame_best, frame_avoid = list(frames["best"]), list(frames["avoid"])
+    return {
+        "best": best,
+        "avoid": avoid,
+        "best_names": hex_names(best),
+        "avoid_names": hex_names(avoid),
+        "frame_best": frame_best,
+        "frame_avoid": frame_avoid,
+        "frame_best_names": hex_names(frame_best),
+        "frame_avoid_names": hex_names(frame_avoid),
+    }
 
 
 def frame_palette(subtype: str) -> dict[str, list[str]] | None:

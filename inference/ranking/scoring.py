@@ -78,7 +78,10 @@ class ShopperProfile:
         fit = analysis.get("fit") or {}
         palette = skin.get("palette") or {}
         season = skin.get("season") or {}
-        frames = frame_palette(season.get("subtype", "") if isinstance(season, dict) else season) or {}
+        # The frame colours the widget showed; older results: the season's.
+        frames = {"best": palette.get("frame_best"), "avoid": palette.get("frame_avoid")}
+        if frames["best"] is None:
+            frames = frame_palette(season.get("subtype", "") if isinstance(season, dict) else season) or {}
 
         def labs(hexes: list[str] | None) -> np.ndarray:
             values = [colour.hex_to_rgb(h) for h in hexes or [] if isinstance(h, str)]

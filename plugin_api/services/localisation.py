@@ -97,7 +97,7 @@ def localise_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, A
     if isinstance(season, dict) and (season.get("subtype") or season.get("name")):
         season["label"] = say.season(season.get("subtype") or season["name"])
     palette = skin.get("palette") or {}
-    for key in ("best_names", "avoid_names"):
+    for key in ("best_names", "avoid_names", "frame_best_names", "frame_avoid_names"):
         if isinstance(palette.get(key), list):
             palette[key] = [say.colour_word(name) for name in palette[key]]
     words = TRANSLATIONS.get(say.language, {})

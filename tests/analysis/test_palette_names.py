@@ -11,7 +11,7 @@ from inference.colour_names import hex_names
 @pytest.mark.parametrize("subtype", sorted(season.PALETTES))
 def test_every_palette_names_each_swatch_once(subtype: str) -> None:
     palette = season.palette(subtype)
-    for kind in ("best", "avoid"):
+    for kind in ("best", "avoid", "frame_best", "frame_avoid"):
         names = palette[f"{kind}_names"]
         assert len(names) == len(palette[kind]) and all(n and not n.startswith("#") for n in names)
         assert len(set(names)) == len(names), names

@@ -98,7 +98,13 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     )
     assert page.locator('[data-fc="shape-near"]').count() == 0
     assert page.locator('[data-fc="season"]').inner_text() == "Light spring"
-    assert page.locator(".sw i").count() == 9
+    assert page.locator(".sw i").count() == 12
+    # The store sells frames: the colours its frames are judged by, named.
+    assert page.locator(".sw.frames i").evaluate_all("l => l.map(i => i.getAttribute('aria-label'))") == [
+        "gold",
+        "beige",
+        "deep camel",
+    ]
     # Swatches are named for screen readers; without names (an older result) the hex is read instead.
     assert page.locator(".sw i").first.get_attribute("aria-label") == "peach"
     assert page.locator(".sw.avoid i").first.get_attribute("aria-label") == "#1b1b1b"

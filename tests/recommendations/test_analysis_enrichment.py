@@ -144,10 +144,14 @@ def test_a_french_analysis_gets_french_photo_tips(app) -> None:
     result = {
         "quality": {"ok": False, "issues": [{"code": "head_tilted", "message": MESSAGES["head_tilted"]}]},
         "disclaimer": NOTE,
-        "skin": {"season": {"name": "winter", "subtype": "deep winter"}, "palette": {"best_names": ["navy"]}},
+        "skin": {
+            "season": {"name": "winter", "subtype": "deep winter"},
+            "palette": {"best_names": ["navy"], "frame_best_names": ["black", "silver"]},
+        },
     }
     localised = localise_analysis(SimpleNamespace(language="fr"), result)
     assert localised["quality"]["issues"] == [{"code": "head_tilted", "message": "Gardez la tête droite"}]
     assert localised["disclaimer"].startswith("Indices cosmétiques")
     assert localised["skin"]["season"]["label"] == "hiver profond"
     assert localised["skin"]["palette"]["best_names"] == ["bleu marine"]
+    assert localised["skin"]["palette"]["frame_best_names"] == ["noir", "argent"]

@@ -111,6 +111,7 @@ undertone_olive_p: 'A green-grey cast: muted, earthy colours flatter you.',
 season_h: 'Colour season',
 best: 'Your best colours',
 avoid: 'Colours to go easy on',
+frames_best: 'Frame colours for you',
 shape_h: 'Face shape',
 shape_oval: 'Balanced proportions: most frame shapes suit you.',
 shape_round: 'Soft curves and similar width and length: angular frames add definition.',
@@ -292,6 +293,7 @@ undertone_olive_p: 'Un reflet vert-gris\u00a0: les couleurs douces et terreuses 
 season_h: 'Saison colorimétrique',
 best: 'Vos meilleures couleurs',
 avoid: 'Couleurs à doser',
+frames_best: 'Couleurs de monture pour vous',
 shape_h: 'Forme du visage',
 shape_oval: 'Proportions équilibrées\u00a0: la plupart des montures vous vont.',
 shape_round: 'Courbes douces, largeur et longueur proches\u00a0: des montures anguleuses structurent le visage.',
@@ -1710,12 +1712,15 @@ return h('i', { role: 'listitem', title: name, 'aria-label': name, style: 'backg
 }
 function seasonCard(skin) {
 var pal = skin.palette || {};
+var sellsFrames = ((CTX.config || {}).frames || []).length > 0;
 return card(t('season_h'), [
 h('p', { class: 'v', 'data-fc': 'season', text: seasonName(skin.season) }),
 pal.best && pal.best.length ? h('p', { class: 'sub', text: t('best') }) : null,
 pal.best && pal.best.length ? swatches(pal.best, pal.best_names, '', 10) : null,
 pal.avoid && pal.avoid.length ? h('p', { class: 'sub', text: t('avoid') }) : null,
-pal.avoid && pal.avoid.length ? swatches(pal.avoid, pal.avoid_names, 'avoid', 6) : null
+pal.avoid && pal.avoid.length ? swatches(pal.avoid, pal.avoid_names, 'avoid', 6) : null,
+sellsFrames && pal.frame_best && pal.frame_best.length ? h('p', { class: 'sub', text: t('frames_best') }) : null,
+sellsFrames && pal.frame_best && pal.frame_best.length ? swatches(pal.frame_best, pal.frame_best_names, 'frames', 8) : null
 ], 'wide');
 }
 function concernsCard(c) {

@@ -275,12 +275,17 @@ function swatches(list, names, cls, limit) {
 
 function seasonCard(skin) {
   var pal = skin.palette || {};
+  var sellsFrames = ((CTX.config || {}).frames || []).length > 0;
   return card(t('season_h'), [
     h('p', { class: 'v', 'data-fc': 'season', text: seasonName(skin.season) }),
     pal.best && pal.best.length ? h('p', { class: 'sub', text: t('best') }) : null,
     pal.best && pal.best.length ? swatches(pal.best, pal.best_names, '', 10) : null,
     pal.avoid && pal.avoid.length ? h('p', { class: 'sub', text: t('avoid') }) : null,
-    pal.avoid && pal.avoid.length ? swatches(pal.avoid, pal.avoid_names, 'avoid', 6) : null
+    pal.avoid && pal.avoid.length ? swatches(pal.avoid, pal.avoid_names, 'avoid', 6) : null,
+    // Where the store sells frames: the colours its frames are judged by ("gold frame suits your warm spring
+    // colouring"), so a frame's reason points at something the shopper can see.
+    sellsFrames && pal.frame_best && pal.frame_best.length ? h('p', { class: 'sub', text: t('frames_best') }) : null,
+    sellsFrames && pal.frame_best && pal.frame_best.length ? swatches(pal.frame_best, pal.frame_best_names, 'frames', 8) : null
   ], 'wide');
 }
 
