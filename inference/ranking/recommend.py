@@ -124,6 +124,23 @@ def _mmr(
     return chosen
 
 
+def _scored(cs: CandidateSet, analysis: dict | None) -> tuple[ShopperProfile, np.ndarray, dict]:
+    """The shopper's profile and every row's score, computed once per analysis and catalog: the service
+    ranks the list and judges the page's own product from the same reading, one call after the other.
+
+    Kept on the set as a single entry, keyed by the analysis object itself (held, so its identity cannot be
+    reused); another shopper's analysis replaces it. One assignment, so threads sharing the set see either
+    entry whole.
+    """
+    last = cs.cache.get("scored")
+    if last is not None and analysis is not None and last[0] is analysis:
+        return last[1]
+    profile = ShopperProfile.from_analysis(analysis)
+    scored = (profile, *score_rows(cs, profile))
+    cs.cache["scored"] = (analysis, scored)
+    return scored
+
+
 def recommend(
     analysis: dict | None,
     candidates: CandidateSet | Sequence[Candidate],
@@ -136,8 +153,7 @@ def recommend(
     context = context or RecommendContext()
     if len(cs) == 0 or limit <= 0:
         return []
-    profile = ShopperProfile.from_analysis(analysis)
-    score, parts = score_rows(cs, profile)
+    profile, score, parts = _scored(cs, analysis)
 
     eligible = np.ones(len(cs), dtype=bool)
     if context.categories:
@@ -271,8 +287,7 @@ def judge(
     rows = cs.index_by_product.get(product_id)
     if rows is None or not len(rows):
         return None
-    profile = ShopperProfile.from_analysis(analysis)
-    score, parts = score_rows(cs, profile)
+    profile, score, parts = _scored(cs, analysis)
     row = int(rows[np.argmax(score[rows])])
     closest_shades = _closest_shade_rows(cs, parts, np.ones(len(cs), dtype=bool))
     say = wording_for(language)
