@@ -61,12 +61,15 @@ def _attr(item: dict[str, Any], code: str) -> Any:
 
 
 def _category(item: dict[str, Any], store: dict[str, Any]) -> str:
+    """Every category the product is linked to, joined: its first link is often a department
+    ("Accessories") and a later one the product's kind ("Sunglasses")."""
     names: dict[str, str] = store.get("categories") or {}
+    found: list[str] = []
     for link in (item.get("extension_attributes") or {}).get("category_links") or []:
         name = names.get(str(link.get("category_id")))
-        if name:
-            return name
-    return ""
+        if name and name not in found:
+            found.append(name)
+    return " / ".join(found)
 
 
 def parse_magento_time(value: str | None) -> datetime | None:

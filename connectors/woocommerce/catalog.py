@@ -67,7 +67,8 @@ def product_from_rest(
         handle=p.get("slug") or "",
         url=p.get("permalink") or None,
         vendor=(brand or {}).get("options", [""])[0] if brand else "",
-        product_type=categories[0] if categories else (p.get("type") or ""),
+        # Every category the product sits in: "Accessories" alone would hide that it is in "Sunglasses" too.
+        product_type=" / ".join(categories) if categories else (p.get("type") or ""),
         tags=[t.get("name") for t in p.get("tags") or [] if t.get("name")],
         price=price,
         currency=currency,

@@ -43,9 +43,12 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "polarized",
         "polarised",
         "lunettes de soleil",
+        "lunette de soleil",
+        "lunettes solaires",
         "sonnenbrille",
         "sonnenbrillen",
         "gafas de sol",
+        "lentes de sol",
         "anteojos de sol",
         "occhiali da sole",
         "oculos de sol",
@@ -66,6 +69,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "reading glasses",
         "readers",
         "blue light glasses",
+        "wayfarer",
+        "aviator",
         "monture",
         "montures",
         "lunettes",
@@ -185,6 +190,10 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "hemd",
         "bluse",
         "kleid",
+        "kleider",
+        "hemden",
+        "blusen",
+        "jacken",
         "pullover",
         "jacke",
         "mantel",
@@ -241,6 +250,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "bijoux",
         "etui",
         "tasche",
+        "taschen",
         "gurtel",
         "kette",
         "schmuck",
@@ -264,7 +274,118 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "accessorio",
         "acessorio",
     ),
+    # Products Facet has nothing to match against a face. Listed so that their words outweigh the stray
+    # keyword they contain ("Picture frame", "Top coat", "Lentes de contacto", "Hair gloss") or the image cue
+    # a wide photo gives (an eyeshadow palette), instead of being guessed into a category we would rank.
+    "other": (
+        "gift card",
+        "gift certificate",
+        "gift voucher",
+        "voucher",
+        "carte cadeau",
+        "bon cadeau",
+        "gutschein",
+        "geschenkkarte",
+        "tarjeta regalo",
+        "buono regalo",
+        "cartao presente",
+        "contact lens",
+        "contact lenses",
+        "contacts",
+        "lentes de contacto",
+        "lentilles",
+        "lentilles de contact",
+        "kontaktlinsen",
+        "lenti a contatto",
+        "picture frame",
+        "photo frame",
+        "frame tv",
+        "cadre photo",
+        "bilderrahmen",
+        "marco de fotos",
+        "nail polish",
+        "nail lacquer",
+        "top coat",
+        "base coat",
+        "vernis a ongles",
+        "nagellack",
+        "esmalte",
+        "smalto",
+        "mascara",
+        "eyeliner",
+        "eye liner",
+        "eyeshadow",
+        "eye shadow",
+        "eyeshadow palette",
+        "brow gel",
+        "bronzer",
+        "highlighter",
+        "primer",
+        "setting powder",
+        "setting spray",
+        "makeup remover",
+        "cleanser",
+        "serum",
+        "moisturizer",
+        "moisturiser",
+        "sunscreen",
+        "sunblock",
+        "creme solaire",
+        "sonnencreme",
+        "protector solar",
+        "shampoo",
+        "conditioner",
+        "hair gloss",
+        "hair",
+        "perfume",
+        "parfum",
+        "fragrance",
+        "eau de toilette",
+        "candle",
+        "fishing",
+        "makeup",
+        "make-up",
+        "maquillage",
+        "cosmetics",
+        "beauty",
+        "skincare",
+        "skin care",
+    ),
 }
+
+# Words that name a whole department rather than a product: a store's "Accessories" collection holds its
+# sunglasses too, so these count for less than the product's own noun.
+_UMBRELLA_WORDS = frozenset(
+    {
+        "accessory",
+        "accessories",
+        "accessoire",
+        "zubehor",
+        "accesorio",
+        "accessorio",
+        "acessorio",
+        "apparel",
+        "clothing",
+        "womenswear",
+        "menswear",
+        "eyewear",
+        "makeup",
+        "make-up",
+        "maquillage",
+        "cosmetics",
+        "beauty",
+    }
+)
+_UMBRELLA_WEIGHT = 0.4
+
+# Adjectives and style names that lean towards a category without naming the product ("polarized" is said of
+# fishing lines and camera filters too; "aviator" of jackets).
+_LEANING_WORDS = frozenset({"polarized", "polarised", "uv400", "wayfarer", "aviator"})
+_LEANING_WEIGHT = 0.6
+
+# Cosmetic words that are also colour names ("Linen shirt – Blush", "Cashmere scarf, nude"): beside a
+# garment or accessory noun they name its colour, not the product.
+_COLOUR_WORDS = frozenset({"blush"})
 
 # A field's evidence counts more when it is the store's own classification of the product.
 _FIELD_WEIGHTS = {"product_type": 3.0, "tags": 2.0, "title": 1.5, "description": 0.5}
@@ -314,34 +435,96 @@ def fold(text: str) -> str:
 
 
 def _compile(words: Iterable[str]) -> re.Pattern[str]:
+    """Whole words or phrases, each also in its plural ("Tops", "Dresses", "Lipsticks", "Vestidos"): store
+    departments and WooCommerce / Magento categories are usually plural."""
     alternatives = sorted({fold(w) for w in words}, key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(w) for w in alternatives) + r")(?![a-z0-9])")
+    return re.compile(
+        r"(?<![a-z0-9])(" + "|".join(re.escape(w) for w in alternatives) + r")(?:e?s)?(?![a-z0-9])"
+    )
 
 
 _PATTERNS = {category: _compile(words) for category, words in _KEYWORDS.items()}
 _ACCESSORY_HEAD = _compile(_ACCESSORY_OVERRIDES)
+# "case for glasses", "étui à lunettes", "funda para gafas", "Kette für Brillen": the accessory is the head.
+_FOR_WORDS = frozenset({"for", "pour", "a", "de", "des", "para", "per", "fur", "da", "di", "do", "voor"})
+# "glasses with pearl chain", "lunettes avec chaînette": the eyewear is the head.
+_WITH_WORDS = frozenset({"with", "avec", "mit", "con", "com", "met", "w"})
+
+
+@dataclass(frozen=True)
+class _Hit:
+    category: str
+    word: str
+    start: int
+    end: int
+
+
+def _hits(folded: str) -> list[_Hit]:
+    """Every keyword occurrence, minus those inside a longer one: "picture frame" is not a frame, "glasses
+    case" not glasses, "tinted moisturizer" not a moisturiser."""
+    found = [
+        _Hit(category, match.group(1), match.start(), match.end())
+        for category, pattern in _PATTERNS.items()
+        for match in pattern.finditer(folded)
+    ]
+    return [
+        hit
+        for hit in found
+        if not any(
+            other is not hit
+            and other.start <= hit.start
+            and hit.end <= other.end
+            and (other.end - other.start) > (hit.end - hit.start)
+            for other in found
+        )
+    ]
+
+
+def _accessory_is_head(folded: str, hits: list[_Hit]) -> bool:
+    """Whether an accessory noun beside an eyewear word names the product ("glasses case") or a part of it
+    ("gold chain aviator sunglasses", "glasses with pearl chain")."""
+    frames = [h for h in hits if h.category in EYEWEAR_CATEGORIES]
+    for accessory in _ACCESSORY_HEAD.finditer(folded):
+        for frame in frames:
+            if accessory.start() >= frame.end:
+                between = set(folded[frame.end : accessory.start()].split())
+                if not between & _WITH_WORDS:
+                    return True
+            elif accessory.end() <= frame.start:
+                between = set(folded[accessory.end() : frame.start].split())
+                if between & _FOR_WORDS:
+                    return True
+    return False
 
 
 def _field_scores(text: str) -> tuple[dict[str, float], list[str]]:
     scores: dict[str, float] = {}
-    hits: list[str] = []
+    hits_out: list[str] = []
     folded = fold(text)
-    for category, pattern in _PATTERNS.items():
-        found = pattern.findall(folded)
-        if found:
-            # Longer phrases are more specific ("lunettes de soleil" beats "lunettes").
-            scores[category] = max(1.0 + 0.15 * len(w.split()) for w in found)
-            hits.extend(f"{category}:{w}" for w in found)
+    hits = _hits(folded)
+    for hit in hits:
+        # Longer phrases are more specific ("lunettes de soleil" beats "lunettes"); a department name is
+        # weaker evidence than the product's own noun.
+        weight = 1.0 + 0.15 * len(hit.word.split())
+        if hit.word in _UMBRELLA_WORDS:
+            weight *= _UMBRELLA_WEIGHT
+        elif hit.word in _LEANING_WORDS:
+            weight *= _LEANING_WEIGHT
+        scores[hit.category] = max(scores.get(hit.category, 0.0), weight)
+        hits_out.append(f"{hit.category}:{hit.word}")
     if "sunglasses" in scores and "eyewear" in scores:
         # "Lunettes de soleil" also matches "lunettes": sunglasses is the more specific reading.
         scores["eyewear"] *= 0.5
-    if "accessory" in scores and _ACCESSORY_HEAD.search(folded):
-        for eyewear in ("eyewear", "sunglasses"):
+    if "accessory" in scores and _accessory_is_head(folded, hits):
+        for eyewear in EYEWEAR_CATEGORIES:
             if eyewear in scores:
                 scores[eyewear] *= 0.3
+    garment = {"apparel", "accessory"} & scores.keys()
+    if "blush" in scores and garment and all(h.word in _COLOUR_WORDS for h in hits if h.category == "blush"):
+        scores["blush"] *= 0.3
     if "foundation" in scores and "concealer" in scores:
         scores["foundation"] *= 0.5
-    return scores, hits
+    return scores, hits_out
 
 
 def detect_category(

@@ -30,12 +30,39 @@ from inference.catalog.eyewear_shape import classify_frame_shape
 log = logging.getLogger(__name__)
 
 # 3: eyewear colours are the frame's alone (tinted lenses excluded); 4: the merchant's own colour names
-# (`colour_name`), and Shopify's "Default Title" placeholder is no longer read as a shade name.
-FEATURES_VERSION = 4
+# (`colour_name`), and Shopify's "Default Title" placeholder is no longer read as a shade name; 5: plural
+# and department words in the category, the description and labelled sizes read for a frame's size.
+FEATURES_VERSION = 5
 
-_SIZE_RE = re.compile(r"(?<!\d)([3-6]\d)\s*[-–—x×□/ ]\s*(1\d|2[0-6])\s*[-–—x×□/ ]\s*(1[2-6]\d)(?!\d)")
+# "52-18-140" as printed inside a temple arm, with whatever separator a store's editor produced (hyphens of
+# every kind, "□", "x", "/", "·", spaces) and an optional "A" / "DBL" label before the parts.
+_SEP = r"\s*(?:[-‐‑‒–—x×□/·|]|\s)\s*(?:(?:dbl|a|b)\s*)?"
+_SIZE_RE = re.compile(
+    r"(?<!\d)(?:a\s*)?([3-6]\d)(?:\s*mm)?" + _SEP + r"([89]|1\d|2\d)(?:\s*mm)?" + _SEP + r"(1[1-6]\d)(?!\d)",
+    re.IGNORECASE,
+)
+# Labelled parts, as spec tables and variant options give them ("Lens width: 52 mm", "Bridge 18mm").
+_PART_RES = {
+    "lens_mm": re.compile(
+        r"(?:lens(?:\s*width)?|eye\s*size|glasbreite|largeur\s*(?:de\s*)?(?:verre|l[ea]\s*verre)|"
+        r"ancho\s*(?:de(?:l)?\s*)?(?:lente|cristal)|calibre)\D{0,12}?([3-6]\d)(?:[.,]\d)?\s*(?:mm)?(?!\d)",
+        re.IGNORECASE,
+    ),
+    "bridge_mm": re.compile(
+        r"(?:bridge|dbl|nose\s*bridge|stegbreite|steg|pont|puente|ponte)\D{0,12}?([89]|1\d|2\d)(?:[.,]\d)?"
+        r"\s*(?:mm)?(?!\d)",
+        re.IGNORECASE,
+    ),
+    "temple_mm": re.compile(
+        r"(?:temple|arm|bugel|bügel|branche|varilla|asta|haste)\D{0,16}?(1[1-6]\d)(?:[.,]\d)?\s*(?:mm)?(?!\d)",
+        re.IGNORECASE,
+    ),
+}
+# The whole front's width. A temple ("Frame temple length: 145 mm") or lens word between the label and the
+# number means another part is meant.
 _WIDTH_RE = re.compile(
-    r"(?:total|frame|overall|gesamt|largeur|ancho|larghezza|largura)[^0-9]{0,24}(1[0-6]\d)(?:[.,]\d)?\s*mm",
+    r"(?:total|frame|overall|gesamt|largeur|ancho|larghezza|largura)((?:(?!temple|arm|lens|bridge|bugel|bügel|"
+    r"branche|varilla|asta|verre|lente|steg)[^0-9]){0,24})(1[0-6]\d)(?:[.,]\d)?\s*mm",
     re.IGNORECASE,
 )
 # Lens + bridge + lens is the glazing width; the rims and end pieces add about 8 mm in total.
@@ -78,25 +105,43 @@ class FeatureResult:
 
 
 def parse_frame_size(texts: Iterable[str]) -> dict[str, float] | None:
-    """Frame size from '52-18-140' (lens-bridge-temple) or 'frame width 138 mm' in
-    titles/options/attributes."""
+    """Frame size from '52-18-140' (lens-bridge-temple), labelled parts ('Lens width: 52 mm', 'Bridge: 18
+    mm') or 'frame width 138 mm' in titles, descriptions, options and attributes.
+
+    A wrong millimetre figure makes the try-on the wrong size and the fit reason false, so anything that is
+    not clearly one of these is left unknown.
+    """
+    texts = [str(t) for t in texts if t]
     for text in texts:
-        if not text:
-            continue
-        match = _SIZE_RE.search(str(text))
+        match = _SIZE_RE.search(text)
         if match:
             lens, bridge, temple = (float(g) for g in match.groups())
-            return {
-                "lens_mm": lens,
-                "bridge_mm": bridge,
-                "temple_mm": temple,
-                "total_width_mm": 2 * lens + bridge + _RIM_ALLOWANCE_MM,
-                "source": "size",
-            }
-        match = _WIDTH_RE.search(str(text))
+            return _from_parts(lens, bridge, temple, "size")
+    parts: dict[str, float] = {}
+    for text in texts:
+        for part, pattern in _PART_RES.items():
+            found = pattern.search(text)
+            if found and part not in parts:
+                parts[part] = float(found.group(1))
+    if "lens_mm" in parts and "bridge_mm" in parts:
+        return _from_parts(parts["lens_mm"], parts["bridge_mm"], parts.get("temple_mm"), "parts")
+    for text in texts:
+        match = _WIDTH_RE.search(text)
         if match:
-            return {"total_width_mm": float(match.group(1)), "source": "width"}
+            return {"total_width_mm": float(match.group(2)), "source": "width"}
     return None
+
+
+def _from_parts(lens: float, bridge: float, temple: float | None, source: str) -> dict[str, Any]:
+    size: dict[str, Any] = {
+        "lens_mm": lens,
+        "bridge_mm": bridge,
+        "total_width_mm": 2 * lens + bridge + _RIM_ALLOWANCE_MM,
+        "source": source,
+    }
+    if temple is not None:
+        size["temple_mm"] = temple
+    return size
 
 
 # Shopify names the only variant of a product without options "Default Title" (option "Title"): not a name.
@@ -206,18 +251,27 @@ def extract_product_features(
         features["colour_name"] = colour_name
 
     label = category.category
+    asset = None
+    tryon: dict | None = None
+    if label in EYEWEAR_CATEGORIES and rgb is not None:
+        size = _frame_size(info)
+        asset, tryon = _tryon_asset(rgb, size, make_asset)
+        if asset is None and tryon.get("reason") in _NOT_A_FRAME and _photo_only(category.evidence):
+            # Only the photo's wide outline said "frame", and the try-on engine, which looks closer, says it
+            # is not one (an eyeshadow palette, a gift card): no frame shape or fit reasons for it.
+            label = "other"
+            features["category"] = label
+            features["category_confidence"] = 0.2
+            asset, tryon = None, None
+
     if label in SHADE_CATEGORIES or label in COLOUR_COSMETIC_CATEGORIES:
         features["shades"] = _shades(info, rgb, swatches or {})
 
-    asset = None
     if label in EYEWEAR_CATEGORIES:
-        texts = [info.title, info.description, *map(str, info.attributes.values())]
-        for variant in info.variants:
-            texts.extend(_variant_texts(variant))
-        size = parse_frame_size(texts)
+        size = _frame_size(info)
         eyewear: dict[str, Any] = {"frame_mm": size, "tryon": None}
         if rgb is not None:
-            asset, eyewear["tryon"] = _tryon_asset(rgb, size, make_asset)
+            eyewear["tryon"] = tryon
             measured = (getattr(asset, "geometry", None) or {}).get("total_width_mm") if asset else None
             if size and measured:
                 # The try-on engine measures hinge-to-hinge width from the photo scaled by the printed size:
@@ -281,6 +335,27 @@ def _frame_colours(asset: Any) -> list[dict]:
     return dominant_colours(frame)
 
 
+# Try-on rejections that mean "this photo shows no frame" rather than "this frame photo cannot be used".
+_NOT_A_FRAME = frozenset({"not_eyewear_like", "no_object"})
+
+
+def _photo_only(evidence: Iterable[str]) -> bool:
+    """Whether a category rests on the image cue alone, with no word from the store behind it."""
+    return all(item.startswith("image:") for item in evidence)
+
+
+def _frame_size(info: ProductInfo) -> dict | None:
+    """The frame's printed size, from anything the store wrote about the product or its variants."""
+    # With their names: "Lens width: 52 mm" is a size where "52 mm" alone is not.
+    texts = [info.title, info.description, *(f"{k}: {v}" for k, v in info.attributes.items())]
+    for variant in info.variants:
+        texts.extend(_variant_texts(variant))
+        options = variant.get("options") or {}
+        if isinstance(options, Mapping):
+            texts.extend(f"{k}: {v}" for k, v in options.items())
+    return parse_frame_size(texts)
+
+
 def _tryon_asset(
     rgb: np.ndarray, size: dict | None, make_asset: Callable[..., Any] | None
 ) -> tuple[Any, dict]:
@@ -289,8 +364,8 @@ def _tryon_asset(
     frame_mm = None
     if size:
         frame_mm = (
-            f"{size['lens_mm']:.0f}-{size['bridge_mm']:.0f}-{size['temple_mm']:.0f}"
-            if size.get("source") == "size"
+            "-".join(f"{size[k]:.0f}" for k in ("lens_mm", "bridge_mm", "temple_mm") if k in size)
+            if "lens_mm" in size
             else size["total_width_mm"]
         )
     result = make_asset(rgb, frame_mm=frame_mm)

@@ -8,6 +8,8 @@ row, instead of the unique constraint failing the whole page.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -20,6 +22,16 @@ from plugin_api.extensions import db
 from plugin_api.models import Merchant, Product, utcnow
 from plugin_api.tenancy import scoped
 
+# Enough for a spec table; a long story about the brand adds nothing the features read.
+DESCRIPTION_CHARS = 2000
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(markup: str) -> str:
+    """A description as words: platforms send HTML (webhook bodies, WooCommerce, Magento) or plain text
+    (Shopify's GraphQL), and both must store the same string, or every webhook would look like a change."""
+    return " ".join(html.unescape(_TAG.sub(" ", markup or "")).split())
+
 
 def product_values(p: CatalogProduct) -> dict[str, Any]:
     """Product column values for a CatalogProduct (currency omitted when the payload does not carry it)."""
@@ -29,6 +41,7 @@ def product_values(p: CatalogProduct) -> dict[str, Any]:
         "url": p.url,
         "vendor": (p.vendor or None) and p.vendor[:255],
         "product_type": (p.product_type or None) and p.product_type[:255],
+        "description": plain_text(p.description)[:DESCRIPTION_CHARS],
         "tags": list(p.tags),
         "price": p.price.quantize(Decimal("0.01")) if p.price is not None else None,
         "variants": list(p.variants),

@@ -63,8 +63,12 @@ def product_info(product: Product) -> ProductInfo:
         title=product.title or "",
         product_type=product.product_type or "",
         tags=list(product.tags or []),
+        description=product.description or "",
         variants=list(product.variants or []),
     )
+
+
+_VARIANT_INPUTS = ("id", "platform_id", "title", "options", "hex", "colour", "color", "swatch", "image_url")
 
 
 def features_hash(product: Product, embedding_kind: str) -> str:
@@ -75,7 +79,9 @@ def features_hash(product: Product, embedding_kind: str) -> str:
         "title": product.title,
         "type": product.product_type,
         "tags": sorted(product.tags or []),
-        "variants": product.variants or [],
+        "description": product.description or "",
+        # What the features read of each variant: a price or stock change alone recomputes nothing.
+        "variants": [{k: v.get(k) for k in _VARIANT_INPUTS} for v in product.variants or []],
         "image": (product.image_urls or [None])[0],
         "swatches": [v.get("image_url") for v in product.variants or [] if v.get("image_url")],
     }

@@ -32,6 +32,8 @@ class Product(TenantMixin, TimestampMixin, Base):
     url: Mapped[str | None] = mapped_column(Text)
     vendor: Mapped[str | None] = mapped_column(String(255))
     product_type: Mapped[str | None] = mapped_column(String(255))
+    # Plain text, cut to DESCRIPTION_CHARS: read for the category and a frame's printed size.
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     tags: Mapped[list[str]] = mapped_column(default=list)
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     currency: Mapped[str | None] = mapped_column(String(3))

@@ -37,6 +37,34 @@ CASES = [
     ("Hard shell glasses case – black", "", [], "accessory"),
     ("Microfibre lens cleaning cloth", "Accessories", [], "accessory"),
     ("Gift card", "", [], "other"),
+    # Departments and platform categories are plural ("Tops", "Lipsticks", "Vestidos", "Kleider").
+    ("Model X", "Dresses", [], "apparel"),
+    ("Velvet Teddy", "Lipsticks", [], "lipstick"),
+    ("Pro Filt'r Soft Matte", "Foundations", [], "foundation"),
+    ("Luminous Silk", "Concealers", [], "concealer"),
+    ("Model X", "Vestidos", [], "apparel"),
+    ("Model X", "Kleider", [], "apparel"),
+    # A department name ("Accessories", a WooCommerce category path) gives way to the product's own noun.
+    ("Aviator Classic Sunglasses", "Accessories", [], "sunglasses"),
+    ("Retro Round Sunglasses", "", ["accessories"], "sunglasses"),
+    ("Milo", "Accessories / Eyeglasses", [], "eyewear"),
+    # Which noun is the head: a chain on sunglasses, or a chain for them.
+    ("Gold chain aviator sunglasses", "", [], "sunglasses"),
+    ("Cat-eye glasses with pearl chain", "", [], "eyewear"),
+    ("Sunglasses chain, gold", "", [], "accessory"),
+    ("Étui à lunettes rigide", "", [], "accessory"),
+    # A cosmetic word that is a garment's colour.
+    ("Linen Shirt - Blush", "", [], "apparel"),
+    ("Cashmere scarf, blush", "", [], "apparel"),
+    # Products with nothing to match against a face, whatever stray keyword they contain.
+    ("Top Coat nail polish", "", [], "other"),
+    ("Hair gloss treatment", "", [], "other"),
+    ("Picture frame 10x15", "", [], "other"),
+    ("Lentes de contacto mensuales", "", [], "other"),
+    ("Polarized fishing line", "", [], "other"),
+    ("Naked3 Eyeshadow Palette", "Makeup", [], "other"),
+    ("Tinted moisturizer SPF 30", "", [], "foundation"),
+    ("Lentes de sol aviador", "", [], "sunglasses"),
 ]
 
 
@@ -75,3 +103,10 @@ def test_image_cue_decides_when_text_says_nothing() -> None:
     assert detect_category(title="Model 4411", image_cue=cue).category == "eyewear"
     flat = on_background(draw_frame("round")[0])[:40, :40]  # a corner of backdrop: nothing frame-like
     assert image_cue(flat) == {}
+
+
+def test_words_outweigh_a_wide_photo_that_is_not_a_frame() -> None:
+    # An eyeshadow palette's photo is wide and short, like a frame's; the store's words say what it is.
+    cue = {"eyewear": 0.52}
+    assert detect_category(title="Naked3 Palette", product_type="Makeup", image_cue=cue).category == "other"
+    assert detect_category(title="Gift card", image_cue=cue).category == "other"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import cv2
 import numpy as np
+import pytest
 
 from inference import colour
 from inference.catalog import compute_product_features, parse_frame_size
@@ -19,6 +21,52 @@ def test_frame_size_parsing() -> None:
     assert parse_frame_size(["52□18 145"])["bridge_mm"] == 18
     assert parse_frame_size(["Frame width: 138 mm"])["total_width_mm"] == 138
     assert parse_frame_size(["Size M", "Colour black"]) is None
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["52\u201118\u2011140"],  # non-breaking hyphens, as rich-text editors paste them
+        ["52·18·140"],
+        ["A 52 / DBL 18 / 140"],
+        ["Lens width: 52 mm", "Bridge: 18 mm", "Temple length: 140 mm"],
+        ["Lens width 52mm, bridge 18mm, temple 140mm"],
+    ],
+)
+def test_frame_size_as_stores_print_it(texts: list[str]) -> None:
+    size = parse_frame_size(texts)
+    assert (size["lens_mm"], size["bridge_mm"], size["temple_mm"]) == (52, 18, 140)
+    assert size["total_width_mm"] == 2 * 52 + 18 + 8
+
+
+def test_a_temple_length_is_never_read_as_the_frame_width() -> None:
+    assert parse_frame_size(["Frame temple length: 145 mm"]) is None
+    assert parse_frame_size(["Frame width: 138 mm", "Temple: 145 mm"])["total_width_mm"] == 138
+    assert parse_frame_size(["Lens width: 52 mm"]) is None  # no bridge: the width is not known
+
+
+def test_frame_size_from_the_description_and_named_options() -> None:
+    from inference.catalog import ProductInfo
+    from inference.catalog.features import _frame_size
+
+    described = ProductInfo(title="Milo", description="<p>Lens width 50 mm · Bridge 20 mm</p>")
+    assert _frame_size(described)["total_width_mm"] == 2 * 50 + 20 + 8
+    optioned = ProductInfo(
+        title="Milo", variants=[{"id": "1", "options": {"Lens width": "49 mm", "Bridge": "21 mm"}}]
+    )
+    assert _frame_size(optioned)["lens_mm"] == 49
+
+
+def test_a_wide_photo_the_tryon_engine_rejects_is_no_frame_without_a_word_for_one() -> None:
+    # Two dark rings side by side look like a frame to the quick outline cue; the try-on engine finds no
+    # bridge or hinges. With no word from the store, the product is not eyewear (no frame-shape reasons).
+    photo = np.full((300, 900, 3), 250, np.uint8)
+    for x in (300, 600):
+        cv2.circle(photo, (x, 150), 90, (40, 35, 35), 8)
+    features = compute_product_features({"title": "Duo 4411"}, photo)
+    assert features["category"] == "other" and "eyewear" not in features
+    worded = compute_product_features({"title": "Duo 4411", "product_type": "Eyeglasses"}, photo)
+    assert worded["category"] == "eyewear" and worded["eyewear"]["tryon"]["ok"] is False
 
 
 def test_eyewear_features_include_tryon_shape_and_size() -> None:

@@ -210,3 +210,26 @@ def test_categories_are_paged_within_the_stores_input_limits(settings, ctx):
     assert products["1001"].product_type == "Sunglasses"
     category_pages = [path for _, path in fake.request_log if "categories/list" in path]
     assert len(category_pages) == 2  # 407 categories, 300 a page
+
+
+def test_every_category_a_product_is_linked_to_is_kept() -> None:
+    from connectors.magento.catalog import product_from_item
+    from inference.catalog import detect_category
+
+    item = {
+        "id": 12,
+        "sku": "AV-1",
+        "name": "Aviator Classic",
+        "status": 1,
+        "visibility": 4,
+        "type_id": "simple",
+        "price": 120,
+        "extension_attributes": {
+            "category_links": [{"category_id": "3"}, {"category_id": "9"}, {"category_id": "3"}]
+        },
+        "custom_attributes": [],
+    }
+    store = {"categories": {"3": "Accessories", "9": "Sunglasses"}, "currency": "EUR"}
+    product = product_from_item(item, store, stock={"AV-1": True})
+    assert product.product_type == "Accessories / Sunglasses"
+    assert detect_category(title=product.title, product_type=product.product_type).category == "sunglasses"

@@ -136,3 +136,21 @@ def test_revoked_keys_raise_auth_error(settings, woo_fake, session):
     woo_fake.revoke_keys()
     with pytest.raises(AuthError):
         next(WooCommerceConnector(settings).iter_products(session))
+
+
+def test_every_category_a_product_sits_in_is_kept_and_read() -> None:
+    from connectors.woocommerce.catalog import product_from_rest
+    from inference.catalog import detect_category
+    from plugin_api.jobs.catalog_upsert import plain_text
+
+    rest = {
+        "id": 7,
+        "name": "Aviator Classic",
+        "status": "publish",
+        "categories": [{"id": 3, "name": "Accessories"}, {"id": 9, "name": "Sunglasses"}],
+        "short_description": "<p>Lens width 58&nbsp;mm,<br/>bridge 14&nbsp;mm</p>",
+    }
+    product = product_from_rest(rest, "GBP")
+    assert product.product_type == "Accessories / Sunglasses"
+    assert detect_category(title=product.title, product_type=product.product_type).category == "sunglasses"
+    assert plain_text(product.description) == "Lens width 58 mm, bridge 14 mm"

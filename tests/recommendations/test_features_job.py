@@ -24,6 +24,10 @@ from tests.recommendations.conftest import png
 REPO = Path(__file__).resolve().parents[2]
 
 
+# A garment's size: its stock and price live on the variant.
+SIZE_M = [{"id": "top-1", "title": "M", "price": "19.00", "available": True}]
+
+
 def _catalog(cdn, merchant_id: int) -> None:
     spec = named_specs()["round"]
     cdn.files["/frame.png"] = png(np.asarray(generate_eyewear_photo(spec)[0]))
@@ -44,6 +48,7 @@ def _catalog(cdn, merchant_id: int) -> None:
                 title=title,
                 product_type=kind,
                 image_urls=[cdn.url(path)],
+                variants=SIZE_M if pid == "top" else [],
             )
         )
     db.session.commit()
@@ -89,7 +94,10 @@ def test_features_job_computes_caches_and_isolates_failures(app_factory, merchan
         assert "no learned image model is configured" in said[3]
 
         # Unchanged products are skipped without touching the CDN; failed ones are retried (CDN errors are
-        # often transient); a changed product is recomputed.
+        # often transient); a changed product is recomputed. A new price or a sold-out size changes nothing
+        # the features read.
+        products["top"].variants = [{"id": "top-1", "title": "M", "price": "24.00", "available": False}]
+        db.session.commit()
         cdn.requests.clear()
         assert compute_product_features(merchant.id) == {"computed": 0, "unchanged": 3, "failed": 2}
         assert sorted(path for path, _ in cdn.requests) == ["/gone.png", "/huge.png"]
