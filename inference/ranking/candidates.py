@@ -31,6 +31,9 @@ class Candidate:
     category: str | None = None  # overrides features["category"] (e.g. a merchant's manual correction)
     analytics: Mapping[str, float] | None = None  # {"impressions", "clicks", "add_to_carts"} from the store
     payload: Any = None  # opaque, handed back untouched (the service keeps its row/dict here)
+    # Variants the platform says are sold out: their shades are never offered, though the product (another
+    # shade still in stock) is.
+    sold_out_variants: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -100,6 +103,8 @@ class CandidateSet:
             shades = feats.get("shades") or []
             if shades:
                 for shade in shades:
+                    if str(shade.get("variant_id")) in cand.sold_out_variants:
+                        continue
                     tone = shade.get("undertone")
                     rows.append(
                         (

@@ -27,6 +27,9 @@ LOW_SKIN_CONFIDENCE = 0.5
 # From this hue tolerance on (a cast of about 0.3, `analysis.skin.hue_tolerance`), the closest shade says that
 # the undertone is the less certain part of the match.
 COLOURED_LIGHT_TOLERANCE = 2.0
+# Beyond this ΔE00 the closest shade a store has is a visible mismatch on skin (a good foundation match is
+# within 2–3): the shopper is told the store has nothing close rather than shown "closest shade: ΔE 32.8".
+NO_CLOSE_SHADE_DE = 6.0
 _MAX_NEAR_DUPLICATES = 2
 
 
@@ -155,7 +158,9 @@ def recommend(
         return []
     profile, score, parts = _scored(cs, analysis)
 
-    eligible = np.ones(len(cs), dtype=bool)
+    # Products Facet cannot relate to a face (gift cards, candles, what it could not classify) are never
+    # picks: "brown suits your soft autumn palette" said of a gift card is noise, not advice.
+    eligible = cs.category != CATEGORIES.index("other")
     if context.categories:
         eligible &= np.isin(cs.category, [CATEGORIES.index(c) for c in context.categories if c in CATEGORIES])
     lead_idx = cs.index_by_product.get(context.product_id) if context.product_id else None
@@ -390,7 +395,9 @@ def _recommendation(
             reasons.append(say.fit(fit_verdict(frame_mm, face_mm), frame_mm, face_mm))
         reasons.extend(_palette_reasons(cs, row, parts, profile, season, word, say, frame=True))
         if not reasons:
-            reasons.append(say.frame_needs_face())
+            # Nothing to say: because the face was not read, or because the store's photo showed no readable
+            # frame. Each is said as it is.
+            reasons.append(say.frame_needs_face() if profile.face_label is None else say.frame_unread())
     else:
         reasons.extend(_palette_reasons(cs, row, parts, profile, season, word, say, frame=False))
         if not reasons:  # no palette: the skin reading was missing or withheld (`skin.reliable`)
@@ -434,7 +441,9 @@ def _shade_reasons(
     if not np.isnan(parts["shade_darker_de"][row]):
         # Brought in by the reading one `overexposure_doubt` darker: say on what condition it is the one.
         reasons.append(say.if_overexposed())
-    if row in closest_shades:
+    if row in closest_shades and de > NO_CLOSE_SHADE_DE:
+        reasons.append(say.no_close_shade())
+    elif row in closest_shades:
         if profile.skin_confidence is not None and profile.skin_confidence < LOW_SKIN_CONFIDENCE:
             # Strong colour casts and over-exposure blur the reading (benchmarks/recommend.py): say so.
             reasons.append(say.approximate_lighting())

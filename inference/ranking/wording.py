@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from inference.ranking.rules import AVOID, GOOD, shape_verdict
 
+# A count of add-to-carts is quoted only once it is more than an anecdote ("added to cart 1 time" is not
+# popularity); below it the reason says "often chosen".
+POPULAR_COUNT_FROM = 3
+
 
 class Wording:
     """English reasons."""
@@ -89,6 +93,12 @@ class Wording:
     def frame_needs_face(self) -> str:
         return "frame match needs a clear photo of your face"
 
+    def frame_unread(self) -> str:
+        return "its shape and size could not be read from the store's photo: try it on to judge"
+
+    def no_close_shade(self) -> str:
+        return "no shade in this store is a close match for your skin tone"
+
     def frame_shape(self, face: str, frame: str) -> str:
         """One sentence on how a frame shape suits a face shape."""
         value = shape_verdict(face, frame)
@@ -136,9 +146,9 @@ class Wording:
         return f"{colour} is {how} {self._palette(season)}'s nearest colour"
 
     def popular(self, add_to_carts: int) -> str:
-        if not add_to_carts:
+        if add_to_carts < POPULAR_COUNT_FROM:
             return "often chosen in this store"
-        return f"popular in this store: added to cart {add_to_carts} time{'s' if add_to_carts != 1 else ''}"
+        return f"popular in this store: added to cart {add_to_carts} times"
 
     def colour_word(self, word: str) -> str:
         """A word of `colour_names`' vocabulary in this language (the store's own names are used as given)."""
@@ -332,6 +342,12 @@ class FrenchWording(Wording):
     def frame_needs_face(self) -> str:
         return "le choix de monture demande une photo nette de votre visage"
 
+    def frame_unread(self) -> str:
+        return "sa forme et sa taille n’ont pas pu être lues sur la photo de la boutique : essayez-la"
+
+    def no_close_shade(self) -> str:
+        return "aucune teinte de cette boutique n’est vraiment proche de votre carnation"
+
     def frame_shape(self, face: str, frame: str) -> str:
         value = shape_verdict(face, frame)
         frames = f"les montures {self._frames[frame]}"
@@ -375,7 +391,7 @@ class FrenchWording(Wording):
         return f"{self._thing(colour, False)} est {how} la couleur la plus proche de {self._palette(season)}"
 
     def popular(self, add_to_carts: int) -> str:
-        if not add_to_carts:
+        if add_to_carts < POPULAR_COUNT_FROM:
             return "souvent choisi dans cette boutique"
         return f"apprécié dans cette boutique : ajouté au panier {add_to_carts} fois"
 

@@ -152,6 +152,9 @@ def candidate_set(merchant: Merchant) -> CandidateSet:
             title=p.title or "",
             analytics=stats.get(p.platform_product_id),
             payload=_payload(p),
+            sold_out_variants=frozenset(
+                str(v.get("id")) for v in p.variants or [] if v.get("available") is False
+            ),
         )
         for p in db.session.scalars(recommendable(merchant).order_by(Product.id))
     ]

@@ -521,3 +521,39 @@ def test_closest_shade_is_named_per_category() -> None:
     assert closest == {"shade-60N", "concealer-60n"} == {r.product_id for r in recs if r.closest_shade}
     # The shade's name is not repeated when the title already shows it.
     assert not any(reason.startswith("shade ") for r in recs for reason in r.reasons)
+
+
+def test_an_add_to_cart_count_is_quoted_only_when_it_is_more_than_an_anecdote() -> None:
+    a, b = colour_item("a", "#c3a27c"), colour_item("b", "#c3a27d")
+    stats = {"a": {"clicks": 60, "add_to_carts": 1}, "b": {"clicks": 1, "add_to_carts": 0}}
+    cands = [
+        Candidate(c.product_id, c.features, title=c.title, analytics=stats[c.product_id]) for c in (a, b)
+    ]
+    first = recommend(analysis(), cands, limit=2, context=RecommendContext(diversity=0))[0]
+    assert first.product_id == "a"
+    assert "often chosen in this store" in first.reasons
+    assert not any("added to cart" in reason for reason in first.reasons)
+
+
+def test_products_facet_cannot_relate_to_a_face_are_never_picked() -> None:
+    gift = colour_item("gift-card", "#c3a27c", category="other")  # the palette's own colour
+    recs = recommend(analysis(), [gift, colour_item("lip", "#e58fac")], limit=5)
+    assert [r.product_id for r in recs] == ["lip"]
+
+
+def test_a_frame_the_store_photo_could_not_be_read_for_says_so_not_that_the_face_is_unclear() -> None:
+    unread = Candidate("plain", {"category": "eyewear", "eyewear": {"frame_mm": None}}, title="Plain frame")
+    read = recommend(analysis(), [unread], limit=1)[0]
+    assert read.reasons == ["its shape and size could not be read from the store's photo: try it on to judge"]
+    faceless = recommend({"skin": analysis()["skin"]}, [unread], limit=1)[0]
+    assert faceless.reasons == ["frame match needs a clear photo of your face"]
+
+
+def test_a_store_without_a_close_shade_says_so_beside_its_closest() -> None:
+    deep_only = [c for c in shade_candidates() if c.features["shades"][0]["lab"][0] < 40]
+    recs = recommend(analysis(lab=(80.0, 6.0, 16.0)), deep_only, limit=3)
+    closest = [r for r in recs if r.reasons[0].startswith("closest shade: ΔE ")]
+    assert len(closest) == 1
+    assert "no shade in this store is a close match for your skin tone" in closest[0].reasons
+    near = recommend(analysis(lab=tuple(deep_only[0].features["shades"][0]["lab"])), deep_only, limit=1)[0]
+    assert "no shade in this store is a close match for your skin tone" not in near.reasons

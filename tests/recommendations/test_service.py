@@ -313,3 +313,39 @@ def test_a_foundation_page_judges_its_own_best_shade_against_the_closest(app, me
         deep = enrich(merchant, "deep")["this_product"]
         assert deep["reasons"][0].startswith("far from your skin tone: ΔE ")
         assert enrich(merchant, "mine")["this_product"]["reasons"][0] == "closest shade: ΔE 0.0"
+
+
+def test_a_sold_out_shade_is_never_offered_though_its_product_still_is(app, merchant_factory) -> None:
+    merchant = merchant_factory()
+    skin = ANALYSIS["skin"]["lab"]
+    shades = [  # the exact match is sold out; the next closest is in stock
+        {"lab": list(skin), "variant_id": "exact", "name": "5N exact"},
+        {"lab": [skin[0] - 3, skin[1], skin[2] + 1], "variant_id": "near", "name": "6N near"},
+        {"lab": [skin[0] - 25, skin[1], skin[2]], "variant_id": "deep", "name": "9N deep"},
+    ]
+    variants = [
+        {"id": "exact", "title": "5N exact", "available": False},
+        {"id": "near", "title": "6N near", "available": True},
+        {"id": "deep", "title": "9N deep", "available": True},
+    ]
+    with app.app_context():
+        add_product(
+            merchant.id,
+            "range",
+            {"category": "foundation", "shades": shades},
+            product_type="Foundation",
+            variants=variants,
+        )
+        db.session.commit()
+        result = enrich(merchant, "range")
+        offered = [r for r in result["recommendations"] if r["product_id"] == "range"]
+        assert [r["variant_id"] for r in offered] == ["near"]
+        assert offered[0]["reasons"][0].startswith("closest shade: ΔE ")
+        assert result["this_product"]["variant_id"] == "near"
+
+        # Back in stock: offered again, first.
+        product = db.session.scalars(db.select(Product).where(Product.platform_product_id == "range")).one()
+        product.variants = [{**v, "available": True} for v in variants]
+        db.session.commit()
+        result = enrich(merchant, "range")
+        assert result["recommendations"][0]["variant_id"] == "exact"
