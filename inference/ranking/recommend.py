@@ -14,7 +14,15 @@ from inference.catalog.category import CATEGORIES
 from inference.catalog.eyewear_shape import FRAME_SHAPES
 from inference.colour_names import colour_names
 from inference.ranking.candidates import UNDERTONES, Candidate, CandidateSet
-from inference.ranking.rules import AVOID, FACE_SHAPES, SHAPE_TABLE, differences, fit_verdict, season_name
+from inference.ranking.rules import (
+    AVOID,
+    FACE_SHAPES,
+    GOOD,
+    SHAPE_TABLE,
+    differences,
+    fit_verdict,
+    season_name,
+)
 from inference.ranking.scoring import EYEWEAR_CODES, SHADE_CODES, ShopperProfile, score_rows
 from inference.ranking.wording import Wording, wording_for
 
@@ -30,6 +38,10 @@ COLOURED_LIGHT_TOLERANCE = 2.0
 # Beyond this ΔE00 the closest shade a store has is a visible mismatch on skin (a good foundation match is
 # within 2–3): the shopper is told the store has nothing close rather than shown "closest shade: ΔE 32.8".
 NO_CLOSE_SHADE_DE = 6.0
+# A colour within this ΔE00 of one of the season's colours suits it; within _PALETTE_AVOID_DE of an avoided
+# colour (and nearer to it than to any suiting one), it is to avoid.
+_PALETTE_SUITS_DE = 12.0
+_PALETTE_AVOID_DE = 8.0
 _MAX_NEAR_DUPLICATES = 2
 
 
@@ -343,12 +355,24 @@ def _has_reason(cs: CandidateSet, parts: dict[str, np.ndarray], profile: Shopper
     """
     eyewear = np.isin(cs.category, EYEWEAR_CODES)
     knows_face = profile.face_probs is not None
-    frame_basis = eyewear & (knows_face | ~np.isnan(parts["fit_score"]) | ~np.isnan(parts["palette_best_de"]))
+    best, avoid = parts["palette_best_de"], parts["palette_avoid_de"]
+    # The same verdicts `_palette_reasons` words: a colour to avoid, one the palette holds.
+    colour_against = (avoid < best) & (avoid < _PALETTE_AVOID_DE)
+    colour_suits = (best < _PALETTE_SUITS_DE) & ~colour_against
+    frame_basis = eyewear & (knows_face | ~np.isnan(parts["fit_score"]) | ~np.isnan(best))
+    shape_suits = np.zeros(len(cs), dtype=bool)
     if profile.face_label:
         verdicts = SHAPE_TABLE[FACE_SHAPES.index(profile.face_label)]
-        against = (cs.frame_shape >= 0) & (verdicts[np.clip(cs.frame_shape, 0, None)] == AVOID)
+        shape_verdicts = verdicts[np.clip(cs.frame_shape, 0, None)]
+        against = (cs.frame_shape >= 0) & (shape_verdicts == AVOID)
+        shape_suits = (cs.frame_shape >= 0) & (shape_verdicts == GOOD)
         frame_basis &= ~against
-    colour_basis = ~np.isnan(parts["shade_de"]) | ~np.isnan(parts["palette_best_de"])
+    # A frame in a colour the shopper's season avoids is a pick only when its shape suits the face: the shape
+    # is the first thing a frame is chosen for, the colour alone cannot carry it.
+    frame_basis &= ~colour_against | shape_suits
+    # A colour product is a pick for a colour that suits; "darker and more muted than your palette" is a
+    # reason against it (a walkthrough saw mustard and cobalt tops "picked for you" on that alone).
+    colour_basis = ~np.isnan(parts["shade_de"]) | colour_suits
     return frame_basis | (~eyewear & colour_basis) | (parts["prior"] > 0.02)
 
 
@@ -467,9 +491,9 @@ def _palette_reasons(
     best, avoid = parts["palette_best_de"][row], parts["palette_avoid_de"][row]
     if np.isnan(cs.lab[row, 0]) or np.isnan(best):
         return []
-    if not np.isnan(avoid) and avoid < best and avoid < 8:
+    if not np.isnan(avoid) and avoid < best and avoid < _PALETTE_AVOID_DE:
         return [say.palette_avoids(word, frame=frame, season=season)]
-    if best < 12:
+    if best < _PALETTE_SUITS_DE:
         return [say.palette_suits(word, frame=frame, season=season)]
     if frame:
         # A frame colour neither among the season's frame colours nor its avoided ones: the shape and fit

@@ -174,7 +174,7 @@ def test_a_frame_that_works_against_the_face_shape_only_fills() -> None:
         frame("rect-a", "rectangle", 138.0, "#c3a27c"),
         frame("rect-b", "rectangle", 139.0, "#b48a78"),
         frame("avi-a", "aviator", 150.0, "#1f2a4a"),
-        frame("avi-b", "aviator", 152.0, "#1c1c1c"),
+        frame("avi-b", "aviator", 152.0, "#6b4226"),
     ]
     long_face = analysis(face="oblong") | {
         "face_shape": {"label": "oblong", "scores": {"oblong": 0.46, "oval": 0.25, "triangle": 0.14}}
@@ -271,11 +271,12 @@ def test_reasons_use_the_stores_own_colour_name() -> None:
 
 
 def test_diversity_no_five_near_identical_items() -> None:
-    # Thirty copies of the best-scoring frame, and three weaker but different ones.
+    # Thirty copies of the best-scoring frame, and three weaker but different ones (none in a colour the
+    # shopper's season avoids, which would only fill: see test_picks_whose_colour_argues_against_them...).
     clones = [frame(f"clone-{i}", "rectangle", 138, "#a0785a") for i in range(30)]
     others = [
         frame("navy-round", "round", 139, "#1f2a4a"),
-        frame("silver-oval", "oval", 137, "#c0c1c3"),
+        frame("taupe-oval", "oval", 137, "#8b7d6b"),
         frame("wine-cat", "cat-eye", 138, "#6d1a2b"),
     ]
     recs = recommend(analysis(face="oval"), clones + others, limit=6)
@@ -304,7 +305,7 @@ def test_product_page_context_leads_with_its_category_and_excludes_itself() -> N
     frames = [
         frame(f"f{i}", s, hex_colour=h)
         for i, (s, h) in enumerate(
-            [("rectangle", "#1c1c1c"), ("rectangle", "#202020"), ("round", "#c9a548"), ("aviator", "#c0c1c3")]
+            [("rectangle", "#4a2c1d"), ("rectangle", "#4c2e1f"), ("round", "#c9a548"), ("aviator", "#8b7d6b")]
         )
     ]
     for i, cand in enumerate(frames):  # embeddings: f1 looks like f0; f2, f3 do not
@@ -557,3 +558,22 @@ def test_a_store_without_a_close_shade_says_so_beside_its_closest() -> None:
     assert "no shade in this store is a close match for your skin tone" in closest[0].reasons
     near = recommend(analysis(lab=tuple(deep_only[0].features["shades"][0]["lab"])), deep_only, limit=1)[0]
     assert "no shade in this store is a close match for your skin tone" not in near.reasons
+
+
+def test_picks_whose_colour_argues_against_them_only_fill() -> None:
+    # A black frame "best avoided with your soft autumn colouring" and a cobalt top "more vivid than your
+    # palette" are reasons against: a walkthrough saw both "picked for you" with an add-to-cart.
+    black = frame("black", "round", hex_colour="#000000")
+    tortoise = frame("tortoise", "round", hex_colour="#6b4226")
+    cobalt = colour_item("cobalt-tee", "#0047ab", category="apparel")
+    camel = colour_item("camel-tee", "#c3a27c", category="apparel")
+    ids = [r.product_id for r in recommend(analysis(face="oval"), [black, cobalt, tortoise, camel], limit=4)]
+    assert set(ids[:2]) == {"tortoise", "camel-tee"} and set(ids[2:]) == {"black", "cobalt-tee"}, ids
+    # A frame is chosen for its shape first: one whose shape suits the face stays a pick in any colour.
+    black_aviator = frame("black-aviator", "aviator", hex_colour="#000000")
+    square = recommend(analysis(face="square"), [cobalt, black_aviator, camel], limit=3)
+    assert [r.product_id for r in square][2] == "cobalt-tee"
+    assert (
+        "aviator frames soften a square jaw"
+        in next(r for r in square if r.product_id == "black-aviator").reasons
+    )
