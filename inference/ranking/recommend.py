@@ -58,6 +58,9 @@ class Recommendation:
     parts: dict[str, float] = field(default_factory=dict)
     payload: Any = None
     closest_shade: bool = False  # the store's closest foundation (or concealer) to the shopper's skin
+    # Set by `judge` only: whether the page's product would be a pick for this shopper (a reason for it and
+    # none that argues against it), so the widget does not present "far from your skin tone" as an answer.
+    suits: bool | None = None
 
 
 @dataclass
@@ -312,11 +315,15 @@ def judge(
     verdict = _recommendation(
         cs, row, score, parts, profile, analysis or {}, closest_shades, None, "", say.colour_word(word), say
     )
+    suits = bool(_has_reason(cs, parts, profile)[row])
+    if cs.is_shade[row] and parts["shade_de"][row] > NO_CLOSE_SHADE_DE:
+        suits = False  # even the store's closest shade is a visible mismatch
     if not _near_the_best_shade(cs, parts, cs.category == cs.category[row])[row]:
         # A shade the list would never show ("shade: ΔE 76.3", French "teinte voisine"): say it is no match.
         far = say.finish(say.far_shade(float(parts["shade_de"][row])))
         verdict = replace(verdict, reasons=[far, *verdict.reasons[1:]])
-    return verdict
+        suits = False
+    return replace(verdict, suits=suits)
 
 
 def _own_colour_name(cs: CandidateSet, row: int) -> str | None:
@@ -457,6 +464,10 @@ def _shade_reasons(
     tone = UNDERTONES[cs.undertone[row]] if cs.undertone[row] >= 0 else None
     yours = UNDERTONES[profile.undertone] if profile.undertone >= 0 else None
     reasons = [say.shade(float(de), closest=row in closest_shades, tone=tone, yours=yours)]
+    no_close = row in closest_shades and de > NO_CLOSE_SHADE_DE
+    if no_close:
+        # Second, where a card showing two reasons still shows it.
+        reasons.append(say.no_close_shade())
     name = (cs.row_shade_name[row] or "").strip()
     # The variant's name says which shade of a multi-shade product this is; one the title already shows
     # ("Second Skin Foundation — 5W Warm Beige") would only repeat it.
@@ -465,9 +476,7 @@ def _shade_reasons(
     if not np.isnan(parts["shade_darker_de"][row]):
         # Brought in by the reading one `overexposure_doubt` darker: say on what condition it is the one.
         reasons.append(say.if_overexposed())
-    if row in closest_shades and de > NO_CLOSE_SHADE_DE:
-        reasons.append(say.no_close_shade())
-    elif row in closest_shades:
+    if row in closest_shades and not no_close:
         if profile.skin_confidence is not None and profile.skin_confidence < LOW_SKIN_CONFIDENCE:
             # Strong colour casts and over-exposure blur the reading (benchmarks/recommend.py): say so.
             reasons.append(say.approximate_lighting())

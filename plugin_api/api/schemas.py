@@ -110,6 +110,7 @@ RESULT_EXAMPLE = {
         "score": 0.52,
         "reasons": ["Nude Beige is lighter and more muted than your warm spring palette's nearest colour"],
         "closest_shade": False,
+        "suits": False,
         "tryon": None,
         "add_to_cart": {
             "method": "POST",

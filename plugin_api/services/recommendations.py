@@ -331,7 +331,9 @@ def enrich_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any
     result["recommendations"] = recommendation_views(merchant, recs)
     # The page's own product for this shopper ("is this one right for me?"), in or out of the list.
     page = judge(result, cs, analysis.product_id, language=context.language) if analysis.product_id else None
-    result["this_product"] = recommendation_views(merchant, [page])[0] if page else None
+    result["this_product"] = (
+        {**recommendation_views(merchant, [page])[0], "suits": page.suits} if page else None
+    )
     result["closest_shades"] = closest_shades(result, cs)
     face = result.get("face") or {}
     try:

@@ -235,7 +235,7 @@ def test_product_page_button_promises_what_the_widget_does_there(live_server, pa
     # The first shade by id is the deepest, far from this selfie: said plainly, not as "Shade: ΔE 60".
     own = page.locator('[data-fc="this-product"]')
     assert own.get_attribute("data-product-id") == shade
-    assert own.inner_text().startswith("This product for you")
+    assert own.inner_text().startswith("About this product") and "plain" in own.get_attribute("class")
     assert "Far from your skin tone: ΔE" in own.inner_text() and "see your closest shade" in own.inner_text()
     assert errors == []
 

@@ -338,9 +338,16 @@ def test_a_match_page_answers_about_its_own_product_only_when_the_analysis_judge
         "category": "lipstick",
         "closest_shade": False,
         "reasons": ["nude beige is close to a colour your light spring palette avoids"],
+        "suits": False,
         "add_to_cart": {"method": "POST", "url": "/demo/cart/add", "fields": {"id": lipstick}},
     }
-    for result in (unjudged, judged):
+    suiting = fixtures.fixture_result()
+    suiting["this_product"] = {
+        **judged["this_product"],
+        "reasons": ["nude beige suits your light spring palette"],
+        "suits": True,
+    }
+    for result in (unjudged, judged, suiting):
         page, errors = page_factory()
         route_fixture_api(page, result)
         open_widget(page, live_server.url, f"/demo/products/{lipstick}")
@@ -350,11 +357,16 @@ def test_a_match_page_answers_about_its_own_product_only_when_the_analysis_judge
         verdict = page.locator('[data-fc="this-product"]')
         if result is unjudged:
             assert verdict.count() == 0 and page.locator('[data-fc="rec"]').count() == 5
-        else:
-            assert verdict.inner_text().startswith("This product for you\nSatin Lipstick — Nude Beige")
+        elif result is judged:
+            # A verdict against the product is no endorsement: a plain card, "About this product".
+            assert verdict.inner_text().startswith("About this product\nSatin Lipstick — Nude Beige")
+            assert "plain" in verdict.get_attribute("class")
             assert "Nude beige is close to a colour your light spring palette avoids" in verdict.inner_text()
             assert verdict.locator('[data-fc="add-to-cart"]').count() == 1
             assert page.locator('[data-fc="rec"]').count() == 0
+        else:
+            assert verdict.inner_text().startswith("This product for you\nSatin Lipstick — Nude Beige")
+            assert "plain" not in verdict.get_attribute("class")
         assert errors == []
 
 

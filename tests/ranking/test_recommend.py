@@ -555,9 +555,14 @@ def test_a_store_without_a_close_shade_says_so_beside_its_closest() -> None:
     recs = recommend(analysis(lab=(80.0, 6.0, 16.0)), deep_only, limit=3)
     closest = [r for r in recs if r.reasons[0].startswith("closest shade: ΔE ")]
     assert len(closest) == 1
-    assert "no shade in this store is a close match for your skin tone" in closest[0].reasons
+    assert closest[0].reasons[1] == "no shade in this store is a close match for your skin tone"
+    # On that shade's own page the verdict is no endorsement either.
+    verdict = judge(analysis(lab=(80.0, 6.0, 16.0)), deep_only, closest[0].product_id)
+    assert verdict.closest_shade and verdict.suits is False
     near = recommend(analysis(lab=tuple(deep_only[0].features["shades"][0]["lab"])), deep_only, limit=1)[0]
     assert "no shade in this store is a close match for your skin tone" not in near.reasons
+    own = judge(analysis(lab=tuple(deep_only[0].features["shades"][0]["lab"])), deep_only, near.product_id)
+    assert own.closest_shade and own.suits is True
 
 
 def test_picks_whose_colour_argues_against_them_only_fill() -> None:

@@ -285,9 +285,11 @@ def test_the_page_product_is_judged_for_the_shopper_in_or_out_of_the_list(app, m
         page = on_black["this_product"]
         assert (page["product_id"], page["category"], page["closest_shade"]) == ("black", "lipstick", False)
         assert page["reasons"] == ["black is close to a colour your soft autumn palette avoids"]
+        assert page["suits"] is False  # the widget does not present it as an answer
         assert page["add_to_cart"] and page["url"] == "https://shop.example/products/black"
         on_camel = enrich(merchant, "camel")
         assert on_camel["this_product"]["reasons"] == ["tan suits your soft autumn palette"]
+        assert on_camel["this_product"]["suits"] is True
         assert on_camel["this_product"]["score"] > page["score"]
         # Nothing to judge: no page, a product the store does not offer now, another store's product.
         assert enrich(merchant)["this_product"] is None
@@ -310,8 +312,9 @@ def test_a_foundation_page_judges_its_own_best_shade_against_the_closest(app, me
         near = enrich(merchant, "near")["this_product"]
         assert near["closest_shade"] is False and near["variant_id"] == "near-v"
         assert near["reasons"][0].startswith("shade: ΔE ")
+        assert near["suits"] is True
         deep = enrich(merchant, "deep")["this_product"]
-        assert deep["reasons"][0].startswith("far from your skin tone: ΔE ")
+        assert deep["reasons"][0].startswith("far from your skin tone: ΔE ") and deep["suits"] is False
         assert enrich(merchant, "mine")["this_product"]["reasons"][0] == "closest shade: ΔE 0.0"
 
 

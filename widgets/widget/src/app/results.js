@@ -418,8 +418,10 @@ function navigateToCart(a, method, fields) {
 
 // A card answering one question about one product, with its first reasons (a shade's name is the second)
 // and its add-to-cart.
+// A verdict that is no endorsement (`suits` false) sits in a plain card, not the highlighted one.
 function verdictCard(rec, label, where) {
-  return h('div', { class: 'match', 'data-fc': where, 'data-product-id': rec.product_id }, [
+  var cls = rec.suits === false ? 'match plain' : 'match';
+  return h('div', { class: cls, 'data-fc': where, 'data-product-id': rec.product_id }, [
     h('span', { class: 'sub', text: label }),
     h('strong', { text: rec.title || '' }),
     (rec.reasons || []).length ? h('span', { text: rec.reasons.slice(0, 2).map(cap).join(' · ') }) : null,
@@ -437,7 +439,8 @@ function buildRecs(container, recs, items, matchFirst) {
   // foundation's page, "which shade is mine?" if it is another one (a foundation is no answer on a
   // lipstick's page, nor on a concealer's).
   var page = matchFirst && matchFirst.product_id ? matchFirst : null;
-  if (page) sec.appendChild(verdictCard(page, t(page.closest_shade ? 'this_is_match' : 'this_product'), 'this-product'));
+  var pageLabel = page && (page.suits === false ? 'about_this_product' : page.closest_shade ? 'this_is_match' : 'this_product');
+  if (page) sec.appendChild(verdictCard(page, t(pageLabel), 'this-product'));
   var match = null;
   if (page && !page.closest_shade) {
     match = recs.filter(function (x) { return x.closest_shade && x.category === page.category; })[0] || null;
