@@ -28,7 +28,7 @@ BULK_PRODUCTS = """
       id title handle vendor productType tags status updatedAt publishedAt onlineStoreUrl description
       media { edges { node { ... on MediaImage { image { url } } } } }
       variants { edges { node {
-        id title sku price compareAtPrice availableForSale selectedOptions { name value }
+        id title sku price compareAtPrice availableForSale selectedOptions { name value } image { url }
       } } }
     } }
   }

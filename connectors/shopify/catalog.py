@@ -8,12 +8,18 @@ from typing import Any
 
 from connectors.base import CatalogProduct, any_variant_available
 
-PAGE_SIZE = 50
+# A page's requested cost is 3 + PAGE_SIZE × (1 + MEDIA_FIRST + 2 × VARIANTS_FIRST) (a variant and its image
+# object count one each): 913 at 35, under Shopify's 1,000-point cap for a single query.
+PAGE_SIZE = 35
 MEDIA_FIRST = 5
-# Variants come 10 per product with the page (its query cost stays under Shopify's 1,000-point cap); a product
-# with more (a foundation in forty shades) has the rest read by VARIANTS_QUERY, 100 at a time.
+# Variants come 10 per product with the page; a product with more (a foundation in forty shades) has the rest
+# read by VARIANTS_QUERY, 100 at a time.
 VARIANTS_FIRST = 10
 VARIANTS_PAGE = 100
+# Each variant's own image: a shade's swatch, read for its colour (`inference.catalog.colours`).
+VARIANT_FIELDS = (
+    "id title sku price compareAtPrice availableForSale selectedOptions { name value } image { url }"
+)
 
 PRODUCTS_QUERY = """
 query FacetProducts($first: Int!, $after: String, $query: String, $media: Int!, $variants: Int!) {
@@ -25,23 +31,23 @@ query FacetProducts($first: Int!, $after: String, $query: String, $media: Int!, 
       media(first: $media) { nodes { ... on MediaImage { image { url altText } } } }
       variants(first: $variants) {
         pageInfo { hasNextPage endCursor }
-        nodes { id title sku price compareAtPrice availableForSale selectedOptions { name value } }
+        nodes { __VARIANT_FIELDS__ }
       }
     }
   }
 }
-"""
+""".replace("__VARIANT_FIELDS__", VARIANT_FIELDS)
 
 VARIANTS_QUERY = """
 query FacetVariants($id: ID!, $first: Int!, $after: String) {
   product(id: $id) {
     variants(first: $first, after: $after) {
       pageInfo { hasNextPage endCursor }
-      nodes { id title sku price compareAtPrice availableForSale selectedOptions { name value } }
+      nodes { __VARIANT_FIELDS__ }
     }
   }
 }
-"""
+""".replace("__VARIANT_FIELDS__", VARIANT_FIELDS)
 
 WEBHOOK_CREATE = """
 mutation FacetWebhook($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
@@ -105,6 +111,7 @@ def product_from_node(node: dict[str, Any], shop: str, currency: str | None) -> 
             "compare_at_price": v.get("compareAtPrice"),
             "available": bool(v.get("availableForSale", True)),
             "options": {o["name"]: o["value"] for o in v.get("selectedOptions") or []},
+            "image_url": (v.get("image") or {}).get("url"),
         }
         for v in (node.get("variants") or {}).get("nodes") or []
     ]
@@ -151,7 +158,13 @@ def rest_variant_available(variant: dict[str, Any]) -> bool | None:
 
 
 def product_from_rest(payload: dict[str, Any], shop: str) -> CatalogProduct:
-    """Map a `products/create|update` webhook body (REST resource shape)."""
+    """Map a `products/create|update` webhook body (REST resource shape) to the same facts the GraphQL read
+    gives: a webhook that disagreed (option names lost, no swatch) would look like a change every time."""
+    # REST variants carry `option1..3` values; their names ("Color", "Shade") are the product's `options`.
+    option_names = {
+        int(o.get("position") or i + 1): o.get("name") for i, o in enumerate(payload.get("options") or [])
+    }
+    image_by_id = {i.get("id"): i.get("src") for i in payload.get("images") or [] if i.get("id")}
     variants = [
         {
             "id": str(v.get("id")),
@@ -160,7 +173,12 @@ def product_from_rest(payload: dict[str, Any], shop: str) -> CatalogProduct:
             "price": v.get("price"),
             "compare_at_price": v.get("compare_at_price"),
             "available": rest_variant_available(v),
-            "options": {f"option{i}": v.get(f"option{i}") for i in (1, 2, 3) if v.get(f"option{i}")},
+            "options": {
+                option_names.get(i) or f"option{i}": v.get(f"option{i}")
+                for i in (1, 2, 3)
+                if v.get(f"option{i}")
+            },
+            "image_url": image_by_id.get(v.get("image_id")),
         }
         for v in payload.get("variants") or []
     ]

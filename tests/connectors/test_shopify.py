@@ -11,6 +11,7 @@ import pytest
 
 from connectors import AuthError, InboundRequest, StoreSession, WebhookKind
 from connectors.shopify import ShopifyConnector, sign_webhook, valid_shop_domain, verify_query_hmac
+from connectors.shopify.catalog import PAGE_SIZE
 from connectors.shopify.connector import STATE_COOKIE
 from tests.fakes import catalog
 
@@ -171,7 +172,7 @@ def test_resume_from_cursor(settings, shopify_fake, session):
     pages = connector.iter_products(session)
     first = next(pages)
     rest = [p for page in connector.iter_products(session, cursor=first.next_cursor) for p in page.products]
-    assert len(first.products) + len(rest) == 2000 and rest[0].platform_id == "1051"
+    assert len(first.products) + len(rest) == 2000 and rest[0].platform_id == str(1001 + PAGE_SIZE)
 
 
 def test_429_and_throttled_are_waited_out(settings, shopify_fake, session):
@@ -194,7 +195,7 @@ def test_expired_token_is_refreshed_transparently(settings, shopify_fake, sessio
     connector = ShopifyConnector(settings)
     old = session.credentials["access_token"]
     shopify_fake.expire_tokens()  # the shop says the token is dead before our clock does
-    assert len(next(connector.iter_products(session)).products) == 50
+    assert len(next(connector.iter_products(session)).products) == PAGE_SIZE
     assert session.changed and session.credentials["access_token"] != old
     # And a token our own clock knows is about to expire is refreshed before use.
     session.changed = False
@@ -266,7 +267,9 @@ def test_bulk_operation_import_for_big_shops(settings, shopify_fake, session):
     ids = [int(p.platform_id) for p in products]
     assert ids == sorted(ids) and ids[0] == 1001  # the JSONL comes newest-first; Facet pages in id order
     first = products[0]
-    assert len(first.variants) == 3 and len(first.image_urls) == 2 and first.currency == "EUR"
+    # Its two photos and each colour variant's own; each variant knows its photo (a shade's swatch).
+    assert len(first.variants) == 3 and len(first.image_urls) == 5 and first.currency == "EUR"
+    assert all(v["image_url"] in first.image_urls for v in first.variants)
     assert pages[0].storefront_origins == [shopify_fake.primary_domain]
     paging = ShopifyConnector(settings).iter_products(session)
     paged = {p.platform_id: p for page in paging for p in page.products}
@@ -274,3 +277,24 @@ def test_bulk_operation_import_for_big_shops(settings, shopify_fake, session):
     rest = connector.iter_products(session, cursor=pages[2].next_cursor)
     resumed = [p for page in rest for p in page.products]
     assert len(resumed) == 2000 - 750 and len(shopify_fake.bulk_results) == 1  # re-reads, no new bulk run
+
+
+def test_a_webhook_carries_the_same_product_facts_as_the_catalog_read(settings, shopify_fake, session):
+    """A products/update body is REST-shaped: option names sit on the product, a variant's photo is an
+    `image_id`. Mapped to other facts than the GraphQL read gives, every webhook would look like a change and
+    a shade would lose its swatch."""
+    from connectors.shopify.catalog import product_from_rest
+
+    read = {
+        p.platform_id: p for page in ShopifyConnector(settings).iter_products(session) for p in page.products
+    }
+    hooked = product_from_rest(shopify_fake.rest_product(1001), shopify_fake.shop)
+    graphql = read["1001"]
+    # (Stock aside: REST bodies cannot say whether an untracked variant's 0 means sold out; see
+    # `rest_variant_available`.)
+    assert [{**v, "available": None} for v in hooked.variants] == [
+        {**v, "available": None} for v in graphql.variants
+    ]
+    assert graphql.variants[0]["options"] == {"Color": "black"} and graphql.variants[0]["image_url"]
+    fields = ("title", "product_type", "tags", "image_urls", "description", "price", "in_stock")
+    assert {f: getattr(hooked, f) for f in fields} == {f: getattr(graphql, f) for f in fields}

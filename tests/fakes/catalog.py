@@ -22,6 +22,7 @@ class Variant:
     colour: str
     in_stock: bool
     tracked: bool = True  # False: the store does not count it (made to order), so it is always for sale
+    image: str | None = None  # the variant's own photo (a shade's swatch), a path like the product's images
 
 
 @dataclass
@@ -68,6 +69,7 @@ def generate(count: int, *, first_id: int = 1001, variable_every: int = 10) -> l
                 price=price if i == 0 else f"{float(price) + 10 * i:.2f}",
                 colour=c,
                 in_stock=(n + i) % 17 != 0,
+                image=f"/{handle[0]}/{handle[1]}/{handle}-{c}.jpg" if variable else None,
             )
             for i, c in enumerate(colours)
         ]

@@ -26,6 +26,13 @@ from tests.fakes.server import FakeServer, Fault, Request, Response
 API_PATH = r"/admin/api/(?P<version>[0-9]{4}-[0-9]{2}|unstable)/graphql\.json"
 MAX_QUERY_COST = 1000  # Shopify refuses any single query whose requested cost is higher, whatever the bucket
 BASE_PUBLISHED = "2026-01-01T00:00:00-05:00"  # when the fake's products went on sale
+CDN = "https://cdn.shopify.com/s/files"
+
+
+def media_files(p: catalog.Product) -> list[str]:
+    """A product's media: its photos, then each variant's own (on Shopify a variant's image is one of the
+    product's media)."""
+    return list(dict.fromkeys([*p.images, *(v.image for v in p.variants if v.image)]))
 
 
 @dataclass
@@ -142,8 +149,11 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         return Delivery(url, headers, body)
 
     def rest_product(self, pid: int) -> dict[str, Any]:
-        """The REST shape Shopify puts in products/* webhook bodies."""
+        """The REST shape Shopify puts in products/* webhook bodies (a variant's photo is one of the product's
+        images, named by `image_id`)."""
         p = self.products[pid]
+        files = media_files(p)
+        image_ids = {f: p.id * 1000 + i for i, f in enumerate(files, start=1)}
         return {
             "id": p.id,
             "title": p.title,
@@ -165,10 +175,12 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
                     # API 2026-01: no `inventory_management`, so an untracked variant's 0 looks sold out.
                     "inventory_quantity": 5 if v.in_stock and v.tracked else 0,
                     "inventory_policy": "deny",
+                    "image_id": image_ids.get(v.image),
                 }
                 for v in p.variants
             ],
-            "images": [{"src": f"https://cdn.shopify.com/s/files{f}"} for f in p.images],
+            "options": [{"name": "Color", "position": 1, "values": [v.colour for v in p.variants]}],
+            "images": [{"id": image_ids[f], "src": f"{CDN}{f}"} for f in files],
         }
 
     # -- HTTP routes ------------------------------------------------------------------------------------
@@ -327,7 +339,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         first = int(v.get("first") or 0)
         if not 0 < first <= 250:
             return Response.json({"errors": [{"message": "first must be between 1 and 250"}]})
-        requested = 2 + first
+        requested = 2 + 2 * first  # each variant and its image object
         available, refused = self._charge(requested)
         if refused:
             return refused
@@ -339,7 +351,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             )
         start = int(base64.b64decode(v["after"]).decode().split(":")[1]) if v.get("after") else 0
         variants = self._variants(product, start, first)
-        actual = 2 + len(variants["nodes"])
+        actual = 2 + 2 * len(variants["nodes"])
         self._refund(requested - actual)
         self.cost_used += actual
         data = {"product": {"variants": variants}}
@@ -365,6 +377,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
                     "compareAtPrice": None,
                     "availableForSale": x.in_stock or not x.tracked,
                     "selectedOptions": [{"name": "Color", "value": x.colour}],
+                    "image": {"url": f"{CDN}{x.image}"} if x.image else None,
                 }
                 for x in page
             ],
@@ -375,7 +388,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         if not 0 < first <= 250:
             return Response.json({"errors": [{"message": "first must be between 1 and 250"}]})
         media, variants = int(v.get("media") or 0), int(v.get("variants") or 0)
-        requested = 3 + first * (1 + media + variants)
+        requested = 3 + first * (1 + media + 2 * variants)  # a variant and its image object: one point each
         available, refused = self._charge(requested)
         if refused:
             return refused
@@ -392,7 +405,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             ]
         page, more = rows[:first], len(rows) > first
         nodes = [self._node(p, media, variants) for p in page]
-        actual = 3 + sum(1 + len(n["media"]["nodes"]) + len(n["variants"]["nodes"]) for n in nodes)
+        actual = 3 + sum(1 + len(n["media"]["nodes"]) + 2 * len(n["variants"]["nodes"]) for n in nodes)
         self._refund(requested - actual)
         self.cost_used += actual
         end = base64.b64encode(f"cursor:{page[-1].id}".encode()).decode() if page else None
@@ -421,10 +434,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             if p.published and not self.password_protected
             else None,
             "media": {
-                "nodes": [
-                    {"image": {"url": f"https://cdn.shopify.com/s/files{f}", "altText": p.title}}
-                    for f in p.images[:media]
-                ]
+                "nodes": [{"image": {"url": f"{CDN}{f}", "altText": p.title}} for f in media_files(p)[:media]]
             },
             "variants": self._variants(p, 0, variants),
         }
