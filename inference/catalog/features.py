@@ -185,12 +185,26 @@ def product_colour_name(info: ProductInfo) -> str | None:
     return names.pop() if len(names) == 1 and None not in names else None
 
 
-def _shades(info: ProductInfo, image: np.ndarray | None, swatches: Mapping[str, np.ndarray]) -> list[dict]:
-    """One shade per variant (hex in options > swatch image > colour word), else the product image's
-    swatch."""
+def _shades(
+    info: ProductInfo,
+    image: np.ndarray | None,
+    swatches: Mapping[str, np.ndarray],
+    *,
+    words_are_colours: bool,
+) -> tuple[list[dict], int]:
+    """One shade per variant (hex in options > swatch image > colour word), else, for a product sold in one
+    shade, its photo's swatch; and how many variants no colour could be read for.
+
+    `words_are_colours`: a lipstick's "Coral" or "Cherry" names its colour; a foundation's "Buff Beige",
+    "Natural Beige" and "Sun Beige" all read "beige", and "Rose Ivory" pink, so a foundation or concealer
+    shade is never guessed from its name (a match would quote a ΔE nobody measured). Nor is one photo taken
+    for a range's every shade: the shopper would be sent the first variant as their "closest shade".
+    """
     shades = []
+    unread = 0
     # A single-variant product's own photo shows its shade: trust it over a colour word in the name.
-    own_photo = image if len(info.variants) <= 1 else None
+    single = len(info.variants) <= 1
+    own_photo = image if single else None
     for variant in info.variants:
         vid = str(variant.get("id") or variant.get("platform_id") or "")
         texts = _variant_texts(variant)
@@ -199,23 +213,26 @@ def _shades(info: ProductInfo, image: np.ndarray | None, swatches: Mapping[str, 
             shade = shade_from_swatch(swatches[vid])
         if shade is None and own_photo is not None:
             shade = shade_from_swatch(own_photo)
-        if shade is None:
+        if shade is None and words_are_colours:
             shade = shade_from_text(texts)
-        if shade is not None:
-            name = " ".join(dict.fromkeys(t.strip() for t in texts[:2] if t.strip())) or info.title
-            shade.update(variant_id=vid or None, name=name, undertone=shade_undertone(name, shade["lab"]))
-            colour_name = variant_colour_name(variant)
-            if colour_name:
-                shade["colour_name"] = colour_name
-            shades.append(shade)
-    if not shades and image is not None:
+        if shade is None:
+            unread += 1
+            continue
+        name = " ".join(dict.fromkeys(t.strip() for t in texts[:2] if t.strip())) or info.title
+        shade.update(variant_id=vid or None, name=name, undertone=shade_undertone(name, shade["lab"]))
+        colour_name = variant_colour_name(variant)
+        if colour_name:
+            shade["colour_name"] = colour_name
+        shades.append(shade)
+    if not shades and single and image is not None:
         shade = shade_from_swatch(image)
         if shade is not None:
             shade.update(
                 variant_id=None, name=info.title, undertone=shade_undertone(info.title, shade["lab"])
             )
             shades.append(shade)
-    return shades
+            unread = 0
+    return shades, unread
 
 
 def extract_product_features(
@@ -265,7 +282,12 @@ def extract_product_features(
             asset, tryon = None, None
 
     if label in SHADE_CATEGORIES or label in COLOUR_COSMETIC_CATEGORIES:
-        features["shades"] = _shades(info, rgb, swatches or {})
+        shades, unread = _shades(info, rgb, swatches or {}, words_are_colours=label not in SHADE_CATEGORIES)
+        features["shades"] = shades
+        if unread and label in SHADE_CATEGORIES:
+            # Said to the merchant (catalog status): these shades cannot be matched until each has a swatch
+            # image or a hex colour.
+            features["shades_unread"] = unread
 
     if label in EYEWEAR_CATEGORIES:
         size = _frame_size(info)

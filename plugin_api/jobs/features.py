@@ -247,10 +247,23 @@ def update_catalog_status(merchant: Merchant, embedder: Embedder) -> None:
             Product.tryon_asset_key.is_not(None),
         )
     )
+    unread_shades = db.session.execute(
+        select(Product.title)
+        .where(
+            Product.merchant_id == merchant.id,
+            Product.deleted.is_(False),
+            Product.features_status == FeaturesStatus.READY.value,
+            Product.features["shades_unread"].as_integer() > 0,
+        )
+        .order_by(Product.id)
+    ).scalars()
+    unread_titles = list(unread_shades)
     merchant.catalog_status = {
         "embedding": embedder.status.as_dict(),
         "features": {status: count for status, count in rows},
         "tryon_assets": int(tryon or 0),
+        # Shade products with shades no colour could be read for: the merchant is told which, and how to fix.
+        "shades_unread": {"products": len(unread_titles), "examples": unread_titles[:3]},
         "updated_at": utcnow().isoformat(),
     }
     db.session.commit()

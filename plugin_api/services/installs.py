@@ -184,6 +184,15 @@ def product_understanding_lines(merchant: Merchant) -> list[str]:
         ).all()
         named = "; ".join(f"{title}: {error}" for title, error in examples)
         lines.append(f"{failed:,} could not be read; Facet retries them after the next sync ({named}).")
+    unread = status.get("shades_unread") or {}
+    if unread.get("products"):
+        examples = "; ".join(unread.get("examples") or [])
+        n = int(unread["products"])
+        what = "1 foundation or concealer lists" if n == 1 else f"{n:,} foundations or concealers list"
+        lines.append(
+            f"{what} shades Facet cannot see the colour of ({examples}): give each shade its own swatch "
+            "image or a hex colour, and Facet matches them to shoppers."
+        )
     lines.append(f"{_count(int(status.get('tryon_assets', 0)), 'frame')} can be tried on.")
     embedding = status.get("embedding") or {}
     if embedding.get("learned"):

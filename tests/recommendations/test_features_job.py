@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from inference import colour
 from inference.tryon.generator import generate_eyewear_photo, named_specs
-from plugin_api.demo.catalog import draw_bottle, draw_top
+from plugin_api.demo.catalog import draw_bottle, draw_lipstick, draw_top
 from plugin_api.extensions import db
 from plugin_api.jobs.features import compute_product_features
 from plugin_api.models import Merchant, Product
@@ -136,6 +136,49 @@ def test_variant_swatch_images_give_each_shade_its_colour(app, merchant_factory,
         expected = colour.rgb_to_lab(np.array(rgb, dtype=float))
         assert colour.delta_e_2000(np.array(found[vid]["lab"]), expected) < 1.5
         assert found[vid]["source"] == "swatch"
+
+
+def test_a_foundation_shade_is_never_guessed_from_its_name_and_the_merchant_is_told(
+    app, merchant_factory, cdn
+) -> None:
+    """'Buff Beige', 'Natural Beige' and 'Sun Beige' all read 'beige'; one range photo is no shade's colour.
+    Unread shades are left out of matching, and the merchant is told how to make them matchable."""
+    merchant = merchant_factory(app)
+    with app.app_context():
+        cdn.files["/range.png"] = png(draw_bottle(np.array([200, 160, 120])))
+        cdn.files["/swatch-3.png"] = png(draw_bottle(np.array([120, 80, 55])))
+        cdn.files["/coral.png"] = png(draw_lipstick(np.array([240, 110, 90])))
+        names = ("130 Buff Beige", "220 Natural Beige", "310 Sun Beige")
+        variants = [{"id": str(i), "title": name} for i, name in enumerate(names, start=1)]
+        variants[2]["image_url"] = cdn.url("/swatch-3.png")
+        rows = [
+            ("range", "Fit Me Foundation", "Foundation", "/range.png", variants),
+            ("coral", "Lip Colour", "Lipstick", "/coral.png", [{"id": "9", "title": "Coral"}, {"id": "8"}]),
+        ]
+        for pid, title, kind, path, product_variants in rows:
+            db.session.add(
+                Product(
+                    merchant_id=merchant.id,
+                    platform_product_id=pid,
+                    title=title,
+                    product_type=kind,
+                    image_urls=[cdn.url(path)],
+                    variants=product_variants,
+                )
+            )
+        db.session.commit()
+        assert compute_product_features(merchant.id)["computed"] == 2
+        products = _products(merchant.id)
+        foundation = products["range"].features
+        assert [s["variant_id"] for s in foundation["shades"]] == ["3"]  # only the swatch's shade
+        assert foundation["shades"][0]["source"] == "swatch" and foundation["shades_unread"] == 2
+        # A lipstick's colour word does name its colour.
+        assert [s["source"] for s in products["coral"].features["shades"]] == ["name:coral"]
+        said = product_understanding_lines(db.session.get(Merchant, merchant.id))
+        assert (
+            "1 foundation or concealer lists shades Facet cannot see the colour of (Fit Me Foundation): "
+            "give each shade its own swatch image or a hex colour, and Facet matches them to shoppers."
+        ) in said
 
 
 def test_slow_image_times_out_and_only_that_product_fails(app_factory, merchant_factory, cdn) -> None:
