@@ -48,12 +48,16 @@ def embedding_config(config: dict[str, Any]) -> EmbeddingConfig:
 
 
 def fetch_options(config: dict[str, Any]) -> FetchOptions:
-    """Image fetch limits from `FACET_IMAGE_FETCH_TIMEOUT` (s) and `FACET_IMAGE_MAX_BYTES`."""
+    """Image fetch limits from `FACET_IMAGE_FETCH_TIMEOUT` (s per read; the whole download gets three times
+    that, at least 30 s) and `FACET_IMAGE_MAX_BYTES`; `FACET_IMAGE_ALLOW_PRIVATE` lets a local setup fetch
+    from its own network (never in production: store-written URLs would reach Facet's)."""
     timeout = float(config.get("FACET_IMAGE_FETCH_TIMEOUT") or 10)
     return FetchOptions(
         timeout=(min(3.05, timeout), timeout),
         max_bytes=int(config.get("FACET_IMAGE_MAX_BYTES") or 8 * 1024 * 1024),
         max_pixels=int(config.get("FACET_MAX_IMAGE_PIXELS") or 40_000_000),
+        total_seconds=max(30.0, 3 * timeout),
+        allow_private=str(config.get("FACET_IMAGE_ALLOW_PRIVATE") or "").lower() in ("1", "true", "yes"),
     )
 
 

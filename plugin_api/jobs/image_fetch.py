@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import ipaddress
 import json
 import logging
+import socket
+import time
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import numpy as np
 import requests
@@ -26,6 +29,9 @@ log = logging.getLogger(__name__)
 MEDIA_PREFIX = "/api/v1/widget/media/"
 DEFAULT_TIMEOUT = (3.05, 10.0)  # connect, read (seconds)
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+# A slow CDN may trickle bytes within each read timeout forever: the whole download has this long.
+DEFAULT_TOTAL_SECONDS = 30.0
+MAX_REDIRECTS = 3
 MAX_SIDE = 1000  # features and try-on assets do not need more; big CDN originals are downscaled once
 
 
@@ -42,6 +48,28 @@ class FetchOptions:
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
     max_pixels: int = 40_000_000
+    total_seconds: float = DEFAULT_TOTAL_SECONDS
+    # Image URLs come from the store's catalog, which its owner writes: fetched from Facet's servers, a URL
+    # naming an internal address would read Facet's own network. Only tests and a local setup allow it.
+    allow_private: bool = False
+
+
+def check_public(url: str) -> None:
+    """Refuse a URL whose host resolves to a loopback, private, link-local or otherwise non-public address.
+
+    (The address is checked when each hop is requested; a DNS answer that changes in between is not caught.)
+    """
+    host = urlparse(url).hostname
+    if not host:
+        raise ImageFetchError("unsupported image URL: no host")
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ImageFetchError("image download failed: the image's host name does not resolve") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global:
+            raise ImageFetchError("image URL refused: it points at a private network address, not a CDN")
 
 
 def media_key(url: str) -> str | None:
@@ -63,17 +91,35 @@ def _cache_keys(public_id: str, url: str) -> tuple[str, str]:
     )
 
 
-def _read_limited(response: requests.Response, max_bytes: int) -> bytes:
+def _read_limited(response: requests.Response, max_bytes: int, deadline: float) -> bytes:
     declared = whole_number(response.headers.get("Content-Length"))
     if declared is not None and declared > max_bytes:
         raise ImageFetchError(f"image too large: {declared} bytes (limit {max_bytes})")
     chunks, size = [], 0
-    for chunk in response.iter_content(64 * 1024):
+    for chunk in response.iter_content(8 * 1024):
         size += len(chunk)
         if size > max_bytes:
             raise ImageFetchError(f"image too large: over {max_bytes} bytes")
+        if time.monotonic() > deadline:
+            raise ImageFetchError("image download timed out")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _get(http, url: str, headers: dict, options: FetchOptions) -> requests.Response:
+    """GET following at most MAX_REDIRECTS redirects, each hop checked like the first (a public CDN URL that
+    redirects inwards is refused too)."""
+    for _ in range(MAX_REDIRECTS + 1):
+        if not options.allow_private:
+            check_public(url)
+        response = http.get(url, headers=headers, timeout=options.timeout, stream=True, allow_redirects=False)
+        if response.status_code not in (301, 302, 303, 307, 308) or not response.headers.get("Location"):
+            return response
+        response.close()
+        url = urljoin(url, response.headers["Location"])
+        if urlparse(url).scheme not in ("http", "https"):
+            raise ImageFetchError("image download failed: redirected to a non-web address")
+    raise ImageFetchError(f"image download failed: more than {MAX_REDIRECTS} redirects")
 
 
 def fetch_image_bytes(
@@ -104,15 +150,16 @@ def fetch_image_bytes(
     if meta.get("etag"):
         headers["If-None-Match"] = meta["etag"]
     http = session or requests
+    deadline = time.monotonic() + options.total_seconds
     try:
-        with http.get(url, headers=headers, timeout=options.timeout, stream=True) as response:
+        with _get(http, url, headers, options) as response:
             if response.status_code == 304 and meta:
                 try:
                     return storage.get(data_key)
                 except ObjectNotFound:
                     pass  # cache entry lost: fall through to a plain refetch below
             elif response.status_code == 200:
-                data = _read_limited(response, options.max_bytes)
+                data = _read_limited(response, options.max_bytes, deadline)
                 etag = response.headers.get("ETag")
                 if etag:
                     storage.put(data_key, data, response.headers.get("Content-Type") or "image/*")
@@ -120,10 +167,10 @@ def fetch_image_bytes(
                 return data
             else:
                 raise ImageFetchError(f"image download failed: HTTP {response.status_code}")
-        with http.get(url, headers={"Accept": "image/*"}, timeout=options.timeout, stream=True) as response:
+        with _get(http, url, {"Accept": "image/*"}, options) as response:
             if response.status_code != 200:
                 raise ImageFetchError(f"image download failed: HTTP {response.status_code}")
-            return _read_limited(response, options.max_bytes)
+            return _read_limited(response, options.max_bytes, deadline)
     except requests.Timeout as exc:
         raise ImageFetchError("image download timed out") from exc
     except requests.RequestException as exc:

@@ -26,6 +26,7 @@ class FakeCDN:
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}  # path -> Location
         self.requests: list[tuple[str, str | None]] = []
         cdn = self
 
@@ -34,6 +35,24 @@ class FakeCDN:
                 cdn.requests.append((self.path, self.headers.get("If-None-Match")))
                 if self.path.startswith("/slow"):
                     time.sleep(2.0)
+                if self.path in cdn.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", cdn.redirects[self.path])
+                    self.end_headers()
+                    return
+                if self.path.startswith("/trickle"):
+                    # Each read arrives within any read timeout; the whole never ends in good time.
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/png")
+                    self.end_headers()
+                    try:
+                        for _ in range(60):
+                            self.wfile.write(b"\0" * 1024)
+                            self.wfile.flush()
+                            time.sleep(0.2)
+                    except (ConnectionResetError, BrokenPipeError):
+                        pass
+                    return
                 if self.path.startswith("/huge"):
                     self.send_response(200)
                     self.send_header("Content-Type", "image/png")

@@ -238,6 +238,7 @@ def test_sync_hook_enqueues_on_catalog_queue_and_a_real_worker_runs_it(
         "FACET_ENV": "test",
         "FACET_STORAGE_DIR": str(storage_dir),
         "FACET_LOG_FORMAT": "text",
+        "FACET_IMAGE_ALLOW_PRIVATE": "1",  # the fake CDN is on 127.0.0.1
         "PYTHONPATH": str(REPO),
     }
     cmd = [
