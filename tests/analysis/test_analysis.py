@@ -314,6 +314,49 @@ def test_redness_rises_with_reddened_cheeks(astronaut) -> None:
     assert abs(after["texture"] - before["texture"]) <= 5  # colour, not texture, changed
 
 
+def _on_cheeks(image: np.ndarray, draw) -> np.ndarray:
+    """`image` with `draw(mask, cheeks, px_per_mm)` darkened into both cheeks, as melanin darkens skin (blue
+    most, red least)."""
+    face = find_faces(image).faces[0]
+    canvas = RegionCanvas(face.mesh.astype(np.float64), image.shape[:2], margin=0.0)
+    cheeks = canvas.union(R.RIGHT_CHEEK, R.LEFT_CHEEK)
+    px_per_mm = float(np.ptp(face.mesh[[234, 454], 0])) / 140.0
+    mask = np.zeros(cheeks.shape, np.float32)
+    draw(mask, cheeks, px_per_mm)
+    mask = cv2.GaussianBlur(mask, (0, 0), 0.4 * px_per_mm)
+    linear = colour.srgb_to_linear(image)
+    crop = canvas.crop(linear)  # a view into `linear`
+    crop[:] = crop * (1 - mask[..., None] + mask[..., None] * np.array([0.74, 0.63, 0.51]))
+    return np.clip(np.round(colour.linear_to_srgb(linear)), 0, 255).astype(np.uint8)
+
+
+def test_uneven_tone_counts_spots_not_folds(astronaut) -> None:
+    """Spots are small, compact and moderately darker; a smile line or a glasses rim's shadow is long. The
+    index used to count both (a studio portrait read 94 from hair over the forehead and its smile folds)."""
+    big = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    rng = np.random.default_rng(3)
+
+    def spots(mask: np.ndarray, cheeks: np.ndarray, px_per_mm: float) -> None:
+        ys, xs = np.nonzero(cheeks)
+        for i in rng.choice(len(xs), 12, replace=False):
+            cv2.circle(mask, (int(xs[i]), int(ys[i])), max(1, round(2.5 * px_per_mm)), 1.0, -1)
+
+    def folds(mask: np.ndarray, cheeks: np.ndarray, px_per_mm: float) -> None:
+        ys, xs = np.nonzero(cheeks)
+        for side in (xs < xs.mean(), xs >= xs.mean()):
+            x0, y0 = int(xs[side].mean()), int(ys[side].min() + 0.2 * np.ptp(ys[side]))
+            end = (x0 + round(6 * px_per_mm), y0 + round(30 * px_per_mm))
+            cv2.line(mask, (x0, y0), end, 1.0, max(1, round(1.5 * px_per_mm)))
+
+    before = analyze_image(big)["concerns"]
+    spotted = analyze_image(_on_cheeks(big, spots))["concerns"]
+    folded = analyze_image(_on_cheeks(big, folds))["concerns"]
+    assert before["uneven_tone"] < 50
+    assert spotted["uneven_tone"] >= before["uneven_tone"] + 40
+    assert folded["uneven_tone"] <= before["uneven_tone"] + 10
+    assert abs(spotted["redness"] - before["redness"]) <= 10  # pigment, not redness
+
+
 def test_mesh_only_when_asked(astronaut) -> None:
     out = analyze_image(astronaut, mesh=True)
     mesh = np.array(out["face"]["mesh"])
