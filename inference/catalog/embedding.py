@@ -11,6 +11,7 @@ Vectors carry their `kind`; similarities are only computed between vectors of th
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -122,6 +123,15 @@ def _resolve_weights(path: str) -> Path:
     return candidate
 
 
+def _fingerprint(path: Path) -> str:
+    """The first 12 hex digits of the file's SHA-256 (read once per process)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:12]
+
+
 class TimmEmbedder:
     """A timm backbone with its classifier removed; pooled features are the embedding."""
 
@@ -147,8 +157,10 @@ class TimmEmbedder:
         self._model.eval()
         self._transform = create_transform(**resolve_data_config({}, model=self._model))
         self._torch = torch
+        # The kind names the weights too: other weights give other vectors, and a vector is only compared
+        # with its own kind (the features hash includes it, so a new file re-embeds the catalog).
         self.status = EmbeddingStatus(
-            f"timm:{config.model_name}",
+            f"timm:{config.model_name}:{_fingerprint(weights)}",
             True,
             f"visual embedding: timm {config.model_name} from {weights.name}",
         )
