@@ -41,6 +41,7 @@ _INT_SETTINGS = {
 }
 # Tests share one address (127.0.0.1) across hundreds of uploads: limits apply where a test sets them.
 _RATE_LIMITS = ("FACET_CLIENT_UPLOADS_PER_HOUR", "FACET_CLIENT_EVENTS_PER_MINUTE")
+_DEMO_UPLOAD_ALLOWANCE = {"FACET_CLIENT_UPLOADS_PER_HOUR": 300, "FACET_CLIENT_UPLOAD_BURST": 60}
 
 _STR_DEFAULTS: dict[str, str | None] = {
     "FACET_ENV": "production",
@@ -113,6 +114,12 @@ def load_config(
         for key in _RATE_LIMITS:
             if key not in overrides and key not in env:
                 cfg[key] = 0
+    if cfg["FACET_ENV"] == "demo":
+        # One presenter on one address tries photo after photo: a shopper's allowance would stop a sales
+        # demo at the eleventh. Still limited, so the demo can show what a shopper over it is told.
+        for key, value in _DEMO_UPLOAD_ALLOWANCE.items():
+            if key not in overrides and key not in env:
+                cfg[key] = value
     cfg["TESTING"] = cfg.get("TESTING", False) or cfg["FACET_ENV"] == "test"
 
     event_days = int(cfg["FACET_EVENT_RETENTION_DAYS"])

@@ -43,6 +43,15 @@ def test_layers_defaults_env_overrides(tmp_path):
     assert defaults["FACET_STORAGE_DIR"] == f"{tmp_path}/storage"
     assert defaults["REDIS_URL"] is None and defaults["FACET_INSECURE_DEFAULTS"]
     assert defaults["FACET_MAX_UPLOAD_BYTES"] == 10 * 1024 * 1024
+    # A presenter's allowance in the demo, a shopper's in production; either can be set.
+    assert (defaults["FACET_CLIENT_UPLOADS_PER_HOUR"], defaults["FACET_CLIENT_UPLOAD_BURST"]) == (300, 60)
+    production = load_config(
+        {"FACET_ENV": "production", "FACET_SECRET_KEY": "k", "FACET_ENCRYPTION_KEYS": key},
+        instance_path=str(tmp_path),
+    )
+    assert (production["FACET_CLIENT_UPLOADS_PER_HOUR"], production["FACET_CLIENT_UPLOAD_BURST"]) == (30, 10)
+    chosen = load_config({"FACET_ENV": "demo", "FACET_CLIENT_UPLOAD_BURST": "5"}, instance_path=str(tmp_path))
+    assert chosen["FACET_CLIENT_UPLOAD_BURST"] == 5 and chosen["FACET_CLIENT_UPLOADS_PER_HOUR"] == 300
 
 
 def test_database_url_normalisation():
