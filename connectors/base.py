@@ -37,6 +37,9 @@ class CatalogProduct:
     # False for drafts/archived/disabled products: never recommended, so the sync soft-deletes them.
     active: bool = True
     description: str = ""
+    # The store's spec attributes as text ("Frame size": "52-18-140", "lens_width": "52"): a frame's printed
+    # size is often only here.
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 def any_variant_available(flags: list[bool | None]) -> bool | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -58,6 +59,11 @@ def _attr(item: dict[str, Any], code: str) -> Any:
         if attr.get("attribute_code") == code:
             return attr.get("value")
     return None
+
+
+# Custom attributes that carry a frame's measurements as text or numbers. Select-type attributes (colour,
+# shape) hold option ids, not words, so they are not read.
+_SPEC_CODE = re.compile(r"lens|bridge|temple|frame_(?:size|width)|eye_size")
 
 
 def _category(item: dict[str, Any], store: dict[str, Any]) -> str:
@@ -167,4 +173,9 @@ def product_from_item(
         in_stock=in_stock,
         active=sellable_on_its_own(item),
         description=str(_attr(item, "short_description") or _attr(item, "description") or ""),
+        attributes={
+            str(a["attribute_code"]): str(a.get("value"))
+            for a in item.get("custom_attributes") or []
+            if _SPEC_CODE.search(str(a.get("attribute_code") or "")) and a.get("value") not in (None, "")
+        },
     )

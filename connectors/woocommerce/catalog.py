@@ -78,4 +78,9 @@ def product_from_rest(
         in_stock=in_stock,
         active=p.get("status", "publish") == "publish",
         description=p.get("short_description") or p.get("description") or "",
+        attributes={
+            str(a["name"]): ", ".join(str(o) for o in a.get("options") or [])
+            for a in p.get("attributes") or []
+            if a.get("name") and not a.get("variation") and a is not brand and a.get("options")
+        },
     )

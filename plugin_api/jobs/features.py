@@ -69,6 +69,7 @@ def product_info(product: Product) -> ProductInfo:
         tags=list(product.tags or []),
         description=product.description or "",
         variants=list(product.variants or []),
+        attributes=dict(product.attributes or {}),
     )
 
 
@@ -84,6 +85,7 @@ def features_hash(product: Product, embedding_kind: str) -> str:
         "type": product.product_type,
         "tags": sorted(product.tags or []),
         "description": product.description or "",
+        "attributes": product.attributes or {},
         # What the features read of each variant: a price or stock change alone recomputes nothing.
         "variants": [{k: v.get(k) for k in _VARIANT_INPUTS} for v in product.variants or []],
         "image": (product.image_urls or [None])[0],

@@ -34,6 +34,8 @@ class Product(TenantMixin, TimestampMixin, Base):
     product_type: Mapped[str | None] = mapped_column(String(255))
     # Plain text, cut to DESCRIPTION_CHARS: read for the category and a frame's printed size.
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Spec attributes as text, name → value ("Frame size" → "52-18-140"); None before the first sync.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     tags: Mapped[list[str]] = mapped_column(default=list)
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     currency: Mapped[str | None] = mapped_column(String(3))

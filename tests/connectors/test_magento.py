@@ -233,3 +233,30 @@ def test_every_category_a_product_is_linked_to_is_kept() -> None:
     product = product_from_item(item, store, stock={"AV-1": True})
     assert product.product_type == "Accessories / Sunglasses"
     assert detect_category(title=product.title, product_type=product.product_type).category == "sunglasses"
+
+
+def test_measurement_attributes_give_a_frame_its_size() -> None:
+    from connectors.magento.catalog import product_from_item
+    from inference.catalog import ProductInfo
+    from inference.catalog.features import _frame_size
+
+    item = {
+        "id": 13,
+        "sku": "MILO",
+        "name": "Milo",
+        "status": 1,
+        "visibility": 4,
+        "type_id": "simple",
+        "price": 90,
+        "custom_attributes": [
+            {"attribute_code": "url_key", "value": "milo"},
+            {"attribute_code": "color", "value": "49"},  # a select attribute's option id: not read
+            {"attribute_code": "lens_width", "value": "52"},
+            {"attribute_code": "bridge_width", "value": "18"},
+            {"attribute_code": "temple_length", "value": "140"},
+        ],
+    }
+    product = product_from_item(item, {"categories": {}, "currency": "EUR"}, stock={"MILO": True})
+    assert product.attributes == {"lens_width": "52", "bridge_width": "18", "temple_length": "140"}
+    size = _frame_size(ProductInfo(title=product.title, attributes=product.attributes))
+    assert (size["lens_mm"], size["bridge_mm"], size["temple_mm"]) == (52, 18, 140)

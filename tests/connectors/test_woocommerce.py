@@ -154,3 +154,25 @@ def test_every_category_a_product_sits_in_is_kept_and_read() -> None:
     assert product.product_type == "Accessories / Sunglasses"
     assert detect_category(title=product.title, product_type=product.product_type).category == "sunglasses"
     assert plain_text(product.description) == "Lens width 58 mm, bridge 14 mm"
+
+
+def test_spec_attributes_give_a_frame_its_size() -> None:
+    from connectors.woocommerce.catalog import product_from_rest
+    from inference.catalog import ProductInfo
+    from inference.catalog.features import _frame_size
+
+    rest = {
+        "id": 8,
+        "name": "Milo",
+        "status": "publish",
+        "categories": [{"id": 9, "name": "Eyeglasses"}],
+        "attributes": [
+            {"name": "Brand", "options": ["Lumen"], "variation": False},
+            {"name": "Frame size", "options": ["52-18-140"], "variation": False},
+            {"name": "Color", "options": ["Black", "Tortoise"], "variation": True},
+        ],
+    }
+    product = product_from_rest(rest, "GBP")
+    assert product.attributes == {"Frame size": "52-18-140"} and product.vendor == "Lumen"
+    size = _frame_size(ProductInfo(title=product.title, attributes=product.attributes))
+    assert (size["lens_mm"], size["bridge_mm"], size["temple_mm"]) == (52, 18, 140)
