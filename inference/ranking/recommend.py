@@ -72,6 +72,9 @@ class RecommendContext:
     exclude: Sequence[str] = ()
     diversity: float = 0.3  # MMR trade-off: 0 = pure score, 1 = pure novelty
     lead_share: float = 0.5  # share of the list given to the current product's category
+    # The page product's category when the ranking has no features for it yet (just synced, its photo still
+    # being read): it still leads, without "more like this".
+    lead_category: str | None = None
     language: str = "en"  # the reasons' language (`wording.LANGUAGES`; others fall back to English)
 
 
@@ -180,9 +183,12 @@ def recommend(
         eligible &= np.isin(cs.category, [CATEGORIES.index(c) for c in context.categories if c in CATEGORIES])
     lead_idx = cs.index_by_product.get(context.product_id) if context.product_id else None
     anchor = int(lead_idx[0]) if lead_idx is not None and len(lead_idx) else None
+    lead_code = int(cs.category[anchor]) if anchor is not None else None
+    if lead_code is None and context.lead_category in CATEGORIES:
+        lead_code = CATEGORIES.index(context.lead_category)
     # On a foundation's page the shopper asks "which shade is mine?": that page's own shade may be the answer,
     # so it is not excluded the way a frame is from its own "more like this".
-    shade_page = anchor is not None and bool(np.isin(cs.category[anchor], SHADE_CODES))
+    shade_page = lead_code is not None and bool(np.isin(lead_code, SHADE_CODES))
     excluded = [*context.exclude, *([context.product_id] if context.product_id and not shade_page else [])]
     for pid in excluded:
         if pid in cs.index_by_product:
@@ -205,8 +211,8 @@ def recommend(
     # is withheld) only fill places nothing with a reason can (a second walkthrough found half the picks were
     # lipsticks and tops whose only reason was "colour match needs a clear skin measurement").
     grounded = _has_reason(cs, parts, profile)
-    if anchor is not None:
-        lead_rows = best_rows[cs.category[best_rows] == cs.category[anchor]]
+    if lead_code is not None:
+        lead_rows = best_rows[cs.category[best_rows] == lead_code]
         # Only items with a reason for them lead: shades that can be matched (a withheld skin reading listed
         # six foundations, each "shade match needs a clear skin measurement", with an add-to-cart), frames
         # whose shape does not work against the face (a walkthrough saw a wayfarer that "accentuates a square
@@ -216,7 +222,7 @@ def recommend(
         # out for variety (a walkthrough got 10W "for" a 5W reading as the most different bottle) and never
         # pulled toward the shade on the page because the bottles look alike.
         by_shade = shade_page and profile.skin_lab is not None
-        if cs.has_embedding[anchor] and not by_shade:
+        if anchor is not None and cs.has_embedding[anchor] and not by_shade:
             similar = np.where(
                 cs.has_embedding, np.einsum("ij,j->i", cs.embedding, cs.embedding[anchor]), 0.0
             )

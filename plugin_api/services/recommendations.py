@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from inference import colour
-from inference.catalog.category import CATEGORIES, SHADE_CATEGORIES
+from inference.catalog.category import CATEGORIES, SHADE_CATEGORIES, detect_category
 from inference.ranking import Candidate, CandidateSet, RecommendContext, judge, recommend
 from plugin_api.extensions import db
 from plugin_api.models import Analysis, Event, Merchant, Product, ShownRecommendation, utcnow
@@ -319,6 +319,24 @@ def tryon_items(
     return items
 
 
+def _unread_page_category(merchant: Merchant, cs: CandidateSet, product_id: str | None) -> str | None:
+    """The category of the page's product from its words, when the ranking has no features for it yet (just
+    synced, its photo still being read), so that its category still leads the list."""
+    if not product_id or product_id in cs.index_by_product:
+        return None
+    product = db.session.scalars(
+        scoped(Product, merchant=merchant)
+        .where(Product.platform_product_id == product_id, Product.deleted.is_(False))
+        .where(Product.features_status != "ready")
+    ).first()
+    if product is None:
+        return None
+    found = detect_category(
+        title=product.title or "", product_type=product.product_type or "", tags=product.tags or []
+    )
+    return found.category if found.category != "other" else None
+
+
 def enrich_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any]:
     """Result enricher: add `recommendations`, `this_product` and `tryon.items` (and drop the face mesh once
     used)."""
@@ -326,7 +344,11 @@ def enrich_analysis(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any
     if merchant is None:
         return result
     cs = candidate_set(merchant)
-    context = RecommendContext(product_id=analysis.product_id, language=analysis.language or "en")
+    context = RecommendContext(
+        product_id=analysis.product_id,
+        language=analysis.language or "en",
+        lead_category=_unread_page_category(merchant, cs, analysis.product_id),
+    )
     recs = recommend(result, cs, limit=LIMIT, context=context)
     result["recommendations"] = recommendation_views(merchant, recs)
     # The page's own product for this shopper ("is this one right for me?"), in or out of the list.

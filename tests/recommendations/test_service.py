@@ -352,3 +352,22 @@ def test_a_sold_out_shade_is_never_offered_though_its_product_still_is(app, merc
         db.session.commit()
         result = enrich(merchant, "range")
         assert result["recommendations"][0]["variant_id"] == "exact"
+
+
+def test_a_page_product_still_being_read_still_leads_with_its_category(app, merchant_factory) -> None:
+    merchant = merchant_factory()
+    with app.app_context():
+        for i, hex_colour in enumerate(("#b8946a", "#9a7a62", "#c8a886")):  # near the palette, not on it
+            add_product(merchant.id, f"lip-{i}", lipstick_features(hex_colour))
+        tee = {"category": "apparel", "colours": [{"lab": list(colour.hex_to_lab("#c3a27c")), "weight": 1.0}]}
+        for i in range(4):
+            add_product(merchant.id, f"tee-{i}", tee)
+        # Just synced: its photo is still being read, so the ranking has no features for it.
+        add_product(merchant.id, "new-lip", {}, title="Velvet Lipstick", features_status="pending")
+        db.session.commit()
+        # Elsewhere the tops, on the palette's own colour, come first.
+        assert enrich(merchant)["recommendations"][0]["category"] == "apparel"
+        recs = enrich(merchant, "new-lip")["recommendations"]
+        assert [r["category"] for r in recs[:2]] == ["lipstick", "lipstick"]
+        assert all("suits your" in r["reasons"][0] for r in recs[:2])
+        assert enrich(merchant, "new-lip")["this_product"] is None  # nothing to judge it by yet
