@@ -64,7 +64,6 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "optical frames",
         "frames",
         "frame",
-        "eyewear",
         "prescription glasses",
         "reading glasses",
         "readers",
@@ -217,10 +216,6 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "saia",
         "casaco",
         "jaqueta",
-        "apparel",
-        "clothing",
-        "womenswear",
-        "menswear",
     ),
     "accessory": (
         "case",
@@ -266,13 +261,6 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "estojo",
         "bolsa",
         "cinto",
-        "accessory",
-        "accessories",
-        "accessoire",
-        "zubehor",
-        "accesorio",
-        "accessorio",
-        "acessorio",
     ),
     # Products Facet has nothing to match against a face. Listed so that their words outweigh the stray
     # keyword they contain ("Picture frame", "Top coat", "Lentes de contacto", "Hair gloss") or the image cue
@@ -343,11 +331,6 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "eau de toilette",
         "candle",
         "fishing",
-        "makeup",
-        "make-up",
-        "maquillage",
-        "cosmetics",
-        "beauty",
         "skincare",
         "skin care",
     ),
@@ -355,8 +338,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
 
 # Words that name a whole department rather than a product: a store's "Accessories" collection holds its
 # sunglasses too, so these count for less than the product's own noun.
-_UMBRELLA_WORDS = frozenset(
-    {
+_DEPARTMENT_WORDS: dict[str, tuple[str, ...]] = {
+    "accessory": (
         "accessory",
         "accessories",
         "accessoire",
@@ -364,18 +347,13 @@ _UMBRELLA_WORDS = frozenset(
         "accesorio",
         "accessorio",
         "acessorio",
-        "apparel",
-        "clothing",
-        "womenswear",
-        "menswear",
-        "eyewear",
-        "makeup",
-        "make-up",
-        "maquillage",
-        "cosmetics",
-        "beauty",
-    }
-)
+    ),
+    "apparel": ("apparel", "clothing", "womenswear", "menswear"),
+    "eyewear": ("eyewear",),
+    "other": ("makeup", "make-up", "maquillage", "cosmetics", "beauty"),
+}
+_KEYWORDS.update({category: _KEYWORDS[category] + words for category, words in _DEPARTMENT_WORDS.items()})
+_UMBRELLA_WORDS = frozenset(word for words in _DEPARTMENT_WORDS.values() for word in words)
 _UMBRELLA_WEIGHT = 0.4
 
 # Adjectives and style names that lean towards a category without naming the product ("polarized" is said of
