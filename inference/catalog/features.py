@@ -270,8 +270,8 @@ def extract_product_features(
     label = category.category
     asset = None
     tryon: dict | None = None
+    size = _frame_size(info) if label in EYEWEAR_CATEGORIES else None
     if label in EYEWEAR_CATEGORIES and rgb is not None:
-        size = _frame_size(info)
         asset, tryon = _tryon_asset(rgb, size, make_asset)
         if asset is None and tryon.get("reason") in _NOT_A_FRAME and _photo_only(category.evidence):
             # Only the photo's wide outline said "frame", and the try-on engine, which looks closer, says it
@@ -290,7 +290,6 @@ def extract_product_features(
             features["shades_unread"] = unread
 
     if label in EYEWEAR_CATEGORIES:
-        size = _frame_size(info)
         eyewear: dict[str, Any] = {"frame_mm": size, "tryon": None}
         if rgb is not None:
             eyewear["tryon"] = tryon

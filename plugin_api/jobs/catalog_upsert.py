@@ -42,7 +42,7 @@ def product_values(p: CatalogProduct) -> dict[str, Any]:
         "vendor": (p.vendor or None) and p.vendor[:255],
         "product_type": (p.product_type or None) and p.product_type[:255],
         "description": plain_text(p.description)[:DESCRIPTION_CHARS],
-        "attributes": {k[:100]: plain_text(v)[:200] for k, v in list(p.attributes.items())[:40]},
+        "attributes": {str(k)[:100]: plain_text(str(v))[:200] for k, v in list(p.attributes.items())[:40]},
         "tags": list(p.tags),
         "price": p.price.quantize(Decimal("0.01")) if p.price is not None else None,
         "variants": list(p.variants),
