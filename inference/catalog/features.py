@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 # 3: eyewear colours are the frame's alone (tinted lenses excluded); 4: the merchant's own colour names
 # (`colour_name`), and Shopify's "Default Title" placeholder is no longer read as a shade name; 5: plural
-# and department words in the category, the description and labelled sizes read for a frame's size.
+# and department words in the category, the description, attributes and labelled sizes read for a frame's
+# size, and foundation shades never guessed from names (`shades_unread`).
 FEATURES_VERSION = 5
 
 # "52-18-140" as printed inside a temple arm, with whatever separator a store's editor produced (hyphens of
