@@ -43,6 +43,9 @@ NO_CLOSE_SHADE_DE = 6.0
 _PALETTE_SUITS_DE = 12.0
 _PALETTE_AVOID_DE = 8.0
 _MAX_NEAR_DUPLICATES = 2
+# A list is topped up to this many with picks whose own reason argues against them, and no further: a short
+# list reads better than one that contradicts itself.
+_FILL_UP_TO = 4
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,7 @@ def recommend(
     # A pick must say why it was picked: items with nothing to match on (colour products when the skin reading
     # is withheld) only fill places nothing with a reason can (a second walkthrough found half the picks were
     # lipsticks and tops whose only reason was "colour match needs a clear skin measurement").
-    grounded = _has_reason(cs, parts, profile)
+    grounded, against = _verdicts(cs, parts, profile)
     if lead_code is not None:
         lead_rows = best_rows[cs.category[best_rows] == lead_code]
         # Only items with a reason for them lead: shades that can be matched (a withheld skin reading listed
@@ -263,9 +266,12 @@ def recommend(
         taken += seeds[: max(0, min(limit - len(taken), limit // 2))]
         pool = np.setdiff1d(pool, np.asarray(taken, dtype=np.int64))
     taken += _mmr(cs, pool, score, limit - len(taken), context.diversity, cap=cap, taken=taken)
-    fillers: list[int] = []
-    if len(taken) < limit and len(ungrounded):
-        fillers = ungrounded[np.argsort(-score[ungrounded], kind="stable")][: limit - len(taken)].tolist()
+    # Fillers: first those with nothing to say either way (a lipstick while the skin reading is withheld),
+    # then, only to bring a short list up to _FILL_UP_TO, those whose own reason argues against them.
+    ranked = ungrounded[np.argsort(-score[ungrounded], kind="stable")]
+    neutral, contrary = ranked[~against[ranked]], ranked[against[ranked]]
+    fillers = neutral[: max(0, limit - len(taken))].tolist()
+    fillers += contrary[: max(0, min(limit, _FILL_UP_TO) - len(taken) - len(fillers))].tolist()
     # Lead (current category) items stay first; the picks follow best first, then whatever only fills.
     taken = taken[:n_lead_taken] + sorted(taken[n_lead_taken:], key=lambda r: -score[r]) + fillers
 
@@ -327,7 +333,10 @@ def judge(
     if not _near_the_best_shade(cs, parts, cs.category == cs.category[row])[row]:
         # A shade the list would never show ("shade: ΔE 76.3", French "teinte voisine"): say it is no match.
         far = say.finish(say.far_shade(float(parts["shade_de"][row])))
-        verdict = replace(verdict, reasons=[far, *verdict.reasons[1:]])
+        # Nor is it "the darker shade that is yours if the photo is over-exposed": that note belongs to shades
+        # near the reading, and beside "far from your skin tone" it contradicted it.
+        darker = say.finish(say.if_overexposed())
+        verdict = replace(verdict, reasons=[far, *(r for r in verdict.reasons[1:] if r != darker)])
         suits = False
     return replace(verdict, suits=suits)
 
@@ -360,11 +369,20 @@ def _near_the_best_shade(cs: CandidateSet, parts: dict[str, np.ndarray], eligibl
 
 def _has_reason(cs: CandidateSet, parts: dict[str, np.ndarray], profile: ShopperProfile) -> np.ndarray:
     """Rows with something to say for them: a shade or palette match, a frame's shape or fit against the
-    face, or the store's own popularity.
+    face, or the store's own popularity (see `_verdicts`)."""
+    return _verdicts(cs, parts, profile)[0]
 
-    A frame whose shape works against the shopper's face shape has its reason against it ("rectangle frames
-    echo rather than balance an oblong face"): it is no pick, and only fills places nothing else can. Two
-    walkthroughs saw such frames first, lifted by fit and colour over frames that suit the face.
+
+def _verdicts(
+    cs: CandidateSet, parts: dict[str, np.ndarray], profile: ShopperProfile
+) -> tuple[np.ndarray, np.ndarray]:
+    """(grounded, argued against) per row.
+
+    Grounded: something to say for it. Argued against: its own reason speaks against it, a frame whose shape
+    works against the face ("rectangle frames echo rather than balance an oblong face") or a colour the
+    shopper's season avoids. Two walkthroughs saw such frames first, lifted by fit and colour over frames that
+    suit the face; another saw "Tortoise frames are best avoided with your light summer colouring" and tops
+    "darker and more muted than your palette" picked for a shopper, each with an add-to-cart.
     """
     eyewear = np.isin(cs.category, EYEWEAR_CODES)
     knows_face = profile.face_probs is not None
@@ -373,20 +391,22 @@ def _has_reason(cs: CandidateSet, parts: dict[str, np.ndarray], profile: Shopper
     colour_against = (avoid < best) & (avoid < _PALETTE_AVOID_DE)
     colour_suits = (best < _PALETTE_SUITS_DE) & ~colour_against
     frame_basis = eyewear & (knows_face | ~np.isnan(parts["fit_score"]) | ~np.isnan(best))
-    shape_suits = np.zeros(len(cs), dtype=bool)
+    shape_suits = shape_against = np.zeros(len(cs), dtype=bool)
     if profile.face_label:
         verdicts = SHAPE_TABLE[FACE_SHAPES.index(profile.face_label)]
         shape_verdicts = verdicts[np.clip(cs.frame_shape, 0, None)]
-        against = (cs.frame_shape >= 0) & (shape_verdicts == AVOID)
+        shape_against = (cs.frame_shape >= 0) & (shape_verdicts == AVOID)
         shape_suits = (cs.frame_shape >= 0) & (shape_verdicts == GOOD)
-        frame_basis &= ~against
     # A frame in a colour the shopper's season avoids is a pick only when its shape suits the face: the shape
     # is the first thing a frame is chosen for, the colour alone cannot carry it.
-    frame_basis &= ~colour_against | shape_suits
-    # A colour product is a pick for a colour that suits; "darker and more muted than your palette" is a
-    # reason against it (a walkthrough saw mustard and cobalt tops "picked for you" on that alone).
+    frame_against = eyewear & (shape_against | (colour_against & ~shape_suits))
+    # A colour product is a pick for a colour that suits; "darker and more muted than your palette" says
+    # nothing for it.
     colour_basis = ~np.isnan(parts["shade_de"]) | colour_suits
-    return frame_basis | (~eyewear & colour_basis) | (parts["prior"] > 0.02)
+    popular = parts["prior"] > 0.02
+    grounded = (frame_basis & ~frame_against) | (~eyewear & colour_basis) | popular
+    against = ~grounded & (frame_against | (~eyewear & colour_against))
+    return grounded, against
 
 
 def _closest_shade_rows(cs: CandidateSet, parts: dict[str, np.ndarray], eligible: np.ndarray) -> set[int]:

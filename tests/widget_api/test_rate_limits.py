@@ -9,6 +9,7 @@ import socket
 import threading
 
 import pytest
+from cryptography.fernet import Fernet
 from redis import Redis
 from sqlalchemy import func, select
 
@@ -179,7 +180,8 @@ def test_ipv6_clients_are_counted_per_56(address, block):
 
 
 def test_production_defaults_limit_and_tests_opt_in():
-    prod = load_config({"FACET_ENV": "demo"}, instance_path="/tmp/x")
+    secrets = {"FACET_SECRET_KEY": "k", "FACET_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    prod = load_config({"FACET_ENV": "production", **secrets}, instance_path="/tmp/x")
     assert (prod["FACET_CLIENT_UPLOADS_PER_HOUR"], prod["FACET_CLIENT_UPLOAD_BURST"]) == (30, 10)
     assert (prod["FACET_CLIENT_EVENTS_PER_MINUTE"], prod["FACET_CLIENT_EVENT_BURST"]) == (120, 240)
     assert prod["FACET_TRUSTED_PROXIES"] == 0

@@ -271,7 +271,7 @@ var STRINGS = {
     confidence_low: 'Confiance faible\u00a0: l’éclairage peut influencer ce résultat.',
     undertone_h: 'Sous-ton',
     undertone_warm: 'Chaud',
-    close_to_shape: 'Proche de la forme «\u00a0{x}\u00a0»\u00a0: une autre photo pourrait donner ce résultat.',
+    close_to_shape: 'Proche d’un visage «\u00a0{x}\u00a0»\u00a0: une autre photo pourrait donner ce résultat.',
     close_to_undertone: 'Proche du sous-ton «\u00a0{x}\u00a0»\u00a0: une autre photo pourrait donner ce résultat.',
     colon: '\u00a0: ',
     face_oval: 'Ovale',
