@@ -361,7 +361,7 @@ _UMBRELLA_WEIGHT = 0.4
 _LEANING_WORDS = frozenset({"polarized", "polarised", "uv400", "wayfarer", "aviator"})
 _LEANING_WEIGHT = 0.6
 
-# Cosmetic words that are also colour names ("Linen shirt – Blush", "Cashmere scarf, nude"): beside a
+# Cosmetic words that are also colour names ("Linen shirt – Blush", "Cashmere scarf, blush"): beside a
 # garment or accessory noun they name its colour, not the product.
 _COLOUR_WORDS = frozenset({"blush"})
 

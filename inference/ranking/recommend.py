@@ -149,8 +149,9 @@ def _mmr(
 
 
 def _scored(cs: CandidateSet, analysis: dict | None) -> tuple[ShopperProfile, np.ndarray, dict]:
-    """The shopper's profile and every row's score, computed once per analysis and catalog: the service
-    ranks the list and judges the page's own product from the same reading, one call after the other.
+    """The shopper's profile, every row's score and its verdicts (`parts["grounded"]`, `parts["against"]`),
+    computed once per analysis and catalog: the service ranks the list and judges the page's own product
+    from the same reading, one call after the other.
 
     Kept on the set as a single entry, keyed by the analysis object itself (held, so its identity cannot be
     reused); another shopper's analysis replaces it. One assignment, so threads sharing the set see either
@@ -160,7 +161,9 @@ def _scored(cs: CandidateSet, analysis: dict | None) -> tuple[ShopperProfile, np
     if last is not None and analysis is not None and last[0] is analysis:
         return last[1]
     profile = ShopperProfile.from_analysis(analysis)
-    scored = (profile, *score_rows(cs, profile))
+    score, parts = score_rows(cs, profile)
+    parts["grounded"], parts["against"] = _verdicts(cs, parts, profile)
+    scored = (profile, score, parts)
     cs.cache["scored"] = (analysis, scored)
     return scored
 
@@ -213,7 +216,7 @@ def recommend(
     # A pick must say why it was picked: items with nothing to match on (colour products when the skin reading
     # is withheld) only fill places nothing with a reason can (a second walkthrough found half the picks were
     # lipsticks and tops whose only reason was "colour match needs a clear skin measurement").
-    grounded, against = _verdicts(cs, parts, profile)
+    grounded, against = parts["grounded"], parts["against"]
     if lead_code is not None:
         lead_rows = best_rows[cs.category[best_rows] == lead_code]
         # Only items with a reason for them lead: shades that can be matched (a withheld skin reading listed
@@ -327,7 +330,7 @@ def judge(
     verdict = _recommendation(
         cs, row, score, parts, profile, analysis or {}, closest_shades, None, "", say.colour_word(word), say
     )
-    suits = bool(_has_reason(cs, parts, profile)[row])
+    suits = bool(parts["grounded"][row])
     if cs.is_shade[row] and parts["shade_de"][row] > NO_CLOSE_SHADE_DE:
         suits = False  # even the store's closest shade is a visible mismatch
     if not _near_the_best_shade(cs, parts, cs.category == cs.category[row])[row]:
@@ -365,12 +368,6 @@ def _near_the_best_shade(cs: CandidateSet, parts: dict[str, np.ndarray], eligibl
     if not measured.any():
         return np.ones(len(cs), dtype=bool)
     return np.isnan(de) | (de <= float(de[measured].min()) + SHADE_NEIGHBOURHOOD)
-
-
-def _has_reason(cs: CandidateSet, parts: dict[str, np.ndarray], profile: ShopperProfile) -> np.ndarray:
-    """Rows with something to say for them: a shade or palette match, a frame's shape or fit against the
-    face, or the store's own popularity (see `_verdicts`)."""
-    return _verdicts(cs, parts, profile)[0]
 
 
 def _verdicts(
