@@ -102,30 +102,25 @@ _SPOT_MAX_DEPTH = 20.0
 _SPOT_REACH_PX = 8
 
 
-def _skin_blur(lightness: np.ndarray, skin: np.ndarray) -> np.ndarray:
-    """The local skin lightness: a wide blur of the skin pixels alone (normalised convolution), so hair, brows
-    and background next to the skin do not darken or lighten the reference a spot is measured against.
+def _wide_blur(lightness: np.ndarray, skin: np.ndarray | None = None) -> np.ndarray:
+    """The local lightness a pixel is compared with: a wide blur, of the skin pixels alone when `skin` is
+    given (normalised convolution), so hair, brows and background next to the skin do not darken or lighten
+    the reference a spot is measured against.
 
-    The wide blur runs at quarter resolution: same result for a σ this large, ~16× less work.
+    The blur runs at quarter resolution: same result for a σ this large, ~16× less work.
     """
     sigma = _FACE_WIDTH / 20 / 4
-    weight = skin.astype(np.float32)
-    small_value = cv2.resize(lightness * weight, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    small_weight = cv2.resize(weight, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    blurred = cv2.GaussianBlur(small_value, (0, 0), sigma) / np.maximum(
-        cv2.GaussianBlur(small_weight, (0, 0), sigma), 1e-3
-    )
+
+    def quarter_blur(image: np.ndarray) -> np.ndarray:
+        small = cv2.resize(image, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+        return cv2.GaussianBlur(small, (0, 0), sigma)
+
+    if skin is None:
+        blurred = quarter_blur(lightness)
+    else:
+        weight = skin.astype(np.float32)
+        blurred = quarter_blur(lightness * weight) / np.maximum(quarter_blur(weight), 1e-3)
     return cv2.resize(blurred, lightness.shape[::-1], interpolation=cv2.INTER_LINEAR)
-
-
-def _plain_blur(lightness: np.ndarray) -> np.ndarray:
-    """The wide blur of everything around (skin and not), at quarter resolution."""
-    small = cv2.resize(lightness, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    return cv2.resize(
-        cv2.GaussianBlur(small, (0, 0), _FACE_WIDTH / 20 / 4),
-        lightness.shape[::-1],
-        interpolation=cv2.INTER_LINEAR,
-    )
 
 
 def _spots(darker: np.ndarray, skin: np.ndarray, excluded: np.ndarray) -> np.ndarray:
@@ -184,7 +179,7 @@ def raw_measures(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) ->
     red_lift = max(float(np.median(a_cheeks) - base_a), 0.0)
 
     # Uneven tone (spots): area of spot-shaped patches ≥ 4 L* darker than the smoothed local skin.
-    smooth = _skin_blur(lightness, skin)
+    smooth = _wide_blur(lightness, skin)
     mid = cv2.GaussianBlur(lightness.astype(np.float32), (0, 0), 1.5)
     spot_area = float(_spots(smooth - mid, skin, excluded)[skin].mean())
 
@@ -193,8 +188,8 @@ def raw_measures(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) ->
     roughness = float(np.std(fine))
 
     # Shine: specular area in the T-zone, pixels much brighter and less saturated than the local skin. (Its
-    # reference is the plain wide blur, calibrated so; `_skin_blur` serves the spots.)
-    smooth = _plain_blur(lightness)
+    # reference is the wide blur of everything around, calibrated so.)
+    smooth = _wide_blur(lightness)
     t_light = (lightness - smooth)[tzone]
     chroma = np.hypot(lab[..., 1], lab[..., 2])[tzone]
     shiny = (t_light > 8.0) & (chroma < np.median(chroma))
