@@ -27,6 +27,8 @@ from inference.ranking.scoring import EYEWEAR_CODES, SHADE_CODES, ShopperProfile
 from inference.ranking.wording import Wording, wording_for
 
 _NEAR_DUPLICATE = 0.9
+# From this cosine similarity to the page's own product an item is "more like this", and says so.
+_ALIKE = 0.8
 # Below this analysis confidence a shown shade is said to be approximate; the widget's skin card says "low
 # confidence" below the same value. Among readings the analysis trusts (confidence ≥ 0.2), the true shade is
 # in the top 3 in 71.7 % of cases below 0.5 and 88.3 % from 0.5 up (benchmarks/recommend.py, seed 7). (The
@@ -219,11 +221,6 @@ def recommend(
     grounded, against = parts["grounded"], parts["against"]
     if lead_code is not None:
         lead_rows = best_rows[cs.category[best_rows] == lead_code]
-        # Only items with a reason for them lead: shades that can be matched (a withheld skin reading listed
-        # six foundations, each "shade match needs a clear skin measurement", with an add-to-cart), frames
-        # whose shape does not work against the face (a walkthrough saw a wayfarer that "accentuates a square
-        # face" first on a sunglasses page because the store had only three). The others can still fill.
-        lead_rows = lead_rows[grounded[lead_rows]]
         # On a foundation's page the shopper wants their own shade: ranked by the match alone, never spread
         # out for variety (a walkthrough got 10W "for" a 5W reading as the most different bottle) and never
         # pulled toward the shade on the page because the bottles look alike.
@@ -232,6 +229,14 @@ def recommend(
             similar = np.where(
                 cs.has_embedding, np.einsum("ij,j->i", cs.embedding, cs.embedding[anchor]), 0.0
             )
+        # Only items with a reason for them lead: shades that can be matched (a withheld skin reading listed
+        # six foundations, each "shade match needs a clear skin measurement", with an add-to-cart), frames
+        # whose shape does not work against the face (a walkthrough saw a wayfarer that "accentuates a square
+        # face" first on a sunglasses page because the store had only three). The others can still fill.
+        # Looking like the page's own product is a reason too, except for a shade, which only a skin match
+        # can make: on a lipstick's page with the skin withheld, the list was all eyeglasses.
+        alike = (similar[lead_rows] > _ALIKE) & ~against[lead_rows] & (not shade_page)
+        lead_rows = lead_rows[grounded[lead_rows] | alike]
         lead_score = score.copy()
         # A learned embedding knows "look"; the fallback descriptor knows colour and outline: it counts less.
         weight = 0.3 if _descriptor(cs) else 0.45
@@ -437,7 +442,7 @@ def _recommendation(
     season = say.season(season_name(analysis))
     own = _own_colour_name(cs, row)
     word = say.colour_word(own) if own else word
-    if similarity is not None and similarity > 0.8 and anchor_title:
+    if similarity is not None and similarity > _ALIKE and anchor_title:
         reasons.append(say.similar(anchor_title, by_descriptor=_descriptor(cs)))
     if cs.category[row] in SHADE_CODES:
         reasons.extend(_shade_reasons(cs, row, parts, profile, closest_shades, cand.title, say))
@@ -453,9 +458,10 @@ def _recommendation(
             # frame. Each is said as it is.
             reasons.append(say.frame_needs_face() if profile.face_label is None else say.frame_unread())
     else:
-        reasons.extend(_palette_reasons(cs, row, parts, profile, season, word, say, frame=False))
-        if not reasons:  # no palette: the skin reading was missing or withheld (`skin.reliable`)
-            reasons.append(say.colour_needs_skin())
+        palette = _palette_reasons(cs, row, parts, profile, season, word, say, frame=False)
+        # No palette: the skin reading was missing or withheld (`skin.reliable`). Said even beside "similar
+        # look to …", which is no colour match.
+        reasons.extend(palette or [say.colour_needs_skin()])
     if parts["prior"][row] > 0.02:
         reasons.append(say.popular(int(cs.add_to_carts[row])))
     reasons = [say.finish(reason) for reason in reasons]

@@ -483,6 +483,33 @@ def test_picks_without_a_reason_only_fill_places_nothing_else_can() -> None:
     assert all(i.startswith("f") for i in ids[:6]) and all(i.startswith("l") for i in ids[6:])
 
 
+def test_on_a_lipstick_page_with_the_skin_withheld_lipsticks_like_it_still_lead() -> None:
+    # No palette to match on, but the shopper asked from a lipstick's page: the lipsticks that look like it
+    # lead, saying so, and those that do not only fill after the frames (the list used to be all eyeglasses).
+    frames = [frame(f"f{i}", "round", 135 + i) for i in range(4)]
+    lipsticks = [
+        colour_item(f"l{i}", hex_) for i, hex_ in enumerate(["#b5524b", "#b3504a", "#b7554d", "#2e86c1"])
+    ]
+    for i, cand in enumerate(lipsticks):  # l1 and l2 look like l0; l3 does not
+        vec = np.zeros(4)
+        vec[0 if i < 3 else 3] = 1.0
+        cand.features["embedding"] = {"kind": "test", "vector": list(vec)}
+    reading = analysis(face="oval")
+    reading["skin"]["reliable"] = False
+    picks = recommend(reading, frames + lipsticks, limit=8, context=RecommendContext(product_id="l0"))
+    ids = [r.product_id for r in picks]
+    assert sorted(ids[:2]) == ["l1", "l2"]
+    assert picks[0].reasons == ["similar look to l0", "colour match needs a clear skin measurement"]
+    assert sorted(ids[2:6]) == [f"f{i}" for i in range(4)]
+    assert ids[6:] == ["l3"]
+    # On a foundation's page looking alike is no reason: a shade is only ever a pick for a skin match.
+    shades = shade_candidates()[:3]
+    for cand in shades:
+        cand.features["embedding"] = {"kind": "test", "vector": [1.0, 0.0, 0.0, 0.0]}
+    page = RecommendContext(product_id=shades[0].product_id)
+    assert not any(r.category == "foundation" for r in recommend(reading, shades + frames, context=page))
+
+
 def test_on_a_foundation_page_the_picks_are_the_shoppers_own_shades() -> None:
     # Opened from 60W's page with a reading close to 50W: the closest shade leads, the rest are its
     # neighbours by ΔE (not the most different bottles for variety, not 60W's look-alikes).
