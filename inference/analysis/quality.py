@@ -12,6 +12,7 @@ import numpy as np
 
 from inference import colour
 from inference.analysis import regions as R
+from inference.analysis.glasses import GLASSES_SCORE, glasses_score
 from inference.analysis.regions import RegionCanvas
 
 MESSAGES = {
@@ -26,6 +27,7 @@ MESSAGES = {
     "eyes_closed": "Keep your eyes open",
     "colour_cast": "Avoid coloured light",
     "no_colour": "Use a colour photo without a filter",
+    "glasses_on": "Take off your glasses so the try-on shows only the frames you choose",
 }
 # Thresholds (see tests/analysis for the generated cases that pin them).
 MAX_YAW_DEG = 15.0
@@ -186,6 +188,9 @@ def assess(
         codes.append("eyes_closed")
     if colourless(rgb):
         codes.append("no_colour")
+    glasses = glasses_score(rgb, mesh)
+    if glasses >= GLASSES_SCORE:
+        codes.append("glasses_on")
     return {
         "ok": not codes,
         "issues": [{"code": c, "message": MESSAGES[c]} for c in codes],
@@ -193,6 +198,7 @@ def assess(
         "sharpness": round(sharp, 1),
         "eye_sharpness": round(eye_sharp, 1),
         "face_fraction": round(face_fraction, 3),
+        "glasses": round(glasses, 3),
     }
 
 

@@ -34,6 +34,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         MESSAGES["eyes_closed"]: "Gardez les yeux ouverts",
         MESSAGES["colour_cast"]: "Évitez la lumière colorée",
         MESSAGES["no_colour"]: "Utilisez une photo en couleur, sans filtre",
+        MESSAGES["glasses_on"]: "Retirez vos lunettes pour que l’essayage ne montre que la monture choisie",
         NOTE: (
             "Indices cosmétiques décrivant l’apparence de la peau sur cette photo ; "
             "ce n’est pas un avis médical ni dermatologique."

@@ -283,6 +283,26 @@ def test_a_tilted_head_still_shows_the_shade_after_see_anyway(live_server, page_
     assert errors == []
 
 
+def test_glasses_worn_ask_to_be_taken_off_only_where_there_is_a_try_on(live_server, page_factory, inputs):
+    # The try-on would draw its frames over the shopper's own: the gate asks for a photo without them. A store
+    # with nothing to try on has no reason to ask, and the shopper goes straight to the results.
+    result = fixtures.fixture_result()
+    result["quality"] = {"ok": False, "issues": [{"code": "glasses_on", "message": "Take off your glasses"}]}
+    page, errors, gate = quality_gate_for(live_server, page_factory, inputs, result)
+    assert "Choose a photo without glasses" in gate.inner_text()
+    assert errors == []
+
+    result["tryon"]["items"] = []
+    page, errors = page_factory()
+    route_fixture_api(page, result)
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    page.locator('[data-fc="results"]').wait_for()
+    assert page.locator('[data-fc="quality-gate"]').count() == 0
+    assert "glasses" not in page.locator('[data-facet-dialog] [role="dialog"]').inner_text()
+    assert errors == []
+
+
 def test_skin_too_harshly_lit_keeps_its_tip_after_see_anyway(live_server, page_factory, inputs):
     # The analysis withheld the shade for its own low confidence and named the light (quality.too_bright):
     # the gate and, after "See try-on anyway", the banner both say which photo to choose instead.

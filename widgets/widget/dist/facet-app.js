@@ -169,6 +169,7 @@ q_tilted: 'Keep your head level',
 q_uneven_light: 'Use even light on both sides of your face',
 q_colour_cast: 'Avoid coloured light',
 q_no_colour: 'Use a colour photo without a filter',
+q_glasses_on: 'Take off your glasses so the try-on shows only the frames you choose',
 q_multiple_faces: 'Make sure only your face is in the photo',
 q_occluded: 'Keep your face uncovered',
 q_low_resolution: 'Use a sharper, larger photo',
@@ -179,6 +180,7 @@ q_too_dark_upload: 'Choose a brighter photo',
 q_too_bright_upload: 'Choose a photo without harsh direct light',
 q_colour_cast_upload: 'Choose a photo taken in daylight or white light',
 q_no_colour_upload: 'Choose a colour photo without a filter (not black-and-white or sepia)',
+q_glasses_on_upload: 'Choose a photo without glasses, so the try-on shows only the frames you choose',
 q_head_turned_upload: 'Choose a photo where you face the camera',
 q_pose_upload: 'Choose a photo where you face the camera',
 q_head_tilted_upload: 'Choose a photo where your head is level',
@@ -351,6 +353,7 @@ q_too_dark_upload: 'Choisissez une photo plus lumineuse',
 q_too_bright_upload: 'Choisissez une photo sans lumière directe trop forte',
 q_colour_cast_upload: 'Choisissez une photo prise à la lumière du jour ou sous une lumière blanche',
 q_no_colour_upload: 'Choisissez une photo en couleur, sans filtre (ni noir et blanc ni sépia)',
+q_glasses_on_upload: 'Choisissez une photo sans lunettes, pour que l’essayage ne montre que la monture choisie',
 q_head_turned_upload: 'Choisissez une photo où vous êtes de face',
 q_pose_upload: 'Choisissez une photo où vous êtes de face',
 q_head_tilted_upload: 'Choisissez une photo où votre tête est droite',
@@ -363,6 +366,7 @@ q_tilted: 'Gardez la tête droite',
 q_uneven_light: 'Éclairez les deux côtés du visage',
 q_colour_cast: 'Évitez la lumière colorée',
 q_no_colour: 'Utilisez une photo en couleur, sans filtre',
+q_glasses_on: 'Retirez vos lunettes pour que l’essayage ne montre que la monture choisie',
 q_multiple_faces: 'Vérifiez que seul votre visage est sur la photo',
 q_occluded: 'Gardez le visage dégagé',
 q_low_resolution: 'Utilisez une photo plus nette et plus grande',
@@ -1441,13 +1445,20 @@ S.analysisId = body.id || null;
 var r = body.result || {};
 if (!r.face && r.faces_found === 0) return showError(describeError({ kind: 'failed', code: 'no_face' }));
 if (!S.photo) return showError(describeError({ kind: 'failed', code: 'image_unreadable' }));
-var q = r.quality || {};
+var q = r.quality = withoutMootIssues(r);
 CTX.beacon('analysis_shown', { analysis_id: S.analysisId, quality_ok: q.ok !== false,
 tryon_items: ((r.tryon && r.tryon.items) || []).length, recommendations: (r.recommendations || []).length,
 product_id: S.productId });
 CTX.mark('analysis-received');
 if (q.ok === false) return showQualityGate(r);
 showResults(r, false);
+}
+function withoutMootIssues(r) {
+var q = r.quality || {};
+if (((r.tryon && r.tryon.items) || []).length) return q;
+var issues = (q.issues || []).filter(function (it) { return it.code !== 'glasses_on'; });
+if (issues.length === (q.issues || []).length) return q;
+return Object.assign({}, q, { issues: issues, ok: issues.length ? q.ok : true });
 }
 function qualityInstructions(q) {
 var uploaded = S && S.source === 'upload';

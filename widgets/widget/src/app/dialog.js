@@ -382,13 +382,22 @@ function onResult(body) {
   var r = body.result || {};
   if (!r.face && r.faces_found === 0) return showError(describeError({ kind: 'failed', code: 'no_face' }));
   if (!S.photo) return showError(describeError({ kind: 'failed', code: 'image_unreadable' }));
-  var q = r.quality || {};
+  var q = r.quality = withoutMootIssues(r);
   CTX.beacon('analysis_shown', { analysis_id: S.analysisId, quality_ok: q.ok !== false,
     tryon_items: ((r.tryon && r.tryon.items) || []).length, recommendations: (r.recommendations || []).length,
     product_id: S.productId });
   CTX.mark('analysis-received');
   if (q.ok === false) return showQualityGate(r);
   showResults(r, false);
+}
+
+// "Take off your glasses" is for the try-on: where the store has no frames to try on, it asks for nothing.
+function withoutMootIssues(r) {
+  var q = r.quality || {};
+  if (((r.tryon && r.tryon.items) || []).length) return q;
+  var issues = (q.issues || []).filter(function (it) { return it.code !== 'glasses_on'; });
+  if (issues.length === (q.issues || []).length) return q;
+  return Object.assign({}, q, { issues: issues, ok: issues.length ? q.ok : true });
 }
 
 function qualityInstructions(q) {
