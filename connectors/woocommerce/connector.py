@@ -34,11 +34,11 @@ from connectors.settings import ConnectorSettings
 from connectors.woocommerce import catalog
 from connectors.woocommerce.pages import (
     CONNECT_FORM,
-    CONNECTED_TEXT,
     FINISHING_PAGE,
     NEXT_STEPS,
     NOT_CONNECTED_TEXT,
     NOT_RECEIVED_PAGE,
+    UNKNOWN_BROWSER_TEXT,
     plain_page,
 )
 from connectors.woocommerce.store_api import StoreAPI
@@ -99,9 +99,23 @@ def normalise_store_url(value: str | None) -> str | None:
     host = parsed.hostname or ""
     if parsed.scheme not in ("http", "https") or parsed.username or parsed.query or parsed.fragment:
         return None
-    if "." not in host and host != "localhost":
+    if "." not in host and host != "localhost" or not _valid_host_name(host):
         return None
     return f"{parsed.scheme}://{parsed.netloc}{parsed.path.rstrip('/')}/"
+
+
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _valid_host_name(host: str) -> bool:
+    """Whether a host name can be looked up at all: "shop..example.com" or a 64-character label used to
+    pass, and the redirect to it failed with a bare 500 after a pending install had been written."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    return len(ascii_host) <= 253 and all(_HOST_LABEL.match(label) for label in labels)
 
 
 class WooCommerceConnector:
@@ -175,7 +189,7 @@ class WooCommerceConnector:
         if request.args.get("success") != "1":
             # WooCommerce sends the merchant back with success=0 when they press "Deny" on its page.
             return InstallResponse(status=400, html=plain_page(NOT_CONNECTED_TEXT))
-        plain = InstallResponse(html=plain_page(CONNECTED_TEXT))
+        plain = InstallResponse(html=plain_page(UNKNOWN_BROWSER_TEXT))
         user_id = request.args.get("user_id") or ""
         bound = request.cookies.get(BROWSER_COOKIE) or ""
         if not (USER_ID.fullmatch(user_id) and bound and hmac.compare_digest(bound, user_id)):

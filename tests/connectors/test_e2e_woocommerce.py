@@ -157,6 +157,13 @@ def test_keys_the_store_does_not_accept_change_nothing_and_sign_nobody_in(woo_ap
     assert stranger.post(delivery.url, json=made_up | {"key_id": 99}).status_code == 401
     back = stranger.get(f"/woocommerce/return?{urlencode({'success': 1, 'user_id': user_id})}")
     assert admin_cookie(back) is None and stranger.get("/admin").status_code == 401
+    # A browser that never started a connection is not told that a store is connected.
+    elsewhere = e2e.Browser(woo_app).get(
+        f"/woocommerce/return?{urlencode({'success': 1, 'user_id': user_id})}"
+    )
+    assert admin_cookie(elsewhere) is None and "connected. Facet is importing" not in elsewhere.text
+    assert "this browser is not the one that started the connection" in elsewhere.text
+    assert 'name="viewport"' in elsewhere.text
     assert e2e.merchant(woo_app, "woocommerce").credentials == genuine
 
 
@@ -341,7 +348,13 @@ def test_a_return_not_bound_to_this_browser_signs_nothing_in(woo_app, fake):
         assert "Facet is connected" not in page and "Open your dashboard" not in page, case
         assert admin_cookie(response) is None, case
         assert_sign_in_page(client.get("/admin"), 401, "open Facet from your store's admin")
-    assert "Your store is connected" in cases["missing"][1].get_data(as_text=True)
+    # A browser that never started a connection is not told a store is connected: it cannot be known here.
+    unknown = cases["missing"][1].get_data(as_text=True)
+    assert (
+        "this browser is not the one that started the connection" in unknown
+        and "is connected." not in unknown
+    )
+    assert 'name="viewport"' in unknown  # merchants often approve from a phone
     assert cases["not approved"][1].status_code == 400
 
     # The same browser with its genuine, correctly signed cookie is let in: the cases above fail for their

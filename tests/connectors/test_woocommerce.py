@@ -55,6 +55,14 @@ def test_connect_form_and_bad_url(settings, ctx):
     )
     assert bad.status == 400 and "alert(1)" in bad.html and "<script" not in bad.html
     assert normalise_store_url("shop.example.com/wp") == "https://shop.example.com/wp/"
+    assert normalise_store_url("boutique-été.fr") == "https://boutique-été.fr/"
+    # Names no lookup can resolve are the form's own error, not a 500 on the redirect to them.
+    for typo in ("https://shop..example.com", "https://.shop.com", f"{'a' * 64}.com", "https://-shop.com"):
+        assert normalise_store_url(typo) is None, typo
+        answer = connector.handle_install(
+            "connect", InboundRequest("POST", "/", form={"store_url": typo}), ctx
+        )
+        assert answer.status == 400 and "Enter your store" in answer.html
 
 
 def test_full_sync_with_variations_and_incremental(settings, woo_fake, session):
