@@ -17,7 +17,8 @@ CONNECT_FORM = """<!doctype html><html lang="en"><head>__HEAD__
 <form method="post" action="{action}"><label for="store_url">Store URL</label>
 <input id="store_url" name="store_url" type="url" required
  placeholder="https://shop.example.com" value="{value}">
-<button type="submit">Connect</button></form>{error}</main></body></html>""".replace("__HEAD__", _TEMPLATE_HEAD)
+<button type="submit">Connect</button></form>{error}</main></body></html>"""
+CONNECT_FORM = CONNECT_FORM.replace("__HEAD__", _TEMPLATE_HEAD)
 
 NOT_CONNECTED_TEXT = (
     "Your store was not connected: access was not approved on your WooCommerce site. To connect it, "

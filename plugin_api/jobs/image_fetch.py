@@ -174,7 +174,20 @@ def fetch_image_bytes(
     except requests.Timeout as exc:
         raise ImageFetchError("image download timed out") from exc
     except requests.RequestException as exc:
-        raise ImageFetchError(f"image download failed: {type(exc).__name__}") from exc
+        raise ImageFetchError(f"image download failed: {_why(exc, url)}") from exc
+
+
+def _why(exc: requests.RequestException, url: str) -> str:
+    """What a merchant can act on: which host, and what went wrong there ("ConnectionError" was all the
+    catalog status used to say)."""
+    host = urlparse(url).hostname or url
+    if isinstance(exc, requests.exceptions.SSLError):
+        return f"{host} refused a secure (HTTPS) connection"
+    if isinstance(exc, requests.ConnectionError):
+        return f"could not connect to {host}"
+    if isinstance(exc, requests.TooManyRedirects):
+        return f"{host} redirects too many times"
+    return f"{type(exc).__name__} from {host}"
 
 
 def decode_image(data: bytes, *, max_pixels: int = 40_000_000) -> np.ndarray:

@@ -78,7 +78,7 @@ def shade_coverage(closest: list[tuple[int, float]]) -> ShadeCoverage:
         missed = sum(d > VISIBLE_MISS_DE for d in deltas)
         if len(deltas) >= GAP_MIN_SHOPPERS and missed * 100 >= GAP_MIN_PERCENT * len(deltas):
             message = (
-                f"Shoppers with {band} skin (MST {low}–{high}): {missed} of {len(deltas)} had no shade "
+                f"Photos of {band} skin (MST {low}–{high}): {missed} of {len(deltas)} had no shade "
                 f"within ΔE {VISIBLE_MISS_DE:g} — your range may be missing {band} shades."
             )
             gaps.append(ShadeGap(band, f"{low}–{high}", len(deltas), missed, message))

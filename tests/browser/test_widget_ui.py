@@ -303,6 +303,49 @@ def test_glasses_worn_ask_to_be_taken_off_only_where_there_is_a_try_on(live_serv
     assert errors == []
 
 
+def test_a_photo_cut_short_is_refused_before_upload(live_server, page_factory, inputs, tmp_path):
+    # An interrupted transfer still decodes in the browser (the missing rows come out grey); re-encoded, the
+    # server would never see the damage and a third of a face would get a face shape and concerns.
+    whole = inputs["big_jpg"].read_bytes()
+    cut = tmp_path / "cut-short.jpg"
+    cut.write_bytes(whole[: len(whole) // 3])
+    page, errors = page_factory()
+    uploads = route_fixture_api(page)
+    open_widget(page, live_server.url)
+    upload(page, cut)
+    dialog = page.locator('[data-facet-dialog] [role="dialog"]')
+    dialog.get_by_text("We couldn’t read that photo").wait_for()
+    assert uploads == []
+    # The whole photo goes through.
+    dialog.get_by_role("button", name="Choose another photo").click()
+    upload(page, inputs["big_jpg"])
+    page.locator('[data-fc="results"]').wait_for()
+    assert len(uploads) == 1 and errors == []
+
+
+def answering(status: int, body: dict | None):
+    return lambda route: route.fulfill(status=status, json=body)
+
+
+def test_a_fault_on_facets_side_is_not_blamed_on_the_photo(live_server, page_factory, inputs):
+    for status, body in ((503, {"error": {"code": "unavailable", "message": "down"}}), (500, None)):
+        page, errors = page_factory()
+        page.route("**/api/v1/widget/analyses**", answering(status, body))
+        open_widget(page, live_server.url)
+        upload(page, inputs["face_png"])
+        dialog = page.locator('[data-facet-dialog] [role="dialog"]')
+        dialog.get_by_text("Our service is having trouble").wait_for()
+        text = dialog.inner_text()
+        assert "not your photo" in text and "another photo" not in text and "Choose a brighter" not in text
+    page, _ = page_factory()
+    route_fixture_api(page, failed={"error": {"code": "timed_out", "message": "The analysis took too long"}})
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    dialog = page.locator('[data-facet-dialog] [role="dialog"]')
+    dialog.get_by_text("Our service is having trouble").wait_for()
+    assert "Choose a photo where your face is larger" not in dialog.inner_text()
+
+
 def test_skin_too_harshly_lit_keeps_its_tip_after_see_anyway(live_server, page_factory, inputs):
     # The analysis withheld the shade for its own low confidence and named the light (quality.too_bright):
     # the gate and, after "See try-on anyway", the banner both say which photo to choose instead.

@@ -99,7 +99,7 @@ def test_a_missing_deep_range_is_said_in_plain_words(
     gaps = admin.get(SUMMARY).json["shade_coverage"]["gaps"]
     page = admin.get("/admin").get_data(as_text=True)
     sentence = (
-        f"Shoppers with deep skin (MST 8–10): {far} of {far + matched} had no shade within ΔE 3 — "
+        f"Photos of deep skin (MST 8–10): {far} of {far + matched} had no shade within ΔE 3 — "
         "your range may be missing deep shades."
     )
     if called_out:

@@ -78,3 +78,18 @@ def test_a_download_that_trickles_is_cut_at_its_total_time(app, cdn) -> None:
         fetch_image_bytes(cdn.url("/trickle.png"), storage=current_storage(), public_id="m", options=options)
     assert slow.value.reason == "image download timed out"
     assert time.monotonic() - started < 5  # the server would go on for 12 s
+
+
+def test_a_host_that_does_not_answer_is_named_in_the_reason(app) -> None:
+    # The merchant's catalog status quotes this reason: it names the host, not an exception class.
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    options = FetchOptions(timeout=(2.0, 2.0), allow_private=True)
+    with app.app_context(), pytest.raises(ImageFetchError) as refused:
+        fetch_image_bytes(
+            f"http://127.0.0.1:{port}/x.png", storage=current_storage(), public_id="m", options=options
+        )
+    assert refused.value.reason == "image download failed: could not connect to 127.0.0.1"

@@ -64,6 +64,8 @@ err_denied_h: 'Try-on isn’t available here',
 err_denied_p: 'This store hasn’t enabled try-on for this page.',
 err_slow_h: 'This is taking longer than usual',
 err_slow_p: 'Please try again in a moment.',
+err_server_h: 'Our service is having trouble',
+err_server_p: 'This is on our side, not your photo. Please try again in a moment.',
 err_generic_h: 'Something went wrong',
 err_generic_p: 'Please try again with another photo.',
 quality_h: 'A better photo gives better results',
@@ -249,6 +251,8 @@ err_denied_h: 'L’essayage n’est pas disponible ici',
 err_denied_p: 'Cette boutique n’a pas activé l’essayage sur cette page.',
 err_slow_h: 'Cela prend plus de temps que prévu',
 err_slow_p: 'Réessayez dans un instant.',
+err_server_h: 'Notre service rencontre un problème',
+err_server_p: 'Le problème vient de notre côté, pas de votre photo. Réessayez dans un instant.',
 err_generic_h: 'Un problème est survenu',
 err_generic_p: 'Réessayez avec une autre photo.',
 quality_h: 'Une meilleure photo donne de meilleurs résultats',
@@ -618,6 +622,7 @@ if (!job.id && !job.poll_url) return Promise.reject(new ApiError('http', 200, 'b
 onStatus(job.status || 'queued');
 return step();
 }
+var SERVER_FAULTS = /^(timed_out|analysis_error|internal_error|unavailable|service_unavailable)$/;
 function describeError(err) {
 var code = (err && err.code) || '';
 var status = (err && err.status) || 0;
@@ -641,6 +646,7 @@ if (status === 429) return msg('busy', { retake: false });
 if (status === 401 || status === 403) return msg('denied', { retake: false });
 if (kind === 'network') return msg('net', { retake: false });
 if (kind === 'timeout') return msg('slow', { retake: false });
+if (status >= 500 || SERVER_FAULTS.test(code)) return msg('server', { retake: false });
 if (kind === 'failed' && err.message && err.message !== code) {
 return { title: t('err_generic_h'), text: err.message, code: code, retake: true, tips: true };
 }
@@ -830,7 +836,40 @@ resolve({ blob: blob, canvas: canvas, width: cw, height: ch });
 });
 }
 var DECODABLE = /^image\/(jpeg|png|webp|gif|bmp)$/;
+var TAIL_BYTES = 65536;
+function looksComplete(file) {
+var type = file.type || '';
+if (!/^image\/(jpeg|png|webp)$/.test(type) || !file.slice || !window.Uint8Array) return Promise.resolve(true);
+var head = type === 'image/webp' ? file.slice(0, 12) : null;
+var tail = file.slice(Math.max(0, file.size - TAIL_BYTES));
+return readBytes(head || tail).then(function (b) {
+if (type === 'image/webp') return b.length < 12 || (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24)) + 8 <= file.size;
+var marker = type === 'image/png' ? [0x49, 0x45, 0x4e, 0x44] : [0xff, 0xd9];
+for (var i = b.length - marker.length; i >= 0; i--) {
+var hit = true;
+for (var j = 0; j < marker.length && hit; j++) hit = b[i + j] === marker[j];
+if (hit) return true;
+}
+return false;
+}, function () { return true; });
+}
+function readBytes(blob) {
+if (blob.arrayBuffer) return blob.arrayBuffer().then(function (buf) { return new Uint8Array(buf); });
+return new Promise(function (resolve, reject) {
+var reader = new FileReader();
+reader.onload = function () { resolve(new Uint8Array(reader.result)); };
+reader.onerror = reject;
+reader.readAsArrayBuffer(blob);
+});
+}
 function prepareFile(file) {
+return looksComplete(file).then(function (complete) {
+if (complete) return decodeAndEncode(file);
+CTX.beacon('photo_refused', { code: 'image_unreadable', status: 0 });
+throw new ApiError('client', 0, 'image_unreadable', 'the photo is cut short');
+});
+}
+function decodeAndEncode(file) {
 return decodeFile(file).then(function (d) {
 var seeThrough = /^image\/(png|webp|gif)$/.test(file.type || '');
 return toJpeg(d.src, d.width, d.height, false, seeThrough).then(function (out) {

@@ -107,6 +107,8 @@ function waitForResult(job, onStatus, signal) {
 }
 
 // Map any failure to the copy the shopper sees: a heading, a sentence, whether retaking helps.
+var SERVER_FAULTS = /^(timed_out|analysis_error|internal_error|unavailable|service_unavailable)$/;
+
 function describeError(err) {
   var code = (err && err.code) || '';
   var status = (err && err.status) || 0;
@@ -130,6 +132,8 @@ function describeError(err) {
   if (status === 401 || status === 403) return msg('denied', { retake: false });
   if (kind === 'network') return msg('net', { retake: false });
   if (kind === 'timeout') return msg('slow', { retake: false });
+  // Faults on Facet's side are never blamed on the photo, nor answered with photo tips.
+  if (status >= 500 || SERVER_FAULTS.test(code)) return msg('server', { retake: false });
   if (kind === 'failed' && err.message && err.message !== code) {
     return { title: t('err_generic_h'), text: err.message, code: code, retake: true, tips: true };
   }

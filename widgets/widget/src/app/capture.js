@@ -231,7 +231,47 @@ function toJpeg(src, w, h, mirror, seeThrough) {
  * image types (e.g. HEIC on a desktop browser) go as-is and the server's 415/422 answer explains. */
 var DECODABLE = /^image\/(jpeg|png|webp|gif|bmp)$/;
 
+// A photo cut short (an interrupted download or transfer) still decodes in the browser: the missing rows
+// come out grey, and re-encoded as a clean JPEG the server never sees the damage (a walkthrough got "Texture
+// 100" and a face shape from a third of a photo). Its end marker is what is missing: a JPEG's last EOI,
+// a PNG's IEND chunk, a WebP's RIFF length.
+var TAIL_BYTES = 65536;
+function looksComplete(file) {
+  var type = file.type || '';
+  if (!/^image\/(jpeg|png|webp)$/.test(type) || !file.slice || !window.Uint8Array) return Promise.resolve(true);
+  var head = type === 'image/webp' ? file.slice(0, 12) : null;
+  var tail = file.slice(Math.max(0, file.size - TAIL_BYTES));
+  return readBytes(head || tail).then(function (b) {
+    if (type === 'image/webp') return b.length < 12 || (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24)) + 8 <= file.size;
+    var marker = type === 'image/png' ? [0x49, 0x45, 0x4e, 0x44] : [0xff, 0xd9];
+    for (var i = b.length - marker.length; i >= 0; i--) {
+      var hit = true;
+      for (var j = 0; j < marker.length && hit; j++) hit = b[i + j] === marker[j];
+      if (hit) return true;
+    }
+    return false;
+  }, function () { return true; });
+}
+
+function readBytes(blob) {
+  if (blob.arrayBuffer) return blob.arrayBuffer().then(function (buf) { return new Uint8Array(buf); });
+  return new Promise(function (resolve, reject) {
+    var reader = new FileReader();
+    reader.onload = function () { resolve(new Uint8Array(reader.result)); };
+    reader.onerror = reject;
+    reader.readAsArrayBuffer(blob);
+  });
+}
+
 function prepareFile(file) {
+  return looksComplete(file).then(function (complete) {
+    if (complete) return decodeAndEncode(file);
+    CTX.beacon('photo_refused', { code: 'image_unreadable', status: 0 });
+    throw new ApiError('client', 0, 'image_unreadable', 'the photo is cut short');
+  });
+}
+
+function decodeAndEncode(file) {
   return decodeFile(file).then(function (d) {
     var seeThrough = /^image\/(png|webp|gif)$/.test(file.type || '');
     return toJpeg(d.src, d.width, d.height, false, seeThrough).then(function (out) {
