@@ -72,6 +72,10 @@ def _index(value: float, full_scale: float) -> int:
     return int(round(float(np.clip(100.0 * value / full_scale, 0.0, 100.0))))
 
 
+# The indices a worn frame falsifies (`glasses_on`): reported as null, and the widget leaves them out.
+READ_THROUGH_FRAMES = ("texture", "dark_circles")
+
+
 def measure(photo: LinearPhoto, canvas: RegionCanvas, gains: np.ndarray) -> dict[str, int]:
     """Redness, uneven tone, texture, shine and dark circles for one face."""
     raw = raw_measures(photo, canvas, gains)

@@ -45,14 +45,17 @@ def test_a_worn_frame_is_seen_and_the_shopper_asked_to_take_it_off(astronaut, st
     issues = {issue["code"]: issue["message"] for issue in result["quality"]["issues"]}
     assert result["quality"]["glasses"] >= GLASSES_SCORE
     assert issues["glasses_on"] == "Take off your glasses so the try-on shows only the frames you choose"
-    # A hint, not a verdict on the skin: the shade is still read and shown.
+    # A hint, not a verdict on the skin: the shade is still read and shown. What the rims cross is not read.
     assert result["skin"]["reliable"]
+    assert result["concerns"]["texture"] is None and result["concerns"]["dark_circles"] is None
+    assert isinstance(result["concerns"]["redness"], int)
 
 
 def test_a_bare_face_is_not_asked_about_glasses(astronaut) -> None:
     result = analyze_image(astronaut)
     assert "glasses_on" not in {issue["code"] for issue in result["quality"]["issues"]}
     assert result["quality"]["glasses"] < GLASSES_SCORE / 3
+    assert all(isinstance(value, int) for value in result["concerns"].values())
 
 
 def test_thin_metal_frames_are_the_known_misses(astronaut) -> None:
