@@ -346,6 +346,47 @@ def test_a_fault_on_facets_side_is_not_blamed_on_the_photo(live_server, page_fac
     assert "Choose a photo where your face is larger" not in dialog.inner_text()
 
 
+def test_try_again_after_a_fault_sends_the_same_photo_again(live_server, page_factory, inputs):
+    # The photo was fine: the shopper should not have to find or take it again.
+    page, errors = page_factory()
+    uploads = route_fixture_api(page)
+    first = {"done": False}
+
+    def fail_once(route):
+        if route.request.method == "POST" and not first["done"]:
+            first["done"] = True
+            route.fulfill(status=503, json={"error": {"code": "unavailable", "message": "down"}})
+        else:
+            route.fallback()
+
+    page.route("**/api/v1/widget/analyses**", fail_once)
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    dialog = page.locator('[data-facet-dialog] [role="dialog"]')
+    dialog.get_by_text("Our service is having trouble").wait_for()
+    dialog.get_by_role("button", name="Try again").click()  # no file chooser: it would time out here
+    page.locator('[data-fc="results"]').wait_for()
+    assert len(uploads) == 1 and errors == []  # the fixture API saw the second sending of the photo
+
+
+def test_a_failing_status_check_is_said_within_seconds(live_server, page_factory, inputs):
+    page, errors = page_factory()
+    uploads = route_fixture_api(page)
+
+    def status_fails(route):
+        if route.request.method == "GET":
+            route.fulfill(status=500, json={"error": {"code": "internal_error", "message": "boom"}})
+        else:
+            route.fallback()
+
+    page.route("**/api/v1/widget/analyses/**", status_fails)
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    dialog = page.locator('[data-facet-dialog] [role="dialog"]')
+    dialog.get_by_text("Our service is having trouble").wait_for(timeout=15_000)  # not after the 120 s limit
+    assert len(uploads) == 1 and errors == []
+
+
 def test_skin_too_harshly_lit_keeps_its_tip_after_see_anyway(live_server, page_factory, inputs):
     # The analysis withheld the shade for its own low confidence and named the light (quality.too_bright):
     # the gate and, after "See try-on anyway", the banner both say which photo to choose instead.

@@ -585,6 +585,7 @@ function waitForResult(job, onStatus, signal) {
 var started = Date.now();
 var delay = 400;
 var netFailures = 0;
+var serverFailures = 0;
 function settle(body) {
 if (body.status === 'done' && body.result) return body;
 if (body.status === 'failed') {
@@ -599,9 +600,10 @@ return sleep(delay, signal).then(function () {
 delay = Math.min(1500, delay * 1.4);
 return fetch(pollUrl(job), { credentials: 'omit', signal: signal }).then(function (resp) {
 return readJson(resp).then(function (body) {
+if (resp.status >= 500 && ++serverFailures >= 5) throw httpError(resp, body);
 if (resp.status === 429 || resp.status >= 500) return step();
 if (!resp.ok) throw httpError(resp, body);
-netFailures = 0;
+netFailures = serverFailures = 0;
 onStatus(body.status);
 return settle(body) || step();
 });
@@ -1415,6 +1417,7 @@ if (!S) return;
 LAST = null; // a new photo replaces the kept results, whatever its outcome
 var mine = S;
 S.photo = prep.canvas;
+S.sent = prep; // what "Try again" sends again after a fault that was not the photo's
 var shown = prep.canvas ? prep.canvas.cloneNode(false) : null;
 if (shown) shown.getContext('2d').drawImage(prep.canvas, 0, 0);
 var progress = showWorking(shown);
@@ -1462,7 +1465,8 @@ if (desc.later) { // trying again now would be refused again: back to the start,
 return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'back', onclick: showIntro, text: t('back') })];
 }
 if (!desc.retake) {
-return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake, text: t('try_again') })];
+var again = S.sent ? function () { submit(S.sent); } : retake;
+return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: again, text: t('try_again') })];
 }
 if (S.source === 'upload') {
 return [uploadButton(true, t('another_photo')),

@@ -67,6 +67,7 @@ function waitForResult(job, onStatus, signal) {
   var started = Date.now();
   var delay = 400;
   var netFailures = 0;
+  var serverFailures = 0;
   function settle(body) {
     if (body.status === 'done' && body.result) return body;
     if (body.status === 'failed') {
@@ -81,9 +82,12 @@ function waitForResult(job, onStatus, signal) {
       delay = Math.min(1500, delay * 1.4);
       return fetch(pollUrl(job), { credentials: 'omit', signal: signal }).then(function (resp) {
         return readJson(resp).then(function (body) {
+          // A failing service is said to be failing within seconds, not waited on for two minutes under
+          // "Waiting for a free spot…" (a walkthrough sat through 75 answers of 500).
+          if (resp.status >= 500 && ++serverFailures >= 5) throw httpError(resp, body);
           if (resp.status === 429 || resp.status >= 500) return step();
           if (!resp.ok) throw httpError(resp, body);
-          netFailures = 0;
+          netFailures = serverFailures = 0;
           onStatus(body.status);
           return settle(body) || step();
         });

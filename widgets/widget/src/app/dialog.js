@@ -304,6 +304,7 @@ function submit(prep) {
   LAST = null; // a new photo replaces the kept results, whatever its outcome
   var mine = S;
   S.photo = prep.canvas;
+  S.sent = prep; // what "Try again" sends again after a fault that was not the photo's
   var shown = prep.canvas ? prep.canvas.cloneNode(false) : null;
   if (shown) shown.getContext('2d').drawImage(prep.canvas, 0, 0);
   var progress = showWorking(shown);
@@ -356,7 +357,10 @@ function againButtons(desc) {
     return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'back', onclick: showIntro, text: t('back') })];
   }
   if (!desc.retake) {
-    return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake, text: t('try_again') })];
+    // The photo was fine (the network, a busy or failing service): "Try again" sends the same photo again
+    // instead of asking the shopper to find or take it again.
+    var again = S.sent ? function () { submit(S.sent); } : retake;
+    return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: again, text: t('try_again') })];
   }
   if (S.source === 'upload') {
     return [uploadButton(true, t('another_photo')),
