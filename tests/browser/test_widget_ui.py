@@ -169,6 +169,32 @@ def switches_recorded(live_server, *, settle: float) -> int:
     return last
 
 
+def test_a_frame_still_loading_or_that_cannot_load_says_so_on_the_photo(live_server, page_factory, inputs):
+    # On a slow phone the bare face sat under "After" with the frame's name for 16 s; a frame whose image
+    # failed stayed that way for good.
+    page, errors = page_factory()
+    route_fixture_api(page)
+    held: list = []
+    page.route("**/fixture-assets/round.png", lambda route: held.append(route))
+    page.route("**/fixture-assets/wayfarer.png", lambda route: route.abort())
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    page.locator('[data-fc="results"]').wait_for()
+    note = page.locator('[data-fc="frame-note"]')
+    note.get_by_text("Loading frame…").wait_for()
+    # The strip's pictures (the try-on images themselves) wait for the frame on the face.
+    assert page.locator('[data-fc="frames"] img[src]').count() == 0
+    assert held, "the face's frame was requested first"
+    held[0].fallback()
+    wait_drawn(page, "fx-round")
+    assert note.is_hidden()
+    page.locator('[data-fc="frames"] img[src]').first.wait_for(state="attached")
+    page.locator('[data-fc="frames"] [data-product-id="fx-wayfarer"]').click()
+    note.get_by_text("This frame couldn’t be drawn.").wait_for()
+    assert page.locator('[data-fc="tryon-canvas"]').get_attribute("data-drawn") == "failed"
+    assert errors == []
+
+
 def test_client_warp_matches_opencv(live_server, page_factory):
     """The canvas warp puts every asset pixel where the server's homography says (vs cv2.warpPerspective)."""
     import cv2

@@ -77,22 +77,42 @@ function buildTryOn(col, r, items, recs) {
     return;
   }
   stage.appendChild(h('div', { class: 'seg', role: 'group', 'aria-label': t('show_before') }, [beforeBtn, afterBtn]));
+  // Said on the photo while a frame loads (on a slow phone the bare face sat under "After" for 16 s) and
+  // when it cannot be drawn, instead of leaving the bare face to look like the try-on.
+  var note = h('p', { class: 'note', role: 'status', 'data-fc': 'frame-note', hidden: true });
+  stage.appendChild(note);
+  function say(key) {
+    note.hidden = !key;
+    note.textContent = key ? t(key) : '';
+  }
   function draw() {
     var it = state.item, my = ++state.token;
     canvas.setAttribute('data-product-id', it.product_id || '');
     canvas.setAttribute('data-drawn', 'pending');
+    var slow = setTimeout(function () { if (my === state.token && !state.bare) say('frame_loading'); }, 300);
     return loadAsset(absUrl(it.asset_url)).then(function (asset) {
       if (my !== state.token) return;
       var ok = show(asset, rescaleH(it.homography, scale), state.bare);
       canvas.setAttribute('data-drawn', state.bare ? 'bare' : ok ? 'frame' : 'failed');
+      say(ok || state.bare ? null : 'frame_failed');
       CTX.mark(state.bare ? 'drawn-bare' : 'drawn-frame');
       canvas.setAttribute('aria-label', state.bare ? t('photo_alt') : t('tryon_alt', { title: it.title || '' }));
     }).catch(function (e) {
       if (my !== state.token) return;
       canvas.setAttribute('data-drawn', 'failed');
+      say(state.bare ? null : 'frame_failed');
       CTX.report(e, 'asset');
       show(null, null, true);
+    }).then(function () {
+      clearTimeout(slow);
+      if (my === state.token) showThumbnails();
     });
+  }
+  // The strip's pictures are the try-on images themselves: they wait for the frame on the face, which
+  // loaded last behind them on a slow connection.
+  var thumbnails = [];
+  function showThumbnails() {
+    thumbnails.forEach(function (img) { if (!img.src) img.src = img.getAttribute('data-src'); });
   }
   function setBare(bare) {
     state.bare = bare;
@@ -118,11 +138,16 @@ function buildTryOn(col, r, items, recs) {
     }
     return draw();
   }
+  function thumbnail(url) {
+    var img = h('img', { alt: '', loading: 'lazy', 'data-src': url });
+    thumbnails.push(img);
+    return img;
+  }
   var strip = h('div', { class: 'strip', role: 'group', 'aria-label': t('frames_h'), 'data-fc': 'frames' });
   items.forEach(function (it) {
     var b = h('button', { class: 'frame', type: 'button', 'aria-pressed': 'false', 'data-product-id': it.product_id || '',
       title: it.title || '' }, [
-      h('span', { class: 'pic' }, h('img', { src: absUrl(it.asset_url), alt: '', loading: 'lazy' })),
+      h('span', { class: 'pic' }, thumbnail(absUrl(it.asset_url))),
       h('span', { class: 't', text: it.title || '' })
     ]);
     b._item = it;
