@@ -839,21 +839,22 @@ resolve({ blob: blob, canvas: canvas, width: cw, height: ch });
 }
 var DECODABLE = /^image\/(jpeg|png|webp|gif|bmp)$/;
 var TAIL_BYTES = 65536;
+var MAGIC = { 'image/jpeg': [0xff, 0xd8], 'image/png': [0x89, 0x50, 0x4e, 0x47], 'image/webp': [0x52, 0x49, 0x46, 0x46] };
 function looksComplete(file) {
 var type = file.type || '';
-if (!/^image\/(jpeg|png|webp)$/.test(type) || !file.slice || !window.Uint8Array) return Promise.resolve(true);
-var head = type === 'image/webp' ? file.slice(0, 12) : null;
-var tail = file.slice(Math.max(0, file.size - TAIL_BYTES));
-return readBytes(head || tail).then(function (b) {
-if (type === 'image/webp') return b.length < 12 || (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24)) + 8 <= file.size;
+if (!MAGIC[type] || !file.slice || !window.Uint8Array) return Promise.resolve(true);
+return Promise.all([readBytes(file.slice(0, 12)), readBytes(file.slice(Math.max(0, file.size - TAIL_BYTES)))]).then(function (parts) {
+var head = parts[0], tail = parts[1];
+if (!startsWith(head, 0, MAGIC[type])) return true;
+if (type === 'image/webp') return head.length < 12 || (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) + 8 <= file.size;
 var marker = type === 'image/png' ? [0x49, 0x45, 0x4e, 0x44] : [0xff, 0xd9];
-for (var i = b.length - marker.length; i >= 0; i--) {
-var hit = true;
-for (var j = 0; j < marker.length && hit; j++) hit = b[i + j] === marker[j];
-if (hit) return true;
-}
+for (var i = tail.length - marker.length; i >= 0; i--) if (startsWith(tail, i, marker)) return true;
 return false;
 }, function () { return true; });
+}
+function startsWith(bytes, at, marker) {
+for (var j = 0; j < marker.length; j++) if (bytes[at + j] !== marker[j]) return false;
+return true;
 }
 function readBytes(blob) {
 if (blob.arrayBuffer) return blob.arrayBuffer().then(function (buf) { return new Uint8Array(buf); });
