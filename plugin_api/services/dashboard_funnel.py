@@ -36,6 +36,8 @@ FAILURE_MEANINGS = {
 # what was refused and whether there is anything to do about it.
 REFUSAL_MEANINGS = {
     "not_image": "the file was not a photo (seen in the shopper's browser, before it was sent)",
+    "image_cut_short": "the photo file was cut short, as an interrupted download or transfer leaves it "
+    "(seen in the shopper's browser, before it was sent)",
     "rate_limited": "one shopper address sent more photos than its allowance (shoppers on one network "
     "share an address)",
     "too_many_analyses": "your store already had the most analyses running at once",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from plugin_api.extensions import db
-from plugin_api.models import Product
+from plugin_api.models import Event, Product
 from tests.browser import fixtures
 from tests.browser.conftest import screenshot
 
@@ -347,6 +348,17 @@ def test_a_photo_cut_short_is_refused_before_upload(live_server, page_factory, i
     upload(page, inputs["big_jpg"])
     page.locator('[data-fc="results"]').wait_for()
     assert len(uploads) == 1 and errors == []
+    # The merchant's dashboard learns why (nothing reached the server as a photo).
+    refused = Event.properties["code"].as_string()
+    with live_server.app.app_context():
+        for _ in range(50):
+            query = select(Event.id).where(Event.type == "photo_refused", refused == "image_cut_short")
+            if db.session.scalars(query).first():
+                break
+            db.session.rollback()
+            time.sleep(0.1)
+        else:
+            raise AssertionError("no photo_refused beacon with code image_cut_short")
 
 
 def answering(status: int, body: dict | None):

@@ -269,7 +269,7 @@ function readBytes(blob) {
 function prepareFile(file) {
   return looksComplete(file).then(function (complete) {
     if (complete) return decodeAndEncode(file);
-    CTX.beacon('photo_refused', { code: 'image_unreadable', status: 0 });
+    CTX.beacon('photo_refused', { code: 'image_cut_short', status: 0 });
     throw new ApiError('client', 0, 'image_unreadable', 'the photo is cut short');
   });
 }
