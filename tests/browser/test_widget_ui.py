@@ -568,6 +568,25 @@ def test_merchant_settings_language_colour_position(live_server, page_factory):
     assert errors == []
 
 
+def test_a_page_in_a_language_facet_lacks_follows_the_shoppers_browser(live_server, page_factory):
+    # A German page (no German strings) and a French browser: French, not English.
+    for locale, expected in (("fr-FR", "Essayer"), ("pt-BR", "Try on")):
+        page, errors = page_factory(locale=locale)
+        page.route(
+            "**/demo",
+            lambda route: route.fulfill(
+                response=route.fetch(),
+                body=route.fetch().text().replace('<html lang="en"', '<html lang="de"', 1),
+            ),
+        )
+        page.goto(live_server.url + "/demo")
+        assert page.evaluate("document.documentElement.lang") == "de"
+        button = page.locator("[data-facet-floating] button")
+        button.wait_for()
+        assert button.inner_text().strip() == expected, locale
+        assert errors == []
+
+
 def test_phone_width_layout(live_server, page_factory, inputs):
     page, errors = page_factory(360, 740, is_mobile=True, has_touch=True, device_scale_factor=2)
     route_fixture_api(page)

@@ -237,12 +237,17 @@
     return (1.05 / (l + 0.05)) >= ((l + 0.05) / 0.0625) ? '#ffffff' : '#14171a';
   }
 
+  // The first offered language among: the embed's own attribute, the merchant's setting, the page's language,
+  // then the shopper's browser languages (a French browser on a German page reads French, not English).
   function pickLang(cfg) {
-    var want = ctx.langAttr || (cfg.language && cfg.language !== 'auto' ? cfg.language : '') ||
-      d.documentElement.lang || navigator.language || 'en';
-    want = String(want).slice(0, 2).toLowerCase();
     var have = cfg.languages || ['en'];
-    return have.indexOf(want) >= 0 ? want : 'en';
+    var wants = [ctx.langAttr, cfg.language !== 'auto' && cfg.language, d.documentElement.lang]
+      .concat(navigator.languages || [navigator.language]);
+    for (var i = 0; i < wants.length; i++) {
+      var want = wants[i] && String(wants[i]).slice(0, 2).toLowerCase();
+      if (want && have.indexOf(want) >= 0) return want;
+    }
+    return 'en';
   }
 
   var ICON = '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">' +
