@@ -20,8 +20,13 @@ from flask_smorest import Blueprint
 from plugin_api.admin import authenticate_admin
 from plugin_api.admin.same_origin import require_own_page
 from plugin_api.errors import ErrorSchema
-from plugin_api.services.experiment import MAX_HOLDOUT_PERCENT, parse_holdout_percent, set_holdout_percent
-from plugin_api.services.lift import MIN_ADD_TO_CARTS_PER_GROUP, MIN_SESSIONS_PER_GROUP, lift_summary
+from plugin_api.services.experiment import MAX_HOLDOUT_PERCENT, parse_holdout_percent
+from plugin_api.services.lift import (
+    MIN_ADD_TO_CARTS_PER_GROUP,
+    MIN_SESSIONS_PER_GROUP,
+    change_holdout,
+    lift_summary,
+)
 
 blp = Blueprint(
     "admin_experiment",
@@ -70,6 +75,19 @@ class GroupSchema(ma.Schema):
         }
     )
     add_to_cart_rate = ma.fields.Float(allow_none=True, metadata={"description": "Null without sessions."})
+
+
+class PastTestSchema(ma.Schema):
+    experiment_id = ma.fields.String()
+    holdout_percent = ma.fields.Integer()
+    started_at = ma.fields.String(metadata={"description": "ISO 8601, UTC."})
+    ended_at = ma.fields.String(metadata={"description": "ISO 8601, UTC."})
+    status = ma.fields.String(metadata={"description": "The verdict's status when the test ended."})
+    verdict = ma.fields.String()
+    holdout = ma.fields.Nested(GroupSchema, allow_none=True)
+    exposed = ma.fields.Nested(GroupSchema, allow_none=True)
+    absolute_difference = ma.fields.Nested(IntervalSchema, allow_none=True)
+    relative_difference = ma.fields.Nested(IntervalSchema, allow_none=True)
 
 
 class LiftSchema(ma.Schema):
@@ -122,6 +140,10 @@ class LiftSchema(ma.Schema):
             "description": "Set when the observed split is too far from `holdout_percent` to be chance."
         },
     )
+    past_tests = ma.fields.List(
+        ma.fields.Nested(PastTestSchema),
+        metadata={"description": "Ended tests with their final figures, newest first (the last 12)."},
+    )
     min_sessions_per_group = ma.fields.Integer(metadata={"example": MIN_SESSIONS_PER_GROUP})
     min_add_to_carts_per_group = ma.fields.Integer(metadata={"example": MIN_ADD_TO_CARTS_PER_GROUP})
     method = ma.fields.String()
@@ -157,5 +179,5 @@ class AdminExperiment(MethodView):
         merchant = authenticate_admin()
         body: Any = request.get_json(silent=True) if request.is_json else None
         percent = parse_holdout_percent(body.get("holdout_percent") if isinstance(body, dict) else None)
-        set_holdout_percent(merchant, percent)
+        change_holdout(merchant, percent)
         return lift_summary(merchant), 200, {"Cache-Control": "no-store"}

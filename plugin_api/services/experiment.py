@@ -32,6 +32,10 @@ from plugin_api.numbers import whole_number
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "experiment"
+# Ended tests' final figures, newest first: changing the share or ending the test used to delete its rows
+# with nothing kept, so weeks of a test vanished on "Save".
+HISTORY_KEY = "experiment_history"
+HISTORY_KEEP = 12
 MAX_HOLDOUT_PERCENT = 50
 HOLDOUT, EXPOSED = "holdout", "exposed"
 GROUPS = (HOLDOUT, EXPOSED)
@@ -101,11 +105,14 @@ def parse_holdout_percent_text(text: str | None) -> int:
     return parse_holdout_percent(whole_number((text or "").strip(), max_digits=3))
 
 
-def set_holdout_percent(merchant: Merchant, percent: int) -> Experiment | None:
+def set_holdout_percent(
+    merchant: Merchant, percent: int, *, final_figures: Mapping[str, Any] | None = None
+) -> Experiment | None:
     """Hold out `percent` % of sessions from now on; a different percentage starts a new experiment.
 
-    Setting the percentage already running changes nothing (the same experiment goes on); 0 ends it.
-    Commits. Storefronts pick the change up with the widget config, within its one-minute cache.
+    Setting the percentage already running changes nothing (the same experiment goes on); 0 ends it. The
+    test it ends is kept in the merchant's past tests with `final_figures` (`lift.change_holdout` passes
+    them). Commits. Storefronts pick the change up with the widget config, within its one-minute cache.
     """
     percent = parse_holdout_percent(percent)
     # `settings` is one JSON value that other writers (an uninstall, another admin tab) rewrite whole too:
@@ -117,6 +124,15 @@ def set_holdout_percent(merchant: Merchant, percent: int) -> Experiment | None:
         db.session.commit()  # ends the transaction, and with it the lock
         return running
     settings = dict(merchant.settings or {})
+    if running is not None:
+        ended = {
+            **(final_figures or {}),
+            "experiment_id": running.id,
+            "holdout_percent": running.holdout_percent,
+            "started_at": running.started_at.isoformat(),
+            "ended_at": utcnow().isoformat(),
+        }
+        settings[HISTORY_KEY] = [ended, *past_experiments(merchant)][:HISTORY_KEEP]
     if percent == 0:
         settings.pop(SETTINGS_KEY, None)
         experiment = None
@@ -140,6 +156,12 @@ def set_holdout_percent(merchant: Merchant, percent: int) -> Experiment | None:
         experiment.id if experiment else None,
     )
     return experiment
+
+
+def past_experiments(merchant: Merchant) -> list[dict[str, Any]]:
+    """Ended tests with their final figures, newest first."""
+    past = (merchant.settings or {}).get(HISTORY_KEY)
+    return [dict(entry) for entry in past if isinstance(entry, dict)] if isinstance(past, list) else []
 
 
 def widget_experiment(merchant: Merchant) -> dict[str, Any] | None:

@@ -27,11 +27,20 @@ looks are where false "wins" come from. Intervals: `plugin_api.services.lift_sta
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from plugin_api.models import Merchant
-from plugin_api.services.experiment import EXPOSED, GROUPS, HOLDOUT, Experiment, current_experiment
+from plugin_api.services.experiment import (
+    EXPOSED,
+    GROUPS,
+    HOLDOUT,
+    Experiment,
+    current_experiment,
+    parse_holdout_percent,
+    past_experiments,
+    set_holdout_percent,
+)
 from plugin_api.services.lift_sessions import session_counts
 from plugin_api.services.lift_stats import Interval, mover_ratio, newcombe_difference
 
@@ -72,6 +81,7 @@ class Lift:
     needs_more_sessions_per_group: int | None
     needs_more_sessions_total: int | None
     split_warning: str | None
+    past_tests: list[dict[str, Any]] = field(default_factory=list)  # ended tests, newest first
     min_sessions_per_group: int = MIN_SESSIONS_PER_GROUP
     min_add_to_carts_per_group: int = MIN_ADD_TO_CARTS_PER_GROUP
     method: str = METHOD
@@ -83,9 +93,34 @@ OFF_VERDICT = (
 )
 
 
+# What an ended test keeps: its verdict and the figures behind it.
+_FINAL_FIELDS = ("status", "verdict", "holdout", "exposed", "absolute_difference", "relative_difference")
+
+
+def change_holdout(merchant: Merchant, percent: int) -> Experiment | None:
+    """Set the holdout share (0 ends the test), keeping the final figures of a test it ends."""
+    percent = parse_holdout_percent(percent)
+    running = current_experiment(merchant)
+    final = None
+    if running is not None and running.holdout_percent != percent:
+        summary = asdict(_summary(merchant, running))
+        final = {key: _finite(summary[key]) for key in _FINAL_FIELDS}
+    return set_holdout_percent(merchant, percent, final_figures=final)
+
+
+def _finite(value: Any) -> Any:
+    """JSON the settings column stores: a ratio's open upper limit (infinity) is kept as null."""
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def lift_summary(merchant: Merchant) -> Lift:
-    """The current experiment's figures and verdict (status `off` when the holdout is 0)."""
+    """The current experiment's figures and verdict (status `off` when the holdout is 0), and past tests'."""
     experiment = current_experiment(merchant)
+    past = past_experiments(merchant)
     if experiment is None:
         return Lift(
             "off",
@@ -100,7 +135,12 @@ def lift_summary(merchant: Merchant) -> Lift:
             needs_more_sessions_per_group=None,
             needs_more_sessions_total=None,
             split_warning=None,
+            past_tests=past,
         )
+    return replace(_summary(merchant, experiment), past_tests=past)
+
+
+def _summary(merchant: Merchant, experiment: Experiment) -> Lift:
     sessions, with_add = session_counts(merchant, experiment)
     groups = {g: GroupFigures(sessions[g], with_add[g], _rate(with_add[g], sessions[g])) for g in GROUPS}
     return judge(experiment, groups[HOLDOUT], groups[EXPOSED])

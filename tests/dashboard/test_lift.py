@@ -158,11 +158,25 @@ def test_with_enough_data_the_verdict_states_the_lift_and_its_interval(app, clie
     # The same figures from the experiment's own endpoint.
     assert admin.get("/api/v1/admin/experiment").json == lift
 
-    # A new share is a new experiment: its figures start from zero.
+    # A new share is a new experiment: its figures start from zero, and the test it ends is kept with its
+    # verdict (changing the share used to wipe weeks of figures without a trace).
     fresh = admin.put("/api/v1/admin/experiment", json={"holdout_percent": 20}).json
     assert fresh["experiment_id"] != exp
     assert fresh["holdout"]["sessions"] == 0 and fresh["exposed"]["sessions"] == 0
     assert fresh["verdict"].startswith("Not enough data yet (no add-to-carts recorded in this test yet")
+    [ended] = fresh["past_tests"]
+    assert (ended["experiment_id"], ended["holdout_percent"], ended["status"]) == (exp, 50, "more_often")
+    assert ended["verdict"] == lift["verdict"] and ended["exposed"] == lift["exposed"]
+    assert ended["relative_difference"] == lift["relative_difference"]
+    assert ended["started_at"] == lift["started_at"] and ended["ended_at"] >= ended["started_at"]
+    # Ending the second test keeps both, newest first, and the dashboard lists them.
+    off = admin.put("/api/v1/admin/experiment", json={"holdout_percent": 0}).json
+    assert off["status"] == "off" and [t["experiment_id"] for t in off["past_tests"]] == [
+        fresh["experiment_id"],
+        exp,
+    ]
+    page = admin.get("/admin").get_data(as_text=True)
+    assert f'<tr data-lift-past-test="{exp}">' in page and lift["verdict"] in page
 
 
 def test_no_measurable_difference_is_said_plainly(app, client, merchant_factory):
