@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, current_app, jsonify
+from flask import Response, current_app, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -107,7 +107,10 @@ def handle_http_exception(error: HTTPException) -> Response:
         # upload's own check does ("The data value transmitted exceeds the capacity limit." said nothing).
         limit = current_app.config.get("FACET_MAX_UPLOAD_BYTES")
         if limit:
-            message = f"The photo is larger than {megabytes(int(limit))} MB."
+            # Only the photo upload takes bodies this large: elsewhere (the admin API) it is no photo.
+            photo = request.mimetype == "multipart/form-data" or request.path.endswith("/analyses")
+            what = "The photo is" if photo else "The request body is"
+            message = f"{what} larger than {megabytes(int(limit))} MB."
             details["max_bytes"] = int(limit)
     headers = dict(data.get("headers") or {})
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:

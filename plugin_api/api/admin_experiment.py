@@ -19,7 +19,7 @@ from flask_smorest import Blueprint
 
 from plugin_api.admin import authenticate_admin
 from plugin_api.admin.same_origin import require_own_page
-from plugin_api.errors import ErrorSchema
+from plugin_api.errors import ApiError, ErrorSchema
 from plugin_api.services.experiment import MAX_HOLDOUT_PERCENT, parse_holdout_percent
 from plugin_api.services.lift import (
     MIN_ADD_TO_CARTS_PER_GROUP,
@@ -168,16 +168,26 @@ class AdminExperiment(MethodView):
     @blp.alt_response(
         403, schema=ErrorSchema, description="`merchant_uninstalled`; `cross_site_request` from another site."
     )
+    @blp.alt_response(400, schema=ErrorSchema, description="`invalid_json`: the body is not a JSON object.")
+    @blp.alt_response(
+        413, schema=ErrorSchema, description="`file_too_large`: the body is over the size limit."
+    )
     @blp.alt_response(
         422,
         schema=ErrorSchema,
-        description="`invalid_holdout_percent`: not an integer from 0 to 50 (or a body that is not JSON).",
+        description="`invalid_holdout_percent`: not an integer from 0 to 50.",
     )
     def put(self):
         """Set the share of sessions held out from Facet"""
         require_own_page()
         merchant = authenticate_admin()
         body: Any = request.get_json(silent=True) if request.is_json else None
-        percent = parse_holdout_percent(body.get("holdout_percent") if isinstance(body, dict) else None)
+        if not isinstance(body, dict):
+            raise ApiError(
+                400,
+                "invalid_json",
+                'The body must be a JSON object such as {"holdout_percent": 10}, sent as application/json.',
+            )
+        percent = parse_holdout_percent(body.get("holdout_percent"))
         change_holdout(merchant, percent)
         return lift_summary(merchant), 200, {"Cache-Control": "no-store"}

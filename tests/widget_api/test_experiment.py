@@ -171,8 +171,25 @@ def test_who_asks_is_checked_before_what_they_send(app, client, merchant_factory
     cross = admin.put(EXPERIMENT, json=bad, headers={"Origin": "https://evil.example"})
     assert cross.status_code == 403 and cross.json["error"]["code"] == "cross_site_request"
     assert config(client, merchant, widget_headers)["experiment"] is None
-    # The merchant's own bad body: 422.
+    # The merchant's own bad body: 422; a body that is not a JSON object at all says so (it used to read
+    # "must be a whole number" for a missing brace).
     assert admin.put(EXPERIMENT, json=bad).json["error"]["code"] == "invalid_holdout_percent"
+    for body, kind in (
+        ('{"holdout_percent": 10', "application/json"),
+        ("[10]", "application/json"),
+        ("10", "text/plain"),
+    ):
+        broken = admin.put(EXPERIMENT, data=body, content_type=kind)
+        assert broken.status_code == 400 and broken.json["error"]["code"] == "invalid_json", body
+        assert "JSON object" in broken.json["error"]["message"]
+    assert config(client, merchant, widget_headers)["experiment"] is None
+    # A body far over the size limit is not called a photo outside the upload.
+    huge = admin.put(
+        EXPERIMENT, data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1), content_type="application/json"
+    )
+    assert huge.status_code == 413 and huge.json["error"]["message"].startswith(
+        "The request body is larger than"
+    )
 
 
 def test_a_cross_site_change_says_nothing_changed_and_links_back(app, merchant_factory):
@@ -203,7 +220,7 @@ def test_only_the_signed_in_merchant_from_facets_own_pages_can_change_it(
     assert cross.status_code == 403
     # Not JSON (what a cross-site form could send without asking first): nothing parsed, nothing changed.
     plain = admin.put(EXPERIMENT, data='{"holdout_percent": 10}', content_type="text/plain")
-    assert plain.status_code == 422
+    assert plain.status_code == 400 and plain.json["error"]["code"] == "invalid_json"
     assert config(client, merchant, widget_headers)["experiment"] is None
     own = admin.put(EXPERIMENT, json={"holdout_percent": 10}, headers={"Sec-Fetch-Site": "same-origin"})
     assert own.status_code == 200
