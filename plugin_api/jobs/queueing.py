@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 ANALYSIS_QUEUES = ("analysis-high", "analysis-default", "analysis-low")
 CATALOG_QUEUE = "catalog"
+# How often a store that cannot push its changes (a connector with `needs_polling`) is read for them.
+POLL_EVERY = timedelta(minutes=15)
 # Scheduled housekeeping (reap every few minutes, purge hourly): milliseconds of work, so it goes first and
 # is never starved behind a backlog of analyses or long catalog syncs.
 MAINTENANCE_QUEUE = "maintenance"

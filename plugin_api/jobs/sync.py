@@ -33,7 +33,7 @@ from connectors.base import any_variant_available
 from plugin_api.config import env_flag
 from plugin_api.extensions import db
 from plugin_api.jobs.catalog_upsert import live_ids, product_values, soft_delete, upsert_products
-from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
+from plugin_api.jobs.queueing import CATALOG_QUEUE, POLL_EVERY, current_jobs
 from plugin_api.jobs.sync_lock import SyncLock, lock_row
 from plugin_api.models import Merchant, MerchantStatus, Product, ShownRecommendation, utcnow
 from plugin_api.numbers import whole_number
@@ -47,7 +47,6 @@ from plugin_api.services.installs import (
 
 log = logging.getLogger(__name__)
 
-POLL_EVERY = timedelta(minutes=15)
 FULL_SYNC_EVERY = timedelta(hours=24)
 # Re-read a little before the watermark: platform clocks and replication lag can reorder updates.
 INCREMENTAL_OVERLAP = timedelta(minutes=2)

@@ -13,9 +13,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from connectors import Connector, InstallResult, StoreSession, get_connector, settings_from_mapping
+from connectors import PLATFORMS, Connector, InstallResult, StoreSession, get_connector, settings_from_mapping
 from plugin_api.extensions import db
-from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
+from plugin_api.jobs.queueing import CATALOG_QUEUE, POLL_EVERY, current_jobs
 from plugin_api.models import FeaturesStatus, Merchant, MerchantStatus, PendingInstall, Product, utcnow
 
 # Merchant setting: when the store last uninstalled Facet; dashboard sessions signed before it are over.
@@ -144,6 +144,12 @@ def catalog_status_text(merchant: Merchant) -> str:
     state = merchant.sync_state or {}
     status = state.get("status")
     if status == "ok":
+        if merchant.platform not in PLATFORMS:  # the demo store: no store behind it to follow
+            return f"{live:,} products imported."
+        # A store that cannot push its changes (core Magento) is checked for them on a schedule instead.
+        if connector_for(merchant.platform).needs_polling:
+            minutes = int(POLL_EVERY.total_seconds() // 60)
+            return f"{live:,} products imported; Facet checks your store for changes every {minutes} minutes."
         return f"{live:,} products imported; Facet keeps them in sync through your store's webhooks."
     if status == "failed":
         reason = (state.get("last_error") or {}).get("message") or "unknown error"

@@ -133,7 +133,11 @@ def test_the_activation_popup_ends_on_the_connected_page_signed_in(mage_app, fak
     assert {"Secure", "HttpOnly", "Max-Age=28800"} <= {p.strip() for p in cookie.split(";")}
     dashboard = popup.get("/admin")
     assert dashboard.status_code == 200 and f"<h1>{merchant.name}</h1>" in dashboard.get_data(as_text=True)
-    assert popup.get(SUMMARY).json["shop_domain"] == fake.base_url
+    summary = popup.get(SUMMARY).json
+    assert summary["shop_domain"] == fake.base_url
+    # Magento cannot push its changes: the merchant is told how they are picked up instead of "webhooks".
+    status = summary["catalog"]["status"]
+    assert "products imported; Facet checks your store for changes every 15 minutes." in status, status
 
     # The identity link is single use: opened again (elsewhere, or replayed), it signs nobody in.
     refused(e2e.Browser(mage_app), identity)
