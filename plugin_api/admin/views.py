@@ -1,5 +1,6 @@
 """The merchant dashboard's pages: `/admin` (the dashboard), `/admin/sign-in` (support links), `/admin/demo`,
-and `POST /admin/experiment` (the holdout form, `plugin_api.admin.experiment`).
+`POST /admin/experiment` (the holdout form, `plugin_api.admin.experiment`) and `POST /admin/widget-settings`
+(the widget settings form, `plugin_api.admin.widget_settings_form`).
 
 A support link opens a confirmation page (GET, HEAD: nothing is set or used up); its button POSTs the link's
 token back from that page, which signs in and uses the link up.
@@ -20,6 +21,7 @@ from plugin_api.admin.experiment import set_holdout
 from plugin_api.admin.links import LINK_MAX_AGE, check_link, redeem_link
 from plugin_api.admin.same_origin import require_own_page
 from plugin_api.admin.session import SESSION_MAX_AGE, authenticate_admin, start_session
+from plugin_api.admin.widget_settings_form import set_widget_settings
 from plugin_api.errors import ApiError
 from plugin_api.money import money
 from plugin_api.services.category_labels import category_label
@@ -90,6 +92,7 @@ def sign_in() -> Response:
 
 # The holdout form's view lives with the experiment's other admin code; registered here with the rest.
 admin_bp.add_url_rule("/experiment", view_func=set_holdout, methods=["POST"])
+admin_bp.add_url_rule("/widget-settings", view_func=set_widget_settings, methods=["POST"])
 
 
 @admin_bp.get("/demo")

@@ -15,6 +15,7 @@ from plugin_api.admin import admin_bp
 from plugin_api.api import (
     admin_experiment,
     admin_summary,
+    admin_widget_settings,
     docs_assets,
     health,
     widget_analyses,
@@ -32,6 +33,7 @@ BLUEPRINTS: list[Blueprint] = [
     widget_events.blp,
     admin_summary.blp,
     admin_experiment.blp,
+    admin_widget_settings.blp,
     *(widget_assets.blp, widget_assets.media_blp),
     widget_files_bp,
     demo_store_bp,

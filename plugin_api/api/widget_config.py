@@ -1,11 +1,7 @@
 """Widget API: the merchant's widget settings, fetched by the loader before it shows any button.
 
-Settings live in `Merchant.settings["widget"]` (merchant-editable JSON); this module is the one place that
-validates them, so a bad value in the database falls back to the default instead of breaking storefronts.
-Recognised keys: `enabled` (bool), `theme_color` ("#rrggbb"), `button_position` (bottom-right, bottom-left,
-top-right, top-left), `button_label` (≤ 40 chars), `floating_button` (bool: also show the floating button on
-pages with a placement element), `language` ("auto" or a supported code), `features` ({tryon, analysis,
-concerns, recommendations, camera: bool}).
+Settings live in `Merchant.settings["widget"]`, which the merchant edits on the dashboard or with
+`PUT /api/v1/admin/widget-settings` (`plugin_api.services.widget_settings` validates both ways).
 
 `experiment` is the merchant's holdout test (`plugin_api.services.experiment`): `{"id", "holdout_percent"}`
 while one runs (the loader puts the session in the holdout or the exposed group), else null.
@@ -13,38 +9,18 @@ while one runs (the loader puts the session in the holdout or the exposed group)
 
 from __future__ import annotations
 
-import logging
-import re
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from inference.ranking import LANGUAGES
 from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ErrorSchema
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, Product
 from plugin_api.services.experiment import widget_experiment
+from plugin_api.services.widget_settings import widget_settings
 from plugin_api.tenancy import current_merchant, scoped
-
-log = logging.getLogger(__name__)
-
-# The languages recommendation reasons are written in; the widget's string table
-# (widgets/widget/src/app/strings.js) must have the same ones (a test checks both).
-SUPPORTED_LANGUAGES = LANGUAGES
-BUTTON_POSITIONS = ("bottom-right", "bottom-left", "top-right", "top-left")
-FEATURES = ("tryon", "analysis", "concerns", "recommendations", "camera")
-DEFAULT_THEME_COLOR = "#1f4e79"
-MAX_FRAMES = 100
-# How add-to-cart works per platform (the widget follows each recommendation's own `add_to_cart` object).
-CART_STYLES = {
-    "shopify": "shopify_cart_add",
-    "woocommerce": "woocommerce_add_to_cart",
-    "magento": "product_page",
-    "demo": "demo_cart",
-}
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 blp = Blueprint(
     "widget_config",
@@ -54,39 +30,14 @@ blp = Blueprint(
 )
 protect_widget_blueprint(blp)
 
-
-def _bool(value: Any, default: bool) -> bool:
-    return value if isinstance(value, bool) else default
-
-
-def widget_settings(raw: dict[str, Any] | None) -> dict[str, Any]:
-    """Validate a merchant's raw widget settings into the shape the widget reads, defaulting bad values."""
-    raw = raw if isinstance(raw, dict) else {}
-    color = raw.get("theme_color")
-    if color is not None and not (isinstance(color, str) and _HEX.match(color)):
-        log.warning("ignoring invalid widget theme_color %r", color)
-        color = None
-    position = raw.get("button_position")
-    if position not in BUTTON_POSITIONS:
-        position = "bottom-right"
-    label = raw.get("button_label")
-    label = label.strip()[:40] if isinstance(label, str) and label.strip() else None
-    language = raw.get("language")
-    if language not in SUPPORTED_LANGUAGES:
-        language = "auto"
-    features_raw = raw.get("features") if isinstance(raw.get("features"), dict) else {}
-    return {
-        "enabled": _bool(raw.get("enabled"), True),
-        "theme": {"color": (color or DEFAULT_THEME_COLOR).lower()},
-        "features": {name: _bool(features_raw.get(name), True) for name in FEATURES},
-        "button": {
-            "position": position,
-            "label": label,
-            "floating": _bool(raw.get("floating_button"), False),
-        },
-        "language": language,
-        "languages": list(SUPPORTED_LANGUAGES),
-    }
+MAX_FRAMES = 100
+# How add-to-cart works per platform (the widget follows each recommendation's own `add_to_cart` object).
+CART_STYLES = {
+    "shopify": "shopify_cart_add",
+    "woocommerce": "woocommerce_add_to_cart",
+    "magento": "product_page",
+    "demo": "demo_cart",
+}
 
 
 def tryon_frames(merchant: Merchant) -> list[dict[str, str | None]]:

@@ -30,6 +30,8 @@ from plugin_api.services.dashboard_sales import Sales, sales
 from plugin_api.services.installs import catalog_status_text, product_understanding_lines
 from plugin_api.services.lift import Lift, lift_summary
 from plugin_api.services.shade_coverage import ShadeCoverage, rate, shade_coverage
+from plugin_api.services.widget_settings import SETTINGS_KEY as WIDGET_SETTINGS
+from plugin_api.services.widget_settings import widget_settings
 from plugin_api.tenancy import scoped
 
 PERIODS = (7, 30, LONGEST_DASHBOARD_PERIOD_DAYS)
@@ -120,6 +122,7 @@ class SettingsInfo:
     plan: str
     upload_retention_days: int
     analysis_retention_days: int
+    widget: dict[str, Any]  # as the storefront widget reads them (`services.widget_settings`)
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,7 @@ def dashboard_summary(
             plan=merchant.plan,
             upload_retention_days=merchant.keep_uploads_days,
             analysis_retention_days=analysis_retention_days,
+            widget=widget_settings((merchant.settings or {}).get(WIDGET_SETTINGS)),
         ),
         lift=lift_summary(merchant),
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from plugin_api.api.widget_config import SUPPORTED_LANGUAGES, widget_settings
 from plugin_api.extensions import db
 from plugin_api.models import Product
+from plugin_api.services.widget_settings import SUPPORTED_LANGUAGES, widget_settings
 
 STRINGS_JS = Path(__file__).resolve().parents[2] / "widgets" / "widget" / "src" / "app" / "strings.js"
 
