@@ -49,3 +49,42 @@ def test_a_support_link_opens_a_page_whose_button_signs_in_once(live_server, pag
     assert "This sign-in link has already been used" in other.locator("h1").inner_text()
     assert other.get_by_role("button").count() == 0
     assert errors == []
+
+
+def test_the_merchant_changes_the_widget_from_the_dashboard_in_a_real_browser(live_server, page_factory):
+    from plugin_api.models import Merchant
+
+    with live_server.app.app_context():
+        demo = db.session.scalar(select(Merchant).where(Merchant.platform == "demo"))
+        kept = dict(demo.settings or {})
+    link = live_server.app.test_cli_runner().invoke(args=["facet", "admin-link", "demo"]).output.strip()
+    page, errors = page_factory(390, 844)
+    page.goto(link)
+    with page.expect_navigation(url=f"{live_server.url}/admin"):
+        page.get_by_role("button", name="Sign in").click()
+    try:
+        form = page.locator("[data-widget-settings]")
+        form.scroll_into_view_if_needed()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the form fits a phone
+        screenshot(page, "dashboard-widget-settings-390")
+        form.get_by_label("Language").select_option("fr")
+        form.get_by_label("Taking a selfie with the camera").uncheck()
+        with page.expect_navigation():
+            form.get_by_role("button", name="Save widget settings").click()
+        assert page.locator('[data-saved="widget"]').inner_text().startswith("Saved.")
+        assert form.get_by_label("Taking a selfie with the camera").is_checked() is False
+
+        shop, shop_errors = page_factory()
+        shop.goto(live_server.url + "/demo")
+        button = shop.locator("[data-facet-floating] button, [data-facet-tryon] button").first
+        button.wait_for()
+        assert button.inner_text().strip() == "Essayer"
+        button.click()
+        shop.locator('[data-fc="upload"]').first.wait_for()
+        assert shop.locator('[data-fc="camera"]').count() == 0
+        assert errors == [] and shop_errors == []
+    finally:
+        with live_server.app.app_context():
+            demo = db.session.scalar(select(Merchant).where(Merchant.platform == "demo"))
+            demo.settings = kept
+            db.session.commit()
