@@ -26,6 +26,7 @@ from plugin_api.errors import ApiError
 from plugin_api.money import money
 from plugin_api.services.category_labels import category_label
 from plugin_api.services.dashboard import PERIODS, DashboardSummary, dashboard_summary, parse_period
+from plugin_api.services.data_requests import data_request_export, data_requests
 from plugin_api.services.installs import connector_for
 from plugin_api.web.demo_store import demo_merchant
 
@@ -65,6 +66,7 @@ def dashboard() -> str:
         utc_time=utc_time,
         category_label=category_label,
         monk_hex=MONK_HEX,
+        data_requests=data_requests(authenticate_admin()),
     )
 
 
@@ -93,6 +95,17 @@ def sign_in() -> Response:
 # The holdout form's view lives with the experiment's other admin code; registered here with the rest.
 admin_bp.add_url_rule("/experiment", view_func=set_holdout, methods=["POST"])
 admin_bp.add_url_rule("/widget-settings", view_func=set_widget_settings, methods=["POST"])
+
+
+@admin_bp.get("/data-requests/<request_id>.json")
+def data_request_download(request_id: str) -> Response:
+    """One customer data request's export, for the signed-in merchant to send to their customer."""
+    merchant = authenticate_admin()
+    response = make_response(data_request_export(merchant, request_id))
+    response.headers["Content-Type"] = "application/json"
+    response.headers["Content-Disposition"] = f'attachment; filename="facet-data-request-{request_id}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @admin_bp.get("/demo")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from connectors import InboundRequest, NotFound, WebhookEvent, WebhookKind
 from plugin_api.extensions import db
-from plugin_api.models import Event, Merchant, WebhookReceipt
+from plugin_api.models import Event, Merchant, WebhookReceipt, utcnow
 from plugin_api.services.installs import (
     connector_for,
     find_merchant,
@@ -173,8 +173,9 @@ def redact_customer(merchant: Merchant, event: WebhookEvent) -> int:
 
 
 def answer_data_request(merchant: Merchant, event: WebhookEvent) -> int:
-    """Write everything Facet holds about the customer to the merchant's storage (for the merchant to send
-    on), and log where; returns how many records it holds."""
+    """Write everything Facet holds about the customer to the merchant's storage, where the dashboard lists
+    it for the merchant to download and send on (`services.data_requests`); returns how many records it
+    holds."""
     from plugin_api.storage import current_storage
     from plugin_api.storage.base import merchant_key
 
@@ -183,6 +184,7 @@ def answer_data_request(merchant: Merchant, event: WebhookEvent) -> int:
     export = {
         "customer_id": event.customer_id,
         "data_request_id": request_id,
+        "received_at": utcnow().isoformat(),
         "note": "Facet keeps no shopper identity with try-ons or analyses; only orders name the customer.",
         "orders": [{**(r.properties or {}), "occurred_at": r.occurred_at.isoformat()} for r in records],
     }

@@ -190,6 +190,14 @@ def test_compliance_webhooks_have_real_effects(shop_app, fake):
         [key] = current_storage().list(f"merchants/{m.public_id}/compliance/")
         export = json.loads(current_storage().get(key))
         assert export["customer_id"] == "7" and {o["order_id"] for o in export["orders"]} == {"11", "12"}
+    # The merchant, who must answer the customer, finds the request on the dashboard and downloads it.
+    page = browser.get("/admin").get_data(as_text=True)
+    assert '<li data-data-request="9">Customer 7' in page and "2 orders" in page
+    download = browser.get("/admin/data-requests/9.json")
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+    assert json.loads(download.data) == export
+    assert browser.get("/admin/data-requests/10.json").status_code == 404
+    assert e2e.Browser(shop_app).get("/admin/data-requests/9.json").status_code == 401  # not signed in
     redact = {"shop_domain": fake.shop, "customer": {"id": 7}, "orders_to_redact": [11, 12]}
     answer = browser.deliver(
         fake.deliver("customers/redact", redact, url=f"{e2e.PUBLIC_URL}/webhooks/shopify")
