@@ -21,6 +21,7 @@ from plugin_api.admin.experiment import set_holdout
 from plugin_api.admin.links import LINK_MAX_AGE, check_link, redeem_link
 from plugin_api.admin.same_origin import require_own_page
 from plugin_api.admin.session import SESSION_MAX_AGE, authenticate_admin, start_session
+from plugin_api.admin.sync_form import sync_now
 from plugin_api.admin.widget_settings_form import set_widget_settings
 from plugin_api.errors import ApiError
 from plugin_api.money import money
@@ -57,16 +58,19 @@ def utc_time(iso: str | None) -> str | None:
 @admin_bp.get("")
 def dashboard() -> str:
     """The merchant's dashboard for the last 7, 30 or 90 days."""
+    summary = requested_summary()  # signs the merchant in first (401 / 403), then reads the period
+    merchant = authenticate_admin()
     return render_template(
         "admin/dashboard.html",
-        summary=requested_summary(),
+        summary=summary,
         periods=PERIODS,
         percent=percent,
         money=money,
         utc_time=utc_time,
         category_label=category_label,
         monk_hex=MONK_HEX,
-        data_requests=data_requests(authenticate_admin()),
+        data_requests=data_requests(merchant),
+        syncable=merchant.platform in PLATFORMS,
     )
 
 
@@ -95,6 +99,7 @@ def sign_in() -> Response:
 # The holdout form's view lives with the experiment's other admin code; registered here with the rest.
 admin_bp.add_url_rule("/experiment", view_func=set_holdout, methods=["POST"])
 admin_bp.add_url_rule("/widget-settings", view_func=set_widget_settings, methods=["POST"])
+admin_bp.add_url_rule("/sync", view_func=sync_now, methods=["POST"])
 
 
 @admin_bp.get("/data-requests/<request_id>.json")

@@ -463,6 +463,17 @@ def _missing(known: list[int], lower: int | None, upper: int | None, seen: set[i
     return [str(i) for i in known[start:end] if i not in seen]
 
 
+def sync_in_progress(merchant: Merchant, now: datetime | None = None) -> bool:
+    """Whether a live run holds this store's sync (its heartbeat is fresh)."""
+    state = merchant.sync_state or {}
+    heartbeat = _parse(state.get("heartbeat_at"))
+    return (
+        state.get("status") == "running"
+        and heartbeat is not None
+        and (now or utcnow()) - heartbeat < STALE_RUN
+    )
+
+
 def schedule_polls(now: datetime | None = None) -> dict[str, int]:
     """Every 15 min: enqueue due syncs (polling platforms incrementally, everyone fully once a day) and
     purge merchants whose post-uninstall retention ran out."""
@@ -477,9 +488,8 @@ def schedule_polls(now: datetime | None = None) -> dict[str, int]:
                 purge_merchant(merchant)
                 purged += 1
             continue
-        heartbeat = _parse(state.get("heartbeat_at"))
-        if state.get("status") == "running" and heartbeat and now - heartbeat < STALE_RUN:
-            continue  # a live run is in progress
+        if sync_in_progress(merchant, now):
+            continue
         last_full, last_any = _parse(state.get("last_full_sync_at")), _parse(state.get("last_sync_at"))
         full = last_full is None or now - last_full >= FULL_SYNC_EVERY
         due = full or (merchant.platform in polling and (last_any is None or now - last_any >= POLL_EVERY))

@@ -198,6 +198,7 @@ def test_compliance_webhooks_have_real_effects(shop_app, fake):
     assert json.loads(download.data) == export
     assert browser.get("/admin/data-requests/10.json").status_code == 404
     assert e2e.Browser(shop_app).get("/admin/data-requests/9.json").status_code == 401  # not signed in
+
     redact = {"shop_domain": fake.shop, "customer": {"id": 7}, "orders_to_redact": [11, 12]}
     answer = browser.deliver(
         fake.deliver("customers/redact", redact, url=f"{e2e.PUBLIC_URL}/webhooks/shopify")
@@ -212,6 +213,26 @@ def test_compliance_webhooks_have_real_effects(shop_app, fake):
         fake.deliver("shop/redact", {"shop_domain": fake.shop}, url=f"{e2e.PUBLIC_URL}/webhooks/shopify")
     )
     assert answer.json["result"] == "ignored_installed" and e2e.merchant(shop_app, "shopify").is_installed
+
+
+def test_sync_now_reads_the_catalog_again_at_once(shop_app, fake):
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    before = e2e.merchant(shop_app, "shopify").sync_state["last_full_sync_at"]
+    fake.update_product(1001, title="Renamed by the merchant")
+    page = browser.get("/admin").get_data(as_text=True)
+    assert 'action="/admin/sync"' in page
+    answer = browser.post("/admin/sync", headers={"Sec-Fetch-Site": "same-origin"})
+    assert answer.status_code == 303 and answer.headers["Location"] == "/admin?sync=started#catalog"
+    state = e2e.merchant(shop_app, "shopify").sync_state
+    assert state["status"] == "ok" and state["last_full_sync_at"] > before
+    with shop_app.app_context():
+        title = db.session.scalar(select(Product.title).where(Product.platform_product_id == "1001"))
+    assert title == "Renamed by the merchant"
+    assert 'data-sync="started"' in browser.get("/admin?sync=started").get_data(as_text=True)
+    # From another site's page: nothing queued.
+    cross = browser.post("/admin/sync", headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 403
 
 
 def test_429_throttle_and_dropped_connection_mid_sync(shop_app, fake):
