@@ -425,6 +425,60 @@ def test_a_failing_status_check_is_said_within_seconds(live_server, page_factory
     assert len(uploads) == 1 and errors == []
 
 
+def test_closing_the_widget_mid_analysis_keeps_the_analysis(live_server, page_factory, inputs):
+    # The server goes on with the photo: reopening shows it still working, then its result, without sending
+    # the photo again (a walkthrough found the intro again and the photo gone).
+    page, errors = page_factory()
+    uploads = route_fixture_api(page)
+    gate = {"open": False}
+    polls = {"n": 0}
+
+    def held_until_open(route):
+        if route.request.method == "GET":
+            polls["n"] += 1
+            if not gate["open"]:
+                route.fulfill(json={"id": "fx-1", "status": "running", "result": None})
+                return
+        route.fallback()
+
+    page.route("**/api/v1/widget/analyses/**", held_until_open)
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    page.locator('.dlg[data-state="working"]').wait_for()
+    page.keyboard.press("Escape")
+    page.locator("[data-facet-dialog]").wait_for(state="detached")
+    seen = polls["n"]
+    page.wait_for_timeout(1500)
+    assert polls["n"] > seen  # still asked after while closed
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator('.dlg[data-state="working"]').wait_for()
+    gate["open"] = True
+    page.locator('[data-fc="results"]').wait_for()
+    assert len(uploads) == 1
+
+    assert errors == []
+
+    # Closed, and the result arrives while closed: reopening goes straight to it.
+    page, errors = page_factory()
+    uploads = route_fixture_api(page)
+    gate["open"], polls["n"] = False, 0
+    page.route("**/api/v1/widget/analyses/**", held_until_open)
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    page.locator('.dlg[data-state="working"]').wait_for()
+    page.keyboard.press("Escape")
+    gate["open"] = True
+    answered = polls["n"]
+    for _ in range(100):  # the fixture answers "done" from its fourth poll
+        if polls["n"] >= answered + 4:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(300)
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator('[data-fc="results"]').wait_for(timeout=2000)
+    assert len(uploads) == 1 and errors == []
+
+
 def test_skin_too_harshly_lit_keeps_its_tip_after_see_anyway(live_server, page_factory, inputs):
     # The analysis withheld the shade for its own low confidence and named the light (quality.too_bright):
     # the gate and, after "See try-on anyway", the banner both say which photo to choose instead.

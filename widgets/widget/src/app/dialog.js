@@ -57,6 +57,7 @@ function openDialog(opts) {
     overflow: document.documentElement.style.overflow, prevFocus: document.activeElement };
   document.body.appendChild(host);
   document.documentElement.style.overflow = 'hidden';
+  if (resumePending()) return;
   if (LAST && LAST.productId === opts.productId && Date.now() - LAST.at < KEEP_RESULTS_MS) {
     S.photo = LAST.photo;
     S.result = LAST.result;
@@ -89,7 +90,8 @@ function closeDialog() {
   S = null;
   stopStream(s.stream);
   if (s.stopLighting) s.stopLighting();
-  if (s.abort) s.abort.abort();
+  // An analysis in flight goes on (`PENDING`); anything else in flight stops.
+  if (s.abort && !(s.job && s.job === PENDING && s.abort === s.job.abort)) s.abort.abort();
   document.documentElement.style.overflow = s.overflow;
   if (s.host.parentNode) s.host.parentNode.removeChild(s.host);
   var back = s.trigger || s.prevFocus;
@@ -270,10 +272,12 @@ function onFile(file) {
   CTX.mark('photo-chosen');
   S.source = 'upload';
   showWorking(null);
+  var from = S;
   prepareFile(file).then(function (prep) {
-    if (S) submit(prep);
+    // Closed while the photo was being prepared: it is sent all the same, for the next opening.
+    if (S === from || !S) submit(prep, from);
   }).catch(function (err) {
-    showError(describeError(err));
+    if (S === from) showError(describeError(err));
   });
 }
 
@@ -287,7 +291,11 @@ function showWorking(canvas) {
     h('div', { class: 'bar', role: 'progressbar', 'aria-label': t('running'), 'aria-valuemin': '0', 'aria-valuemax': '100' }, bar),
     h('p', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('uploading') }),
     line,
-    h('button', { class: 'btn secondary small', type: 'button', onclick: function () { if (S && S.abort) S.abort.abort(); showIntro(); },
+    h('button', { class: 'btn secondary small', type: 'button', onclick: function () {
+      if (S && S.abort) S.abort.abort();
+      if (S && S.job === PENDING) PENDING = null;
+      showIntro();
+    },
       text: t('cancel') })
   ]);
   setScreen('working', node);
@@ -299,37 +307,79 @@ function showWorking(canvas) {
   };
 }
 
-function submit(prep) {
-  if (!S) return;
+// The analysis in flight. Closing the dialog does not throw it away: it goes on, and reopening on the same
+// page shows it still working, or its result (a walkthrough closed the dialog mid-analysis and found the
+// intro again, the photo gone, while the server finished the job).
+var PENDING = null;
+
+// Send `prep` for analysis from the open dialog (or, closed meanwhile, from the one it was chosen in: `from`).
+function submit(prep, from) {
+  var at = from || S;
+  if (!at) return;
   LAST = null; // a new photo replaces the kept results, whatever its outcome
-  var mine = S;
-  S.photo = prep.canvas;
-  S.sent = prep; // what "Try again" sends again after a fault that was not the photo's
-  var shown = prep.canvas ? prep.canvas.cloneNode(false) : null;
-  if (shown) shown.getContext('2d').drawImage(prep.canvas, 0, 0);
-  var progress = showWorking(shown);
-  progress('uploading', 12);
-  S.abort = window.AbortController ? new AbortController() : null;
-  var signal = S.abort ? S.abort.signal : undefined;
-  CTX.beacon('photo_submitted', { source: S.source, width: prep.width, height: prep.height,
-    kb: Math.round(prep.blob.size / 1024), product_id: S.productId });
-  var tick = 0;
-  uploadPhoto(prep.blob, S.productId, signal).then(function (job) {
-    progress(job.status === 'running' ? 'running' : 'queued', 30);
-    return waitForResult(job, function (status) {
-      tick++;
-      if (status === 'running') progress('running', Math.min(88, 45 + tick * 6));
-      else if (status === 'queued') progress('queued', Math.min(40, 30 + tick * 2));
+  if (PENDING && PENDING.abort) PENDING.abort.abort();
+  var job = { prep: prep, source: at.source, productId: at.productId, body: null, failed: false, tick: 0,
+    abort: window.AbortController ? new AbortController() : null, progress: function () {} };
+  PENDING = job;
+  if (S === at) {
+    S.photo = prep.canvas;
+    S.sent = prep; // what "Try again" sends again after a fault that was not the photo's
+    S.abort = job.abort;
+    S.job = job;
+    watch(job);
+  }
+  job.progress('uploading', 12);
+  var signal = job.abort ? job.abort.signal : undefined;
+  CTX.beacon('photo_submitted', { source: at.source, width: prep.width, height: prep.height,
+    kb: Math.round(prep.blob.size / 1024), product_id: at.productId });
+  uploadPhoto(prep.blob, at.productId, signal).then(function (upload) {
+    job.progress(upload.status === 'running' ? 'running' : 'queued', 30);
+    return waitForResult(upload, function (status) {
+      job.tick++;
+      if (status === 'running') job.progress('running', Math.min(88, 45 + job.tick * 6));
+      else if (status === 'queued') job.progress('queued', Math.min(40, 30 + job.tick * 2));
     }, signal);
   }).then(function (body) {
-    if (S !== mine) return;
-    progress('finishing', 100);
+    job.body = body;
+    if (!S || S.job !== job) return; // closed: kept in PENDING for the dialog's next opening
+    PENDING = null;
+    job.progress('finishing', 100);
     return onResult(body);
   }).catch(function (err) {
-    if (S !== mine || (err && err.name === 'AbortError')) return;
+    job.failed = true;
+    if (!S || S.job !== job || (err && err.name === 'AbortError')) return;
+    PENDING = null;
     if (!(err instanceof ApiError)) CTX.report(err, 'submit');
     showError(describeError(err));
   });
+}
+
+// Show `job`'s progress on the open dialog's working screen (again, after a reopening).
+function watch(job) {
+  var shown = job.prep.canvas ? job.prep.canvas.cloneNode(false) : null;
+  if (shown) shown.getContext('2d').drawImage(job.prep.canvas, 0, 0);
+  var progress = showWorking(shown);
+  var owner = S;
+  job.progress = function (key, pct) { if (S === owner && S.job === job) progress(key, pct); };
+}
+
+// Reopened on the page of an analysis still in flight or finished while closed: back to it.
+function resumePending() {
+  var job = PENDING;
+  if (!job || job.productId !== S.productId || job.failed) return false;
+  S.photo = job.prep.canvas;
+  S.sent = job.prep;
+  S.source = job.source;
+  S.abort = job.abort;
+  S.job = job;
+  if (job.body) {
+    PENDING = null;
+    onResult(job.body);
+  } else {
+    watch(job);
+    job.progress('running', Math.min(88, 45 + job.tick * 6));
+  }
+  return true;
 }
 
 function showError(desc) {
