@@ -22,6 +22,7 @@ from plugin_api.api import (
     widget_assets,
     widget_config,
     widget_events,
+    widget_photo_conversions,
 )
 from plugin_api.install import install_bp
 from plugin_api.web import demo_store_bp, site_icon_bp, widget_files_bp
@@ -31,6 +32,7 @@ BLUEPRINTS: list[Blueprint] = [
     widget_analyses.blp,
     widget_config.blp,
     widget_events.blp,
+    widget_photo_conversions.blp,
     admin_summary.blp,
     admin_experiment.blp,
     admin_widget_settings.blp,

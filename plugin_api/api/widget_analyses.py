@@ -42,7 +42,7 @@ _UPLOAD_BODY = {
                     "image": {
                         "type": "string",
                         "format": "binary",
-                        "description": "JPEG, PNG or WebP, ≤ 10 MB.",
+                        "description": "JPEG, PNG, WebP or HEIC, ≤ 10 MB.",
                     },
                     "product_id": {
                         "type": "string",

@@ -50,7 +50,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "missing_image": "Envoyez la photo dans le champ multipart « image ».",
         "empty_file": "Le fichier envoyé est vide.",
         "file_too_large": "La photo dépasse {max_mb} Mo.",
-        "unsupported_media_type": "Envoyez une photo JPEG, PNG ou WebP.",
+        "unsupported_media_type": "Envoyez une photo JPEG, PNG, WebP ou HEIC.",
         "image_unreadable": "La photo n’a pas pu être lue ; elle est peut-être endommagée.",
         "image_too_large": "La photo compte trop de pixels.",
         "image_too_small": (

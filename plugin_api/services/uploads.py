@@ -12,11 +12,20 @@ import warnings
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import pi_heif
 from PIL import Image, ImageOps
 
 from plugin_api.errors import ApiError, megabytes
 
-JPEG, PNG, WEBP = "jpeg", "png", "webp"
+# iPhones save HEIC; moved to a computer or an Android phone, where browsers cannot decode it, it reaches
+# Facet as it is (a walkthrough's was refused as "not a supported type"). Decoded here only, with the
+# decode-only libheif build (`pi-heif`: no HEVC encoder), and stored re-encoded as JPEG like every upload.
+pi_heif.register_heif_opener()
+
+JPEG, PNG, WEBP, HEIC = "jpeg", "png", "webp", "heic"
+# ISO-BMFF brands of HEIF still images (`ftyp` box), as phones write them.
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+SUPPORTED_TYPES = "JPEG, PNG, WebP or HEIC"
 # Smaller than this on either side, no face in it can be analysed (the analysis wants faces over ~100 px).
 MIN_IMAGE_SIDE = 64
 
@@ -32,13 +41,15 @@ class CleanImage:
 
 
 def sniff_format(head: bytes) -> str | None:
-    """Identify JPEG/PNG/WebP by magic bytes (file names and client content types are not trusted)."""
+    """Identify JPEG/PNG/WebP/HEIC by magic bytes (file names and client content types are not trusted)."""
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return HEIC
     return None
 
 
@@ -61,7 +72,7 @@ def clean_image(data: bytes, *, max_pixels: int) -> CleanImage:
     """Validate an upload and return it re-encoded; raises `ApiError` 415/422 with a specific code."""
     fmt = sniff_format(data[:16])
     if fmt is None:
-        raise ApiError(415, "unsupported_media_type", "Please upload a JPEG, PNG or WebP photo.")
+        raise ApiError(415, "unsupported_media_type", f"Please upload a {SUPPORTED_TYPES} photo.")
     unreadable = ApiError(422, "image_unreadable", "The photo could not be read; it may be damaged.")
     too_large = ApiError(
         422,

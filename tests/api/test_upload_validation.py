@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -143,3 +146,48 @@ def test_a_failed_analysis_says_why_in_the_shoppers_language(app, client, mercha
     assert french.json["error_message"].startswith("Nous n’avons pas trouvé de visage")
     poll = client.get(french.json["poll_url"], headers=widget_headers(merchant))
     assert poll.json["error_message"] == french.json["error_message"]
+
+
+HEIC = Path(__file__).resolve().parents[1] / "assets" / "astronaut-256.heic"  # generated from the astronaut
+
+
+def test_an_iphone_heic_photo_is_analysed_and_stored_as_jpeg(app, client, merchant_factory, widget_headers):
+
+    merchant = merchant_factory()
+    response = upload(client, widget_headers(merchant), HEIC.read_bytes(), "IMG_0001.HEIC")
+    assert response.status_code == 200, response.json
+    # Read and analysed (a 256 px astronaut's face is small, which the analysis says), not refused.
+    assert response.json["status"] == "done"
+    assert response.json["result"]["image"] == {"width": 256, "height": 256}
+    assert {i["code"] for i in response.json["result"]["quality"]["issues"]} == {"face_too_small"}
+
+
+def test_a_photo_the_browser_cannot_decode_comes_back_as_jpeg_and_nothing_is_kept(
+    app, client, merchant_factory, widget_headers
+):
+    from PIL import Image
+
+    from plugin_api.storage import current_storage
+
+    merchant = merchant_factory()
+    response = client.post(
+        "/api/v1/widget/photo-conversions",
+        data={"image": (io.BytesIO(HEIC.read_bytes()), "IMG_0001.HEIC")},
+        headers=widget_headers(merchant),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    assert response.headers["Cache-Control"] == "no-store"
+    picture = Image.open(io.BytesIO(response.data))
+    assert picture.format == "JPEG" and picture.size == (256, 256) and not picture.getexif()
+    with app.app_context():
+        assert current_storage().list(f"merchants/{merchant.public_id}/") == []
+    # The same checks as an upload: a text file is refused with the upload's code and message.
+    refused = client.post(
+        "/api/v1/widget/photo-conversions",
+        data={"image": (io.BytesIO(b"not a photo at all"), "notes.heic")},
+        headers=widget_headers(merchant),
+        content_type="multipart/form-data",
+    )
+    assert_error(refused, 415, "unsupported_media_type")
+    assert "HEIC" in refused.json["error"]["message"]

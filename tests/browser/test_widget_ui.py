@@ -479,6 +479,22 @@ def test_closing_the_widget_mid_analysis_keeps_the_analysis(live_server, page_fa
     assert len(uploads) == 1 and errors == []
 
 
+def test_an_iphone_heic_photo_is_converted_and_goes_the_usual_way(live_server, page_factory, inputs):
+    # Chromium cannot decode HEIC: Facet converts it (nothing kept), and the JPEG is shown and uploaded.
+    from pathlib import Path
+
+    heic = Path(__file__).resolve().parents[1] / "assets" / "astronaut-256.heic"
+    page, errors = page_factory()
+    uploads = route_fixture_api(page)
+    with page.expect_response("**/api/v1/widget/photo-conversions**") as converted:
+        open_widget(page, live_server.url)
+        upload(page, heic)
+    assert converted.value.status == 200 and converted.value.headers["content-type"] == "image/jpeg"
+    page.locator('[data-fc="results"]').wait_for()
+    assert len(uploads) == 1 and errors == []
+    assert page.locator('[data-fc="tryon-canvas"]').get_attribute("data-photo-size") == "256x256"
+
+
 def test_skin_too_harshly_lit_keeps_its_tip_after_see_anyway(live_server, page_factory, inputs):
     # The analysis withheld the shade for its own low confidence and named the light (quality.too_bright):
     # the gate and, after "See try-on anyway", the banner both say which photo to choose instead.

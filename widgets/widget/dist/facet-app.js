@@ -45,9 +45,9 @@ try_again: 'Try again',
 err_noface_h: 'We couldn’t find a face',
 err_noface_p: 'Make sure your whole face is in the photo, facing the camera, with good light.',
 err_notimage_h: 'That file isn’t a photo',
-err_notimage_p: 'Please choose a JPEG, PNG or WebP image from your device.',
+err_notimage_p: 'Please choose a JPEG, PNG, WebP or HEIC image from your device.',
 err_type_h: 'That file type isn’t supported',
-err_type_p: 'Please use a JPEG, PNG or WebP photo.',
+err_type_p: 'Please use a JPEG, PNG, WebP or HEIC photo.',
 err_big_h: 'That photo is too large',
 err_big_p: 'Please choose a smaller photo (under 10 MB).',
 err_small_h: 'That photo is too small',
@@ -232,9 +232,9 @@ try_again: 'Réessayer',
 err_noface_h: 'Nous n’avons pas trouvé de visage',
 err_noface_p: 'Vérifiez que tout votre visage est sur la photo, face à la caméra, bien éclairé.',
 err_notimage_h: 'Ce fichier n’est pas une photo',
-err_notimage_p: 'Choisissez une image JPEG, PNG ou WebP sur votre appareil.',
+err_notimage_p: 'Choisissez une image JPEG, PNG, WebP ou HEIC sur votre appareil.',
 err_type_h: 'Ce type de fichier n’est pas pris en charge',
-err_type_p: 'Utilisez une photo JPEG, PNG ou WebP.',
+err_type_p: 'Utilisez une photo JPEG, PNG, WebP ou HEIC.',
 err_big_h: 'Cette photo est trop lourde',
 err_big_p: 'Choisissez une photo plus légère (moins de 10 Mo).',
 err_small_h: 'Cette photo est trop petite',
@@ -576,6 +576,20 @@ return body;
 });
 });
 }
+function convertPhoto(file) {
+var fd = new FormData();
+fd.append('image', file, file.name || 'photo.heic');
+return fetch(apiUrl('/photo-conversions?lang=' + encodeURIComponent(LANG)), { method: 'POST', body: fd, credentials: 'omit' })
+.catch(function (e) { throw new ApiError('network', 0, 'network', String(e && e.message)); })
+.then(function (resp) {
+if (resp.ok) return resp.blob();
+return readJson(resp).then(function (body) {
+var err = httpError(resp, body);
+CTX.beacon('photo_refused', { code: err.code || 'http_' + err.status, status: err.status });
+throw err;
+});
+});
+}
 function pollUrl(job) {
 var u = job.poll_url || ('/api/v1/widget/analyses/' + encodeURIComponent(job.id));
 u = absUrl(u);
@@ -882,6 +896,9 @@ return out;
 });
 }, function () {
 var type = file.type || '';
+if (/^image\/hei[cf]/.test(type) || /\.hei[cf]$/i.test(file.name || '')) {
+return convertPhoto(file).then(decodeAndEncode);
+}
 if (!/^image\//.test(type) || DECODABLE.test(type)) {
 CTX.beacon('photo_refused', { code: 'not_image', status: 0 });
 throw new ApiError('client', 0, 'not_image', 'not an image');
@@ -1183,7 +1200,7 @@ live
 ]);
 root.appendChild(h('div', { class: 'bd', onclick: closeDialog }));
 root.appendChild(dlg);
-var fileInput = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp,image/*', class: 'vh',
+var fileInput = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp,image/heic,image/heif,image/*', class: 'vh',
 tabindex: '-1', 'aria-hidden': 'true', 'data-fc': 'file' });
 fileInput.addEventListener('change', CTX.guard(function () {
 var f = fileInput.files && fileInput.files[0];

@@ -56,6 +56,22 @@ function uploadPhoto(blob, productId, signal) {
     });
 }
 
+// A photo this browser cannot decode (HEIC), as the JPEG Facet would store: nothing is kept server-side.
+function convertPhoto(file) {
+  var fd = new FormData();
+  fd.append('image', file, file.name || 'photo.heic');
+  return fetch(apiUrl('/photo-conversions?lang=' + encodeURIComponent(LANG)), { method: 'POST', body: fd, credentials: 'omit' })
+    .catch(function (e) { throw new ApiError('network', 0, 'network', String(e && e.message)); })
+    .then(function (resp) {
+      if (resp.ok) return resp.blob();
+      return readJson(resp).then(function (body) {
+        var err = httpError(resp, body);
+        CTX.beacon('photo_refused', { code: err.code || 'http_' + err.status, status: err.status });
+        throw err;
+      });
+    });
+}
+
 function pollUrl(job) {
   var u = job.poll_url || ('/api/v1/widget/analyses/' + encodeURIComponent(job.id));
   u = absUrl(u);

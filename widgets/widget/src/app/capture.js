@@ -284,6 +284,11 @@ function decodeAndEncode(file) {
     });
   }, function () {
     var type = file.type || '';
+    // HEIC (an iPhone photo on Chrome or Windows, where browsers cannot decode it): Facet converts it, and
+    // the JPEG it sends back goes the usual way (shown, drawn on, uploaded).
+    if (/^image\/hei[cf]/.test(type) || /\.hei[cf]$/i.test(file.name || '')) {
+      return convertPhoto(file).then(decodeAndEncode);
+    }
     if (!/^image\//.test(type) || DECODABLE.test(type)) {
       // Refused before any upload: only this beacon tells the merchant's dashboard.
       CTX.beacon('photo_refused', { code: 'not_image', status: 0 });

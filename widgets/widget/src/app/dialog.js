@@ -42,7 +42,7 @@ function openDialog(opts) {
   ]);
   root.appendChild(h('div', { class: 'bd', onclick: closeDialog }));
   root.appendChild(dlg);
-  var fileInput = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp,image/*', class: 'vh',
+  var fileInput = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp,image/heic,image/heif,image/*', class: 'vh',
     tabindex: '-1', 'aria-hidden': 'true', 'data-fc': 'file' });
   fileInput.addEventListener('change', CTX.guard(function () {
     var f = fileInput.files && fileInput.files[0];

@@ -1,0 +1,65 @@
+"""Widget API: a photo the shopper's browser cannot decode (HEIC from an iPhone, on Chrome or Windows), sent
+back as the JPEG every upload is stored as, so the widget can show it, draw the try-on on it and upload it.
+
+Nothing is kept: the answer is the re-encoded photo (upright, without metadata), made by the same checks as
+an upload (`services.uploads.clean_image`). It counts against the address's photo allowance like an upload,
+since decoding is the costly part.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from plugin_api.api.schemas import ErrorSchema
+from plugin_api.api.widget_auth import protect_widget_blueprint
+from plugin_api.errors import ApiError
+from plugin_api.rate_limits import enforce
+from plugin_api.services.uploads import clean_image, read_limited
+from plugin_api.tenancy import current_merchant
+
+blp = Blueprint(
+    "widget_photo_conversions",
+    __name__,
+    url_prefix="/api/v1/widget/photo-conversions",
+    description="Photos the browser cannot decode (HEIC), returned as JPEG for the widget. Publishable key.",
+)
+protect_widget_blueprint(blp)
+
+_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["image"],
+                "properties": {"image": {"type": "string", "format": "binary", "description": "≤ 10 MB."}},
+            }
+        }
+    },
+}
+
+
+@blp.route("")
+class PhotoConversions(MethodView):
+    @blp.doc(requestBody=_BODY)
+    @blp.response(200, description="The photo as JPEG (or PNG where it had transparency); nothing stored.")
+    @blp.alt_response(400, schema=ErrorSchema, description="`missing_image` or `empty_file`.")
+    @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
+    @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
+    @blp.alt_response(413, schema=ErrorSchema, description="`file_too_large`.")
+    @blp.alt_response(415, schema=ErrorSchema, description="`unsupported_media_type`.")
+    @blp.alt_response(422, schema=ErrorSchema, description="`image_unreadable`, `image_too_small`, ...")
+    @blp.alt_response(429, schema=ErrorSchema, description="`rate_limited`.")
+    def post(self):
+        """Convert a photo the browser cannot decode"""
+        merchant = current_merchant()
+        enforce("uploads", merchant.id)
+        stream = request.files.get("image")
+        if stream is None:
+            raise ApiError(400, "missing_image", "Send the photo as the multipart field `image`.")
+        config = current_app.config
+        raw = read_limited(stream, int(config["FACET_MAX_UPLOAD_BYTES"]))
+        image = clean_image(raw, max_pixels=int(config["FACET_MAX_IMAGE_PIXELS"]))
+        return Response(image.data, mimetype=image.content_type, headers={"Cache-Control": "no-store"})
