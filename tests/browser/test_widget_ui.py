@@ -479,6 +479,70 @@ def test_closing_the_widget_mid_analysis_keeps_the_analysis(live_server, page_fa
     assert len(uploads) == 1 and errors == []
 
 
+def test_what_happened_while_the_widget_was_closed_is_there_when_it_reopens(
+    live_server, page_factory, inputs
+):
+    # A failure: said at the reopening, with "Try again" sending the same photo.
+    page, errors = page_factory()
+    uploads = route_fixture_api(page)
+    held: list = []
+    page.route(
+        "**/api/v1/widget/analyses**",
+        lambda route: held.append(route) if route.request.method == "POST" and not held else route.fallback(),
+    )
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    page.locator('.dlg[data-state="working"]').wait_for()
+    page.wait_for_timeout(300)
+    assert held, "the upload was held"
+    page.keyboard.press("Escape")
+    held[0].fulfill(status=503, json={"error": {"code": "unavailable", "message": "down"}})
+    page.wait_for_timeout(300)
+    page.locator(OPEN_BUTTON).first.click()
+    dialog = page.locator('[data-facet-dialog] [role="dialog"]')
+    dialog.get_by_text("Our service is having trouble").wait_for()
+    dialog.get_by_role("button", name="Try again").click()
+    page.locator('[data-fc="results"]').wait_for()
+    assert len(uploads) == 1 and errors == []
+
+    # The "better photo" screen: closed there, reopened there (it used to come back to an empty intro).
+    result = fixtures.fixture_result()
+    result["quality"] = {"ok": False, "issues": [{"code": "head_tilted", "message": "Hold your head level"}]}
+    page, errors, gate = quality_gate_for(live_server, page_factory, inputs, result)
+    page.keyboard.press("Escape")
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator('[data-fc="quality-gate"]').wait_for()
+    page.get_by_role("button", name="See try-on anyway").click()
+    page.locator('[data-fc="results"]').wait_for()
+    page.keyboard.press("Escape")
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator('[data-fc="results"]').wait_for()  # past the gate, the results come back
+    assert errors == []
+
+
+def test_a_photo_still_being_prepared_when_the_widget_closes_reaches_the_reopened_one(
+    live_server, page_factory, inputs
+):
+    from pathlib import Path
+
+    heic = Path(__file__).resolve().parents[1] / "assets" / "astronaut-256.heic"
+    page, errors = page_factory()
+    uploads = route_fixture_api(page)
+    held: list = []
+    page.route("**/api/v1/widget/photo-conversions**", lambda route: held.append(route))
+    open_widget(page, live_server.url)
+    upload(page, heic)
+    page.locator('.dlg[data-state="working"]').wait_for()
+    page.wait_for_timeout(300)
+    assert held, "the conversion was held"
+    page.keyboard.press("Escape")
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
+    held[0].fallback()  # the conversion answers while the new dialog shows its intro
+    page.locator('[data-fc="results"]').wait_for()
+    assert len(uploads) == 1 and errors == []
+
+
 def test_an_iphone_heic_photo_is_converted_and_goes_the_usual_way(live_server, page_factory, inputs):
     # Chromium cannot decode HEIC: Facet converts it (nothing kept), and the JPEG is shown and uploaded.
     from pathlib import Path
@@ -633,6 +697,8 @@ def test_merchant_settings_language_colour_position(live_server, page_factory):
     dialog = page.locator("[data-facet-dialog] .dlg")
     dialog.wait_for()
     assert "Essayage virtuel" in dialog.inner_text()
+    # No camera offered, so none promised: "Importez une photo…", not "Prenez un selfie ou importez…".
+    assert "Importez une photo de votre visage" in dialog.inner_text() and "selfie" not in dialog.inner_text()
     assert page.locator('[data-fc="camera"]').count() == 0  # camera feature off: upload only
     assert page.locator('[data-fc="upload"]').inner_text().strip() == "Importer une photo"
     assert errors == []

@@ -176,7 +176,8 @@ def test_with_enough_data_the_verdict_states_the_lift_and_its_interval(app, clie
         exp,
     ]
     page = admin.get("/admin").get_data(as_text=True)
-    assert f'<tr data-lift-past-test="{exp}">' in page and lift["verdict"] in page
+    assert f'<li data-lift-past-test="{exp}">' in page and lift["verdict"] in page
+    assert "5.0 % of 240 held out" in page  # the holdout's 12 of 240, kept
 
 
 def test_no_measurable_difference_is_said_plainly(app, client, merchant_factory):

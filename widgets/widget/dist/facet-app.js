@@ -12,6 +12,8 @@ close: 'Close',
 intro_h: 'See it on you',
 intro_p: 'Take a selfie or upload a photo to try on frames and get your shade, undertone and face-shape analysis.',
 intro_match_p: 'Take a selfie or upload a photo to see whether this product suits you, and find your shade, undertone and colours.',
+intro_p_upload: 'Upload a photo of your face to try on frames and get your shade, undertone and face-shape analysis.',
+intro_match_p_upload: 'Upload a photo of your face to see whether this product suits you, and find your shade, undertone and colours.',
 privacy_h: 'Your photo, your privacy',
 privacy_deleted: 'Your photo is used only for this analysis and deleted as soon as it finishes.',
 privacy_kept: 'This store keeps your photo for {days} days so you can come back to it, then it is deleted.',
@@ -199,6 +201,8 @@ close: 'Fermer',
 intro_h: 'Voyez le résultat sur vous',
 intro_p: 'Prenez un selfie ou importez une photo pour essayer des montures et découvrir votre teinte, votre sous-ton et la forme de votre visage.',
 intro_match_p: 'Prenez un selfie ou importez une photo pour savoir si ce produit vous va, et découvrir votre teinte, votre sous-ton et vos couleurs.',
+intro_p_upload: 'Importez une photo de votre visage pour essayer des montures et découvrir votre teinte, votre sous-ton et la forme de votre visage.',
+intro_match_p_upload: 'Importez une photo de votre visage pour savoir si ce produit vous va, et découvrir votre teinte, votre sous-ton et vos couleurs.',
 privacy_h: 'Votre photo reste privée',
 privacy_deleted: 'Votre photo sert uniquement à cette analyse et est supprimée dès qu’elle est terminée.',
 privacy_kept: 'Cette boutique conserve votre photo {days} jours pour que vous puissiez y revenir, puis elle est supprimée.',
@@ -1220,15 +1224,19 @@ S.photo = LAST.photo;
 S.result = LAST.result;
 S.analysisId = LAST.analysisId;
 S.source = LAST.source;
-showResults(LAST.result, LAST.lowQuality);
+if (LAST.gate) showQualityGate(LAST.result);
+else showResults(LAST.result, LAST.lowQuality);
 } else {
 showIntro();
 }
 }
-function keepResults(r, lowQuality) {
-if (LAST && LAST.result === r) return;
+function keepResults(r, lowQuality, gate) {
+if (LAST && LAST.result === r) {
+LAST.gate = !!gate; // past the quality gate ("See try-on anyway"): reopened, the results show
+return;
+}
 LAST = { photo: S.photo, result: r, lowQuality: lowQuality, analysisId: S.analysisId, source: S.source,
-productId: S.productId, at: Date.now(), frame: null, added: {} };
+productId: S.productId, at: Date.now(), frame: null, added: {}, gate: !!gate };
 }
 function finishDialog() {
 LAST = null;
@@ -1321,7 +1329,8 @@ var cam = cameraAvailable();
 var node = h('section', { class: 'screen center', 'aria-labelledby': 'fc-intro-h' }, [
 h('div', { class: 'hero' }, faceArt()),
 h('h3', { class: 'big', id: 'fc-intro-h', tabindex: '-1', 'data-autofocus': true, text: t('intro_h') }),
-h('p', { class: 'lead', text: t(openedForMatch(S.productId) && CTX.features.recommendations !== false ? 'intro_match_p' : 'intro_p') }),
+h('p', { class: 'lead', text: t((openedForMatch(S.productId) && CTX.features.recommendations !== false ? 'intro_match_p' : 'intro_p') +
+(cam ? '' : '_upload')) }),
 privacyBox(),
 h('div', { class: 'actions' + (cam ? '' : ' one') }, [
 cam ? h('button', { class: 'btn primary', type: 'button', 'data-fc': 'camera', onclick: showCamera },
@@ -1406,9 +1415,12 @@ S.source = 'upload';
 showWorking(null);
 var from = S;
 prepareFile(file).then(function (prep) {
-if (S === from || !S) submit(prep, from);
+if (S === from) return submit(prep);
+if (S && S.job) return; // closed and reopened, and another photo chosen since: that one wins
+submit(prep, from);
+if (S) resumePending();
 }).catch(function (err) {
-if (S === from) showError(describeError(err));
+if (S && (S === from || !S.job)) showError(describeError(err));
 });
 }
 function showWorking(canvas) {
@@ -1471,7 +1483,8 @@ job.progress('finishing', 100);
 return onResult(body);
 }).catch(function (err) {
 job.failed = true;
-if (!S || S.job !== job || (err && err.name === 'AbortError')) return;
+job.error = err && err.name === 'AbortError' ? null : err;
+if (!S || S.job !== job || !job.error) return; // closed: said at the next opening (`resumePending`)
 PENDING = null;
 if (!(err instanceof ApiError)) CTX.report(err, 'submit');
 showError(describeError(err));
@@ -1486,13 +1499,17 @@ job.progress = function (key, pct) { if (S === owner && S.job === job) progress(
 }
 function resumePending() {
 var job = PENDING;
-if (!job || job.productId !== S.productId || job.failed) return false;
+if (!job || job.productId !== S.productId || (job.failed && !job.error)) return false;
 S.photo = job.prep.canvas;
 S.sent = job.prep;
 S.source = job.source;
 S.abort = job.abort;
 S.job = job;
-if (job.body) {
+if (job.error) { // failed while closed: say so, with "Try again" sending the same photo
+PENDING = null;
+if (!(job.error instanceof ApiError)) CTX.report(job.error, 'submit');
+showError(describeError(job.error));
+} else if (job.body) {
 PENDING = null;
 onResult(job.body);
 } else {
@@ -1569,6 +1586,7 @@ return hasString(key) ? t(key) : (it.message || it.code);
 }).filter(function (s, i, arr) { return s && arr.indexOf(s) === i; });
 }
 function showQualityGate(r) {
+keepResults(r, true, true); // reopened, the dialog comes back to this screen, not to an empty intro
 var items = qualityInstructions(r.quality || {});
 var node = h('section', { class: 'screen center', 'data-fc': 'quality-gate' }, [
 h('div', { class: 'alert' }, icon('alert')),

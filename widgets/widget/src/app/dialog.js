@@ -63,7 +63,8 @@ function openDialog(opts) {
     S.result = LAST.result;
     S.analysisId = LAST.analysisId;
     S.source = LAST.source;
-    showResults(LAST.result, LAST.lowQuality);
+    if (LAST.gate) showQualityGate(LAST.result);
+    else showResults(LAST.result, LAST.lowQuality);
   } else {
     showIntro();
   }
@@ -72,10 +73,13 @@ function openDialog(opts) {
 // Called by showResults: what reopening the dialog on this page shows again (kept from when it was first
 // shown: reopening does not extend it), with the frame last chosen (`frame`) and what was added to the cart
 // from each button (`added`), so the shopper comes back to where they left.
-function keepResults(r, lowQuality) {
-  if (LAST && LAST.result === r) return;
+function keepResults(r, lowQuality, gate) {
+  if (LAST && LAST.result === r) {
+    LAST.gate = !!gate; // past the quality gate ("See try-on anyway"): reopened, the results show
+    return;
+  }
   LAST = { photo: S.photo, result: r, lowQuality: lowQuality, analysisId: S.analysisId, source: S.source,
-    productId: S.productId, at: Date.now(), frame: null, added: {} };
+    productId: S.productId, at: Date.now(), frame: null, added: {}, gate: !!gate };
 }
 
 // "Done": the shopper is finished with these results.
@@ -183,7 +187,8 @@ function showIntro() {
   var node = h('section', { class: 'screen center', 'aria-labelledby': 'fc-intro-h' }, [
     h('div', { class: 'hero' }, faceArt()),
     h('h3', { class: 'big', id: 'fc-intro-h', tabindex: '-1', 'data-autofocus': true, text: t('intro_h') }),
-    h('p', { class: 'lead', text: t(openedForMatch(S.productId) && CTX.features.recommendations !== false ? 'intro_match_p' : 'intro_p') }),
+    h('p', { class: 'lead', text: t((openedForMatch(S.productId) && CTX.features.recommendations !== false ? 'intro_match_p' : 'intro_p') +
+      (cam ? '' : '_upload')) }),
     privacyBox(),
     h('div', { class: 'actions' + (cam ? '' : ' one') }, [
       cam ? h('button', { class: 'btn primary', type: 'button', 'data-fc': 'camera', onclick: showCamera },
@@ -274,10 +279,14 @@ function onFile(file) {
   showWorking(null);
   var from = S;
   prepareFile(file).then(function (prep) {
-    // Closed while the photo was being prepared: it is sent all the same, for the next opening.
-    if (S === from || !S) submit(prep, from);
+    if (S === from) return submit(prep);
+    if (S && S.job) return; // closed and reopened, and another photo chosen since: that one wins
+    // Closed while the photo was being prepared (a HEIC conversion takes a round trip): it is sent all the
+    // same, and a dialog reopened meanwhile on the same page follows it.
+    submit(prep, from);
+    if (S) resumePending();
   }).catch(function (err) {
-    if (S === from) showError(describeError(err));
+    if (S && (S === from || !S.job)) showError(describeError(err));
   });
 }
 
@@ -347,7 +356,8 @@ function submit(prep, from) {
     return onResult(body);
   }).catch(function (err) {
     job.failed = true;
-    if (!S || S.job !== job || (err && err.name === 'AbortError')) return;
+    job.error = err && err.name === 'AbortError' ? null : err;
+    if (!S || S.job !== job || !job.error) return; // closed: said at the next opening (`resumePending`)
     PENDING = null;
     if (!(err instanceof ApiError)) CTX.report(err, 'submit');
     showError(describeError(err));
@@ -366,13 +376,17 @@ function watch(job) {
 // Reopened on the page of an analysis still in flight or finished while closed: back to it.
 function resumePending() {
   var job = PENDING;
-  if (!job || job.productId !== S.productId || job.failed) return false;
+  if (!job || job.productId !== S.productId || (job.failed && !job.error)) return false;
   S.photo = job.prep.canvas;
   S.sent = job.prep;
   S.source = job.source;
   S.abort = job.abort;
   S.job = job;
-  if (job.body) {
+  if (job.error) { // failed while closed: say so, with "Try again" sending the same photo
+    PENDING = null;
+    if (!(job.error instanceof ApiError)) CTX.report(job.error, 'submit');
+    showError(describeError(job.error));
+  } else if (job.body) {
     PENDING = null;
     onResult(job.body);
   } else {
@@ -465,6 +479,7 @@ function qualityInstructions(q) {
 
 // A photo the analysis flags as unusable: say what to change before showing anything that could mislead.
 function showQualityGate(r) {
+  keepResults(r, true, true); // reopened, the dialog comes back to this screen, not to an empty intro
   var items = qualityInstructions(r.quality || {});
   var node = h('section', { class: 'screen center', 'data-fc': 'quality-gate' }, [
     h('div', { class: 'alert' }, icon('alert')),
