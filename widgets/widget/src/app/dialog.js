@@ -337,22 +337,28 @@ function submit(prep, from) {
     S.job = job;
     watch(job);
   }
-  job.progress('uploading', 12);
+  // Each step is kept on the job, so a reopened dialog shows where it is.
+  function step(key, pct) {
+    job.stage = key;
+    job.pct = pct;
+    job.progress(key, pct);
+  }
+  step('uploading', 12);
   var signal = job.abort ? job.abort.signal : undefined;
   CTX.beacon('photo_submitted', { source: at.source, width: prep.width, height: prep.height,
     kb: Math.round(prep.blob.size / 1024), product_id: at.productId });
   uploadPhoto(prep.blob, at.productId, signal).then(function (upload) {
-    job.progress(upload.status === 'running' ? 'running' : 'queued', 30);
+    step(upload.status === 'running' ? 'running' : 'queued', 30);
     return waitForResult(upload, function (status) {
       job.tick++;
-      if (status === 'running') job.progress('running', Math.min(88, 45 + job.tick * 6));
-      else if (status === 'queued') job.progress('queued', Math.min(40, 30 + job.tick * 2));
+      if (status === 'running') step('running', Math.min(88, 45 + job.tick * 6));
+      else if (status === 'queued') step('queued', Math.min(40, 30 + job.tick * 2));
     }, signal);
   }).then(function (body) {
     job.body = body;
     if (!S || S.job !== job) return; // closed: kept in PENDING for the dialog's next opening
     PENDING = null;
-    job.progress('finishing', 100);
+    step('finishing', 100);
     return onResult(body);
   }).catch(function (err) {
     job.failed = true;
@@ -391,7 +397,7 @@ function resumePending() {
     onResult(job.body);
   } else {
     watch(job);
-    job.progress('running', Math.min(88, 45 + job.tick * 6));
+    job.progress(job.stage || 'uploading', job.pct || 12);
   }
   return true;
 }
