@@ -10,16 +10,14 @@ sends, and a bad share gets the same 422 `invalid_holdout_percent` as the dashbo
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
-from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from plugin_api.admin import authenticate_admin
 from plugin_api.admin.same_origin import require_own_page
-from plugin_api.errors import ApiError, ErrorSchema
+from plugin_api.api.json_body import json_object
+from plugin_api.errors import ErrorSchema
 from plugin_api.services.experiment import MAX_HOLDOUT_PERCENT, parse_holdout_percent
 from plugin_api.services.lift import (
     MIN_ADD_TO_CARTS_PER_GROUP,
@@ -181,13 +179,7 @@ class AdminExperiment(MethodView):
         """Set the share of sessions held out from Facet"""
         require_own_page()
         merchant = authenticate_admin()
-        body: Any = request.get_json(silent=True) if request.is_json else None
-        if not isinstance(body, dict):
-            raise ApiError(
-                400,
-                "invalid_json",
-                'The body must be a JSON object such as {"holdout_percent": 10}, sent as application/json.',
-            )
+        body = json_object('{"holdout_percent": 10}')
         percent = parse_holdout_percent(body.get("holdout_percent"))
         change_holdout(merchant, percent)
         return lift_summary(merchant), 200, {"Cache-Control": "no-store"}

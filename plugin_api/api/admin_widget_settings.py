@@ -6,15 +6,13 @@ page is refused (`cross_site_request`). Validation: `plugin_api.services.widget_
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from plugin_api.admin.same_origin import require_own_page
 from plugin_api.admin.session import authenticate_admin
-from plugin_api.errors import ApiError, ErrorSchema
+from plugin_api.api.json_body import json_object
+from plugin_api.errors import ErrorSchema
 from plugin_api.services.widget_settings import (
     SETTINGS_KEY,
     parse_widget_settings,
@@ -72,6 +70,9 @@ class AdminWidgetSettings(MethodView):
         403, schema=ErrorSchema, description="`merchant_uninstalled`; `cross_site_request` from another site."
     )
     @blp.alt_response(
+        413, schema=ErrorSchema, description="`file_too_large`: the body is over the size limit."
+    )
+    @blp.alt_response(
         422,
         schema=ErrorSchema,
         description="`invalid_widget_settings`: `details.fields` says what is wrong with each; none saved.",
@@ -80,11 +81,5 @@ class AdminWidgetSettings(MethodView):
         """Change the widget's settings"""
         require_own_page()
         merchant = authenticate_admin()
-        body: Any = request.get_json(silent=True) if request.is_json else None
-        if not isinstance(body, dict):
-            raise ApiError(
-                400,
-                "invalid_json",
-                'The body must be a JSON object such as {"enabled": false}, sent as application/json.',
-            )
+        body = json_object('{"enabled": false}')
         return save_widget_settings(merchant, parse_widget_settings(body)), 200, {"Cache-Control": "no-store"}
