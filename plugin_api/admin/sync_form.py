@@ -13,8 +13,7 @@ from connectors import PLATFORMS
 from plugin_api.admin.same_origin import require_own_page
 from plugin_api.admin.session import authenticate_admin
 from plugin_api.errors import ApiError
-from plugin_api.jobs.queueing import CATALOG_QUEUE, current_jobs
-from plugin_api.jobs.sync import sync_in_progress
+from plugin_api.jobs.sync import enqueue_sync, sync_in_progress
 
 
 def sync_now() -> Response:
@@ -25,11 +24,5 @@ def sync_now() -> Response:
         raise ApiError(409, "nothing_to_sync", "This store's catalog is not read from a store platform.")
     if sync_in_progress(merchant):
         return redirect(url_for("admin.dashboard", sync="running", _anchor="catalog"), 303)
-    current_jobs().enqueue(
-        "plugin_api.jobs.sync.sync_merchant",
-        merchant.id,
-        full=True,
-        queue=CATALOG_QUEUE,
-        job_id=f"sync-{merchant.id}",
-    )
+    enqueue_sync(merchant, full=True)
     return redirect(url_for("admin.dashboard", sync="started", _anchor="catalog"), 303)

@@ -14,9 +14,8 @@ from flask_smorest import Blueprint
 
 from plugin_api.api.schemas import ErrorSchema
 from plugin_api.api.widget_auth import protect_widget_blueprint
-from plugin_api.errors import ApiError
 from plugin_api.rate_limits import enforce
-from plugin_api.services.uploads import clean_image, read_limited
+from plugin_api.services.uploads import read_upload
 from plugin_api.tenancy import current_merchant
 
 blp = Blueprint(
@@ -56,10 +55,10 @@ class PhotoConversions(MethodView):
         """Convert a photo the browser cannot decode"""
         merchant = current_merchant()
         enforce("uploads", merchant.id)
-        stream = request.files.get("image")
-        if stream is None:
-            raise ApiError(400, "missing_image", "Send the photo as the multipart field `image`.")
         config = current_app.config
-        raw = read_limited(stream, int(config["FACET_MAX_UPLOAD_BYTES"]))
-        image = clean_image(raw, max_pixels=int(config["FACET_MAX_IMAGE_PIXELS"]))
+        image = read_upload(
+            request.files.get("image"),
+            max_bytes=int(config["FACET_MAX_UPLOAD_BYTES"]),
+            max_pixels=int(config["FACET_MAX_IMAGE_PIXELS"]),
+        )
         return Response(image.data, mimetype=image.content_type, headers={"Cache-Control": "no-store"})

@@ -463,6 +463,17 @@ def _missing(known: list[int], lower: int | None, upper: int | None, seen: set[i
     return [str(i) for i in known[start:end] if i not in seen]
 
 
+def enqueue_sync(merchant: Merchant, *, full: bool) -> None:
+    """Queue one catalog sync for the store; one job id per store, so a second request joins the first."""
+    current_jobs().enqueue(
+        "plugin_api.jobs.sync.sync_merchant",
+        merchant.id,
+        full=full,
+        queue=CATALOG_QUEUE,
+        job_id=f"sync-{merchant.id}",
+    )
+
+
 def sync_in_progress(merchant: Merchant, now: datetime | None = None) -> bool:
     """Whether a live run holds this store's sync (its heartbeat is fresh)."""
     state = merchant.sync_state or {}
@@ -494,12 +505,6 @@ def schedule_polls(now: datetime | None = None) -> dict[str, int]:
         full = last_full is None or now - last_full >= FULL_SYNC_EVERY
         due = full or (merchant.platform in polling and (last_any is None or now - last_any >= POLL_EVERY))
         if due:
-            current_jobs().enqueue(
-                "plugin_api.jobs.sync.sync_merchant",
-                merchant.id,
-                full=full,
-                queue=CATALOG_QUEUE,
-                job_id=f"sync-{merchant.id}",
-            )
+            enqueue_sync(merchant, full=full)
             enqueued += 1
     return {"enqueued": enqueued, "purged": purged}

@@ -16,7 +16,7 @@ from plugin_api.extensions import db
 from plugin_api.jobs.queueing import TooManyInFlight, current_jobs, queue_for_plan
 from plugin_api.models import Analysis, AnalysisStatus, Merchant, utcnow
 from plugin_api.services.localisation import error_message
-from plugin_api.services.uploads import clean_image, read_limited
+from plugin_api.services.uploads import read_upload
 from plugin_api.storage import StorageError, current_storage, merchant_key
 
 log = logging.getLogger(__name__)
@@ -77,10 +77,11 @@ def submit_analysis(
     storage = current_storage()
     token = str(analysis_id)
     try:
-        if stream is None:
-            raise ApiError(400, "missing_image", "Send the photo as the multipart field `image`.")
-        raw = read_limited(stream, int(config["FACET_MAX_UPLOAD_BYTES"]))
-        image = clean_image(raw, max_pixels=int(config["FACET_MAX_IMAGE_PIXELS"]))
+        image = read_upload(
+            stream,
+            max_bytes=int(config["FACET_MAX_UPLOAD_BYTES"]),
+            max_pixels=int(config["FACET_MAX_IMAGE_PIXELS"]),
+        )
     except Exception:
         jobs.release_slot(merchant.id, token)
         raise

@@ -130,3 +130,11 @@ def clean_image(data: bytes, *, max_pixels: int) -> CleanImage:
         "height": upright.height,
     }
     return CleanImage(out.getvalue(), content_type, extension, info)
+
+
+def read_upload(stream: IO[bytes] | None, *, max_bytes: int, max_pixels: int) -> CleanImage:
+    """A shopper's photo from the multipart field `image`, read and checked: what the analysis upload and the
+    photo conversion both take."""
+    if stream is None:
+        raise ApiError(400, "missing_image", "Send the photo as the multipart field `image`.")
+    return clean_image(read_limited(stream, max_bytes), max_pixels=max_pixels)
