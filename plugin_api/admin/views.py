@@ -1,6 +1,7 @@
 """The merchant dashboard's pages: `/admin` (the dashboard), `/admin/sign-in` (support links), `/admin/demo`,
-`POST /admin/experiment` (the holdout form, `plugin_api.admin.experiment`) and `POST /admin/widget-settings`
-(the widget settings form, `plugin_api.admin.widget_settings_form`).
+`POST /admin/experiment` (the holdout form, `plugin_api.admin.experiment`), `POST /admin/widget-settings`
+(`plugin_api.admin.widget_settings_form`), `POST /admin/sync` (`plugin_api.admin.sync_form`) and
+`GET /admin/data-requests/<id>.json` (a customer data request's export).
 
 A support link opens a confirmation page (GET, HEAD: nothing is set or used up); its button POSTs the link's
 token back from that page, which signs in and uses the link up.
@@ -24,6 +25,7 @@ from plugin_api.admin.session import SESSION_MAX_AGE, authenticate_admin, start_
 from plugin_api.admin.sync_form import sync_now
 from plugin_api.admin.widget_settings_form import set_widget_settings
 from plugin_api.errors import ApiError
+from plugin_api.models import Merchant
 from plugin_api.money import money
 from plugin_api.services.category_labels import category_label
 from plugin_api.services.dashboard import PERIODS, DashboardSummary, dashboard_summary, parse_period
@@ -34,9 +36,9 @@ from plugin_api.web.demo_store import demo_merchant
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
 
-def requested_summary() -> DashboardSummary:
+def requested_summary(merchant: Merchant | None = None) -> DashboardSummary:
     """The signed-in merchant's summary for the request's `?days=` (401/403 first, then 422)."""
-    merchant = authenticate_admin()
+    merchant = merchant or authenticate_admin()
     days = parse_period(request.args.get("days"))
     retention = int(current_app.config["FACET_ANALYSIS_RETENTION_DAYS"])
     return dashboard_summary(merchant, days, analysis_retention_days=retention)
@@ -58,8 +60,8 @@ def utc_time(iso: str | None) -> str | None:
 @admin_bp.get("")
 def dashboard() -> str:
     """The merchant's dashboard for the last 7, 30 or 90 days."""
-    summary = requested_summary()  # signs the merchant in first (401 / 403), then reads the period
     merchant = authenticate_admin()
+    summary = requested_summary(merchant)
     return render_template(
         "admin/dashboard.html",
         summary=summary,
