@@ -565,33 +565,31 @@ if (productId) fd.append('product_id', productId);
 if (CTX.sid) fd.append('session_id', CTX.sid);
 fd.append('lang', LANG); // the recommendations' reasons come back in the widget's language
 return fetch(apiUrl('/analyses?lang=' + encodeURIComponent(LANG)), { method: 'POST', body: fd, credentials: 'omit', signal: signal })
-.catch(function (e) {
-if (e && e.name === 'AbortError') throw e;
-throw new ApiError('network', 0, 'network', String(e && e.message));
-})
+.catch(unreachable)
 .then(function (resp) {
 return readJson(resp).then(function (body) {
-if (!resp.ok) {
-var err = httpError(resp, body);
-CTX.beacon('photo_refused', { code: err.code || 'http_' + err.status, status: err.status });
-throw err;
-}
+if (!resp.ok) throw refused(resp, body);
 return body;
 });
 });
+}
+function unreachable(e) {
+if (e && e.name === 'AbortError') throw e;
+throw new ApiError('network', 0, 'network', String(e && e.message));
+}
+function refused(resp, body) {
+var err = httpError(resp, body);
+CTX.beacon('photo_refused', { code: err.code || 'http_' + err.status, status: err.status });
+return err;
 }
 function convertPhoto(file) {
 var fd = new FormData();
 fd.append('image', file, file.name || 'photo.heic');
 return fetch(apiUrl('/photo-conversions?lang=' + encodeURIComponent(LANG)), { method: 'POST', body: fd, credentials: 'omit' })
-.catch(function (e) { throw new ApiError('network', 0, 'network', String(e && e.message)); })
+.catch(unreachable)
 .then(function (resp) {
 if (resp.ok) return resp.blob();
-return readJson(resp).then(function (body) {
-var err = httpError(resp, body);
-CTX.beacon('photo_refused', { code: err.code || 'http_' + err.status, status: err.status });
-throw err;
-});
+return readJson(resp).then(function (body) { throw refused(resp, body); });
 });
 }
 function pollUrl(job) {
