@@ -8,12 +8,14 @@ test_demo_flow.py. Also: the client-side warp against OpenCV, keyboard/focus han
 from __future__ import annotations
 
 import base64
+import io
 import json
 import time
 from typing import Any
 
 import numpy as np
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from plugin_api.extensions import db
@@ -336,13 +338,25 @@ def test_a_photo_cut_short_is_refused_before_upload(live_server, page_factory, i
     whole = inputs["big_jpg"].read_bytes()
     cut = tmp_path / "cut-short.jpg"
     cut.write_bytes(whole[: len(whole) // 3])
+    # A phone photo carries a complete preview JPEG (EXIF thumbnail) near its start, end marker and all: cut
+    # short, its preview's end marker is still there (a walkthrough's 60 KB cut of a real photo went through).
+    preview = io.BytesIO()
+    Image.new("RGB", (160, 120), (180, 140, 120)).save(preview, format="JPEG")
+    app1 = b"Exif\0\0" + preview.getvalue()
+    with_preview = whole[:2] + b"\xff\xe1" + (len(app1) + 2).to_bytes(2, "big") + app1 + whole[2:]
+    cut_preview = tmp_path / "cut-short-with-preview.jpg"
+    cut_preview.write_bytes(with_preview[:50_000])
     page, errors = page_factory()
     uploads = route_fixture_api(page)
     open_widget(page, live_server.url)
-    upload(page, cut)
     dialog = page.locator('[data-facet-dialog] [role="dialog"]')
-    dialog.get_by_text("We couldn’t read that photo").wait_for()
-    assert uploads == []
+    for damaged in (cut, cut_preview):
+        upload(page, damaged)
+        dialog.get_by_text("We couldn’t read that photo").wait_for()
+        assert uploads == [], damaged.name
+        dialog.get_by_role("button", name="Choose another photo").wait_for()
+        if damaged is cut:
+            dialog.get_by_role("button", name="Back").click()
     # The whole photo goes through.
     dialog.get_by_role("button", name="Choose another photo").click()
     upload(page, inputs["big_jpg"])

@@ -859,14 +859,20 @@ var MAGIC = { 'image/jpeg': [0xff, 0xd8], 'image/png': [0x89, 0x50, 0x4e, 0x47],
 function looksComplete(file) {
 var type = file.type || '';
 if (!MAGIC[type] || !file.slice || !window.Uint8Array) return Promise.resolve(true);
-return Promise.all([readBytes(file.slice(0, 12)), readBytes(file.slice(Math.max(0, file.size - TAIL_BYTES)))]).then(function (parts) {
-var head = parts[0], tail = parts[1];
+var jpeg = type === 'image/jpeg';
+var rest = jpeg ? file : file.slice(Math.max(0, file.size - TAIL_BYTES));
+return Promise.all([readBytes(file.slice(0, 12)), readBytes(rest)]).then(function (parts) {
+var head = parts[0], bytes = parts[1];
 if (!startsWith(head, 0, MAGIC[type])) return true;
 if (type === 'image/webp') return head.length < 12 || (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) + 8 <= file.size;
-var marker = type === 'image/png' ? [0x49, 0x45, 0x4e, 0x44] : [0xff, 0xd9];
-for (var i = tail.length - marker.length; i >= 0; i--) if (startsWith(tail, i, marker)) return true;
-return false;
+if (!jpeg) return lastIndexOf(bytes, [0x49, 0x45, 0x4e, 0x44]) >= 0;
+var scan = lastIndexOf(bytes, [0xff, 0xda]);
+return scan < 0 || lastIndexOf(bytes, [0xff, 0xd9]) > scan;
 }, function () { return true; });
+}
+function lastIndexOf(bytes, marker) {
+for (var i = bytes.length - marker.length; i >= 0; i--) if (startsWith(bytes, i, marker)) return i;
+return -1;
 }
 function startsWith(bytes, at, marker) {
 for (var j = 0; j < marker.length; j++) if (bytes[at + j] !== marker[j]) return false;
