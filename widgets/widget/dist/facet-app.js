@@ -866,8 +866,12 @@ var head = parts[0], bytes = parts[1];
 if (!startsWith(head, 0, MAGIC[type])) return true;
 if (type === 'image/webp') return head.length < 12 || (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) + 8 <= file.size;
 if (!jpeg) return lastIndexOf(bytes, [0x49, 0x45, 0x4e, 0x44]) >= 0;
-var scan = lastIndexOf(bytes, [0xff, 0xda]);
-return scan < 0 || lastIndexOf(bytes, [0xff, 0xd9]) > scan;
+for (var i = bytes.length - 2; i >= 0; i--) {
+if (bytes[i] !== 0xff) continue;
+if (bytes[i + 1] === 0xd9) return true;
+if (bytes[i + 1] === 0xda) return false;
+}
+return true;
 }, function () { return true; });
 }
 function lastIndexOf(bytes, marker) {
