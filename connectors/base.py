@@ -38,8 +38,8 @@ class CatalogProduct:
     active: bool = True
     description: str = ""
     # The store's spec attributes as text ("Frame size": "52-18-140", "lens_width": "52"): a frame's printed
-    # size is often only here.
-    attributes: dict[str, str] = field(default_factory=dict)
+    # size is often only here. None: the payload cannot say (a webhook without metafields); stored ones stay.
+    attributes: dict[str, str] | None = field(default_factory=dict)
 
 
 def any_variant_available(flags: list[bool | None]) -> bool | None:

@@ -1,9 +1,10 @@
 """Shopify bulk operations for full imports of big catalogs.
 
 A bulk query runs on Shopify's side without spending the GraphQL cost bucket; its result is one JSONL file
-where nested connections (variants, media) are separate lines carrying `__parentId`. Facet sorts the products
-by id (the sync's deletion check needs id order) and pages them with cursors `bulk:<operation id>:<offset>`,
-so an interrupted import resumes by re-downloading the same result (valid for 7 days) and skipping ahead.
+where nested connections (variants, media, metafields) are separate lines carrying `__parentId`. Facet sorts
+the products by id (the sync's deletion check needs id order) and pages them with cursors
+`bulk:<operation id>:<offset>`, so an interrupted import resumes by re-downloading the same result (valid for
+7 days) and skipping ahead.
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ BULK_PRODUCTS = """
     edges { node {
       id title handle vendor productType tags status updatedAt publishedAt onlineStoreUrl description
       media { edges { node { ... on MediaImage { image { url } } } } }
+      metafields(namespace: "__NAMESPACE__") { edges { node { id key value type } } }
       variants { edges { node {
         id title sku price compareAtPrice availableForSale selectedOptions { name value } image { url }
       } } }
     } }
   }
 }
-"""
+""".replace("__NAMESPACE__", catalog.METAFIELD_NAMESPACE)
 
 RUN = """
 mutation FacetBulk($query: String!) {
@@ -91,10 +93,10 @@ def parse_jsonl(lines: Iterator[bytes], shop: str, currency: str | None) -> list
         line = json.loads(raw)
         parent = line.pop("__parentId", None)
         if parent is None:
-            line["media"], line["variants"] = {"nodes": []}, {"nodes": []}
+            line["media"], line["variants"], line["metafields"] = {"nodes": []}, {"nodes": []}, {"nodes": []}
             nodes[line["id"]] = line
         elif parent in nodes:
-            kind = "variants" if "/ProductVariant/" in str(line.get("id", "")) else "media"
+            kind = _child_kind(str(line.get("id", "")))
             if kind == "media" and not line.get("image"):
                 continue  # videos/3D models come through as empty objects
             nodes[parent][kind]["nodes"].append(line)
@@ -103,6 +105,13 @@ def parse_jsonl(lines: Iterator[bytes], shop: str, currency: str | None) -> list
         products,
         key=lambda p: int(p.platform_id) if p.platform_id.isascii() and p.platform_id.isdigit() else 0,
     )
+
+
+def _child_kind(gid: str) -> str:
+    """Which connection a child line belongs to, by its gid (media lines carry none)."""
+    if "/ProductVariant/" in gid:
+        return "variants"
+    return "metafields" if "/Metafield/" in gid else "media"
 
 
 def pages(

@@ -7,11 +7,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.base import CatalogProduct, any_variant_available
+from connectors.shopify.metafields import metafield_attributes
 
-# A page's requested cost is 3 + PAGE_SIZE × (1 + MEDIA_FIRST + 2 × VARIANTS_FIRST) (a variant and its image
-# object count one each): 913 at 35, under Shopify's 1,000-point cap for a single query.
-PAGE_SIZE = 35
+# A page's requested cost is 3 + PAGE_SIZE × (1 + MEDIA_FIRST + 2 × VARIANTS_FIRST + METAFIELDS_FIRST) (a
+# variant and its image object count one each): 975 at 27, under Shopify's 1,000-point cap for a single query.
+PAGE_SIZE = 27
 MEDIA_FIRST = 5
+# Spec metafields in the namespace the store admin's own metafield definitions use ("custom.lens_width"): an
+# eyewear store keeps a frame's measurements there more often than in its title. Webhooks ask for the same
+# namespace (`metafieldNamespaces`), so both reads see the same attributes.
+METAFIELD_NAMESPACE = "custom"
+METAFIELDS_FIRST = 10
 # Variants come 10 per product with the page; a product with more (a foundation in forty shades) has the rest
 # read by VARIANTS_QUERY, 100 at a time.
 VARIANTS_FIRST = 10
@@ -22,13 +28,16 @@ VARIANT_FIELDS = (
 )
 
 PRODUCTS_QUERY = """
-query FacetProducts($first: Int!, $after: String, $query: String, $media: Int!, $variants: Int!) {
+query FacetProducts(
+  $first: Int!, $after: String, $query: String, $media: Int!, $variants: Int!, $metafields: Int!
+) {
   shop { currencyCode primaryDomain { url } }
   products(first: $first, after: $after, query: $query, sortKey: ID) {
     pageInfo { hasNextPage endCursor }
     nodes {
       id title handle vendor productType tags status updatedAt publishedAt onlineStoreUrl description
       media(first: $media) { nodes { ... on MediaImage { image { url altText } } } }
+      metafields(first: $metafields, namespace: "__NAMESPACE__") { nodes { key value type } }
       variants(first: $variants) {
         pageInfo { hasNextPage endCursor }
         nodes { __VARIANT_FIELDS__ }
@@ -36,7 +45,7 @@ query FacetProducts($first: Int!, $after: String, $query: String, $media: Int!, 
     }
   }
 }
-""".replace("__VARIANT_FIELDS__", VARIANT_FIELDS)
+""".replace("__VARIANT_FIELDS__", VARIANT_FIELDS).replace("__NAMESPACE__", METAFIELD_NAMESPACE)
 
 VARIANTS_QUERY = """
 query FacetVariants($id: ID!, $first: Int!, $after: String) {
@@ -137,6 +146,7 @@ def product_from_node(node: dict[str, Any], shop: str, currency: str | None) -> 
         in_stock=any(v["available"] for v in variants) if variants else True,
         active=(node.get("status") or "ACTIVE") == "ACTIVE" and _on_online_store(node, "publishedAt"),
         description=node.get("description") or "",
+        attributes=metafield_attributes((node.get("metafields") or {}).get("nodes") or []),
     )
 
 
@@ -201,4 +211,11 @@ def product_from_rest(payload: dict[str, Any], shop: str) -> CatalogProduct:
         in_stock=any_variant_available([v["available"] for v in variants]) if variants else True,
         active=(payload.get("status") or "active") == "active" and _on_online_store(payload, "published_at"),
         description=payload.get("body_html") or "",
+        # Present only when the subscription names the namespace (`metafieldNamespaces`): a subscription made
+        # before Facet asked for it says nothing about them, and the stored ones are kept.
+        attributes=metafield_attributes(
+            m for m in payload["metafields"] if m.get("namespace") == METAFIELD_NAMESPACE
+        )
+        if isinstance(payload.get("metafields"), list)
+        else None,
     )

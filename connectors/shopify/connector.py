@@ -179,9 +179,11 @@ class ShopifyConnector:
         callback = f"{public_url.rstrip('/')}/webhooks/shopify"
         registration = WebhookRegistration()
         for topic in catalog.WEBHOOK_TOPICS:
+            subscription: dict[str, Any] = {"callbackUrl": callback, "format": "JSON"}
+            if topic.startswith("PRODUCTS_"):
+                subscription["metafieldNamespaces"] = [catalog.METAFIELD_NAMESPACE]
             data = admin.graphql(
-                catalog.WEBHOOK_CREATE,
-                {"topic": topic, "webhookSubscription": {"callbackUrl": callback, "format": "JSON"}},
+                catalog.WEBHOOK_CREATE, {"topic": topic, "webhookSubscription": subscription}
             )
             answer = data["webhookSubscriptionCreate"]
             errors = [e["message"] for e in answer.get("userErrors") or []]
@@ -251,6 +253,7 @@ class ShopifyConnector:
                     "query": search,
                     "media": catalog.MEDIA_FIRST,
                     "variants": catalog.VARIANTS_FIRST,
+                    "metafields": catalog.METAFIELDS_FIRST,
                 },
             )
             shop = data.get("shop") or {}

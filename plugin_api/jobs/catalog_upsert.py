@@ -42,7 +42,9 @@ def product_values(p: CatalogProduct) -> dict[str, Any]:
         "vendor": (p.vendor or None) and p.vendor[:255],
         "product_type": (p.product_type or None) and p.product_type[:255],
         "description": plain_text(p.description)[:DESCRIPTION_CHARS],
-        "attributes": {str(k)[:100]: plain_text(str(v))[:200] for k, v in list(p.attributes.items())[:40]},
+        "attributes": {
+            str(k)[:100]: plain_text(str(v))[:200] for k, v in list((p.attributes or {}).items())[:40]
+        },
         "tags": list(p.tags),
         "price": p.price.quantize(Decimal("0.01")) if p.price is not None else None,
         "variants": list(p.variants),
@@ -87,6 +89,8 @@ def _apply(row: Product, product: CatalogProduct, counts: dict[str, int]) -> boo
     values = product_values(product)
     if product.in_stock is None:
         del values["in_stock"]  # the payload could not say: keep what the last full read found
+    if product.attributes is None:
+        del values["attributes"]  # likewise
     values["variants"] = _keep_known_availability(values["variants"], row.variants or [])
     stored, incoming = row.platform_updated_at, product.updated_at
     # Webhooks arrive out of order: never let an older copy overwrite a newer one.

@@ -514,3 +514,29 @@ def shopify_line(
         "tax_lines": [],
         "title": f"Frame {product_id}",
     }
+
+
+def test_frame_measurements_in_metafields_survive_a_webhook_that_does_not_carry_them(shop_app, fake):
+    fake.products[1004].metafields = {
+        "custom.lens_width": ("number_integer", "52"),
+        "custom.bridge_width": ("number_integer", "18"),
+    }
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    m = e2e.merchant(shop_app, "shopify")
+    assert e2e.product(shop_app, m.id, "1004").attributes == {"lens width": "52", "bridge width": "18"}
+
+    # The install asked Shopify for the namespace: an edit's webhook brings the new value.
+    fake.update_product(
+        1004, metafields={**fake.products[1004].metafields, "custom.bridge_width": ("number_integer", "20")}
+    )
+    assert browser.deliver(fake.deliver("products/update", fake.rest_product(1004))).status_code == 200
+    assert e2e.product(shop_app, m.id, "1004").attributes == {"lens width": "52", "bridge width": "20"}
+
+    # A subscription from before (no `metafields` in its bodies) changes the title and keeps the sizes.
+    fake.update_product(1004, title="Renamed frame")
+    payload = fake.rest_product(1004)
+    del payload["metafields"]
+    assert browser.deliver(fake.deliver("products/update", payload)).status_code == 200
+    row = e2e.product(shop_app, m.id, "1004")
+    assert row.title == "Renamed frame" and row.attributes == {"lens width": "52", "bridge width": "20"}

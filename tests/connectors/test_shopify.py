@@ -298,3 +298,72 @@ def test_a_webhook_carries_the_same_product_facts_as_the_catalog_read(settings, 
     assert graphql.variants[0]["options"] == {"Color": "black"} and graphql.variants[0]["image_url"]
     fields = ("title", "product_type", "tags", "image_urls", "description", "price", "in_stock")
     assert {f: getattr(hooked, f) for f in fields} == {f: getattr(graphql, f) for f in fields}
+
+
+SPEC_METAFIELDS = {
+    "custom.lens_width": ("number_integer", "52"),
+    "custom.bridge_width": ("dimension", '{"value": 1.8, "unit": "CENTIMETERS"}'),
+    "custom.temple_length": ("single_line_text_field", "140 mm"),
+    "custom.care": ("rich_text_field", '{"type": "root", "children": []}'),  # a document: nothing to read
+    "reviews.rating": ("rating", '{"value": "4.5", "scale_min": "1.0", "scale_max": "5.0"}'),
+}
+SPEC_ATTRIBUTES = {"lens width": "52", "bridge width": "18 mm", "temple length": "140 mm"}
+
+
+def test_a_frames_measurements_kept_in_metafields_are_read_by_every_path(settings, shopify_fake, session):
+    """Eyewear stores often keep lens, bridge and temple in the admin's own metafields, not in the title:
+    the page read, the bulk import and the product webhooks all bring them, as text the size is read from."""
+    from dataclasses import replace
+
+    from connectors.shopify.catalog import product_from_rest
+    from inference.catalog import parse_frame_size
+
+    shopify_fake.products[1001].metafields = dict(SPEC_METAFIELDS)
+    paged = next(ShopifyConnector(settings).iter_products(session)).products[0]
+    assert paged.platform_id == "1001" and paged.attributes == SPEC_ATTRIBUTES
+    assert next(ShopifyConnector(settings).iter_products(session)).products[1].attributes == {}
+
+    bulk = ShopifyConnector(replace(settings, shopify_bulk_min_products=1, shopify_bulk_poll_seconds=0.01))
+    assert next(bulk.iter_products(session)).products[0].attributes == SPEC_ATTRIBUTES
+
+    ShopifyConnector(settings).register_webhooks(session, public_url="https://facet.test", merchant_key="m")
+    hooked = product_from_rest(shopify_fake.rest_product(1001), shopify_fake.shop)
+    assert hooked.attributes == SPEC_ATTRIBUTES
+
+    size = parse_frame_size(f"{name}: {value}" for name, value in paged.attributes.items())
+    assert size is not None and (size["lens_mm"], size["bridge_mm"], size["temple_mm"]) == (52, 18, 140)
+
+
+def test_a_webhook_from_a_subscription_without_metafields_cannot_say_what_they_are(settings, shopify_fake):
+    """A subscription made before Facet asked for the namespace sends no `metafields`: unknown, not empty,
+    so the stored measurements are not wiped at each product edit."""
+    from connectors.shopify.catalog import product_from_rest
+
+    shopify_fake.products[1001].metafields = dict(SPEC_METAFIELDS)
+    shopify_fake.subscriptions.append(
+        {"id": "1", "topic": "PRODUCTS_UPDATE", "callbackUrl": "https://facet.test/webhooks/shopify"}
+    )
+    payload = shopify_fake.rest_product(1001)
+    assert "metafields" not in payload
+    assert product_from_rest(payload, shopify_fake.shop).attributes is None
+    assert product_from_rest({**payload, "metafields": []}, shopify_fake.shop).attributes == {}
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "text"),
+    [
+        ("dimension", '{"value": 2.05, "unit": "INCHES"}', "52.07 mm"),
+        ("dimension", '{"value": 52, "unit": "MILLIMETERS"}', "52 mm"),
+        ("dimension", '{"value": "wide", "unit": "MILLIMETERS"}', None),
+        ("list.single_line_text_field", '["52-18-140", "54-18-145"]', "52-18-140, 54-18-145"),
+        ("number_decimal", "52.5", "52.5"),
+        ("boolean", "true", None),
+        ("product_reference", "gid://shopify/Product/1", None),
+        ("single_line_text_field", "", None),
+    ],
+)
+def test_metafield_types_read_as_text(kind, value, text):
+    from connectors.shopify.metafields import metafield_attributes
+
+    expected = {"size": text} if text else {}
+    assert metafield_attributes([{"key": "size", "type": kind, "value": value}]) == expected

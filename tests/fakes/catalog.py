@@ -42,7 +42,8 @@ class Product:
     in_stock: bool = True
     published: bool = True  # to the storefront (Shopify's Online Store channel)
     category_id: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
+    # Shopify metafields, "namespace.key" → (type, value as Shopify stores it: text, or JSON for a dimension).
+    metafields: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def generate(count: int, *, first_id: int = 1001, variable_every: int = 10) -> list[Product]:

@@ -48,6 +48,21 @@ class Delivery:
         return urlsplit(self.url).path
 
 
+def _namespace(query: str) -> str | None:
+    """The namespace a query's `metafields(...)` connection names (None: the query reads no metafields)."""
+    found = re.search(r'metafields\([^)]*namespace:\s*"([^"]+)"', query)
+    return found.group(1) if found else None
+
+
+def _metafields(p: catalog.Product, namespace: str | None) -> list[dict[str, str]]:
+    """A product's metafields in `namespace` as GraphQL nodes."""
+    return [
+        {"key": key.split(".", 1)[1], "value": value, "type": kind}
+        for key, (kind, value) in p.metafields.items()
+        if namespace and key.split(".", 1)[0] == namespace
+    ]
+
+
 def js_hmac(params: dict[str, str], secret: str) -> str:
     """Shopify's callback signature: sorted, URLSearchParams-encoded `k=v&...`, hex HMAC-SHA256."""
     enc = lambda s: quote(s, safe="*-._").replace("~", "%7E")  # noqa: E731
@@ -148,10 +163,29 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         }
         return Delivery(url, headers, body)
 
-    def rest_product(self, pid: int) -> dict[str, Any]:
+    def rest_product(self, pid: int, topic: str = "PRODUCTS_UPDATE") -> dict[str, Any]:
         """The REST shape Shopify puts in products/* webhook bodies (a variant's photo is one of the product's
-        images, named by `image_id`)."""
+        images, named by `image_id`; the metafields of the namespaces `topic`'s subscription asked for)."""
         p = self.products[pid]
+        namespaces = [
+            n for s in self.subscriptions if s["topic"] == topic for n in s.get("metafieldNamespaces") or []
+        ]
+        extra: dict[str, Any] = {}
+        if namespaces:
+            extra["metafields"] = [
+                {
+                    "id": p.id * 100 + n,
+                    "namespace": key.split(".", 1)[0],
+                    "key": key.split(".", 1)[1],
+                    "value": value,
+                    "type": kind,
+                    "owner_id": p.id,
+                    "owner_resource": "product",
+                    "admin_graphql_api_id": f"gid://shopify/Metafield/{p.id * 100 + n}",
+                }
+                for n, (key, (kind, value)) in enumerate(p.metafields.items())
+                if key.split(".", 1)[0] in namespaces
+            ]
         files = media_files(p)
         image_ids = {f: p.id * 1000 + i for i, f in enumerate(files, start=1)}
         return {
@@ -181,6 +215,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             ],
             "options": [{"name": "Color", "position": 1, "values": [v.colour for v in p.variants]}],
             "images": [{"id": image_ids[f], "src": f"{CDN}{f}"} for f in files],
+            **extra,
         }
 
     # -- HTTP routes ------------------------------------------------------------------------------------
@@ -272,7 +307,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
                 return Response.json({"errors": "Service Unavailable"}, 503)
             return self._webhook_create(variables)
         if "bulkOperationRunQuery" in query:
-            return self._bulk_start()
+            return self._bulk_start(_namespace(variables.get("query") or ""))
         if "BulkOperation" in query:
             return self._bulk_poll(variables)
         if "productsCount" in query:
@@ -281,7 +316,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         if "product(id:" in query:
             return self._product_variants(variables)
         if "products(" in query:
-            return self._products(variables)
+            return self._products(variables, _namespace(query))
         return Response.json({"errors": [{"message": "Field doesn't exist on type 'QueryRoot'"}]})
 
     def _shop_object(self) -> dict[str, Any]:
@@ -304,7 +339,14 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             }
         else:
             sid = f"gid://shopify/WebhookSubscription/{len(self.subscriptions) + 1}"
-            self.subscriptions.append({"id": sid, "topic": topic, "callbackUrl": sub["callbackUrl"]})
+            self.subscriptions.append(
+                {
+                    "id": sid,
+                    "topic": topic,
+                    "callbackUrl": sub["callbackUrl"],
+                    "metafieldNamespaces": list(sub.get("metafieldNamespaces") or []),
+                }
+            )
             data = {"webhookSubscription": {"id": sid, "topic": topic}, "userErrors": []}
         return Response.json(
             {"data": {"webhookSubscriptionCreate": data}, "extensions": self._cost(10, 10, available)}
@@ -383,12 +425,14 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             ],
         }
 
-    def _products(self, v: dict[str, Any]) -> Response:
+    def _products(self, v: dict[str, Any], namespace: str | None) -> Response:
         first = int(v.get("first") or 0)
         if not 0 < first <= 250:
             return Response.json({"errors": [{"message": "first must be between 1 and 250"}]})
         media, variants = int(v.get("media") or 0), int(v.get("variants") or 0)
-        requested = 3 + first * (1 + media + 2 * variants)  # a variant and its image object: one point each
+        metafields = int(v.get("metafields") or 0) if namespace else 0
+        # A variant and its image object: one point each; a metafield one.
+        requested = 3 + first * (1 + media + 2 * variants + metafields)
         available, refused = self._charge(requested)
         if refused:
             return refused
@@ -404,8 +448,11 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
                 if pid > after and (since is None or p.updated_at > since)
             ]
         page, more = rows[:first], len(rows) > first
-        nodes = [self._node(p, media, variants) for p in page]
-        actual = 3 + sum(1 + len(n["media"]["nodes"]) + 2 * len(n["variants"]["nodes"]) for n in nodes)
+        nodes = [self._node(p, media, variants, namespace, metafields) for p in page]
+        actual = 3 + sum(
+            1 + len(n["media"]["nodes"]) + 2 * len(n["variants"]["nodes"]) + len(n["metafields"]["nodes"])
+            for n in nodes
+        )
         self._refund(requested - actual)
         self.cost_used += actual
         end = base64.b64encode(f"cursor:{page[-1].id}".encode()).decode() if page else None
@@ -417,7 +464,9 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             {"data": data, "extensions": self._cost(requested, actual, available + requested - actual)}
         )
 
-    def _node(self, p: catalog.Product, media: int, variants: int) -> dict[str, Any]:
+    def _node(
+        self, p: catalog.Product, media: int, variants: int, namespace: str | None = None, metafields: int = 0
+    ) -> dict[str, Any]:
         return {
             "id": f"gid://shopify/Product/{p.id}",
             "title": p.title,
@@ -437,10 +486,11 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
                 "nodes": [{"image": {"url": f"{CDN}{f}", "altText": p.title}} for f in media_files(p)[:media]]
             },
             "variants": self._variants(p, 0, variants),
+            "metafields": {"nodes": _metafields(p, namespace)[:metafields]},
         }
 
     # -- bulk operations --------------------------------------------------------------------------------
-    def _bulk_start(self) -> Response:
+    def _bulk_start(self, namespace: str | None) -> Response:
         op = len(self.bulk_results) + 1
         lines = []
         with self.lock:
@@ -450,10 +500,14 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         for p in rows:
             node = self._node(p, 100, 100)
             media, variants = node.pop("media")["nodes"], node.pop("variants")["nodes"]
+            del node["metafields"]
             lines.append(json.dumps(node))
             parent = node["id"]
             lines += [json.dumps({**m, "__parentId": parent}) for m in media]
             lines += [json.dumps({**v, "__parentId": parent}) for v in variants]
+            for n, field in enumerate(_metafields(p, namespace)):
+                gid = f"gid://shopify/Metafield/{p.id * 100 + n}"
+                lines.append(json.dumps({"id": gid, **field, "__parentId": parent}))
         self.bulk_results[op] = ("\n".join(lines) + "\n").encode()
         self.bulk_polls[op] = 0
         data = {
