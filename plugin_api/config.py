@@ -36,12 +36,25 @@ _INT_SETTINGS = {
     "FACET_CLIENT_UPLOAD_BURST": 10,
     "FACET_CLIENT_EVENTS_PER_MINUTE": 120,
     "FACET_CLIENT_EVENT_BURST": 240,
+    # Photos the browser cannot decode (HEIC) converted for the widget: their own allowance, so a shopper
+    # whose photo needs converting is not charged twice for one photo (the upload that follows counts).
+    "FACET_CLIENT_CONVERSIONS_PER_HOUR": 30,
+    "FACET_CLIENT_CONVERSION_BURST": 10,
     # Reverse proxies in front of Facet whose X-Forwarded-For / -Proto are trusted (0: none, use the peer).
     "FACET_TRUSTED_PROXIES": 0,
 }
 # Tests share one address (127.0.0.1) across hundreds of uploads: limits apply where a test sets them.
-_RATE_LIMITS = ("FACET_CLIENT_UPLOADS_PER_HOUR", "FACET_CLIENT_EVENTS_PER_MINUTE")
-_DEMO_UPLOAD_ALLOWANCE = {"FACET_CLIENT_UPLOADS_PER_HOUR": 300, "FACET_CLIENT_UPLOAD_BURST": 60}
+_RATE_LIMITS = (
+    "FACET_CLIENT_UPLOADS_PER_HOUR",
+    "FACET_CLIENT_EVENTS_PER_MINUTE",
+    "FACET_CLIENT_CONVERSIONS_PER_HOUR",
+)
+_DEMO_UPLOAD_ALLOWANCE = {
+    "FACET_CLIENT_UPLOADS_PER_HOUR": 300,
+    "FACET_CLIENT_UPLOAD_BURST": 60,
+    "FACET_CLIENT_CONVERSIONS_PER_HOUR": 300,
+    "FACET_CLIENT_CONVERSION_BURST": 60,
+}
 
 _STR_DEFAULTS: dict[str, str | None] = {
     "FACET_ENV": "production",

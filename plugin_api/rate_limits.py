@@ -119,6 +119,7 @@ class Limit:
 _SETTINGS = {
     "uploads": ("FACET_CLIENT_UPLOADS_PER_HOUR", 3600.0, "FACET_CLIENT_UPLOAD_BURST"),
     "events": ("FACET_CLIENT_EVENTS_PER_MINUTE", 60.0, "FACET_CLIENT_EVENT_BURST"),
+    "conversions": ("FACET_CLIENT_CONVERSIONS_PER_HOUR", 3600.0, "FACET_CLIENT_CONVERSION_BURST"),
 }
 
 
@@ -127,7 +128,7 @@ def configured_limits(config: dict) -> dict[str, Limit]:
     widget sends."""
     from plugin_api.api.widget_events import MAX_EVENTS_PER_REQUEST
 
-    smallest = {"uploads": 1, "events": MAX_EVENTS_PER_REQUEST}
+    smallest = {"uploads": 1, "events": MAX_EVENTS_PER_REQUEST, "conversions": 1}
     limits = {}
     for name, (rate_key, period, burst_key) in _SETTINGS.items():
         limit = Limit(name, int(config[rate_key]), period, int(config[burst_key]))
@@ -285,7 +286,9 @@ def refund(name: str, store_id: int, *, cost: int = 1) -> None:
     limiter.refund(name, store_id, current_client(), cost)
 
 
+_TOO_MANY_PHOTOS = "You have sent many photos in a short time; please wait about {minutes} min and try again."
 _MESSAGES = {
-    "uploads": "You have sent many photos in a short time; please wait about {minutes} min and try again.",
+    "uploads": _TOO_MANY_PHOTOS,
     "events": "Too many analytics events from this address; please slow down.",
+    "conversions": _TOO_MANY_PHOTOS,
 }

@@ -2,8 +2,8 @@
 back as the JPEG every upload is stored as, so the widget can show it, draw the try-on on it and upload it.
 
 Nothing is kept: the answer is the re-encoded photo (upright, without metadata), made by the same checks as
-an upload (`services.uploads.clean_image`). It counts against the address's photo allowance like an upload,
-since decoding is the costly part.
+an upload (`services.uploads.clean_image`). Decoding is costly, so conversions have an allowance per address
+like uploads, but their own: the upload that follows counts the photo once, as any other photo.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class PhotoConversions(MethodView):
     def post(self):
         """Convert a photo the browser cannot decode"""
         merchant = current_merchant()
-        enforce("uploads", merchant.id)
+        enforce("conversions", merchant.id)
         config = current_app.config
         image = read_upload(
             request.files.get("image"),

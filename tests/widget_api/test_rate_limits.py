@@ -7,6 +7,7 @@ import json
 import logging
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -184,9 +185,11 @@ def test_production_defaults_limit_and_tests_opt_in():
     prod = load_config({"FACET_ENV": "production", **secrets}, instance_path="/tmp/x")
     assert (prod["FACET_CLIENT_UPLOADS_PER_HOUR"], prod["FACET_CLIENT_UPLOAD_BURST"]) == (30, 10)
     assert (prod["FACET_CLIENT_EVENTS_PER_MINUTE"], prod["FACET_CLIENT_EVENT_BURST"]) == (120, 240)
+    assert (prod["FACET_CLIENT_CONVERSIONS_PER_HOUR"], prod["FACET_CLIENT_CONVERSION_BURST"]) == (30, 10)
     assert prod["FACET_TRUSTED_PROXIES"] == 0
     test = load_config({"FACET_ENV": "test"}, instance_path="/tmp/x")
     assert test["FACET_CLIENT_UPLOADS_PER_HOUR"] == test["FACET_CLIENT_EVENTS_PER_MINUTE"] == 0
+    assert test["FACET_CLIENT_CONVERSIONS_PER_HOUR"] == 0
     chosen = load_config({"FACET_ENV": "test", "FACET_CLIENT_UPLOADS_PER_HOUR": "4"}, instance_path="/tmp/x")
     assert chosen["FACET_CLIENT_UPLOADS_PER_HOUR"] == 4
 
@@ -309,6 +312,35 @@ def test_beacons_past_the_allowance_are_refused_whole(app_factory, merchant_fact
     assert error["details"]["limit"] == "events"
     assert int(refused.headers["Retry-After"]) in (1, 2)  # 2 s less the moments the test took
     assert _count(app, Event) == 20
+
+
+def test_a_photo_converted_for_the_browser_counts_once(app_factory, merchant_factory, widget_headers):
+    """An iPhone photo on Chrome is converted (HEIC → JPEG), then uploaded: one photo, one upload counted.
+    Conversions have their own allowance, so a script cannot use them to decode without limit either."""
+    app = app_factory(
+        FACET_CLIENT_UPLOADS_PER_HOUR=60,
+        FACET_CLIENT_UPLOAD_BURST=1,
+        FACET_CLIENT_CONVERSIONS_PER_HOUR=60,
+        FACET_CLIENT_CONVERSION_BURST=1,
+    )
+    merchant = merchant_factory(app)
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    heic = (Path(__file__).resolve().parents[1] / "assets" / "astronaut-256.heic").read_bytes()
+
+    def convert():
+        return client.post(
+            "/api/v1/widget/photo-conversions",
+            data={"image": (io.BytesIO(heic), "IMG_0001.HEIC")},
+            headers=widget_headers(merchant),
+            content_type="multipart/form-data",
+        )
+
+    converted = convert()
+    assert converted.status_code == 200
+    assert upload(client, widget_headers(merchant), converted.data).status_code in (200, 202)
+    refused = assert_error(convert(), 429, "rate_limited")
+    assert refused["details"]["limit"] == "conversions" and "wait about 1 min" in refused["message"]
 
 
 def test_a_photo_the_busy_store_turned_away_does_not_use_up_the_allowance(
