@@ -5,6 +5,7 @@
   every 5 minutes from `flask facet cron`, `flask facet reap`).
 - Privacy: kept uploads are deleted once `upload_delete_at` passes, and analyses once `expires_at` passes
   (`purge_expired`: hourly from `flask facet cron`, or `flask facet purge`).
+- Customers' data exports go 30 days after the request (`services.data_requests.purge_old_exports`).
 - The record of used dashboard sign-in links stays small: a row goes an hour after its link expired
   (`purge_expired` too; signing in only ever inserts, so concurrent sign-ins never delete rows in each
   other's way).
@@ -46,6 +47,7 @@ from plugin_api.models import (
     utcnow,
 )
 from plugin_api.models.sign_in_link import KEPT_AFTER_EXPIRY
+from plugin_api.services.data_requests import purge_old_exports
 from plugin_api.services.experiment import SETTINGS_KEY as EXPERIMENT_KEY
 from plugin_api.services.lift_sessions import catch_up_sessions
 from plugin_api.storage import StorageError, current_storage
@@ -108,13 +110,16 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
         uploads += 1
     db.session.commit()
 
-    expired = db.session.scalars(select(Analysis).where(Analysis.expires_at <= now)).all()
-    for analysis in expired:
+    expired = []
+    for analysis in db.session.scalars(select(Analysis).where(Analysis.expires_at <= now)).all():
         if analysis.upload_key:
             try:
                 storage.delete(analysis.upload_key)
             except StorageError:
+                # The row names the photo: it stays until the photo is gone, and the next purge retries.
                 log.exception("could not delete upload of analysis %s", analysis.id)
+                continue
+        expired.append(analysis)
     if expired:
         db.session.execute(delete(Analysis).where(Analysis.id.in_([a.id for a in expired])))
     db.session.commit()
@@ -132,12 +137,18 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
         else 0
     )
     receipts = _delete_in_batches(WebhookReceipt.id, WebhookReceipt.received_at < now - WEBHOOK_RECEIPTS_KEPT)
+    try:
+        exports = purge_old_exports(now)
+    except StorageError:
+        log.exception("could not delete old customer data exports; tried again at the next purge")
+        exports = 0
     return {
         "uploads_deleted": uploads,
         "analyses_deleted": len(expired),
         "used_sign_in_links_deleted": links,
         "events_deleted": events,
         "webhook_receipts_deleted": receipts,
+        "data_exports_deleted": exports,
     }
 
 

@@ -44,6 +44,7 @@ from plugin_api.services.installs import (
     save_session,
     session_for,
 )
+from plugin_api.storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -496,7 +497,12 @@ def schedule_polls(now: datetime | None = None) -> dict[str, int]:
         if merchant.status == MerchantStatus.UNINSTALLED.value:
             delete_after = _parse(state.get("data_delete_after"))
             if delete_after and delete_after <= now:
-                purge_merchant(merchant)
+                try:
+                    purge_merchant(merchant)
+                except StorageError:
+                    db.session.rollback()
+                    log.exception("could not delete the files of %s; tried again later", merchant.public_id)
+                    continue
                 purged += 1
             continue
         if sync_in_progress(merchant, now):

@@ -2,20 +2,32 @@
 what it holds about the customer (`webhooks.answer_data_request`); the dashboard lists each request and
 serves its export, which the merchant sends to the customer. Before, the file was written where no one could
 fetch it.
+
+An export is itself the customer's data: it goes when the customer's data is erased (`customers/redact`) and
+`EXPORTS_KEPT` after the request in any case (`purge_old_exports`, with the hourly purge), long enough for
+the merchant to answer (Shopify asks for 30 days).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
 
 from plugin_api.errors import ApiError
+from plugin_api.extensions import db
 from plugin_api.models import Merchant
 from plugin_api.storage import current_storage
 from plugin_api.storage.base import ObjectNotFound, merchant_key
 
+log = logging.getLogger(__name__)
+
 _FOLDER = "compliance"
 _PREFIX = "data-request-"
+EXPORTS_KEPT = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -30,8 +42,8 @@ def _key(merchant: Merchant, request_id: str) -> str:
     return merchant_key(merchant.public_id, _FOLDER, f"{_PREFIX}{request_id}.json")
 
 
-def data_requests(merchant: Merchant) -> list[DataRequest]:
-    """The store's customer data requests, newest first."""
+def _exports(merchant: Merchant) -> list[tuple[str, DataRequest]]:
+    """(storage key, request) for each of the store's exports."""
     storage = current_storage()
     found = []
     for key in storage.list(merchant_key(merchant.public_id, _FOLDER, _PREFIX)):
@@ -39,15 +51,52 @@ def data_requests(merchant: Merchant) -> list[DataRequest]:
             export = json.loads(storage.get(key))
         except (ObjectNotFound, ValueError):
             continue
-        found.append(
-            DataRequest(
-                request_id=key.rsplit("/", 1)[-1].removeprefix(_PREFIX).removesuffix(".json"),
-                customer_id=str(export.get("customer_id") or ""),
-                received_at=export.get("received_at"),
-                records=len(export.get("orders") or []),
-            )
+        request = DataRequest(
+            request_id=key.rsplit("/", 1)[-1].removeprefix(_PREFIX).removesuffix(".json"),
+            customer_id=str(export.get("customer_id") or ""),
+            received_at=export.get("received_at"),
+            records=len(export.get("orders") or []),
         )
-    return sorted(found, key=lambda r: r.received_at or "", reverse=True)
+        found.append((key, request))
+    return found
+
+
+def data_requests(merchant: Merchant) -> list[DataRequest]:
+    """The store's customer data requests, newest first."""
+    return sorted((r for _, r in _exports(merchant)), key=lambda r: r.received_at or "", reverse=True)
+
+
+def delete_customer_exports(merchant: Merchant, customer_id: str | None) -> int:
+    """Delete the exports made for one customer (their data is being erased); returns how many."""
+    if not customer_id:
+        return 0
+    storage = current_storage()
+    keys = [key for key, r in _exports(merchant) if r.customer_id == str(customer_id)]
+    for key in keys:
+        storage.delete(key)
+    return len(keys)
+
+
+def purge_old_exports(now: datetime) -> int:
+    """Delete every store's exports older than `EXPORTS_KEPT` (undated ones too); returns how many."""
+    storage = current_storage()
+    deleted = 0
+    for merchant in db.session.scalars(select(Merchant)).all():
+        for key, request in _exports(merchant):
+            received = _parse(request.received_at)
+            if received is None or now - received > EXPORTS_KEPT:
+                storage.delete(key)
+                deleted += 1
+    if deleted:
+        log.info("deleted %d customer data exports older than %d days", deleted, EXPORTS_KEPT.days)
+    return deleted
+
+
+def _parse(stamp: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(stamp) if stamp else None
+    except ValueError:
+        return None
 
 
 def data_request_export(merchant: Merchant, request_id: str) -> bytes:

@@ -251,15 +251,15 @@ def uninstall_merchant(merchant: Merchant, *, notify_platform: bool) -> None:
 
 
 def purge_merchant(merchant: Merchant) -> None:
-    """Delete a merchant and everything it owns: stored files, then rows (cascade)."""
-    from plugin_api.storage import StorageError, current_storage
+    """Delete a merchant and everything it owns: stored files, then rows (cascade).
+
+    When the files cannot be deleted, `StorageError` propagates and the rows stay: they are what names the
+    files, so deleting them anyway would leave shoppers' photos where no later purge finds them. The caller
+    tries again (the 15-minute scheduler; Shopify redelivers a failed `shop/redact`)."""
+    from plugin_api.storage import current_storage
     from plugin_api.storage.base import merchant_prefix
 
-    try:
-        removed = current_storage().delete_prefix(merchant_prefix(merchant.public_id))
-    except StorageError:
-        log.warning("could not delete stored files of %s", merchant.public_id, exc_info=True)
-        removed = 0
+    removed = current_storage().delete_prefix(merchant_prefix(merchant.public_id))
     log.info(
         "purging merchant %s (%s): %d files and all rows", merchant.public_id, merchant.shop_domain, removed
     )

@@ -164,11 +164,20 @@ def customer_records(merchant: Merchant, event: WebhookEvent) -> list[Event]:
 
 def redact_customer(merchant: Merchant, event: WebhookEvent) -> int:
     """Delete the customer's data. Shoppers' selfies/analyses are anonymous (no customer id), so orders are
-    the only customer-linked rows Facet holds."""
+    the only customer-linked rows Facet holds, with any export of them made for a data request."""
+    from plugin_api.services.data_requests import delete_customer_exports
+
     ids = [r.id for r in customer_records(merchant, event)]
     if ids:
         db.session.execute(delete(Event).where(Event.merchant_id == merchant.id, Event.id.in_(ids)))
-    log.info("redacted %d records of customer %s at %s", len(ids), event.customer_id, merchant.shop_domain)
+    exports = delete_customer_exports(merchant, event.customer_id)
+    log.info(
+        "redacted %d records and %d data exports of customer %s at %s",
+        len(ids),
+        exports,
+        event.customer_id,
+        merchant.shop_domain,
+    )
     return len(ids)
 
 

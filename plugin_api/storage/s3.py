@@ -91,7 +91,17 @@ class S3Storage:
         try:
             for start in range(0, len(keys), 1000):
                 batch = [{"Key": self.prefix + k} for k in keys[start : start + 1000]]
-                self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+                answer = self.client.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
+                )
+                # A 200 answer can still refuse some keys (AccessDenied on one object): each is listed.
+                refused = answer.get("Errors") or []
+                if refused:
+                    first = refused[0]
+                    raise StorageError(
+                        f"cannot delete {len(refused)} objects under {prefix}: "
+                        f"{first.get('Key')}: {first.get('Code')} {first.get('Message')}"
+                    )
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(f"cannot delete under {prefix}: {exc}") from exc
         return len(keys)

@@ -208,6 +208,11 @@ def test_compliance_webhooks_have_real_effects(shop_app, fake):
         left = db.session.scalars(select(Event).where(Event.merchant_id == m.id)).all()
         assert [e.properties["customer_id"] for e in left] == ["8"]
         assert left[0].properties["product_ids"] == ["1001"]
+    # The export held the erased orders: it goes with them, from storage and from the dashboard.
+    with shop_app.app_context():
+        assert current_storage().list(f"merchants/{m.public_id}/compliance/") == []
+    assert "data-data-request" not in browser.get("/admin").get_data(as_text=True)
+    assert browser.get("/admin/data-requests/9.json").status_code == 404
     # shop/redact while still installed must not erase a live shop.
     answer = browser.deliver(
         fake.deliver("shop/redact", {"shop_domain": fake.shop}, url=f"{e2e.PUBLIC_URL}/webhooks/shopify")

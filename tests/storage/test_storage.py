@@ -106,3 +106,48 @@ def test_uploads_go_to_s3_when_configured(app_factory, merchant_factory, widget_
     keys = storage.list()
     assert keys == [f"merchants/{merchant.public_id}/uploads/{response.json['id']}.jpg"]
     assert storage.get(keys[0])[:3] == b"\xff\xd8\xff"
+
+
+def test_an_s3_delete_that_refuses_some_objects_is_an_error():
+    """S3's DeleteObjects answers 200 and lists, per object, what it refused (AccessDenied under a bucket
+    policy, an object under legal hold): counting those as deleted would leave shoppers' photos behind."""
+    from plugin_api.storage import StorageError
+    from tests.fakes.server import FakeServer, Response
+
+    keys = ["env1/merchants/m1/uploads/a.jpg", "env1/merchants/m1/uploads/b.jpg"]
+    listing = "".join(f"<Contents><Key>{k}</Key><Size>5</Size></Contents>" for k in keys)
+    server = FakeServer()
+    server.route(
+        "GET",
+        "/facet",
+        lambda _r, _m: Response(
+            200,
+            f'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>facet</Name>'
+            f"<KeyCount>2</KeyCount><IsTruncated>false</IsTruncated>{listing}</ListBucketResult>".encode(),
+            {"Content-Type": "application/xml"},
+        ),
+    )
+    refused = f"<Error><Key>{keys[1]}</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+    server.route(
+        "POST",
+        "/facet",
+        lambda _r, _m: Response(
+            200,
+            f'<?xml version="1.0" encoding="UTF-8"?><DeleteResult>{refused}</DeleteResult>'.encode(),
+            {"Content-Type": "application/xml"},
+        ),
+    )
+    server.start()
+    try:
+        storage = build_storage(
+            {
+                "FACET_S3_BUCKET": "facet",
+                "FACET_S3_ENDPOINT_URL": server.url,
+                "FACET_S3_PREFIX": "env1",
+                **S3_CREDS,
+            }
+        )
+        with pytest.raises(StorageError, match="cannot delete 1 objects .*b.jpg: AccessDenied"):
+            storage.delete_prefix("merchants/m1/")
+    finally:
+        server.stop()
