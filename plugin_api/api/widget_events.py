@@ -51,8 +51,8 @@ MAX_BODY_BYTES = 16 * 1024
 MAX_EVENTS_PER_REQUEST = 20
 MAX_PROPERTIES = 16
 MAX_STRING = 200
-_SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-_PROP_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_SESSION = re.compile(r"[A-Za-z0-9_-]{8,64}")
+_PROP_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _PII_KEYS = frozenset(
     {
         "email",
@@ -149,7 +149,7 @@ def clean_properties(raw: Any) -> dict[str, Any]:
     for key, value in raw.items():
         if len(out) >= MAX_PROPERTIES:
             break
-        if not isinstance(key, str) or not _PROP_KEY.match(key) or key in _PII_KEYS:
+        if not isinstance(key, str) or not _PROP_KEY.fullmatch(key) or key in _PII_KEYS:
             continue
         clean = _clean_value(value)
         if clean is not ...:
@@ -174,10 +174,12 @@ def parse_event(item: Any) -> ParsedEvent:
     etype = item.get("type")
     if etype is None:
         raise _invalid("Each event needs a `type`.", allowed=sorted(EVENT_TYPES))
-    if etype not in EVENT_TYPES:
+    # A list or object is no type (and, unhashable, would fail the set lookup with a 500).
+    if not isinstance(etype, str) or etype not in EVENT_TYPES:
         raise _invalid("Unknown event type.", type=str(etype)[:64], allowed=sorted(EVENT_TYPES))
     session_id = item.get("session_id")
-    if not isinstance(session_id, str) or not _SESSION.match(session_id):
+    # fullmatch: `$` would let a trailing newline through.
+    if not isinstance(session_id, str) or not _SESSION.fullmatch(session_id):
         raise _invalid("`session_id` must be 8-64 characters of A-Z, a-z, 0-9, '_' or '-'.")
     props = clean_properties(item.get("properties"))
     # The analysis id and product id travel as top-level fields; keep them out of the free-form bag.
@@ -195,7 +197,7 @@ def parse_body(raw: bytes) -> list[ParsedEvent]:
         raise ApiError(413, "payload_too_large", "Event batches are limited to 16 KB.")
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" 16 KB deep
         raise _invalid("The body must be JSON.") from exc
     items = data.get("events") if isinstance(data, dict) and "events" in data else [data]
     if not isinstance(items, list) or not items:

@@ -81,13 +81,32 @@ def test_blob_and_json_bodies_and_batches(app, client, merchant_factory):
         {"events": []},
         {"events": [{"type": "opened", "session_id": SID}] * 21},
         "not json at all",
+        # Values of the wrong JSON type: these used to raise inside the view (500) instead of saying why.
+        {"type": ["opened"], "session_id": SID},
+        {"type": {"opened": True}, "session_id": SID},
+        {"type": 7, "session_id": SID},
+        {"type": "opened", "session_id": [SID]},
+        {"type": "opened", "session_id": {"id": SID}},
+        {"type": "opened", "session_id": 123456789012},
+        {"type": "opened", "session_id": SID + "\n"},
+        {"type": "opened", "session_id": SID, "properties": "rank=2"},
+        {"type": "opened", "session_id": SID, "analysis_id": ["an-1"]},
+        {"type": "opened", "session_id": SID, "product_id": 1.5},
+        {"events": {"type": "opened", "session_id": SID}},
+        {"events": [["opened", SID]]},
+        {"events": ["opened"]},
+        {"events": [None]},
+        {"events": [{"type": "opened", "session_id": SID}, {"type": ["opened"], "session_id": SID}]},
+        [{"type": "opened", "session_id": SID}],
+        "[" * 15000,
     ],
 )
 def test_invalid_events_are_refused_and_nothing_is_stored(app, client, merchant_factory, body):
     merchant = merchant_factory()
     response = _beacon(client, merchant, body)
-    assert response.status_code == 422
+    assert response.status_code == 422, response.json
     assert response.json["error"]["code"] == "invalid_event"
+    assert set(response.json) == {"error", "request_id"}
     assert _events(app) == []
 
 
@@ -121,6 +140,10 @@ def test_no_personal_data_is_kept():
         }
     )
     assert props == {"rank": 3, "ok": True, "long": "y" * 200}
+
+
+def test_property_keys_with_a_trailing_newline_are_dropped():
+    assert clean_properties({"rank\n": 1, "group\n": "holdout", "rank": 2}) == {"rank": 2}
 
 
 def test_key_and_origin_are_checked(app, client, merchant_factory):
