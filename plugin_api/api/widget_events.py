@@ -23,6 +23,7 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError, ErrorSchema
@@ -191,10 +192,28 @@ def parse_event(item: Any) -> ParsedEvent:
     return ParsedEvent(etype, session_id, _optional_id(item.get("product_id"), "product_id"), props)
 
 
+def _too_large() -> ApiError:
+    return ApiError(
+        413, "payload_too_large", "Event batches are limited to 16 KB.", details={"max_bytes": MAX_BODY_BYTES}
+    )
+
+
+def read_body() -> bytes:
+    """At most one byte past the limit of the body, whatever Content-Length claims (beacons can be chunked).
+
+    A Content-Length over the app's MAX_CONTENT_LENGTH makes Werkzeug refuse the stream itself (its 413 is
+    the uploads' `file_too_large`): for a beacon that is the same `payload_too_large` as any body over 16 KB.
+    """
+    try:
+        return request.stream.read(MAX_BODY_BYTES + 1)
+    except RequestEntityTooLarge as exc:
+        raise _too_large() from exc
+
+
 def parse_body(raw: bytes) -> list[ParsedEvent]:
     """Parse a beacon body (single event or `{"events": [...]}`) whatever its declared content type."""
     if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, "payload_too_large", "Event batches are limited to 16 KB.")
+        raise _too_large()
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" 16 KB deep
@@ -231,7 +250,9 @@ class WidgetEvents(MethodView):
     @blp.response(202, description='Stored: `{"accepted": n}`.')
     @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
-    @blp.alt_response(413, schema=ErrorSchema, description="`payload_too_large`.")
+    @blp.alt_response(
+        413, schema=ErrorSchema, description="`payload_too_large`: the body is over 16 KB, however large."
+    )
     @blp.alt_response(
         429,
         schema=ErrorSchema,
@@ -245,8 +266,7 @@ class WidgetEvents(MethodView):
     )
     def post(self):
         """Record widget analytics events"""
-        # Read at most one byte past the limit, whatever Content-Length claims (beacons can be chunked).
-        events = parse_body(request.stream.read(MAX_BODY_BYTES + 1))
+        events = parse_body(read_body())
         merchant = current_merchant()
         enforce("events", merchant.id, cost=len(events))
         check_groups(merchant, ((ev.session_id, ev.properties) for ev in events))

@@ -122,6 +122,21 @@ def test_oversize_body_is_refused(app, client, merchant_factory):
     body = json.dumps({"type": "opened", "session_id": SID, "properties": {"pad": "x" * 20000}})
     response = _beacon(client, merchant, body)
     assert response.status_code == 413
+    assert response.json["error"]["code"] == "payload_too_large"
+    assert _events(app) == []
+
+
+def test_a_body_past_the_apps_upload_limit_is_the_same_payload_too_large(app_factory, merchant_factory):
+    """Werkzeug refuses a body past MAX_CONTENT_LENGTH before the view reads it; a beacon still gets the
+    events API's own code, not the photo upload's `file_too_large`."""
+    app = app_factory(FACET_MAX_UPLOAD_BYTES=20_000)
+    merchant = merchant_factory(app)
+    body = json.dumps({"type": "opened", "session_id": SID, "properties": {"pad": "x" * 400_000}})
+    assert len(body) > app.config["MAX_CONTENT_LENGTH"]
+    response = _beacon(app.test_client(), merchant, body)
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "payload_too_large"
+    assert response.json["error"]["message"] == "Event batches are limited to 16 KB."
     assert _events(app) == []
 
 
