@@ -112,10 +112,31 @@ def handle_http_exception(error: HTTPException) -> Response:
             what = "The photo is" if photo else "The request body is"
             message = f"{what} larger than {megabytes(int(limit))} MB."
             details["max_bytes"] = int(limit)
+    if status < 500:
+        message = _in_shoppers_language(code, message, details)
     headers = dict(data.get("headers") or {})
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     return error_response(status, code, message, details, headers)
+
+
+def _in_shoppers_language(code: str, message: str, details: dict[str, Any]) -> str:
+    """On the widget API, `message` in the shopper's `?lang=` (else the store's widget language), as the views
+    write theirs: Werkzeug raises some errors before a view could (a body past MAX_CONTENT_LENGTH, refused
+    before the form and its `lang` are read)."""
+    if not request.path.startswith("/api/v1/widget/"):
+        return message
+    # Imported here: these modules import this one.
+    from plugin_api.services.analyses import reasons_language
+    from plugin_api.services.localisation import error_message
+    from plugin_api.tenancy import NoMerchantBound, current_merchant
+
+    try:
+        merchant = current_merchant()
+    except NoMerchantBound:  # refused before the key was read: no store, no language to follow
+        return message
+    language = reasons_language((request.args.get("lang") or "")[:16] or None, merchant)
+    return error_message(code, message, language, details) or message
 
 
 class ErrorBodySchema(ma.Schema):

@@ -14,7 +14,10 @@ from flask_smorest import Blueprint
 
 from plugin_api.api.schemas import ErrorSchema
 from plugin_api.api.widget_auth import protect_widget_blueprint
+from plugin_api.errors import ApiError
 from plugin_api.rate_limits import enforce
+from plugin_api.services.analyses import reasons_language
+from plugin_api.services.localisation import error_message
 from plugin_api.services.uploads import read_upload
 from plugin_api.tenancy import current_merchant
 
@@ -54,11 +57,20 @@ class PhotoConversions(MethodView):
     def post(self):
         """Convert a photo the browser cannot decode"""
         merchant = current_merchant()
-        enforce("conversions", merchant.id)
+        query_lang = (request.args.get("lang") or "")[:16] or None
+        # The refusal is in the shopper's language, as an upload's: the query's until the form is read (a
+        # body past MAX_CONTENT_LENGTH is refused while reading it, in the query's language, by errors.py).
+        language = reasons_language(query_lang, merchant)
         config = current_app.config
-        image = read_upload(
-            request.files.get("image"),
-            max_bytes=int(config["FACET_MAX_UPLOAD_BYTES"]),
-            max_pixels=int(config["FACET_MAX_IMAGE_PIXELS"]),
-        )
+        try:
+            enforce("conversions", merchant.id)
+            language = reasons_language((request.form.get("lang") or "")[:16] or query_lang, merchant)
+            image = read_upload(
+                request.files.get("image"),
+                max_bytes=int(config["FACET_MAX_UPLOAD_BYTES"]),
+                max_pixels=int(config["FACET_MAX_IMAGE_PIXELS"]),
+            )
+        except ApiError as error:
+            error.message = error_message(error.code, error.message, language, error.details)
+            raise
         return Response(image.data, mimetype=image.content_type, headers={"Cache-Control": "no-store"})

@@ -115,7 +115,25 @@ def test_a_body_far_over_the_limit_says_what_the_limit_is(app, client, merchant_
     )
 
 
-# A body far over the limit is refused before the form (and its `lang`) is read: English.
+def test_a_body_far_over_the_limit_follows_the_querys_language(app, client, merchant_factory, widget_headers):
+    """Refused while the form is read, so the form's `lang` is unknown; the query's is followed."""
+    make, name, status, code = BAD_UPLOADS["far_oversize"]
+    headers = widget_headers(merchant_factory())
+    response = client.post(
+        ANALYSES_URL + "?lang=fr",
+        data={"image": (io.BytesIO(make()), name), "lang": "fr"},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    error = assert_error(response, status, code)
+    assert error["message"] == "La photo dépasse 0,2 Mo." and error["details"]["max_bytes"] == MAX_BYTES
+    # Without a language named anywhere, the store's widget language applies.
+    french_store = merchant_factory(settings={"widget": {"language": "fr"}})
+    error = assert_error(upload(client, widget_headers(french_store), make(), name), status, code)
+    assert error["message"] == "La photo dépasse 0,2 Mo."
+
+
+# A body far over the limit is refused before the form (and its `lang`) is read: see the test above.
 @pytest.mark.parametrize("case", sorted(set(BAD_UPLOADS) - {"far_oversize"}))
 def test_a_french_shopper_reads_why_in_french(app, client, merchant_factory, widget_headers, case):
     make, name, status, code = BAD_UPLOADS[case]
@@ -191,3 +209,35 @@ def test_a_photo_the_browser_cannot_decode_comes_back_as_jpeg_and_nothing_is_kep
     )
     assert_error(refused, 415, "unsupported_media_type")
     assert "HEIC" in refused.json["error"]["message"]
+
+
+def _convert(client, headers, data: bytes, name: str, query: str = "", **form):
+    return client.post(
+        "/api/v1/widget/photo-conversions" + query,
+        data={"image": (io.BytesIO(data), name), **form},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
+def test_a_refused_conversion_says_why_in_the_shoppers_language(
+    app, client, merchant_factory, widget_headers, case
+):
+    make, name, status, code = BAD_UPLOADS[case]
+    headers = widget_headers(merchant_factory())
+    error = assert_error(_convert(client, headers, make(), name, "?lang=fr"), status, code)
+    assert error["message"] == error_message(code, "", "fr", error["details"]) != ""
+    english = assert_error(_convert(client, headers, make(), name), status, code)
+    assert english["message"] != error["message"]
+    if code != "file_too_large" or case != "far_oversize":  # that one is refused before the form is read
+        by_form = assert_error(_convert(client, headers, make(), name, lang="fr"), status, code)
+        assert by_form["message"] == error["message"]
+
+
+def test_a_tiny_png_conversion_is_refused_in_french(app, client, merchant_factory, widget_headers):
+    headers = widget_headers(merchant_factory())
+    error = assert_error(
+        _convert(client, headers, images.make_png(8, 8), "tiny.png", "?lang=fr"), 422, "image_too_small"
+    )
+    assert error["message"].startswith("La photo ne fait que 8×8 pixels")

@@ -341,6 +341,13 @@ def test_a_photo_converted_for_the_browser_counts_once(app_factory, merchant_fac
     assert upload(client, widget_headers(merchant), converted.data).status_code in (200, 202)
     refused = assert_error(convert(), 429, "rate_limited")
     assert refused["details"]["limit"] == "conversions" and "wait about 1 min" in refused["message"]
+    french = client.post(
+        "/api/v1/widget/photo-conversions?lang=fr",
+        data={"image": (io.BytesIO(heic), "IMG_0001.HEIC")},
+        headers=widget_headers(merchant),
+        content_type="multipart/form-data",
+    )
+    assert "patientez environ 1 min" in assert_error(french, 429, "rate_limited")["message"]
 
 
 def test_a_photo_the_busy_store_turned_away_does_not_use_up_the_allowance(
