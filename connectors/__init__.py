@@ -19,11 +19,19 @@ from connectors.base import (
     WebhookKind,
     WebhookRegistration,
 )
-from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError, RateLimited
+from connectors.errors import (
+    AddressRefused,
+    AuthError,
+    ConnectorError,
+    NotFound,
+    ProtocolError,
+    RateLimited,
+)
 from connectors.registry import PLATFORMS, get_connector
 from connectors.settings import ConnectorSettings, settings_from_mapping
 
 __all__ = [
+    "AddressRefused",
     "PLATFORMS",
     "AuthError",
     "CatalogProduct",

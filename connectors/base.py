@@ -196,6 +196,10 @@ class InstallContext:
 
     public_url: str
     pending: PendingStore
+    # Whether the request was posted from one of Facet's own pages (or from no browser at all), as the app
+    # reads the browser's Sec-Fetch-Site / Origin / Referer: a form another site posts from a visitor's
+    # browser must not start an install in their name.
+    from_own_page: bool = True
 
 
 class WebhookKind(StrEnum):

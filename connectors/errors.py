@@ -4,6 +4,7 @@ ConnectorError            anything that went wrong talking to a store platform
 ├── AuthError             bad/missing signature, rejected or revoked credentials (HTTP 401 on our side)
 ├── RateLimited           the platform kept throttling after our retries (carries retry_after seconds)
 ├── NotFound              the resource or the store is gone
+├── AddressRefused        the store's address is on a private network (Facet's own), never called
 └── ProtocolError         the platform answered something we cannot interpret, or a connection dropped
 """
 
@@ -41,6 +42,13 @@ class NotFound(ConnectorError):
     """The requested store resource does not exist (any more)."""
 
     code = "not_found"
+
+
+class AddressRefused(ConnectorError):
+    """A store address that resolves to a loopback, private or link-local address: calling it would let
+    anyone who types a store address make Facet's servers talk to Facet's own network."""
+
+    code = "address_refused"
 
 
 class ProtocolError(ConnectorError):

@@ -1,7 +1,9 @@
-"""Outbound HTTP shared by every connector: timeouts always, retries on 429/5xx/dropped connections.
+"""Outbound HTTP shared by every connector: timeouts always, retries on 429/5xx/dropped connections, and
+only to public addresses (`connectors.address_guard`), without following redirects.
 
 Platform SDKs that make their own `requests` calls (the `woocommerce` package) are wrapped with
-`HttpClient.send(fn)`, so the same retry policy and request accounting apply to them too.
+`HttpClient.send(fn, url=...)`, so the same address check, retry policy and request accounting apply to
+them too; they are asked not to follow redirects (`NO_REDIRECTS`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from typing import Any
 
 import requests
 
+from connectors.address_guard import check_public
 from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError, RateLimited
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Keyword arguments for a `requests` call: a redirect would lead to an address nobody checked.
+NO_REDIRECTS = {"allow_redirects": False}
 
 
 @dataclass
@@ -57,16 +62,20 @@ class HttpClient:
     session: requests.Session = field(default_factory=requests.Session)
     requests_made: int = 0
     waited_seconds: float = 0.0
+    # See `connectors.address_guard`; the connectors pass `ConnectorSettings.allow_private_hosts`.
+    allow_private: bool = False
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         """Send one request (with retries); raise from the connector error tree on failure."""
         kwargs.setdefault("timeout", self.policy.timeout)
-        return self.send(lambda: self.session.request(method, url, **kwargs))
+        return self.send(lambda: self.session.request(method, url, **NO_REDIRECTS, **kwargs), url=url)
 
-    def send(self, fn: Callable[[], requests.Response]) -> requests.Response:
-        """Call `fn` until it gives a non-retryable answer, honouring Retry-After between attempts."""
+    def send(self, fn: Callable[[], requests.Response], *, url: str) -> requests.Response:
+        """Call `fn` (a request to `url`, made without following redirects) until it gives a non-retryable
+        answer, honouring Retry-After between attempts; `url` is checked before each attempt."""
         last_error: str = ""
         for attempt in range(1, self.policy.attempts + 1):
+            check_public(url, allow_private=self.allow_private)
             self.requests_made += 1
             try:
                 response = fn()
@@ -106,11 +115,15 @@ class HttpClient:
 
 
 def raise_for_status(response: requests.Response) -> None:
-    """Map a final 4xx/5xx answer onto the connector error tree."""
+    """Map a final 3xx/4xx/5xx answer onto the connector error tree."""
     status = response.status_code
+    if 300 <= status < 400:
+        # Not followed (see the module docstring): the merchant can connect with the address it names.
+        location = str(response.headers.get("Location") or "")[:200]
+        raise ProtocolError(f"HTTP {status}: the store redirects to {location or 'another address'}")
     if status < 400:
         return
-    detail = response.text[:200]
+    detail = _platform_detail(response)
     if status in (401, 403):
         raise AuthError(f"HTTP {status}: {detail}", status=status)
     if status in (404, 410):
@@ -120,6 +133,19 @@ def raise_for_status(response: requests.Response) -> None:
     if status >= 500:
         raise ProtocolError(f"HTTP {status}: {detail}", status=status)
     raise ConnectorError(f"HTTP {status}: {detail}", status=status)
+
+
+def _platform_detail(response: requests.Response) -> str:
+    """The platform's own error words (`{"code", "message"}`, as WooCommerce, Magento and Shopify answer),
+    for the merchant's catalog status. Any other body is not repeated: it could be anything's."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "no error details"
+    if not isinstance(body, dict):
+        return "no error details"
+    parts = [str(body[k])[:120] for k in ("code", "message") if isinstance(body.get(k), str | int)]
+    return ": ".join(parts) or "no error details"
 
 
 def json_body(response: requests.Response) -> Any:

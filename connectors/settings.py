@@ -35,6 +35,9 @@ class ConnectorSettings:
     woocommerce_timeout: float = 20.0
     magento_timeout: float = 20.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # Call stores on loopback / private addresses too (a local setup; the tests' fakes). Off in production:
+    # see `connectors.address_guard`.
+    allow_private_hosts: bool = False
 
     @property
     def public_base(self) -> str:
@@ -74,4 +77,5 @@ def settings_from_mapping(config: Mapping[str, Any]) -> ConnectorSettings:
         woocommerce_timeout=float(config.get("FACET_WOOCOMMERCE_TIMEOUT") or 20.0),
         magento_timeout=float(config.get("FACET_MAGENTO_TIMEOUT") or 20.0),
         retry=retry if isinstance(retry, RetryPolicy) else RetryPolicy(),
+        allow_private_hosts=_flag(config.get("FACET_CONNECTOR_ALLOW_PRIVATE"), False),
     )

@@ -41,6 +41,7 @@ def base_config(database_url: str, storage_dir: Path, **overrides: Any) -> dict[
         "FACET_LOG_FORMAT": "text",
         # The fake CDNs and stores listen on 127.0.0.1; production refuses private addresses.
         "FACET_IMAGE_ALLOW_PRIVATE": "1",
+        "FACET_CONNECTOR_ALLOW_PRIVATE": "1",
         **overrides,
     }
 

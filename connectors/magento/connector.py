@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode, urlparse
 
 import requests
 
+from connectors.address_guard import check_public
 from connectors.base import (
     CatalogProduct,
     InboundRequest,
@@ -23,7 +24,7 @@ from connectors.base import (
     origins_of,
 )
 from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError, RateLimited
-from connectors.http import HttpClient, json_body
+from connectors.http import NO_REDIRECTS, HttpClient, json_body
 from connectors.magento import catalog
 from connectors.magento.oauth import oauth_auth, parse_token_answer
 from connectors.settings import ConnectorSettings
@@ -69,7 +70,7 @@ class MagentoConnector:
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
         self.settings = settings
-        self.http = http or HttpClient(policy=settings.retry)
+        self.http = http or HttpClient(policy=settings.retry, allow_private=settings.allow_private_hosts)
 
     # -- install ------------------------------------------------------------------------------------------
     def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
@@ -89,6 +90,7 @@ class MagentoConnector:
         store = normalise_store_url(form.get("store_base_url"))
         if not (key and secret and verifier and store):
             raise AuthError("activation without consumer key, secret, verifier or store URL")
+        check_public(store, allow_private=self.settings.allow_private_hosts)  # before it is ever called
         ctx.pending.put(self.name, key, {"secret": secret, "verifier": verifier, "store": store}, PENDING_TTL)
         return InstallResponse(status=200, json={"ok": True})
 
@@ -130,7 +132,8 @@ class MagentoConnector:
 
     def _post_form(self, url: str, auth: Any) -> str:
         response = self.http.send(
-            lambda: requests.post(url, auth=auth, timeout=self.settings.magento_timeout)
+            lambda: requests.post(url, auth=auth, timeout=self.settings.magento_timeout, **NO_REDIRECTS),
+            url=url,
         )
         if "oauth_token=" not in response.text:
             raise ProtocolError(f"unexpected token answer from {url}")
@@ -165,7 +168,10 @@ class MagentoConnector:
         if params:
             url = f"{url}?{urlencode(params)}"  # encoded once, so the signed URI is exactly the one sent
         return json_body(
-            self.http.send(lambda: requests.get(url, auth=auth, timeout=self.settings.magento_timeout))
+            self.http.send(
+                lambda: requests.get(url, auth=auth, timeout=self.settings.magento_timeout, **NO_REDIRECTS),
+                url=url,
+            )
         )
 
     def count_products(self, session: StoreSession) -> int:

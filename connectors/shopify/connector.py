@@ -60,7 +60,7 @@ class ShopifyConnector:
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
         self.settings = settings
-        self.http = http or HttpClient(policy=settings.retry)
+        self.http = http or HttpClient(policy=settings.retry, allow_private=settings.allow_private_hosts)
 
     def admin(self, session: StoreSession) -> ShopifyAdmin:
         """The Admin API client for one shop (shares this connector's HttpClient and its counters)."""

@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlparse
 
-from woocommerce import API
-
+from connectors.address_guard import check_public
 from connectors.base import (
     InboundRequest,
     InstallContext,
@@ -28,12 +27,13 @@ from connectors.base import (
     WebhookRegistration,
     origins_of,
 )
-from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError
+from connectors.errors import AddressRefused, AuthError, ConnectorError, NotFound, ProtocolError
 from connectors.http import HttpClient, json_body
 from connectors.settings import ConnectorSettings
 from connectors.woocommerce import catalog
 from connectors.woocommerce.pages import (
     CONNECT_FORM,
+    CROSS_SITE_TEXT,
     FINISHING_PAGE,
     NEXT_STEPS,
     NOT_CONNECTED_TEXT,
@@ -91,8 +91,8 @@ def normalise_store_url(value: str | None) -> str | None:
     value = (value or "").strip()
     if value and "://" not in value:
         value = "https://" + value
-    parsed = urlparse(value)
     try:
+        parsed = urlparse(value)  # raises on an unclosed IPv6 bracket ("https://[")
         parsed.port  # noqa: B018 - raises on a non-numeric port such as `javascript:alert(1)`
     except ValueError:
         return None
@@ -130,15 +130,15 @@ class WooCommerceConnector:
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
         self.settings = settings
-        self.http = http or HttpClient(policy=settings.retry)
+        self.http = http or HttpClient(policy=settings.retry, allow_private=settings.allow_private_hosts)
 
     def api(self, session: StoreSession) -> StoreAPI:
         """The SDK client for one store (HTTPS: basic auth, or query-string keys on hosts that strip the
         header; HTTP: one-legged OAuth1 HMAC-SHA256)."""
         return StoreAPI(session, version="wc/v3", timeout=self.settings.woocommerce_timeout)
 
-    def _call(self, fn: Any) -> Any:
-        return self.http.send(fn)
+    def _call(self, session: StoreSession, fn: Any) -> Any:
+        return self.http.send(fn, url=session.store)
 
     # -- install ------------------------------------------------------------------------------------------
     def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
@@ -149,12 +149,20 @@ class WooCommerceConnector:
                 html=CONNECT_FORM.format(action=f"{public}/woocommerce/connect", value="", error="")
             )
         if step == "connect":
+            if not ctx.from_own_page:
+                return InstallResponse(status=403, html=plain_page(CROSS_SITE_TEXT))
             store = normalise_store_url(request.form.get("store_url"))
-            if not store:
+            problem = "Enter your store address, e.g. https://shop.example.com" if not store else None
+            if store and not problem:
+                try:
+                    check_public(store, allow_private=self.settings.allow_private_hosts)
+                except AddressRefused:
+                    problem = "That address is on a private network. Enter your store’s public web address."
+            if problem:
                 page = CONNECT_FORM.format(
                     action=f"{public}/woocommerce/connect",
                     value=html.escape(request.form.get("store_url", "")),
-                    error='<p role="alert">Enter your store address, e.g. https://shop.example.com</p>',
+                    error=f'<p role="alert">{problem}</p>',
                 )
                 return InstallResponse(status=400, html=page)
             user_id = secrets.token_urlsafe(24)
@@ -229,7 +237,7 @@ class WooCommerceConnector:
         # stranger could replace a store's keys and be signed into its dashboard at the return.
         session = StoreSession(store=pending["store_url"], credentials=creds)
         try:
-            self._call(lambda: self.api(session).get("products", params={"per_page": 1}))
+            self._call(session, lambda: self.api(session).get("products", params={"per_page": 1}))
         except AuthError as exc:
             raise AuthError("the store does not accept the delivered keys") from exc
         # The browser that started this user_id may now be signed in when it returns (see `_return`).
@@ -316,7 +324,7 @@ class WooCommerceConnector:
                 "secret": secret,
                 "status": "active",
             }
-            response = self._call(lambda body=body: api.post("webhooks", body))
+            response = self._call(session, lambda body=body: api.post("webhooks", body))
             ids.append(str(json_body(response)["id"]))
             # Saved as each is made: if a later one fails, uninstall (and the next registration) still
             # find these, so a store that keeps failing does not collect duplicates.
@@ -330,7 +338,9 @@ class WooCommerceConnector:
         api = self.api(session)
         ids = session.credentials.get("webhook_ids") or []
         try:
-            hooks = [json_body(self._call(lambda wid=wid: api.get(f"webhooks/{wid}"))) for wid in ids]
+            hooks = [
+                json_body(self._call(session, lambda wid=wid: api.get(f"webhooks/{wid}"))) for wid in ids
+            ]
         except NotFound:
             hooks = []
         if len(hooks) < len(catalog.WEBHOOK_TOPICS):
@@ -338,7 +348,7 @@ class WooCommerceConnector:
             return len(registration.ids)
         disabled = [hook["id"] for hook in hooks if hook.get("status") == "disabled"]
         for webhook_id in disabled:
-            self._call(lambda wid=webhook_id: api.put(f"webhooks/{wid}", {"status": "active"}))
+            self._call(session, lambda wid=webhook_id: api.put(f"webhooks/{wid}", {"status": "active"}))
         return len(disabled)
 
     def confirm_gone(self, session: StoreSession, platform_ids: list[str]) -> list[str]:
@@ -347,7 +357,7 @@ class WooCommerceConnector:
         gone = []
         for pid in platform_ids:
             try:
-                product = json_body(self._call(lambda pid=pid: api.get(f"products/{pid}")))
+                product = json_body(self._call(session, lambda pid=pid: api.get(f"products/{pid}")))
             except NotFound:
                 gone.append(pid)
                 continue
@@ -360,7 +370,9 @@ class WooCommerceConnector:
         api = self.api(session)
         for webhook_id in session.credentials.get("webhook_ids") or []:
             try:
-                self._call(lambda wid=webhook_id: api.delete(f"webhooks/{wid}", params={"force": "true"}))
+                self._call(
+                    session, lambda wid=webhook_id: api.delete(f"webhooks/{wid}", params={"force": "true"})
+                )
             except ConnectorError:
                 continue
         if session.credentials.get("webhook_ids"):
@@ -370,7 +382,7 @@ class WooCommerceConnector:
     def currency(self, session: StoreSession) -> str | None:
         """The store currency (`/data/currencies/current`), cached in the credentials blob."""
         try:
-            answer = json_body(self._call(lambda: self.api(session).get("data/currencies/current")))
+            answer = json_body(self._call(session, lambda: self.api(session).get("data/currencies/current")))
         except NotFound:
             return None
         code = answer.get("code") if isinstance(answer, dict) else None
@@ -378,14 +390,15 @@ class WooCommerceConnector:
             session.update(currency=code)
         return code
 
-    def _variations(self, api: API, product_id: Any) -> list[dict[str, Any]]:
+    def _variations(self, api: StoreAPI, product_id: Any) -> list[dict[str, Any]]:
         """Every variation of a variable product, 100 a page (the REST maximum) until `X-WP-TotalPages`."""
         found: list[dict[str, Any]] = []
         page = 1
         while True:
             query = {"per_page": 100, "page": page}
             response = self._call(
-                lambda query=query: api.get(f"products/{product_id}/variations", params=query)
+                api.store_session,
+                lambda query=query: api.get(f"products/{product_id}/variations", params=query),
             )
             found += json_body(response)
             if page >= int(response.headers.get("X-WP-TotalPages") or 1):
@@ -405,7 +418,7 @@ class WooCommerceConnector:
             params["dates_are_gmt"] = "true"
         while True:
             query = dict(params, page=page)
-            response = self._call(lambda query=query: api.get("products", params=query))
+            response = self._call(session, lambda query=query: api.get("products", params=query))
             items = json_body(response)
             if not isinstance(items, list):
                 raise ProtocolError("products answer is not a list")

@@ -32,6 +32,10 @@ UNKNOWN_BROWSER_TEXT = (
     "WooCommerce, then Facet Try-On: it shows whether your store is connected and opens your Facet "
     "dashboard, or lets you connect it again."
 )
+CROSS_SITE_TEXT = (
+    "This connection was started from another website, so Facet did not start it. To connect your store, "
+    "open WooCommerce, then Facet Try-On in your WordPress admin, and click “Connect this store to Facet”."
+)
 NEXT_STEPS = (
     "Nothing to paste: the try-on button appears on your product pages once your catalog is imported "
     "(Facet recognises your store by its address)."

@@ -8,6 +8,7 @@ from typing import Any
 from woocommerce import API
 
 from connectors.base import StoreSession
+from connectors.http import NO_REDIRECTS
 
 
 def auth_header_stripped(response: Any) -> bool:
@@ -51,6 +52,7 @@ class StoreAPI(API):
 
     def _with_fallback(self, call: Any, endpoint: str, *args: Any, **kwargs: Any) -> Any:
         params = dict(kwargs.pop("params", None) or {})  # the SDK adds the keys to the dict it is given
+        kwargs.update(NO_REDIRECTS)  # passed on to `requests`: see `connectors.address_guard`
         response = call(endpoint, *args, params=dict(params), **kwargs)
         if self.is_ssl and not self.query_string_auth and auth_header_stripped(response):
             self.query_string_auth = True

@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from connectors import (
     PLATFORMS,
+    AddressRefused,
     AuthError,
     Connector,
     ConnectorError,
@@ -27,6 +28,7 @@ from connectors import (
     NotFound,
 )
 from plugin_api.admin import start_session
+from plugin_api.admin.same_origin import from_own_page
 from plugin_api.errors import ApiError
 from plugin_api.observability import current_request_id
 from plugin_api.services.installs import (
@@ -76,6 +78,10 @@ def _inbound() -> InboundRequest:
 
 
 def _connector_error(exc: ConnectorError) -> ApiError:
+    if isinstance(exc, AddressRefused):
+        return ApiError(
+            400, "store_address_refused", "Facet only connects to stores at public web addresses."
+        )
     if isinstance(exc, AuthError):
         return ApiError(401, "unauthorized", "Signature or credentials rejected.")
     if isinstance(exc, NotFound):
@@ -97,6 +103,10 @@ _REFUSAL_TEXT = {
     "not_found": (
         "This installation link is not one Facet knows, or your store did not have what it asked for.",
         "start the installation again from your store's admin. {how}",
+    ),
+    "store_address_refused": (
+        "Your store's address points at a private network, which Facet does not connect to.",
+        "check the store address in your store's settings, then start again. {how}",
     ),
     "store_unavailable": (
         "Your store did not answer as expected, so the installation could not finish.",
@@ -127,7 +137,13 @@ def _refused_page(connector: Connector, error: ApiError) -> Response:
 def install_step(platform: str, step: str) -> Response:
     """Run one install step; on completion persist the merchant and start the catalog import."""
     connector = connector_for(platform)
-    ctx = InstallContext(public_url=current_app.config["FACET_PUBLIC_URL"], pending=DbPendingStore())
+    ctx = InstallContext(
+        public_url=current_app.config["FACET_PUBLIC_URL"],
+        pending=DbPendingStore(),
+        from_own_page=from_own_page(
+            request.headers, (request.host_url, current_app.config["FACET_PUBLIC_URL"])
+        ),
+    )
     try:
         answer = connector.handle_install(step, _inbound(), ctx)
     except ConnectorError as exc:

@@ -52,4 +52,5 @@ def settings(shopify_fake):
         shopify_api_secret=shopify_fake.api_secret,
         shopify_api_base_url=shopify_fake.url,
         retry=FAST_RETRY,
+        allow_private_hosts=True,  # the fakes listen on 127.0.0.1
     )
