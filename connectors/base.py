@@ -7,7 +7,7 @@ signature is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -168,8 +168,9 @@ class InstallResponse:
     clear_cookies: list[str] = field(default_factory=list)
     result: InstallResult | None = None
     # The platform vouched that this browser is the admin of this already installed store (a WooCommerce
-    # return bound by a signed cookie to the browser that started the connection): the app answers with the
-    # connected page and a dashboard session instead of `html`, which stays the answer while the store is not
+    # return bound by a signed cookie to the browser that started the connection, a store-signed sign-in):
+    # the app answers with the connected page (or the connector's `redirect`) and a dashboard session
+    # instead of `html`, which stays the answer while the store is not
     # (yet) installed. Never set it for a request the connector has not tied to the store.
     verified_store: str | None = None
     # On the connected page (see above): the merchant's next step, and the way back into the platform's
@@ -200,6 +201,9 @@ class InstallContext:
     # reads the browser's Sec-Fetch-Site / Origin / Referer: a form another site posts from a visitor's
     # browser must not start an install in their name.
     from_own_page: bool = True
+    # The credentials Facet holds for a store it has installed (None: not installed): a connector checks a
+    # store-signed sign-in with them, and tells a first connection from a renewal.
+    stored_credentials: Callable[[str], dict[str, Any] | None] = lambda _store: None
 
 
 class WebhookKind(StrEnum):

@@ -30,14 +30,16 @@ from connectors.base import (
 from connectors.errors import AddressRefused, AuthError, ConnectorError, NotFound, ProtocolError
 from connectors.http import HttpClient, json_body
 from connectors.settings import ConnectorSettings
-from connectors.woocommerce import catalog
+from connectors.woocommerce import catalog, sign_in
 from connectors.woocommerce.pages import (
+    ALREADY_CONNECTED_TEXT,
     CONNECT_FORM,
     CROSS_SITE_TEXT,
     FINISHING_PAGE,
     NEXT_STEPS,
     NOT_CONNECTED_TEXT,
     NOT_RECEIVED_PAGE,
+    SIGN_IN_REFUSED_TEXT,
     UNKNOWN_BROWSER_TEXT,
     plain_page,
 )
@@ -123,8 +125,7 @@ class WooCommerceConnector:
 
     name = "woocommerce"
     dashboard_sign_in = (
-        "WooCommerce: in WordPress, open WooCommerce, then Facet Try-On, and click “Connect this store to "
-        "Facet” (it renews Facet’s access keys)."
+        "WooCommerce: in WordPress, open WooCommerce, then Facet Try-On, and click “Open Facet dashboard”."
     )
     needs_polling = False
 
@@ -185,6 +186,8 @@ class WooCommerceConnector:
             return self._key_delivery(request, ctx)
         if step == "return":
             return self._return(request, ctx)
+        if step == "sign-in" and request.method == "POST":
+            return self._signed_sign_in(request, ctx)
         raise NotFound(f"no WooCommerce install step {step!r}")
 
     def _return(self, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
@@ -213,9 +216,32 @@ class WooCommerceConnector:
         done = ctx.pending.get(self.name, _done_key(user_id))
         if not done or not done.get("store_url"):
             return InstallResponse(html=finishing)
+        if not done.get("first_connection"):
+            # Keys renewed for a store that was connected already: this flow cannot tell whose browser this
+            # is (see `sign_in`), so it opens no dashboard; the plugin's signed button does.
+            return InstallResponse(html=plain_page(ALREADY_CONNECTED_TEXT))
         # The app swaps `html` for the connected page once it finds the installed store (the key delivery
         # commits the store just after recording `done`); until then the finishing page asks again.
         return InstallResponse(html=finishing, verified_store=done["store_url"], next_steps=NEXT_STEPS)
+
+    def _signed_sign_in(self, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
+        """The plugin's "Open Facet dashboard" form (`sign_in`): a store-signed, single-use sign-in."""
+        refused = InstallResponse(status=401, html=plain_page(SIGN_IN_REFUSED_TEXT))
+        payload, signature = request.form.get("payload") or "", request.form.get("signature") or ""
+        claims = sign_in.read_sign_in(payload)
+        store = normalise_store_url(claims.store) if claims else None
+        credentials = ctx.stored_credentials(store) if store else None
+        if not (claims and store and credentials):
+            return refused
+        if not sign_in.signed_by(payload, signature, credentials, claims.key_id):
+            return refused
+        used = f"sign-in:{claims.nonce}"
+        if ctx.pending.get(self.name, used):
+            return refused
+        ctx.pending.put(self.name, used, {"store_url": store}, 2 * sign_in.MAX_AGE_SECONDS)
+        return InstallResponse(
+            status=303, redirect=f"{ctx.public_url.rstrip('/')}/admin", verified_store=store
+        )
 
     def _key_delivery(self, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
         try:
@@ -240,8 +266,13 @@ class WooCommerceConnector:
             self._call(session, lambda: self.api(session).get("products", params={"per_page": 1}))
         except AuthError as exc:
             raise AuthError("the store does not accept the delivered keys") from exc
-        # The browser that started this user_id may now be signed in when it returns (see `_return`).
-        ctx.pending.put(self.name, _done_key(user_id), {"store_url": pending["store_url"]}, PENDING_TTL)
+        # The browser that started this user_id may now be signed in when it returns (see `_return`), if this
+        # connection is the store's first (or first since it removed Facet).
+        done = {
+            "store_url": pending["store_url"],
+            "first_connection": ctx.stored_credentials(pending["store_url"]) is None,
+        }
+        ctx.pending.put(self.name, _done_key(user_id), done, PENDING_TTL)
         result = InstallResult(
             store=pending["store_url"],
             credentials=creds,

@@ -32,6 +32,17 @@ UNKNOWN_BROWSER_TEXT = (
     "WooCommerce, then Facet Try-On: it shows whether your store is connected and opens your Facet "
     "dashboard, or lets you connect it again."
 )
+ALREADY_CONNECTED_TEXT = (
+    "Your store was already connected to Facet, and Facet’s access keys are now renewed. To open your Facet "
+    "dashboard, go to WooCommerce, then Facet Try-On in your WordPress admin, and click “Open Facet "
+    "dashboard”."
+)
+SIGN_IN_REFUSED_TEXT = (
+    "Facet could not check this sign-in: it is more than two minutes old, was already used, or was not "
+    "signed with the access keys Facet holds for your store. Go back to WooCommerce, then Facet Try-On, and "
+    "click “Open Facet dashboard” again. If it still fails, click “Connect this store to Facet” to renew "
+    "Facet’s keys first."
+)
 CROSS_SITE_TEXT = (
     "This connection was started from another website, so Facet did not start it. To connect your store, "
     "open WooCommerce, then Facet Try-On in your WordPress admin, and click “Connect this store to Facet”."

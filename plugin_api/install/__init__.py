@@ -12,6 +12,7 @@ connector vouches that the browser belongs to an installed store (`InstallRespon
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, jsonify, make_response, redirect, render_template, request
@@ -75,6 +76,12 @@ def _inbound() -> InboundRequest:
         body=body,
         cookies=cookies,
     )
+
+
+def _installed_credentials(platform: str, store: str) -> dict[str, Any] | None:
+    """The credentials of the installed merchant for `store`, for a connector's checks (None otherwise)."""
+    merchant = find_merchant(platform, store)
+    return dict(merchant.credentials or {}) if merchant is not None and merchant.is_installed else None
 
 
 def _connector_error(exc: ConnectorError) -> ApiError:
@@ -143,6 +150,7 @@ def install_step(platform: str, step: str) -> Response:
         from_own_page=from_own_page(
             request.headers, (request.host_url, current_app.config["FACET_PUBLIC_URL"])
         ),
+        stored_credentials=lambda store: _installed_credentials(platform, store),
     )
     try:
         answer = connector.handle_install(step, _inbound(), ctx)
@@ -156,13 +164,14 @@ def install_step(platform: str, step: str) -> Response:
     if answer.result is not None:
         merchant = complete_install(platform, answer.result)
         connected = not (answer.redirect or answer.html is not None or answer.json is not None)
-    elif answer.verified_store and not answer.redirect and answer.json is None:
+    elif answer.verified_store and answer.json is None:
         # The connector tied this browser to a store it installed earlier (the install itself happened in a
-        # server-to-server step): nothing to save, only the page and the session. Until that store is
-        # installed, the connector's own page (`html`) stands.
+        # server-to-server step, or this is a store-signed sign-in): nothing to save, only the page (or the
+        # connector's redirect) and the session. Until that store is installed, the connector's own page
+        # (`html`) stands.
         merchant = find_merchant(platform, answer.verified_store)
         connected = merchant is not None and merchant.is_installed
-    if connected:
+    if connected and not answer.redirect:
         # The merchant's browser finished the install: show them what they now have and what to do next.
         answer.html = render_template(
             "install/connected.html",

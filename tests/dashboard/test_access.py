@@ -135,7 +135,7 @@ def test_without_a_valid_session_the_page_explains_how_to_sign_in(app, merchant_
             401,
             "open Facet from your store's admin",
             "Shopify: in your Shopify admin, open Apps, then Facet.",
-            "click “Connect this store to Facet”",
+            "click “Open Facet dashboard”",
             "click “Reauthorize” on Facet",
         )
         assert merchant.publishable_key not in page, case

@@ -15,6 +15,10 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 const FACET_TRYON_OPTION = 'facet_tryon_settings';
+// wc-auth names the keys it creates "<app name> - API (<date>)"; Facet's app name is "Facet".
+const FACET_TRYON_KEY_DESCRIPTION = 'Facet - API';
+
+require_once __DIR__ . '/includes/sign-in.php';
 
 /** Settings with defaults: the Facet address and the shop's publishable key (public by design). */
 function facet_tryon_settings() {
@@ -98,6 +102,12 @@ function facet_tryon_settings_page() {
 		<h1>Facet Try-On</h1>
 		<p><a class="button button-primary" href="<?php echo esc_url( $connect ); ?>" target="_blank" rel="noopener">Connect this store to Facet</a>
 			— Facet asks WooCommerce for API keys (read/write) to import your catalog and register its webhooks.</p>
+		<form method="post" action="<?php echo esc_url( admin_url( 'admin-post.php' ) ); ?>" target="_blank">
+			<input type="hidden" name="action" value="facet_tryon_open_dashboard">
+			<?php wp_nonce_field( 'facet_tryon_open_dashboard' ); ?>
+			<p><button type="submit" class="button">Open Facet dashboard</button>
+				— once connected: your catalog, shoppers and sales, signed in with Facet's own key (no new keys).</p>
+		</form>
 		<form method="post" action="options.php">
 			<?php settings_fields( 'facet_tryon' ); ?>
 			<table class="form-table" role="presentation">
@@ -113,3 +123,40 @@ function facet_tryon_settings_page() {
 	</div>
 	<?php
 }
+
+/**
+ * "Open Facet dashboard": sign the admin in to Facet with a short-lived sign-in signed by Facet's API key
+ * (see includes/sign-in.php), posted to Facet from this page so no secret ends up in a URL.
+ */
+function facet_tryon_open_dashboard() {
+	if ( ! current_user_can( 'manage_woocommerce' ) ) {
+		wp_die( esc_html__( 'You are not allowed to manage this store.', 'facet-tryon' ), 403 );
+	}
+	check_admin_referer( 'facet_tryon_open_dashboard' );
+	global $wpdb;
+	$key = $wpdb->get_row(
+		$wpdb->prepare(
+			"SELECT key_id, consumer_secret FROM {$wpdb->prefix}woocommerce_api_keys WHERE description LIKE %s ORDER BY key_id DESC LIMIT 1",
+			$wpdb->esc_like( FACET_TRYON_KEY_DESCRIPTION ) . '%'
+		)
+	);
+	if ( ! $key ) {
+		wp_die( esc_html__( 'This store is not connected to Facet yet: click “Connect this store to Facet” first.', 'facet-tryon' ), 404 );
+	}
+	$settings = facet_tryon_settings();
+	$action   = untrailingslashit( esc_url_raw( $settings['facet_url'] ) ) . '/woocommerce/sign-in';
+	$fields   = facet_tryon_sign_in_fields( home_url( '/' ), $key->key_id, $key->consumer_secret, time(), wp_generate_password( 32, false ) );
+	header( 'Cache-Control: no-store' );
+	?>
+	<!doctype html><html><head><meta charset="utf-8"><title>Facet</title></head>
+	<body onload="document.forms[0].submit()">
+		<form method="post" action="<?php echo esc_url( $action ); ?>">
+			<input type="hidden" name="payload" value="<?php echo esc_attr( $fields['payload'] ); ?>">
+			<input type="hidden" name="signature" value="<?php echo esc_attr( $fields['signature'] ); ?>">
+			<noscript><button type="submit">Open Facet dashboard</button></noscript>
+		</form>
+	</body></html>
+	<?php
+	exit;
+}
+add_action( 'admin_post_facet_tryon_open_dashboard', 'facet_tryon_open_dashboard' );
