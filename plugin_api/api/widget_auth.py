@@ -4,7 +4,12 @@ The publishable key (`X-Facet-Key` header or `?key=`) is public by design; what 
 it is the Origin check against `Merchant.allowed_origins`. Requests without an Origin header (same-origin
 GETs, server-side calls) are allowed: browsers always send Origin on cross-origin requests, which is what
 we police. Without a key, the store is the one whose storefront origin the request comes from (installs
-record it), so a theme needs no key pasted in; a key still wins when given.
+record it), so a theme needs no key pasted in; a key still wins when given. A header key and a `?key=` that
+disagree are refused (400 `key_mismatch`) rather than one silently winning.
+
+Caching: every answer says `Vary: Origin, X-Facet-Key`. A cache that keys on the URL alone (many CDNs ignore
+`Vary`) must never hand one store's answer to another, so an answer the URL does not name the store of (key
+in the header, or no key at all) is never `public`: its `Cache-Control: public` becomes `private`.
 
 Every widget blueprint calls `protect_widget_blueprint(blp)` once.
 """
@@ -36,8 +41,23 @@ def origin_allowed(merchant: Merchant, origin: str) -> bool:
 
 
 def request_key() -> str | None:
-    """The publishable key sent by the widget, if any."""
-    return request.headers.get("X-Facet-Key") or request.args.get("key") or None
+    """The publishable key sent by the widget, if any; raises 400 `key_mismatch` when the `X-Facet-Key`
+    header and `?key=` name different keys."""
+    header = request.headers.get("X-Facet-Key") or None
+    query = request.args.get("key") or None
+    if header and query and header != query:
+        raise ApiError(
+            400,
+            "key_mismatch",
+            "The X-Facet-Key header and the ?key= parameter name different publishable keys; send one of "
+            "them, or the same key in both.",
+        )
+    return header or query
+
+
+def _key_in_url() -> bool:
+    """Whether the request's URL alone names its store (`?key=`), so a URL-keyed cache cannot mix stores."""
+    return bool(request.args.get("key"))
 
 
 def merchant_for_key(key: str | None) -> Merchant | None:
@@ -94,7 +114,10 @@ def authenticate_widget() -> Merchant:
 def _preflight() -> Response:
     """Answer a CORS preflight; the real request is checked again in full."""
     origin = request.headers.get("Origin", "")
-    key = request_key()
+    try:
+        key = request_key()
+    except ApiError as exc:
+        return error_response(exc.status, exc.code, exc.message)
     if key:
         merchant = merchant_for_key(key)
         if merchant is None:
@@ -137,7 +160,12 @@ def _after(response: Response) -> Response:
     if origin:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-        response.vary.add("Origin")
+    # The answer depends on both (the store, and the CORS headers), whether or not this request sent them.
+    response.vary.add("Origin")
+    response.vary.add("X-Facet-Key")
+    if response.cache_control.public and not _key_in_url():
+        response.cache_control.public = False
+        response.cache_control.private = True
     return response
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -31,6 +32,27 @@ blp = Blueprint(
 protect_widget_blueprint(blp)
 
 MAX_FRAMES = 100
+# The store is named by `?key=`, the `X-Facet-Key` header (the same key when both are sent) or, with
+# neither, by the storefront `Origin` the request comes from.
+_KEY_PARAMS = [
+    {
+        "in": "query",
+        "name": "key",
+        "schema": {"type": "string"},
+        "required": False,
+        "description": "The store's publishable key (what the loader sends: the answer may then be cached "
+        "publicly for a minute). Optional: the `X-Facet-Key` header does the same, and without either the "
+        "store is the one whose allowed storefront origin the request's `Origin` is. A header and a "
+        "`?key=` that differ are refused (400 `key_mismatch`).",
+    },
+    {
+        "in": "header",
+        "name": "X-Facet-Key",
+        "schema": {"type": "string"},
+        "required": False,
+        "description": "The store's publishable key, instead of `?key=` (the answer is then `private`).",
+    },
+]
 # How add-to-cart works per platform (the widget follows each recommendation's own `add_to_cart` object).
 CART_STYLES = {
     "shopify": "shopify_cart_add",
@@ -57,7 +79,11 @@ def config_for(merchant: Merchant) -> dict[str, Any]:
     cfg = widget_settings((merchant.settings or {}).get("widget"))
     cfg["merchant"] = {"name": merchant.name, "platform": merchant.platform}
     cfg["cart"] = {"style": CART_STYLES.get(merchant.platform, "product_page")}
-    cfg["privacy"] = {"retention_days": merchant.keep_uploads_days}
+    # `retention_days`: the photo (0: deleted once analysed); `analysis_retention_days`: the results.
+    cfg["privacy"] = {
+        "retention_days": merchant.keep_uploads_days,
+        "analysis_retention_days": int(current_app.config["FACET_ANALYSIS_RETENTION_DAYS"]),
+    }
     cfg["frames"] = tryon_frames(merchant) if cfg["features"]["tryon"] else []
     # Whether `frames` lists every try-on-able product: only then may the loader tell a product page that its
     # product cannot be tried on (its button then offers the analysis and matches instead).
@@ -69,7 +95,7 @@ def config_for(merchant: Merchant) -> dict[str, Any]:
 
 @blp.route("")
 class WidgetConfig(MethodView):
-    @blp.doc(parameters=[{"in": "query", "name": "key", "schema": {"type": "string"}, "required": True}])
+    @blp.doc(parameters=_KEY_PARAMS)
     @blp.response(
         200,
         description=(
@@ -80,10 +106,14 @@ class WidgetConfig(MethodView):
             "`store_add_to_cart` events tagged with both."
         ),
     )
+    @blp.alt_response(
+        400, schema=ErrorSchema, description="`key_mismatch`: the header and `?key=` name different keys."
+    )
     @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     def get(self):
         """Get the widget settings for this store"""
         # Short cache: settings changes reach storefronts within a minute, while a busy page does not
-        # hit the database on every view.
+        # hit the database on every view. `public` only where `?key=` puts the store in the URL: otherwise
+        # `widget_auth` makes it `private`, so a URL-keyed cache cannot give this store's settings to another.
         return config_for(current_merchant()), 200, {"Cache-Control": "public, max-age=60"}
