@@ -7,7 +7,41 @@ import marshmallow as ma
 from plugin_api.api.result_example import RESULT_EXAMPLE
 from plugin_api.errors import ErrorSchema
 
-__all__ = ["AnalysisSchema", "ErrorSchema"]
+__all__ = [
+    "AnalysisSchema",
+    "ErrorSchema",
+    "KEY_HEADER_PARAM",
+    "KEY_MISMATCH",
+    "KEY_QUERY_PARAM",
+    "binary_content",
+]
+
+# The publishable key, for the widget endpoints that document it as parameters. Beacons
+# (`navigator.sendBeacon`) and image loads cannot set headers: they send `?key=`.
+KEY_QUERY_PARAM = {
+    "in": "query",
+    "name": "key",
+    "schema": {"type": "string"},
+    "required": False,
+    "description": "The store's publishable key, instead of the `X-Facet-Key` header: send one of them, or "
+    "the same key in both (a header and a `?key=` that differ are refused, 400 `key_mismatch`). Without "
+    "either, the store is the one whose allowed storefront origin the request's `Origin` is.",
+}
+KEY_HEADER_PARAM = {
+    "in": "header",
+    "name": "X-Facet-Key",
+    "schema": {"type": "string"},
+    "required": False,
+    "description": "The store's publishable key; or `?key=`.",
+}
+
+
+KEY_MISMATCH = "`key_mismatch`: the `X-Facet-Key` header and `?key=` name different keys."
+
+
+def binary_content(*content_types: str) -> dict[str, dict]:
+    """An OpenAPI `content` map of binary bodies (images) in each of `content_types`."""
+    return {name: {"schema": {"type": "string", "format": "binary"}} for name in content_types}
 
 
 class AnalysisSchema(ma.Schema):

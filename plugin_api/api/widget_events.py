@@ -25,6 +25,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from plugin_api.api.schemas import KEY_HEADER_PARAM, KEY_MISMATCH, KEY_QUERY_PARAM
 from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError, ErrorSchema
 from plugin_api.extensions import db
@@ -246,8 +247,9 @@ def record_events(merchant: Merchant, events: list[ParsedEvent]) -> int:
 
 @blp.route("")
 class WidgetEvents(MethodView):
-    @blp.doc(requestBody=_BODY)
+    @blp.doc(requestBody=_BODY, parameters=[KEY_QUERY_PARAM, KEY_HEADER_PARAM])
     @blp.response(202, description='Stored: `{"accepted": n}`.')
+    @blp.alt_response(400, schema=ErrorSchema, description=KEY_MISMATCH)
     @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     @blp.alt_response(

@@ -12,7 +12,13 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from plugin_api.api.schemas import ErrorSchema
+from plugin_api.api.schemas import (
+    KEY_HEADER_PARAM,
+    KEY_MISMATCH,
+    KEY_QUERY_PARAM,
+    ErrorSchema,
+    binary_content,
+)
 from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError
 from plugin_api.rate_limits import enforce
@@ -36,18 +42,49 @@ _BODY = {
             "schema": {
                 "type": "object",
                 "required": ["image"],
-                "properties": {"image": {"type": "string", "format": "binary", "description": "≤ 10 MB."}},
+                "properties": {
+                    "image": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "JPEG, PNG, WebP or HEIC, ≤ 10 MB.",
+                    },
+                    "lang": {
+                        "type": "string",
+                        "description": "The shopper's language for error messages (`en`, `fr`; `fr-CA` reads "
+                        "as `fr`). Default: the store's widget language, else English.",
+                    },
+                },
             }
         }
     },
+}
+_LANG_PARAM = {
+    "in": "query",
+    "name": "lang",
+    "schema": {"type": "string"},
+    "required": False,
+    "description": "As the form's `lang` (which wins when both are given); also the language of the errors "
+    "given before the form is read (`rate_limited`, and `file_too_large` past the request size limit). "
+    "The widget sends it here.",
 }
 
 
 @blp.route("")
 class PhotoConversions(MethodView):
-    @blp.doc(requestBody=_BODY)
-    @blp.response(200, description="The photo as JPEG (or PNG where it had transparency); nothing stored.")
+    @blp.doc(
+        requestBody=_BODY,
+        parameters=[KEY_QUERY_PARAM, KEY_HEADER_PARAM, _LANG_PARAM],
+        responses={
+            "200": {
+                "description": "The photo, upright and without metadata, as JPEG (PNG where it had "
+                "transparency); `Cache-Control: no-store`, nothing kept.",
+                "content": binary_content("image/jpeg", "image/png"),
+            }
+        },
+    )
+    @blp.response(200)
     @blp.alt_response(400, schema=ErrorSchema, description="`missing_image` or `empty_file`.")
+    @blp.alt_response(400, schema=ErrorSchema, description=KEY_MISMATCH)
     @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     @blp.alt_response(413, schema=ErrorSchema, description="`file_too_large`.")

@@ -1,0 +1,83 @@
+"""Every widget route a client calls is in the OpenAPI document, with its parameters and content types."""
+
+from __future__ import annotations
+
+import pytest
+from openapi_spec_validator import validate
+
+ASSET = "/api/v1/widget/assets/{product_id}.png"
+MEDIA = "/api/v1/widget/media/{public_id}/{filename}"
+CONVERSIONS = "/api/v1/widget/photo-conversions"
+EVENTS = "/api/v1/widget/events"
+
+
+@pytest.fixture
+def spec(client):
+    document = client.get("/api/v1/openapi.json").json
+    validate(document)
+    return document
+
+
+def _params(operation: dict) -> dict[tuple[str, str], dict]:
+    return {(p["in"], p["name"]): p for p in operation.get("parameters", [])}
+
+
+def test_the_image_routes_are_documented(spec):
+    asset = spec["paths"][ASSET]["get"]
+    assert {"200", "400", "401", "403", "404"} <= set(asset["responses"])
+    assert set(asset["responses"]["200"]["content"]) == {"image/png"}
+    assert _params(asset)[("query", "key")]["required"] is False
+
+    media = spec["paths"][MEDIA]["get"]
+    assert {"200", "404"} <= set(media["responses"])
+    assert set(media["responses"]["200"]["content"]) == {"image/png", "image/jpeg", "image/webp"}
+    assert media["security"] == []  # public, like a platform's CDN
+
+
+def test_the_documented_image_routes_answer_as_documented(app, client, merchant_factory):
+    merchant = merchant_factory()
+    with app.app_context():
+        app.extensions["facet.storage"].put(
+            f"merchants/{merchant.public_id}/catalog/p1.png", b"\x89PNG photo", "image/png"
+        )
+    media = client.get(f"/api/v1/widget/media/{merchant.public_id}/p1.png")
+    assert media.status_code == 200 and media.mimetype == "image/png"
+    assert media.headers["Access-Control-Allow-Origin"] == "*"
+    missing = client.get(f"/api/v1/widget/media/{merchant.public_id}/p2.png")
+    assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
+    unknown_key = client.get("/api/v1/widget/assets/p1.png?key=pk_nope")
+    assert unknown_key.status_code == 401 and unknown_key.json["error"]["code"] == "invalid_key"
+    no_asset = client.get(f"/api/v1/widget/assets/p1.png?key={merchant.publishable_key}")
+    assert no_asset.status_code == 404 and no_asset.json["error"]["code"] == "not_found"
+
+
+def test_photo_conversions_document_key_lang_and_the_image_types(spec):
+    post = spec["paths"][CONVERSIONS]["post"]
+    params = _params(post)
+    assert params[("query", "key")]["required"] is False
+    assert "X-Facet-Key" in params[("query", "key")]["description"]
+    assert ("header", "X-Facet-Key") in params
+    assert params[("query", "lang")]["required"] is False
+    assert "lang" in post["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
+    assert set(post["responses"]["200"]["content"]) == {"image/jpeg", "image/png"}
+    assert "key_mismatch" in post["responses"]["400"]["description"]
+
+
+def test_events_document_the_key_query_parameter(spec):
+    post = spec["paths"][EVENTS]["post"]
+    params = _params(post)
+    assert params[("query", "key")]["required"] is False
+    assert "X-Facet-Key" in params[("query", "key")]["description"]
+    assert "key_mismatch" in post["responses"]["400"]["description"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/widget/events", "/api/v1/widget/photo-conversions"])
+def test_a_header_and_a_query_key_that_differ_are_refused_as_documented(client, merchant_factory, path):
+    one, other = merchant_factory(), merchant_factory()
+    response = client.post(
+        f"{path}?key={other.publishable_key}",
+        data=b"{}",
+        content_type="text/plain",
+        headers={"X-Facet-Key": one.publishable_key},
+    )
+    assert response.status_code == 400 and response.json["error"]["code"] == "key_mismatch"
