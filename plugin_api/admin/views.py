@@ -1,6 +1,7 @@
 """The merchant dashboard's pages: `/admin` (the dashboard), `/admin/sign-in` (support links), `/admin/demo`,
 `POST /admin/experiment` (the holdout form, `plugin_api.admin.experiment`), `POST /admin/widget-settings`
-(`plugin_api.admin.widget_settings_form`), `POST /admin/sync` (`plugin_api.admin.sync_form`) and
+(`plugin_api.admin.widget_settings_form`), `POST /admin/sync` (`plugin_api.admin.sync_form`),
+`POST /admin/disconnect` (`plugin_api.admin.disconnect_form`) and
 `GET /admin/data-requests/<id>.json` (a customer data request's export).
 
 A support link opens a confirmation page (GET, HEAD: nothing is set or used up); its button POSTs the link's
@@ -22,6 +23,7 @@ from plugin_api.admin.experiment import set_holdout
 from plugin_api.admin.links import LINK_MAX_AGE, check_link, redeem_link
 from plugin_api.admin.same_origin import require_own_page
 from plugin_api.admin.session import SESSION_MAX_AGE, authenticate_admin, start_session
+from plugin_api.admin.disconnect_form import disconnect
 from plugin_api.admin.sync_form import sync_now
 from plugin_api.admin.widget_settings_form import set_widget_settings
 from plugin_api.errors import ApiError
@@ -102,6 +104,7 @@ def sign_in() -> Response:
 admin_bp.add_url_rule("/experiment", view_func=set_holdout, methods=["POST"])
 admin_bp.add_url_rule("/widget-settings", view_func=set_widget_settings, methods=["POST"])
 admin_bp.add_url_rule("/sync", view_func=sync_now, methods=["POST"])
+admin_bp.add_url_rule("/disconnect", view_func=disconnect, methods=["POST"])
 
 
 @admin_bp.get("/data-requests/<request_id>.json")

@@ -23,6 +23,7 @@ from sqlalchemy import func, select, update
 
 from connectors import (
     PLATFORMS,
+    AuthError,
     ChecksStock,
     ConnectorError,
     ListsProductIds,
@@ -43,6 +44,7 @@ from plugin_api.services.installs import (
     purge_merchant,
     save_session,
     session_for,
+    uninstall_merchant,
 )
 from plugin_api.storage import StorageError
 
@@ -62,6 +64,11 @@ FEATURES_JOB = "plugin_api.jobs.features.compute_product_features"
 # Written by runs that found the lock held; a running sync carries them over instead of overwriting them.
 GONE_STATUS = "deleted"  # Product.status of rows the store no longer has (set by the deletion poll)
 CARRIED_KEYS = ("skipped_runs", "last_skipped")
+# When the store first refused Facet's credentials, in the run-after-run failures since (`sync_state`).
+ACCESS_REFUSED_SINCE = "access_refused_since"
+# How long a store may refuse them before Facet takes it as removed (a merchant who revoked a key by mistake
+# has this long to connect again; the catalog status says so).
+ACCESS_REVOKED_AFTER = timedelta(days=3)
 # Re-exported: the webhooks service upserts through this module.
 __all__ = [
     "after_install",
@@ -357,6 +364,10 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
             status="failed", last_error={"code": code, "message": str(exc)[:500], "at": utcnow().isoformat()}
         )
         fresh = (merchant.sync_state or {}) if merchant is not None else {}
+        # Refused credentials, run after run, mean the store took Facet's access away (see `schedule_polls`).
+        state.pop(ACCESS_REFUSED_SINCE, None)
+        if isinstance(exc, AuthError):
+            state[ACCESS_REFUSED_SINCE] = fresh.get(ACCESS_REFUSED_SINCE) or utcnow().isoformat()
         if merchant is not None and merchant.is_installed and lock.owns(fresh):
             save_session(merchant, session)
             state.update({k: fresh[k] for k in CARRIED_KEYS if k in fresh})
@@ -370,6 +381,7 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
         return counts
     now = utcnow().isoformat()
     watermarks = [w for w in (state.get("watermark"), state.get("run_watermark")) if w]
+    state.pop(ACCESS_REFUSED_SINCE, None)
     state.update(
         status="ok",
         cursor=None,
@@ -504,6 +516,13 @@ def schedule_polls(now: datetime | None = None) -> dict[str, int]:
                     log.exception("could not delete the files of %s; tried again later", merchant.public_id)
                     continue
                 purged += 1
+            continue
+        refused_since = _parse(state.get(ACCESS_REFUSED_SINCE))
+        if refused_since and now - refused_since >= ACCESS_REVOKED_AFTER:
+            # WooCommerce and Magento tell no one when a merchant revokes Facet's key or deletes its
+            # integration: days of refused syncs are that notice. The data then goes as after an uninstall.
+            log.warning("access to %s refused since %s: uninstalling", merchant.public_id, refused_since)
+            uninstall_merchant(merchant, notify_platform=False)
             continue
         if sync_in_progress(merchant, now):
             continue

@@ -7,7 +7,7 @@ encrypted credentials, single-use pending state) and starts the catalog import.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -153,6 +153,17 @@ def catalog_status_text(merchant: Merchant) -> str:
         return f"{live:,} products imported; Facet keeps them in sync through your store's webhooks."
     if status == "failed":
         reason = (state.get("last_error") or {}).get("message") or "unknown error"
+        refused_since = state.get("access_refused_since")
+        if refused_since:
+            from plugin_api.jobs.sync import ACCESS_REVOKED_AFTER
+
+            ends = datetime.fromisoformat(refused_since) + ACCESS_REVOKED_AFTER
+            return (
+                f"Your store no longer accepts Facet's access ({reason}). If you did not mean to remove "
+                f"Facet, connect it again from your store's admin, the way you first connected it, before "
+                f"{ends:%Y-%m-%d %H:%M} UTC; after that Facet takes it as removed and deletes your store's "
+                "data 48 hours later."
+            )
         return f"The import stopped ({reason}); Facet retries it."
     return f"Importing your catalog: {live:,} products so far. The try-on button appears once they are in."
 

@@ -364,3 +364,81 @@ def test_a_return_not_bound_to_this_browser_signs_nothing_in(woo_app, fake):
     assert admin_cookie(response) is not None and client.get("/admin").status_code == 200
     landing = merchant_browser.get(return_url)
     assert "Facet is connected" in landing.get_data(as_text=True) and admin_cookie(landing)
+
+
+def test_a_store_that_revoked_facets_key_is_taken_as_removed_after_three_days(woo_app, fake):
+    """WooCommerce tells no one when a merchant revokes Facet's key: refused syncs, day after day, are the
+    notice. The merchant is warned with a date, a working sync clears it, and past it the data goes as
+    after an uninstall."""
+    from datetime import timedelta
+
+    from plugin_api.jobs.sync import ACCESS_REVOKED_AFTER, schedule_polls
+    from plugin_api.models import utcnow
+
+    browser = e2e.Browser(woo_app)
+    delivery, return_url = connect(browser, fake)
+    assert e2e.Browser(woo_app).deliver(delivery).status_code == 200
+    browser.get(return_url)
+    m = e2e.merchant(woo_app, "woocommerce")
+    runner = woo_app.test_cli_runner()
+    keys = dict(fake.keys)
+
+    fake.revoke_keys()
+    assert runner.invoke(args=["facet", "sync", "--full", "--", m.public_id]).exit_code != 0
+    first = e2e.merchant(woo_app, "woocommerce").sync_state["access_refused_since"]
+    assert runner.invoke(args=["facet", "sync", "--full", "--", m.public_id]).exit_code != 0
+    assert e2e.merchant(woo_app, "woocommerce").sync_state["access_refused_since"] == first  # the first refusal
+    page = browser.get("/admin").get_data(as_text=True)
+    assert "Your store no longer accepts Facet&#39;s access" in page and "connect it again" in page
+
+    fake.keys.update(keys)  # put back in time: the next sync works and the warning goes
+    assert runner.invoke(args=["facet", "sync", "--full", "--", m.public_id]).exit_code == 0
+    assert "access_refused_since" not in e2e.merchant(woo_app, "woocommerce").sync_state
+
+    fake.revoke_keys()
+    runner.invoke(args=["facet", "sync", "--full", "--", m.public_id])
+    with woo_app.app_context():
+        schedule_polls(now=utcnow() + ACCESS_REVOKED_AFTER - timedelta(hours=1))
+    assert e2e.merchant(woo_app, "woocommerce").is_installed
+    with woo_app.app_context():
+        schedule_polls(now=utcnow() + ACCESS_REVOKED_AFTER + timedelta(minutes=1))
+    gone = e2e.merchant(woo_app, "woocommerce")
+    assert not gone.is_installed and gone.credentials is None and gone.sync_state["data_delete_after"]
+    widget = browser.client.get("/api/v1/widget/config", headers={"Origin": origin_of(fake.url)})
+    assert widget.status_code == 401
+
+
+def test_disconnect_in_the_dashboard_stops_facet_and_says_when_the_data_goes(woo_app, fake):
+    from datetime import timedelta
+
+    from plugin_api.jobs.sync import schedule_polls
+    from plugin_api.models import utcnow
+
+    browser = e2e.Browser(woo_app)
+    delivery, return_url = connect(browser, fake)
+    assert e2e.Browser(woo_app).deliver(delivery).status_code == 200
+    browser.get(return_url)
+    assert "data-disconnect-form" in browser.get("/admin").get_data(as_text=True)
+    assert len(fake.webhooks) == 5
+
+    unconfirmed = browser.post("/admin/disconnect", data={})
+    assert unconfirmed.status_code == 422 and "Tick the box" in unconfirmed.get_data(as_text=True)
+    elsewhere = browser.post(
+        "/admin/disconnect", data={"confirm": "yes"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert elsewhere.status_code == 403
+    assert e2e.merchant(woo_app, "woocommerce").is_installed
+
+    done = browser.post("/admin/disconnect", data={"confirm": "yes"})
+    page = done.get_data(as_text=True)
+    m = e2e.merchant(woo_app, "woocommerce")
+    delete_after = m.sync_state["data_delete_after"]
+    assert done.status_code == 200 and "Facet is disconnected" in page
+    assert delete_after[:16].replace("T", " ") in page
+    assert not m.is_installed and m.credentials is None and fake.webhooks == {}  # its webhooks removed
+    signed_out = browser.get("/admin")  # the session ended with the store's connection
+    assert signed_out.status_code == 403 and b'content="merchant_uninstalled"' in signed_out.data
+    with woo_app.app_context():
+        assert schedule_polls(now=utcnow() + timedelta(hours=49))["purged"] == 1
+    with woo_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Merchant)) == 0
