@@ -19,11 +19,11 @@ from flask import Blueprint, Response, current_app, make_response, redirect, ren
 
 from connectors import PLATFORMS
 from inference.colour import MONK_HEX
+from plugin_api.admin.disconnect_form import disconnect
 from plugin_api.admin.experiment import set_holdout
 from plugin_api.admin.links import LINK_MAX_AGE, check_link, redeem_link
 from plugin_api.admin.same_origin import require_own_page
 from plugin_api.admin.session import SESSION_MAX_AGE, authenticate_admin, start_session
-from plugin_api.admin.disconnect_form import disconnect
 from plugin_api.admin.sync_form import sync_now
 from plugin_api.admin.widget_settings_form import set_widget_settings
 from plugin_api.errors import ApiError

@@ -387,7 +387,9 @@ def test_a_store_that_revoked_facets_key_is_taken_as_removed_after_three_days(wo
     assert runner.invoke(args=["facet", "sync", "--full", "--", m.public_id]).exit_code != 0
     first = e2e.merchant(woo_app, "woocommerce").sync_state["access_refused_since"]
     assert runner.invoke(args=["facet", "sync", "--full", "--", m.public_id]).exit_code != 0
-    assert e2e.merchant(woo_app, "woocommerce").sync_state["access_refused_since"] == first  # the first refusal
+    assert (
+        e2e.merchant(woo_app, "woocommerce").sync_state["access_refused_since"] == first
+    )  # the first refusal
     page = browser.get("/admin").get_data(as_text=True)
     assert "Your store no longer accepts Facet&#39;s access" in page and "connect it again" in page
 
