@@ -17,7 +17,7 @@ Every widget blueprint calls `protect_widget_blueprint(blp)` once.
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, request
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import Select, String, cast, func, or_, select
 
 from plugin_api.errors import ApiError, error_response
 from plugin_api.extensions import db
@@ -75,16 +75,29 @@ def merchant_for_origin(origin: str | None) -> Merchant | None:
     if not origin:
         return None
     wanted = normalize_origin(origin)
-    # The database narrows it down by text (JSON lists are stored as text on SQLite and PostgreSQL alike);
-    # the exact, normalised comparison is done here.
-    rows = db.session.scalars(
-        select(Merchant).where(
-            Merchant.status == MerchantStatus.INSTALLED.value,
-            func.lower(cast(Merchant.allowed_origins, String)).contains(wanted.split("://", 1)[-1]),
-        )
-    )
-    owners = [m for m in rows if any(normalize_origin(o) == wanted for o in (m.allowed_origins or []))]
+    owners = [
+        m
+        for m in db.session.scalars(_stores_mentioning(select(Merchant), wanted))
+        if any(normalize_origin(o) == wanted for o in (m.allowed_origins or []))
+    ]
     return owners[0] if len(owners) == 1 else None
+
+
+def _stores_mentioning(query: Select, wanted: str) -> Select:
+    """`query` narrowed to installed stores whose allowed origins list `wanted` (normalised) as text.
+
+    JSON lists are stored as text on SQLite and PostgreSQL alike: the whole origin is looked for between its
+    quotes (with or without a trailing slash), literally, so `%` and `_` in an Origin header are no wildcards
+    and a short or partial one (`https://%`, `https:/`) reads no store (both once read every store's row).
+    The exact, normalised comparison stays the caller's."""
+    text = func.lower(cast(Merchant.allowed_origins, String))
+    return query.where(
+        Merchant.status == MerchantStatus.INSTALLED.value,
+        or_(
+            text.contains(f'"{wanted}"', autoescape=True),
+            text.contains(f'"{wanted}/"', autoescape=True),
+        ),
+    )
 
 
 def authenticate_widget() -> Merchant:
@@ -124,11 +137,12 @@ def _preflight() -> Response:
             return error_response(401, "invalid_key", "Missing or unknown publishable key.")
         allowed = origin_allowed(merchant, origin)
     else:
-        # Browsers send no custom headers (X-Facet-Key) on preflights: accept any installed store's origin.
-        candidates = db.session.scalars(
-            select(Merchant.allowed_origins).where(Merchant.status == MerchantStatus.INSTALLED.value)
-        )
+        # Browsers send no custom headers (X-Facet-Key) on preflights: accept any installed store's origin
+        # (only the origins of the stores that mention it are read, not every store's).
         wanted = normalize_origin(origin)
+        candidates = (
+            db.session.scalars(_stores_mentioning(select(Merchant.allowed_origins), wanted)) if wanted else []
+        )
         allowed = any(wanted == normalize_origin(o) for origins in candidates for o in (origins or []))
     if not allowed:
         return error_response(403, "origin_not_allowed", "This origin may not call the Facet widget API.")
