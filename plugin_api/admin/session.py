@@ -10,7 +10,7 @@ it are over, whoever installs it next.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
-from plugin_api.models import Merchant
+from plugin_api.models import Merchant, utcnow
 from plugin_api.services.installs import ADMIN_SESSIONS_ENDED_AT
 from plugin_api.tenancy import bind_merchant
 
@@ -48,6 +48,22 @@ def start_session(response: Response, merchant: Merchant) -> Response:
     return response
 
 
+def end_session(response: Response) -> Response:
+    """Sign this browser out (its cookie goes)."""
+    https = current_app.config["FACET_PUBLIC_URL"].startswith("https://")
+    response.delete_cookie(COOKIE_NAME, path="/", httponly=True, secure=https, samesite="Lax")
+    return response
+
+
+def end_every_session(merchant: Merchant) -> None:
+    """End every dashboard session of the store signed before now (a shared computer, a departed staff
+    member's browser): the cookie is stateless, so the store remembers from when sessions count again. The
+    caller commits."""
+    # Sessions carry whole seconds: one signed earlier within this second must end too.
+    ended = utcnow().replace(microsecond=0) + timedelta(seconds=1)
+    merchant.settings = {**(merchant.settings or {}), ADMIN_SESSIONS_ENDED_AT: ended.isoformat()}
+
+
 def _merchant(public_id: object) -> Merchant | None:
     if not isinstance(public_id, str):
         return None
@@ -75,7 +91,9 @@ def authenticate_admin() -> Merchant:
         public_id, issued = None, None
     merchant = _merchant(public_id)
     if merchant is not None and merchant.is_installed and _ended_by_uninstall(merchant, issued):
-        merchant = None  # installed again since this session was signed: it is over
+        merchant = (
+            None  # installed again, or signed out everywhere, since this session was signed: it is over
+        )
     if merchant is None:
         raise ApiError(
             401,

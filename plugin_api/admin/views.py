@@ -1,7 +1,8 @@
 """The merchant dashboard's pages: `/admin` (the dashboard), `/admin/sign-in` (support links), `/admin/demo`,
 `POST /admin/experiment` (the holdout form, `plugin_api.admin.experiment`), `POST /admin/widget-settings`
 (`plugin_api.admin.widget_settings_form`), `POST /admin/sync` (`plugin_api.admin.sync_form`),
-`POST /admin/disconnect` (`plugin_api.admin.disconnect_form`) and
+`POST /admin/disconnect` (`plugin_api.admin.disconnect_form`), `POST /admin/sign-out`
+(`plugin_api.admin.sign_out`) and
 `GET /admin/data-requests/<id>.json` (a customer data request's export).
 
 A support link opens a confirmation page (GET, HEAD: nothing is set or used up); its button POSTs the link's
@@ -24,6 +25,7 @@ from plugin_api.admin.experiment import set_holdout
 from plugin_api.admin.links import LINK_MAX_AGE, check_link, redeem_link
 from plugin_api.admin.same_origin import require_own_page
 from plugin_api.admin.session import SESSION_MAX_AGE, authenticate_admin, start_session
+from plugin_api.admin.sign_out import sign_out
 from plugin_api.admin.sync_form import sync_now
 from plugin_api.admin.widget_settings_form import set_widget_settings
 from plugin_api.errors import ApiError
@@ -105,6 +107,7 @@ admin_bp.add_url_rule("/experiment", view_func=set_holdout, methods=["POST"])
 admin_bp.add_url_rule("/widget-settings", view_func=set_widget_settings, methods=["POST"])
 admin_bp.add_url_rule("/sync", view_func=sync_now, methods=["POST"])
 admin_bp.add_url_rule("/disconnect", view_func=disconnect, methods=["POST"])
+admin_bp.add_url_rule("/sign-out", view_func=sign_out, methods=["POST"])
 
 
 @admin_bp.get("/data-requests/<request_id>.json")

@@ -47,11 +47,13 @@ class LocalStorage:
         return self._path(key).is_file()
 
     def list(self, prefix: str = "") -> list[str]:
-        if not self.root.exists():
+        # Walk only the prefix's own folder: one store's dashboard must not read every store's files.
+        folder = self.root.joinpath(*prefix.split("/")[:-1]) if "/" in prefix else self.root
+        if not folder.is_dir():
             return []
         keys = (
             p.relative_to(self.root).as_posix()
-            for p in self.root.rglob("*")
+            for p in folder.rglob("*")
             if p.is_file() and not p.name.startswith(".tmp-")
         )
         return sorted(k for k in keys if k.startswith(prefix))

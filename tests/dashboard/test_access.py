@@ -25,6 +25,7 @@ from tests.dashboard.helpers import (
     confirmation_form,
     press_sign_in,
     sign_in,
+    signed_in,
 )
 from tests.fakes.shopify import FakeShopify
 from tests.helpers import assert_error
@@ -374,3 +375,27 @@ def test_the_summary_is_documented_in_openapi(client):
     }
     [days] = operation["parameters"]
     assert days["name"] == "days" and days["schema"]["enum"] == [7, 30, 90]
+
+
+def test_sign_out_ends_this_browser_and_everywhere_ends_every_session(app, merchant_factory):
+    merchant = merchant_factory()
+    here, there = signed_in(app, merchant), signed_in(app, merchant)
+    assert 'data-sign-out' in here.get("/admin").get_data(as_text=True)
+
+    assert here.post("/admin/sign-out", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    out = here.post("/admin/sign-out")
+    assert out.status_code == 200 and "This browser is signed out" in out.get_data(as_text=True)
+    assert here.get("/admin").status_code == 401
+    assert there.get("/admin").status_code == 200  # another browser's session stands
+
+    everywhere = there.post("/admin/sign-out", data={"everywhere": "yes"})
+    assert everywhere.status_code == 200 and "Every browser signed in" in everywhere.get_data(as_text=True)
+    # A copy of a cookie kept elsewhere (a shared computer), even one signed within the same second, no
+    # longer signs anyone in; a session signed afterwards does.
+    secret = app.config["SECRET_KEY"]
+    for age in (0, 30):
+        copy = app.test_client()
+        copy.set_cookie("facet_admin", signed(secret, merchant.public_id, "facet.admin-session", age=age))
+        assert copy.get("/admin").status_code == 401, age
+    time.sleep(1.1)  # sessions carry whole seconds: the next second's sign-in is the first to count again
+    assert signed_in(app, merchant).get("/admin").status_code == 200
