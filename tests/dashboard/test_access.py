@@ -380,7 +380,7 @@ def test_the_summary_is_documented_in_openapi(client):
 def test_sign_out_ends_this_browser_and_everywhere_ends_every_session(app, merchant_factory):
     merchant = merchant_factory()
     here, there = signed_in(app, merchant), signed_in(app, merchant)
-    assert 'data-sign-out' in here.get("/admin").get_data(as_text=True)
+    assert "data-sign-out" in here.get("/admin").get_data(as_text=True)
 
     assert here.post("/admin/sign-out", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     out = here.post("/admin/sign-out")
