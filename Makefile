@@ -33,12 +33,13 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(RUNTIME_STAMP)
 
 ## demo: install, migrate a SQLite database, seed the demo store and serve http://$(HOST):$(PORT) (jobs in-process)
+# The access log shows paths without their query strings (sign-in tokens, OAuth codes) and no addresses.
 demo: $(RUNTIME_STAMP)
 	$(DEMO_ENV) $(FLASK) db upgrade
 	$(DEMO_ENV) $(FLASK) facet seed-demo --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)
 	@echo "Facet demo on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs, key pk_demo; merchant dashboard: http://$(HOST):$(PORT)/admin/demo)"
 	$(DEMO_ENV) $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --timeout 180 \
-		--access-logfile - wsgi:app
+		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' wsgi:app
 
 ## test: install the test requirements and run the whole suite (DATABASE_URL/REDIS_URL honoured when set)
 test: $(DEV_STAMP)
