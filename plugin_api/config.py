@@ -40,6 +40,9 @@ _INT_SETTINGS = {
     # whose photo needs converting is not charged twice for one photo (the upload that follows counts).
     "FACET_CLIENT_CONVERSIONS_PER_HOUR": 30,
     "FACET_CLIENT_CONVERSION_BURST": 10,
+    # The merchant dashboard's breakdowns by skin tone, undertone and face shape need this many readings
+    # (per tone for shade coverage), so none points at one shopper (`services.dashboard`).
+    "FACET_DASHBOARD_MIN_READINGS": 5,
     # Reverse proxies in front of Facet whose X-Forwarded-For / -Proto are trusted (0: none, use the peer).
     "FACET_TRUSTED_PROXIES": 0,
 }

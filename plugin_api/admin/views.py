@@ -45,7 +45,8 @@ def requested_summary(merchant: Merchant | None = None) -> DashboardSummary:
     merchant = merchant or authenticate_admin()
     days = parse_period(request.args.get("days"))
     retention = int(current_app.config["FACET_ANALYSIS_RETENTION_DAYS"])
-    return dashboard_summary(merchant, days, analysis_retention_days=retention)
+    min_readings = int(current_app.config["FACET_DASHBOARD_MIN_READINGS"])
+    return dashboard_summary(merchant, days, analysis_retention_days=retention, min_readings=min_readings)
 
 
 def percent(value: float | None) -> str:

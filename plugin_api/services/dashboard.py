@@ -6,6 +6,9 @@ each result: the shown Monk tone and undertone, face shape, closest shade's ΔE0
 `shade_coverage`), their `ShownRecommendation` rows and the `Product` rows for titles. Only aggregates
 leave this module: no photo, no per-shopper row. Analyses are purged after FACET_ANALYSIS_RETENTION_DAYS,
 so their figures cover at most that many days while events cover the whole period.
+Breakdowns by skin tone, undertone and face shape are shown from `min_readings` readings on (per tone, for
+shade coverage): with one shopper in a week, the merchant could tie a skin tone to a customer in their own
+order list, and skin tone can stand in for ethnicity.
 The holdout test's conversion lift (`lift`, `plugin_api.services.lift`) covers the current experiment since it
 started, whatever the period. What shoppers bought after adding it with Facet's button (`sales`) comes from
 the store's order webhooks (`plugin_api.services.dashboard_sales`).
@@ -102,10 +105,11 @@ class Share:
 @dataclass(frozen=True)
 class Shoppers:
     skin_readings: int  # analyses whose skin reading was trusted and shown
-    monk: list[Share]  # tones "1" to "10", all of them
-    undertones: list[Share]
+    monk: list[Share]  # tones "1" to "10", all of them; empty below `min_readings`
+    undertones: list[Share]  # empty below `min_readings`
     face_shape_readings: int
-    face_shapes: list[Share]
+    face_shapes: list[Share]  # empty below `min_readings` face shapes
+    min_readings: int  # the fewest readings a breakdown is shown from
 
 
 @dataclass(frozen=True)
@@ -165,8 +169,17 @@ class _Readings:
     closest: list[tuple[int, float]] = field(default_factory=list)  # (Monk tone, closest shade ΔE00)
 
 
+# Breakdowns of fewer readings than this are withheld (see the module docstring).
+MIN_READINGS_SHOWN = 5
+
+
 def dashboard_summary(
-    merchant: Merchant, days: int, *, analysis_retention_days: int, now: datetime | None = None
+    merchant: Merchant,
+    days: int,
+    *,
+    analysis_retention_days: int,
+    min_readings: int = MIN_READINGS_SHOWN,
+    now: datetime | None = None,
 ) -> DashboardSummary:
     """Everything the merchant dashboard shows for the last `days` days."""
     until = now or utcnow()
@@ -186,8 +199,8 @@ def dashboard_summary(
         sales=sales(merchant, period.since),
         categories=_categories(readings, activity),
         top_products=_top_products(readings, activity, products),
-        shoppers=_shoppers(readings),
-        shade_coverage=shade_coverage(readings.closest),
+        shoppers=_shoppers(readings, min_readings),
+        shade_coverage=shade_coverage(readings.closest, min_readings),
         catalog=CatalogInfo(
             status=catalog_status_text(merchant),
             understanding=product_understanding_lines(merchant),
@@ -327,11 +340,13 @@ def _shares(counts: Counter[Any], labels: list[Any] | None = None) -> list[Share
     return [Share(str(k), counts[k], rate(counts[k], total)) for k in keys]
 
 
-def _shoppers(readings: _Readings) -> Shoppers:
+def _shoppers(readings: _Readings, min_readings: int) -> Shoppers:
+    skin, shapes = sum(readings.monk.values()), sum(readings.face_shapes.values())
     return Shoppers(
-        skin_readings=sum(readings.monk.values()),
-        monk=_shares(readings.monk, list(range(1, 11))),
-        undertones=_shares(readings.undertones),
-        face_shape_readings=sum(readings.face_shapes.values()),
-        face_shapes=_shares(readings.face_shapes),
+        skin_readings=skin,
+        monk=_shares(readings.monk, list(range(1, 11))) if skin >= min_readings else [],
+        undertones=_shares(readings.undertones) if skin >= min_readings else [],
+        face_shape_readings=shapes,
+        face_shapes=_shares(readings.face_shapes) if shapes >= min_readings else [],
+        min_readings=min_readings,
     )

@@ -63,12 +63,13 @@ class ShadeGap:
 @dataclass(frozen=True)
 class ShadeCoverage:
     overall: ShadeBands
-    by_tone: list[ToneCoverage]  # the Monk tones that have shoppers
+    by_tone: list[ToneCoverage]  # the Monk tones that have enough shoppers to be shown
     gaps: list[ShadeGap]
 
 
-def shade_coverage(closest: list[tuple[int, float]]) -> ShadeCoverage:
-    """Band the (Monk tone, closest shade ΔE00) of each shopper, overall and per tone; name short bands."""
+def shade_coverage(closest: list[tuple[int, float]], min_readings: int = 1) -> ShadeCoverage:
+    """Band the (Monk tone, closest shade ΔE00) of each shopper, overall and per tone (tones with at least
+    `min_readings` photos: fewer could single a shopper out); name short bands."""
     by_tone: dict[int, list[float]] = defaultdict(list)
     for tone, delta in closest:
         by_tone[tone].append(delta)
@@ -84,6 +85,10 @@ def shade_coverage(closest: list[tuple[int, float]]) -> ShadeCoverage:
             gaps.append(ShadeGap(band, f"{low}–{high}", len(deltas), missed, message))
     return ShadeCoverage(
         overall=ShadeBands.of([d for _, d in closest]),
-        by_tone=[ToneCoverage(tone, ShadeBands.of(by_tone[tone])) for tone in sorted(by_tone)],
+        by_tone=[
+            ToneCoverage(tone, ShadeBands.of(by_tone[tone]))
+            for tone in sorted(by_tone)
+            if len(by_tone[tone]) >= min_readings
+        ],
         gaps=gaps,
     )

@@ -287,6 +287,33 @@ def test_shoppers_are_counted_from_readings_that_were_shown(app, store_a):
     assert '<li data-undertone="warm">Warm: 2 (67 %)</li>' in page
 
 
+def test_breakdowns_of_a_few_shoppers_are_withheld_so_none_points_at_one_shopper(app, store_a):
+    """With one shopper in a week, a store could tie a skin tone to a customer in its own order list."""
+    merchant, _ = store_a
+    client = sign_in(app, merchant)
+    app.config["FACET_DASHBOARD_MIN_READINGS"] = 4  # store A: 3 skin readings, 4 face shapes
+    shoppers = client.get(SUMMARY).json["shoppers"]
+    assert (shoppers["skin_readings"], shoppers["monk"], shoppers["undertones"]) == (3, [], [])
+    assert shoppers["face_shape_readings"] == 4 and len(shoppers["face_shapes"]) == 3
+    assert shoppers["min_readings"] == 4
+    page = client.get("/admin").get_data(as_text=True)
+    assert 'data-withheld="monk"' in page and "data-monk=" not in page and "data-undertone=" not in page
+    assert "Shown from 4 readings in the period on" in page and 'data-face-shape="oval"' in page
+    app.config["FACET_DASHBOARD_MIN_READINGS"] = 5
+    assert client.get(SUMMARY).json["shoppers"]["face_shapes"] == []
+    assert 'data-withheld="face_shapes"' in client.get("/admin").get_data(as_text=True)
+
+
+def test_the_production_threshold_is_five_readings():
+    from cryptography.fernet import Fernet
+
+    from plugin_api.config import load_config
+
+    secrets = {"FACET_SECRET_KEY": "k", "FACET_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    config = load_config({"FACET_ENV": "production", **secrets}, instance_path="/tmp/x")
+    assert config["FACET_DASHBOARD_MIN_READINGS"] == 5
+
+
 def test_another_stores_data_never_shows(app, store_a):
     merchant, _ = store_a
     client = sign_in(app, merchant)

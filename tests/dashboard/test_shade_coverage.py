@@ -126,3 +126,11 @@ def test_a_close_concealer_does_not_hide_a_missing_foundation_shade(app, client,
     shoppers(client, merchant, [at_the_concealer] * 2)
     overall = sign_in(app, merchant).get(SUMMARY).json["shade_coverage"]["overall"]
     assert (overall["shoppers"], overall["within_2"], overall["over_3"]) == (2, 0, 2)
+
+
+def test_a_skin_tone_with_fewer_photos_than_the_threshold_is_not_listed():
+    from plugin_api.services.shade_coverage import shade_coverage
+
+    coverage = shade_coverage([(5, 1.0), (5, 2.5), (8, 4.0)], min_readings=2)
+    assert [row.monk for row in coverage.by_tone] == [5]
+    assert coverage.overall.shoppers == 3  # the whole store's figure still counts every photo
