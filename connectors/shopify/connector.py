@@ -129,23 +129,32 @@ class ShopifyConnector:
 
     # -- webhooks -----------------------------------------------------------------------------------------
     def parse_webhook(self, request: InboundRequest, session: StoreSession | None) -> WebhookEvent:
-        """Check the body HMAC first (app secret), then decode the topic."""
+        """Check the body HMAC first (app secret), then decode the topic.
+
+        Headers are read under both of Shopify's spellings: `X-Shopify-*` and the newer deliveries'
+        `shopify-*`. The shop a header names must agree with the one the signed body names, where it names
+        one (headers are not covered by the signature)."""
         if not verify_webhook_hmac(
-            request.body, request.header("X-Shopify-Hmac-Sha256"), self.settings.shopify_api_secret
+            request.body, _shopify_header(request, "Hmac-Sha256"), self.settings.shopify_api_secret
         ):
             raise AuthError("bad Shopify webhook HMAC")
-        topic = request.header("X-Shopify-Topic") or ""
-        shop = valid_shop_domain(request.header("X-Shopify-Shop-Domain"))
+        topic = _shopify_header(request, "Topic") or ""
         try:
             payload: dict[str, Any] = json.loads(request.body or b"{}")
         except ValueError as exc:
             raise ProtocolError("webhook body is not JSON") from exc
+        if not isinstance(payload, dict):
+            raise ProtocolError("webhook body is not a JSON object")
+        header_shop = valid_shop_domain(_shopify_header(request, "Shop-Domain"))
+        body_shop = valid_shop_domain(payload.get("shop_domain") or payload.get("myshopify_domain"))
+        if header_shop and body_shop and header_shop != body_shop:
+            raise AuthError("the webhook's shop header and its signed body name different shops")
         kind = TOPIC_KINDS.get(topic, WebhookKind.OTHER)
-        shop = shop or valid_shop_domain(payload.get("shop_domain") or payload.get("myshopify_domain"))
+        shop = header_shop or body_shop
         event = WebhookEvent(
             kind=kind,
             topic=topic,
-            delivery_id=request.header("X-Shopify-Webhook-Id") or request.header("X-Shopify-Event-Id"),
+            delivery_id=_shopify_header(request, "Webhook-Id") or _shopify_header(request, "Event-Id"),
             store=shop,
             payload=payload,
         )
@@ -287,3 +296,8 @@ def _read_all_variants(admin: ShopifyAdmin, node: dict[str, Any]) -> None:
 def _storefront(shop: dict[str, Any]) -> list[str]:
     """The shop's primary storefront origin (its custom domain, when it has one) from a `shop` object."""
     return origins_of((shop.get("primaryDomain") or {}).get("url"))
+
+
+def _shopify_header(request: InboundRequest, name: str) -> str | None:
+    """`X-Shopify-<name>`, or `shopify-<name>` as Shopify's newer deliveries spell it."""
+    return request.header(f"X-Shopify-{name}") or request.header(f"shopify-{name}")

@@ -367,3 +367,33 @@ def test_metafield_types_read_as_text(kind, value, text):
 
     expected = {"size": text} if text else {}
     assert metafield_attributes([{"key": "size", "type": kind, "value": value}]) == expected
+
+
+def test_webhooks_in_the_newer_header_spelling_are_read(settings, shopify_fake):
+    """Shopify's newer deliveries name their headers `shopify-*` instead of `X-Shopify-*`."""
+    connector = ShopifyConnector(settings)
+    shopify_fake.subscriptions.append(
+        {"id": "1", "topic": "PRODUCTS_UPDATE", "callbackUrl": "https://facet.test/webhooks/shopify"}
+    )
+    delivery = shopify_fake.deliver("products/update", shopify_fake.rest_product(1002))
+    headers = {k.lower().removeprefix("x-"): v for k, v in delivery.headers.items()}
+    assert "shopify-hmac-sha256" in headers and "x-shopify-topic" not in headers
+    event = connector.parse_webhook(
+        InboundRequest("POST", delivery.path, headers=headers, body=delivery.body), None
+    )
+    assert event.kind is WebhookKind.PRODUCT_UPSERT and event.store == shopify_fake.shop and event.delivery_id
+
+
+def test_a_webhook_whose_shop_header_disagrees_with_its_signed_body_is_refused(settings, shopify_fake):
+    connector = ShopifyConnector(settings)
+    body = {"shop_id": 1, "shop_domain": shopify_fake.shop}
+    delivery = shopify_fake.deliver("shop/redact", body, url="https://facet.test/webhooks/shopify")
+    headers = {**delivery.headers, "X-Shopify-Shop-Domain": "someone-else.myshopify.com"}
+    with pytest.raises(AuthError):
+        connector.parse_webhook(
+            InboundRequest("POST", delivery.path, headers=headers, body=delivery.body), None
+        )
+    genuine = connector.parse_webhook(
+        InboundRequest("POST", delivery.path, headers=delivery.headers, body=delivery.body), None
+    )
+    assert genuine.kind is WebhookKind.SHOP_REDACT and genuine.store == shopify_fake.shop
