@@ -1,8 +1,13 @@
 """Selfie upload validation: size, type, decodability and pixel count, then a clean re-encode.
 
 What gets stored is never the shopper's original file: it is decoded under Pillow's decompression-bomb guard
-and our own pixel cap, rotated upright from its EXIF orientation, and re-encoded without any metadata (no GPS,
-no camera serial, no ICC-embedded fingerprints).
+and our own pixel cap, rotated upright from its EXIF orientation, scaled down to at most `MAX_STORED_SIDE` and
+re-encoded without any metadata (no GPS, no camera serial, no ICC-embedded fingerprints).
+
+A small file must not cost a lot: decoding costs memory by pixels, not bytes (a 129 KB PNG of 6324×6324
+once took 460 MB to check and 350 MB more to analyse). So past `SMALL_IMAGE_PIXELS` a file needs at least a
+byte per `MAX_PIXELS_PER_BYTE` pixels (phone photos weigh 3 to 16 times that), a JPEG is decoded straight at
+the reduced size (DCT scaling), and only the reduced photo is stored and analysed.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import pi_heif
-from PIL import Image, ImageOps
+from PIL import Image
 
 from plugin_api.errors import ApiError, megabytes
 
@@ -28,6 +33,26 @@ _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b
 SUPPORTED_TYPES = "JPEG, PNG, WebP or HEIC"
 # Smaller than this on either side, no face in it can be analysed (the analysis wants faces over ~100 px).
 MIN_IMAGE_SIDE = 64
+# The long side of what is stored and analysed. The analysis measures a face at 256 px across (its detector
+# reads 128 px, its mesh 256 px, the concerns and sharpness a 256 px face width) and the widget sends 1,024 px
+# photos: 2,048 px leaves a face filling an eighth of a phone photo's width at 256 px.
+MAX_STORED_SIDE = 2048
+# Up to this many pixels any file may be decoded (12 MB of RGB); past it, the file must weigh at least a byte
+# per MAX_PIXELS_PER_BYTE pixels (0.25 bit a pixel). Phone photos carry 0.7-4 bits a pixel (a 12 Mpx JPEG
+# weighs 2-6 MB, a HEIC 1-3 MB); a flat image blown up to millions of pixels carries a hundredth of that.
+SMALL_IMAGE_PIXELS = 4_000_000
+MAX_PIXELS_PER_BYTE = 32
+_ORIENTATION = 0x0112
+# EXIF orientation → the transpose that makes the photo upright (as `ImageOps.exif_transpose`).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 @dataclass(frozen=True)
@@ -68,31 +93,57 @@ def read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
     return data
 
 
+def stored_size(width: int, height: int) -> tuple[int, int]:
+    """The size a `width`×`height` photo is stored at: at most `MAX_STORED_SIDE` on its long side."""
+    scale = min(1.0, MAX_STORED_SIDE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _check_size(width: int, height: int, n_bytes: int, max_pixels: int) -> None:
+    """Refuse (422 `image_too_large`) more pixels than `max_pixels`, or than a file of `n_bytes` can hold."""
+    pixels = width * height
+    details = {"max_pixels": max_pixels, "width": width, "height": height}
+    if pixels > max_pixels:
+        raise ApiError(
+            422,
+            "image_too_large",
+            f"The photo has too many pixels ({width}×{height}); the limit is {max_pixels / 1e6:g} million.",
+            details=details,
+        )
+    if pixels > SMALL_IMAGE_PIXELS and pixels > n_bytes * MAX_PIXELS_PER_BYTE:
+        raise ApiError(
+            422,
+            "image_too_large",
+            f"The photo has too many pixels ({width}×{height}) for a file of {n_bytes // 1024} KB: a photo "
+            "that size weighs far more. Send the photo as the camera saved it.",
+            details={**details, "min_bytes": -(-pixels // MAX_PIXELS_PER_BYTE)},
+        )
+
+
 def clean_image(data: bytes, *, max_pixels: int) -> CleanImage:
-    """Validate an upload and return it re-encoded; raises `ApiError` 415/422 with a specific code."""
+    """Validate an upload and return it re-encoded, at most `MAX_STORED_SIDE` px on its long side; raises
+    `ApiError` 415/422 with a specific code."""
     fmt = sniff_format(data[:16])
     if fmt is None:
         raise ApiError(415, "unsupported_media_type", f"Please upload a {SUPPORTED_TYPES} photo.")
     unreadable = ApiError(422, "image_unreadable", "The photo could not be read; it may be damaged.")
-    too_large = ApiError(
-        422,
-        "image_too_large",
-        "The photo has too many pixels.",
-        details={"max_pixels": max_pixels},
-    )
     try:
         with warnings.catch_warnings():
             # Pillow warns (instead of raising) between 1x and 2x its bomb limit; treat that as an error too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             width, height = image.size
-            if width * height > max_pixels:
-                raise too_large
+            _check_size(width, height, len(data), max_pixels)
+            target = stored_size(width, height)
+            # JPEG only (a no-op elsewhere): decode at 1/2, 1/4 or 1/8 scale where that still covers `target`.
+            image.draft(None, target)
             image.load()
     except ApiError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise too_large from exc
+        raise ApiError(
+            422, "image_too_large", "The photo has too many pixels.", details={"max_pixels": max_pixels}
+        ) from exc
     except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError) as exc:
         raise unreadable from exc
     if width == 0 or height == 0:
@@ -106,28 +157,32 @@ def clean_image(data: bytes, *, max_pixels: int) -> CleanImage:
             details={"width": width, "height": height, "min_side": MIN_IMAGE_SIDE},
         )
 
-    orientation = int(image.getexif().get(0x0112, 1) or 1)
-    upright = ImageOps.exif_transpose(image) or image
-    has_alpha = upright.mode in ("RGBA", "LA", "PA") or (
-        upright.mode == "P" and "transparency" in upright.info
-    )
+    orientation = int(image.getexif().get(_ORIENTATION, 1) or 1)
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    keep_alpha = fmt == PNG and has_alpha
+    # Each step copies the photo, so the big ones run on the reduced photo (converting an RGB photo is a copy
+    # too: skipped). Scaled down before it is turned upright: the same pixels, a smaller copy.
+    mode = "RGBA" if keep_alpha else "RGB"
+    if image.mode != mode:
+        image = image.convert(mode)
+    if image.size != target:
+        image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    if orientation in _UPRIGHT:
+        image = image.transpose(_UPRIGHT[orientation])
     out = io.BytesIO()
-    if fmt == PNG and has_alpha:
-        upright.convert("RGBA").save(out, format="PNG", optimize=False)
-        content_type, extension = "image/png", "png"
-    elif fmt == PNG:
-        upright.convert("RGB").save(out, format="PNG", optimize=False)
+    if fmt == PNG:
+        image.save(out, format="PNG", optimize=False)
         content_type, extension = "image/png", "png"
     else:
-        upright.convert("RGB").save(out, format="JPEG", quality=92)
+        image.save(out, format="JPEG", quality=92)
         content_type, extension = "image/jpeg", "jpg"
     info = {
         "format": fmt,
         "bytes": len(data),
         "original_size": [width, height],
         "exif_orientation": orientation,
-        "width": upright.width,
-        "height": upright.height,
+        "width": image.width,
+        "height": image.height,
     }
     return CleanImage(out.getvalue(), content_type, extension, info)
 
