@@ -49,6 +49,25 @@ EVENT_TYPES = frozenset(
         "store_add_to_cart",
     }
 )
+# The properties each event type may carry (the widget's and loader's own beacons), besides the holdout
+# test's `experiment` and `group` and the ids: anything else a script sends (an address, a browser string, a
+# note) is dropped, so the events table holds only what the dashboard reads.
+_TEST_KEYS = frozenset({"experiment", "group", "product_id", "analysis_id"})
+PROPERTY_KEYS: dict[str, frozenset[str]] = {
+    etype: _TEST_KEYS | frozenset(keys)
+    for etype, keys in {
+        "opened": (),
+        "photo_submitted": ("source", "width", "height", "kb"),
+        "photo_refused": ("code", "status"),
+        "analysis_shown": ("quality_ok", "tryon_items", "recommendations"),
+        "tryon_switched": ("from",),
+        "recommendation_clicked": ("rank",),
+        "add_to_cart_clicked": ("rank", "where", "action"),
+        "widget_error": ("where", "message"),
+        "storefront_view": (),
+        "store_add_to_cart": (),
+    }.items()
+}
 MAX_BODY_BYTES = 16 * 1024
 MAX_EVENTS_PER_REQUEST = 20
 MAX_PROPERTIES = 16
@@ -141,8 +160,9 @@ def _clean_value(value: Any) -> Any:
     return ...
 
 
-def clean_properties(raw: Any) -> dict[str, Any]:
-    """Keep at most 16 well-named scalar properties, without anything that could identify the shopper."""
+def clean_properties(raw: Any, allowed: frozenset[str] | None = None) -> dict[str, Any]:
+    """Keep at most 16 well-named scalar properties (of the `allowed` keys, when given), without anything
+    that could identify the shopper."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -152,6 +172,8 @@ def clean_properties(raw: Any) -> dict[str, Any]:
         if len(out) >= MAX_PROPERTIES:
             break
         if not isinstance(key, str) or not _PROP_KEY.fullmatch(key) or key in _PII_KEYS:
+            continue
+        if allowed is not None and key not in allowed:
             continue
         clean = _clean_value(value)
         if clean is not ...:
@@ -183,7 +205,7 @@ def parse_event(item: Any) -> ParsedEvent:
     # fullmatch: `$` would let a trailing newline through.
     if not isinstance(session_id, str) or not _SESSION.fullmatch(session_id):
         raise _invalid("`session_id` must be 8-64 characters of A-Z, a-z, 0-9, '_' or '-'.")
-    props = clean_properties(item.get("properties"))
+    props = clean_properties(item.get("properties"), PROPERTY_KEYS.get(etype, _TEST_KEYS))
     # The analysis id and product id travel as top-level fields; keep them out of the free-form bag.
     props.pop("product_id", None)
     props.pop("analysis_id", None)

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from plugin_api.api.widget_events import EVENT_TYPES, clean_properties
+from plugin_api.api.widget_events import EVENT_TYPES, PROPERTY_KEYS, clean_properties
 from plugin_api.extensions import db
 from plugin_api.models import Event
 
@@ -52,7 +52,8 @@ def test_each_event_type_is_stored_from_a_text_plain_beacon(app, client, merchan
         SID,
         "sku-9",
     )
-    assert event.properties == {"rank": 2, "source": "upload"}
+    sent = {"rank": 2, "source": "upload"}
+    assert event.properties == {k: v for k, v in sent.items() if k in PROPERTY_KEYS[etype]}
 
 
 def test_blob_and_json_bodies_and_batches(app, client, merchant_factory):
@@ -155,6 +156,31 @@ def test_no_personal_data_is_kept():
         }
     )
     assert props == {"rank": 3, "ok": True, "long": "y" * 200}
+
+
+def test_each_event_keeps_only_the_properties_its_type_carries(app, client, merchant_factory):
+    """A script holding the public key cannot store addresses, browser strings or notes in the events
+    table: each type keeps the properties the widget sends for it (and the holdout test's)."""
+    assert set(PROPERTY_KEYS) == EVENT_TYPES
+    merchant = merchant_factory()
+    properties = {
+        "rank": 2,
+        "where": "results",
+        "action": "add",
+        "note": "2001:db8::1",
+        "ua": "Mozilla/5.0 X",
+    }
+    body = {
+        "type": "add_to_cart_clicked",
+        "session_id": SID,
+        "properties": {**properties, "group": "exposed"},
+    }
+    assert _beacon(client, merchant, body).status_code == 202
+    body = {"type": "opened", "session_id": SID, "properties": {"rank": 1, "where": "x"}}
+    assert _beacon(client, merchant, body).status_code == 202
+    clicked, opened = _events(app)
+    assert clicked.properties == {"rank": 2, "where": "results", "action": "add", "group": "exposed"}
+    assert opened.properties == {}
 
 
 def test_property_keys_with_a_trailing_newline_are_dropped():
