@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -15,6 +15,7 @@ from plugin_api.rate_limits import enforce, refund
 from plugin_api.services.analyses import (
     analysis_view,
     cancel_reservation,
+    delete_analysis,
     reasons_language,
     reserve_analysis,
     submit_analysis,
@@ -30,6 +31,18 @@ blp = Blueprint(
     "(`X-Facet-Key` header or `?key=`); browser calls must come from an allowed storefront origin.",
 )
 protect_widget_blueprint(blp)
+
+
+@blp.after_request
+def _allow_delete(response: Response) -> Response:
+    """Let a storefront's preflight through for DELETE (`widget_auth` answers preflights with GET and POST):
+    the real request is then authenticated in full, as every widget request is."""
+    preflight = request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method")
+    methods = response.headers.get("Access-Control-Allow-Methods")
+    if preflight and response.status_code == 204 and methods and "DELETE" not in methods:
+        response.headers["Access-Control-Allow-Methods"] = methods.replace("OPTIONS", "DELETE, OPTIONS")
+    return response
+
 
 _UPLOAD_BODY = {
     "required": True,
@@ -143,3 +156,22 @@ class AnalysisItem(MethodView):
         analysis = get_owned_or_404(Analysis, analysis_id)
         expire_if_overdue(analysis)
         return analysis_view(analysis)
+
+    @blp.doc(parameters=[_KEY_PARAM])
+    @blp.response(
+        204,
+        description="Deleted: the result, the measurements, the stored photo (a kept one too) and the "
+        "recommendations shown. An analysis still running is deleted too; its job then finds nothing. What "
+        "the store's dashboard keeps is a count-only row (done or failed, the failure code, the hour), with "
+        "nothing of the shopper.",
+    )
+    @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
+    @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
+    @blp.alt_response(404, schema=ErrorSchema, description="`not_found`: no such analysis for this store.")
+    @blp.alt_response(
+        503, schema=ErrorSchema, description="`unavailable`: the photo could not be deleted; nothing changed."
+    )
+    def delete(self, analysis_id: str):
+        """Delete an analysis (the shopper's "Delete my results")"""
+        delete_analysis(current_merchant(), analysis_id)
+        return None

@@ -5,6 +5,9 @@ unreadable image, missing upload) end the analysis `failed` at once with the eng
 else raises, so
 the queue retries it once; `on_analysis_failure` then marks it `failed` with `analysis_error`. Either way the
 upload is deleted (unless the merchant keeps uploads) and the merchant's in-flight slot is released.
+
+The shopper may delete the analysis while it runs (`services.analyses.delete_analysis`): the job then finds
+no row, at its start or when it finishes (`finish` locks the row first), and ends without writing anything.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from plugin_api.extensions import db
 from plugin_api.jobs.enrichers import result_enrichers
@@ -62,7 +67,17 @@ def drop_mesh(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_analysis(analysis_id: str) -> str:
-    """Analyse one uploaded selfie; returns the final (or current) status."""
+    """Analyse one uploaded selfie; returns the final (or current) status, or "missing" when the analysis is
+    gone (deleted by the shopper, before or while it ran)."""
+    try:
+        return _run_analysis(analysis_id)
+    except (StaleDataError, ObjectDeletedError):  # the row went between two of the job's reads or writes
+        db.session.rollback()
+        log.info("analysis %s was deleted while it ran; nothing more to do", analysis_id)
+        return "missing"
+
+
+def _run_analysis(analysis_id: str) -> str:
     analysis = db.session.get(Analysis, uuid.UUID(analysis_id))
     if analysis is None:
         log.warning("analysis %s no longer exists; nothing to do", analysis_id)
@@ -88,7 +103,8 @@ def run_analysis(analysis_id: str) -> str:
             ) from exc
         result = analyze_bytes(image)
     except ExpectedFailure as exc:
-        finish(analysis, AnalysisStatus.FAILED, error=(exc.code, exc.message))
+        if not finish(analysis, AnalysisStatus.FAILED, error=(exc.code, exc.message)):
+            return "missing"
         return analysis.status
     except Exception:
         # Unexpected: leave it queued for the retry (or the failure callback) and let the queue see the error.
@@ -103,7 +119,8 @@ def run_analysis(analysis_id: str) -> str:
         except Exception:
             log.exception("result enricher %s failed for analysis %s", enrich, analysis_id)
             db.session.rollback()
-    finish(analysis, AnalysisStatus.DONE, result=drop_mesh(result))
+    if not finish(analysis, AnalysisStatus.DONE, result=drop_mesh(result)):
+        return "missing"
     return analysis.status
 
 
@@ -113,8 +130,14 @@ def finish(
     *,
     result: dict[str, Any] | None = None,
     error: tuple[str, str] | None = None,
-) -> None:
-    """Record the outcome, apply upload retention, release the in-flight slot (idempotent)."""
+) -> bool:
+    """Record the outcome, apply upload retention, release the in-flight slot (idempotent). Returns False,
+    having written nothing, when the shopper deleted the analysis meanwhile."""
+    if not _lock_if_present(analysis):
+        # `delete_analysis` already freed the slot of the unfinished analysis it deleted.
+        db.session.rollback()
+        log.info("analysis %s was deleted while it ran; its outcome is dropped", _ident(analysis))
+        return False
     analysis.status = status.value
     analysis.finished_at = utcnow()
     analysis.result = result
@@ -138,6 +161,22 @@ def finish(
     db.session.commit()
     current_jobs().release_slot(analysis.merchant_id, str(analysis.id))
     log.info("analysis %s %s %s", analysis.id, analysis.status, analysis.error_code or "")
+    return True
+
+
+def _lock_if_present(analysis: Analysis) -> bool:
+    """Lock the analysis' row until the outcome is committed; False when the row is gone. The shopper's
+    delete takes the same lock, so an outcome is either written whole before it or not at all."""
+    with db.session.no_autoflush:
+        found = db.session.execute(
+            select(Analysis.id).where(Analysis.id == _ident(analysis)).with_for_update()
+        ).first()
+    return found is not None
+
+
+def _ident(analysis: Analysis) -> uuid.UUID:
+    """The analysis' id without loading it (an expired instance of a deleted row cannot be loaded)."""
+    return sa_inspect(analysis).identity[0]
 
 
 def record_dashboard_facts(analysis: Analysis, result: dict[str, Any] | None) -> None:

@@ -8,16 +8,18 @@ from datetime import timedelta
 from typing import IO, Any
 
 from flask import current_app, url_for
+from sqlalchemy import delete
 
 from inference.ranking import supported_language
 from plugin_api.config import configured_public_url
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
 from plugin_api.jobs.queueing import TooManyInFlight, current_jobs, queue_for_plan
-from plugin_api.models import Analysis, AnalysisStatus, Merchant, utcnow
+from plugin_api.models import Analysis, AnalysisStatus, Merchant, ShownRecommendation, utcnow
 from plugin_api.services.localisation import error_message
 from plugin_api.services.uploads import read_upload
 from plugin_api.storage import StorageError, current_storage, merchant_key
+from plugin_api.tenancy import scoped
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +137,71 @@ def submit_analysis(
     if jobs.inline:
         db.session.refresh(analysis)
     return analysis
+
+
+def delete_analysis(merchant: Merchant, analysis_id: str) -> None:
+    """Delete one of the store's analyses at the shopper's request: its result, its measurements, its stored
+    photo (a kept upload too) and its recommendation rows; 404 `not_found` for an id the store does not have.
+
+    A finished analysis leaves a count-only row under a new random id (the store, done or failed, the failure
+    code, the hour it was queued; no result, reading, session, product or photo), so the dashboard's funnel
+    still counts the analysis the shopper had; its skin, face-shape and shade facts go with it. An unfinished
+    one leaves nothing: its slot is freed and its job, finding no row, does nothing (`jobs.analysis.finish`
+    takes the same row lock, so a job finishing at that moment either completes first or finds no row).
+    The photo goes first: if storage refuses, nothing changes (503 `unavailable`) and the shopper can retry.
+    """
+    try:
+        ident = uuid.UUID(str(analysis_id))
+    except ValueError:
+        ident = None
+    analysis = (
+        db.session.scalars(
+            scoped(Analysis, merchant=merchant)
+            .where(Analysis.id == ident)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        if ident
+        else None
+    )
+    if analysis is None:
+        db.session.rollback()
+        raise ApiError(404, "not_found", "No such analysis.")
+    if analysis.upload_key:
+        try:
+            current_storage().delete(analysis.upload_key)
+        except StorageError as exc:
+            log.exception("could not delete the upload of analysis %s", ident)
+            db.session.rollback()
+            message = "Your results could not be deleted; please try again."
+            raise ApiError(503, "unavailable", message) from exc
+    finished = analysis.state.finished
+    tally = _count_only(analysis) if finished else None
+    db.session.execute(delete(ShownRecommendation).where(ShownRecommendation.analysis_id == analysis.id))
+    db.session.delete(analysis)
+    db.session.flush()
+    if tally is not None:
+        db.session.add(tally)
+    db.session.commit()
+    if not finished:
+        current_jobs().release_slot(merchant.id, str(ident))
+    log.info("analysis %s deleted at the shopper's request", ident)
+
+
+def _count_only(analysis: Analysis) -> Analysis:
+    """What the dashboard's funnel counts of `analysis` (done or failed, and why); nothing of the shopper."""
+    return Analysis(
+        id=uuid.uuid4(),
+        merchant_id=analysis.merchant_id,
+        status=analysis.status,
+        error_code=analysis.error_code,
+        queue=analysis.queue,
+        # The hour is enough for the dashboard's periods and does not line up with the session's beacons.
+        queued_at=analysis.queued_at.replace(minute=0, second=0, microsecond=0),
+        expires_at=analysis.expires_at
+        or analysis.queued_at + timedelta(days=int(current_app.config["FACET_ANALYSIS_RETENTION_DAYS"])),
+        facts_recorded=True,  # nothing to catch up: the readings went with the shopper's analysis
+    )
 
 
 def _quietly_delete(key: str) -> None:

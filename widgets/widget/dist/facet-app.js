@@ -3,7 +3,7 @@
 'use strict';
 if (!window.Facet || !window.Facet._ctx || window.Facet._app) return;
 var CTX = window.Facet._ctx;
-var CSS = ":host{all:initial;position:fixed;inset:0;z-index:2147483646;display:block;--fc-text:#16181d;--fc-muted:#555c69;--fc-line:#e2e5ea;--fc-surface:#f5f6f8;--fc-warn:#8a5300;--fc-warn-bg:#fff6e6;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;color:var(--fc-text);-webkit-font-smoothing:antialiased}*,*::before,*::after{box-sizing:border-box}[hidden]{display:none!important}.bd{position:fixed;inset:0;background:rgba(15,18,24,.58);animation:fc-fade .18s ease-out}.dlg{position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);width:min(1000px,calc(100vw - 32px));max-height:calc(100vh - 32px);max-height:calc(100dvh - 32px);display:flex;flex-direction:column;background:#fff;border-radius:20px;box-shadow:0 24px 64px rgba(0,0,0,.28),0 2px 8px rgba(0,0,0,.12);overflow:hidden;outline:none;animation:fc-pop .22s cubic-bezier(.2,.8,.2,1)}.hd{display:flex;align-items:center;gap:12px;padding:12px 12px 12px 22px;border-bottom:1px solid var(--fc-line)}.hd h2{margin:0;flex:1;font-size:16px;font-weight:650;letter-spacing:.005em}.brand{display:inline-block;width:10px;height:10px;border-radius:50%;background:var(--fc-accent);margin-right:10px}.body{flex:1;overflow:auto;padding:24px;overscroll-behavior:contain}.ft{display:flex;align-items:center;gap:6px;justify-content:center;padding:8px 16px;border-top:1px solid var(--fc-line);font-size:12px;color:var(--fc-muted)}.ft svg{width:14px;height:14px}button{font:inherit;color:inherit}a{color:var(--fc-accent-text)}.iconbtn{all:unset;box-sizing:border-box;display:inline-grid;place-items:center;width:40px;height:40px;border-radius:50%;cursor:pointer;color:var(--fc-text)}.iconbtn:hover{background:var(--fc-surface)}:focus-visible{outline:3px solid var(--fc-accent-text);outline-offset:2px}.btn{display:inline-flex;align-items:center;justify-content:center;gap:8px;min-height:46px;padding:0 22px;border-radius:999px;border:1.5px solid transparent;font-weight:620;font-size:15px;cursor:pointer;text-decoration:none;white-space:nowrap;transition:background .15s,box-shadow .15s,transform .15s}.btn.primary{background:var(--fc-accent);color:var(--fc-accent-ink);box-shadow:0 1px 2px rgba(0,0,0,.14)}.btn.primary:hover{box-shadow:0 4px 14px rgba(0,0,0,.18);transform:translateY(-1px)}.btn.secondary{background:#fff;color:var(--fc-text);border-color:#c9ced6}.btn.secondary:hover{border-color:var(--fc-text)}.btn.small{min-height:38px;padding:0 14px;font-size:14px}.btn.link{min-height:auto;padding:4px 2px;border:0;background:none;color:var(--fc-accent-text);text-decoration:underline}.row{display:flex;flex-wrap:wrap;gap:12px;align-items:center}.center{text-align:center}.screen{max-width:560px;margin:0 auto}.screen:focus{outline:none}h3.big{font-size:26px;line-height:1.2;margin:4px 0 8px;font-weight:700;letter-spacing:-.01em}p.lead{margin:0 0 20px;color:var(--fc-muted);font-size:16px}.hero{display:grid;place-items:center;height:148px;margin:0 auto 18px;border-radius:18px;background:linear-gradient(135deg,var(--fc-accent-soft),#fff 70%)}.hero svg{width:120px;height:120px;color:var(--fc-accent-text)}.privacy{display:flex;gap:12px;text-align:left;padding:14px 16px;border-radius:14px;background:var(--fc-surface);margin:0 0 20px;font-size:14px}.privacy svg{flex:none;margin-top:2px;color:var(--fc-accent-text)}.privacy strong{display:block;margin-bottom:2px}.privacy p{margin:0 0 4px;color:var(--fc-muted)}.actions{display:grid;grid-template-columns:1fr 1fr;gap:12px}.actions.one{grid-template-columns:1fr}.note{font-size:13px;color:var(--fc-muted);margin:14px 0 0}.vh{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0}.cam{position:relative;width:100%;aspect-ratio:4/3;max-height:58vh;margin:0 auto 16px;background:#111;border-radius:18px;overflow:hidden}.cam video{width:100%;height:100%;object-fit:cover;transform:scaleX(-1);display:block}.cam svg.guide{position:absolute;inset:0;width:100%;height:100%;pointer-events:none}.light-hint{margin:-6px auto 14px;max-width:34em;padding:8px 12px;border-radius:12px;background:#fff4d6;color:#5a4300;font-size:14px}.cam .status{position:absolute;inset:auto 0 14px;text-align:center;color:#fff;font-size:14px;text-shadow:0 1px 3px rgba(0,0,0,.6)}.work{display:grid;justify-items:center;gap:18px;padding:8px 0}.thumb{position:relative;width:min(280px,70vw);border-radius:18px;overflow:hidden;background:var(--fc-surface);box-shadow:0 6px 24px rgba(0,0,0,.12)}.thumb canvas,.thumb img{display:block;width:100%;height:auto}.thumb .scan{position:absolute;left:0;right:0;height:28%;top:-30%;background:linear-gradient(180deg,transparent,var(--fc-accent-glow),transparent);animation:fc-scan 1.8s ease-in-out infinite}.bar{width:min(320px,80vw);height:8px;border-radius:99px;background:var(--fc-line);overflow:hidden}.bar i{display:block;height:100%;width:10%;border-radius:99px;background:var(--fc-accent);transition:width .6s ease}.statusline{font-weight:600;font-size:16px;margin:0}.alert{display:grid;place-items:center;width:64px;height:64px;margin:8px auto 12px;border-radius:50%;background:var(--fc-warn-bg);color:var(--fc-warn)}.alert svg{width:30px;height:30px}ul.tips{list-style:none;padding:0;margin:0 0 20px;display:grid;gap:8px;text-align:left}ul.tips li{display:flex;gap:10px;align-items:center;padding:10px 14px;border-radius:12px;background:var(--fc-surface);font-weight:550}ul.tips li::before{content:\"\";flex:none;width:8px;height:8px;border-radius:50%;background:var(--fc-warn)}.banner{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:center;padding:12px 16px;margin:0 0 18px;border-radius:14px;background:var(--fc-warn-bg);color:#5c3900;font-size:14px}.banner>div{flex:1 1 200px}.banner strong{display:block}.banner .tips-line{display:block;margin-top:4px;font-weight:600}.results{display:grid;grid-template-columns:minmax(0,1.05fr) minmax(0,1fr);gap:24px;align-items:start}.stagecol{position:sticky;top:0;background:#fff;z-index:1}.stage{position:relative;border-radius:18px;overflow:hidden;background:var(--fc-surface)}.stage canvas{display:block;width:100%;height:auto;max-height:62vh;object-fit:contain}.stage .note{position:absolute;left:50%;top:12px;transform:translateX(-50%);padding:6px 12px;border-radius:99px;font-size:13px;font-weight:600;background:rgba(255,255,255,.94);color:var(--fc-text);box-shadow:0 2px 10px rgba(0,0,0,.18);white-space:nowrap}.stage .note[hidden]{display:none}.seg{position:absolute;left:12px;bottom:12px;display:inline-flex;padding:3px;border-radius:99px;background:rgba(255,255,255,.94);box-shadow:0 2px 10px rgba(0,0,0,.18)}.seg button{all:unset;cursor:pointer;padding:6px 14px;border-radius:99px;font-size:13px;font-weight:620;color:var(--fc-text)}.seg button[aria-pressed=\"true\"]{background:var(--fc-text);color:#fff}.seg button:focus-visible{outline:3px solid var(--fc-accent-text);outline-offset:1px}.badge{display:inline-flex;align-items:center;gap:6px;padding:4px 10px;border-radius:99px;font-size:12.5px;font-weight:620;background:#e9f6ee;color:#17603a}.badge.warn{background:var(--fc-warn-bg);color:var(--fc-warn)}.current{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:center;justify-content:space-between;margin:12px 2px 0}.current strong{font-size:15px}.strip{display:flex;gap:10px;overflow-x:auto;padding:12px 2px 6px;scroll-snap-type:x proximity}.frame{all:unset;box-sizing:border-box;cursor:pointer;flex:none;width:96px;scroll-snap-align:start;text-align:center;font-size:12px;color:var(--fc-muted)}.frame span.pic{display:grid;place-items:center;height:60px;border-radius:12px;background:var(--fc-surface);border:2px solid transparent;margin-bottom:4px;padding:6px}.frame img{max-width:100%;max-height:100%;object-fit:contain}.frame[aria-pressed=\"true\"] span.pic{border-color:var(--fc-accent-text);background:#fff}.frame[aria-pressed=\"true\"]{color:var(--fc-text);font-weight:620}.frame:focus-visible span.pic{outline:3px solid var(--fc-accent-text);outline-offset:1px}.frame .t{display:block;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}h3.sec{font-size:13px;letter-spacing:.06em;text-transform:uppercase;color:var(--fc-muted);margin:0 0 10px;font-weight:650}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px}.card{border:1px solid var(--fc-line);border-radius:16px;padding:16px;background:#fff}.card.wide{grid-column:1/-1}.card h4{margin:0 0 6px;font-size:12.5px;font-weight:650;color:var(--fc-muted);letter-spacing:.04em;text-transform:uppercase}.card .v{font-size:20px;font-weight:700;margin:0 0 6px;letter-spacing:-.01em;color:var(--fc-text)}.card p{margin:0;font-size:14px;color:var(--fc-muted)}.monk{display:grid;grid-template-columns:repeat(10,1fr);gap:3px;margin:10px 0 4px}.monk i{display:block;height:22px;border-radius:5px;position:relative}.monk i.on{transform:scaleY(1.35);box-shadow:0 0 0 2px #fff,0 0 0 4px var(--fc-text)}.ends{display:flex;justify-content:space-between;font-size:11.5px;color:var(--fc-muted)}.you{display:flex;align-items:center;gap:8px;margin-top:10px;font-size:13px;color:var(--fc-muted)}.dot{display:inline-block;width:22px;height:22px;border-radius:50%;border:1px solid rgba(0,0,0,.12);flex:none}.sw{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 10px}.sw i{display:block;width:26px;height:26px;border-radius:50%;border:1px solid rgba(0,0,0,.1)}.sw.avoid i{width:20px;height:20px;opacity:.9}.sub{font-size:12.5px;color:var(--fc-muted);margin:0}.meter{display:grid;grid-template-columns:110px 1fr 34px;gap:10px;align-items:center;font-size:14px;margin:8px 0}.meter .track{height:8px;border-radius:99px;background:var(--fc-line);overflow:hidden}.meter .track i{display:block;height:100%;border-radius:99px;background:#4b5363}.meter b{font-weight:620;text-align:right;font-variant-numeric:tabular-nums}.kv{display:flex;flex-wrap:wrap;justify-content:space-between;gap:2px 8px;font-size:14px;padding:4px 0;border-bottom:1px dashed var(--fc-line)}.kv:last-child{border:0}.kv b{font-weight:650;font-variant-numeric:tabular-nums;white-space:nowrap;margin-left:auto}.recs{margin-top:28px}.vh+.recs{margin-top:0}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:14px}.rec{display:flex;flex-direction:column;border:1px solid var(--fc-line);border-radius:16px;overflow:hidden;background:#fff}.rec .img{display:grid;place-items:center;aspect-ratio:4/3;background:var(--fc-surface);padding:10px}.rec .img img{max-width:100%;max-height:100%;object-fit:contain}.rec .img .ini{font-size:40px;font-weight:700;color:#9aa1ad}.rec .in{display:flex;flex-direction:column;gap:6px;padding:12px 14px 14px;flex:1}.rec h4{margin:0;font-size:14.5px;line-height:1.3;font-weight:650}.rec h4 a{color:var(--fc-text);text-decoration:none}.rec h4 a:hover{text-decoration:underline}.price{font-weight:650;font-size:14px}.rec ul{margin:0;padding:0;list-style:none;display:grid;gap:3px;font-size:12.5px;color:var(--fc-muted);flex:1}.rec ul li{display:flex;gap:6px}.rec ul li::before{content:\"\";flex:none;width:5px;height:5px;margin-top:.55em;border-radius:50%;background:#8a919c}.rec .row{gap:8px;margin-top:6px}.rec .btn.small{flex:1}.end{display:flex;flex-wrap:wrap;gap:12px;justify-content:center;margin:26px 0 4px}@keyframes fc-fade{from{opacity:0}}@keyframes fc-pop{from{opacity:0;transform:translate(-50%,-48%) scale(.98)}}@keyframes fc-scan{0%{top:-30%}100%{top:100%}}@media (max-width:760px){.results{grid-template-columns:minmax(0,1fr)}.stagecol{position:static}}@media (max-width:600px){.dlg{left:0;top:0;transform:none;width:100vw;height:100vh;height:100dvh;max-height:none;border-radius:0;animation:fc-fade .18s}.body{padding:16px}h3.big{font-size:22px}.actions{grid-template-columns:1fr}.hero{height:110px}.hero svg{width:88px;height:88px}.cam{aspect-ratio:3/4}.grid{grid-template-columns:repeat(2,minmax(0,1fr));gap:10px}.rec .in{padding:10px}.rec .row{flex-direction:column;align-items:stretch}.rec .btn{white-space:normal;padding:6px 10px;font-size:14px;line-height:1.2;text-align:center}.meter{grid-template-columns:96px 1fr 30px}}@media (prefers-reduced-motion:reduce){*,*::before,*::after{animation:none!important;transition:none!important}.thumb .scan{display:none}.btn.primary:hover{transform:none}}.match{display:flex;flex-direction:column;align-items:flex-start;gap:6px;margin:0 0 16px;padding:14px 16px;border:2px solid var(--fc-accent);border-radius:12px;background:var(--fc-accent-soft)}.match strong{font-size:1.05rem}.match.plain{border:1px solid var(--fc-line);background:var(--fc-surface)}";
+var CSS = ":host{all:initial;position:fixed;inset:0;z-index:2147483646;display:block;--fc-text:#16181d;--fc-muted:#555c69;--fc-line:#e2e5ea;--fc-surface:#f5f6f8;--fc-warn:#8a5300;--fc-warn-bg:#fff6e6;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;color:var(--fc-text);-webkit-font-smoothing:antialiased}*,*::before,*::after{box-sizing:border-box}[hidden]{display:none!important}.bd{position:fixed;inset:0;background:rgba(15,18,24,.58);animation:fc-fade .18s ease-out}.dlg{position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);width:min(1000px,calc(100vw - 32px));max-height:calc(100vh - 32px);max-height:calc(100dvh - 32px);display:flex;flex-direction:column;background:#fff;border-radius:20px;box-shadow:0 24px 64px rgba(0,0,0,.28),0 2px 8px rgba(0,0,0,.12);overflow:hidden;outline:none;animation:fc-pop .22s cubic-bezier(.2,.8,.2,1)}.hd{display:flex;align-items:center;gap:12px;padding:12px 12px 12px 22px;border-bottom:1px solid var(--fc-line)}.hd h2{margin:0;flex:1;font-size:16px;font-weight:650;letter-spacing:.005em}.brand{display:inline-block;width:10px;height:10px;border-radius:50%;background:var(--fc-accent);margin-right:10px}.body{flex:1;overflow:auto;padding:24px;overscroll-behavior:contain}.ft{display:flex;align-items:center;gap:6px;justify-content:center;padding:8px 16px;border-top:1px solid var(--fc-line);font-size:12px;color:var(--fc-muted)}.ft svg{width:14px;height:14px}button{font:inherit;color:inherit}a{color:var(--fc-accent-text)}.iconbtn{all:unset;box-sizing:border-box;display:inline-grid;place-items:center;width:40px;height:40px;border-radius:50%;cursor:pointer;color:var(--fc-text)}.iconbtn:hover{background:var(--fc-surface)}:focus-visible{outline:3px solid var(--fc-accent-text);outline-offset:2px}.btn{display:inline-flex;align-items:center;justify-content:center;gap:8px;min-height:46px;padding:0 22px;border-radius:999px;border:1.5px solid transparent;font-weight:620;font-size:15px;cursor:pointer;text-decoration:none;white-space:nowrap;transition:background .15s,box-shadow .15s,transform .15s}.btn.primary{background:var(--fc-accent);color:var(--fc-accent-ink);box-shadow:0 1px 2px rgba(0,0,0,.14)}.btn.primary:hover{box-shadow:0 4px 14px rgba(0,0,0,.18);transform:translateY(-1px)}.btn.secondary{background:#fff;color:var(--fc-text);border-color:#c9ced6}.btn.secondary:hover{border-color:var(--fc-text)}.btn.small{min-height:38px;padding:0 14px;font-size:14px}.btn.link{min-height:auto;padding:4px 2px;border:0;background:none;color:var(--fc-accent-text);text-decoration:underline}.row{display:flex;flex-wrap:wrap;gap:12px;align-items:center}.center{text-align:center}.screen{max-width:560px;margin:0 auto}.screen:focus{outline:none}h3.big{font-size:26px;line-height:1.2;margin:4px 0 8px;font-weight:700;letter-spacing:-.01em}p.lead{margin:0 0 20px;color:var(--fc-muted);font-size:16px}.hero{display:grid;place-items:center;height:148px;margin:0 auto 18px;border-radius:18px;background:linear-gradient(135deg,var(--fc-accent-soft),#fff 70%)}.hero svg{width:120px;height:120px;color:var(--fc-accent-text)}.privacy{display:flex;gap:12px;text-align:left;padding:14px 16px;border-radius:14px;background:var(--fc-surface);margin:0 0 20px;font-size:14px}.privacy svg{flex:none;margin-top:2px;color:var(--fc-accent-text)}.privacy strong{display:block;margin-bottom:2px}.privacy p{margin:0 0 4px;color:var(--fc-muted)}.actions{display:grid;grid-template-columns:1fr 1fr;gap:12px}.actions.one{grid-template-columns:1fr}.note{font-size:13px;color:var(--fc-muted);margin:14px 0 0}.vh{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0}.cam{position:relative;width:100%;aspect-ratio:4/3;max-height:58vh;margin:0 auto 16px;background:#111;border-radius:18px;overflow:hidden}.cam video{width:100%;height:100%;object-fit:cover;transform:scaleX(-1);display:block}.cam svg.guide{position:absolute;inset:0;width:100%;height:100%;pointer-events:none}.light-hint{margin:-6px auto 14px;max-width:34em;padding:8px 12px;border-radius:12px;background:#fff4d6;color:#5a4300;font-size:14px}.cam .status{position:absolute;inset:auto 0 14px;text-align:center;color:#fff;font-size:14px;text-shadow:0 1px 3px rgba(0,0,0,.6)}.work{display:grid;justify-items:center;gap:18px;padding:8px 0}.thumb{position:relative;width:min(280px,70vw);border-radius:18px;overflow:hidden;background:var(--fc-surface);box-shadow:0 6px 24px rgba(0,0,0,.12)}.thumb canvas,.thumb img{display:block;width:100%;height:auto}.thumb .scan{position:absolute;left:0;right:0;height:28%;top:-30%;background:linear-gradient(180deg,transparent,var(--fc-accent-glow),transparent);animation:fc-scan 1.8s ease-in-out infinite}.bar{width:min(320px,80vw);height:8px;border-radius:99px;background:var(--fc-line);overflow:hidden}.bar i{display:block;height:100%;width:10%;border-radius:99px;background:var(--fc-accent);transition:width .6s ease}.statusline{font-weight:600;font-size:16px;margin:0}.alert{display:grid;place-items:center;width:64px;height:64px;margin:8px auto 12px;border-radius:50%;background:var(--fc-warn-bg);color:var(--fc-warn)}.alert svg{width:30px;height:30px}ul.tips{list-style:none;padding:0;margin:0 0 20px;display:grid;gap:8px;text-align:left}ul.tips li{display:flex;gap:10px;align-items:center;padding:10px 14px;border-radius:12px;background:var(--fc-surface);font-weight:550}ul.tips li::before{content:\"\";flex:none;width:8px;height:8px;border-radius:50%;background:var(--fc-warn)}.banner{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:center;padding:12px 16px;margin:0 0 18px;border-radius:14px;background:var(--fc-warn-bg);color:#5c3900;font-size:14px}.banner.ok{background:var(--fc-accent-soft);color:inherit;font-weight:600;justify-content:center}.banner>div{flex:1 1 200px}.banner strong{display:block}.banner .tips-line{display:block;margin-top:4px;font-weight:600}.results{display:grid;grid-template-columns:minmax(0,1.05fr) minmax(0,1fr);gap:24px;align-items:start}.stagecol{position:sticky;top:0;background:#fff;z-index:1}.stage{position:relative;border-radius:18px;overflow:hidden;background:var(--fc-surface)}.stage canvas{display:block;width:100%;height:auto;max-height:62vh;object-fit:contain}.stage .note{position:absolute;left:50%;top:12px;transform:translateX(-50%);padding:6px 12px;border-radius:99px;font-size:13px;font-weight:600;background:rgba(255,255,255,.94);color:var(--fc-text);box-shadow:0 2px 10px rgba(0,0,0,.18);white-space:nowrap}.stage .note[hidden]{display:none}.seg{position:absolute;left:12px;bottom:12px;display:inline-flex;padding:3px;border-radius:99px;background:rgba(255,255,255,.94);box-shadow:0 2px 10px rgba(0,0,0,.18)}.seg button{all:unset;cursor:pointer;padding:6px 14px;border-radius:99px;font-size:13px;font-weight:620;color:var(--fc-text)}.seg button[aria-pressed=\"true\"]{background:var(--fc-text);color:#fff}.seg button:focus-visible{outline:3px solid var(--fc-accent-text);outline-offset:1px}.badge{display:inline-flex;align-items:center;gap:6px;padding:4px 10px;border-radius:99px;font-size:12.5px;font-weight:620;background:#e9f6ee;color:#17603a}.badge.warn{background:var(--fc-warn-bg);color:var(--fc-warn)}.current{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:center;justify-content:space-between;margin:12px 2px 0}.current strong{font-size:15px}.strip{display:flex;gap:10px;overflow-x:auto;padding:12px 2px 6px;scroll-snap-type:x proximity}.frame{all:unset;box-sizing:border-box;cursor:pointer;flex:none;width:96px;scroll-snap-align:start;text-align:center;font-size:12px;color:var(--fc-muted)}.frame span.pic{display:grid;place-items:center;height:60px;border-radius:12px;background:var(--fc-surface);border:2px solid transparent;margin-bottom:4px;padding:6px}.frame img{max-width:100%;max-height:100%;object-fit:contain}.frame[aria-pressed=\"true\"] span.pic{border-color:var(--fc-accent-text);background:#fff}.frame[aria-pressed=\"true\"]{color:var(--fc-text);font-weight:620}.frame:focus-visible span.pic{outline:3px solid var(--fc-accent-text);outline-offset:1px}.frame .t{display:block;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}h3.sec{font-size:13px;letter-spacing:.06em;text-transform:uppercase;color:var(--fc-muted);margin:0 0 10px;font-weight:650}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px}.card{border:1px solid var(--fc-line);border-radius:16px;padding:16px;background:#fff}.card.wide{grid-column:1/-1}.card h4{margin:0 0 6px;font-size:12.5px;font-weight:650;color:var(--fc-muted);letter-spacing:.04em;text-transform:uppercase}.card .v{font-size:20px;font-weight:700;margin:0 0 6px;letter-spacing:-.01em;color:var(--fc-text)}.card p{margin:0;font-size:14px;color:var(--fc-muted)}.monk{display:grid;grid-template-columns:repeat(10,1fr);gap:3px;margin:10px 0 4px}.monk i{display:block;height:22px;border-radius:5px;position:relative}.monk i.on{transform:scaleY(1.35);box-shadow:0 0 0 2px #fff,0 0 0 4px var(--fc-text)}.ends{display:flex;justify-content:space-between;font-size:11.5px;color:var(--fc-muted)}.you{display:flex;align-items:center;gap:8px;margin-top:10px;font-size:13px;color:var(--fc-muted)}.dot{display:inline-block;width:22px;height:22px;border-radius:50%;border:1px solid rgba(0,0,0,.12);flex:none}.sw{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 10px}.sw i{display:block;width:26px;height:26px;border-radius:50%;border:1px solid rgba(0,0,0,.1)}.sw.avoid i{width:20px;height:20px;opacity:.9}.sub{font-size:12.5px;color:var(--fc-muted);margin:0}.meter{display:grid;grid-template-columns:110px 1fr 34px;gap:10px;align-items:center;font-size:14px;margin:8px 0}.meter .track{height:8px;border-radius:99px;background:var(--fc-line);overflow:hidden}.meter .track i{display:block;height:100%;border-radius:99px;background:#4b5363}.meter b{font-weight:620;text-align:right;font-variant-numeric:tabular-nums}.kv{display:flex;flex-wrap:wrap;justify-content:space-between;gap:2px 8px;font-size:14px;padding:4px 0;border-bottom:1px dashed var(--fc-line)}.kv:last-child{border:0}.kv b{font-weight:650;font-variant-numeric:tabular-nums;white-space:nowrap;margin-left:auto}.recs{margin-top:28px}.vh+.recs{margin-top:0}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:14px}.rec{display:flex;flex-direction:column;border:1px solid var(--fc-line);border-radius:16px;overflow:hidden;background:#fff}.rec .img{display:grid;place-items:center;aspect-ratio:4/3;background:var(--fc-surface);padding:10px}.rec .img img{max-width:100%;max-height:100%;object-fit:contain}.rec .img .ini{font-size:40px;font-weight:700;color:#9aa1ad}.rec .in{display:flex;flex-direction:column;gap:6px;padding:12px 14px 14px;flex:1}.rec h4{margin:0;font-size:14.5px;line-height:1.3;font-weight:650}.rec h4 a{color:var(--fc-text);text-decoration:none}.rec h4 a:hover{text-decoration:underline}.price{font-weight:650;font-size:14px}.rec ul{margin:0;padding:0;list-style:none;display:grid;gap:3px;font-size:12.5px;color:var(--fc-muted);flex:1}.rec ul li{display:flex;gap:6px}.rec ul li::before{content:\"\";flex:none;width:5px;height:5px;margin-top:.55em;border-radius:50%;background:#8a919c}.rec .row{gap:8px;margin-top:6px}.rec .btn.small{flex:1}.end{display:flex;flex-wrap:wrap;gap:12px;justify-content:center;margin:26px 0 4px}@keyframes fc-fade{from{opacity:0}}@keyframes fc-pop{from{opacity:0;transform:translate(-50%,-48%) scale(.98)}}@keyframes fc-scan{0%{top:-30%}100%{top:100%}}@media (max-width:760px){.results{grid-template-columns:minmax(0,1fr)}.stagecol{position:static}}@media (max-width:600px){.dlg{left:0;top:0;transform:none;width:100vw;height:100vh;height:100dvh;max-height:none;border-radius:0;animation:fc-fade .18s}.body{padding:16px}h3.big{font-size:22px}.actions{grid-template-columns:1fr}.hero{height:110px}.hero svg{width:88px;height:88px}.cam{aspect-ratio:3/4}.grid{grid-template-columns:repeat(2,minmax(0,1fr));gap:10px}.rec .in{padding:10px}.rec .row{flex-direction:column;align-items:stretch}.rec .btn{white-space:normal;padding:6px 10px;font-size:14px;line-height:1.2;text-align:center}.meter{grid-template-columns:96px 1fr 30px}}@media (prefers-reduced-motion:reduce){*,*::before,*::after{animation:none!important;transition:none!important}.thumb .scan{display:none}.btn.primary:hover{transform:none}}.match{display:flex;flex-direction:column;align-items:flex-start;gap:6px;margin:0 0 16px;padding:14px 16px;border:2px solid var(--fc-accent);border-radius:12px;background:var(--fc-accent-soft)}.match strong{font-size:1.05rem}.match.plain{border:1px solid var(--fc-line);background:var(--fc-surface)}";
 var STRINGS = {
 en: {
 title: 'Virtual try-on',
@@ -16,7 +16,9 @@ intro_p_upload: 'Upload a photo of your face to try on frames and get your shade
 intro_match_p_upload: 'Upload a photo of your face to see whether this product suits you, and find your shade, undertone and colours.',
 privacy_h: 'Your photo, your privacy',
 privacy_deleted: 'Your photo is used only for this analysis and deleted as soon as it finishes.',
-privacy_kept: 'This store keeps your photo for {days} days so you can come back to it, then it is deleted.',
+privacy_kept: 'This store keeps your photo for {days} days for its records and quality checks, then it is deleted.',
+privacy_results: 'Your results (skin tone, face shape, measurements) are kept for {days} days unless you delete them on the results screen. A new photo deletes the previous results.',
+privacy_results_nodays: 'Your results (skin tone, face shape, measurements) are kept for a limited time unless you delete them on the results screen. A new photo deletes the previous results.',
 privacy_nopii: 'We never ask for your name or email, and the photo is not used for anything else.',
 consent: 'By continuing you agree to this use of your photo.',
 take_selfie: 'Take a selfie',
@@ -154,6 +156,10 @@ added_to_cart: 'Added to cart',
 view_cart: 'View cart',
 view_options: 'Choose options',
 done: 'Done',
+delete_results: 'Delete my results',
+deleting: 'Deleting your results…',
+deleted: 'Your results were deleted.',
+delete_failed_h: 'Your results couldn’t be deleted',
 powered: 'Try-on by Facet',
 q_too_dark: 'Find more light',
 q_too_bright: 'Move out of direct light',
@@ -205,7 +211,9 @@ intro_p_upload: 'Importez une photo de votre visage pour essayer des montures et
 intro_match_p_upload: 'Importez une photo de votre visage pour savoir si ce produit vous va, et découvrir votre teinte, votre sous-ton et vos couleurs.',
 privacy_h: 'Votre photo reste privée',
 privacy_deleted: 'Votre photo sert uniquement à cette analyse et est supprimée dès qu’elle est terminée.',
-privacy_kept: 'Cette boutique conserve votre photo {days} jours pour que vous puissiez y revenir, puis elle est supprimée.',
+privacy_kept: 'Cette boutique conserve votre photo {days} jours pour ses archives et ses contrôles de qualité, puis elle est supprimée.',
+privacy_results: 'Vos résultats (carnation, forme du visage, mesures) sont conservés {days} jours, sauf si vous les supprimez depuis l’écran des résultats. Une nouvelle photo supprime les résultats précédents.',
+privacy_results_nodays: 'Vos résultats (carnation, forme du visage, mesures) sont conservés pour une durée limitée, sauf si vous les supprimez depuis l’écran des résultats. Une nouvelle photo supprime les résultats précédents.',
 privacy_nopii: 'Nous ne demandons ni votre nom ni votre e-mail, et la photo ne sert à rien d’autre.',
 consent: 'En continuant, vous acceptez cette utilisation de votre photo.',
 take_selfie: 'Prendre un selfie',
@@ -343,6 +351,10 @@ added_to_cart: 'Ajouté au panier',
 view_cart: 'Voir le panier',
 view_options: 'Choisir les options',
 done: 'Terminé',
+delete_results: 'Supprimer mes résultats',
+deleting: 'Suppression de vos résultats…',
+deleted: 'Vos résultats ont été supprimés.',
+delete_failed_h: 'Vos résultats n’ont pas pu être supprimés',
 powered: 'Essayage par Facet',
 q_too_dark: 'Trouvez plus de lumière',
 q_too_bright: 'Évitez la lumière directe',
@@ -590,6 +602,14 @@ return fetch(apiUrl('/photo-conversions?lang=' + encodeURIComponent(LANG)), { me
 .then(function (resp) {
 if (resp.ok) return resp.blob();
 return readJson(resp).then(function (body) { throw refused(resp, body); });
+});
+}
+function deleteAnalysis(id) {
+return fetch(apiUrl('/analyses/' + encodeURIComponent(id)), { method: 'DELETE', credentials: 'omit' })
+.catch(unreachable)
+.then(function (resp) {
+if (resp.ok || resp.status === 404) return true;
+return readJson(resp).then(function (body) { throw httpError(resp, body); });
 });
 }
 function pollUrl(job) {
@@ -1318,12 +1338,15 @@ svg('path', { d: 'M50 84c6 4 14 4 20 0', fill: 'none', stroke: 'currentColor', '
 ]);
 }
 function privacyBox() {
-var days = (CTX.config.privacy && CTX.config.privacy.retention_days) || 0;
-return h('div', { class: 'privacy' }, [
+var p = CTX.config.privacy || {};
+var days = p.retention_days || 0;
+var kept = p.analysis_retention_days || 0;
+return h('div', { class: 'privacy', 'data-fc': 'privacy' }, [
 icon('lock'),
 h('div', null, [
 h('strong', { text: t('privacy_h') }),
 h('p', { text: days > 0 ? t('privacy_kept', { days: days }) : t('privacy_deleted') }),
+h('p', { text: kept > 0 ? t('privacy_results', { days: kept }) : t('privacy_results_nodays') }),
 h('p', { text: t('privacy_nopii') })
 ])
 ]);
@@ -1332,9 +1355,12 @@ function uploadButton(primary, label) {
 return h('button', { class: 'btn ' + (primary ? 'primary' : 'secondary'), type: 'button', 'data-fc': 'upload',
 onclick: function () { S.file.click(); } }, [icon('upload'), label || t('upload')]);
 }
-function showIntro() {
+function showIntro(notice) {
 var cam = cameraAvailable();
+notice = typeof notice === 'string' ? notice : '';
 var node = h('section', { class: 'screen center', 'aria-labelledby': 'fc-intro-h' }, [
+notice ? h('p', { class: 'banner ok', role: 'status', tabindex: '-1', 'data-autofocus': true, 'data-fc': 'notice',
+text: notice }) : null,
 h('div', { class: 'hero' }, faceArt()),
 h('h3', { class: 'big', id: 'fc-intro-h', tabindex: '-1', 'data-autofocus': true, text: t('intro_h') }),
 h('p', { class: 'lead', text: t((openedForMatch(S.productId) && CTX.features.recommendations !== false ? 'intro_match_p' : 'intro_p') +
@@ -1441,8 +1467,9 @@ thumb,
 h('div', { class: 'bar', role: 'progressbar', 'aria-label': t('running'), 'aria-valuemin': '0', 'aria-valuemax': '100' }, bar),
 h('p', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('uploading') }),
 line,
-h('button', { class: 'btn secondary small', type: 'button', onclick: function () {
+h('button', { class: 'btn secondary small', type: 'button', 'data-fc': 'cancel', onclick: function () {
 if (S && S.abort) S.abort.abort();
+if (S && S.job && !S.job.body && !S.job.failed) dropJob(S.job);
 if (S && S.job === PENDING) PENDING = null;
 showIntro();
 },
@@ -1457,11 +1484,24 @@ announce(t(key));
 };
 }
 var PENDING = null;
+var MINE = null;
+var DOOMED = [];
+function dropAnalysis(id) {
+if (MINE === id) MINE = null;
+deleteAnalysis(id).catch(function () { if (DOOMED.indexOf(id) < 0) DOOMED.push(id); });
+}
+function dropJob(job) {
+job.dropped = true;
+if (job.abort) job.abort.abort();
+if (job.id) dropAnalysis(job.id);
+}
 function submit(prep, from) {
 var at = from || S;
 if (!at) return;
 LAST = null; // a new photo replaces the kept results, whatever its outcome
-if (PENDING && PENDING.abort) PENDING.abort.abort();
+if (PENDING) dropJob(PENDING);
+if (MINE) dropAnalysis(MINE);
+DOOMED.splice(0).forEach(dropAnalysis);
 var job = { prep: prep, source: at.source, productId: at.productId, body: null, failed: false, tick: 0,
 abort: window.AbortController ? new AbortController() : null, progress: function () {} };
 PENDING = job;
@@ -1481,7 +1521,13 @@ step('uploading', 12);
 var signal = job.abort ? job.abort.signal : undefined;
 CTX.beacon('photo_submitted', { source: at.source, width: prep.width, height: prep.height,
 kb: Math.round(prep.blob.size / 1024), product_id: at.productId });
-uploadPhoto(prep.blob, at.productId, signal).then(function (upload) {
+uploadPhoto(prep.blob, at.productId).then(function (upload) {
+job.id = upload.id;
+if (job.dropped) {
+if (upload.id) dropAnalysis(upload.id);
+throw { name: 'AbortError' };
+}
+MINE = upload.id || null;
 step(upload.status === 'running' ? 'running' : 'queued', 30);
 return waitForResult(upload, function (status) {
 job.tick++;
@@ -1548,6 +1594,7 @@ kids.push(h('div', { class: 'actions' + (desc.retake ? '' : ' one') }, againButt
 setScreen('error', h('section', { class: 'screen center', role: 'alert', 'data-error-code': desc.code }, kids));
 }
 function againButtons(desc) {
+if (desc.buttons) return desc.buttons;
 if (desc.later) { // trying again now would be refused again: back to the start, the text says when
 return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'back', onclick: showIntro, text: t('back') })];
 }
@@ -1568,6 +1615,44 @@ return S && S.source === 'upload' ? [icon('upload'), t('another_photo')] : [icon
 function retake() {
 if (S && S.source === 'camera' && cameraAvailable()) showCamera();
 else showIntro();
+}
+function deleteButton() {
+return h('button', { class: 'btn link', type: 'button', 'data-fc': 'delete-results', onclick: function (ev) {
+deleteResults(ev.currentTarget);
+}, text: t('delete_results') });
+}
+function deleteResults(button) {
+var id = S && S.analysisId;
+var mine = S;
+function deleted() {
+if (LAST && LAST.analysisId === id) LAST = null;
+if (MINE === id) MINE = null;
+if (S !== mine) return;
+S.result = S.analysisId = S.photo = S.sent = S.job = null;
+showIntro(t('deleted'));
+}
+if (!id) return deleted();
+if (button) {
+button.disabled = true;
+button.textContent = t('deleting');
+}
+announce(t('deleting'));
+deleteAnalysis(id).then(deleted, function (err) {
+if (S !== mine) return;
+var desc = describeError(err);
+desc.title = t('delete_failed_h');
+desc.buttons = [
+h('button', { class: 'btn primary', type: 'button', 'data-fc': 'delete-again', onclick: function () { deleteResults(); },
+text: t('try_again') }),
+h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'back', onclick: backToResults, text: t('back') })
+];
+showError(desc);
+});
+}
+function backToResults() {
+if (!LAST) return showIntro();
+if (LAST.gate) showQualityGate(LAST.result);
+else showResults(LAST.result, LAST.lowQuality);
 }
 function onResult(body) {
 S.result = body.result;
@@ -1608,7 +1693,8 @@ h('ul', { class: 'tips' }, items.map(function (s) { return h('li', { text: s });
 h('div', { class: 'actions' }, [
 h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
 h('button', { class: 'btn secondary', type: 'button', onclick: function () { showResults(r, true); }, text: t('show_anyway') })
-])
+]),
+h('p', { class: 'note' }, deleteButton())
 ]);
 setScreen('quality', node);
 }
@@ -1645,6 +1731,7 @@ node.appendChild(h('div', { class: 'end' }, [
 h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
 h('button', { class: 'btn primary', type: 'button', 'data-fc': 'done', onclick: finishDialog, text: t('done') })
 ]));
+node.appendChild(h('p', { class: 'note center' }, deleteButton()));
 setScreen('results', node);
 keepResults(r, lowQuality);
 }

@@ -72,6 +72,16 @@ function convertPhoto(file) {
     });
 }
 
+// Delete an analysis ("Delete my results", a cancelled or replaced one). One already gone counts as deleted.
+function deleteAnalysis(id) {
+  return fetch(apiUrl('/analyses/' + encodeURIComponent(id)), { method: 'DELETE', credentials: 'omit' })
+    .catch(unreachable)
+    .then(function (resp) {
+      if (resp.ok || resp.status === 404) return true;
+      return readJson(resp).then(function (body) { throw httpError(resp, body); });
+    });
+}
+
 function pollUrl(job) {
   var u = job.poll_url || ('/api/v1/widget/analyses/' + encodeURIComponent(job.id));
   u = absUrl(u);

@@ -165,13 +165,18 @@ function faceArt() {
   ]);
 }
 
+// What is kept and for how long: the photo (deleted once analysed, unless the store keeps uploads) and the
+// results (the server's FACET_ANALYSIS_RETENTION_DAYS), which the shopper can delete.
 function privacyBox() {
-  var days = (CTX.config.privacy && CTX.config.privacy.retention_days) || 0;
-  return h('div', { class: 'privacy' }, [
+  var p = CTX.config.privacy || {};
+  var days = p.retention_days || 0;
+  var kept = p.analysis_retention_days || 0;
+  return h('div', { class: 'privacy', 'data-fc': 'privacy' }, [
     icon('lock'),
     h('div', null, [
       h('strong', { text: t('privacy_h') }),
       h('p', { text: days > 0 ? t('privacy_kept', { days: days }) : t('privacy_deleted') }),
+      h('p', { text: kept > 0 ? t('privacy_results', { days: kept }) : t('privacy_results_nodays') }),
       h('p', { text: t('privacy_nopii') })
     ])
   ]);
@@ -182,9 +187,13 @@ function uploadButton(primary, label) {
     onclick: function () { S.file.click(); } }, [icon('upload'), label || t('upload')]);
 }
 
-function showIntro() {
+// `notice`: a confirmation shown above the start ("Your results were deleted"); as a click handler, an event.
+function showIntro(notice) {
   var cam = cameraAvailable();
+  notice = typeof notice === 'string' ? notice : '';
   var node = h('section', { class: 'screen center', 'aria-labelledby': 'fc-intro-h' }, [
+    notice ? h('p', { class: 'banner ok', role: 'status', tabindex: '-1', 'data-autofocus': true, 'data-fc': 'notice',
+      text: notice }) : null,
     h('div', { class: 'hero' }, faceArt()),
     h('h3', { class: 'big', id: 'fc-intro-h', tabindex: '-1', 'data-autofocus': true, text: t('intro_h') }),
     h('p', { class: 'lead', text: t((openedForMatch(S.productId) && CTX.features.recommendations !== false ? 'intro_match_p' : 'intro_p') +
@@ -300,8 +309,10 @@ function showWorking(canvas) {
     h('div', { class: 'bar', role: 'progressbar', 'aria-label': t('running'), 'aria-valuemin': '0', 'aria-valuemax': '100' }, bar),
     h('p', { class: 'vh', tabindex: '-1', 'data-autofocus': true, text: t('uploading') }),
     line,
-    h('button', { class: 'btn secondary small', type: 'button', onclick: function () {
+    h('button', { class: 'btn secondary small', type: 'button', 'data-fc': 'cancel', onclick: function () {
       if (S && S.abort) S.abort.abort();
+      // A cancelled analysis is not kept: deleted on the server, now or as soon as its upload is answered.
+      if (S && S.job && !S.job.body && !S.job.failed) dropJob(S.job);
       if (S && S.job === PENDING) PENDING = null;
       showIntro();
     },
@@ -320,13 +331,32 @@ function showWorking(canvas) {
 // page shows it still working, or its result (a walkthrough closed the dialog mid-analysis and found the
 // intro again, the photo gone, while the server finished the job).
 var PENDING = null;
+// The id of this page's latest analysis, deleted when another photo is sent (the notice says so), and ids
+// whose delete failed, tried again then.
+var MINE = null;
+var DOOMED = [];
+
+function dropAnalysis(id) {
+  if (MINE === id) MINE = null;
+  deleteAnalysis(id).catch(function () { if (DOOMED.indexOf(id) < 0) DOOMED.push(id); });
+}
+
+// Stop following `job` and delete its analysis (once the upload answers, if it has not yet).
+function dropJob(job) {
+  job.dropped = true;
+  if (job.abort) job.abort.abort();
+  if (job.id) dropAnalysis(job.id);
+}
 
 // Send `prep` for analysis from the open dialog (or, closed meanwhile, from the one it was chosen in: `from`).
 function submit(prep, from) {
   var at = from || S;
   if (!at) return;
   LAST = null; // a new photo replaces the kept results, whatever its outcome
-  if (PENDING && PENDING.abort) PENDING.abort.abort();
+  // ...and deletes the previous analysis on the server, finished or still running.
+  if (PENDING) dropJob(PENDING);
+  if (MINE) dropAnalysis(MINE);
+  DOOMED.splice(0).forEach(dropAnalysis);
   var job = { prep: prep, source: at.source, productId: at.productId, body: null, failed: false, tick: 0,
     abort: window.AbortController ? new AbortController() : null, progress: function () {} };
   PENDING = job;
@@ -347,7 +377,14 @@ function submit(prep, from) {
   var signal = job.abort ? job.abort.signal : undefined;
   CTX.beacon('photo_submitted', { source: at.source, width: prep.width, height: prep.height,
     kb: Math.round(prep.blob.size / 1024), product_id: at.productId });
-  uploadPhoto(prep.blob, at.productId, signal).then(function (upload) {
+  // The upload is not aborted with the rest: what the server accepted is known, so a dropped one is deleted.
+  uploadPhoto(prep.blob, at.productId).then(function (upload) {
+    job.id = upload.id;
+    if (job.dropped) {
+      if (upload.id) dropAnalysis(upload.id);
+      throw { name: 'AbortError' };
+    }
+    MINE = upload.id || null;
     step(upload.status === 'running' ? 'running' : 'queued', 30);
     return waitForResult(upload, function (status) {
       job.tick++;
@@ -423,6 +460,7 @@ function showError(desc) {
 // After a failed photo: an uploaded one is followed by choosing another file (one click), a camera one by
 // the camera; the other way stays one button away.
 function againButtons(desc) {
+  if (desc.buttons) return desc.buttons;
   if (desc.later) { // trying again now would be refused again: back to the start, the text says when
     return [h('button', { class: 'btn primary', type: 'button', 'data-fc': 'back', onclick: showIntro, text: t('back') })];
   }
@@ -448,6 +486,49 @@ function retakeLabel() {
 function retake() {
   if (S && S.source === 'camera' && cameraAvailable()) showCamera();
   else showIntro();
+}
+
+// "Delete my results": the analysis (result, measurements, any kept photo) is deleted on the server, then the
+// shopper is back at the start with a confirmation. Failing, it says why, like any other network error.
+function deleteButton() {
+  return h('button', { class: 'btn link', type: 'button', 'data-fc': 'delete-results', onclick: function (ev) {
+    deleteResults(ev.currentTarget);
+  }, text: t('delete_results') });
+}
+
+function deleteResults(button) {
+  var id = S && S.analysisId;
+  var mine = S;
+  function deleted() {
+    if (LAST && LAST.analysisId === id) LAST = null;
+    if (MINE === id) MINE = null;
+    if (S !== mine) return;
+    S.result = S.analysisId = S.photo = S.sent = S.job = null;
+    showIntro(t('deleted'));
+  }
+  if (!id) return deleted();
+  if (button) {
+    button.disabled = true;
+    button.textContent = t('deleting');
+  }
+  announce(t('deleting'));
+  deleteAnalysis(id).then(deleted, function (err) {
+    if (S !== mine) return;
+    var desc = describeError(err);
+    desc.title = t('delete_failed_h');
+    desc.buttons = [
+      h('button', { class: 'btn primary', type: 'button', 'data-fc': 'delete-again', onclick: function () { deleteResults(); },
+        text: t('try_again') }),
+      h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'back', onclick: backToResults, text: t('back') })
+    ];
+    showError(desc);
+  });
+}
+
+function backToResults() {
+  if (!LAST) return showIntro();
+  if (LAST.gate) showQualityGate(LAST.result);
+  else showResults(LAST.result, LAST.lowQuality);
 }
 
 function onResult(body) {
@@ -494,7 +575,8 @@ function showQualityGate(r) {
     h('div', { class: 'actions' }, [
       h('button', { class: 'btn primary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
       h('button', { class: 'btn secondary', type: 'button', onclick: function () { showResults(r, true); }, text: t('show_anyway') })
-    ])
+    ]),
+    h('p', { class: 'note' }, deleteButton())
   ]);
   setScreen('quality', node);
 }

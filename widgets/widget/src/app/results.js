@@ -39,6 +39,7 @@ function showResults(r, lowQuality) {
     h('button', { class: 'btn secondary', type: 'button', 'data-fc': 'retake', onclick: retake }, retakeLabel()),
     h('button', { class: 'btn primary', type: 'button', 'data-fc': 'done', onclick: finishDialog, text: t('done') })
   ]));
+  node.appendChild(h('p', { class: 'note center' }, deleteButton()));
   setScreen('results', node);
   keepResults(r, lowQuality);
 }
