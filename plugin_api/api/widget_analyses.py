@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -31,17 +31,6 @@ blp = Blueprint(
     "(`X-Facet-Key` header or `?key=`); browser calls must come from an allowed storefront origin.",
 )
 protect_widget_blueprint(blp)
-
-
-@blp.after_request
-def _allow_delete(response: Response) -> Response:
-    """Let a storefront's preflight through for DELETE (`widget_auth` answers preflights with GET and POST):
-    the real request is then authenticated in full, as every widget request is."""
-    preflight = request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method")
-    methods = response.headers.get("Access-Control-Allow-Methods")
-    if preflight and response.status_code == 204 and methods and "DELETE" not in methods:
-        response.headers["Access-Control-Allow-Methods"] = methods.replace("OPTIONS", "DELETE, OPTIONS")
-    return response
 
 
 _UPLOAD_BODY = {
