@@ -13,6 +13,7 @@ __all__ = [
     "KEY_HEADER_PARAM",
     "KEY_MISMATCH",
     "KEY_QUERY_PARAM",
+    "LANG_QUERY_PARAM",
     "binary_content",
 ]
 
@@ -35,6 +36,17 @@ KEY_HEADER_PARAM = {
     "description": "The store's publishable key; or `?key=`.",
 }
 
+
+# Uploads and photo conversions: the shopper's language for their errors.
+LANG_QUERY_PARAM = {
+    "in": "query",
+    "name": "lang",
+    "schema": {"type": "string"},
+    "required": False,
+    "description": "As the form's `lang` (which wins when both are given); also the language of the errors "
+    "given before the form is read (`rate_limited`, and `file_too_large` past the request size limit). "
+    "The widget sends it here.",
+}
 
 KEY_MISMATCH = "`key_mismatch`: the `X-Facet-Key` header and `?key=` name different keys."
 

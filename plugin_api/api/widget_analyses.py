@@ -6,7 +6,13 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from plugin_api.api.schemas import AnalysisSchema, ErrorSchema
+from plugin_api.api.schemas import (
+    KEY_HEADER_PARAM,
+    KEY_QUERY_PARAM,
+    LANG_QUERY_PARAM,
+    AnalysisSchema,
+    ErrorSchema,
+)
 from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError
 from plugin_api.jobs.maintenance import expire_if_overdue
@@ -61,20 +67,11 @@ _UPLOAD_BODY = {
         }
     },
 }
-_KEY_PARAM = {"in": "header", "name": "X-Facet-Key", "schema": {"type": "string"}, "required": False}
-_LANG_PARAM = {
-    "in": "query",
-    "name": "lang",
-    "schema": {"type": "string"},
-    "required": False,
-    "description": "As the form's `lang`; also the language of an error given before the form is read "
-    "(`rate_limited`). The form's wins when both are given.",
-}
 
 
 @blp.route("")
 class AnalysisCollection(MethodView):
-    @blp.doc(requestBody=_UPLOAD_BODY, parameters=[_KEY_PARAM, _LANG_PARAM])
+    @blp.doc(requestBody=_UPLOAD_BODY, parameters=[KEY_QUERY_PARAM, KEY_HEADER_PARAM, LANG_QUERY_PARAM])
     @blp.response(202, AnalysisSchema, description="Accepted; poll `poll_url`.")
     @blp.alt_response(200, schema=AnalysisSchema, description="Finished (jobs run in-process).")
     @blp.alt_response(400, schema=ErrorSchema, description="`missing_image` or `empty_file`.")
@@ -137,7 +134,7 @@ class AnalysisCollection(MethodView):
 
 @blp.route("/<analysis_id>")
 class AnalysisItem(MethodView):
-    @blp.doc(parameters=[_KEY_PARAM])
+    @blp.doc(parameters=[KEY_QUERY_PARAM, KEY_HEADER_PARAM])
     @blp.response(200, AnalysisSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="No such analysis for this store.")
     def get(self, analysis_id: str):
@@ -146,7 +143,7 @@ class AnalysisItem(MethodView):
         expire_if_overdue(analysis)
         return analysis_view(analysis)
 
-    @blp.doc(parameters=[_KEY_PARAM])
+    @blp.doc(parameters=[KEY_QUERY_PARAM, KEY_HEADER_PARAM])
     @blp.response(
         204,
         description="Deleted: the result, the measurements, the stored photo (a kept one too) and the "

@@ -16,6 +16,7 @@ from plugin_api.api.schemas import (
     KEY_HEADER_PARAM,
     KEY_MISMATCH,
     KEY_QUERY_PARAM,
+    LANG_QUERY_PARAM,
     ErrorSchema,
     binary_content,
 )
@@ -58,22 +59,13 @@ _BODY = {
         }
     },
 }
-_LANG_PARAM = {
-    "in": "query",
-    "name": "lang",
-    "schema": {"type": "string"},
-    "required": False,
-    "description": "As the form's `lang` (which wins when both are given); also the language of the errors "
-    "given before the form is read (`rate_limited`, and `file_too_large` past the request size limit). "
-    "The widget sends it here.",
-}
 
 
 @blp.route("")
 class PhotoConversions(MethodView):
     @blp.doc(
         requestBody=_BODY,
-        parameters=[KEY_QUERY_PARAM, KEY_HEADER_PARAM, _LANG_PARAM],
+        parameters=[KEY_QUERY_PARAM, KEY_HEADER_PARAM, LANG_QUERY_PARAM],
         responses={
             "200": {
                 "description": "The photo, upright and without metadata, as JPEG (PNG where it had "
