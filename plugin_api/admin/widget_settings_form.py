@@ -32,4 +32,4 @@ def set_widget_settings() -> Response:
     }
     save_widget_settings(merchant, parse_widget_settings(values))
     period = known_period(form.get("days"))
-    return redirect(url_for("admin.dashboard", days=period, saved="widget", _anchor="settings"), 303)
+    return redirect(url_for("admin.dashboard", days=period, saved="widget", _anchor="widget-saved"), 303)

@@ -67,11 +67,16 @@ def test_the_merchant_changes_the_widget_from_the_dashboard_in_a_real_browser(li
         form.scroll_into_view_if_needed()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the form fits a phone
         screenshot(page, "dashboard-widget-settings-390")
+        page.set_viewport_size({"width": 320, "height": 640})  # and the narrowest one (WCAG reflow)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.set_viewport_size({"width": 390, "height": 844})
         form.get_by_label("Language").select_option("fr")
         form.get_by_label("Taking a selfie with the camera").uncheck()
         with page.expect_navigation():
             form.get_by_role("button", name="Save widget settings").click()
         assert page.locator('[data-saved="widget"]').inner_text().startswith("Saved.")
+        # The page lands on the message itself, so a screen reader reads it out.
+        assert page.evaluate("location.hash") == "#widget-saved"
         assert form.get_by_label("Taking a selfie with the camera").is_checked() is False
 
         shop, shop_errors = page_factory()

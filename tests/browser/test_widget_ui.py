@@ -707,6 +707,16 @@ def test_merchant_settings_language_colour_position(live_server, page_factory):
     # A light brand colour gets dark text on it (AA contrast), not white.
     assert button.evaluate("b => getComputedStyle(b).color") == "rgb(20, 23, 26)"
     assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(209, 176, 0)"
+    # Its French words are marked French on this English page (a screen reader says them in French).
+    assert button.get_attribute("lang") == "fr"
+    # Focused from the keyboard, its ring is dark with a white edge, not the light brand colour (read with
+    # transitions off, so the shadow is not caught mid-way).
+    page.emulate_media(reduced_motion="reduce")
+    page.keyboard.press("Tab")
+    while not button.evaluate("b => b.matches(':focus-visible')"):
+        page.keyboard.press("Tab")
+    ring = button.evaluate("b => [getComputedStyle(b).outlineColor, getComputedStyle(b).boxShadow]")
+    assert ring[0] == "rgb(20, 23, 26)" and "rgb(255, 255, 255) 0px 0px 0px 2px" in ring[1]
     button.click()
     dialog = page.locator("[data-facet-dialog] .dlg")
     dialog.wait_for()

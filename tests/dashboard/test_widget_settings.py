@@ -38,7 +38,7 @@ def test_the_dashboards_form_changes_what_the_storefront_shows(app, client, merc
     page = admin.get("/admin").get_data(as_text=True)
     assert 'action="/admin/widget-settings"' in page and 'name="feature_camera" checked' in page
     saved = admin.post("/admin/widget-settings", data=FORM)
-    assert saved.status_code == 303 and saved.headers["Location"] == "/admin?days=7&saved=widget#settings"
+    assert saved.status_code == 303 and saved.headers["Location"] == "/admin?days=7&saved=widget#widget-saved"
     widget = storefront(client, merchant, widget_headers)
     assert widget["enabled"] is True and widget["language"] == "fr"
     assert widget["theme"]["color"] == "#d1b000"

@@ -1,4 +1,4 @@
-/* Facet widget loader 62988c5373, built from widgets/widget/src/loader.js by build.py. */
+/* Facet widget loader 56364e1db7, built from widgets/widget/src/loader.js by build.py. */
 (function () {
 'use strict';
 var w = window;
@@ -6,7 +6,7 @@ var d = document;
 var F = (w.Facet = w.Facet || {});
 if (F.loaded) return;
 F.loaded = true;
-F.version = '62988c5373';
+F.version = '56364e1db7';
 F.errors = [];
 var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
 var MATCH_LABEL = { en: 'Find my match', fr: 'Trouver ce qui me va', es: 'Encontrar lo que me queda' };
@@ -213,7 +213,7 @@ return ':host{all:initial;display:block}' +
 'min-height:44px;padding:11px 20px;border-radius:999px;background:' + accent + ';color:' + ink(accent) + ';' +
 'box-shadow:0 1px 2px rgba(0,0,0,.12),0 4px 14px rgba(0,0,0,.14);transition:transform .15s,box-shadow .15s}' +
 'button:hover{transform:translateY(-1px);box-shadow:0 2px 4px rgba(0,0,0,.14),0 8px 22px rgba(0,0,0,.18)}' +
-'button:focus-visible{outline:3px solid ' + accent + ';outline-offset:3px}' +
+'button:focus-visible{outline:3px solid #14171a;outline-offset:2px;box-shadow:0 0 0 2px #fff}' +
 (floating ? '' : 'button{width:100%;justify-content:center}') +
 '@media (prefers-reduced-motion:reduce){button{transition:none}button:hover{transform:none}}';
 }
@@ -226,11 +226,13 @@ function makeButton(host, cfg, productId, floating) {
 if (host.shadowRoot && host.shadowRoot.querySelector('button')) return;
 var root = host.shadowRoot || host.attachShadow({ mode: 'open' });
 var labels = productId && cfg.frames_complete && !tryable(cfg, productId) ? MATCH_LABEL : LABEL;
-var label = (cfg.button && cfg.button.label) || labels[ctx.lang] || labels.en;
+var own = cfg.button && cfg.button.label;
+var label = own || labels[ctx.lang] || labels.en;
 root.innerHTML = '<style>' + css(cfg, floating) + '</style><button type="button" part="button" ' +
 'aria-haspopup="dialog">' + ICON + '<span></span></button>';
 var btn = root.querySelector('button');
 btn.querySelector('span').textContent = label;
+if (!own) btn.setAttribute('lang', labels[ctx.lang] ? ctx.lang : 'en');
 host.setAttribute('data-facet-ready', '');
 btn.addEventListener('click', guard(function () { open(productId, btn); }, 'click'));
 var warm = guard(function () { loadApp().catch(noop); }, 'warm');

@@ -263,7 +263,8 @@
       'min-height:44px;padding:11px 20px;border-radius:999px;background:' + accent + ';color:' + ink(accent) + ';' +
       'box-shadow:0 1px 2px rgba(0,0,0,.12),0 4px 14px rgba(0,0,0,.14);transition:transform .15s,box-shadow .15s}' +
       'button:hover{transform:translateY(-1px);box-shadow:0 2px 4px rgba(0,0,0,.14),0 8px 22px rgba(0,0,0,.18)}' +
-      'button:focus-visible{outline:3px solid ' + accent + ';outline-offset:3px}' +
+      // Two-tone, whatever the button's colour and the page behind it: a light accent ring vanishes on white.
+      'button:focus-visible{outline:3px solid #14171a;outline-offset:2px;box-shadow:0 0 0 2px #fff}' +
       (floating ? '' : 'button{width:100%;justify-content:center}') +
       '@media (prefers-reduced-motion:reduce){button{transition:none}button:hover{transform:none}}';
   }
@@ -278,11 +279,14 @@
     if (host.shadowRoot && host.shadowRoot.querySelector('button')) return;
     var root = host.shadowRoot || host.attachShadow({ mode: 'open' });
     var labels = productId && cfg.frames_complete && !tryable(cfg, productId) ? MATCH_LABEL : LABEL;
-    var label = (cfg.button && cfg.button.label) || labels[ctx.lang] || labels.en;
+    var own = cfg.button && cfg.button.label;
+    var label = own || labels[ctx.lang] || labels.en;
     root.innerHTML = '<style>' + css(cfg, floating) + '</style><button type="button" part="button" ' +
       'aria-haspopup="dialog">' + ICON + '<span></span></button>';
     var btn = root.querySelector('button');
     btn.querySelector('span').textContent = label;
+    // Facet's own words are in the widget's language, which may not be the page's; the merchant's are theirs.
+    if (!own) btn.setAttribute('lang', labels[ctx.lang] ? ctx.lang : 'en');
     // For the theme: text that promises the try-on can show only once the button is there (not to a
     // shopper a holdout test leaves without it).
     host.setAttribute('data-facet-ready', '');
