@@ -122,6 +122,7 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     # Each action names its product for screen readers; the page has one "Your analysis" heading.
     first_rec = page.locator('[data-fc="rec"]').first
     title = first_rec.locator("h4").inner_text()
+    assert first_rec.locator("h4").get_attribute("lang") is None  # an English widget on an English page
     assert first_rec.locator('[data-fc="add-to-cart"]').get_attribute("aria-label").endswith(": " + title)
     assert page.get_by_role("heading", name="Your analysis").count() == 1
     assert "Closest shade: ΔE 1.8" in dialog.inner_text()
@@ -684,7 +685,7 @@ def test_keyboard_focus_trap_escape_and_focus_return(live_server, page_factory):
     assert errors == []
 
 
-def test_merchant_settings_language_colour_position(live_server, page_factory):
+def test_merchant_settings_language_colour_position(live_server, page_factory, inputs):
     page, errors = page_factory()
 
     def patched_config(route):
@@ -725,6 +726,13 @@ def test_merchant_settings_language_colour_position(live_server, page_factory):
     assert "Importez une photo de votre visage" in dialog.inner_text() and "selfie" not in dialog.inner_text()
     assert page.locator('[data-fc="camera"]').count() == 0  # camera feature off: upload only
     assert page.locator('[data-fc="upload"]').inner_text().strip() == "Importer une photo"
+    # The store's own product titles, inside the French widget, keep the page's language (English).
+    route_fixture_api(page)
+    upload(page, inputs["face_png"])
+    page.locator('[data-fc="results"]').wait_for()
+    titles = page.locator('[data-fc="rec"] h4, [data-fc="frames"] span.t')
+    assert titles.count() > 5
+    assert {titles.nth(i).get_attribute("lang") for i in range(titles.count())} == {"en"}
     assert errors == []
 
 

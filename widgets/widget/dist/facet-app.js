@@ -482,6 +482,10 @@ function contrast(a, b) {
 var la = relLum(a), lb = relLum(b);
 return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
+function storeLang() {
+var page = (document.documentElement.lang || '').toLowerCase();
+return page && page.split('-')[0] !== LANG ? page : null;
+}
 function readableOnWhite(hex) {
 var c = hexRgb(hex) || [31, 78, 121];
 for (var i = 0; i < 20 && contrast(c, [255, 255, 255]) < 4.6; i++) c = c.map(function (x) { return x * 0.88; });
@@ -1833,7 +1837,7 @@ items.forEach(function (it) {
 var b = h('button', { class: 'frame', type: 'button', 'aria-pressed': 'false', 'data-product-id': it.product_id || '',
 title: it.title || '' }, [
 h('span', { class: 'pic' }, thumbnail(absUrl(it.asset_url))),
-h('span', { class: 't', text: it.title || '' })
+h('span', { class: 't', lang: storeLang(), text: it.title || '' })
 ]);
 b._item = it;
 b.addEventListener('click', CTX.guard(function () { if (state.item !== it) select(it, true); }, 'frame'));
@@ -1876,7 +1880,7 @@ return h('span', { class: 'badge' + (fit === 'fits' ? '' : ' warn'), 'data-fc': 
 function renderCurrent(el, it, recs) {
 clear(el);
 var rec = recs.filter(function (x) { return String(x.product_id) === String(it.product_id); })[0];
-el.appendChild(h('strong', { text: it.title || '' }));
+el.appendChild(h('strong', { lang: storeLang(), text: it.title || '' }));
 el.appendChild(fitBadge(it.fit) || h('span'));
 var frame = (CTX.config.frames || []).filter(function (f) { return String(f.product_id) === String(it.product_id); })[0];
 var url = (rec && rec.url) || it.url || (frame && frame.url);
@@ -2122,7 +2126,8 @@ h(link ? 'a' : 'div', { class: 'img', href: link, target: link ? '_top' : null, 
 'aria-hidden': link ? 'true' : null }, rec.image_url ? h('img', { src: absUrl(rec.image_url), alt: '', loading: 'lazy' })
 : h('span', { class: 'ini', text: String(rec.title || '?').charAt(0) })),
 h('div', { class: 'in' }, [
-h('h4', null, link ? h('a', { href: link, target: '_top', onclick: click, text: rec.title || '' }) : (rec.title || '')),
+h('h4', { lang: storeLang() }, link ? h('a', { href: link, target: '_top', onclick: click, text: rec.title || '' })
+: (rec.title || '')),
 rec.price != null ? h('div', { class: 'price', text: fmtPrice(rec.price, rec.currency) }) : null,
 h('ul', null, (rec.reasons || []).slice(0, 3).map(function (s) { return h('li', { text: cap(s) }); })),
 h('div', { class: 'row' }, [

@@ -149,7 +149,7 @@ function buildTryOn(col, r, items, recs) {
     var b = h('button', { class: 'frame', type: 'button', 'aria-pressed': 'false', 'data-product-id': it.product_id || '',
       title: it.title || '' }, [
       h('span', { class: 'pic' }, thumbnail(absUrl(it.asset_url))),
-      h('span', { class: 't', text: it.title || '' })
+      h('span', { class: 't', lang: storeLang(), text: it.title || '' })
     ]);
     b._item = it;
     b.addEventListener('click', CTX.guard(function () { if (state.item !== it) select(it, true); }, 'frame'));
@@ -198,7 +198,7 @@ function fitBadge(fit) {
 function renderCurrent(el, it, recs) {
   clear(el);
   var rec = recs.filter(function (x) { return String(x.product_id) === String(it.product_id); })[0];
-  el.appendChild(h('strong', { text: it.title || '' }));
+  el.appendChild(h('strong', { lang: storeLang(), text: it.title || '' }));
   el.appendChild(fitBadge(it.fit) || h('span'));
   var frame = (CTX.config.frames || []).filter(function (f) { return String(f.product_id) === String(it.product_id); })[0];
   var url = (rec && rec.url) || it.url || (frame && frame.url);
@@ -494,7 +494,8 @@ function buildRecs(container, recs, items, matchFirst) {
         'aria-hidden': link ? 'true' : null }, rec.image_url ? h('img', { src: absUrl(rec.image_url), alt: '', loading: 'lazy' })
           : h('span', { class: 'ini', text: String(rec.title || '?').charAt(0) })),
       h('div', { class: 'in' }, [
-        h('h4', null, link ? h('a', { href: link, target: '_top', onclick: click, text: rec.title || '' }) : (rec.title || '')),
+        h('h4', { lang: storeLang() }, link ? h('a', { href: link, target: '_top', onclick: click, text: rec.title || '' })
+          : (rec.title || '')),
         rec.price != null ? h('div', { class: 'price', text: fmtPrice(rec.price, rec.currency) }) : null,
         h('ul', null, (rec.reasons || []).slice(0, 3).map(function (s) { return h('li', { text: cap(s) }); })),
         h('div', { class: 'row' }, [

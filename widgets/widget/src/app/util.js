@@ -85,6 +85,13 @@ function contrast(a, b) {
   return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
 
+// The store's own words (product titles) are in the page's language, which the widget's may not be: say so,
+// or a French widget reads "Browline Navy Glasses" as French. Null when both are the same language.
+function storeLang() {
+  var page = (document.documentElement.lang || '').toLowerCase();
+  return page && page.split('-')[0] !== LANG ? page : null;
+}
+
 // The merchant's colour as text on white must still pass WCAG AA (4.5:1): darken it until it does.
 function readableOnWhite(hex) {
   var c = hexRgb(hex) || [31, 78, 121];
