@@ -102,7 +102,14 @@ def apply_event(merchant: Merchant, event: WebhookEvent) -> str:
         )
         if event.facet_items:
             db.session.add(
-                Event(merchant_id=merchant.id, type=SALE_EVENT, properties=_sale_properties(event))
+                # To the hour: the order's own time would tie these items back to the order (and its
+                # customer) in the store's order list, even after customers/redact erased the order row.
+                Event(
+                    merchant_id=merchant.id,
+                    type=SALE_EVENT,
+                    properties=_sale_properties(event),
+                    occurred_at=utcnow().replace(minute=0, second=0, microsecond=0),
+                )
             )
         return "order_recorded"
     if kind is WebhookKind.CUSTOMER_REDACT:

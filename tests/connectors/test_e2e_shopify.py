@@ -397,8 +397,12 @@ def test_orders_say_what_was_bought_with_facets_add_to_cart(shop_app, fake):
     }
     # What Facet sold is kept apart from the orders: no order or customer id beside it.
     with shop_app.app_context():
-        sales = db.session.scalars(select(Event.properties).where(Event.type == "facet_sale")).all()
-    assert len(sales) == 2 and all(set(sale) == {"currency", "items"} for sale in sales)
+        sales = db.session.scalars(select(Event).where(Event.type == "facet_sale")).all()
+    assert len(sales) == 2 and all(set(sale.properties) == {"currency", "items"} for sale in sales)
+    # Nor the order's time: the hour only.
+    assert all(
+        (s.occurred_at.minute, s.occurred_at.second, s.occurred_at.microsecond) == (0, 0, 0) for s in sales
+    )
 
 
 def test_orders_withheld_until_approved_are_named_on_the_dashboard_and_asked_for_again(shop_app, fake):
