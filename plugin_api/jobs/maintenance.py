@@ -32,8 +32,11 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, String, cast, delete, or_, select
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm.exc import ObjectDeletedError
 
+from plugin_api.errors import ApiError
 from plugin_api.extensions import db
 from plugin_api.jobs.analysis import TIMEOUT_FAILURE, mark_failed, record_dashboard_facts
 from plugin_api.models import (
@@ -70,12 +73,17 @@ def _deadline(now: datetime) -> datetime:
 
 
 def expire_if_overdue(analysis: Analysis, now: datetime | None = None) -> bool:
-    """Fail one unfinished analysis that is past its deadline; returns whether it did."""
+    """Fail one unfinished analysis that is past its deadline; returns whether it did (404 `not_found` when
+    the shopper deleted it meanwhile)."""
     now = now or utcnow()
     if analysis.status not in UNFINISHED or analysis.queued_at > _deadline(now):
         return False
     mark_failed(str(analysis.id), *TIMEOUT_FAILURE)
-    db.session.refresh(analysis)
+    try:
+        db.session.refresh(analysis)
+    except (InvalidRequestError, ObjectDeletedError) as exc:
+        # The shopper deleted it in between: the poll answers as for any deleted analysis.
+        raise ApiError(404, "not_found", "No such analysis.") from exc
     return True
 
 

@@ -122,6 +122,27 @@ def test_nothing_stays_queued_forever(app, client, merchant_factory, widget_head
     assert _analysis(app, ids[2]).status == "queued"
 
 
+def test_an_overdue_analysis_deleted_while_it_is_polled_is_no_error(app, merchant_factory):
+    """The shopper deletes it in the instant between the poll reading it and failing it as overdue."""
+    from sqlalchemy import delete
+
+    from plugin_api.errors import ApiError
+    from plugin_api.jobs.maintenance import expire_if_overdue
+
+    merchant = merchant_factory()
+    with app.app_context():
+        overdue = Analysis(merchant_id=merchant.id, queued_at=utcnow() - timedelta(hours=2))
+        db.session.add(overdue)
+        db.session.commit()
+        polled = db.session.get(Analysis, overdue.id)  # what the poll read
+        assert polled.status == "queued"
+        with db.engine.begin() as other:  # the delete, on another connection
+            other.execute(delete(Analysis).where(Analysis.id == overdue.id))
+        with pytest.raises(ApiError) as gone:
+            expire_if_overdue(polled)
+        assert (gone.value.status, gone.value.code) == (404, "not_found")  # as for any deleted analysis
+
+
 def test_queue_routing_by_plan():
     assert queue_for_plan("premium") == "analysis-high"
     assert queue_for_plan("standard") == "analysis-default"
