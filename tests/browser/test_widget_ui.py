@@ -138,6 +138,9 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     assert second != first
     page.locator('[data-fc="try-rec"]').nth(1).click()  # "Try on" on a recommendation switches too
     wait_drawn(page, "fx-wayfarer")
+    # Focus follows to the photo it changed, far above the button (a screen reader reads "wearing …").
+    focused = "() => document.querySelector('[data-facet-dialog]').shadowRoot.activeElement.dataset.fc"
+    assert page.evaluate(focused) == "tryon-canvas"
     assert page.locator('[data-fc="fit"]').inner_text() == "May feel narrow on your face"
     page.locator('[data-fc="before"]').click()
     page.locator('[data-fc="tryon-canvas"][data-drawn="bare"]').wait_for()

@@ -1746,7 +1746,7 @@ return !(cfg.frames || []).some(function (f) { return String(f.product_id) === S
 }
 function buildTryOn(col, r, items, recs) {
 var photo = S.photo;
-var canvas = h('canvas', { 'data-fc': 'tryon-canvas', role: 'img', 'aria-label': t('photo_alt') });
+var canvas = h('canvas', { 'data-fc': 'tryon-canvas', role: 'img', 'aria-label': t('photo_alt'), tabindex: '-1' });
 var beforeBtn = h('button', { type: 'button', 'aria-pressed': 'false', 'data-fc': 'before', text: t('before') });
 var afterBtn = h('button', { type: 'button', 'aria-pressed': 'true', 'data-fc': 'after', text: t('after') });
 var stage = h('div', { class: 'stage' }, [canvas]);
@@ -1858,6 +1858,8 @@ var it = byId(pid);
 if (it) {
 select(it, true);
 stage.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
+var photo = stage.querySelector('[data-fc="tryon-canvas"]');
+if (photo) photo.focus({ preventScroll: true });
 }
 return !!it;
 };

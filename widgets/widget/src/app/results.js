@@ -53,7 +53,7 @@ function openedForMatch(productId) {
 
 function buildTryOn(col, r, items, recs) {
   var photo = S.photo;
-  var canvas = h('canvas', { 'data-fc': 'tryon-canvas', role: 'img', 'aria-label': t('photo_alt') });
+  var canvas = h('canvas', { 'data-fc': 'tryon-canvas', role: 'img', 'aria-label': t('photo_alt'), tabindex: '-1' });
   var beforeBtn = h('button', { type: 'button', 'aria-pressed': 'false', 'data-fc': 'before', text: t('before') });
   var afterBtn = h('button', { type: 'button', 'aria-pressed': 'true', 'data-fc': 'after', text: t('after') });
   var stage = h('div', { class: 'stage' }, [canvas]);
@@ -171,6 +171,9 @@ function buildTryOn(col, r, items, recs) {
     if (it) {
       select(it, true);
       stage.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
+      // Focus follows to the photo ("Your photo wearing …"): the button pressed is now far below it.
+      var photo = stage.querySelector('[data-fc="tryon-canvas"]');
+      if (photo) photo.focus({ preventScroll: true });
     }
     return !!it;
   };
