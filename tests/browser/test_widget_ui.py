@@ -134,6 +134,11 @@ def test_results_render_every_card_and_switching_frames_needs_no_upload(live_ser
     switched_before = switches_recorded(live_server, settle=0.5)  # the server may hold other tests' beacons
     page.locator('[data-fc="frames"] button[data-product-id="fx-aviator"]').click()
     wait_drawn(page, "fx-aviator")
+    # The switch is said once, name and fit, not the whole block with its buttons at every switch.
+    current = page.locator('[data-fc="current-frame"]')
+    assert current.get_attribute("aria-live") is None
+    said = page.locator('[data-facet-dialog] .vh[role="status"]').first.inner_text()
+    assert said.startswith(current.locator("strong").inner_text()) and "Add to cart" not in said
     second = canvas_png(page)
     assert second != first
     page.locator('[data-fc="try-rec"]').nth(1).click()  # "Try on" on a recommendation switches too

@@ -1750,7 +1750,7 @@ var canvas = h('canvas', { 'data-fc': 'tryon-canvas', role: 'img', 'aria-label':
 var beforeBtn = h('button', { type: 'button', 'aria-pressed': 'false', 'data-fc': 'before', text: t('before') });
 var afterBtn = h('button', { type: 'button', 'aria-pressed': 'true', 'data-fc': 'after', text: t('after') });
 var stage = h('div', { class: 'stage' }, [canvas]);
-var current = h('div', { class: 'current', 'aria-live': 'polite', 'data-fc': 'current-frame' });
+var current = h('div', { class: 'current', 'data-fc': 'current-frame' });
 col.appendChild(stage);
 col.appendChild(current);
 var scale = r.image && r.image.width ? photo.width / r.image.width : 1;
@@ -1821,6 +1821,10 @@ beforeBtn.setAttribute('aria-pressed', 'false');
 afterBtn.setAttribute('aria-pressed', 'true');
 buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b._item === it)); });
 renderCurrent(current, it, recs);
+if (userAction) {
+var fit = fitBadge(it.fit);
+announce((it.title || '') + (fit ? ': ' + fit.textContent : ''));
+}
 if (userAction && LAST && LAST.result === r) LAST.frame = it.product_id;
 if (userAction && (!prev || String(prev.product_id) !== String(it.product_id))) {
 CTX.beacon('tryon_switched', { product_id: it.product_id, from: prev && prev.product_id, analysis_id: S.analysisId });

@@ -57,7 +57,9 @@ function buildTryOn(col, r, items, recs) {
   var beforeBtn = h('button', { type: 'button', 'aria-pressed': 'false', 'data-fc': 'before', text: t('before') });
   var afterBtn = h('button', { type: 'button', 'aria-pressed': 'true', 'data-fc': 'after', text: t('after') });
   var stage = h('div', { class: 'stage' }, [canvas]);
-  var current = h('div', { class: 'current', 'aria-live': 'polite', 'data-fc': 'current-frame' });
+  // Not a live region: it holds buttons too, which would be read out at every switch. The switch says the
+  // frame's name and fit once instead (`select`).
+  var current = h('div', { class: 'current', 'data-fc': 'current-frame' });
   col.appendChild(stage);
   col.appendChild(current);
   var scale = r.image && r.image.width ? photo.width / r.image.width : 1;
@@ -132,6 +134,10 @@ function buildTryOn(col, r, items, recs) {
     afterBtn.setAttribute('aria-pressed', 'true');
     buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b._item === it)); });
     renderCurrent(current, it, recs);
+    if (userAction) {
+      var fit = fitBadge(it.fit);
+      announce((it.title || '') + (fit ? ': ' + fit.textContent : ''));
+    }
     if (userAction && LAST && LAST.result === r) LAST.frame = it.product_id;
     // Pressing "Try on" for the frame already on the face changes nothing: no switch to count.
     if (userAction && (!prev || String(prev.product_id) !== String(it.product_id))) {
