@@ -190,6 +190,11 @@ class PendingStore(Protocol):
         """Read without consuming (a completed step a browser may look up more than once)."""
         ...
 
+    def claim(self, platform: str, key: str, ttl_seconds: int) -> bool:
+        """Record `key` once: True for the first caller, False for every other, concurrent ones included
+        (a single-use nonce)."""
+        ...
+
 
 @dataclass
 class InstallContext:
@@ -202,8 +207,10 @@ class InstallContext:
     # browser must not start an install in their name.
     from_own_page: bool = True
     # The credentials Facet holds for a store it has installed (None: not installed): a connector checks a
-    # store-signed sign-in with them, and tells a first connection from a renewal.
+    # store-signed sign-in with them.
     stored_credentials: Callable[[str], dict[str, Any] | None] = lambda _store: None
+    # Whether Facet holds anything of a store at all (installed, or removed with its data not yet deleted).
+    known_store: Callable[[str], bool] = lambda _store: False
 
 
 class WebhookKind(StrEnum):
@@ -265,6 +272,10 @@ class Connector(Protocol):
     name: str
     # True when the platform cannot push changes (Magento core): the app schedules incremental polling.
     needs_polling: bool
+    # True when the platform tells Facet it was removed (Shopify's `app/uninstalled`); else refused
+    # credentials, day after day, are the only notice (a revoked WooCommerce key, a deleted Magento
+    # integration).
+    tells_of_uninstall: bool
     # How this platform's merchant opens Facet from their store's admin, which signs them into the merchant
     # dashboard (one sentence, shown on the dashboard's sign-in page).
     dashboard_sign_in: str

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -118,9 +119,11 @@ def raise_for_status(response: requests.Response) -> None:
     """Map a final 3xx/4xx/5xx answer onto the connector error tree."""
     status = response.status_code
     if 300 <= status < 400:
-        # Not followed (see the module docstring): the merchant can connect with the address it names.
-        location = str(response.headers.get("Location") or "")[:200]
-        raise ProtocolError(f"HTTP {status}: the store redirects to {location or 'another address'}")
+        # Not followed (see the module docstring): the merchant can connect with the address it names. Only
+        # its scheme and host are said: a store on query-string keys gets them back in the redirect's query.
+        target = urlsplit(urljoin(response.url or "", str(response.headers.get("Location") or "")))
+        where = f"{target.scheme}://{target.netloc}" if target.scheme and target.netloc else "another address"
+        raise ProtocolError(f"HTTP {status}: the store redirects to {where}")
     if status < 400:
         return
     detail = _platform_detail(response)

@@ -67,6 +67,7 @@ class MagentoConnector:
     name = "magento"
     dashboard_sign_in = "Magento: in System, then Integrations, click “Reauthorize” on Facet and allow it."
     needs_polling = True  # core Magento cannot push changes
+    tells_of_uninstall = False
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
         self.settings = settings

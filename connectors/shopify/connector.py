@@ -57,6 +57,7 @@ class ShopifyConnector:
     name = "shopify"
     dashboard_sign_in = "Shopify: in your Shopify admin, open Apps, then Facet."
     needs_polling = False
+    tells_of_uninstall = True
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
         self.settings = settings

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlparse
 
-from connectors.address_guard import check_public
 from connectors.base import (
     InboundRequest,
     InstallContext,
@@ -43,6 +42,7 @@ from connectors.woocommerce.pages import (
     UNKNOWN_BROWSER_TEXT,
     plain_page,
 )
+from connectors.woocommerce.store_address import settled_store_address
 from connectors.woocommerce.store_api import StoreAPI
 
 PENDING_TTL = 3600  # the merchant may need to log in to WordPress first
@@ -128,6 +128,7 @@ class WooCommerceConnector:
         "WooCommerce: in WordPress, open WooCommerce, then Facet Try-On, and click “Open Facet dashboard”."
     )
     needs_polling = False
+    tells_of_uninstall = False
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
         self.settings = settings
@@ -156,7 +157,7 @@ class WooCommerceConnector:
             problem = "Enter your store address, e.g. https://shop.example.com" if not store else None
             if store and not problem:
                 try:
-                    check_public(store, allow_private=self.settings.allow_private_hosts)
+                    store = settled_store_address(store, allow_private=self.settings.allow_private_hosts)
                 except AddressRefused:
                     problem = "That address is on a private network. Enter your store’s public web address."
             if problem:
@@ -217,8 +218,9 @@ class WooCommerceConnector:
         if not done or not done.get("store_url"):
             return InstallResponse(html=finishing)
         if not done.get("first_connection"):
-            # Keys renewed for a store that was connected already: this flow cannot tell whose browser this
-            # is (see `sign_in`), so it opens no dashboard; the plugin's signed button does.
+            # Keys for a store Facet knows already (connected, or removed with its data still kept): this flow
+            # cannot tell whose browser this is (see `sign_in`), so it opens no dashboard; the plugin's
+            # signed button does.
             return InstallResponse(html=plain_page(ALREADY_CONNECTED_TEXT))
         # The app swaps `html` for the connected page once it finds the installed store (the key delivery
         # commits the store just after recording `done`); until then the finishing page asks again.
@@ -235,10 +237,8 @@ class WooCommerceConnector:
             return refused
         if not sign_in.signed_by(payload, signature, credentials, claims.key_id):
             return refused
-        used = f"sign-in:{claims.nonce}"
-        if ctx.pending.get(self.name, used):
-            return refused
-        ctx.pending.put(self.name, used, {"store_url": store}, 2 * sign_in.MAX_AGE_SECONDS)
+        if not ctx.pending.claim(self.name, f"sign-in:{claims.nonce}", 2 * sign_in.MAX_AGE_SECONDS):
+            return refused  # used already
         return InstallResponse(
             status=303, redirect=f"{ctx.public_url.rstrip('/')}/admin", verified_store=store
         )
@@ -267,10 +267,11 @@ class WooCommerceConnector:
         except AuthError as exc:
             raise AuthError("the store does not accept the delivered keys") from exc
         # The browser that started this user_id may now be signed in when it returns (see `_return`), if this
-        # connection is the store's first (or first since it removed Facet).
+        # connection is the store's first: none of its data is at Facet (a store that removed Facet keeps
+        # its data 48 hours, and a stranger's approval link must not open it either).
         done = {
             "store_url": pending["store_url"],
-            "first_connection": ctx.stored_credentials(pending["store_url"]) is None,
+            "first_connection": not ctx.known_store(pending["store_url"]),
         }
         ctx.pending.put(self.name, _done_key(user_id), done, PENDING_TTL)
         result = InstallResult(

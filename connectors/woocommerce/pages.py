@@ -33,9 +33,9 @@ UNKNOWN_BROWSER_TEXT = (
     "dashboard, or lets you connect it again."
 )
 ALREADY_CONNECTED_TEXT = (
-    "Your store was already connected to Facet, and Facet’s access keys are now renewed. To open your Facet "
-    "dashboard, go to WooCommerce, then Facet Try-On in your WordPress admin, and click “Open Facet "
-    "dashboard”."
+    "Your store is connected to Facet, with new access keys. Facet already knew this store, so for your "
+    "security this page does not open its dashboard: go to WooCommerce, then Facet Try-On in your WordPress "
+    "admin, and click “Open Facet dashboard”."
 )
 SIGN_IN_REFUSED_TEXT = (
     "Facet could not check this sign-in: it is more than two minutes old, was already used, or was not "

@@ -59,6 +59,8 @@ def end_every_session(merchant: Merchant) -> None:
     """End every dashboard session of the store signed before now (a shared computer, a departed staff
     member's browser): the cookie is stateless, so the store remembers from when sessions count again. The
     caller commits."""
+    # Other writers rewrite `settings` whole (a widget-settings save): lock the row and read it again first.
+    db.session.refresh(merchant, with_for_update=True)
     # Sessions carry whole seconds: one signed earlier within this second must end too.
     ended = utcnow().replace(microsecond=0) + timedelta(seconds=1)
     merchant.settings = {**(merchant.settings or {}), ADMIN_SESSIONS_ENDED_AT: ended.isoformat()}
@@ -91,9 +93,8 @@ def authenticate_admin() -> Merchant:
         public_id, issued = None, None
     merchant = _merchant(public_id)
     if merchant is not None and merchant.is_installed and _ended_by_uninstall(merchant, issued):
-        merchant = (
-            None  # installed again, or signed out everywhere, since this session was signed: it is over
-        )
+        # Installed again, or signed out everywhere, since this session was signed: it is over.
+        merchant = None
     if merchant is None:
         raise ApiError(
             401,

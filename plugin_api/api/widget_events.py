@@ -52,9 +52,9 @@ EVENT_TYPES = frozenset(
 # The properties each event type may carry (the widget's and loader's own beacons), besides the holdout
 # test's `experiment` and `group` and the ids: anything else a script sends (an address, a browser string, a
 # note) is dropped, so the events table holds only what the dashboard reads.
-_TEST_KEYS = frozenset({"experiment", "group", "product_id", "analysis_id"})
+_ALWAYS_KEPT = frozenset({"experiment", "group", "product_id", "analysis_id"})
 PROPERTY_KEYS: dict[str, frozenset[str]] = {
-    etype: _TEST_KEYS | frozenset(keys)
+    etype: _ALWAYS_KEPT | frozenset(keys)
     for etype, keys in {
         "opened": (),
         "photo_submitted": ("source", "width", "height", "kb"),
@@ -205,7 +205,7 @@ def parse_event(item: Any) -> ParsedEvent:
     # fullmatch: `$` would let a trailing newline through.
     if not isinstance(session_id, str) or not _SESSION.fullmatch(session_id):
         raise _invalid("`session_id` must be 8-64 characters of A-Z, a-z, 0-9, '_' or '-'.")
-    props = clean_properties(item.get("properties"), PROPERTY_KEYS.get(etype, _TEST_KEYS))
+    props = clean_properties(item.get("properties"), PROPERTY_KEYS.get(etype, _ALWAYS_KEPT))
     # The analysis id and product id travel as top-level fields; keep them out of the free-form bag.
     props.pop("product_id", None)
     props.pop("analysis_id", None)

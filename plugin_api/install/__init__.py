@@ -151,6 +151,7 @@ def install_step(platform: str, step: str) -> Response:
             request.headers, (request.host_url, current_app.config["FACET_PUBLIC_URL"])
         ),
         stored_credentials=lambda store: _installed_credentials(platform, store),
+        known_store=lambda store: find_merchant(platform, store) is not None,
     )
     try:
         answer = connector.handle_install(step, _inbound(), ctx)

@@ -39,6 +39,8 @@ from plugin_api.jobs.sync_lock import SyncLock, lock_row
 from plugin_api.models import Merchant, MerchantStatus, Product, ShownRecommendation, utcnow
 from plugin_api.numbers import whole_number
 from plugin_api.services.installs import (
+    ACCESS_REFUSED_SINCE,
+    ACCESS_REVOKED_AFTER,
     add_storefront_origins,
     connector_for,
     purge_merchant,
@@ -64,11 +66,6 @@ FEATURES_JOB = "plugin_api.jobs.features.compute_product_features"
 # Written by runs that found the lock held; a running sync carries them over instead of overwriting them.
 GONE_STATUS = "deleted"  # Product.status of rows the store no longer has (set by the deletion poll)
 CARRIED_KEYS = ("skipped_runs", "last_skipped")
-# When the store first refused Facet's credentials, in the run-after-run failures since (`sync_state`).
-ACCESS_REFUSED_SINCE = "access_refused_since"
-# How long a store may refuse them before Facet takes it as removed (a merchant who revoked a key by mistake
-# has this long to connect again; the catalog status says so).
-ACCESS_REVOKED_AFTER = timedelta(days=3)
 # Re-exported: the webhooks service upserts through this module.
 __all__ = [
     "after_install",
@@ -364,9 +361,10 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
             status="failed", last_error={"code": code, "message": str(exc)[:500], "at": utcnow().isoformat()}
         )
         fresh = (merchant.sync_state or {}) if merchant is not None else {}
-        # Refused credentials, run after run, mean the store took Facet's access away (see `schedule_polls`).
+        # Refused credentials, run after run, mean the store took Facet's access away (see `schedule_polls`):
+        # the platform's own 401, not a 403 a firewall or a suspended host may answer with.
         state.pop(ACCESS_REFUSED_SINCE, None)
-        if isinstance(exc, AuthError):
+        if isinstance(exc, AuthError) and exc.status == 401 and not connector.tells_of_uninstall:
             state[ACCESS_REFUSED_SINCE] = fresh.get(ACCESS_REFUSED_SINCE) or utcnow().isoformat()
         if merchant is not None and merchant.is_installed and lock.owns(fresh):
             save_session(merchant, session)

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from connectors import PLATFORMS, Connector, InstallResult, StoreSession, get_connector, settings_from_mapping
 from plugin_api.extensions import db
@@ -61,6 +62,20 @@ class DbPendingStore:
         db.session.commit()
         return None if expired else data
 
+    def claim(self, platform: str, key: str, ttl_seconds: int) -> bool:
+        # The (platform, key) unique constraint decides between concurrent claims: one insert wins.
+        now = utcnow()
+        db.session.execute(delete(PendingInstall).where(PendingInstall.expires_at < now))
+        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+        inserted = db.session.execute(
+            dialect.insert(PendingInstall)
+            .values(platform=platform, key=key, data={}, expires_at=now + timedelta(seconds=ttl_seconds))
+            .on_conflict_do_nothing(index_elements=["platform", "key"])
+            .returning(PendingInstall.id)
+        ).first()
+        db.session.commit()
+        return inserted is not None
+
     def get(self, platform: str, key: str) -> dict[str, Any] | None:
         row = db.session.scalars(
             select(PendingInstall).where(PendingInstall.platform == platform, PendingInstall.key == key)
@@ -95,6 +110,14 @@ def add_storefront_origins(merchant: Merchant, origins: list[str]) -> None:
         merchant.allowed_origins = sorted(set(merchant.allowed_origins or []) | set(origins))
 
 
+# When a store first refused Facet's credentials, in the run-after-run sync failures since (`sync_state`):
+# WooCommerce and Magento tell no one when a merchant revokes Facet's key or deletes its integration, so
+# `ACCESS_REVOKED_AFTER` of refusals is taken as that notice (`jobs.sync.schedule_polls`). A merchant who
+# revoked a key by mistake has that long to connect again; the catalog status says so.
+ACCESS_REFUSED_SINCE = "access_refused_since"
+ACCESS_REVOKED_AFTER = timedelta(days=3)
+
+
 def complete_install(platform: str, result: InstallResult) -> Merchant:
     """Create or reactivate the merchant, store its credentials encrypted, start webhooks + full import.
 
@@ -112,6 +135,9 @@ def complete_install(platform: str, result: InstallResult) -> Merchant:
         **{k: v for k, v in previous.items() if k in ("webhook_secret",)},
         **result.credentials,
     }
+    # New credentials: whatever the store refused before is not refused now (see `ACCESS_REFUSED_SINCE`).
+    if ACCESS_REFUSED_SINCE in (merchant.sync_state or {}):
+        merchant.sync_state = {k: v for k, v in merchant.sync_state.items() if k != ACCESS_REFUSED_SINCE}
     # The storefront's own origin must be allowed, or every widget request from it is refused (403).
     add_storefront_origins(merchant, result.storefront_origins)
     if reconnect:
@@ -153,10 +179,8 @@ def catalog_status_text(merchant: Merchant) -> str:
         return f"{live:,} products imported; Facet keeps them in sync through your store's webhooks."
     if status == "failed":
         reason = (state.get("last_error") or {}).get("message") or "unknown error"
-        refused_since = state.get("access_refused_since")
+        refused_since = state.get(ACCESS_REFUSED_SINCE)
         if refused_since:
-            from plugin_api.jobs.sync import ACCESS_REVOKED_AFTER
-
             ends = datetime.fromisoformat(refused_since) + ACCESS_REVOKED_AFTER
             return (
                 f"Your store no longer accepts Facet's access ({reason}). If you did not mean to remove "
@@ -251,6 +275,7 @@ def uninstall_merchant(merchant: Merchant, *, notify_platform: bool) -> None:
         ADMIN_SESSIONS_ENDED_AT: merchant.uninstalled_at.isoformat(),
     }
     state = dict(merchant.sync_state or {})
+    state.pop(ACCESS_REFUSED_SINCE, None)
     state.update(
         status="stopped",
         cursor=None,

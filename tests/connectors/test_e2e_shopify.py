@@ -549,3 +549,21 @@ def test_frame_measurements_in_metafields_survive_a_webhook_that_does_not_carry_
     assert browser.deliver(fake.deliver("products/update", payload)).status_code == 200
     row = e2e.product(shop_app, m.id, "1004")
     assert row.title == "Renamed frame" and row.attributes == {"lens width": "52", "bridge width": "20"}
+
+
+def test_refused_shopify_credentials_are_never_taken_for_an_uninstall(shop_app, fake):
+    """Shopify says when it is uninstalled (app/uninstalled): a refused token is a problem to report, not
+    a reason to delete the store's data."""
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    m = e2e.merchant(shop_app, "shopify")
+    with shop_app.app_context():  # a token Shopify refuses (401), with no refresh token to renew it
+        row = db.session.get(Merchant, m.id)
+        row.credentials = {k: v for k, v in row.credentials.items() if not k.startswith("refresh")}
+        db.session.commit()
+    fake.tokens.clear()
+    assert (
+        shop_app.test_cli_runner().invoke(args=["facet", "sync", "--full", "--", m.public_id]).exit_code != 0
+    )
+    state = e2e.merchant(shop_app, "shopify").sync_state
+    assert state["last_error"]["code"] == "auth_error" and "access_refused_since" not in state

@@ -372,8 +372,9 @@ def test_a_store_that_revoked_facets_key_is_taken_as_removed_after_three_days(wo
     after an uninstall."""
     from datetime import timedelta
 
-    from plugin_api.jobs.sync import ACCESS_REVOKED_AFTER, schedule_polls
+    from plugin_api.jobs.sync import schedule_polls
     from plugin_api.models import utcnow
+    from plugin_api.services.installs import ACCESS_REVOKED_AFTER
 
     browser = e2e.Browser(woo_app)
     delivery, return_url = connect(browser, fake)
@@ -408,6 +409,17 @@ def test_a_store_that_revoked_facets_key_is_taken_as_removed_after_three_days(wo
     assert not gone.is_installed and gone.credentials is None and gone.sync_state["data_delete_after"]
     widget = browser.client.get("/api/v1/widget/config", headers={"Origin": origin_of(fake.url)})
     assert widget.status_code == 401
+
+    # The merchant connects again within the 48 hours: the old refusals are forgotten, so the next tick
+    # (before the new import has even run) leaves the store installed.
+    fake.keys.update(keys)
+    delivery, _ = connect(e2e.Browser(woo_app), fake)
+    assert e2e.Browser(woo_app).deliver(delivery).status_code == 200
+    back = e2e.merchant(woo_app, "woocommerce")
+    assert back.is_installed and "access_refused_since" not in back.sync_state
+    with woo_app.app_context():
+        schedule_polls(now=utcnow() + ACCESS_REVOKED_AFTER + timedelta(minutes=20))
+    assert e2e.merchant(woo_app, "woocommerce").is_installed
 
 
 def test_disconnect_in_the_dashboard_stops_facet_and_says_when_the_data_goes(woo_app, fake):
@@ -444,3 +456,17 @@ def test_disconnect_in_the_dashboard_stops_facet_and_says_when_the_data_goes(woo
         assert schedule_polls(now=utcnow() + timedelta(hours=49))["purged"] == 1
     with woo_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Merchant)) == 0
+
+
+def test_a_firewalls_403_is_not_taken_for_revoked_access(woo_app, fake):
+    """Only the platform's own refusal (401) starts the three days; a host's or firewall's 403 does not."""
+    browser = e2e.Browser(woo_app)
+    delivery, _ = connect(browser, fake)
+    assert e2e.Browser(woo_app).deliver(delivery).status_code == 200
+    m = e2e.merchant(woo_app, "woocommerce")
+    fake.inject("403", r"/wp-json/wc/v3/products", times=100)
+    assert (
+        woo_app.test_cli_runner().invoke(args=["facet", "sync", "--full", "--", m.public_id]).exit_code != 0
+    )
+    state = e2e.merchant(woo_app, "woocommerce").sync_state
+    assert state["last_error"]["code"] == "auth_error" and "access_refused_since" not in state

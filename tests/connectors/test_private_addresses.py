@@ -70,12 +70,15 @@ def test_a_magento_activation_naming_a_private_address_is_refused(production_app
 def test_a_redirect_is_not_followed_and_is_named(internal):
     """A public store that redirects into the private network would otherwise take the request there."""
     hop = FakeServer()
-    hop.route("GET", "/.*", lambda _r, _m: Response(302, b"", {"Location": f"{internal.url}/secret"}))
+    target = f"{internal.url}/secret?consumer_key=ck_abc&consumer_secret=cs_def"
+    hop.route("GET", "/.*", lambda _r, _m: Response(302, b"", {"Location": target}))
     hop.start()
     try:
         client = HttpClient(policy=FAST_RETRY, allow_private=True)
-        with pytest.raises(ProtocolError, match=f"redirects to {internal.url}/secret"):
+        with pytest.raises(ProtocolError) as raised:
             client.request("GET", f"{hop.url}/wp-json/wc/v3/products")
+        # The address is named by its host only: the redirect's query can hold query-string keys.
+        assert str(raised.value) == f"HTTP 302: the store redirects to {internal.url}"
         assert internal.request_count == 0
     finally:
         hop.stop()
@@ -123,3 +126,27 @@ def test_a_public_store_still_connects(production_app):
     )
     assert answer.status_code == 302
     assert parse_qs(urlsplit(answer.headers["Location"]).query)["app_name"] == ["Facet"]
+
+
+def test_a_store_typed_at_an_address_that_redirects_connects_at_the_address_it_names(app_factory):
+    """`shop.com` for a store at `www.shop.com`: the connect form follows the REST root's redirect (each hop
+    checked), and everything after it talks to the store's own address, with no redirect to follow."""
+    from tests.fakes.woocommerce import FakeWooCommerce
+
+    store = FakeWooCommerce(products=3).start()
+    apex = FakeServer()
+    apex.route("GET", "/.*", lambda r, _m: Response(301, b"", {"Location": f"{store.url}{r.path}"}))
+    apex.start()
+    try:
+        app = app_factory(**e2e.app_config())
+        browser = e2e.Browser(app)
+        start = browser.post("/woocommerce/connect", data={"store_url": apex.url})
+        assert start.status_code == 302 and start.headers["Location"].startswith(
+            f"{store.url}/wc-auth/v1/authorize"
+        )
+        delivery, _ = store.approve(start.headers["Location"])
+        assert e2e.Browser(app).deliver(delivery).status_code == 200
+        assert e2e.merchant(app, "woocommerce").shop_domain == f"{store.url}/"
+    finally:
+        apex.stop()
+        store.stop()

@@ -110,6 +110,40 @@ def test_renewing_a_connected_stores_keys_signs_nobody_in(woo_app, fake):
     assert e2e.Browser(woo_app).deliver(delivery).status_code == 200
     back = stranger.get(return_url)
     page = back.get_data(as_text=True)
-    assert back.status_code == 200 and "already connected to Facet" in page and "Open Facet dashboard" in page
+    assert (
+        back.status_code == 200 and "Facet already knew this store" in page and "Open Facet dashboard" in page
+    )
     assert admin_cookie(back) is None and stranger.get("/admin").status_code == 401
     assert parse_qs(urlsplit(return_url).query)["success"] == ["1"]
+
+
+def test_a_stranger_started_reconnection_of_a_disconnected_store_signs_nobody_in(woo_app, fake):
+    """A store that pressed Disconnect keeps its data 48 hours: a stranger's approval link must not open it
+    either (the store is known to Facet, so this is no first connection)."""
+    browser = e2e.Browser(woo_app)
+    delivery, return_url = connect(browser, fake)
+    assert e2e.Browser(woo_app).deliver(delivery).status_code == 200
+    browser.get(return_url)
+    assert browser.post("/admin/disconnect", data={"confirm": "yes"}).status_code == 200
+
+    stranger = e2e.Browser(woo_app)
+    start = stranger.post("/woocommerce/connect", data={"store_url": fake.url})
+    delivery, return_url = fake.approve(start.headers["Location"])
+    assert e2e.Browser(woo_app).deliver(delivery).status_code == 200
+    back = stranger.get(return_url)
+    assert "Facet already knew this store" in back.get_data(as_text=True) and admin_cookie(back) is None
+    assert stranger.get("/admin").status_code == 401
+    # The store's admin opens it with the plugin's signed button, with the keys just delivered.
+    body = json.loads(delivery.body)
+    fields = plugin_fields(f"{fake.url}/", body["key_id"], body["consumer_secret"])
+    assert e2e.Browser(woo_app).post("/woocommerce/sign-in", data=fields).status_code == 303
+
+
+def test_a_sign_in_nonce_is_claimed_once_even_by_concurrent_requests(app):
+    from plugin_api.services.installs import DbPendingStore
+
+    with app.app_context():
+        store = DbPendingStore()
+        assert store.claim("woocommerce", "sign-in:abc", 60) is True
+        assert store.claim("woocommerce", "sign-in:abc", 60) is False
+        assert store.claim("woocommerce", "sign-in:other", 60) is True

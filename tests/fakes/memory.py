@@ -22,3 +22,9 @@ class MemoryPending:
     def get(self, platform: str, key: str) -> dict[str, Any] | None:
         data, expires = self.items.get((platform, key), (None, 0.0))
         return data if data is not None and expires > time.time() else None
+
+    def claim(self, platform: str, key: str, ttl_seconds: int) -> bool:
+        if self.get(platform, key) is not None:
+            return False
+        self.put(platform, key, {}, ttl_seconds)
+        return True

@@ -202,6 +202,10 @@ class FakeServer:
             )
         if fault.kind == "500":
             return Response.json({"errors": "Internal error"}, 500)
+        if fault.kind == "403":  # a firewall (Cloudflare, Wordfence) or a suspended host, not the platform
+            return Response(
+                403, b"<html><body><h1>Access denied</h1></body></html>", {"Content-Type": "text/html"}
+            )
         if fault.kind == "404":  # a web server in front refusing the path (e.g. an encoded `/` under Apache)
             return Response(
                 404, b"<html><body><h1>Not Found</h1></body></html>", {"Content-Type": "text/html"}
