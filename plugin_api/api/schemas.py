@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from plugin_api.api.result_example import RESULT_EXAMPLE
@@ -15,6 +17,7 @@ __all__ = [
     "KEY_QUERY_PARAM",
     "LANG_QUERY_PARAM",
     "binary_content",
+    "photo_form_body",
 ]
 
 # The publishable key, for the widget endpoints that document it as parameters. Beacons
@@ -54,6 +57,22 @@ KEY_MISMATCH = "`key_mismatch`: the `X-Facet-Key` header and `?key=` name differ
 def binary_content(*content_types: str) -> dict[str, dict]:
     """An OpenAPI `content` map of binary bodies (images) in each of `content_types`."""
     return {name: {"schema": {"type": "string", "format": "binary"}} for name in content_types}
+
+
+def photo_form_body(lang_purpose: str, **fields: dict[str, Any]) -> dict[str, Any]:
+    """The multipart body of a shopper's photo (uploads, conversions): `image`, `lang` (what it sets is
+    `lang_purpose`) and any other `fields`."""
+    properties: dict[str, Any] = {
+        "image": {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP or HEIC, ≤ 10 MB."},
+        **fields,
+        "lang": {
+            "type": "string",
+            "description": f"The shopper's language for {lang_purpose} (`en`, `fr`; `fr-CA` reads as `fr`). "
+            "Default: the store's widget language, else English.",
+        },
+    }
+    schema = {"type": "object", "required": ["image"], "properties": properties}
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
 
 
 class AnalysisSchema(ma.Schema):

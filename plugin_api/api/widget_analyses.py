@@ -12,6 +12,7 @@ from plugin_api.api.schemas import (
     LANG_QUERY_PARAM,
     AnalysisSchema,
     ErrorSchema,
+    photo_form_body,
 )
 from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError
@@ -39,34 +40,11 @@ blp = Blueprint(
 protect_widget_blueprint(blp)
 
 
-_UPLOAD_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["image"],
-                "properties": {
-                    "image": {
-                        "type": "string",
-                        "format": "binary",
-                        "description": "JPEG, PNG, WebP or HEIC, ≤ 10 MB.",
-                    },
-                    "product_id": {
-                        "type": "string",
-                        "description": "Platform id of the product page, if any.",
-                    },
-                    "session_id": {"type": "string", "description": "The widget's anonymous session id."},
-                    "lang": {
-                        "type": "string",
-                        "description": "The shopper's language for the recommendations' reasons (`en`, `fr`; "
-                        "`fr-CA` reads as `fr`). Default: the store's widget language, else English.",
-                    },
-                },
-            }
-        }
-    },
-}
+_UPLOAD_BODY = photo_form_body(
+    "the recommendations' reasons",
+    product_id={"type": "string", "description": "Platform id of the product page, if any."},
+    session_id={"type": "string", "description": "The widget's anonymous session id."},
+)
 
 
 @blp.route("")

@@ -19,6 +19,7 @@ from plugin_api.api.schemas import (
     LANG_QUERY_PARAM,
     ErrorSchema,
     binary_content,
+    photo_form_body,
 )
 from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError
@@ -36,29 +37,7 @@ blp = Blueprint(
 )
 protect_widget_blueprint(blp)
 
-_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["image"],
-                "properties": {
-                    "image": {
-                        "type": "string",
-                        "format": "binary",
-                        "description": "JPEG, PNG, WebP or HEIC, ≤ 10 MB.",
-                    },
-                    "lang": {
-                        "type": "string",
-                        "description": "The shopper's language for error messages (`en`, `fr`; `fr-CA` reads "
-                        "as `fr`). Default: the store's widget language, else English.",
-                    },
-                },
-            }
-        }
-    },
-}
+_BODY = photo_form_body("error messages")
 
 
 @blp.route("")
