@@ -147,9 +147,8 @@ def _preflight() -> Response:
     if not allowed:
         return error_response(403, "origin_not_allowed", "This origin may not call the Facet widget API.")
     response = current_app.response_class(status=204)
-    response.headers["Access-Control-Allow-Methods"] = (
-        "GET, POST, DELETE, OPTIONS"  # DELETE: a shopper's results
-    )
+    # DELETE: a shopper deleting their own results (`widget_analyses`).
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
     response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
     return response
