@@ -2,7 +2,10 @@
 
 - Nothing stays `queued`/`running` forever: past `FACET_ANALYSIS_DEADLINE_SECONDS` an analysis is failed with
   `timed_out`: when it is polled (`expire_if_overdue`), and in bulk by `reap_stuck_analyses` (worker start,
-  every 5 minutes from `flask facet cron`, `flask facet reap`).
+  every 5 minutes from `flask facet cron`, `flask facet reap`). Sooner, one `running` for longer than a job
+  may run (`FACET_JOB_TIMEOUT_SECONDS`, after which RQ stops it, plus `STALLED_MARGIN`) lost its worker
+  (killed by the OOM killer, a node gone): it is failed with `analysis_error` the same two ways, so the
+  shopper learns it within minutes and the store gets its in-flight slot back.
 - Privacy: kept uploads are deleted once `upload_delete_at` passes, and analyses once `expires_at` passes
   (`purge_expired`: hourly from `flask facet cron`, or `flask facet purge`).
 - Customers' data exports go 30 days after the request (`services.data_requests.purge_old_exports`).
@@ -31,14 +34,15 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, String, cast, delete, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, delete, or_, select
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.exc import ObjectDeletedError
 
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
-from plugin_api.jobs.analysis import TIMEOUT_FAILURE, mark_failed, record_dashboard_facts
+from plugin_api.jobs.analysis import GENERIC_FAILURE, TIMEOUT_FAILURE, mark_failed, record_dashboard_facts
+from plugin_api.jobs.queueing import current_jobs
 from plugin_api.models import (
     Analysis,
     AnalysisStatus,
@@ -66,19 +70,43 @@ FACTS_BATCH = 500
 SESSIONS_WINDOW = timedelta(days=1)
 
 UNFINISHED = (AnalysisStatus.QUEUED.value, AnalysisStatus.RUNNING.value)
+# Past the job timeout, RQ has stopped the job and the job has written its outcome (or set the analysis
+# back to `queued` for its retry) within seconds; this margin covers those writes on a slow database.
+STALLED_MARGIN = timedelta(seconds=60)
 
 
 def _deadline(now: datetime) -> datetime:
     return now - timedelta(seconds=int(current_app.config["FACET_ANALYSIS_DEADLINE_SECONDS"]))
 
 
+def _stalled_since(now: datetime) -> datetime | None:
+    """Runs started before this have no worker behind them; None when jobs run in-process (no timeout)."""
+    if current_jobs().inline:
+        return None
+    return now - timedelta(seconds=int(current_app.config["FACET_JOB_TIMEOUT_SECONDS"])) - STALLED_MARGIN
+
+
+def _failure_if_abandoned(analysis: Analysis, now: datetime) -> tuple[str, str] | None:
+    """Why an unfinished analysis is to be failed now (past its deadline, or its worker lost), else None."""
+    if analysis.status not in UNFINISHED:
+        return None
+    if analysis.queued_at <= _deadline(now):
+        return TIMEOUT_FAILURE
+    stalled = _stalled_since(now)
+    running = analysis.status == AnalysisStatus.RUNNING.value
+    if running and stalled is not None and analysis.started_at and analysis.started_at <= stalled:
+        log.warning("analysis %s lost its worker (running since %s)", analysis.id, analysis.started_at)
+        return GENERIC_FAILURE
+    return None
+
+
 def expire_if_overdue(analysis: Analysis, now: datetime | None = None) -> bool:
-    """Fail one unfinished analysis that is past its deadline; returns whether it did (404 `not_found` when
-    the shopper deleted it meanwhile)."""
-    now = now or utcnow()
-    if analysis.status not in UNFINISHED or analysis.queued_at > _deadline(now):
+    """Fail one unfinished analysis that is past its deadline or whose worker is gone; returns whether it did
+    (404 `not_found` when the shopper deleted it meanwhile)."""
+    failure = _failure_if_abandoned(analysis, now or utcnow())
+    if failure is None:
         return False
-    mark_failed(str(analysis.id), *TIMEOUT_FAILURE)
+    mark_failed(str(analysis.id), *failure)
     try:
         db.session.refresh(analysis)
     except (InvalidRequestError, ObjectDeletedError) as exc:
@@ -88,16 +116,24 @@ def expire_if_overdue(analysis: Analysis, now: datetime | None = None) -> bool:
 
 
 def reap_stuck_analyses(now: datetime | None = None) -> int:
-    """Fail every unfinished analysis past its deadline; returns how many."""
+    """Fail every unfinished analysis past its deadline or whose worker is gone; returns how many."""
     now = now or utcnow()
-    ids = db.session.scalars(
-        select(Analysis.id).where(Analysis.status.in_(UNFINISHED), Analysis.queued_at <= _deadline(now))
-    ).all()
+    stuck: ColumnElement[bool] = Analysis.queued_at <= _deadline(now)
+    stalled = _stalled_since(now)
+    if stalled is not None:
+        lost = and_(Analysis.status == AnalysisStatus.RUNNING.value, Analysis.started_at <= stalled)
+        stuck = or_(stuck, lost)
+    ids = db.session.scalars(select(Analysis.id).where(Analysis.status.in_(UNFINISHED), stuck)).all()
+    reaped = 0
     for analysis_id in ids:
-        mark_failed(str(analysis_id), *TIMEOUT_FAILURE)
-    if ids:
-        log.warning("reaped %d stuck analyses", len(ids))
-    return len(ids)
+        analysis = db.session.get(Analysis, analysis_id)
+        failure = _failure_if_abandoned(analysis, now) if analysis is not None else None
+        if failure is not None:
+            mark_failed(str(analysis_id), *failure)
+            reaped += 1
+    if reaped:
+        log.warning("reaped %d stuck analyses", reaped)
+    return reaped
 
 
 def purge_expired(now: datetime | None = None) -> dict[str, int]:

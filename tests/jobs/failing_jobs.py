@@ -25,3 +25,17 @@ def record_pid(redis_url: str, key: str) -> int:
     pid = os.getpid()
     Redis.from_url(redis_url).rpush(key, pid)
     return pid
+
+
+def hang(analysis_id: str) -> None:
+    """Start the analysis as the real job does, then never finish (until the worker is killed)."""
+    import time
+
+    from plugin_api.models import AnalysisStatus, utcnow
+
+    analysis = db.session.get(Analysis, uuid.UUID(analysis_id))
+    analysis.status = AnalysisStatus.RUNNING.value
+    analysis.started_at = utcnow()
+    analysis.attempts += 1
+    db.session.commit()
+    time.sleep(600)
