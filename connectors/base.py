@@ -306,8 +306,10 @@ class Connector(Protocol):
         topic (kept, or replaced where the platform's subscriptions carry a secret)."""
         ...
 
-    def uninstall(self, session: StoreSession) -> None:
-        """Best-effort removal of what Facet registered on the store (the store may already be gone)."""
+    def uninstall(self, session: StoreSession) -> bool:
+        """Best-effort removal of what Facet registered on the store (the store may already be gone). True
+        when the store no longer lists Facet at all; False when the merchant still has a plugin or an
+        integration to remove in the store's own admin."""
         ...
 
 

@@ -155,8 +155,10 @@ class MagentoConnector:
         """Keyset paging (`entity_id > last`) skips nothing, so a product missing from its range is gone."""
         return list(platform_ids)
 
-    def uninstall(self, session: StoreSession) -> None:
-        """Nothing registered on the store; the merchant deletes the integration in the Magento admin."""
+    def uninstall(self, session: StoreSession) -> bool:
+        """Nothing registered on the store. Magento offers an integration no way to delete itself: the
+        merchant deletes it in the Magento admin."""
+        return False
 
     # -- REST ---------------------------------------------------------------------------------------------
     def get(self, session: StoreSession, path: str, params: dict[str, Any] | None = None) -> Any:

@@ -92,6 +92,12 @@ class ShopifyAdmin:
             self.refresh()
         return str(self.session.credentials["access_token"])
 
+    def revoke_access(self) -> None:
+        """Uninstall the app from the shop (`DELETE /admin/api_permissions/current.json`): Shopify then
+        drops it from the shop's Apps list, with its webhooks, and every token it holds dies."""
+        headers = {"X-Shopify-Access-Token": self._fresh_token(), "Accept": "application/json"}
+        self.http.request("DELETE", f"{self.base}/admin/api_permissions/current.json", headers=headers)
+
     # -- GraphQL ----------------------------------------------------------------------------------------
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """Run a query; waits out THROTTLED/429, refreshes an expired token once, returns `data`."""

@@ -233,8 +233,12 @@ class ShopifyConnector:
         """Cursor pagination by ID never skips rows, so a product missing from its id range is gone."""
         return list(platform_ids)
 
-    def uninstall(self, session: StoreSession) -> None:
-        """Nothing to remove: Shopify deletes an app's webhooks and revokes its token on uninstall."""
+    def uninstall(self, session: StoreSession) -> bool:
+        """Remove the app from the shop, so a merchant who disconnects in Facet's dashboard does not also
+        have to find it under Apps. Its webhooks and tokens go with it; the `app/uninstalled` notice
+        Shopify then sends finds the store already uninstalled."""
+        self.admin(session).revoke_access()
+        return True
 
     # -- catalog ------------------------------------------------------------------------------------------
     def iter_products(

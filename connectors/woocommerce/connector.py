@@ -397,8 +397,9 @@ class WooCommerceConnector:
                 gone.append(pid)
         return gone
 
-    def uninstall(self, session: StoreSession) -> None:
-        """Delete Facet's webhooks from the store (ignored when the keys were already revoked)."""
+    def uninstall(self, session: StoreSession) -> bool:
+        """Delete Facet's webhooks from the store (ignored when the keys were already revoked). The plugin
+        and its API key stay: WooCommerce's REST API cannot delete either, the merchant does."""
         api = self.api(session)
         for webhook_id in session.credentials.get("webhook_ids") or []:
             try:
@@ -409,6 +410,7 @@ class WooCommerceConnector:
                 continue
         if session.credentials.get("webhook_ids"):
             session.update(webhook_ids=[])
+        return False
 
     # -- catalog ------------------------------------------------------------------------------------------
     def currency(self, session: StoreSession) -> str | None:

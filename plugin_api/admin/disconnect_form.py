@@ -32,7 +32,9 @@ def disconnect() -> Response:
             "confirmation_required",
             "Tick the box to confirm that Facet should disconnect and delete your store's data.",
         )
-    uninstall_merchant(merchant, notify_platform=True)
+    app_removed = uninstall_merchant(merchant, notify_platform=True)
     delete_after = datetime.fromisoformat((merchant.sync_state or {})["data_delete_after"])
-    page = render_template("admin/disconnected.html", merchant=merchant, delete_after=delete_after)
+    page = render_template(
+        "admin/disconnected.html", merchant=merchant, delete_after=delete_after, app_removed=app_removed
+    )
     return make_response(page, 200)

@@ -89,13 +89,16 @@ def cron_command(interval: int) -> None:
 @with_appcontext
 @click.argument("merchant")
 def uninstall_command(merchant: str) -> None:
-    """Disconnect a store: remove Facet's webhooks from it, stop syncing, schedule its data for deletion."""
+    """Disconnect a store: remove what Facet registered on it (on Shopify, the app itself), stop syncing,
+    schedule its data for deletion."""
     from plugin_api.services.installs import uninstall_merchant
 
     found = _find(merchant)
-    uninstall_merchant(found, notify_platform=True)
+    app_removed = uninstall_merchant(found, notify_platform=True)
+    left = "the app is removed from the store" if app_removed else "the store's admin still lists Facet"
     click.echo(
-        f"uninstalled {found.public_id}; data deleted after {found.sync_state.get('data_delete_after')}"
+        f"uninstalled {found.public_id} ({left}); "
+        f"data deleted after {found.sync_state.get('data_delete_after')}"
     )
 
 

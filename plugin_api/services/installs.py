@@ -250,16 +250,19 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def uninstall_merchant(merchant: Merchant, *, notify_platform: bool) -> None:
+def uninstall_merchant(merchant: Merchant, *, notify_platform: bool) -> bool:
     """Stop syncing, forget credentials and schedule the merchant's data for deletion.
 
-    `notify_platform` removes what Facet registered on the store (Woo webhooks); Shopify does that itself
-    when the merchant uninstalls, and by then the token is already revoked.
+    `notify_platform` is for an uninstall Facet starts (the dashboard's Disconnect, the operator's
+    command): it removes what Facet registered on the store (WooCommerce webhooks, Shopify's whole app).
+    An uninstall the platform told Facet of needs none of that, and its token is already revoked.
+    Returns whether the store no longer lists Facet, so the merchant is told what is left to remove.
     """
+    app_removed = False
     if notify_platform and merchant.credentials:
         session = session_for(merchant)
         try:
-            connector_for(merchant.platform).uninstall(session)
+            app_removed = connector_for(merchant.platform).uninstall(session)
         except Exception:  # noqa: BLE001 - best effort: the store may be gone; uninstall must still happen
             log.warning("could not clean up %s on uninstall", merchant.shop_domain, exc_info=True)
     # `settings` and `sync_state` are JSON values other writers rewrite whole too (the holdout setting, a
@@ -284,6 +287,7 @@ def uninstall_merchant(merchant: Merchant, *, notify_platform: bool) -> None:
     merchant.sync_state = state
     db.session.commit()
     log.info("uninstalled merchant %s (%s)", merchant.public_id, merchant.shop_domain)
+    return app_removed
 
 
 def purge_merchant(merchant: Merchant) -> None:

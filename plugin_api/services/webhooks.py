@@ -94,6 +94,9 @@ def apply_event(merchant: Merchant, event: WebhookEvent) -> str:
             "product_deleted" if sync.soft_delete(merchant, [event.product_id]) else "product_already_deleted"
         )
     if kind is WebhookKind.APP_UNINSTALLED:
+        if not merchant.is_installed:
+            # Facet's own Disconnect removed the app: the deletion date the merchant was shown stands.
+            return "already_uninstalled"
         uninstall_merchant(merchant, notify_platform=False)
         return "uninstalled"
     if kind is WebhookKind.ORDER_CREATED:

@@ -567,3 +567,38 @@ def test_refused_shopify_credentials_are_never_taken_for_an_uninstall(shop_app, 
     )
     state = e2e.merchant(shop_app, "shopify").sync_state
     assert state["last_error"]["code"] == "auth_error" and "access_refused_since" not in state
+
+
+def test_disconnect_in_the_dashboard_removes_the_app_from_the_shop(shop_app, fake):
+    """Disconnecting in Facet uninstalls the app on Shopify too (its Apps list no longer shows Facet), and
+    the `app/uninstalled` notice that follows keeps the deletion date the merchant was shown."""
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    assert "data-disconnect-form" in browser.get("/admin").get_data(as_text=True)
+    assert fake.app_installed and len(fake.subscriptions) == 5
+    # Shopify's notice of the uninstall, signed while the subscription exists (the fake forgets it then).
+    notice = fake.deliver("app/uninstalled", {"myshopify_domain": fake.shop})
+
+    done = browser.post("/admin/disconnect", data={"confirm": "yes"})
+    page = done.get_data(as_text=True)
+    assert done.status_code == 200 and "data-app-removed" in page and "data-app-left" not in page
+    assert ("DELETE", "/admin/api_permissions/current.json") in fake.request_log
+    assert not fake.app_installed and fake.tokens == {} and fake.subscriptions == []
+    gone = e2e.merchant(shop_app, "shopify")
+    assert not gone.is_installed and gone.credentials is None
+    shown = (gone.uninstalled_at, gone.sync_state["data_delete_after"])
+
+    assert e2e.Browser(shop_app).deliver(notice).json["result"] == "already_uninstalled"
+    after = e2e.merchant(shop_app, "shopify")
+    assert (after.uninstalled_at, after.sync_state["data_delete_after"]) == shown
+
+
+def test_a_disconnect_shopify_refuses_still_stops_facet_and_says_the_app_is_left(shop_app, fake):
+    browser = e2e.Browser(shop_app)
+    browser.get(install(browser, fake))
+    fake.inject("500", "api_permissions", times=20)
+    done = browser.post("/admin/disconnect", data={"confirm": "yes"})
+    page = done.get_data(as_text=True)
+    assert done.status_code == 200 and "data-app-left" in page and "data-app-removed" not in page
+    assert fake.app_installed
+    assert not e2e.merchant(shop_app, "shopify").is_installed

@@ -112,6 +112,8 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         self.route("POST", "/admin/oauth/access_token", self._access_token)
         self.route("POST", API_PATH, self._graphql)
         self.route("GET", r"/bulk/(?P<op>[0-9]+)\.jsonl", self._bulk_file)
+        self.route("DELETE", "/admin/api_permissions/current.json", self._revoke)
+        self.app_installed = True  # False once the app revoked its own access (the shop's Apps list drops it)
         self.bulk_results: dict[int, bytes] = {}
         self.bulk_polls: dict[int, int] = {}
 
@@ -292,13 +294,30 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             }
         }
 
-    def _graphql(self, request: Request, _m: re.Match[str]) -> Response:
+    def _token_refused(self, request: Request) -> Response | None:
         expiry = self.tokens.get(request.header("x-shopify-access-token") or "")
         if expiry is None or expiry < time.time():
             return Response.json(
                 {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"},
                 401,
             )
+        return None
+
+    def _revoke(self, request: Request, _m: re.Match[str]) -> Response:
+        """The app uninstalls itself: every token dies and its webhook subscriptions go with it."""
+        refused = self._token_refused(request)
+        if refused is not None:
+            return refused
+        self.tokens.clear()
+        self.refresh_tokens.clear()
+        self.subscriptions.clear()
+        self.app_installed = False
+        return Response.json({}, 200)
+
+    def _graphql(self, request: Request, _m: re.Match[str]) -> Response:
+        refused = self._token_refused(request)
+        if refused is not None:
+            return refused
         body = request.json()
         query, variables = body.get("query", ""), body.get("variables") or {}
         self.graphql_log.append(query)
