@@ -23,6 +23,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from redis import Redis
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
@@ -177,9 +178,16 @@ class JobRunner:
             raise TooManyInFlight(self.retry_after)
 
     def release_slot(self, merchant_id: int, token: str) -> None:
-        """Free a slot taken by `reserve_slot` (idempotent)."""
+        """Free a slot taken by `reserve_slot` (idempotent). With Redis down it logs and returns: the slot
+        expires on its own after the analysis deadline, and what the caller did (an outcome written, a row
+        deleted) must not turn into an error for it."""
         if self.redis is not None:
-            self.redis.zrem(f"facet:inflight:{merchant_id}", token)
+            try:
+                self.redis.zrem(f"facet:inflight:{merchant_id}", token)
+            except RedisError:
+                log.warning(
+                    "could not free in-flight slot %s of merchant %s", token, merchant_id, exc_info=True
+                )
         else:
             with self._lock:
                 self._local_slots.get(merchant_id, {}).pop(token, None)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import IO, Any
 
 from flask import current_app, url_for
+from redis.exceptions import RedisError
 from sqlalchemy import delete
 
 from inference.ranking import supported_language
@@ -40,8 +41,18 @@ def reserve_analysis(merchant: Merchant) -> uuid.UUID:
     that a busy store turns a photo away without receiving or decoding it; 429 `too_many_analyses`.
     Returns the new analysis' id, which holds the slot (`submit_analysis` then owns it)."""
     analysis_id = uuid.uuid4()
+    jobs = current_jobs()
     try:
-        current_jobs().reserve_slot(merchant.id, str(analysis_id))
+        jobs.reserve_slot(merchant.id, str(analysis_id))
+    except RedisError as exc:  # the queue is down: nothing could run the analysis, so take no photo
+        log.exception("could not reserve an analysis slot for merchant %s", merchant.id)
+        raise ApiError(
+            503,
+            "unavailable",
+            "Analysis is temporarily unavailable; please try again.",
+            details={"retry_after": jobs.retry_after},
+            headers={"Retry-After": str(jobs.retry_after)},
+        ) from exc
     except TooManyInFlight as exc:
         raise ApiError(
             429,
