@@ -45,6 +45,10 @@ _INT_SETTINGS = {
     "FACET_DASHBOARD_MIN_READINGS": 5,
     # Reverse proxies in front of Facet whose X-Forwarded-For / -Proto are trusted (0: none, use the peer).
     "FACET_TRUSTED_PROXIES": 0,
+    # PostgreSQL: seconds to wait for a new connection (libpq's own default is forever, so a database
+    # behind a dropped route held every web thread) and for a free one from the pool when all are busy.
+    "FACET_DB_CONNECT_TIMEOUT": 3,
+    "FACET_DB_POOL_TIMEOUT": 10,
 }
 # Tests share one address (127.0.0.1) across hundreds of uploads: limits apply where a test sets them.
 _RATE_LIMITS = (
@@ -162,7 +166,7 @@ def load_config(
     if not db_url:
         db_url = "sqlite:///" + str(Path(instance_path) / "facet.db")
     cfg["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(db_url)
-    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(cfg))
     cfg["FACET_STORAGE_DIR"] = cfg.get("FACET_STORAGE_DIR") or str(Path(instance_path) / "storage")
 
     # Werkzeug rejects bigger bodies before reading them; the exact per-file limit is checked on upload.
@@ -170,6 +174,16 @@ def load_config(
     cfg.setdefault("JSON_SORT_KEYS", False)
     cfg.update(_openapi_settings())
     return cfg
+
+
+def engine_options(cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy engine options: connections checked before use, and, on PostgreSQL, bounded waits for a
+    new connection and for a free pooled one (SQLite connects to a file and has neither)."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if str(cfg["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": int(cfg["FACET_DB_CONNECT_TIMEOUT"])}
+        options["pool_timeout"] = int(cfg["FACET_DB_POOL_TIMEOUT"])
+    return options
 
 
 def _openapi_settings() -> dict[str, Any]:
