@@ -7,12 +7,28 @@ import hashlib
 import hmac
 import re
 import time
-from urllib.parse import parse_qsl, quote
-
-from shopify.utils.shop_url import sanitize_shop_domain
+from urllib.parse import parse_qsl, quote, urlsplit
 
 # Shopify's JS library accepts these hosts; Facet only installs into real shops, so only *.myshopify.com.
 _SHOP_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]\.myshopify\.com$")
+# ShopifyAPI's `shopify.utils.shop_url.HOSTNAME_PATTERN`.
+_HOSTNAME = r"[a-z0-9][a-z0-9-]*[a-z0-9]"
+
+
+def sanitize_shop_domain(shop_domain: str | None, myshopify_domain: str = "myshopify.com") -> str | None:
+    """ShopifyAPI 12.7's `sanitize_shop_domain`, rule for rule: lower-case, complete a bare `name` to
+    `name.{myshopify_domain}`, drop any `http(s)://`, and return the host when it is one label under
+    `myshopify_domain`, else None. Raises ValueError where the standard URL parser does (a host with
+    characters that NFKC-normalise to `/?#@:`)."""
+    name = str(shop_domain or "").lower().strip()
+    if myshopify_domain not in name and "." not in name:
+        name += f".{myshopify_domain}"
+    name = re.sub(r"https?://", "", name)
+    # The SDK reads the host back with `urlparse`, which also drops tabs and newlines and stops at `/?#`.
+    host = urlsplit(f"http://{name}").netloc
+    if re.match(rf"{_HOSTNAME}\.{re.escape(myshopify_domain)}$", host):
+        return host
+    return None
 
 
 def valid_shop_domain(shop: str | None) -> str | None:
@@ -22,8 +38,11 @@ def valid_shop_domain(shop: str | None) -> str | None:
     bare = re.sub(r"^https?://", "", shop.strip(), flags=re.I).rstrip("/")
     if any(c in bare for c in "/@?#\\:"):
         return None  # paths, credentials, ports: never part of a shop domain
-    # ShopifyAPI's sanitizer lowercases and completes `name` -> `name.myshopify.com`; the regex does the rest.
-    name = sanitize_shop_domain(bare)
+    # The sanitizer lowercases and completes `name` -> `name.myshopify.com`; the regex does the rest.
+    try:
+        name = sanitize_shop_domain(bare)
+    except ValueError:  # a look-alike of `/?#@:` (U+FF03, full-width `#`): not a shop
+        return None
     return name if name and _SHOP_RE.match(name) else None
 
 

@@ -13,6 +13,7 @@ from connectors import AuthError, InboundRequest, StoreSession, WebhookKind
 from connectors.shopify import ShopifyConnector, sign_webhook, valid_shop_domain, verify_query_hmac
 from connectors.shopify.catalog import PAGE_SIZE
 from connectors.shopify.connector import STATE_COOKIE
+from connectors.shopify.signing import sanitize_shop_domain
 from tests.fakes import catalog
 
 DOC_SECRET = "hush"
@@ -55,10 +56,44 @@ def test_webhook_hmac_is_base64_of_raw_body():
         ("user@x.myshopify.com", None),
         ("", None),
         (None, None),
+        # U+FF03 (full-width `#`) NFKC-normalises to `#`: the URL parser refuses the host; no shop, no crash.
+        ("a\uff03b.myshopify.com", None),
     ],
 )
 def test_shop_domain_validation(shop, ok):
     assert valid_shop_domain(shop) == ok
+
+
+# ShopifyAPI's own vectors for `sanitize_shop_domain` (test/utils/shop_url_test.py), which Facet inlines.
+SDK_GOOD = [
+    "my-shop",
+    "my-shop.myshopify.com",
+    "http://my-shop.myshopify.com",
+    "https://my-shop.myshopify.com",
+]
+SDK_BAD = [
+    "myshop.com",
+    "myshopify.com",
+    "shopify.com",
+    "two words",
+    "store.myshopify.com.evil.com",
+    "/foo/bar",
+    "/foo.myshopify.io.evil.ru",
+    "%0a123.myshopify.io ",
+    "foo.bar.myshopify.io",
+]
+
+
+@pytest.mark.parametrize("shop", SDK_GOOD)
+def test_sanitizer_keeps_the_sdks_good_shop_domains(shop):
+    assert sanitize_shop_domain(shop) == "my-shop.myshopify.com"
+    custom = shop.replace("myshopify.com", "myshopify.io")
+    assert sanitize_shop_domain(custom, "myshopify.io") == "my-shop.myshopify.io"
+
+
+@pytest.mark.parametrize("shop", [*SDK_BAD, None])
+def test_sanitizer_refuses_the_sdks_bad_shop_domains(shop):
+    assert sanitize_shop_domain(shop) is None
 
 
 def _req(path: str, query: str, **kw) -> InboundRequest:
