@@ -1,0 +1,55 @@
+"""The widget on phones, in real Chromium with a phone's viewport and touch: what a shopper reaches without
+hunting for it on a small screen."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_widget_ui import open_widget
+
+# Phone viewports (CSS px) the way Chromium's device list gives them: iPhone SE, iPhone 13 mini, iPhone 13.
+PHONES = {"se": (320, 568), "mini": (375, 629), "13": (390, 664)}
+
+SHADOW = "document.querySelector('[data-facet-dialog]').shadowRoot"
+
+
+def phone(page_factory, name: str):
+    width, height = PHONES[name]
+    return page_factory(width, height, is_mobile=True, has_touch=True, device_scale_factor=2)
+
+
+def rect(page, selector: str) -> dict[str, float]:
+    return page.evaluate(
+        f"s => {{ const r = {SHADOW}.querySelector(s).getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom}; }",
+        selector,
+    )
+
+
+def test_the_first_screens_buttons_are_in_view_without_scrolling(live_server, page_factory):
+    for name in PHONES:
+        page, errors = phone(page_factory, name)
+        open_widget(page, live_server.url)
+        body = rect(page, ".body")
+        for button in ('[data-fc="camera"]', '[data-fc="upload"]'):
+            # Nothing scrolled: the privacy box above them used to push them under the footer.
+            box = rect(page, button)
+            assert box["bottom"] <= body["bottom"], f"{button} below the fold on {name}: {box} vs {body}"
+            assert box["top"] >= body["top"]
+        screenshot(page, f"phone-intro-{name}")
+        assert errors == []
+
+
+def test_the_camera_shows_the_whole_face_guide_above_the_shutter(live_server, page_factory):
+    page, errors = phone(page_factory, "se")
+    open_widget(page, live_server.url)
+    page.locator('[data-fc="camera"]').click()
+    page.locator('[data-fc="capture"]:not([disabled])').wait_for()
+    shutter, guide, body = (
+        rect(page, '[data-fc="capture"]'),
+        rect(page, ".cam svg.guide > ellipse"),
+        rect(page, ".body"),
+    )
+    screenshot(page, "phone-camera-se")
+    assert shutter["bottom"] <= body["bottom"], (shutter, body)
+    assert guide["bottom"] <= rect(page, ".screen > .actions")["top"], "the face guide runs under the buttons"
+    assert errors == []
