@@ -8,7 +8,8 @@
   shopper learns it within minutes and the store gets its in-flight slot back.
 - Privacy: kept uploads are deleted once `upload_delete_at` passes, and analyses once `expires_at` passes
   (`purge_expired`: hourly from `flask facet cron`, or `flask facet purge`).
-- Customers' data exports go 30 days after the request (`services.data_requests.purge_old_exports`).
+- Customers' data exports go 30 days after the request (`services.data_requests.purge_old_exports`, which
+  finds the stores with one due from their data requests' webhook receipts, kept until then).
 - The record of used dashboard sign-in links stays small: a row goes an hour after its link expired
   (`purge_expired` too; signing in only ever inserts, so concurrent sign-ins never delete rows in each
   other's way).
@@ -54,7 +55,7 @@ from plugin_api.models import (
     utcnow,
 )
 from plugin_api.models.sign_in_link import KEPT_AFTER_EXPIRY
-from plugin_api.services.data_requests import purge_old_exports
+from plugin_api.services.data_requests import DATA_REQUEST_TOPIC, purge_old_exports
 from plugin_api.services.experiment import SETTINGS_KEY as EXPERIMENT_KEY
 from plugin_api.services.lift_sessions import catch_up_sessions
 from plugin_api.storage import StorageError, current_storage
@@ -180,7 +181,12 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
         if event_days
         else 0
     )
-    receipts = _delete_in_batches(WebhookReceipt.id, WebhookReceipt.received_at < now - WEBHOOK_RECEIPTS_KEPT)
+    # A data request's receipt is how the purge finds its export: it goes with the export.
+    receipts = _delete_in_batches(
+        WebhookReceipt.id,
+        (WebhookReceipt.received_at < now - WEBHOOK_RECEIPTS_KEPT)
+        & (WebhookReceipt.topic != DATA_REQUEST_TOPIC),
+    )
     try:
         exports = purge_old_exports(now)
     except StorageError:

@@ -6,6 +6,10 @@ fetch it.
 An export is itself the customer's data: it goes when the customer's data is erased (`customers/redact`) and
 `EXPORTS_KEPT` after the request in any case (`purge_old_exports`, with the hourly purge), long enough for
 the merchant to answer (Shopify asks for 30 days).
+
+Which stores have an export due is read from the database, not from storage: each request arrives as a
+webhook whose `WebhookReceipt` (topic `DATA_REQUEST_TOPIC`) is kept until the purge has deleted its export,
+so the hourly purge lists the storage of those few stores only (it listed every store's, every hour).
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
-from plugin_api.models import Merchant
+from plugin_api.models import Merchant, WebhookReceipt
 from plugin_api.storage import current_storage
 from plugin_api.storage.base import ObjectNotFound, merchant_key
 
@@ -28,6 +32,12 @@ log = logging.getLogger(__name__)
 _FOLDER = "compliance"
 _PREFIX = "data-request-"
 EXPORTS_KEPT = timedelta(days=30)
+# The webhook topic of a data request; its receipts are what `purge_old_exports` reads (the general purge of
+# webhook receipts leaves them).
+DATA_REQUEST_TOPIC = "customers/data_request"
+# An export is written just after its delivery's receipt (milliseconds later): a receipt is kept this much
+# past its export's due time, so that it goes only once its export is certainly due, and deleted.
+RECEIPT_SLACK = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -78,15 +88,24 @@ def delete_customer_exports(merchant: Merchant, customer_id: str | None) -> int:
 
 
 def purge_old_exports(now: datetime) -> int:
-    """Delete every store's exports older than `EXPORTS_KEPT` (undated ones too); returns how many."""
+    """Delete the exports older than `EXPORTS_KEPT` (undated ones too) of the stores whose data requests are
+    that old (their receipts say so), then those receipts; returns how many exports were deleted. A store
+    whose files cannot be deleted keeps its receipts (`StorageError` propagates) and is tried again."""
     storage = current_storage()
+    requests = WebhookReceipt.topic == DATA_REQUEST_TOPIC
+    stores = select(WebhookReceipt.merchant_id).where(
+        requests, WebhookReceipt.received_at <= now - EXPORTS_KEPT
+    )
+    done = requests & (WebhookReceipt.received_at <= now - EXPORTS_KEPT - RECEIPT_SLACK)
     deleted = 0
-    for merchant in db.session.scalars(select(Merchant)).all():
+    for merchant in db.session.scalars(select(Merchant).where(Merchant.id.in_(stores.distinct()))).all():
         for key, request in _exports(merchant):
             received = _parse(request.received_at)
             if received is None or now - received > EXPORTS_KEPT:
                 storage.delete(key)
                 deleted += 1
+        db.session.execute(delete(WebhookReceipt).where(done, WebhookReceipt.merchant_id == merchant.id))
+        db.session.commit()
     if deleted:
         log.info("deleted %d customer data exports older than %d days", deleted, EXPORTS_KEPT.days)
     return deleted
