@@ -181,12 +181,9 @@ def redact_customer(merchant: Merchant, event: WebhookEvent) -> int:
     if ids:
         db.session.execute(delete(Event).where(Event.merchant_id == merchant.id, Event.id.in_(ids)))
     exports = delete_customer_exports(merchant, event.customer_id)
+    # No customer id: logs outlive the erasure they record.
     log.info(
-        "redacted %d records and %d data exports of customer %s at %s",
-        len(ids),
-        exports,
-        event.customer_id,
-        merchant.shop_domain,
+        "redacted %d records and %d data exports of a customer at %s", len(ids), exports, merchant.shop_domain
     )
     return len(ids)
 
@@ -210,12 +207,7 @@ def answer_data_request(merchant: Merchant, event: WebhookEvent) -> int:
     safe_id = "".join(c for c in request_id if c.isalnum() or c in "-_")[:64] or "request"
     key = merchant_key(merchant.public_id, "compliance", f"data-request-{safe_id}.json")
     current_storage().put(key, json.dumps(export, indent=2).encode(), "application/json")
-    log.info(
-        "data request %s for customer %s at %s: %d records written to %s",
-        request_id,
-        event.customer_id,
-        merchant.shop_domain,
-        len(records),
-        key,
+    log.info(  # the request id finds the export; the customer's own id stays out of the logs
+        "data request %s at %s: %d records written to %s", request_id, merchant.shop_domain, len(records), key
     )
     return len(records)
