@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 # Refresh this many seconds before the token's stated expiry, so a long sync never sends a dead token.
 REFRESH_MARGIN = 120
 THROTTLE_RETRIES = 6
+APP_UNINSTALL = "mutation { appUninstall { app { id } userErrors { code field message } } }"
 
 
 def shop_base_url(settings: ConnectorSettings, shop: str) -> str:
@@ -93,10 +94,12 @@ class ShopifyAdmin:
         return str(self.session.credentials["access_token"])
 
     def revoke_access(self) -> None:
-        """Uninstall the app from the shop (`DELETE /admin/api_permissions/current.json`): Shopify then
-        drops it from the shop's Apps list, with its webhooks, and every token it holds dies."""
-        headers = {"X-Shopify-Access-Token": self._fresh_token(), "Accept": "application/json"}
-        self.http.request("DELETE", f"{self.base}/admin/api_permissions/current.json", headers=headers)
+        """Uninstall the app from the shop (`appUninstall`, Admin GraphQL 2025-07 on): Shopify then drops it
+        from the shop's Apps list, with its webhooks, and every token it holds dies."""
+        data = self.graphql(APP_UNINSTALL)
+        errors = (data.get("appUninstall") or {}).get("userErrors") or []
+        if errors:
+            raise ProtocolError("appUninstall: " + "; ".join(str(e.get("message")) for e in errors))
 
     # -- GraphQL ----------------------------------------------------------------------------------------
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -582,7 +582,7 @@ def test_disconnect_in_the_dashboard_removes_the_app_from_the_shop(shop_app, fak
     done = browser.post("/admin/disconnect", data={"confirm": "yes"})
     page = done.get_data(as_text=True)
     assert done.status_code == 200 and "data-app-removed" in page and "data-app-left" not in page
-    assert ("DELETE", "/admin/api_permissions/current.json") in fake.request_log
+    assert any("appUninstall" in query for query in fake.graphql_log)
     assert not fake.app_installed and fake.tokens == {} and fake.subscriptions == []
     gone = e2e.merchant(shop_app, "shopify")
     assert not gone.is_installed and gone.credentials is None
@@ -596,7 +596,7 @@ def test_disconnect_in_the_dashboard_removes_the_app_from_the_shop(shop_app, fak
 def test_a_disconnect_shopify_refuses_still_stops_facet_and_says_the_app_is_left(shop_app, fake):
     browser = e2e.Browser(shop_app)
     browser.get(install(browser, fake))
-    fake.inject("500", "api_permissions", times=20)
+    fake.inject("500", "graphql", times=20)
     done = browser.post("/admin/disconnect", data={"confirm": "yes"})
     page = done.get_data(as_text=True)
     assert done.status_code == 200 and "data-app-left" in page and "data-app-removed" not in page

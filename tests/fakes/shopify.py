@@ -112,7 +112,6 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         self.route("POST", "/admin/oauth/access_token", self._access_token)
         self.route("POST", API_PATH, self._graphql)
         self.route("GET", r"/bulk/(?P<op>[0-9]+)\.jsonl", self._bulk_file)
-        self.route("DELETE", "/admin/api_permissions/current.json", self._revoke)
         self.app_installed = True  # False once the app revoked its own access (the shop's Apps list drops it)
         self.bulk_results: dict[int, bytes] = {}
         self.bulk_polls: dict[int, int] = {}
@@ -303,16 +302,14 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             )
         return None
 
-    def _revoke(self, request: Request, _m: re.Match[str]) -> Response:
+    def _app_uninstall(self) -> Response:
         """The app uninstalls itself: every token dies and its webhook subscriptions go with it."""
-        refused = self._token_refused(request)
-        if refused is not None:
-            return refused
         self.tokens.clear()
         self.refresh_tokens.clear()
         self.subscriptions.clear()
         self.app_installed = False
-        return Response.json({}, 200)
+        payload = {"appUninstall": {"app": {"id": "gid://shopify/App/1"}, "userErrors": []}}
+        return Response.json({"data": payload, "extensions": self._cost(10, 10, self._take(10)[1])})
 
     def _graphql(self, request: Request, _m: re.Match[str]) -> Response:
         refused = self._token_refused(request)
@@ -325,6 +322,8 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
             if self.webhooks_failing:
                 return Response.json({"errors": "Service Unavailable"}, 503)
             return self._webhook_create(variables)
+        if "appUninstall" in query:
+            return self._app_uninstall()
         if "bulkOperationRunQuery" in query:
             return self._bulk_start(_namespace(variables.get("query") or ""))
         if "BulkOperation" in query:
