@@ -4,7 +4,7 @@ hunting for it on a small screen."""
 from __future__ import annotations
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_widget_ui import open_widget
+from tests.browser.test_widget_ui import OPEN_BUTTON, open_widget, route_fixture_api, upload
 
 # Phone viewports (CSS px) the way Chromium's device list gives them: iPhone SE, iPhone 13 mini, iPhone 13.
 PHONES = {"se": (320, 568), "mini": (375, 629), "13": (390, 664)}
@@ -52,4 +52,28 @@ def test_the_camera_shows_the_whole_face_guide_above_the_shutter(live_server, pa
     screenshot(page, "phone-camera-se")
     assert shutter["bottom"] <= body["bottom"], (shutter, body)
     assert guide["bottom"] <= rect(page, ".screen > .actions")["top"], "the face guide runs under the buttons"
+    assert errors == []
+
+
+def test_the_back_button_closes_the_widget_and_keeps_the_shopper_on_the_page(
+    live_server, page_factory, inputs
+):
+    page, errors = phone(page_factory, "13")
+    route_fixture_api(page)
+    page.goto(live_server.url + "/healthz")  # where the shopper came from
+    open_widget(page, live_server.url)
+    page.evaluate("window.stillHere = true")
+    upload(page, inputs["face_png"])
+    page.locator('[data-fc="results"]').wait_for()
+    page.go_back()
+    page.locator("[data-facet-dialog]").wait_for(state="detached")
+    assert page.url == live_server.url + "/demo"
+    assert page.evaluate("window.stillHere") is True, "back left the store's page"
+    # Reopened, the results are there again; closed with its own button, back leaves the page as usual.
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator('[data-fc="results"]').wait_for()
+    page.locator('[data-fc="close"]').click()
+    page.wait_for_function("() => !(history.state && history.state.facetDialog)")
+    page.go_back()
+    page.wait_for_url(live_server.url + "/healthz")
     assert errors == []

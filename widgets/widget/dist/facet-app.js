@@ -1204,6 +1204,37 @@ return true;
 var S = null; // the open dialog's state; null when closed
 var LAST = null;
 var KEEP_RESULTS_MS = 30 * 60 * 1000;
+var HIST = { id: 0, leaving: false, push: false };
+function historyEntry() {
+var st = window.history && history.state;
+return st && typeof st === 'object' && st.facetDialog ? st.facetDialog : 0;
+}
+function pushHistory() {
+if (!window.history || !history.pushState || !window.matchMedia || !matchMedia('(pointer:coarse)').matches) return;
+if (HIST.leaving) { HIST.push = true; return; } // our previous entry is still being taken off
+var st = history.state;
+try {
+history.pushState(Object.assign({}, st && typeof st === 'object' ? st : {}, { facetDialog: ++HIST.id }), '');
+} catch (e) {
+return; // a page that forbids it (sandboxed frame): the dialog works as before
+}
+S.hist = HIST.id;
+}
+window.addEventListener('popstate', CTX.guard(function () {
+if (HIST.leaving) {
+HIST.leaving = false;
+if (HIST.push && S) { HIST.push = false; pushHistory(); }
+return;
+}
+if (S && S.hist && historyEntry() !== S.hist) closeDialog(true);
+}, 'history'));
+function dropHistory(s) {
+HIST.push = false;
+if (s.hist && historyEntry() === s.hist) {
+HIST.leaving = true;
+history.back();
+}
+}
 var FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]):not([type="hidden"]),select,textarea,[tabindex]:not([tabindex="-1"])';
 function openDialog(opts) {
 if (S) return;
@@ -1250,6 +1281,7 @@ productId: opts.productId, stream: null, abort: null, photo: null, result: null,
 overflow: document.documentElement.style.overflow, prevFocus: document.activeElement };
 document.body.appendChild(host);
 document.documentElement.style.overflow = 'hidden';
+pushHistory();
 if (resumePending()) return;
 if (LAST && LAST.productId === opts.productId && Date.now() - LAST.at < KEEP_RESULTS_MS) {
 S.photo = LAST.photo;
@@ -1274,10 +1306,11 @@ function finishDialog() {
 LAST = null;
 closeDialog();
 }
-function closeDialog() {
+function closeDialog(back) {
 if (!S) return;
 var s = S;
 S = null;
+if (back !== true) dropHistory(s);
 stopStream(s.stream);
 if (s.stopLighting) s.stopLighting();
 if (s.abort && !(s.job && s.job === PENDING && s.abort === s.job.abort)) s.abort.abort();

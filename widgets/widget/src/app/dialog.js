@@ -8,6 +8,47 @@ var S = null; // the open dialog's state; null when closed
 var LAST = null;
 var KEEP_RESULTS_MS = 30 * 60 * 1000;
 
+/* On a phone the dialog fills the screen and looks like a page, so shoppers close it with the back button or
+ * gesture, which used to leave the store's page (the product, the results, an analysis in flight). On touch
+ * screens the open dialog is a history entry of its own (same URL, the page's own state kept alongside): back
+ * closes it, and closing it otherwise takes that entry off again. */
+var HIST = { id: 0, leaving: false, push: false };
+
+function historyEntry() {
+  var st = window.history && history.state;
+  return st && typeof st === 'object' && st.facetDialog ? st.facetDialog : 0;
+}
+
+function pushHistory() {
+  if (!window.history || !history.pushState || !window.matchMedia || !matchMedia('(pointer:coarse)').matches) return;
+  if (HIST.leaving) { HIST.push = true; return; } // our previous entry is still being taken off
+  var st = history.state;
+  try {
+    history.pushState(Object.assign({}, st && typeof st === 'object' ? st : {}, { facetDialog: ++HIST.id }), '');
+  } catch (e) {
+    return; // a page that forbids it (sandboxed frame): the dialog works as before
+  }
+  S.hist = HIST.id;
+}
+
+window.addEventListener('popstate', CTX.guard(function () {
+  if (HIST.leaving) {
+    HIST.leaving = false;
+    if (HIST.push && S) { HIST.push = false; pushHistory(); }
+    return;
+  }
+  if (S && S.hist && historyEntry() !== S.hist) closeDialog(true);
+}, 'history'));
+
+// Closed by its own buttons: take its history entry off, so back then leaves the page as it would have.
+function dropHistory(s) {
+  HIST.push = false;
+  if (s.hist && historyEntry() === s.hist) {
+    HIST.leaving = true;
+    history.back();
+  }
+}
+
 var FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]):not([type="hidden"]),select,textarea,[tabindex]:not([tabindex="-1"])';
 
 function openDialog(opts) {
@@ -57,6 +98,7 @@ function openDialog(opts) {
     overflow: document.documentElement.style.overflow, prevFocus: document.activeElement };
   document.body.appendChild(host);
   document.documentElement.style.overflow = 'hidden';
+  pushHistory();
   if (resumePending()) return;
   if (LAST && LAST.productId === opts.productId && Date.now() - LAST.at < KEEP_RESULTS_MS) {
     S.photo = LAST.photo;
@@ -88,10 +130,12 @@ function finishDialog() {
   closeDialog();
 }
 
-function closeDialog() {
+// `back`: closed by the back button (its history entry is already gone).
+function closeDialog(back) {
   if (!S) return;
   var s = S;
   S = null;
+  if (back !== true) dropHistory(s);
   stopStream(s.stream);
   if (s.stopLighting) s.stopLighting();
   // An analysis in flight goes on (`PENDING`); anything else in flight stops.
