@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 
 BATCH_COMMIT = 20
 MAX_SWATCHES = 60  # variant swatch images fetched per shade product
+# Photos tried in order when the first will not load: a deleted CDN file among a product's photos should not
+# keep it from being understood and recommended; past a few, the product page itself is more likely broken.
+MAX_PHOTOS_TRIED = 3
+PHOTO_READ = "photo_read"  # in `Product.features`: the photo read when it was not the first
 
 
 def embedding_config(config: dict[str, Any]) -> EmbeddingConfig:
@@ -140,13 +144,7 @@ def _process(
     http: requests.Session,
     digest: str,
 ) -> None:
-    url = (product.image_urls or [None])[0]
-    image = None
-    if url:
-        data = fetch_image_bytes(
-            url, storage=storage, public_id=merchant.public_id, session=http, options=options
-        )
-        image = decode_image(data, max_pixels=options.max_pixels)
+    url, image = _first_photo_that_loads(product, merchant, storage, options, http)
     swatches = _variant_swatches(product, merchant, storage, options, http)
     apply_features(
         product,
@@ -157,6 +155,38 @@ def _process(
         digest=digest,
         swatches=swatches,
     )
+    if url is not None and url != product.image_urls[0]:
+        # The shopper is shown the photo Facet read, not the product's broken first one.
+        product.features = {**(product.features or {}), PHOTO_READ: url}
+
+
+def _first_photo_that_loads(
+    product: Product, merchant: Merchant, storage: Storage, options: FetchOptions, http: requests.Session
+) -> tuple[str | None, Any]:
+    """The product's first photo that can be fetched and decoded, and its URL; (None, None) without photos.
+    When none of the first `MAX_PHOTOS_TRIED` loads, the first one's error is raised (and stored)."""
+    first_error: ImageFetchError | None = None
+    for position, url in enumerate((product.image_urls or [])[:MAX_PHOTOS_TRIED], start=1):
+        try:
+            data = fetch_image_bytes(
+                url, storage=storage, public_id=merchant.public_id, session=http, options=options
+            )
+            return url, decode_image(data, max_pixels=options.max_pixels)
+        except ImageFetchError as exc:
+            log.info(
+                "product %s: photo %d of %d skipped (%s)",
+                product.id,
+                position,
+                len(product.image_urls),
+                exc.reason,
+            )
+            first_error = first_error or exc
+    if first_error is not None:
+        tried = min(len(product.image_urls), MAX_PHOTOS_TRIED)
+        if tried > 1:
+            raise ImageFetchError(f"none of its first {tried} photos loads; the first: {first_error.reason}")
+        raise first_error
+    return None, None
 
 
 def _variant_swatches(

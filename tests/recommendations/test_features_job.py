@@ -108,6 +108,45 @@ def test_features_job_computes_caches_and_isolates_failures(app_factory, merchan
         assert cdn.requests[-1][0] == "/top.png" and cdn.requests[-1][1]
 
 
+def test_a_broken_first_photo_falls_back_to_the_next_and_the_shopper_sees_the_one_read(
+    app, merchant_factory, cdn
+) -> None:
+    """A deleted CDN file as a product's first photo should not keep a frame with good photos out of the
+    recommendations; a product none of whose first photos loads fails with that said."""
+    from plugin_api.jobs.features import MAX_PHOTOS_TRIED, PHOTO_READ
+
+    merchant = merchant_factory(app)
+    spec = named_specs()["round"]
+    with app.app_context():
+        cdn.files["/second.png"] = png(np.asarray(generate_eyewear_photo(spec)[0]))
+        broken = [cdn.url(f"/gone-{n}.png") for n in range(MAX_PHOTOS_TRIED)]
+        rows = [("second", [broken[0], cdn.url("/second.png")]), ("none", [*broken, cdn.url("/second.png")])]
+        for pid, urls in rows:
+            db.session.add(
+                Product(
+                    merchant_id=merchant.id,
+                    platform_product_id=pid,
+                    title="Round Gold Glasses",
+                    product_type="Eyeglasses",
+                    image_urls=urls,
+                )
+            )
+        db.session.commit()
+        assert compute_product_features(merchant.id) == {"computed": 1, "unchanged": 0, "failed": 1}
+        products = _products(merchant.id)
+        frame = products["second"]
+        assert frame.features_status == "ready" and frame.tryon_asset_key is not None
+        assert frame.features["eyewear"]["frame_shape"]["label"] == "round"
+        assert frame.features[PHOTO_READ] == cdn.url("/second.png")
+        failed = products["none"]
+        assert failed.features_error == (
+            f"none of its first {MAX_PHOTOS_TRIED} photos loads; the first: image download failed: HTTP 404"
+        )
+        assert sorted(p for p, _ in cdn.requests if p.startswith("/gone")) == sorted(
+            ["/gone-0.png"] * 2 + [f"/gone-{n}.png" for n in range(1, MAX_PHOTOS_TRIED)]
+        )
+
+
 def test_variant_swatch_images_give_each_shade_its_colour(app, merchant_factory, cdn) -> None:
     merchant = merchant_factory(app)
     shades = {"101": (236, 208, 180), "102": (190, 140, 100), "103": (110, 72, 50)}
