@@ -279,6 +279,17 @@ class Connector(Protocol):
     # How this platform's merchant opens Facet from their store's admin, which signs them into the merchant
     # dashboard (one sentence, shown on the dashboard's sign-in page).
     dashboard_sign_in: str
+    # True when Facet's add-to-cart marks its cart line and the platform keeps the mark on the order
+    # (`connectors.cart.ORDER_MARK`), so its orders say which items Facet's button added.
+    marks_orders: bool
+
+    @staticmethod
+    def cart_action(
+        *, store_url: str, product: Mapping[str, Any], variant: Mapping[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """The storefront's own add-to-cart request for this product/variant, as the widget runs it (see
+        `connectors.cart`); None when the shopper must open the product page instead."""
+        ...
 
     def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
         """Run one step of the install flow (`/<platform>/<step>`); raise AuthError on a bad signature."""

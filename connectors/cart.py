@@ -1,16 +1,18 @@
 """Add-to-cart, the way each platform's storefront does it: the action the widget runs for a recommendation.
 
+Each connector knows its storefront's own add (`Connector.cart_action`: Shopify's `POST /cart/add`,
+WooCommerce's `?add-to-cart=`); `add_to_cart` asks the store's connector and otherwise opens the product page.
 The widget runs inside the store's own page, so relative URLs resolve against the storefront (custom
 domains included) and the shopper's cart cookie applies. `LINK` means "open the product page": the only safe
 choice when options must be picked or the platform has no simple add-to-cart URL. `ajax_url`, when present,
 is the same request the page can make in the background (same method and fields), so the shopper keeps
 their results and adds more; `cart_url` is where "View cart" goes.
 
-Where the platform carries a line-item property from the cart to the order (Shopify), Facet's own add marks
-its item (`ORDER_MARK`), and `items_added_with_facet` finds the marked items in that platform's order
-payload: the dashboard counts what shoppers bought after adding it with Facet's button. The mark says only
-that the button was used: no analysis or shopper id, so an order (which names a customer) is never tied to
-anyone's photo or readings.
+Where the platform carries a line-item property from the cart to the order (Shopify, `marks_orders`), Facet's
+own add marks its item (`ORDER_MARK`), and `items_added_with_facet` finds the marked items in that platform's
+order payload: the dashboard counts what shoppers bought after adding it with Facet's button. The mark says
+only that the button was used: no analysis or shopper id, so an order (which names a customer) is never tied
+to anyone's photo or readings.
 """
 
 from __future__ import annotations
@@ -20,14 +22,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.base import FacetItem
+from connectors.registry import PLATFORMS, connector_class
 
 # A line-item property name Shopify's storefront hides from the shopper (leading underscore) and keeps on the
 # order's line item, with the value Facet gives it.
 ORDER_MARK = "_facet"
 ORDER_MARK_VALUE = "added with Facet"
-# Platforms whose orders show which items Facet's button added (the others' add-to-cart cannot carry it).
-# The demo store (`plugin_api.web.demo_store`) keeps the mark the way Shopify does.
-_MARKING_PLATFORMS = frozenset({"shopify", "demo"})
 # Shopify's `source_name` of the orders a subscription app creates at each renewal; they copy the first
 # order's line-item properties, mark included, but nobody pressed a button for them.
 _RENEWAL_SOURCE = "subscription_contract"
@@ -36,38 +36,20 @@ _RENEWAL_SOURCE = "subscription_contract"
 def add_to_cart(
     platform: str, *, store_url: str, product: Mapping[str, Any], variant: Mapping[str, Any] | None
 ) -> dict[str, Any] | None:
-    """The widget's add-to-cart action for one product/variant, or None to let the caller decide."""
-    variant_id = str((variant or {}).get("id") or "") or None
-    if platform == "shopify" and variant_id:
-        # Online Store AJAX/form endpoint: POST /cart/add with the variant id.
-        return {
-            "method": "POST",
-            "url": "/cart/add",
-            "fields": {"id": variant_id, "quantity": 1, f"properties[{ORDER_MARK}]": ORDER_MARK_VALUE},
-            "ajax_url": "/cart/add.js",  # the Ajax API's twin of the form endpoint (JSON, 422 when sold out)
-            "cart_url": "/cart",
-        }
-    if platform == "woocommerce":
-        # `?add-to-cart=<id>` adds a simple product or a specific variation by its id.
-        item = variant_id or str(product.get("platform_product_id") or "")
-        if item:
-            base = store_url.rstrip("/") + "/" if store_url.startswith("http") else "/"
-            # The same GET adds it when fetched in the background (the cart page's address varies by store).
-            return {
-                "method": "GET",
-                "url": base,
-                "fields": {"add-to-cart": item, "quantity": 1},
-                "ajax_url": base,
-            }
-    if product.get("url"):
+    """The widget's add-to-cart action for one product/variant: the platform's own add where its connector
+    has one, else the product page; None when there is neither."""
+    action = None
+    if platform in PLATFORMS:
+        action = connector_class(platform).cart_action(store_url=store_url, product=product, variant=variant)
+    if action is None and product.get("url"):
         # Magento (configurable products need their options chosen) and anything else: the product page.
         return {"method": "LINK", "url": product["url"], "kind": "product_page"}
-    return None
+    return action
 
 
-def orders_show_facet_items(platform: str) -> bool:
-    """Whether this platform's orders say which items Facet's Add to cart added."""
-    return platform in _MARKING_PLATFORMS
+def variant_id_of(variant: Mapping[str, Any] | None) -> str | None:
+    """The platform's id of a variant, as text; None when it has none."""
+    return str((variant or {}).get("id") or "") or None
 
 
 def items_added_with_facet(order: Mapping[str, Any]) -> list[FacetItem]:

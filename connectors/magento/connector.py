@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode, urlparse
@@ -68,10 +68,18 @@ class MagentoConnector:
     dashboard_sign_in = "Magento: in System, then Integrations, click “Reauthorize” on Facet and allow it."
     needs_polling = True  # core Magento cannot push changes
     tells_of_uninstall = False
+    marks_orders = False  # the product page's own add-to-cart form knows nothing of Facet
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
         self.settings = settings
         self.http = http or HttpClient(policy=settings.retry, allow_private=settings.allow_private_hosts)
+
+    @staticmethod
+    def cart_action(
+        *, store_url: str, product: Mapping[str, Any], variant: Mapping[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """None: a configurable product's options are chosen on its product page, so the shopper opens it."""
+        return None
 
     # -- install ------------------------------------------------------------------------------------------
     def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:

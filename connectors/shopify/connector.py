@@ -6,7 +6,7 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +23,7 @@ from connectors.base import (
     WebhookRegistration,
     origins_of,
 )
-from connectors.cart import items_added_with_facet
+from connectors.cart import ORDER_MARK, ORDER_MARK_VALUE, items_added_with_facet, variant_id_of
 from connectors.errors import AuthError, NotFound, ProtocolError
 from connectors.http import HttpClient
 from connectors.settings import ConnectorSettings
@@ -58,10 +58,27 @@ class ShopifyConnector:
     dashboard_sign_in = "Shopify: in your Shopify admin, open Apps, then Facet."
     needs_polling = False
     tells_of_uninstall = True
+    marks_orders = True  # a cart line's hidden properties stay on the order's line item
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
         self.settings = settings
         self.http = http or HttpClient(policy=settings.retry, allow_private=settings.allow_private_hosts)
+
+    @staticmethod
+    def cart_action(
+        *, store_url: str, product: Mapping[str, Any], variant: Mapping[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """Online Store's AJAX/form endpoint: POST /cart/add with the variant id, marked as Facet's add."""
+        variant_id = variant_id_of(variant)
+        if not variant_id:
+            return None
+        return {
+            "method": "POST",
+            "url": "/cart/add",
+            "fields": {"id": variant_id, "quantity": 1, f"properties[{ORDER_MARK}]": ORDER_MARK_VALUE},
+            "ajax_url": "/cart/add.js",  # the Ajax API's twin of the form endpoint (JSON, 422 when sold out)
+            "cart_url": "/cart",
+        }
 
     def admin(self, session: StoreSession) -> ShopifyAdmin:
         """The Admin API client for one shop (shares this connector's HttpClient and its counters)."""

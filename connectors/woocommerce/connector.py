@@ -9,7 +9,7 @@ import html
 import json
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlparse
@@ -26,6 +26,7 @@ from connectors.base import (
     WebhookRegistration,
     origins_of,
 )
+from connectors.cart import variant_id_of
 from connectors.errors import AddressRefused, AuthError, ConnectorError, NotFound, ProtocolError
 from connectors.http import HttpClient, json_body
 from connectors.settings import ConnectorSettings
@@ -129,10 +130,28 @@ class WooCommerceConnector:
     )
     needs_polling = False
     tells_of_uninstall = False
+    marks_orders = False  # `?add-to-cart=` carries nothing from the cart to the order
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
         self.settings = settings
         self.http = http or HttpClient(policy=settings.retry, allow_private=settings.allow_private_hosts)
+
+    @staticmethod
+    def cart_action(
+        *, store_url: str, product: Mapping[str, Any], variant: Mapping[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """`?add-to-cart=<id>`, which adds a simple product or a specific variation by its id."""
+        item = variant_id_of(variant) or str(product.get("platform_product_id") or "")
+        if not item:
+            return None
+        base = store_url.rstrip("/") + "/" if store_url.startswith("http") else "/"
+        # The same GET adds it when fetched in the background (the cart page's address varies by store).
+        return {
+            "method": "GET",
+            "url": base,
+            "fields": {"add-to-cart": item, "quantity": 1},
+            "ajax_url": base,
+        }
 
     def api(self, session: StoreSession) -> StoreAPI:
         """The SDK client for one store (HTTPS: basic auth, or query-string keys on hosts that strip the

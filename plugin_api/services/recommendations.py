@@ -7,7 +7,7 @@ platform says so — ranks them with `inference.recommend`, and adds `recommenda
 catalog changes.
 
 Add-to-cart is the platform's business: an action stored on the product/variant (demo seed), else
-`connectors.registry.add_to_cart` (Shopify /cart/add, WooCommerce ?add-to-cart=, ...), else the product page.
+`connectors.cart.add_to_cart` (Shopify /cart/add, WooCommerce ?add-to-cart=, ...), else the product page.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import func, or_, select
 
+from connectors import cart
 from inference import colour
 from inference.catalog.category import CATEGORIES, SHADE_CATEGORIES, detect_category
 from inference.ranking import Candidate, CandidateSet, RecommendContext, judge, recommend
@@ -202,16 +203,9 @@ def add_to_cart(merchant: Merchant, payload: dict[str, Any], variant_id: str | N
     template = (variant or {}).get("add_to_cart") or payload.get("add_to_cart")
     if template:
         return dict(template)
-    from connectors import registry
-
-    helper = getattr(registry, "add_to_cart", None)
-    if helper is not None:
-        action = helper(merchant.platform, store_url=merchant.shop_domain, product=payload, variant=variant)
-        if action:
-            return action
-    if payload.get("url"):
-        return {"method": "LINK", "url": payload["url"], "kind": "product_page"}
-    return None
+    return cart.add_to_cart(
+        merchant.platform, store_url=merchant.shop_domain, product=payload, variant=variant
+    )
 
 
 def _asset_url(merchant: Merchant, product_id: str) -> str:
