@@ -5,7 +5,9 @@
   every 5 minutes from `flask facet cron`, `flask facet reap`). Sooner, one `running` for longer than a job
   may run (`FACET_JOB_TIMEOUT_SECONDS`, after which RQ stops it, plus `STALLED_MARGIN`) lost its worker
   (killed by the OOM killer, a node gone): it is failed with `analysis_error` the same two ways, so the
-  shopper learns it within minutes and the store gets its in-flight slot back.
+  shopper learns it within minutes and the store gets its in-flight slot back. One still `queued` whose
+  job is gone from Redis (Redis restarted without persistence, failed over, flushed) is enqueued again by
+  the reaper once it waited `LOST_JOB_AFTER`, instead of waiting for its deadline.
 - Privacy: kept uploads are deleted once `upload_delete_at` passes, and analyses once `expires_at` passes
   (`purge_expired`: hourly from `flask facet cron`, or `flask facet purge`).
 - Customers' data exports go 30 days after the request (`services.data_requests.purge_old_exports`, which
@@ -74,6 +76,8 @@ UNFINISHED = (AnalysisStatus.QUEUED.value, AnalysisStatus.RUNNING.value)
 # Past the job timeout, RQ has stopped the job and the job has written its outcome (or set the analysis
 # back to `queued` for its retry) within seconds; this margin covers those writes on a slow database.
 STALLED_MARGIN = timedelta(seconds=60)
+# Enqueuing and the job's own start take milliseconds; a queued analysis this old is checked for its job.
+LOST_JOB_AFTER = timedelta(minutes=1)
 
 
 def _deadline(now: datetime) -> datetime:
@@ -134,7 +138,37 @@ def reap_stuck_analyses(now: datetime | None = None) -> int:
             reaped += 1
     if reaped:
         log.warning("reaped %d stuck analyses", reaped)
+    requeue_lost_jobs(now)
     return reaped
+
+
+def requeue_lost_jobs(now: datetime | None = None) -> int:
+    """Enqueue again the queued analyses (within their deadline) whose RQ job no longer exists; returns how
+    many. A job that exists (waiting behind a backlog, running, or retried) is left alone."""
+    from rq.job import Job
+
+    from plugin_api.services.analyses import enqueue_analysis
+
+    jobs = current_jobs()
+    if jobs.inline:
+        return 0
+    now = now or utcnow()
+    waiting = db.session.scalars(
+        select(Analysis).where(
+            Analysis.status == AnalysisStatus.QUEUED.value,
+            Analysis.queued_at <= now - LOST_JOB_AFTER,
+            Analysis.queued_at > _deadline(now),
+        )
+    ).all()
+    requeued = 0
+    for analysis in waiting:
+        if Job.exists(f"analysis-{analysis.id}", connection=jobs.redis):
+            continue
+        enqueue_analysis(analysis)
+        requeued += 1
+    if requeued:
+        log.warning("enqueued %d analyses again whose jobs were lost from Redis", requeued)
+    return requeued
 
 
 def purge_expired(now: datetime | None = None) -> dict[str, int]:

@@ -129,13 +129,7 @@ def submit_analysis(
         raise ApiError(503, "unavailable", "The photo could not be stored; please try again.") from exc
 
     try:
-        jobs.enqueue(
-            ANALYSIS_JOB,
-            str(analysis.id),
-            queue=analysis.queue or "analysis-default",
-            job_id=f"analysis-{analysis.id}",
-            on_failure=ANALYSIS_FAILURE_CALLBACK,
-        )
+        enqueue_analysis(analysis)
     except Exception as exc:
         # Redis is down: undo everything so no analysis is left queued with no job behind it.
         log.exception("could not enqueue analysis %s", analysis.id)
@@ -148,6 +142,17 @@ def submit_analysis(
     if jobs.inline:
         db.session.refresh(analysis)
     return analysis
+
+
+def enqueue_analysis(analysis: Analysis) -> None:
+    """Hand a stored analysis to its queue (or run it now, in-process); one RQ job id per analysis."""
+    current_jobs().enqueue(
+        ANALYSIS_JOB,
+        str(analysis.id),
+        queue=analysis.queue or "analysis-default",
+        job_id=f"analysis-{analysis.id}",
+        on_failure=ANALYSIS_FAILURE_CALLBACK,
+    )
 
 
 def delete_analysis(merchant: Merchant, analysis_id: str) -> None:
