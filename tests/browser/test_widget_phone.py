@@ -77,3 +77,29 @@ def test_the_back_button_closes_the_widget_and_keeps_the_shopper_on_the_page(
     page.go_back()
     page.wait_for_url(live_server.url + "/healthz")
     assert errors == []
+
+
+OUTSIDE_THE_BODY = """() => {
+  const root = document.querySelector('[data-facet-dialog]').shadowRoot, body = root.querySelector('.body');
+  const edge = body.getBoundingClientRect();
+  const out = [...root.querySelectorAll('.body *')].filter(el => {
+    const r = el.getBoundingClientRect();
+    // The frames strip scrolls sideways by design; what is inside it may lie beyond the edge.
+    return r.width && !el.closest('.strip') && (r.right > edge.right + 0.5 || r.left < edge.left - 0.5);
+  }).map(el => el.tagName + '.' + (el.getAttribute('class') || '') + ' ' + el.textContent.slice(0, 30));
+  return {scroll: body.scrollWidth - body.clientWidth, out: out.slice(0, 10)};
+}"""
+
+
+def test_text_zoomed_to_200_percent_needs_no_sideways_scrolling(live_server, page_factory, inputs):
+    # A 412 px wide phone at 200 % zoom lays out 206 CSS px wide.
+    page, errors = page_factory(206, 457, is_mobile=True, has_touch=True, device_scale_factor=5)
+    route_fixture_api(page)
+    open_widget(page, live_server.url)
+    assert page.evaluate(OUTSIDE_THE_BODY) == {"scroll": 0, "out": []}
+    upload(page, inputs["face_png"])
+    page.locator('[data-fc="results"]').wait_for()
+    page.locator('[data-fc="recs"]').wait_for()
+    screenshot(page, "phone-results-zoom200")
+    assert page.evaluate(OUTSIDE_THE_BODY) == {"scroll": 0, "out": []}
+    assert errors == []
