@@ -14,9 +14,8 @@ from plugin_api.models.base import Base, TimestampMixin, random_token, utcnow
 
 
 class Platform(StrEnum):
-    SHOPIFY = "shopify"
-    WOOCOMMERCE = "woocommerce"
-    MAGENTO = "magento"
+    """`Merchant.platform` values with no connector (the connectors' own: `connectors.registry.PLATFORMS`)."""
+
     DEMO = "demo"
 
 
