@@ -26,6 +26,7 @@ from inference.catalog.category import (
 from inference.catalog.colours import dominant_colours, shade_from_swatch, shade_from_text, shade_undertone
 from inference.catalog.embedding import Embedder, get_embedder
 from inference.catalog.eyewear_shape import classify_frame_shape
+from inference.tryon.asset import AssetRejection, TryOnAsset, make_tryon_asset
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class FeatureResult:
     """Computed features plus, for eyewear, the try-on asset object (stored separately as PNG + JSON)."""
 
     features: dict[str, Any]
-    asset: Any | None = None
+    asset: TryOnAsset | None = None
 
 
 def parse_frame_size(texts: Iterable[str]) -> dict[str, float] | None:
@@ -241,7 +242,7 @@ def extract_product_features(
     image: np.ndarray | None,
     *,
     embedder: Embedder | None = None,
-    make_asset: Callable[..., Any] | None = None,
+    make_asset: Callable[..., TryOnAsset | AssetRejection] = make_tryon_asset,
     swatches: Mapping[str, np.ndarray] | None = None,
 ) -> FeatureResult:
     """Category, colours, shades, eyewear shape/size/try-on asset and the embedding of one product."""
@@ -269,7 +270,7 @@ def extract_product_features(
         features["colour_name"] = colour_name
 
     label = category.category
-    asset = None
+    asset: TryOnAsset | None = None
     tryon: dict | None = None
     size = _frame_size(info) if label in EYEWEAR_CATEGORIES else None
     if label in EYEWEAR_CATEGORIES and rgb is not None:
@@ -294,7 +295,7 @@ def extract_product_features(
         eyewear: dict[str, Any] = {"frame_mm": size, "tryon": None}
         if rgb is not None:
             eyewear["tryon"] = tryon
-            measured = (getattr(asset, "geometry", None) or {}).get("total_width_mm") if asset else None
+            measured = asset.geometry.get("total_width_mm") if asset is not None else None
             if size and measured:
                 # The try-on engine measures hinge-to-hinge width from the photo scaled by the printed size:
                 # better than lens + bridge + lens plus a fixed allowance for the end pieces.
@@ -326,15 +327,9 @@ def compute_product_features(product: Mapping[str, Any] | ProductInfo, image: np
     return extract_product_features(info, image).features
 
 
-def _asset_arrays(asset: Any) -> tuple[np.ndarray, dict | None]:
-    """RGBA pixels and geometry dict of a try-on asset, whatever container the try-on engine uses."""
-    rgba = getattr(asset, "rgba", None)
-    if rgba is None:
-        rgba = getattr(asset, "image", None)
-    geometry = getattr(asset, "geometry", None)
-    if geometry is not None and not isinstance(geometry, Mapping):
-        geometry = geometry.as_dict() if hasattr(geometry, "as_dict") else vars(geometry)
-    return np.asarray(rgba), (dict(geometry) if geometry is not None else None)
+def _asset_arrays(asset: TryOnAsset) -> tuple[np.ndarray, dict]:
+    """A try-on asset's RGBA pixels (HxWx4 uint8) and a copy of its geometry."""
+    return np.asarray(asset.image), dict(asset.geometry)
 
 
 # Try-on assets keep the frame opaque and tinted lenses translucent (they let the face show through).
@@ -342,7 +337,7 @@ _OPAQUE_ALPHA = 240
 _MIN_FRAME_PIXELS = 200
 
 
-def _frame_colours(asset: Any) -> list[dict]:
+def _frame_colours(asset: TryOnAsset) -> list[dict]:
     """Dominant colours of the frame alone: the try-on asset's opaque pixels. In a sunglasses photo the
     tinted lenses are the largest surfaces, so the whole photo's colours would call a gold aviator with G15
     lenses "emerald"; the palette reasons say "frame"."""
@@ -379,10 +374,8 @@ def _frame_size(info: ProductInfo) -> dict | None:
 
 
 def _tryon_asset(
-    rgb: np.ndarray, size: dict | None, make_asset: Callable[..., Any] | None
-) -> tuple[Any, dict]:
-    if make_asset is None:
-        from inference import make_tryon_asset as make_asset
+    rgb: np.ndarray, size: dict | None, make_asset: Callable[..., TryOnAsset | AssetRejection]
+) -> tuple[TryOnAsset | None, dict]:
     frame_mm = None
     if size:
         frame_mm = (
@@ -391,7 +384,6 @@ def _tryon_asset(
             else size["total_width_mm"]
         )
     result = make_asset(rgb, frame_mm=frame_mm)
-    code = getattr(result, "code", None)
-    if code is not None and not hasattr(result, "geometry"):
-        return None, {"ok": False, "reason": code, "message": getattr(result, "message", "")}
+    if isinstance(result, AssetRejection):
+        return None, {"ok": False, "reason": result.code, "message": result.message}
     return result, {"ok": True}
