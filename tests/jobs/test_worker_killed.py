@@ -60,7 +60,10 @@ def killed_mid_analysis(app, database_url: str, storage_dir: Path, merchant, ret
             retries=retries,
         )
     cmd, env = worker_command(database_url, redis_url, storage_dir)
-    worker = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its own process group: the worker's RQ scheduler (a forked child) outlives a SIGKILL of the worker.
+    worker = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -71,9 +74,15 @@ def killed_mid_analysis(app, database_url: str, storage_dir: Path, merchant, ret
         else:
             pytest.fail("the worker never started the analysis")
     finally:
-        os.kill(worker.pid, signal.SIGKILL)
+        os.kill(worker.pid, signal.SIGKILL)  # the worker alone, as the OOM killer would
         worker.wait(timeout=30)
         worker.stderr.close()
+        try:
+            os.killpg(
+                worker.pid, signal.SIGKILL
+            )  # then what it left (its scheduler), not to outlive the test
+        except ProcessLookupError:
+            pass
     return analysis_id
 
 
