@@ -3,6 +3,7 @@ hunting for it on a small screen."""
 
 from __future__ import annotations
 
+from tests.browser import fixtures
 from tests.browser.conftest import screenshot
 from tests.browser.test_widget_ui import OPEN_BUTTON, open_widget, route_fixture_api, upload
 
@@ -102,4 +103,52 @@ def test_text_zoomed_to_200_percent_needs_no_sideways_scrolling(live_server, pag
     page.locator('[data-fc="recs"]').wait_for()
     screenshot(page, "phone-results-zoom200")
     assert page.evaluate(OUTSIDE_THE_BODY) == {"scroll": 0, "out": []}
+    assert errors == []
+
+
+def test_offline_while_the_analysis_runs_waits_for_the_connection(live_server, page_factory, inputs):
+    page, errors = phone(page_factory, "13")
+    net = {"offline": False, "uploads": 0, "polls": 0}
+    done = fixtures.fixture_result()
+
+    def analyses(route, request):
+        if request.method == "POST":
+            net["uploads"] += 1
+            route.fulfill(
+                status=202,
+                json={"id": "fx-1", "status": "queued", "poll_url": "/api/v1/widget/analyses/fx-1"},
+            )
+        elif net["offline"]:
+            route.abort("internetdisconnected")
+        else:
+            net["polls"] += 1
+            status = "running" if net["polls"] < 2 else "done"
+            route.fulfill(json={"id": "fx-1", "status": status, "result": done if status == "done" else None})
+
+    assets = fixtures.frame_assets()
+    page.route("**/api/v1/widget/analyses**", analyses)
+    page.route(
+        "**/fixture-assets/*.png",
+        lambda route: route.fulfill(
+            body=assets[route.request.url.rsplit("/", 1)[1][:-4]][0], content_type="image/png"
+        ),
+    )
+    open_widget(page, live_server.url)
+    # The phone loses its connection as soon as the upload is answered (a tunnel).
+    with page.expect_response(lambda r: r.request.method == "POST" and "/analyses" in r.url):
+        upload(page, inputs["face_png"])
+    net["offline"] = True
+    page.context.set_offline(True)
+    # Five failed checks in a row used to end it here (about 5 s) with "Try again", which uploaded again.
+    page.wait_for_timeout(8000)
+    assert page.locator('[data-fc="error-title"]').count() == 0
+    assert page.locator(".dlg").get_attribute("data-state") == "working"
+    assert page.locator(".statusline").text_content() == (
+        "You’re offline. Your photo is being analysed: the results come as soon as you’re back online."
+    )
+    screenshot(page, "phone-offline-waiting")
+    net["offline"] = False
+    page.context.set_offline(False)
+    page.locator('[data-fc="results"]').wait_for()
+    assert net["uploads"] == 1
     assert errors == []

@@ -119,6 +119,19 @@ function waitForResult(job, onStatus, signal) {
         });
       }, function (e) {
         if (e && e.name === 'AbortError') throw e;
+        // Offline (a train's tunnel, a lift): the analysis goes on on the server, so the shopper is told and
+        // the check waits for the connection, instead of failing within seconds with a "Try again" that sent
+        // the photo again (the finished analysis deleted, one more photo taken from the shopper's allowance).
+        // Time offline does not count towards the two minutes.
+        if (navigator.onLine === false) {
+          var away = Date.now();
+          onStatus('offline');
+          return whenOnline(signal).then(function () {
+            started += Date.now() - away;
+            delay = 400;
+            return step();
+          });
+        }
         // A blip on a phone connection should not lose the analysis: retry a few times.
         if (++netFailures > 4) throw new ApiError('network', 0, 'network', String(e && e.message));
         return step();

@@ -434,6 +434,7 @@ function submit(prep, from) {
       job.tick++;
       if (status === 'running') step('running', Math.min(88, 45 + job.tick * 6));
       else if (status === 'queued') step('queued', Math.min(40, 30 + job.tick * 2));
+      else if (status === 'offline') step('offline', job.pct);
     }, signal);
   }).then(function (body) {
     job.body = body;

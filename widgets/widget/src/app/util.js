@@ -153,6 +153,24 @@ function sleep(ms, signal) {
   });
 }
 
+// Resolves when the browser is back online (at once if it is); rejects with an AbortError on `signal`.
+function whenOnline(signal) {
+  return new Promise(function (resolve, reject) {
+    if (navigator.onLine !== false) return resolve();
+    function back() {
+      window.removeEventListener('online', back);
+      resolve();
+    }
+    window.addEventListener('online', back);
+    if (signal) {
+      signal.addEventListener('abort', function () {
+        window.removeEventListener('online', back);
+        reject(abortError());
+      });
+    }
+  });
+}
+
 function abortError() {
   var e = new Error('aborted');
   e.name = 'AbortError';
