@@ -6,7 +6,8 @@ Redis: `REDIS_URL` when set; tests that need it take the `redis_url`/`redis_app`
 (saying why) without it. The Redis db is flushed around each such test.
 
 Reusable fixtures: `app_factory`, `app` (jobs in-process), `redis_app` (jobs on RQ), `client`, `db_session`,
-`merchant_factory`, `widget_headers`, `redis_url`, `postgres_url`, `make_jpeg`.
+`merchant_factory`, `widget_headers`, `redis_url`, `postgres_url`, `make_jpeg`, and `astronaut` (the
+public-domain portrait the face, analysis and try-on tests read).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, inspect, text
@@ -209,3 +211,11 @@ def widget_headers() -> Callable[[Merchant], dict[str, str]]:
 def make_jpeg() -> Callable[..., bytes]:
     """`make_jpeg(width=320, height=240, color=..., exif_orientation=None)` → JPEG bytes."""
     return images.make_jpeg
+
+
+@pytest.fixture(scope="session")
+def astronaut() -> np.ndarray:
+    """NASA's public-domain portrait of Eileen Collins, 512×512 RGB (bundled with scikit-image). Shared by
+    the whole session: tests must not write into it."""
+    skimage_data = pytest.importorskip("skimage.data")
+    return np.ascontiguousarray(skimage_data.astronaut())

@@ -29,11 +29,6 @@ POINTS = ("left_eye", "right_eye", "nose_tip", "nose_bridge", "mouth_left", "mou
 
 
 @pytest.fixture(scope="module")
-def astronaut() -> np.ndarray:
-    return skdata.astronaut()
-
-
-@pytest.fixture(scope="module")
 def result(astronaut: np.ndarray) -> dict:
     return analyze_image(astronaut)
 

@@ -13,13 +13,6 @@ from inference.analysis import analyze_image, skin
 from inference.analysis import illumination as illum
 from inference.analysis.regions import LinearPhoto, RegionCanvas
 
-skdata = pytest.importorskip("skimage.data")
-
-
-@pytest.fixture(scope="module")
-def astronaut() -> np.ndarray:
-    return skdata.astronaut()
-
 
 def _png(rgb: np.ndarray) -> bytes:
     buf = io.BytesIO()

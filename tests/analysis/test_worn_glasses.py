@@ -21,7 +21,7 @@ pytest.importorskip("skimage.data")
 
 
 @pytest.fixture(scope="module")
-def astronaut() -> np.ndarray:
+def close_portrait() -> np.ndarray:
     """A 1,024 px portrait whose skin reading is trusted, so a hint that withheld it would show."""
     return load_rgb(astronaut_close_jpeg())
 
@@ -39,9 +39,9 @@ def score(photo: np.ndarray) -> float:
 
 
 @pytest.mark.parametrize("style", ["rectangle", "wayfarer", "cat_eye", "browline", "sun_wayfarer"])
-def test_a_worn_frame_is_seen_and_the_shopper_asked_to_take_it_off(astronaut, style) -> None:
-    assert score(astronaut) < GLASSES_SCORE / 3
-    result = analyze_image(wearing(astronaut, style))
+def test_a_worn_frame_is_seen_and_the_shopper_asked_to_take_it_off(close_portrait, style) -> None:
+    assert score(close_portrait) < GLASSES_SCORE / 3
+    result = analyze_image(wearing(close_portrait, style))
     issues = {issue["code"]: issue["message"] for issue in result["quality"]["issues"]}
     assert result["quality"]["glasses"] >= GLASSES_SCORE
     assert issues["glasses_on"] == "Take off your glasses so the try-on shows only the frames you choose"
@@ -51,15 +51,15 @@ def test_a_worn_frame_is_seen_and_the_shopper_asked_to_take_it_off(astronaut, st
     assert isinstance(result["concerns"]["redness"], int)
 
 
-def test_a_bare_face_is_not_asked_about_glasses(astronaut) -> None:
-    result = analyze_image(astronaut)
+def test_a_bare_face_is_not_asked_about_glasses(close_portrait) -> None:
+    result = analyze_image(close_portrait)
     assert "glasses_on" not in {issue["code"] for issue in result["quality"]["issues"]}
     assert result["quality"]["glasses"] < GLASSES_SCORE / 3
     assert all(isinstance(value, int) for value in result["concerns"].values())
 
 
-def test_thin_metal_frames_are_the_known_misses(astronaut) -> None:
+def test_thin_metal_frames_are_the_known_misses(close_portrait) -> None:
     # What the lines cannot see, pinned so a change that starts seeing them is noticed (and documented): a
     # 1 mm metal rim is under a pixel wide at the crop's 48 px between the pupils.
     for style in ("round", "aviator", "rimless"):
-        assert score(wearing(astronaut, style)) < GLASSES_SCORE
+        assert score(wearing(close_portrait, style)) < GLASSES_SCORE

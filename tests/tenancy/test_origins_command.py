@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from plugin_api.extensions import db
 from plugin_api.models import Merchant
 
@@ -40,5 +42,5 @@ def test_the_demo_answers_the_port_it_is_served_on(app) -> None:
     result = app.test_cli_runner().invoke(args=["facet", "seed-demo", "--origin", "http://127.0.0.1:8765"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        demo = db.session.query(Merchant).filter_by(publishable_key="pk_demo").one()
+        demo = db.session.scalars(select(Merchant).where(Merchant.publishable_key == "pk_demo")).one()
         assert {"http://127.0.0.1:8000", "http://127.0.0.1:8765"} <= set(demo.allowed_origins)

@@ -1,10 +1,10 @@
-"""Try-on fixtures: the public-domain astronaut portrait, its face mesh, and generated product photos."""
+"""Try-on fixtures: the astronaut portrait's face (`astronaut` is in tests/conftest.py) and generated product
+photos."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import pytest
 
 from inference.tryon import TryOnAsset, make_tryon_asset
@@ -16,12 +16,6 @@ SMALL = 480  # product photo width for tests: big enough for 1 mm rims, small en
 def small(name: str, **changes) -> EyewearSpec:
     """A named catalog spec drawn at test size."""
     return replace(named_spec(name), width_px=SMALL, **changes)
-
-
-@pytest.fixture(scope="session")
-def astronaut() -> np.ndarray:
-    skimage_data = pytest.importorskip("skimage.data")
-    return np.ascontiguousarray(skimage_data.astronaut())
 
 
 @pytest.fixture(scope="session")
