@@ -152,3 +152,23 @@ def test_offline_while_the_analysis_runs_waits_for_the_connection(live_server, p
     page.locator('[data-fc="results"]').wait_for()
     assert net["uploads"] == 1
     assert errors == []
+
+
+SMALL_BUTTONS = """() => {
+  const root = document.querySelector('[data-facet-dialog]').shadowRoot;
+  return [...root.querySelectorAll('button')].map(b => [b, b.getBoundingClientRect()])
+    .filter(([b, r]) => r.width && (r.width < 44 || r.height < 44))
+    .map(([b, r]) => `${b.getAttribute('data-fc') || b.textContent} ${r.width | 0}×${r.height | 0}`);
+}"""
+
+
+def test_every_button_is_big_enough_for_a_finger(live_server, page_factory, inputs):
+    page, errors = page_factory(412, 839, is_mobile=True, has_touch=True, device_scale_factor=2)
+    route_fixture_api(page)
+    open_widget(page, live_server.url)
+    assert page.evaluate(SMALL_BUTTONS) == []
+    upload(page, inputs["face_png"])
+    page.locator('[data-fc="results"]').wait_for()
+    page.locator('[data-fc="recs"]').wait_for()
+    assert page.evaluate(SMALL_BUTTONS) == []
+    assert errors == []
