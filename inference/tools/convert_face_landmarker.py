@@ -1,8 +1,9 @@
 """Convert MediaPipe's face_landmarker.task (TFLite) into `inference/weights/face_landmarker.safetensors`.
 
-Run once by a developer (needs the `tflite` flatbuffer parser from requirements-bench.txt, not a runtime dep):
+Run once by a developer (needs the `tflite` flatbuffer parser from requirements-dev.txt, not a runtime dep;
+tests/face/test_converter.py checks that it reproduces the committed weights):
 
-    .venv-bench/bin/python -m inference.tools.convert_face_landmarker \
+    .venv/bin/python -m inference.tools.convert_face_landmarker \
         --task ../shared/models/face_landmarker.task --out inference/weights/face_landmarker.safetensors
 
 The TFLite graphs are walked in execution order; every CONV_2D / DEPTHWISE_CONV_2D / PRELU with weights

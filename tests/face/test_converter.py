@@ -13,7 +13,6 @@ TASK = Path(__file__).resolve().parents[3] / "shared" / "models" / "face_landmar
 
 
 def test_converter_reproduces_committed_weights(tmp_path):
-    pytest.importorskip("tflite", reason="the TFLite parser is a benchmark-env dependency (.venv-bench)")
     if not TASK.is_file():
         pytest.skip(f"{TASK} not present")
     from inference.tools.convert_face_landmarker import main
