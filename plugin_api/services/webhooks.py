@@ -128,21 +128,13 @@ def apply_event(merchant: Merchant, event: WebhookEvent) -> str:
     return "ignored"
 
 
-def _order_properties(payload: dict[str, Any]) -> dict[str, Any]:
-    """What conversion analytics needs from an order, and nothing personal beyond the customer id
-    (kept so customers/redact can find and erase it)."""
-    customer = payload.get("customer") or {}
-    customer_id = customer.get("id") if isinstance(customer, dict) else None
-    customer_id = customer_id or payload.get("customer_id")
-    items = payload.get("line_items") or []
-    return {
-        "order_id": str(payload.get("id")),
-        "customer_id": str(customer_id) if customer_id else None,
-        "currency": payload.get("currency"),
-        "total": str(payload.get("total_price") or payload.get("total") or ""),
-        "product_ids": sorted({str(i.get("product_id")) for i in items if i.get("product_id")}),
-        "source": payload.get("source_name") or payload.get("created_via"),
-    }
+def _order_properties(payload: dict[str, Any]) -> dict[str, str]:
+    """An order is counted (the share of orders with an item added through Facet), so it keeps only its id.
+
+    Its id is what a platform's data-request and erasure notices list (Shopify's `orders_requested`,
+    `orders_to_redact`), so those still find it. The customer's id, the total and the products are not
+    kept: nothing reads them, and not every platform tells Facet when a customer asks to be erased."""
+    return {"order_id": str(payload.get("id"))}
 
 
 def _sale_properties(event: WebhookEvent) -> dict[str, Any]:
@@ -159,7 +151,8 @@ def _sale_properties(event: WebhookEvent) -> dict[str, Any]:
 
 
 def customer_records(merchant: Merchant, event: WebhookEvent) -> list[Event]:
-    """Every Facet row tied to the customer (order events by customer id or by the listed order ids)."""
+    """Every Facet row tied to the customer: order events by the order ids the notice lists (and, for rows
+    kept before orders stopped keeping a customer id, by that id)."""
     orders = {
         str(o) for o in event.payload.get("orders_to_redact") or event.payload.get("orders_requested") or []
     }
@@ -201,7 +194,10 @@ def answer_data_request(merchant: Merchant, event: WebhookEvent) -> int:
         "customer_id": event.customer_id,
         "data_request_id": request_id,
         "received_at": utcnow().isoformat(),
-        "note": "Facet keeps no shopper identity with try-ons or analyses; only orders name the customer.",
+        "note": (
+            "Facet keeps no shopper identity with try-ons or analyses; of orders it keeps only their ids, "
+            "to count them."
+        ),
         "orders": [{**(r.properties or {}), "occurred_at": r.occurred_at.isoformat()} for r in records],
     }
     safe_id = "".join(c for c in request_id if c.isalnum() or c in "-_")[:64] or "request"
