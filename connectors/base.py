@@ -103,7 +103,7 @@ class InboundRequest:
 
 @dataclass
 class InstallResult:
-    """A completed install: which store, the credentials to store encrypted, and granted scopes.
+    """A completed install: which store, its name, and the credentials to store encrypted.
 
     `storefront_origins` are the web origins the store's shoppers browse (the widget's requests come from
     them and are refused from anywhere else). What the merchant should do next is not part of what got
@@ -112,7 +112,6 @@ class InstallResult:
 
     store: str
     credentials: dict[str, Any]
-    scopes: list[str] = field(default_factory=list)
     name: str | None = None
     storefront_origins: list[str] = field(default_factory=list)
 

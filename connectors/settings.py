@@ -39,11 +39,6 @@ class ConnectorSettings:
     # see `connectors.address_guard`.
     allow_private_hosts: bool = False
 
-    @property
-    def public_base(self) -> str:
-        """Facet's external URL without a trailing slash."""
-        return self.public_url.rstrip("/")
-
 
 def _flag(value: Any, default: bool) -> bool:
     if value is None:

@@ -73,12 +73,6 @@ def cached(name: str, factory: Callable[[], T]) -> T:
     return value
 
 
-def clear_cache() -> None:
-    """Forget every cached model (tests use it to check loading)."""
-    with _lock:
-        _cache.clear()
-
-
 def warm_up() -> None:
     """Load the face networks and run them once, so the first shopper's request doesn't pay for it."""
     from inference.face.models import load_face_models

@@ -136,7 +136,6 @@ class ShopifyConnector:
         result = InstallResult(
             store=shop,
             credentials=creds,
-            scopes=creds.get("scope", "").split(","),
             name=shop,
             # The shop's primary custom domain is added by the catalog sync (`primaryDomain`).
             storefront_origins=[f"https://{shop}"],

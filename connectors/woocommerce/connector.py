@@ -296,7 +296,6 @@ class WooCommerceConnector:
         result = InstallResult(
             store=pending["store_url"],
             credentials=creds,
-            scopes=[str(body.get("key_permissions") or "")],
             name=urlparse(pending["store_url"]).hostname,
             storefront_origins=origins_of(pending["store_url"]),
         )

@@ -548,7 +548,7 @@ def detect_category(
     return CategoryResult(best, confidence, tuple(evidence))
 
 
-def image_cue(rgb_or_rgba, foreground: object | None = None) -> dict[str, float]:
+def image_cue(rgb_or_rgba) -> dict[str, float]:
     """Cheap visual evidence: a wide, short, two-lobed dark outline on a light background looks like a frame.
 
     Delegates to `inference.catalog.eyewear_shape.looks_like_eyewear`, which knows the outline geometry.

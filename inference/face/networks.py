@@ -70,9 +70,8 @@ BLAZEFACE_BLOCKS_8 = [(88, 96, 2), (96, 96, 1), (96, 96, 1), (96, 96, 1), (96, 9
 
 
 class BlazeFace(nn.Module):
-    """BlazeFace short range: 128×128 RGB in [-1, 1] → (896×16 regressors, 896 score logits)."""
-
-    input_size = 128
+    """BlazeFace short range: 128×128 RGB in [-1, 1] → (896×16 regressors, 896 score logits). The input
+    size the pipeline feeds it is `FaceModelConfig.detector_size`."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -147,9 +146,9 @@ class WholeMapConv2d(nn.Conv2d):
 
 
 class FaceMeshV2(nn.Module):
-    """Face Mesh v2: 256×256 RGB in [0, 1] → (478×3 landmarks in crop pixels, face-presence logit)."""
+    """Face Mesh v2: 256×256 RGB in [0, 1] → (478×3 landmarks in crop pixels, face-presence logit). The input
+    size the pipeline feeds it is `FaceModelConfig.mesh_size`."""
 
-    input_size = 256
     num_landmarks = 478
 
     def __init__(self, blocks: list[MeshBlockSpec]) -> None:

@@ -12,7 +12,7 @@ compression are applied. Left/right are image-left/image-right.
 from __future__ import annotations
 
 import io
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 import cv2
 import numpy as np
@@ -356,7 +356,7 @@ def generate_eyewear_photo(spec: EyewearSpec) -> tuple[Image.Image, EyewearTruth
         photo.save(buf, "JPEG", quality=spec.jpeg_quality)
         photo = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
 
-    ys_a, xs_a = np.nonzero(alpha > 0.5)
+    _, xs_a = np.nonzero(alpha > 0.5)
     x_lo, x_hi = float(xs_a.min()), float(xs_a.max()) + 1
     truth = EyewearTruth(
         alpha=alpha.astype(np.float32),
@@ -400,8 +400,3 @@ def _background(spec: EyewearSpec, h: int, w: int, rng: np.random.Generator) -> 
     grad = 1.0 - 0.015 * (yy / h) * rng.uniform(0, 1)
     vig = 1.0 - 0.02 * (((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) * 2) * rng.uniform(0, 1)
     return base[None, None, :] * (grad * vig)[..., None]
-
-
-def with_background(spec: EyewearSpec, rgb: tuple[int, int, int]) -> EyewearSpec:
-    """The same frame on another background colour."""
-    return replace(spec, background_rgb=rgb)

@@ -86,7 +86,7 @@ def measure(alpha: np.ndarray, glass_hint: np.ndarray | None = None) -> Shape | 
     r = max(2, int(round(0.11 * height)))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     opened = cv2.morphologyEx(filled.astype(np.uint8), cv2.MORPH_OPEN, kernel)
-    n, labels, stats, cents = cv2.connectedComponentsWithStats(opened, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
     order = [
         i
         for i in np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1
@@ -101,7 +101,7 @@ def measure(alpha: np.ndarray, glass_hint: np.ndarray | None = None) -> Shape | 
     axis, sym = _best_axis(filled, x0, x1, hint)
     band = filled[y0:y1, max(0, int(axis - 0.01 * width)) : int(axis + 0.01 * width) + 1]
     centre_fill = float(band.any(axis=1).mean()) if band.size else 1.0
-    n_comp, comp = cv2.connectedComponents(filled.astype(np.uint8))
+    _, comp = cv2.connectedComponents(filled.astype(np.uint8))
     connected = False
     if len(lenses) == 2:
         ids = {int(np.bincount(comp[lens.blob]).argmax()) for lens in lenses}
