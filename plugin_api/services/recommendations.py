@@ -29,6 +29,7 @@ from inference import colour
 from inference.catalog.category import CATEGORIES, SHADE_CATEGORIES, detect_category
 from inference.ranking import Candidate, CandidateSet, RecommendContext, judge, recommend
 from plugin_api.extensions import db
+from plugin_api.jobs.features import PHOTO_READ
 from plugin_api.models import Analysis, Event, Merchant, Product, ShownRecommendation, utcnow
 from plugin_api.services.dashboard_funnel import CART, CLICK
 from plugin_api.storage import ObjectNotFound, current_storage
@@ -158,6 +159,9 @@ def candidate_set(merchant: Merchant) -> CandidateSet:
             ),
         )
         for p in db.session.scalars(recommendable(merchant).order_by(Product.id))
+        # Without any photo the shopper could neither see the product nor try it on, and Facet read
+        # nothing of it but its words: a recommendation would be a blank card with a guess.
+        if p.image_urls
     ]
     built = CandidateSet.build(candidates)
     with _lock:
@@ -173,7 +177,8 @@ def _payload(p: Product) -> dict[str, Any]:
         "platform_product_id": p.platform_product_id,
         "title": p.title,
         "url": p.url,
-        "image_url": (p.image_urls or [None])[0],
+        # The photo the features were read from: the product's first one, unless that one would not load.
+        "image_url": (p.features or {}).get(PHOTO_READ) or (p.image_urls or [None])[0],
         "price": str(p.price) if p.price is not None else None,
         "currency": p.currency,
         "variants": p.variants or [],

@@ -54,6 +54,7 @@ def _seed(merchant_id: int) -> None:
             title=title,
             product_type=kind,
             url=f"https://shop.example/p/{pid}",
+            image_urls=[f"https://shop.example/img/{pid}.png"],
             in_stock=True,
         )
         db.session.add(product)

@@ -73,6 +73,7 @@ def test_deleted_out_of_stock_and_featureless_products_are_excluded(app, merchan
         add_product(merchant.id, "sold-out", lipstick_features("#c3a27c"), in_stock=False)
         add_product(merchant.id, "failed", lipstick_features("#c3a27c"), features_status="failed")
         add_product(merchant.id, "pending", {}, features_status="pending")
+        add_product(merchant.id, "no-photo", lipstick_features("#c3a27c"), image_urls=[])
         db.session.commit()
         ids = {r["product_id"] for r in enrich(merchant)["recommendations"]}
         assert ids == {"ok", "unknown-stock"}
@@ -82,6 +83,25 @@ def test_deleted_out_of_stock_and_featureless_products_are_excluded(app, merchan
         product.in_stock = False
         db.session.commit()
         assert {r["product_id"] for r in enrich(merchant)["recommendations"]} == {"unknown-stock"}
+
+
+def test_the_shopper_sees_the_photo_the_features_were_read_from(app, merchant_factory) -> None:
+    """A product whose first photo would not load was read from a later one: that one is shown."""
+    from plugin_api.jobs.features import PHOTO_READ
+
+    merchant = merchant_factory()
+    second = "https://cdn.example/second.png"
+    with app.app_context():
+        add_product(
+            merchant.id,
+            "fallback",
+            {**lipstick_features("#c3a27c"), PHOTO_READ: second},
+            image_urls=["https://cdn.example/gone.png", second],
+        )
+        add_product(merchant.id, "first", lipstick_features("#a0785a"))
+        db.session.commit()
+        shown = {r["product_id"]: r["image_url"] for r in enrich(merchant)["recommendations"]}
+    assert shown == {"fallback": second, "first": "https://cdn.example/first.png"}
 
 
 def test_store_popularity_is_a_rate_over_how_often_each_product_was_shown(app, merchant_factory) -> None:
