@@ -172,3 +172,19 @@ def test_every_button_is_big_enough_for_a_finger(live_server, page_factory, inpu
     page.locator('[data-fc="recs"]').wait_for()
     assert page.evaluate(SMALL_BUTTONS) == []
     assert errors == []
+
+
+def test_a_phone_turned_sideways_gets_the_whole_screen_and_its_buttons(live_server, page_factory):
+    page, errors = page_factory(740, 360, is_mobile=True, has_touch=True, device_scale_factor=2)
+    open_widget(page, live_server.url)
+    dialog = rect(page, ".dlg")
+    assert (dialog["top"], dialog["bottom"]) == (0, 360), "a card with margins, header and footer left 210 px"
+    body = rect(page, ".body")
+    assert rect(page, '[data-fc="upload"]')["bottom"] <= body["bottom"]
+    page.locator('[data-fc="camera"]').click()
+    page.locator('[data-fc="capture"]:not([disabled])').wait_for()
+    guide, actions = rect(page, ".cam svg.guide > ellipse"), rect(page, ".screen > .actions")
+    screenshot(page, "phone-camera-landscape")
+    assert rect(page, ".cam")["top"] >= body["top"]
+    assert guide["bottom"] <= actions["top"] and actions["bottom"] <= body["bottom"] + 16
+    assert errors == []
