@@ -112,9 +112,11 @@ class JobRunner:
         on_failure: JobFunc | None = None,
         timeout: int | None = None,
         retries: int | None = None,
+        at_front: bool = False,
         **kwargs: Any,
     ) -> str | None:
-        """Run `func(*args, **kwargs)` on `queue` (or now, in-process); returns the RQ job id."""
+        """Run `func(*args, **kwargs)` on `queue` (or now, in-process); returns the RQ job id. `at_front`
+        puts the job before the queue's waiting jobs (for work someone is watching a page for)."""
         retries = self.retries if retries is None else retries
         if self.redis is None:
             self._run_inline(func, args, kwargs, job_id or "inline", on_failure, retries)
@@ -131,6 +133,7 @@ class JobRunner:
             on_failure=Callback(on_failure) if on_failure else None,
             result_ttl=3600,
             failure_ttl=7 * 86400,
+            at_front=at_front,
         )
         log.info("enqueued %s on %s as %s", job.func_name, queue, job.id)
         return job.id

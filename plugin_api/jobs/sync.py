@@ -12,7 +12,6 @@ One run per merchant at a time: `plugin_api.jobs.sync_lock` (Redis lock + databa
 from __future__ import annotations
 
 import bisect
-import importlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -63,6 +62,7 @@ COUNT_KEYS = ("seen", "created", "updated", "unchanged", "deactivated", "deleted
 STOCK_CHECK_SKUS = 300
 STOCK_WINDOW = timedelta(days=1)
 FEATURES_JOB = "plugin_api.jobs.features.compute_product_features"
+FEATURES_BATCH = 200  # products per features job: about 10-40 s of photo reading on one core
 # Written by runs that found the lock held; a running sync carries them over instead of overwriting them.
 GONE_STATUS = "deleted"  # Product.status of rows the store no longer has (set by the deletion poll)
 CARRIED_KEYS = ("skipped_runs", "last_skipped")
@@ -87,19 +87,16 @@ def _parse(value: str | None) -> datetime | None:
 
 
 def after_sync(merchant_id: int, changed_product_ids: list[int]) -> None:
-    """The one call point after products were created/changed: enqueue catalog feature computation."""
+    """The one call point after products were created/changed: enqueue catalog feature computation, in
+    batches, so that a big store's first reading does not hold the `catalog` queue for other stores'
+    installs and polls while it fetches thousands of photos."""
     if not changed_product_ids or not env_flag(current_app.config, "FACET_SYNC_FEATURES", True):
         return
-    module_name, _, func = FEATURES_JOB.rpartition(".")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        log.info("no features job installed; %d changed products not enqueued", len(changed_product_ids))
-        return
-    if not hasattr(module, func):
-        log.warning("%s has no %s(); features not enqueued", module_name, func)
-        return
-    current_jobs().enqueue(FEATURES_JOB, merchant_id, sorted(set(changed_product_ids)), queue=CATALOG_QUEUE)
+    ids = sorted(set(changed_product_ids))
+    for start in range(0, len(ids), FEATURES_BATCH):
+        current_jobs().enqueue(
+            FEATURES_JOB, merchant_id, ids[start : start + FEATURES_BATCH], queue=CATALOG_QUEUE
+        )
 
 
 # -- jobs ------------------------------------------------------------------------------------------------

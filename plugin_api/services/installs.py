@@ -158,6 +158,8 @@ def complete_install(platform: str, result: InstallResult) -> Merchant:
         merchant.id,
         queue=CATALOG_QUEUE,
         job_id=f"install-{merchant.id}",
+        # The merchant watches "Importing your catalog": before other stores' feature reading and polls.
+        at_front=True,
     )
     return merchant
 
