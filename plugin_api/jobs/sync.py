@@ -24,15 +24,17 @@ from connectors import (
     PLATFORMS,
     AuthError,
     ChecksStock,
+    Connector,
     ConnectorError,
     ListsProductIds,
     RevivesWebhooks,
+    StoreSession,
     WebhookRegistration,
 )
 from connectors.base import any_variant_available
 from plugin_api.config import env_flag
 from plugin_api.extensions import db
-from plugin_api.jobs.catalog_upsert import live_ids, product_values, soft_delete, upsert_products
+from plugin_api.jobs.catalog_upsert import soft_delete, upsert_products
 from plugin_api.jobs.queueing import CATALOG_QUEUE, POLL_EVERY, current_jobs
 from plugin_api.jobs.sync_lock import SyncLock, lock_row
 from plugin_api.models import Merchant, MerchantStatus, Product, ShownRecommendation, utcnow
@@ -63,14 +65,12 @@ STOCK_CHECK_SKUS = 300
 STOCK_WINDOW = timedelta(days=1)
 FEATURES_JOB = "plugin_api.jobs.features.compute_product_features"
 FEATURES_BATCH = 200  # products per features job: about 10-40 s of photo reading on one core
-# Written by runs that found the lock held; a running sync carries them over instead of overwriting them.
 GONE_STATUS = "deleted"  # Product.status of rows the store no longer has (set by the deletion poll)
+# Written by runs that found the lock held; a running sync carries them over instead of overwriting them.
 CARRIED_KEYS = ("skipped_runs", "last_skipped")
 # Re-exported: the webhooks service upserts through this module.
 __all__ = [
     "after_install",
-    "live_ids",
-    "product_values",
     "schedule_polls",
     "soft_delete",
     "sync_merchant",
@@ -220,7 +220,7 @@ def _still_ours(merchant: Merchant, lock: SyncLock, pending: dict[str, Any]) -> 
     return True
 
 
-def _poll_deletions(merchant: Merchant, connector: Any, session: Any) -> int:
+def _poll_deletions(merchant: Merchant, connector: Connector, session: StoreSession) -> int:
     """Incremental runs cannot see deletions; connectors that count/list ids cheaply (Magento) are asked.
 
     One count request per poll; only when the store's count differs from the rows Facet believes present
@@ -257,7 +257,9 @@ def _withheld(registration: WebhookRegistration) -> dict[str, str]:
     return {kind.value: message for kind, message in registration.withheld.items()}
 
 
-def _subscribe_again(merchant: Merchant, connector: Any, session: Any, state: dict[str, Any]) -> None:
+def _subscribe_again(
+    merchant: Merchant, connector: Connector, session: StoreSession, state: dict[str, Any]
+) -> None:
     """At the start of a full sync, subscribe the store's notifications again when registration failed or
     the platform withheld some: an outage has passed by the next day, and the approval a platform waited for
     (Shopify's protected customer data) arrives without telling Facet. Subscribing is idempotent on every
@@ -283,7 +285,9 @@ def _subscribe_again(merchant: Merchant, connector: Any, session: Any, state: di
     state["webhooks"] = hooks
 
 
-def _revive_webhooks(merchant: Merchant, connector: Any, session: Any, state: dict[str, Any]) -> None:
+def _revive_webhooks(
+    merchant: Merchant, connector: Connector, session: StoreSession, state: dict[str, Any]
+) -> None:
     """At the start of a full sync, switch back on webhooks the store disabled (`RevivesWebhooks`); a failure
     here is logged and leaves the sync to run."""
     if not isinstance(connector, RevivesWebhooks):
@@ -394,7 +398,9 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
     return counts
 
 
-def _poll_stock(merchant: Merchant, connector: Any, session: Any, state: dict[str, Any]) -> int:
+def _poll_stock(
+    merchant: Merchant, connector: Connector, session: StoreSession, state: dict[str, Any]
+) -> int:
     """Re-read the stock of the in-stock products shoppers were recommended in the last day, where the
     platform reports stock changes no other way (`ChecksStock`), so that a product that sold out stops being
     recommended within one poll instead of at the next daily full sync. Products already sold out come back
