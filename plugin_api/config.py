@@ -1,9 +1,11 @@
 """Configuration for the Facet app: defaults, then the environment, then explicit overrides.
 
-Every setting is read here and nowhere else. Environment variables use the `FACET_` prefix, plus the
-conventional `DATABASE_URL` and `REDIS_URL`. Any other `FACET_*` variable is copied into the config as a
-string so that feature modules (connectors, catalog, widget) can read their own settings from `app.config`
-without editing this module.
+Every `FACET_*` setting the app reads is declared here with its default (`_STR_DEFAULTS`, `_INT_SETTINGS`,
+`_MODULE_DEFAULTS`), and the README's configuration table lists each once; the modules that use one read it
+from `app.config`. Environment variables use the `FACET_` prefix, plus the conventional `DATABASE_URL` and
+`REDIS_URL`; an int setting's value is converted here, the others reach `app.config` as the strings the
+environment gave. Two exceptions: the `inference` package, which never imports Flask, reads
+`ENVIRONMENT_ONLY` from the process environment itself, and `DERIVED_SETTINGS` are worked out here.
 """
 
 from __future__ import annotations
@@ -79,6 +81,46 @@ _STR_DEFAULTS: dict[str, str | None] = {
     "FACET_ENCRYPTION_KEYS": None,
 }
 
+# Read from `app.config` by other modules, which keep a fallback of their own for a config without them:
+# each default here must stay equal to its reader's (tests/foundation/test_config_and_crypto.py checks those
+# it can call). Their readers convert environment strings, so these are not converted here.
+_MODULE_DEFAULTS: dict[str, Any] = {
+    # `connectors.settings` (connectors/README.md)
+    "FACET_SHOPIFY_API_KEY": "",
+    "FACET_SHOPIFY_API_SECRET": "",
+    "FACET_SHOPIFY_SCOPES": "read_products,read_orders",
+    "FACET_SHOPIFY_API_VERSION": "2026-01",
+    "FACET_SHOPIFY_API_BASE_URL": None,
+    "FACET_SHOPIFY_EXPIRING_TOKENS": True,
+    "FACET_SHOPIFY_HMAC_MAX_AGE": 90,
+    "FACET_SHOPIFY_BULK_MIN_PRODUCTS": 5000,
+    "FACET_SHOPIFY_BULK_POLL_SECONDS": 2.0,
+    "FACET_WOOCOMMERCE_APP_NAME": "Facet",
+    "FACET_WOOCOMMERCE_TIMEOUT": 20.0,
+    "FACET_MAGENTO_TIMEOUT": 20.0,
+    "FACET_CONNECTOR_ALLOW_PRIVATE": False,
+    # A `connectors.http.RetryPolicy` object, so only through `create_app({...})`; None = the default policy.
+    "FACET_CONNECTOR_RETRY": None,
+    # `jobs.sync`, `jobs.sync_lock`
+    "FACET_SYNC_FEATURES": True,
+    "FACET_SYNC_LOCK_TTL": 600,
+    # `jobs.features`
+    "FACET_EMBEDDING_MODEL": None,
+    "FACET_EMBEDDING_WEIGHTS": None,
+    "FACET_IMAGE_FETCH_TIMEOUT": 10,
+    "FACET_IMAGE_MAX_BYTES": 8 * 1024 * 1024,
+    "FACET_IMAGE_ALLOW_PRIVATE": False,
+    # `web.widget_files`; None = the repository's widgets/widget/dist
+    "FACET_WIDGET_DIST": None,
+}
+
+# Read by `inference` from the process environment (it never imports Flask), not from `app.config`:
+# FACET_TORCH_THREADS (default 0: one thread per 2 cores, at most 4), FACET_DEVICE (default: CUDA when
+# available, else the CPU) and FACET_TORCH_JIT (default 1; 0 keeps the face networks eager).
+ENVIRONMENT_ONLY = ("FACET_TORCH_THREADS", "FACET_DEVICE", "FACET_TORCH_JIT")
+# Set by `load_config` from the other settings; a value in the environment is overwritten.
+DERIVED_SETTINGS = ("FACET_PUBLIC_URL_SET", "FACET_INSECURE_DEFAULTS")
+
 # The merchant dashboard's longest period (`services.dashboard.PERIODS`): beacons are kept at least this long.
 LONGEST_DASHBOARD_PERIOD_DAYS = 90
 
@@ -112,7 +154,7 @@ def load_config(
     """Build the app config from defaults, the environment and explicit overrides (in that order)."""
     env = os.environ if env is None else env
     overrides = dict(overrides or {})
-    cfg: dict[str, Any] = {**_STR_DEFAULTS, **_INT_SETTINGS}
+    cfg: dict[str, Any] = {**_STR_DEFAULTS, **_INT_SETTINGS, **_MODULE_DEFAULTS}
 
     for key, value in env.items():
         if key.startswith("FACET_"):

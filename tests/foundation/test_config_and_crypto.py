@@ -1,16 +1,34 @@
-"""Configuration layers, required secrets, and credentials encrypted at rest with key rotation."""
+"""Configuration layers, required secrets, every setting declared and documented, and credentials encrypted
+at rest with key rotation."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
+from connectors.settings import settings_from_mapping
 from plugin_api import create_app
-from plugin_api.config import ConfigError, load_config, normalize_database_url
+from plugin_api.config import (
+    DERIVED_SETTINGS,
+    ENVIRONMENT_ONLY,
+    ConfigError,
+    load_config,
+    normalize_database_url,
+)
 from plugin_api.crypto import Cipher, CredentialsError
 from plugin_api.extensions import db
+from plugin_api.jobs.features import embedding_config, fetch_options
 from plugin_api.models import Merchant
+
+ROOT = Path(__file__).resolve().parents[2]
+# Where the app's settings are read: the app, the connectors, inference (and wsgi.py).
+CODE = [*(ROOT / "plugin_api").rglob("*.py"), *(ROOT / "connectors").rglob("*.py")]
+CODE += [*(ROOT / "inference").rglob("*.py"), ROOT / "wsgi.py"]
+SETTING = re.compile(r"\bFACET_[A-Z0-9_]*[A-Z0-9]\b")
 
 
 def test_production_refuses_to_start_without_secrets(tmp_path):
@@ -35,7 +53,7 @@ def test_layers_defaults_env_overrides(tmp_path):
     cfg = load_config(env, {"FACET_MAX_UPLOAD_BYTES": 99}, instance_path=str(tmp_path))
     assert cfg["SECRET_KEY"] == "s3cret" and not cfg["FACET_INSECURE_DEFAULTS"]
     assert cfg["FACET_MAX_UPLOAD_BYTES"] == 99  # override beats env
-    assert cfg["FACET_SHOPIFY_API_KEY"] == "shpka_x"  # unknown FACET_* pass through for feature modules
+    assert cfg["FACET_SHOPIFY_API_KEY"] == "shpka_x"  # a connector's setting, read from app.config
     assert cfg["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
     assert cfg["REDIS_URL"] == "redis://h:6379/3"
     defaults = load_config({"FACET_ENV": "demo"}, instance_path=str(tmp_path))
@@ -105,3 +123,48 @@ def test_seed_demo_merchant_is_idempotent(app):
         demo = merchants[0]
         assert (demo.platform, demo.publishable_key, demo.status) == ("demo", "pk_demo", "installed")
         assert "http://127.0.0.1:8000" in demo.allowed_origins
+
+
+def _named_in_code() -> set[str]:
+    return {name for path in CODE for name in SETTING.findall(path.read_text(encoding="utf-8"))}
+
+
+def _readme_table() -> list[str]:
+    """The `FACET_*` names of the README's configuration table, from each row's first cell, in order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return [name for cell in rows for name in SETTING.findall(cell)]
+
+
+def _declared(tmp_path) -> set[str]:
+    cfg = load_config({"FACET_ENV": "test"}, instance_path=str(tmp_path))
+    return {key for key in cfg if key.startswith("FACET_")} - set(DERIVED_SETTINGS)
+
+
+def test_every_setting_the_code_names_is_declared_with_a_default(tmp_path):
+    in_code = _named_in_code()
+    assert len(in_code) > 50  # the scan found the code
+    assert set(DERIVED_SETTINGS) <= in_code and set(ENVIRONMENT_ONLY) <= in_code
+    undeclared = in_code - _declared(tmp_path) - set(DERIVED_SETTINGS) - set(ENVIRONMENT_ONLY)
+    assert sorted(undeclared) == [], "read outside plugin_api/config.py without a declared default"
+    assert not set(ENVIRONMENT_ONLY) & _declared(tmp_path)
+
+
+def test_the_readme_lists_every_setting_once_and_no_other(tmp_path):
+    table = _readme_table()
+    assert sorted(name for name in set(table) if table.count(name) > 1) == []
+    settings = _named_in_code() - set(DERIVED_SETTINGS)
+    assert sorted(settings - set(table)) == [], "settings the README's configuration table does not list"
+    assert sorted(set(table) - settings) == [], "README settings no code reads"
+    assert _declared(tmp_path) | set(ENVIRONMENT_ONLY) == set(table)
+
+
+def test_the_readers_own_fallbacks_equal_the_declared_defaults(tmp_path):
+    cfg = load_config({"FACET_ENV": "test"}, instance_path=str(tmp_path))
+    from_app, bare = settings_from_mapping(cfg), settings_from_mapping({})
+    # FACET_PUBLIC_URL is always in the app's config (`connectors.settings` falls back to another URL).
+    assert from_app.public_url == cfg["FACET_PUBLIC_URL"]
+    assert from_app.__dict__ | {"public_url": bare.public_url} == bare.__dict__
+    assert fetch_options(cfg) == fetch_options({})
+    assert embedding_config(cfg) == embedding_config({})
