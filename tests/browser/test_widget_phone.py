@@ -188,3 +188,28 @@ def test_a_phone_turned_sideways_gets_the_whole_screen_and_its_buttons(live_serv
     assert rect(page, ".cam")["top"] >= body["top"]
     assert guide["bottom"] <= actions["top"] and actions["bottom"] <= body["bottom"] + 16
     assert errors == []
+
+
+def test_a_slow_upload_moves_the_progress_bar_as_the_photo_is_sent(live_server, page_factory, inputs):
+    page, errors = phone(page_factory, "13")
+    open_widget(page, live_server.url)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    # About 30 KB/s up: the ~90 KB photo takes a few seconds to send, as on a weak mobile signal.
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 100, "downloadThroughput": 200_000, "uploadThroughput": 30_000},
+    )
+    upload(page, inputs["selfie_jpg"])
+    seen: list[str] = []
+    bar = page.locator('[role="progressbar"]')
+    while page.locator(".dlg").get_attribute("data-state") == "working" and len(seen) < 400:
+        if bar.count():
+            now = bar.get_attribute("aria-valuenow") or ""
+            if not seen or seen[-1] != now:
+                seen.append(now)
+        page.wait_for_timeout(50)
+    page.locator('[data-fc="results"], [data-fc="quality-gate"]').first.wait_for(timeout=180_000)
+    # Before: 12 for the whole upload, then 30 once the server had it.
+    assert any(12 < int(v) < 30 for v in seen if v), seen
+    assert errors == []

@@ -592,13 +592,32 @@ var err = (body && body.error) || {};
 var ra = parseFloat(resp.headers.get('Retry-After') || '0') || 0;
 return new ApiError('http', resp.status, err.code || '', err.message || ('HTTP ' + resp.status), ra);
 }
-function uploadPhoto(blob, productId, signal) {
+function postWithProgress(url, body, onProgress) {
+if (!window.XMLHttpRequest || !onProgress) return fetch(url, { method: 'POST', body: body, credentials: 'omit' });
+return new Promise(function (resolve, reject) {
+var xhr = new XMLHttpRequest();
+xhr.open('POST', url);
+xhr.withCredentials = false;
+xhr.upload.onprogress = function (ev) {
+if (ev.lengthComputable && ev.total) onProgress(ev.loaded / ev.total);
+};
+xhr.onload = function () {
+resolve({ ok: xhr.status >= 200 && xhr.status < 300, status: xhr.status,
+headers: { get: function (k) { return xhr.getResponseHeader(k); } },
+text: function () { return Promise.resolve(xhr.responseText); } });
+};
+xhr.onerror = xhr.ontimeout = function () { reject(new TypeError('upload failed')); };
+xhr.onabort = function () { reject(abortError()); };
+xhr.send(body);
+});
+}
+function uploadPhoto(blob, productId, onProgress) {
 var fd = new FormData();
 fd.append('image', blob, 'photo.jpg');
 if (productId) fd.append('product_id', productId);
 if (CTX.sid) fd.append('session_id', CTX.sid);
 fd.append('lang', LANG); // the recommendations' reasons come back in the widget's language
-return fetch(apiUrl('/analyses?lang=' + encodeURIComponent(LANG)), { method: 'POST', body: fd, credentials: 'omit', signal: signal })
+return postWithProgress(apiUrl('/analyses?lang=' + encodeURIComponent(LANG)), fd, onProgress)
 .catch(unreachable)
 .then(function (resp) {
 return readJson(resp).then(function (body) {
@@ -1585,7 +1604,10 @@ step('uploading', 12);
 var signal = job.abort ? job.abort.signal : undefined;
 CTX.beacon('photo_submitted', { source: at.source, width: prep.width, height: prep.height,
 kb: Math.round(prep.blob.size / 1024), product_id: at.productId });
-uploadPhoto(prep.blob, at.productId).then(function (upload) {
+uploadPhoto(prep.blob, at.productId, function (sent) {
+var pct = 12 + Math.floor(sent * 16);
+if (pct > job.pct && job.stage === 'uploading') step('uploading', pct);
+}).then(function (upload) {
 job.id = upload.id;
 if (job.dropped) {
 if (upload.id) dropAnalysis(upload.id);

@@ -422,7 +422,10 @@ function submit(prep, from) {
   CTX.beacon('photo_submitted', { source: at.source, width: prep.width, height: prep.height,
     kb: Math.round(prep.blob.size / 1024), product_id: at.productId });
   // The upload is not aborted with the rest: what the server accepted is known, so a dropped one is deleted.
-  uploadPhoto(prep.blob, at.productId).then(function (upload) {
+  uploadPhoto(prep.blob, at.productId, function (sent) {
+    var pct = 12 + Math.floor(sent * 16);
+    if (pct > job.pct && job.stage === 'uploading') step('uploading', pct);
+  }).then(function (upload) {
     job.id = upload.id;
     if (job.dropped) {
       if (upload.id) dropAnalysis(upload.id);
