@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.browser import fixtures
 from tests.browser.conftest import screenshot
-from tests.browser.test_widget_ui import OPEN_BUTTON, open_widget, route_fixture_api, upload
+from tests.browser.test_widget_ui import OPEN_BUTTON, open_widget, route_fixture_api, upload, wait_drawn
 
 # Phone viewports (CSS px) the way Chromium's device list gives them: iPhone SE, iPhone 13 mini, iPhone 13.
 PHONES = {"se": (320, 568), "mini": (375, 629), "13": (390, 664)}
@@ -212,4 +212,36 @@ def test_a_slow_upload_moves_the_progress_bar_as_the_photo_is_sent(live_server, 
     page.locator('[data-fc="results"], [data-fc="quality-gate"]').first.wait_for(timeout=180_000)
     # Before: 12 for the whole upload, then 30 once the server had it.
     assert any(12 < int(v) < 30 for v in seen if v), seen
+    assert errors == []
+
+
+def test_a_sideways_swipe_on_the_photo_tries_on_the_next_frame(live_server, page_factory, inputs):
+    page, errors = phone(page_factory, "13")
+    route_fixture_api(page)
+    open_widget(page, live_server.url)
+    upload(page, inputs["face_png"])
+    wait_drawn(page, "fx-round")
+    stage = page.locator(".stage").bounding_box()
+    cdp = page.context.new_cdp_session(page)
+
+    def swipe(dx: float, dy: float = 0) -> None:
+        x, y = stage["x"] + stage["width"] / 2 - dx / 2, stage["y"] + stage["height"] / 2 - dy / 2
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        for i in range(1, 9):
+            point = {"x": x + dx * i / 8, "y": y + dy * i / 8}
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    swipe(-160)  # right to left: the next frame
+    wait_drawn(page, "fx-wayfarer")
+    assert (
+        page.locator('[data-fc="frames"] [aria-pressed="true"]').get_attribute("data-product-id")
+        == "fx-wayfarer"
+    )
+    swipe(160)  # and back
+    wait_drawn(page, "fx-round")
+    swipe(20, -200)  # mostly up and down: the page scrolls, the frame stays
+    swipe(160)  # before the first frame there is none
+    page.wait_for_timeout(300)
+    assert page.locator('[data-fc="tryon-canvas"]').get_attribute("data-product-id") == "fx-round"
     assert errors == []

@@ -1934,6 +1934,13 @@ strip.appendChild(b);
 if (items.length > 1) {
 col.appendChild(h('h3', { class: 'sec', style: 'margin-top:18px', text: t('frames_h') }));
 col.appendChild(strip);
+swipeFrames(stage, function (step) {
+var at = items.indexOf(state.item) + step;
+if (at < 0 || at >= items.length) return;
+select(items[at], true);
+var b = buttons[at];
+strip.scrollLeft = Math.max(0, b.offsetLeft - strip.offsetLeft - (strip.clientWidth - b.offsetWidth) / 2);
+});
 }
 function byId(pid) {
 return items.filter(function (it) { return pid && String(it.product_id) === String(pid); })[0];
@@ -1950,6 +1957,20 @@ if (photo) photo.focus({ preventScroll: true });
 }
 return !!it;
 };
+}
+function swipeFrames(stage, go) {
+var start = null;
+stage.style.touchAction = 'pan-y pinch-zoom';
+stage.addEventListener('pointerdown', function (ev) {
+start = ev.pointerType === 'touch' && ev.isPrimary ? { x: ev.clientX, y: ev.clientY } : null;
+});
+stage.addEventListener('pointercancel', function () { start = null; });
+stage.addEventListener('pointerup', CTX.guard(function (ev) {
+if (!start) return;
+var dx = ev.clientX - start.x, dy = ev.clientY - start.y;
+start = null;
+if (Math.abs(dx) >= 48 && Math.abs(dx) > 2 * Math.abs(dy)) go(dx < 0 ? 1 : -1);
+}, 'swipe'));
 }
 function faceView(r, photo, scale) {
 var W = photo.width, H = photo.height, box = r.face && r.face.box;

@@ -1,4 +1,4 @@
-/* Facet widget loader 6ae311ec4c, built from widgets/widget/src/loader.js by build.py. */
+/* Facet widget loader 095f053966, built from widgets/widget/src/loader.js by build.py. */
 (function () {
 'use strict';
 var w = window;
@@ -6,7 +6,7 @@ var d = document;
 var F = (w.Facet = w.Facet || {});
 if (F.loaded) return;
 F.loaded = true;
-F.version = '6ae311ec4c';
+F.version = '095f053966';
 F.errors = [];
 var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
 var MATCH_LABEL = { en: 'Find my match', fr: 'Trouver ce qui me va', es: 'Encontrar lo que me queda' };
