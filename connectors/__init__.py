@@ -26,6 +26,7 @@ from connectors.errors import (
     NotFound,
     ProtocolError,
     RateLimited,
+    StoreMoved,
 )
 from connectors.registry import PLATFORMS, get_connector
 from connectors.settings import ConnectorSettings, settings_from_mapping
@@ -50,6 +51,7 @@ __all__ = [
     "ProtocolError",
     "RateLimited",
     "RevivesWebhooks",
+    "StoreMoved",
     "StoreSession",
     "WebhookEvent",
     "WebhookKind",

@@ -114,6 +114,9 @@ class InstallResult:
     credentials: dict[str, Any]
     name: str | None = None
     storefront_origins: list[str] = field(default_factory=list)
+    # Addresses the connector knows to be this same store's former ones (a WooCommerce address typed on the
+    # connect form that redirected to `store`): a merchant Facet holds under one of them moves to `store`.
+    former_stores: list[str] = field(default_factory=list)
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}

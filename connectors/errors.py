@@ -6,6 +6,8 @@ ConnectorError            anything that went wrong talking to a store platform
 ├── NotFound              the resource or the store is gone
 ├── AddressRefused        the store's address is on a private network (Facet's own), never called
 └── ProtocolError         the platform answered something we cannot interpret, or a connection dropped
+    ├── Redirected        the store answered with a redirect, which Facet does not follow
+    └── StoreMoved        the store answers at another address now (its connector recognised the redirect)
 """
 
 from __future__ import annotations
@@ -55,3 +57,24 @@ class ProtocolError(ConnectorError):
     """The platform's answer broke the protocol we expect (or the connection failed)."""
 
     code = "protocol_error"
+
+
+class Redirected(ProtocolError):
+    """A 3xx answer, not followed (`connectors.address_guard`): `requested` is the URL asked for and
+    `location` the absolute URL it names, both without their query (it can hold query-string keys)."""
+
+    def __init__(self, message: str, *, status: int, requested: str, location: str | None) -> None:
+        super().__init__(message, status=status)
+        self.requested = requested
+        self.location = location
+
+
+class StoreMoved(ProtocolError):
+    """The store's address redirects, path for path, to `address`: the same store under another scheme or
+    host. Facet keeps not following it; the message tells the merchant how to connect the store there."""
+
+    code = "store_moved"
+
+    def __init__(self, message: str, *, address: str, status: int | None = None) -> None:
+        super().__init__(message, status=status)
+        self.address = address

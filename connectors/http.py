@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 
 from connectors.address_guard import check_public
-from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError, RateLimited
+from connectors.errors import AuthError, ConnectorError, NotFound, ProtocolError, RateLimited, Redirected
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +121,16 @@ def raise_for_status(response: requests.Response) -> None:
     if 300 <= status < 400:
         # Not followed (see the module docstring): the merchant can connect with the address it names. Only
         # its scheme and host are said: a store on query-string keys gets them back in the redirect's query.
-        target = urlsplit(urljoin(response.url or "", str(response.headers.get("Location") or "")))
-        where = f"{target.scheme}://{target.netloc}" if target.scheme and target.netloc else "another address"
-        raise ProtocolError(f"HTTP {status}: the store redirects to {where}")
+        location = response.headers.get("Location")
+        target = urlsplit(urljoin(response.url or "", str(location or "")))
+        named = bool(location and target.scheme and target.netloc)
+        where = f"{target.scheme}://{target.netloc}" if named else "another address"
+        raise Redirected(
+            f"HTTP {status}: the store redirects to {where}",
+            status=status,
+            requested=_without_query(response.url or ""),
+            location=_without_query(target.geturl()) if named else None,
+        )
     if status < 400:
         return
     detail = _platform_detail(response)
@@ -136,6 +143,28 @@ def raise_for_status(response: requests.Response) -> None:
     if status >= 500:
         raise ProtocolError(f"HTTP {status}: {detail}", status=status)
     raise ConnectorError(f"HTTP {status}: {detail}", status=status)
+
+
+def _without_query(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(query="", fragment=""))
+
+
+def moved_address(store: str, redirect: Redirected) -> str | None:
+    """The store's new base address when `redirect` sends a request under `store` (its `https://…/` base) to
+    the same path under another scheme or host (`http://shop.com/wp-json/x` → `https://www.shop.com/wp-json/x`
+    gives `https://www.shop.com/`); None for any other redirect (a login page, a maintenance page)."""
+    requested, target = redirect.requested, redirect.location
+    if not target or not requested.startswith(store):
+        return None
+    rest = requested[len(store) :]
+    if not target.endswith(rest):
+        return None
+    address = target[: len(target) - len(rest)]
+    old, new = urlsplit(store), urlsplit(address)
+    if new.scheme not in ("http", "https") or not new.hostname or new.path != old.path:
+        return None
+    same_origin = (new.scheme, new.netloc.lower()) == (old.scheme, old.netloc.lower())
+    return None if same_origin else address
 
 
 def _platform_detail(response: requests.Response) -> str:

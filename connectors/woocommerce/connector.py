@@ -27,8 +27,16 @@ from connectors.base import (
     origins_of,
 )
 from connectors.cart import variant_id_of
-from connectors.errors import AddressRefused, AuthError, ConnectorError, NotFound, ProtocolError
-from connectors.http import HttpClient, json_body
+from connectors.errors import (
+    AddressRefused,
+    AuthError,
+    ConnectorError,
+    NotFound,
+    ProtocolError,
+    Redirected,
+    StoreMoved,
+)
+from connectors.http import HttpClient, json_body, moved_address
 from connectors.settings import ConnectorSettings
 from connectors.woocommerce import catalog, sign_in
 from connectors.woocommerce.pages import (
@@ -159,7 +167,20 @@ class WooCommerceConnector:
         return StoreAPI(session, version="wc/v3", timeout=self.settings.woocommerce_timeout)
 
     def _call(self, session: StoreSession, fn: Any) -> Any:
-        return self.http.send(fn, url=session.store)
+        try:
+            return self.http.send(fn, url=session.store)
+        except Redirected as exc:
+            # A store connected before Facet stopped following redirects, since moved (http → https, to
+            # www): the connect form settles the new address, and the key delivery moves the merchant there.
+            address = moved_address(session.store, exc)
+            if address is None:
+                raise
+            raise StoreMoved(
+                f"Your store now answers at {address}: open the Facet plugin in WordPress and click "
+                "“Connect this store to Facet” again",
+                address=address,
+                status=exc.status,
+            ) from exc
 
     # -- install ------------------------------------------------------------------------------------------
     def handle_install(self, step: str, request: InboundRequest, ctx: InstallContext) -> InstallResponse:
@@ -174,6 +195,7 @@ class WooCommerceConnector:
                 return InstallResponse(status=403, html=plain_page(CROSS_SITE_TEXT))
             store = normalise_store_url(request.form.get("store_url"))
             problem = "Enter your store address, e.g. https://shop.example.com" if not store else None
+            typed = store
             if store and not problem:
                 try:
                     store = settled_store_address(store, allow_private=self.settings.allow_private_hosts)
@@ -187,7 +209,9 @@ class WooCommerceConnector:
                 )
                 return InstallResponse(status=400, html=page)
             user_id = secrets.token_urlsafe(24)
-            ctx.pending.put(self.name, user_id, {"store_url": store}, PENDING_TTL)
+            # The address as typed too: a store Facet holds under it (connected before its address redirected)
+            # is the same store, moved to the settled address at the key delivery.
+            ctx.pending.put(self.name, user_id, {"store_url": store, "typed_url": typed}, PENDING_TTL)
             query = urlencode(
                 {
                     "app_name": self.settings.woocommerce_app_name,
@@ -288,16 +312,19 @@ class WooCommerceConnector:
         # The browser that started this user_id may now be signed in when it returns (see `_return`), if this
         # connection is the store's first: none of its data is at Facet (a store that removed Facet keeps
         # its data 48 hours, and a stranger's approval link must not open it either).
+        store = pending["store_url"]
+        former = [typed] if (typed := pending.get("typed_url")) and typed != store else []
         done = {
-            "store_url": pending["store_url"],
-            "first_connection": not ctx.known_store(pending["store_url"]),
+            "store_url": store,
+            "first_connection": not any(ctx.known_store(address) for address in [store, *former]),
         }
         ctx.pending.put(self.name, _done_key(user_id), done, PENDING_TTL)
         result = InstallResult(
-            store=pending["store_url"],
+            store=store,
             credentials=creds,
-            name=urlparse(pending["store_url"]).hostname,
-            storefront_origins=origins_of(pending["store_url"]),
+            name=urlparse(store).hostname,
+            storefront_origins=origins_of(store),
+            former_stores=former,
         )
         # The store's server delivered the keys: no merchant sees this answer, the return shows next steps.
         return InstallResponse(status=200, json={"ok": True}, result=result)

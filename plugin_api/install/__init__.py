@@ -38,6 +38,7 @@ from plugin_api.services.installs import (
     complete_install,
     connector_for,
     find_merchant,
+    find_moved_merchant,
     product_understanding_lines,
 )
 from plugin_api.services.webhooks import handle_webhook
@@ -151,7 +152,9 @@ def install_step(platform: str, step: str) -> Response:
             request.headers, (request.host_url, current_app.config["FACET_PUBLIC_URL"])
         ),
         stored_credentials=lambda store: _installed_credentials(platform, store),
-        known_store=lambda store: find_merchant(platform, store) is not None,
+        known_store=lambda store: (
+            (find_merchant(platform, store) or find_moved_merchant(platform, store)) is not None
+        ),
     )
     try:
         answer = connector.handle_install(step, _inbound(), ctx)

@@ -28,6 +28,7 @@ from connectors import (
     ConnectorError,
     ListsProductIds,
     RevivesWebhooks,
+    StoreMoved,
     StoreSession,
     WebhookRegistration,
 )
@@ -42,6 +43,7 @@ from plugin_api.numbers import whole_number
 from plugin_api.services.installs import (
     ACCESS_REFUSED_SINCE,
     ACCESS_REVOKED_AFTER,
+    MOVED_TO,
     add_storefront_origins,
     connector_for,
     purge_merchant,
@@ -365,6 +367,9 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
         # Refused credentials, run after run, mean the store took Facet's access away (see `schedule_polls`):
         # the platform's own 401, not a 403 a firewall or a suspended host may answer with.
         state.pop(ACCESS_REFUSED_SINCE, None)
+        state.pop(MOVED_TO, None)
+        if isinstance(exc, StoreMoved):
+            state[MOVED_TO] = exc.address  # connecting the store there moves this merchant
         if isinstance(exc, AuthError) and exc.status == 401 and not connector.tells_of_uninstall:
             state[ACCESS_REFUSED_SINCE] = fresh.get(ACCESS_REFUSED_SINCE) or utcnow().isoformat()
         if merchant is not None and merchant.is_installed and lock.owns(fresh):
@@ -381,6 +386,7 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
     now = utcnow().isoformat()
     watermarks = [w for w in (state.get("watermark"), state.get("run_watermark")) if w]
     state.pop(ACCESS_REFUSED_SINCE, None)
+    state.pop(MOVED_TO, None)
     state.update(
         status="ok",
         cursor=None,

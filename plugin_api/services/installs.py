@@ -14,7 +14,15 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from connectors import PLATFORMS, Connector, InstallResult, StoreSession, get_connector, settings_from_mapping
+from connectors import (
+    PLATFORMS,
+    Connector,
+    InstallResult,
+    StoreMoved,
+    StoreSession,
+    get_connector,
+    settings_from_mapping,
+)
 from plugin_api.extensions import db
 from plugin_api.jobs.queueing import CATALOG_QUEUE, POLL_EVERY, current_jobs
 from plugin_api.models import FeaturesStatus, Merchant, MerchantStatus, PendingInstall, Product, utcnow
@@ -104,6 +112,37 @@ def find_merchant(platform: str, store: str | None) -> Merchant | None:
     ).one_or_none()
 
 
+# Where a store's address redirects to, path for path (`sync_state`): its connector recognised the same store
+# answering at another address (`connectors.StoreMoved`). Connecting the store there moves this merchant.
+MOVED_TO = "moved_to"
+
+
+def find_moved_merchant(platform: str, store: str | None) -> Merchant | None:
+    """A merchant whose store's last sync found it answering at `store` now (see `MOVED_TO`)."""
+    if not store:
+        return None
+    return db.session.scalars(
+        select(Merchant)
+        .where(Merchant.platform == platform, Merchant.sync_state[MOVED_TO].as_string() == store)
+        .order_by(Merchant.id)
+        .limit(1)
+    ).one_or_none()
+
+
+def _merchant_for(platform: str, result: InstallResult) -> tuple[Merchant | None, bool]:
+    """The merchant an install is for, and whether it moves to `result.store`: the one Facet holds under
+    that address, else one under an address the connector knows for this store's former one, else one
+    whose store was found redirecting there."""
+    merchant = find_merchant(platform, result.store)
+    if merchant is not None:
+        return merchant, False
+    for former in result.former_stores:
+        if (merchant := find_merchant(platform, former)) is not None:
+            return merchant, True
+    merchant = find_moved_merchant(platform, result.store)
+    return merchant, merchant is not None
+
+
 def add_storefront_origins(merchant: Merchant, origins: list[str]) -> None:
     """Allow the widget on more of the store's storefront origins (never removes any); the caller commits."""
     if origins and not set(origins) <= set(merchant.allowed_origins or []):
@@ -124,17 +163,32 @@ def complete_install(platform: str, result: InstallResult) -> Merchant:
     A store that is already installed and synced (a Shopify merchant opening the app again goes through
     OAuth each time) only gets its fresh credentials: a full import on every visit would be wasted work.
     """
-    merchant = find_merchant(platform, result.store)
+    merchant, moved = _merchant_for(platform, result)
     if merchant is None:
         merchant = Merchant(platform=platform, shop_domain=result.store, name=result.name or result.store)
         db.session.add(merchant)
-    reconnect = merchant.is_installed and (merchant.sync_state or {}).get("status") == "ok"
+    elif moved:
+        # The same store at its new address: its key, analytics and settings stay. The install below
+        # registers its webhooks again there (replacing the old ones) and reads the catalog's new links.
+        log.info(
+            "%s merchant %s moves from %s to %s",
+            platform,
+            merchant.public_id,
+            merchant.shop_domain,
+            result.store,
+        )
+        merchant.shop_domain = result.store
+    reconnect = merchant.is_installed and (merchant.sync_state or {}).get("status") == "ok" and not moved
     previous = dict(merchant.credentials or {})
-    # Keep a previously generated webhook secret only if the platform did not hand us new keys for it.
+    # Keep a previously generated webhook secret only if the platform did not hand us new keys for it, and
+    # the ids of the webhooks registered with it: registering again removes those first, instead of adding
+    # a second set that delivers everything twice.
     merchant.credentials = {
-        **{k: v for k, v in previous.items() if k in ("webhook_secret",)},
+        **{k: v for k, v in previous.items() if k in ("webhook_secret", "webhook_ids")},
         **result.credentials,
     }
+    if MOVED_TO in (merchant.sync_state or {}):
+        merchant.sync_state = {k: v for k, v in merchant.sync_state.items() if k != MOVED_TO}
     # New credentials: whatever the store refused before is not refused now (see `ACCESS_REFUSED_SINCE`).
     if ACCESS_REFUSED_SINCE in (merchant.sync_state or {}):
         merchant.sync_state = {k: v for k, v in merchant.sync_state.items() if k != ACCESS_REFUSED_SINCE}
@@ -180,7 +234,12 @@ def catalog_status_text(merchant: Merchant) -> str:
             return f"{live:,} products imported; Facet checks your store for changes every {minutes} minutes."
         return f"{live:,} products imported; Facet keeps them in sync through your store's webhooks."
     if status == "failed":
-        reason = (state.get("last_error") or {}).get("message") or "unknown error"
+        error = state.get("last_error") or {}
+        reason = error.get("message") or "unknown error"
+        if error.get("code") == StoreMoved.code:
+            # The connector's own words: where the store answers now and how to connect it there. Retrying
+            # cannot help, so the merchant is not told Facet retries it.
+            return f"{reason}."
         refused_since = state.get(ACCESS_REFUSED_SINCE)
         if refused_since:
             ends = datetime.fromisoformat(refused_since) + ACCESS_REVOKED_AFTER
