@@ -245,3 +245,30 @@ def test_a_sideways_swipe_on_the_photo_tries_on_the_next_frame(live_server, page
     page.wait_for_timeout(300)
     assert page.locator('[data-fc="tryon-canvas"]').get_attribute("data-product-id") == "fx-round"
     assert errors == []
+
+
+def test_on_a_page_drawn_under_the_notch_the_widget_keeps_clear_of_it(live_server, page_factory):
+    page, errors = phone(page_factory, "13")
+    cdp = page.context.new_cdp_session(page)
+    # An iPhone 13 held upright: the notch's 47 px at the top, the home indicator's 34 px at the bottom.
+    cdp.send(
+        "Emulation.setSafeAreaInsetsOverride", {"insets": {"top": 47, "bottom": 34, "left": 0, "right": 0}}
+    )
+    page.goto(live_server.url + "/demo")
+    page.evaluate(
+        "document.querySelector('meta[name=viewport]').content ="
+        " 'width=device-width, initial-scale=1, viewport-fit=cover'"
+    )
+    floating = page.locator("[data-facet-floating]").bounding_box()
+    assert floating["y"] + floating["height"] <= 664 - 34 - 20
+    page.locator(OPEN_BUTTON).first.click()
+    page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
+    assert rect(page, '[data-fc="close"]')["top"] >= 47
+    assert rect(page, ".screen > .actions")["bottom"] <= 664 - 34
+    footer_content_bottom = page.evaluate(
+        f"() => {{ const f = {SHADOW}.querySelector('.ft');"
+        " return f.getBoundingClientRect().bottom - parseFloat(getComputedStyle(f).paddingBottom); }"
+    )
+    assert footer_content_bottom <= 664 - 34, "the footer's text sits on the home indicator"
+    screenshot(page, "phone-notch")
+    assert errors == []

@@ -1,4 +1,4 @@
-/* Facet widget loader 095f053966, built from widgets/widget/src/loader.js by build.py. */
+/* Facet widget loader fa270b174a, built from widgets/widget/src/loader.js by build.py. */
 (function () {
 'use strict';
 var w = window;
@@ -6,7 +6,7 @@ var d = document;
 var F = (w.Facet = w.Facet || {});
 if (F.loaded) return;
 F.loaded = true;
-F.version = '095f053966';
+F.version = 'fa270b174a';
 F.errors = [];
 var LABEL = { en: 'Try on', fr: 'Essayer', es: 'Probar' };
 var MATCH_LABEL = { en: 'Find my match', fr: 'Trouver ce qui me va', es: 'Encontrar lo que me queda' };
@@ -253,8 +253,10 @@ function mountFloating(cfg) {
 var pos = (cfg.button && cfg.button.position) || 'bottom-right';
 var host = d.createElement('div');
 host.setAttribute('data-facet-floating', '');
-var side = pos.indexOf('left') >= 0 ? 'left:20px;' : 'right:20px;';
-var vert = pos.indexOf('top') === 0 ? 'top:20px;' : 'bottom:20px;';
+var side = pos.indexOf('left') >= 0 ? 'left' : 'right';
+var vert = pos.indexOf('top') === 0 ? 'top' : 'bottom';
+side = side + ':calc(20px + env(safe-area-inset-' + side + ',0px));';
+vert = vert + ':calc(20px + env(safe-area-inset-' + vert + ',0px));';
 host.style.cssText = 'position:fixed;z-index:2147483000;' + side + vert;
 d.body.appendChild(host);
 makeButton(host, cfg, ctx.productId, true);

@@ -312,8 +312,11 @@
     var pos = (cfg.button && cfg.button.position) || 'bottom-right';
     var host = d.createElement('div');
     host.setAttribute('data-facet-floating', '');
-    var side = pos.indexOf('left') >= 0 ? 'left:20px;' : 'right:20px;';
-    var vert = pos.indexOf('top') === 0 ? 'top:20px;' : 'bottom:20px;';
+    // Clear of a notch or the home indicator on a page that draws under them (viewport-fit=cover).
+    var side = pos.indexOf('left') >= 0 ? 'left' : 'right';
+    var vert = pos.indexOf('top') === 0 ? 'top' : 'bottom';
+    side = side + ':calc(20px + env(safe-area-inset-' + side + ',0px));';
+    vert = vert + ':calc(20px + env(safe-area-inset-' + vert + ',0px));';
     host.style.cssText = 'position:fixed;z-index:2147483000;' + side + vert;
     d.body.appendChild(host);
     makeButton(host, cfg, ctx.productId, true);
