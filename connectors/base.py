@@ -281,6 +281,10 @@ class Connector(Protocol):
     # How this platform's merchant opens Facet from their store's admin, which signs them into the merchant
     # dashboard (one sentence, shown on the dashboard's sign-in page).
     dashboard_sign_in: str
+    # What the merchant still removes in the store's own admin after disconnecting Facet, named exactly (one
+    # or two sentences, shown on the "Facet is disconnected" page); None when `uninstall` removes Facet
+    # from the store altogether.
+    leftover_after_disconnect: str | None
     # True when Facet's add-to-cart marks its cart line and the platform keeps the mark on the order
     # (`connectors.cart.ORDER_MARK`), so its orders say which items Facet's button added.
     marks_orders: bool

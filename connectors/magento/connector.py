@@ -68,6 +68,9 @@ class MagentoConnector:
     dashboard_sign_in = "Magento: in System, then Integrations, click “Reauthorize” on Facet and allow it."
     needs_polling = True  # core Magento cannot push changes
     tells_of_uninstall = False
+    leftover_after_disconnect = (
+        "In the Magento admin: System › Extensions › Integrations, delete the Facet integration."
+    )
     marks_orders = False  # the product page's own add-to-cart form knows nothing of Facet
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:

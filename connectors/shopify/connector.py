@@ -58,6 +58,7 @@ class ShopifyConnector:
     dashboard_sign_in = "Shopify: in your Shopify admin, open Apps, then Facet."
     needs_polling = False
     tells_of_uninstall = True
+    leftover_after_disconnect = None  # `uninstall` removes the app from the shop's Apps list
     marks_orders = True  # a cart line's hidden properties stay on the order's line item
 
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:

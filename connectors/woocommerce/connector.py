@@ -143,6 +143,12 @@ class WooCommerceConnector:
     def __init__(self, settings: ConnectorSettings, http: HttpClient | None = None) -> None:
         self.settings = settings
         self.http = http or HttpClient(policy=settings.retry, allow_private=settings.allow_private_hosts)
+        # WooCommerce names the key it makes at /wc-auth "<app_name> - API (<date and time>)".
+        self.leftover_after_disconnect = (
+            f"In WordPress: WooCommerce › Settings › Advanced › REST API, revoke the key named "
+            f"“{settings.woocommerce_app_name} - API (…)”, then deactivate and delete the Facet plugin "
+            "under Plugins."
+        )
 
     @staticmethod
     def cart_action(

@@ -17,7 +17,7 @@ from connectors import PLATFORMS
 from plugin_api.admin.same_origin import require_own_page
 from plugin_api.admin.session import authenticate_admin
 from plugin_api.errors import ApiError
-from plugin_api.services.installs import uninstall_merchant
+from plugin_api.services.installs import connector_for, uninstall_merchant
 
 
 def disconnect() -> Response:
@@ -35,6 +35,11 @@ def disconnect() -> Response:
     app_removed = uninstall_merchant(merchant, notify_platform=True)
     delete_after = datetime.fromisoformat((merchant.sync_state or {})["data_delete_after"])
     page = render_template(
-        "admin/disconnected.html", merchant=merchant, delete_after=delete_after, app_removed=app_removed
+        "admin/disconnected.html",
+        merchant=merchant,
+        delete_after=delete_after,
+        app_removed=app_removed,
+        # Where, in the store's own admin, what Facet could not remove itself is (the connector names it).
+        leftover=None if app_removed else connector_for(merchant.platform).leftover_after_disconnect,
     )
     return make_response(page, 200)

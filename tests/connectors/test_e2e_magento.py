@@ -274,3 +274,22 @@ def test_a_store_without_msi_has_a_bounded_stock_check(mage_app):
         assert per_sku(bounded) == per_sku(baseline) + PER_SKU_STOCK_CHECKS
     finally:
         fake.stop()
+
+
+def test_disconnect_in_the_dashboard_names_the_integration_left_to_delete(mage_app):
+    """Magento offers an integration no way to delete itself: the page says where the merchant does."""
+    small = FakeMagento(products=3).start()
+    try:
+        browser = e2e.Browser(mage_app)
+        browser.get(activate(browser, small))
+        assert "data-disconnect-form" in browser.get("/admin").get_data(as_text=True)
+        done = browser.post("/admin/disconnect", data={"confirm": "yes"})
+    finally:
+        small.stop()
+    page = done.get_data(as_text=True)
+    assert done.status_code == 200 and "Facet is disconnected" in page and "data-app-removed" not in page
+    assert (
+        '<p class="muted" data-app-left>To remove Facet from your store completely: In the Magento admin: '
+        "System › Extensions › Integrations, delete the Facet integration.</p>"
+    ) in page
+    assert not e2e.merchant(mage_app, "magento").is_installed

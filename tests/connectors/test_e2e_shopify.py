@@ -582,6 +582,7 @@ def test_disconnect_in_the_dashboard_removes_the_app_from_the_shop(shop_app, fak
     done = browser.post("/admin/disconnect", data={"confirm": "yes"})
     page = done.get_data(as_text=True)
     assert done.status_code == 200 and "data-app-removed" in page and "data-app-left" not in page
+    assert "there is nothing left to remove" in page and "WordPress" not in page and "Magento" not in page
     assert any("appUninstall" in query for query in fake.graphql_log)
     assert not fake.app_installed and fake.tokens == {} and fake.subscriptions == []
     gone = e2e.merchant(shop_app, "shopify")
@@ -600,5 +601,6 @@ def test_a_disconnect_shopify_refuses_still_stops_facet_and_says_the_app_is_left
     done = browser.post("/admin/disconnect", data={"confirm": "yes"})
     page = done.get_data(as_text=True)
     assert done.status_code == 200 and "data-app-left" in page and "data-app-removed" not in page
+    assert "also remove its app in your\n    store's admin" in page and "plugin" not in page
     assert fake.app_installed
     assert not e2e.merchant(shop_app, "shopify").is_installed

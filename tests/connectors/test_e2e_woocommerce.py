@@ -449,6 +449,13 @@ def test_disconnect_in_the_dashboard_stops_facet_and_says_when_the_data_goes(woo
     delete_after = m.sync_state["data_delete_after"]
     assert done.status_code == 200 and "Facet is disconnected" in page
     assert delete_after[:16].replace("T", " ") in page
+    # The key and the plugin stay (WooCommerce's API cannot remove either): the page names where they are.
+    assert (
+        '<p class="muted" data-app-left>To remove Facet from your store completely: In WordPress: '
+        "WooCommerce › Settings › Advanced › REST API, revoke the key named “Facet - API (…)”, then "
+        "deactivate and delete the Facet plugin under Plugins.</p>"
+    ) in page
+    assert "data-app-removed" not in page and "app, plugin or integration" not in page
     assert not m.is_installed and m.credentials is None and fake.webhooks == {}  # its webhooks removed
     signed_out = browser.get("/admin")  # the session ended with the store's connection
     assert signed_out.status_code == 403 and b'content="merchant_uninstalled"' in signed_out.data
