@@ -45,7 +45,7 @@ def _init_extensions(app: Flask) -> None:
     from plugin_api.crypto import Cipher
     from plugin_api.errors import FacetApi
     from plugin_api.extensions import db, migrate
-    from plugin_api.jobs import housekeeping, queueing
+    from plugin_api.jobs import analysis, housekeeping, queueing
 
     _enable_sqlite_foreign_keys()
     db.init_app(app)
@@ -53,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
     app.extensions["facet.cipher"] = Cipher(app.config["FACET_ENCRYPTION_KEYS"])
     storage.init_app(app)
     queueing.init_app(app)
+    analysis.init_app(app)
     rate_limits.init_app(app)
     housekeeping.init_app(app)
     api = FacetApi(app)

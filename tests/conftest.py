@@ -6,8 +6,9 @@ Redis: `REDIS_URL` when set; tests that need it take the `redis_url`/`redis_app`
 (saying why) without it. The Redis db is flushed around each such test.
 
 Reusable fixtures: `app_factory`, `app` (jobs in-process), `redis_app` (jobs on RQ), `client`, `db_session`,
-`merchant_factory`, `widget_headers`, `redis_url`, `postgres_url`, `make_jpeg`, and `astronaut` (the
-public-domain portrait the face, analysis and try-on tests read).
+`merchant_factory`, `widget_headers`, `redis_url`, `postgres_url`, `make_jpeg`, `engine` (a fake analysis
+engine for `app_factory(ANALYSIS_ENGINE=engine)`), and `astronaut` (the public-domain portrait the face,
+analysis and try-on tests read).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -28,6 +29,9 @@ from plugin_api.config import normalize_database_url
 from plugin_api.extensions import db
 from plugin_api.models import Merchant
 from tests import images
+
+if TYPE_CHECKING:
+    from tests.dashboard.helpers import FakeEngine
 
 ENV_DATABASE_URL = os.environ.get("DATABASE_URL") or None
 ENV_REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -211,6 +215,15 @@ def widget_headers() -> Callable[[Merchant], dict[str, str]]:
 def make_jpeg() -> Callable[..., bytes]:
     """`make_jpeg(width=320, height=240, color=..., exif_orientation=None)` → JPEG bytes."""
     return images.make_jpeg
+
+
+@pytest.fixture
+def engine() -> FakeEngine:
+    """A fake analysis engine: each photo gets the next of `engine.readings` (no model runs). An app uses it
+    when built with `app_factory(ANALYSIS_ENGINE=engine)`."""
+    from tests.dashboard.helpers import FakeEngine
+
+    return FakeEngine()
 
 
 @pytest.fixture(scope="session")

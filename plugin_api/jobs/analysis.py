@@ -8,21 +8,26 @@ upload is deleted (unless the merchant keeps uploads) and the merchant's in-flig
 
 The shopper may delete the analysis while it runs (`services.analyses.delete_analysis`): the job then finds
 no row, at its start or when it finishes (`finish` locks the row first), and ends without writing anything.
+
+The engine and the result enrichers the job runs are the app's (`init_app`): the real ones, unless the app
+was built with others (`create_app({"ANALYSIS_ENGINE": ..., "ANALYSIS_ENRICHERS": ...})`, as tests do).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
+from flask import Flask, current_app
 from sqlalchemy import delete, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from plugin_api.extensions import db
-from plugin_api.jobs.enrichers import result_enrichers
+from plugin_api.jobs.enrichers import Enricher, result_enrichers
 from plugin_api.jobs.queueing import current_jobs
 from plugin_api.models import Analysis, AnalysisStatus, Merchant, ShownRecommendation, utcnow
 from plugin_api.services.analysis_facts import facts_from_result
@@ -53,6 +58,28 @@ def analyze_bytes(image: bytes) -> dict[str, Any]:
         return analyze_image(image, mesh=True)  # the try-on enricher places frames on the mesh, then drops it
     except InferenceError as exc:
         raise ExpectedFailure(exc.code, exc.message) from exc
+
+
+Engine = Callable[[bytes], dict[str, Any]]
+
+
+def init_app(app: Flask) -> None:
+    """Bind the engine and the result enrichers analyses run with: `analyze_bytes` and `result_enrichers()`,
+    unless the app's config names others (`ANALYSIS_ENGINE`, an `Engine`; `ANALYSIS_ENRICHERS`, a sequence
+    of enrichers). These two keys are Python objects, never read from the environment."""
+    app.extensions["facet.engine"] = app.config.get("ANALYSIS_ENGINE") or analyze_bytes
+    enrichers = app.config.get("ANALYSIS_ENRICHERS")
+    # None: the real ones, imported when the first analysis finishes (they pull in the recommender).
+    app.extensions["facet.enrichers"] = None if enrichers is None else tuple(enrichers)
+
+
+def _engine() -> Engine:
+    return current_app.extensions["facet.engine"]
+
+
+def _enrichers() -> Sequence[Enricher]:
+    chosen = current_app.extensions["facet.enrichers"]
+    return result_enrichers() if chosen is None else chosen
 
 
 def drop_mesh(result: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +128,7 @@ def _run_analysis(analysis_id: str) -> str:
             raise ExpectedFailure(
                 "upload_missing", "The photo is no longer available; please upload it again."
             ) from exc
-        result = analyze_bytes(image)
+        result = _engine()(image)
     except ExpectedFailure as exc:
         if not finish(analysis, AnalysisStatus.FAILED, error=(exc.code, exc.message)):
             return "missing"
@@ -113,7 +140,7 @@ def _run_analysis(analysis_id: str) -> str:
         db.session.commit()
         raise
 
-    for enrich in result_enrichers():
+    for enrich in _enrichers():
         try:
             result = enrich(analysis, result)
         except Exception:

@@ -21,10 +21,9 @@ from tests.images import make_jpeg
 
 
 @pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
-    fake = FakeEngine()
-    monkeypatch.setattr(analysis_job, "analyze_bytes", fake)
-    return fake
+def app(app_factory, engine: FakeEngine):
+    """The app with jobs in-process, analysing photos with the fake `engine` (readings the test queues)."""
+    return app_factory(ANALYSIS_ENGINE=engine)
 
 
 def _done_analysis(app, client, engine, merchant, widget_headers) -> str:
@@ -187,19 +186,20 @@ def test_an_analysis_not_run_yet_is_deleted_and_its_job_then_does_nothing(
 
 
 def test_an_analysis_deleted_while_it_runs_writes_nothing_when_it_finishes(
-    app, client, engine, merchant_factory, widget_headers, monkeypatch
+    app_factory, engine, merchant_factory, widget_headers
 ):
-    merchant = merchant_factory()
-    add_products(app, merchant, {"f-5": ("Skin Tint 5", shade_features(list(colour.MONK_LAB[4]), "5"))})
-    analysis_id = _queued(app, merchant)
-    engine.readings.append(Reading(monk=5))
     answers = []
 
     def shopper_deletes_meanwhile(image: bytes):
         answers.append(client.delete(f"{ANALYSES_URL}/{analysis_id}", headers=widget_headers(merchant)))
         return engine(image)
 
-    monkeypatch.setattr(analysis_job, "analyze_bytes", shopper_deletes_meanwhile)
+    app = app_factory(ANALYSIS_ENGINE=shopper_deletes_meanwhile)
+    client = app.test_client()
+    merchant = merchant_factory(app)
+    add_products(app, merchant, {"f-5": ("Skin Tint 5", shade_features(list(colour.MONK_LAB[4]), "5"))})
+    analysis_id = _queued(app, merchant)
+    engine.readings.append(Reading(monk=5))
     with app.app_context():
         assert analysis_job.run_analysis(analysis_id) == "missing"
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from plugin_api.jobs import analysis as analysis_job
 from plugin_api.models import Merchant
 from tests.dashboard.helpers import FakeEngine, Reading
 from tests.helpers import upload
@@ -16,10 +16,9 @@ from tests.images import make_jpeg
 
 
 @pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
-    fake = FakeEngine()
-    monkeypatch.setattr(analysis_job, "analyze_bytes", fake)
-    return fake
+def app(app_factory: Callable[..., Flask], engine: FakeEngine) -> Flask:
+    """The app with jobs in-process, analysing photos with the fake `engine` (readings the test queues)."""
+    return app_factory(ANALYSIS_ENGINE=engine)
 
 
 @pytest.fixture

@@ -209,6 +209,8 @@ def test_a_hand_edited_start_or_one_failing_store_stops_no_other(app, client, me
         db.session.commit()
     [tab] = sessions("exposed", exp, 50, 1)
     _beacons_recorded_by_older_code(app, edited, [(tab, "storefront_view", "exposed", exp)])
+    # Injected, as no data a store can write makes `catch_up_sessions` raise (`current_experiment` and the
+    # upsert take anything): what is tested is `catch_up` carrying on past one store's unexpected error.
     real = maintenance.catch_up_sessions
 
     def breaks_for_one_store(merchant, since):

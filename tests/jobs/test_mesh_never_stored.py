@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from plugin_api.extensions import db
-from plugin_api.jobs import analysis as analysis_job
 from plugin_api.models import Analysis
 from tests.helpers import upload
 
@@ -38,13 +37,12 @@ def _adds_a_note(analysis: Analysis, result: dict[str, Any]) -> dict[str, Any]:
     ids=["raises", "then-ok", "none"],
 )
 def test_mesh_is_dropped_even_when_an_enricher_raises(
-    app, client, merchant_factory, widget_headers, make_jpeg, monkeypatch, caplog, enrichers
+    app_factory, merchant_factory, widget_headers, make_jpeg, caplog, enrichers
 ):
-    monkeypatch.setattr(analysis_job, "analyze_bytes", _engine_result)
-    monkeypatch.setattr(analysis_job, "result_enrichers", lambda: enrichers)
-    merchant = merchant_factory()
+    app = app_factory(ANALYSIS_ENGINE=_engine_result, ANALYSIS_ENRICHERS=enrichers)
+    merchant = merchant_factory(app)
     with caplog.at_level(logging.ERROR):
-        response = upload(client, widget_headers(merchant), make_jpeg())
+        response = upload(app.test_client(), widget_headers(merchant), make_jpeg())
     body = response.json
     assert body["status"] == "done", body
     assert body["result"]["face"]["box"] == [10, 10, 200, 220]
