@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from plugin_api.demo import seed_demo_merchant
 from plugin_api.demo.seed import seed_demo_catalog
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, UsedSignInLink
+from plugin_api.services.installs import ADMIN_SESSIONS_ENDED_AT
 from tests.connectors import e2e
 from tests.dashboard.helpers import (
     SUMMARY,
@@ -31,12 +33,13 @@ from tests.fakes.shopify import FakeShopify
 from tests.helpers import assert_error
 
 
-def signed(secret: str, value: Any, salt: str, *, age: int = 0) -> str:
-    """`value` signed the way the dashboard documents it (salt, secret), `age` seconds ago."""
+def signed(secret: str, value: Any, salt: str, *, age: int = 0, at: int | None = None) -> str:
+    """`value` signed the way the dashboard documents it (salt, secret), `age` seconds ago (or at the Unix
+    second `at`)."""
 
     class Earlier(TimestampSigner):
         def get_timestamp(self) -> int:
-            return int(time.time()) - age
+            return int(time.time()) - age if at is None else at
 
     return URLSafeTimedSerializer(secret, salt=salt, signer=Earlier).dumps(value)
 
@@ -388,14 +391,33 @@ def test_sign_out_ends_this_browser_and_everywhere_ends_every_session(app, merch
     assert here.get("/admin").status_code == 401
     assert there.get("/admin").status_code == 200  # another browser's session stands
 
+    before = int(time.time())
     everywhere = there.post("/admin/sign-out", data={"everywhere": "yes"})
+    after = int(time.time())
     assert everywhere.status_code == 200 and "Every browser signed in" in everywhere.get_data(as_text=True)
-    # A copy of a cookie kept elsewhere (a shared computer), even one signed within the same second, no
-    # longer signs anyone in; a session signed afterwards does.
+    # Sessions carry whole seconds: the store remembers the second after the sign-out's as the first to count.
+    with app.app_context():
+        stored = db.session.get(Merchant, merchant.id)
+        counts_from = int(datetime.fromisoformat(stored.settings[ADMIN_SESSIONS_ENDED_AT]).timestamp())
+    assert before < counts_from <= after + 1
     secret = app.config["SECRET_KEY"]
-    for age in (0, 30):
-        copy = app.test_client()
-        copy.set_cookie("facet_admin", signed(secret, merchant.public_id, "facet.admin-session", age=age))
-        assert copy.get("/admin").status_code == 401, age
-    time.sleep(1.1)  # sessions carry whole seconds: the next second's sign-in is the first to count again
+
+    def opens(issued: int) -> int:
+        browser = app.test_client()
+        browser.set_cookie(
+            "facet_admin", signed(secret, merchant.public_id, "facet.admin-session", at=issued)
+        )
+        return browser.get("/admin").status_code
+
+    # A copy of a cookie kept elsewhere (a shared computer), even one signed in the sign-out's own second,
+    # no longer signs anyone in.
+    assert [opens(before), opens(before - 30)] == [401, 401]
+    # One signed from that second on does: moved a second back (the next second cannot be signed before it
+    # comes), the first second that counts is now, and the one before it still does not.
+    with app.app_context():
+        stored = db.session.get(Merchant, merchant.id)
+        earlier = datetime.fromtimestamp(counts_from - 1, UTC).isoformat()
+        stored.settings = {**stored.settings, ADMIN_SESSIONS_ENDED_AT: earlier}
+        db.session.commit()
+    assert [opens(counts_from - 1), opens(counts_from - 2)] == [200, 401]
     assert signed_in(app, merchant).get("/admin").status_code == 200
