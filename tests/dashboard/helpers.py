@@ -76,7 +76,7 @@ def engine_result(reading: Reading) -> dict[str, Any]:
 
 
 class FakeEngine:
-    """Stands in for `analyze_bytes`: each upload gets the next queued reading."""
+    """Stands in for the analysis engine (`ANALYSIS_ENGINE`): each upload gets the next queued reading."""
 
     def __init__(self) -> None:
         self.readings: list[Reading] = []
