@@ -16,7 +16,7 @@ DEFAULT_SHOPIFY_API_VERSION = "2026-01"
 class ConnectorSettings:
     """Everything the connectors need from configuration; frozen so one worker cannot mutate another's."""
 
-    public_url: str = "http://127.0.0.1:8000"  # the app's own default (`FACET_PUBLIC_URL`, plugin_api/config.py)
+    public_url: str = "http://127.0.0.1:8000"  # the app's own default (FACET_PUBLIC_URL in config.py)
     shopify_api_key: str = ""
     shopify_api_secret: str = ""
     shopify_scopes: str = DEFAULT_SHOPIFY_SCOPES
