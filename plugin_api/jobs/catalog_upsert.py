@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,10 @@ from plugin_api.extensions import db
 from plugin_api.models import Merchant, Product, utcnow
 from plugin_api.tenancy import scoped
 
+# `Merchant.sync_state` key: the store's currency, as the last sync's products gave it. Some payloads carry
+# prices without it (Shopify's products/* webhook bodies): a product new to Facet takes this one, or it would
+# have no currency until the next full sync and show a yen price as a bare "5,500.00".
+STORE_CURRENCY = "currency"
 # Enough for a spec table; a long story about the brand adds nothing the features read.
 DESCRIPTION_CHARS = 2000
 _TAG = re.compile(r"<[^>]*>")
@@ -134,7 +139,12 @@ def upsert_products(merchant: Merchant, products: list[CatalogProduct], counts: 
     """Insert or update rows by platform product id; return the ids of rows that are new or changed."""
     if not products:
         return []
-    by_id = {p.platform_id: p for p in products}  # a page may repeat a product; the last copy wins
+    remembered = (merchant.sync_state or {}).get(STORE_CURRENCY)
+    # A page may repeat a product; the last copy wins.
+    by_id = {
+        p.platform_id: p if p.currency or not remembered else replace(p, currency=remembered)
+        for p in products
+    }
     counts["seen"] += len(by_id)
     existing = _existing(merchant, list(by_id))
     changed: list[int] = []

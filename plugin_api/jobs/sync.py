@@ -35,7 +35,7 @@ from connectors import (
 from connectors.base import any_variant_available
 from plugin_api.config import env_flag
 from plugin_api.extensions import db
-from plugin_api.jobs.catalog_upsert import soft_delete, upsert_products
+from plugin_api.jobs.catalog_upsert import STORE_CURRENCY, soft_delete, upsert_products
 from plugin_api.jobs.queueing import CATALOG_QUEUE, POLL_EVERY, current_jobs
 from plugin_api.jobs.sync_lock import SyncLock, lock_row
 from plugin_api.models import Merchant, MerchantStatus, Product, ShownRecommendation, utcnow
@@ -338,6 +338,9 @@ def _run(merchant: Merchant, state: dict[str, Any], lock: SyncLock) -> dict[str,
             if stamps:
                 prev = _parse(state.get("run_watermark"))
                 pending["run_watermark"] = max([*stamps, *([prev] if prev else [])]).isoformat()
+            currency = next((p.currency for p in page.products if p.currency), None)
+            if currency:
+                pending[STORE_CURRENCY] = currency  # for products whose payloads lack it (webhooks)
             save_session(merchant, session)
             pending.update(
                 cursor=page.next_cursor,

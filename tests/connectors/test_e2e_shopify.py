@@ -604,3 +604,29 @@ def test_a_disconnect_shopify_refuses_still_stops_facet_and_says_the_app_is_left
     assert "also remove its app in your\n    store's admin" in page and "plugin" not in page
     assert fake.app_installed
     assert not e2e.merchant(shop_app, "shopify").is_installed
+
+
+def test_a_product_created_by_webhook_gets_the_shops_currency(app_factory):
+    """products/* webhook bodies carry prices but no currency: a product new to Facet takes the shop's
+    currency from its last sync, so a yen shop's ¥5,500 frame is not shown as a bare "5,500.00"."""
+    fake = FakeShopify(products=6, currency="JPY").start()
+    try:
+        app = app_factory(
+            **e2e.app_config(
+                FACET_SHOPIFY_API_KEY=fake.api_key,
+                FACET_SHOPIFY_API_SECRET=fake.api_secret,
+                FACET_SHOPIFY_API_BASE_URL=fake.url,
+            )
+        )
+        later = fake.products.pop(1006)  # created in the shop after Facet's import
+        browser = e2e.Browser(app)
+        browser.get(install(browser, fake))
+        m = e2e.merchant(app, "shopify")
+        assert e2e.live_products(app, m.id) == 5 and e2e.product(app, m.id, "1001").currency == "JPY"
+        fake.products[1006] = later
+        created = fake.deliver("products/create", fake.rest_product(1006, "PRODUCTS_CREATE"))
+        assert browser.deliver(created).json["result"] == "product_upserted"
+    finally:
+        fake.stop()
+    row = e2e.product(app, m.id, "1006")
+    assert row.price is not None and row.currency == "JPY"

@@ -88,8 +88,10 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         primary_domain: str = "https://www.facet-test.example",
         protected_data_approved: bool = True,
         password_protected: bool = False,
+        currency: str = "EUR",
     ) -> None:
         super().__init__()
+        self.currency = currency  # Shop.currencyCode
         self.password_protected = password_protected  # the storefront asks for a password (before launch)
         # Order topics carry protected customer data: refused until the Partner dashboard approves it.
         self.protected_data_approved = protected_data_approved
@@ -338,7 +340,7 @@ class FakeShopify(catalog.EditableCatalog, FakeServer):
         return Response.json({"errors": [{"message": "Field doesn't exist on type 'QueryRoot'"}]})
 
     def _shop_object(self) -> dict[str, Any]:
-        return {"currencyCode": "EUR", "primaryDomain": {"url": self.primary_domain}}
+        return {"currencyCode": self.currency, "primaryDomain": {"url": self.primary_domain}}
 
     def _webhook_create(self, variables: dict[str, Any]) -> Response:
         ok, available = self._take(10)
