@@ -297,6 +297,13 @@ def test_return_from_the_store_opens_the_dashboard(woo_app, fake):
     assert connected.status_code == 200 and f"Facet is connected to {merchant.name}" in page
     assert '<a class="dashboard" href="/admin">Open your dashboard</a>' in page
     assert merchant.publishable_key in page and "Nothing to paste" in page
+    # Merchants are told what happens to their domains in plain words, not an operator's command.
+    words = " ".join(page.split())
+    assert (
+        f"<code>{origin_of(fake.url)}</code>. Your store's primary domain is added automatically after the "
+        "catalog import. For any other domain, contact Facet support.</dd>"
+    ) in words
+    assert "flask" not in page and "--add" not in page
     cookie = admin_cookie(connected)
     assert cookie and {"Secure", "HttpOnly", "Max-Age=28800"} <= {p.strip() for p in cookie.split(";")}
     dashboard = browser.get("/admin")
