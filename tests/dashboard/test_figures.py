@@ -193,6 +193,13 @@ def test_funnel_rates_count_each_result_once_and_each_action_apart(app, client, 
     assert [funnel[k] for k in rates] == [0.5, 0.25, 1.0]
 
 
+def test_one_result_shown_is_said_in_the_singular(app, client, merchant_factory):
+    merchant = merchant_factory()
+    send_events(client, merchant, [event("analysis_shown", analysis_id="r-1")])
+    page = sign_in(app, merchant).get("/admin").get_data(as_text=True)
+    assert "however often its shopper clicked or added: 1 distinct result shown in the period." in page
+
+
 def test_categories_and_top_products(app, store_a):
     merchant, answers = store_a
     recommended = [r for a in answers if a["result"] for r in a["result"]["recommendations"]]
