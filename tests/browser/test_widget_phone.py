@@ -3,6 +3,8 @@ hunting for it on a small screen."""
 
 from __future__ import annotations
 
+import time
+
 from tests.browser import fixtures
 from tests.browser.conftest import screenshot
 from tests.browser.test_widget_ui import OPEN_BUTTON, open_widget, route_fixture_api, upload, wait_drawn
@@ -271,4 +273,21 @@ def test_on_a_page_drawn_under_the_notch_the_widget_keeps_clear_of_it(live_serve
     )
     assert footer_content_bottom <= 664 - 34, "the footer's text sits on the home indicator"
     screenshot(page, "phone-notch")
+    assert errors == []
+
+
+def test_a_tap_before_the_widget_has_loaded_shows_it_is_working(live_server, page_factory):
+    page, errors = phone(page_factory, "13")
+
+    def slow_app(route):
+        time.sleep(1.5)  # the app bundle over a slow phone connection
+        route.continue_()
+
+    page.route("**/facet-app.js*", slow_app)
+    page.goto(live_server.url + "/demo")
+    button = page.locator(OPEN_BUTTON).first
+    button.tap()
+    assert button.get_attribute("aria-busy") == "true", "nothing said the tap was heard"
+    page.locator('[data-facet-dialog] [role="dialog"]').wait_for()
+    assert button.get_attribute("aria-busy") is None
     assert errors == []

@@ -215,7 +215,9 @@ return ':host{all:initial;display:block}' +
 'button:hover{transform:translateY(-1px);box-shadow:0 2px 4px rgba(0,0,0,.14),0 8px 22px rgba(0,0,0,.18)}' +
 'button:focus-visible{outline:3px solid #14171a;outline-offset:2px;box-shadow:0 0 0 2px #fff}' +
 (floating ? '' : 'button{width:100%;justify-content:center}') +
-'@media (prefers-reduced-motion:reduce){button{transition:none}button:hover{transform:none}}';
+'button[aria-busy=true]{cursor:progress;animation:fcb .6s ease-in-out infinite alternate}@keyframes fcb{to{opacity:.55}}' +
+'@media (prefers-reduced-motion:reduce){button{transition:none}button:hover{transform:none}' +
+'button[aria-busy=true]{animation:none;opacity:.7}}';
 }
 function tryable(cfg, productId) {
 var frames = cfg.frames || [];
@@ -283,10 +285,16 @@ return appPromise;
 function open(productId, trigger) {
 if (!ctx.ready) return Promise.resolve(false);
 beacon('opened', { product_id: productId || ctx.productId || null });
+if (trigger) trigger.setAttribute('aria-busy', 'true');
+function idle() {
+if (trigger) trigger.removeAttribute('aria-busy');
+}
 return loadApp().then(function (app) {
+idle();
 app.open({ productId: productId || ctx.productId || null, trigger: trigger || null });
 return true;
 }).catch(function (e) {
+idle();
 report(e, 'open');
 return false;
 });

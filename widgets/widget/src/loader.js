@@ -266,7 +266,10 @@
       // Two-tone, whatever the button's colour and the page behind it: a light accent ring vanishes on white.
       'button:focus-visible{outline:3px solid #14171a;outline-offset:2px;box-shadow:0 0 0 2px #fff}' +
       (floating ? '' : 'button{width:100%;justify-content:center}') +
-      '@media (prefers-reduced-motion:reduce){button{transition:none}button:hover{transform:none}}';
+      // Tapped before the app has loaded (seconds on a slow phone connection): the button says it is working.
+      'button[aria-busy=true]{cursor:progress;animation:fcb .6s ease-in-out infinite alternate}@keyframes fcb{to{opacity:.55}}' +
+      '@media (prefers-reduced-motion:reduce){button{transition:none}button:hover{transform:none}' +
+      'button[aria-busy=true]{animation:none;opacity:.7}}';
   }
 
   function tryable(cfg, productId) {
@@ -345,10 +348,16 @@
   function open(productId, trigger) {
     if (!ctx.ready) return Promise.resolve(false);
     beacon('opened', { product_id: productId || ctx.productId || null });
+    if (trigger) trigger.setAttribute('aria-busy', 'true');
+    function idle() {
+      if (trigger) trigger.removeAttribute('aria-busy');
+    }
     return loadApp().then(function (app) {
+      idle();
       app.open({ productId: productId || ctx.productId || null, trigger: trigger || null });
       return true;
     }).catch(function (e) {
+      idle();
       report(e, 'open');
       return false;
     });
