@@ -6,6 +6,7 @@ publishable key: the key is public, the figures are not. Same service call as th
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -29,11 +30,55 @@ _DAYS = {
 }
 
 
+class CatalogSchema(ma.Schema):
+    status = ma.fields.String(
+        metadata={
+            "description": "How far the catalog import is, in the merchant's words (the page's Import)."
+        }
+    )
+    understanding = ma.fields.List(
+        ma.fields.String(), metadata={"description": "What Facet made of the products, one sentence each."}
+    )
+    last_sync_at = ma.fields.String(allow_none=True, metadata={"description": "ISO 8601, UTC."})
+    sync_error_code = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": (
+                "Why the last catalog sync failed, for tooling to act on; null unless it failed (`status` "
+                "says it in words). `store_moved`: the store answers at another address now; connect it "
+                "again there (`status` names the address). `auth_error`: the store refused Facet's "
+                "credentials (a revoked key or integration). Also `rate_limited`, `not_found`, "
+                "`address_refused`, `protocol_error`, `connector_error` and `internal_error`; Facet retries "
+                "those at the next sync."
+            ),
+            "example": "store_moved",
+        },
+    )
+
+
+class SummarySchema(ma.Schema):
+    """The summary; the blocks not detailed here are described in the response's description."""
+
+    store_name = ma.fields.String()
+    shop_domain = ma.fields.String()
+    period = ma.fields.Raw()
+    funnel = ma.fields.Raw()
+    sales = ma.fields.Raw()
+    categories = ma.fields.Raw()
+    top_products = ma.fields.Raw()
+    shoppers = ma.fields.Raw()
+    shade_coverage = ma.fields.Raw()
+    catalog = ma.fields.Nested(CatalogSchema)
+    settings = ma.fields.Raw()
+    lift = ma.fields.Raw()
+
+
 @blp.route("")
 class AdminSummary(MethodView):
     @blp.doc(parameters=[_DAYS], security=[{"adminSession": []}])
     @blp.response(
         200,
+        SummarySchema,
         description=(
             "Funnel, recommendations by category, top products, shoppers' tones and face shapes, shade "
             "range coverage, catalog and settings for the period. Rates are null when nothing was divided; "

@@ -117,6 +117,9 @@ class CatalogInfo:
     status: str
     understanding: list[str]
     last_sync_at: str | None
+    # The failed sync's machine-readable code (`store_moved`, `auth_error`, ...; `jobs.sync`), for merchant
+    # tooling to act on; None unless the last sync failed. `status` says the same in words.
+    sync_error_code: str | None
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ def dashboard_summary(
             status=catalog_status_text(merchant),
             understanding=product_understanding_lines(merchant),
             last_sync_at=(merchant.sync_state or {}).get("last_sync_at"),
+            sync_error_code=_sync_error_code(merchant),
         ),
         settings=SettingsInfo(
             publishable_key=merchant.publishable_key,
@@ -216,6 +220,15 @@ def dashboard_summary(
         ),
         lift=lift_summary(merchant),
     )
+
+
+def _sync_error_code(merchant: Merchant) -> str | None:
+    """The code of the error the last sync stopped with; None unless it failed (a run in progress or a
+    reinstall waiting for its import may still carry an older run's error)."""
+    state = merchant.sync_state or {}
+    if state.get("status") != "failed":
+        return None
+    return (state.get("last_error") or {}).get("code")
 
 
 def _read_analyses(merchant: Merchant, since: datetime) -> _Readings:
