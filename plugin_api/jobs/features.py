@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, or_, select
 
 from inference.catalog import FEATURES_VERSION, EmbeddingConfig, ProductInfo, extract_product_features
 from inference.catalog.category import COLOUR_COSMETIC_CATEGORIES, SHADE_CATEGORIES, detect_category
@@ -294,12 +294,25 @@ def update_catalog_status(merchant: Merchant, embedder: Embedder) -> None:
         .order_by(Product.id)
     ).scalars()
     unread_titles = list(unread_shades)
+    no_photo = db.session.scalars(
+        select(Product.title)
+        .where(
+            Product.merchant_id == merchant.id,
+            Product.deleted.is_(False),
+            # A JSON column has no portable emptiness test; its text is "[]" as written (SQLite, PostgreSQL).
+            or_(Product.image_urls.is_(None), cast(Product.image_urls, Text).in_(("[]", "null"))),
+        )
+        .order_by(Product.id)
+    ).all()
     merchant.catalog_status = {
         "embedding": embedder.status.as_dict(),
         "features": {status: count for status, count in rows},
         "tryon_assets": int(tryon or 0),
         # Shade products with shades no colour could be read for: the merchant is told which, and how to fix.
         "shades_unread": {"products": len(unread_titles), "examples": unread_titles[:3]},
+        # Products without any photo are never recommended (`recommendations.candidate_set`): the merchant
+        # is told which, so that they add one.
+        "no_photo": {"products": len(no_photo), "examples": no_photo[:3]},
         "updated_at": utcnow().isoformat(),
     }
     db.session.commit()

@@ -260,7 +260,8 @@ _FAILED_EXAMPLES = 3
 def product_understanding_lines(merchant: Merchant) -> list[str]:
     """What the catalog intelligence made of the merchant's products (`merchant.catalog_status`, refreshed
     after each features job), in the merchant's words: how many are understood, which could not be read and
-    why, how many frames can be tried on, and what "more like this" compares by."""
+    why, which have no photo (and so are never recommended), how many frames can be tried on, and what "more
+    like this" compares by."""
     status = merchant.catalog_status or {}
     features = status.get("features") or {}
     if not features:
@@ -286,6 +287,14 @@ def product_understanding_lines(merchant: Merchant) -> list[str]:
         ).all()
         named = "; ".join(f"{title}: {error}" for title, error in examples)
         lines.append(f"{failed:,} could not be read; Facet retries them after the next sync ({named}).")
+    no_photo = status.get("no_photo") or {}
+    if no_photo.get("products"):
+        n, examples = int(no_photo["products"]), "; ".join(no_photo.get("examples") or [])
+        if n == 1:
+            what = "1 product has no photo: Facet does not recommend it until it has one"
+        else:
+            what = f"{n:,} products have no photo: Facet does not recommend them until they have one"
+        lines.append(f"{what} ({examples}).")
     unread = status.get("shades_unread") or {}
     if unread.get("products"):
         examples = "; ".join(unread.get("examples") or [])
