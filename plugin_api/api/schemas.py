@@ -8,6 +8,7 @@ import marshmallow as ma
 
 from plugin_api.api.result_example import RESULT_EXAMPLE
 from plugin_api.errors import ErrorSchema
+from plugin_api.services.uploads import MIN_IMAGE_SIDE
 
 __all__ = [
     "AnalysisSchema",
@@ -16,6 +17,9 @@ __all__ = [
     "KEY_MISMATCH",
     "KEY_QUERY_PARAM",
     "LANG_QUERY_PARAM",
+    "PHOTO_BAD_REQUEST",
+    "PHOTO_UNPROCESSABLE",
+    "RETRY_AFTER_HEADER",
     "binary_content",
     "photo_form_body",
 ]
@@ -52,6 +56,26 @@ LANG_QUERY_PARAM = {
 }
 
 KEY_MISMATCH = "`key_mismatch`: the `X-Facet-Key` header and `?key=` name different keys."
+
+# A photo's refusals (`services.uploads.read_upload`), for the upload and the photo conversion alike. One
+# description per status: OpenAPI keeps one answer per status, so a second `alt_response` would replace it.
+PHOTO_BAD_REQUEST = (
+    "`missing_image`: no photo in the form (multipart field image); `empty_file`: the photo is empty; "
+    + KEY_MISMATCH
+)
+PHOTO_UNPROCESSABLE = (
+    "`image_unreadable` (damaged, or not the photo its first bytes say), `image_too_small` (under "
+    f"{MIN_IMAGE_SIDE} pixels on a side) or `image_too_large` (too many pixels, or more than a file that "
+    "size can hold); the error's details give the sizes."
+)
+
+# Answers that say when to try again (429, and the upload's 503 when the queue is down).
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Whole seconds to wait before trying again (also in `details.retry_after`).",
+        "schema": {"type": "integer"},
+    }
+}
 
 
 def binary_content(*content_types: str) -> dict[str, dict]:

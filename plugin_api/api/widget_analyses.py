@@ -8,8 +8,12 @@ from flask_smorest import Blueprint
 
 from plugin_api.api.schemas import (
     KEY_HEADER_PARAM,
+    KEY_MISMATCH,
     KEY_QUERY_PARAM,
     LANG_QUERY_PARAM,
+    PHOTO_BAD_REQUEST,
+    PHOTO_UNPROCESSABLE,
+    RETRY_AFTER_HEADER,
     AnalysisSchema,
     ErrorSchema,
     photo_form_body,
@@ -52,19 +56,26 @@ class AnalysisCollection(MethodView):
     @blp.doc(requestBody=_UPLOAD_BODY, parameters=[KEY_QUERY_PARAM, KEY_HEADER_PARAM, LANG_QUERY_PARAM])
     @blp.response(202, AnalysisSchema, description="Accepted; poll `poll_url`.")
     @blp.alt_response(200, schema=AnalysisSchema, description="Finished (jobs run in-process).")
-    @blp.alt_response(400, schema=ErrorSchema, description="`missing_image` or `empty_file`.")
+    @blp.alt_response(400, schema=ErrorSchema, description=PHOTO_BAD_REQUEST)
     @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     @blp.alt_response(413, schema=ErrorSchema, description="`file_too_large`.")
     @blp.alt_response(415, schema=ErrorSchema, description="`unsupported_media_type`.")
-    @blp.alt_response(
-        422, schema=ErrorSchema, description="`image_too_large`, `image_too_small` or `image_unreadable`."
-    )
+    @blp.alt_response(422, schema=ErrorSchema, description=PHOTO_UNPROCESSABLE)
     @blp.alt_response(
         429,
         schema=ErrorSchema,
         description="`rate_limited` (this address sent too many photos to this store lately) or "
         "`too_many_analyses` (the store has too many in flight); see `Retry-After`.",
+        headers=RETRY_AFTER_HEADER,
+    )
+    @blp.alt_response(
+        503,
+        schema=ErrorSchema,
+        description="`unavailable`: Facet cannot take the photo right now (its queue or storage is down); "
+        "nothing was kept and the photo does not count against this address' allowance. With `Retry-After` "
+        "when the queue is down.",
+        headers=RETRY_AFTER_HEADER,
     )
     def post(self):
         """Submit a selfie for analysis"""
@@ -114,7 +125,10 @@ class AnalysisCollection(MethodView):
 class AnalysisItem(MethodView):
     @blp.doc(parameters=[KEY_QUERY_PARAM, KEY_HEADER_PARAM])
     @blp.response(200, AnalysisSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="No such analysis for this store.")
+    @blp.alt_response(400, schema=ErrorSchema, description=KEY_MISMATCH)
+    @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
+    @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
+    @blp.alt_response(404, schema=ErrorSchema, description="`not_found`: no such analysis for this store.")
     def get(self, analysis_id: str):
         """Get an analysis' status, and its result when done"""
         analysis = get_owned_or_404(Analysis, analysis_id)
@@ -129,6 +143,7 @@ class AnalysisItem(MethodView):
         "the store's dashboard keeps is a count-only row (done or failed, the failure code, the hour), with "
         "nothing of the shopper.",
     )
+    @blp.alt_response(400, schema=ErrorSchema, description=KEY_MISMATCH)
     @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     @blp.alt_response(404, schema=ErrorSchema, description="`not_found`: no such analysis for this store.")

@@ -15,8 +15,8 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from plugin_api.api.schemas import KEY_HEADER_PARAM, KEY_MISMATCH, KEY_QUERY_PARAM, ErrorSchema
 from plugin_api.api.widget_auth import protect_widget_blueprint
-from plugin_api.errors import ErrorSchema
 from plugin_api.extensions import db
 from plugin_api.models import Merchant, Product
 from plugin_api.services.experiment import widget_experiment
@@ -32,26 +32,14 @@ blp = Blueprint(
 protect_widget_blueprint(blp)
 
 MAX_FRAMES = 100
-# The store is named by `?key=`, the `X-Facet-Key` header (the same key when both are sent) or, with
-# neither, by the storefront `Origin` the request comes from.
+# The shared key parameters, with what each means for caching here (`widget_auth`).
 _KEY_PARAMS = [
     {
-        "in": "query",
-        "name": "key",
-        "schema": {"type": "string"},
-        "required": False,
-        "description": "The store's publishable key (what the loader sends: the answer may then be cached "
-        "publicly for a minute). Optional: the `X-Facet-Key` header does the same, and without either the "
-        "store is the one whose allowed storefront origin the request's `Origin` is. A header and a "
-        "`?key=` that differ are refused (400 `key_mismatch`).",
+        **KEY_QUERY_PARAM,
+        "description": KEY_QUERY_PARAM["description"] + " The loader sends it: the answer may then be cached "
+        "publicly for a minute.",
     },
-    {
-        "in": "header",
-        "name": "X-Facet-Key",
-        "schema": {"type": "string"},
-        "required": False,
-        "description": "The store's publishable key, instead of `?key=` (the answer is then `private`).",
-    },
+    {**KEY_HEADER_PARAM, "description": KEY_HEADER_PARAM["description"] + " The answer is then `private`."},
 ]
 # How add-to-cart works per platform (the widget follows each recommendation's own `add_to_cart` object).
 CART_STYLES = {
@@ -106,9 +94,7 @@ class WidgetConfig(MethodView):
             "`store_add_to_cart` events tagged with both."
         ),
     )
-    @blp.alt_response(
-        400, schema=ErrorSchema, description="`key_mismatch`: the header and `?key=` name different keys."
-    )
+    @blp.alt_response(400, schema=ErrorSchema, description=KEY_MISMATCH)
     @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     def get(self):

@@ -25,7 +25,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from plugin_api.api.schemas import KEY_HEADER_PARAM, KEY_MISMATCH, KEY_QUERY_PARAM
+from plugin_api.api.schemas import KEY_HEADER_PARAM, KEY_MISMATCH, KEY_QUERY_PARAM, RETRY_AFTER_HEADER
 from plugin_api.api.widget_auth import protect_widget_blueprint
 from plugin_api.errors import ApiError, ErrorSchema
 from plugin_api.extensions import db
@@ -282,11 +282,13 @@ class WidgetEvents(MethodView):
         schema=ErrorSchema,
         description="`rate_limited`: this address sent more events to this store than a browser would; "
         "see `Retry-After`. Each event in a batch counts.",
+        headers=RETRY_AFTER_HEADER,
     )
     @blp.alt_response(
         422,
         schema=ErrorSchema,
-        description="`invalid_event` (also a `group` other than the session's in the store's current test).",
+        description="`invalid_event` (also a `properties.group` other than the session's in the store's "
+        "current test).",
     )
     def post(self):
         """Record widget analytics events"""

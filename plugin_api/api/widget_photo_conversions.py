@@ -14,9 +14,11 @@ from flask_smorest import Blueprint
 
 from plugin_api.api.schemas import (
     KEY_HEADER_PARAM,
-    KEY_MISMATCH,
     KEY_QUERY_PARAM,
     LANG_QUERY_PARAM,
+    PHOTO_BAD_REQUEST,
+    PHOTO_UNPROCESSABLE,
+    RETRY_AFTER_HEADER,
     ErrorSchema,
     binary_content,
     photo_form_body,
@@ -54,14 +56,18 @@ class PhotoConversions(MethodView):
         },
     )
     @blp.response(200)
-    @blp.alt_response(400, schema=ErrorSchema, description="`missing_image` or `empty_file`.")
-    @blp.alt_response(400, schema=ErrorSchema, description=KEY_MISMATCH)
+    @blp.alt_response(400, schema=ErrorSchema, description=PHOTO_BAD_REQUEST)
     @blp.alt_response(401, schema=ErrorSchema, description="`invalid_key`.")
     @blp.alt_response(403, schema=ErrorSchema, description="`origin_not_allowed`.")
     @blp.alt_response(413, schema=ErrorSchema, description="`file_too_large`.")
     @blp.alt_response(415, schema=ErrorSchema, description="`unsupported_media_type`.")
-    @blp.alt_response(422, schema=ErrorSchema, description="`image_unreadable`, `image_too_small`, ...")
-    @blp.alt_response(429, schema=ErrorSchema, description="`rate_limited`.")
+    @blp.alt_response(422, schema=ErrorSchema, description=PHOTO_UNPROCESSABLE)
+    @blp.alt_response(
+        429,
+        schema=ErrorSchema,
+        description="`rate_limited`: this address converted too many photos for this store lately.",
+        headers=RETRY_AFTER_HEADER,
+    )
     def post(self):
         """Convert a photo the browser cannot decode"""
         merchant = current_merchant()

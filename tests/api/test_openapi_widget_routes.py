@@ -1,6 +1,9 @@
-"""Every widget route a client calls is in the OpenAPI document, with its parameters and content types."""
+"""Every widget route a client calls is in the OpenAPI document, with its parameters and content types, and
+every error code it can answer under the status it answers it with."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from openapi_spec_validator import validate
@@ -9,6 +12,43 @@ ASSET = "/api/v1/widget/assets/{product_id}.png"
 MEDIA = "/api/v1/widget/media/{public_id}/{filename}"
 CONVERSIONS = "/api/v1/widget/photo-conversions"
 EVENTS = "/api/v1/widget/events"
+ANALYSES = "/api/v1/widget/analyses"
+ANALYSIS = "/api/v1/widget/analyses/{analysis_id}"
+CONFIG = "/api/v1/widget/config"
+
+# What each route can answer, by status: the widget's key check (`widget_auth`) on every keyed route, then the
+# route's own (`services.uploads.read_upload`, `rate_limits.enforce`, `services.analyses`, ...).
+_KEYED = {400: {"key_mismatch"}, 401: {"invalid_key"}, 403: {"origin_not_allowed"}}
+_PHOTO = {
+    400: {"missing_image", "empty_file", "key_mismatch"},
+    413: {"file_too_large"},
+    415: {"unsupported_media_type"},
+    422: {"image_too_large", "image_too_small", "image_unreadable"},
+}
+ERRORS = {
+    (ANALYSES, "post"): {
+        **_KEYED,
+        **_PHOTO,
+        429: {"rate_limited", "too_many_analyses"},
+        503: {"unavailable"},
+    },
+    (ANALYSIS, "get"): {**_KEYED, 404: {"not_found"}},
+    (ANALYSIS, "delete"): {**_KEYED, 404: {"not_found"}, 503: {"unavailable"}},
+    (CONFIG, "get"): _KEYED,
+    (CONVERSIONS, "post"): {**_KEYED, **_PHOTO, 429: {"rate_limited"}},
+    (EVENTS, "post"): {
+        **_KEYED,
+        413: {"payload_too_large"},
+        422: {"invalid_event"},
+        429: {"rate_limited"},
+    },
+    (ASSET, "get"): {**_KEYED, 404: {"not_found"}},
+    (MEDIA, "get"): {404: {"not_found"}},
+}
+# Answers that say when to try again (`Retry-After`, also `details.retry_after`).
+RETRY_AFTER = {(ANALYSES, "post"): {429, 503}, (CONVERSIONS, "post"): {429}, (EVENTS, "post"): {429}}
+# An error code as descriptions write one: `snake_case` between backticks (`X-Facet-Key`, `?key=` are not).
+_CODE = re.compile(r"`([a-z][a-z0-9_]*)`")
 
 
 @pytest.fixture
@@ -79,5 +119,44 @@ def test_a_header_and_a_query_key_that_differ_are_refused_as_documented(client, 
         data=b"{}",
         content_type="text/plain",
         headers={"X-Facet-Key": one.publishable_key},
+    )
+    assert response.status_code == 400 and response.json["error"]["code"] == "key_mismatch"
+
+
+@pytest.mark.parametrize(("path", "method"), sorted(ERRORS), ids=lambda v: v)
+def test_every_error_code_a_route_answers_is_documented_under_its_status(spec, path, method):
+    responses = spec["paths"][path][method]["responses"]
+    documented = {
+        int(status): set(_CODE.findall(answer["description"]))
+        for status, answer in responses.items()
+        if status != "default" and int(status) >= 400
+    }
+    assert documented == ERRORS[(path, method)]
+    for status in documented:
+        assert responses[str(status)]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }
+    retry = {
+        int(status) for status, answer in responses.items() if "Retry-After" in answer.get("headers", {})
+    }
+    assert retry == RETRY_AFTER.get((path, method), set())
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/widget/config"),
+        ("get", "/api/v1/widget/analyses/00000000-0000-0000-0000-000000000000"),
+        ("delete", "/api/v1/widget/analyses/00000000-0000-0000-0000-000000000000"),
+        ("post", "/api/v1/widget/analyses"),
+        ("get", "/api/v1/widget/assets/p1.png"),
+    ],
+)
+def test_the_other_keyed_routes_refuse_two_different_keys_as_documented(
+    client, merchant_factory, method, path
+):
+    one, other = merchant_factory(), merchant_factory()
+    response = getattr(client, method)(
+        f"{path}?key={other.publishable_key}", headers={"X-Facet-Key": one.publishable_key}
     )
     assert response.status_code == 400 and response.json["error"]["code"] == "key_mismatch"
