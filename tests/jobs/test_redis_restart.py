@@ -14,7 +14,7 @@ from plugin_api.jobs.maintenance import LOST_JOB_AFTER, reap_stuck_analyses
 from plugin_api.models import Analysis
 from tests.helpers import upload
 from tests.images import astronaut_jpeg
-from tests.jobs.test_worker import run_worker
+from tests.jobs.workers import run_worker
 
 pytestmark = pytest.mark.services
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -16,31 +13,10 @@ from plugin_api.models import Analysis
 from plugin_api.services.analyses import ANALYSIS_FAILURE_CALLBACK
 from tests.helpers import ANALYSES_URL, upload
 from tests.images import astronaut_jpeg, make_jpeg
+from tests.jobs.workers import run_worker
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.services
-
-
-def run_worker(
-    database_url: str, redis_url: str, storage_dir: Path, *queues: str
-) -> subprocess.CompletedProcess:
-    """Run the worker CLI as production does, until the queues are empty."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "FACET_ENV": "test",
-        "FACET_STORAGE_DIR": str(storage_dir),
-        "FACET_LOG_FORMAT": "text",
-        "PYTHONPATH": str(REPO),
-    }
-    cmd = [str(Path(sys.executable).parent / "flask"), "--app", "plugin_api", "facet", "worker", "--burst"]
-    if queues:
-        cmd += ["--queues", ",".join(queues)]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    stdout, stderr = proc.communicate(timeout=240)
-    assert proc.returncode == 0, stderr[-3000:]
-    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr), proc.pid
 
 
 def test_worker_takes_an_upload_from_queued_to_done(

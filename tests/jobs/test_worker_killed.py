@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
@@ -21,24 +20,10 @@ from plugin_api.extensions import db
 from plugin_api.models import Analysis, AnalysisStatus, utcnow
 from plugin_api.services.analyses import ANALYSIS_FAILURE_CALLBACK
 from tests.helpers import ANALYSES_URL
+from tests.jobs.workers import REPO, worker_command
 
-REPO = Path(__file__).resolve().parents[2]
 QUEUE = "analysis-default"
 pytestmark = pytest.mark.services
-
-
-def worker_command(database_url: str, redis_url: str, storage_dir: Path, *extra: str):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "FACET_ENV": "test",
-        "FACET_STORAGE_DIR": str(storage_dir),
-        "FACET_LOG_FORMAT": "text",
-        "PYTHONPATH": str(REPO),
-    }
-    cmd = [str(Path(sys.executable).parent / "flask"), "--app", "plugin_api", "facet", "worker"]
-    return [*cmd, "--queues", QUEUE, *extra], env
 
 
 def killed_mid_analysis(app, database_url: str, storage_dir: Path, merchant, retries: int) -> uuid.UUID:
@@ -59,7 +44,7 @@ def killed_mid_analysis(app, database_url: str, storage_dir: Path, merchant, ret
             on_failure=ANALYSIS_FAILURE_CALLBACK,
             retries=retries,
         )
-    cmd, env = worker_command(database_url, redis_url, storage_dir)
+    cmd, env = worker_command(database_url, redis_url, storage_dir, "--queues", QUEUE)
     # Its own process group: the worker's RQ scheduler (a forked child) outlives a SIGKILL of the worker.
     worker = subprocess.Popen(
         cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
@@ -124,7 +109,8 @@ def test_rq_cleaning_up_an_abandoned_analysis_job_fails_it_and_the_next_worker_r
         "tests.jobs.failing_jobs.record_pid", redis_app.config["REDIS_URL"], "pids", queue=QUEUE
     )
 
-    cmd, env = worker_command(database_url, redis_app.config["REDIS_URL"], storage_dir, "--burst")
+    redis_url = redis_app.config["REDIS_URL"]
+    cmd, env = worker_command(database_url, redis_url, storage_dir, "--queues", QUEUE, "--burst")
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=240)
 
     assert proc.returncode == 0, proc.stderr[-3000:]
