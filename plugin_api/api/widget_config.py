@@ -41,13 +41,6 @@ _KEY_PARAMS = [
     },
     {**KEY_HEADER_PARAM, "description": KEY_HEADER_PARAM["description"] + " The answer is then `private`."},
 ]
-# How add-to-cart works per platform (the widget follows each recommendation's own `add_to_cart` object).
-CART_STYLES = {
-    "shopify": "shopify_cart_add",
-    "woocommerce": "woocommerce_add_to_cart",
-    "magento": "product_page",
-    "demo": "demo_cart",
-}
 
 
 def tryon_frames(merchant: Merchant) -> list[dict[str, str | None]]:
@@ -65,8 +58,8 @@ def tryon_frames(merchant: Merchant) -> list[dict[str, str | None]]:
 def config_for(merchant: Merchant) -> dict[str, Any]:
     """Everything the loader and the widget need to know about this store."""
     cfg = widget_settings((merchant.settings or {}).get("widget"))
-    cfg["merchant"] = {"name": merchant.name, "platform": merchant.platform}
-    cfg["cart"] = {"style": CART_STYLES.get(merchant.platform, "product_page")}
+    # No platform and no cart style: each recommendation's `add_to_cart` (made in `connectors/`) says how.
+    cfg["merchant"] = {"name": merchant.name}
     # `retention_days`: the photo (0: deleted once analysed); `analysis_retention_days`: the results.
     cfg["privacy"] = {
         "retention_days": merchant.keep_uploads_days,

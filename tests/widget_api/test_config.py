@@ -17,6 +17,20 @@ def test_defaults_for_a_merchant_without_settings(client, merchant_factory, widg
     response = client.get("/api/v1/widget/config", headers=widget_headers(merchant))
     assert response.status_code == 200
     body = response.json
+    # Nothing names the store's platform: the widget follows each recommendation's own `add_to_cart`.
+    assert set(body) == {
+        "enabled",
+        "theme",
+        "features",
+        "button",
+        "language",
+        "languages",
+        "merchant",
+        "privacy",
+        "frames",
+        "frames_complete",
+        "experiment",
+    }
     assert body["enabled"] is True
     assert body["theme"]["color"] == "#1f4e79"
     assert body["features"] == {
@@ -28,9 +42,8 @@ def test_defaults_for_a_merchant_without_settings(client, merchant_factory, widg
     }
     assert body["button"] == {"position": "bottom-right", "label": None, "floating": False}
     assert body["language"] == "auto"
-    assert body["cart"]["style"] == "shopify_cart_add"
     assert body["privacy"]["retention_days"] == 0
-    assert body["merchant"] == {"name": merchant.name, "platform": "shopify"}
+    assert body["merchant"] == {"name": merchant.name}
     assert response.headers["Access-Control-Allow-Origin"] == merchant.allowed_origins[0]
     assert "max-age=60" in response.headers["Cache-Control"]
 
@@ -57,7 +70,7 @@ def test_merchant_settings_are_honoured(client, merchant_factory, widget_headers
     assert body["features"]["concerns"] is False and body["features"]["camera"] is False
     assert body["features"]["tryon"] is True
     assert body["privacy"]["retention_days"] == 7
-    assert body["cart"]["style"] == "woocommerce_add_to_cart"
+    assert "cart" not in body and body["merchant"] == {"name": merchant.name}
 
 
 def test_invalid_settings_fall_back_to_defaults():
