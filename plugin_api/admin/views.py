@@ -32,7 +32,7 @@ from plugin_api.errors import ApiError
 from plugin_api.models import Merchant
 from plugin_api.money import money
 from plugin_api.services.category_labels import category_label
-from plugin_api.services.dashboard import PERIODS, DashboardSummary, dashboard_summary, parse_period
+from plugin_api.services.dashboard import PERIODS, DashboardSummary, Share, dashboard_summary, parse_period
 from plugin_api.services.data_requests import data_request_export, data_requests
 from plugin_api.services.installs import connector_for
 from plugin_api.web.demo_store import demo_merchant
@@ -52,6 +52,11 @@ def requested_summary(merchant: Merchant | None = None) -> DashboardSummary:
 def percent(value: float | None) -> str:
     """0.4167 → '42 %'; '–' when there was nothing to divide by."""
     return "–" if value is None else f"{value * 100:.0f} %"
+
+
+def withheld_text(row: Share) -> str:
+    """What a withheld row of the shoppers' breakdowns says instead of its count."""
+    return f"fewer than {row.fewer_than}" if row.fewer_than else "not shown"
 
 
 def utc_time(iso: str | None) -> str | None:
@@ -74,6 +79,7 @@ def dashboard() -> str:
         percent=percent,
         money=money,
         utc_time=utc_time,
+        withheld_text=withheld_text,
         category_label=category_label,
         monk_hex=MONK_HEX,
         data_requests=data_requests(merchant),

@@ -56,6 +56,69 @@ class CatalogSchema(ma.Schema):
     )
 
 
+class ShareSchema(ma.Schema):
+    label = ma.fields.String(metadata={"description": "Monk tone `1`–`10`, undertone or face shape."})
+    count = ma.fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": (
+                "Readings in the period; null when withheld, so that no row points at one shopper: a row "
+                "under `min_readings` (0 too), and, where the total would then give one such row away, the "
+                "next smallest."
+            )
+        },
+    )
+    share = ma.fields.Float(
+        allow_none=True, metadata={"description": "Of the breakdown's readings; null when withheld."}
+    )
+    fewer_than = ma.fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": (
+                "Set (to `min_readings`) when the row is withheld for having fewer readings than that; null "
+                "when the count is given, and when it is withheld only so that another row's cannot be "
+                "worked out."
+            ),
+            "example": 5,
+        },
+    )
+
+
+class ShoppersSchema(ma.Schema):
+    skin_readings = ma.fields.Integer(
+        metadata={"description": "Analyses whose skin reading was trusted and shown to the shopper."}
+    )
+    monk = ma.fields.List(
+        ma.fields.Nested(ShareSchema),
+        metadata={"description": "Tones 1 to 10 in order; empty below `min_readings` skin readings."},
+    )
+    undertones = ma.fields.List(
+        ma.fields.Nested(ShareSchema),
+        metadata={
+            "description": (
+                "Every undertone: those with a count by count, then the withheld ones; empty below "
+                "`min_readings` skin readings."
+            )
+        },
+    )
+    face_shape_readings = ma.fields.Integer()
+    face_shapes = ma.fields.List(
+        ma.fields.Nested(ShareSchema),
+        metadata={
+            "description": (
+                "Every face shape: those with a count by count, then the withheld ones; empty below "
+                "`min_readings` face shape readings."
+            )
+        },
+    )
+    min_readings = ma.fields.Integer(
+        metadata={
+            "description": "The fewest readings a breakdown, and a row's count, is shown from.",
+            "example": 5,
+        }
+    )
+
+
 class SummarySchema(ma.Schema):
     """The summary; the blocks not detailed here are described in the response's description."""
 
@@ -66,8 +129,12 @@ class SummarySchema(ma.Schema):
     sales = ma.fields.Raw()
     categories = ma.fields.Raw()
     top_products = ma.fields.Raw()
-    shoppers = ma.fields.Raw()
-    shade_coverage = ma.fields.Raw()
+    shoppers = ma.fields.Nested(ShoppersSchema)
+    shade_coverage = ma.fields.Raw(
+        metadata={
+            "description": "`by_tone` lists no Monk tone the shoppers' breakdown withholds (`shoppers.monk`)."
+        }
+    )
     catalog = ma.fields.Nested(CatalogSchema)
     settings = ma.fields.Raw()
     lift = ma.fields.Raw()

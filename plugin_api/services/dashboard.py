@@ -6,9 +6,12 @@ each result: the shown Monk tone and undertone, face shape, closest shade's ΔE0
 `shade_coverage`), their `ShownRecommendation` rows and the `Product` rows for titles. Only aggregates
 leave this module: no photo, no per-shopper row. Analyses are purged after FACET_ANALYSIS_RETENTION_DAYS,
 so their figures cover at most that many days while events cover the whole period.
-Breakdowns by skin tone, undertone and face shape are shown from `min_readings` readings on (per tone, for
-shade coverage): with one shopper in a week, the merchant could tie a skin tone to a customer in their own
-order list, and skin tone can stand in for ethnicity.
+Breakdowns by skin tone, undertone and face shape are shown from `min_readings` readings on, and in them
+each row of fewer than `min_readings` (0 too) says only that (`fewer_than`), never its count or share; where
+that would leave one row to be worked out from the total, the next-smallest is withheld too
+(`shade_coverage.withheld_cells`; shade coverage lists no tone the breakdown withholds). With one shopper
+of a tone in a week, the merchant could tie a skin tone to a customer in their own order list, and skin
+tone can stand in for ethnicity.
 The holdout test's conversion lift (`lift`, `plugin_api.services.lift`) covers the current experiment since it
 started, whatever the period. What shoppers bought after adding it with Facet's button (`sales`) comes from
 the store's order webhooks (`plugin_api.services.dashboard_sales`).
@@ -23,6 +26,8 @@ from typing import Any
 
 from sqlalchemy import func
 
+from inference.ranking.candidates import UNDERTONES
+from inference.ranking.rules import FACE_SHAPES
 from plugin_api.config import LONGEST_DASHBOARD_PERIOD_DAYS
 from plugin_api.errors import ApiError
 from plugin_api.extensions import db
@@ -32,7 +37,14 @@ from plugin_api.services.dashboard_funnel import CART, CLICK, Funnel, counts_of,
 from plugin_api.services.dashboard_sales import Sales, sales
 from plugin_api.services.installs import catalog_status_text, product_understanding_lines
 from plugin_api.services.lift import Lift, lift_summary
-from plugin_api.services.shade_coverage import ShadeCoverage, rate, shade_coverage
+from plugin_api.services.shade_coverage import (
+    MONK_BAND_TONES,
+    MONK_TONES,
+    ShadeCoverage,
+    rate,
+    shade_coverage,
+    withheld_cells,
+)
 from plugin_api.services.widget_settings import SETTINGS_KEY as WIDGET_SETTINGS
 from plugin_api.services.widget_settings import widget_settings
 from plugin_api.tenancy import scoped
@@ -97,19 +109,24 @@ class ProductRow:
 
 @dataclass(frozen=True)
 class Share:
+    """One row of a shoppers' breakdown. Withheld (see the module docstring): `count` and `share` None, and
+    `fewer_than` is `min_readings` when the row has fewer readings, None when it is withheld only so that
+    such a row cannot be worked out from the total."""
+
     label: str
-    count: int
-    share: float | None
+    count: int | None
+    share: float | None  # also None when there is nothing to divide by
+    fewer_than: int | None = None
 
 
 @dataclass(frozen=True)
 class Shoppers:
     skin_readings: int  # analyses whose skin reading was trusted and shown
     monk: list[Share]  # tones "1" to "10", all of them; empty below `min_readings`
-    undertones: list[Share]  # empty below `min_readings`
+    undertones: list[Share]  # every undertone, those shown first; empty below `min_readings`
     face_shape_readings: int
-    face_shapes: list[Share]  # empty below `min_readings` face shapes
-    min_readings: int  # the fewest readings a breakdown is shown from
+    face_shapes: list[Share]  # every face shape, those shown first; empty below `min_readings` face shapes
+    min_readings: int  # the fewest readings a breakdown is shown from, and a row's count
 
 
 @dataclass(frozen=True)
@@ -194,6 +211,8 @@ def dashboard_summary(
         readings.category_of[pid], readings.title_of[pid] = category, title
     for pid, product in products.items():
         readings.category_of.setdefault(pid, (product.features or {}).get("category") or "other")
+    shoppers = _shoppers(readings, min_readings)
+    withheld_tones = {int(row.label) for row in shoppers.monk if row.count is None}
     return DashboardSummary(
         store_name=merchant.name or merchant.shop_domain,
         shop_domain=merchant.shop_domain,
@@ -202,8 +221,8 @@ def dashboard_summary(
         sales=sales(merchant, period.since),
         categories=_categories(readings, activity),
         top_products=_top_products(readings, activity, products),
-        shoppers=_shoppers(readings, min_readings),
-        shade_coverage=shade_coverage(readings.closest, min_readings),
+        shoppers=shoppers,
+        shade_coverage=shade_coverage(readings.closest, min_readings, withheld_tones),
         catalog=CatalogInfo(
             status=catalog_status_text(merchant),
             understanding=product_understanding_lines(merchant),
@@ -347,19 +366,43 @@ def _top_products(
     return rows
 
 
-def _shares(counts: Counter[Any], labels: list[Any] | None = None) -> list[Share]:
+def _shares(
+    counts: Counter[Any],
+    labels: tuple[Any, ...],
+    min_readings: int,
+    *,
+    ranked: bool,
+    groups: tuple[tuple[Any, ...], ...] = (),
+) -> list[Share]:
+    """A row for each of `labels` and any other label counted, withholding what `withheld_cells` says.
+    `ranked`: the rows shown by count, largest first, then the withheld ones in `labels`' order (an order
+    by count would tell those apart)."""
+    keys = [*labels, *sorted(set(counts) - set(labels), key=str)]
     total = sum(counts.values())
-    keys = labels if labels is not None else sorted(counts, key=lambda k: (-counts[k], k))
-    return [Share(str(k), counts[k], rate(counts[k], total)) for k in keys]
+    withheld = withheld_cells({k: counts[k] for k in keys}, min_readings, groups=groups)
+    if ranked:
+        order = {k: i for i, k in enumerate(keys)}
+        keys.sort(key=lambda k: (k in withheld, 0 if k in withheld else -counts[k], order[k]))
+    return [
+        Share(str(k), None, None, min_readings if counts[k] < min_readings else None)
+        if k in withheld
+        else Share(str(k), counts[k], rate(counts[k], total))
+        for k in keys
+    ]
 
 
 def _shoppers(readings: _Readings, min_readings: int) -> Shoppers:
     skin, shapes = sum(readings.monk.values()), sum(readings.face_shapes.values())
+    monk = _shares(readings.monk, MONK_TONES, min_readings, ranked=False, groups=MONK_BAND_TONES)
     return Shoppers(
         skin_readings=skin,
-        monk=_shares(readings.monk, list(range(1, 11))) if skin >= min_readings else [],
-        undertones=_shares(readings.undertones) if skin >= min_readings else [],
+        monk=monk if skin >= min_readings else [],
+        undertones=_shares(readings.undertones, UNDERTONES, min_readings, ranked=True)
+        if skin >= min_readings
+        else [],
         face_shape_readings=shapes,
-        face_shapes=_shares(readings.face_shapes) if shapes >= min_readings else [],
+        face_shapes=_shares(readings.face_shapes, FACE_SHAPES, min_readings, ranked=True)
+        if shapes >= min_readings
+        else [],
         min_readings=min_readings,
     )

@@ -9,7 +9,9 @@ says, in a merchant's words, where the range leaves a band of shoppers without a
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 # ΔE00 bands of the closest shade: within 2 a shade matches in normal light, over 3 a shopper sees the
 # difference at a glance (the same two lines benchmarks/recommend.py reports the demo range against).
@@ -20,6 +22,32 @@ VISIBLE_MISS_DE = 3.0
 GAP_MIN_SHOPPERS = 5
 GAP_MIN_PERCENT = 30
 MONK_BANDS = (("light", 1, 3), ("medium", 4, 7), ("deep", 8, 10))
+MONK_TONES = tuple(range(1, 11))
+# A gap's message gives its band's total: a band hiding a single tone would give that tone's count away.
+MONK_BAND_TONES = tuple(tuple(range(low, high + 1)) for _, low, high in MONK_BANDS)
+
+K = TypeVar("K", bound=Hashable)
+
+
+def withheld_cells(
+    counts: Mapping[K, int],
+    min_readings: int,
+    *,
+    groups: Iterable[Collection[K]] = (),
+    also: Iterable[K] = (),
+) -> set[K]:
+    """The cells of a breakdown (every label, 0 counts too) to withhold: each below `min_readings`, 0 among
+    them so that "none" and "one shopper" look alike, and `also`; then in each of `groups` and in the whole
+    breakdown, where exactly one cell would be withheld, the next-smallest too, since the total less the
+    cells shown would give it away."""
+    withheld = set(also)
+    if min_readings > 1:
+        withheld |= {label for label, n in counts.items() if n < min_readings}
+    for group in (*groups, tuple(counts)):
+        shown = [label for label in group if label not in withheld]
+        if shown and len(group) - len(shown) == 1:
+            withheld.add(min(shown, key=lambda label: counts[label]))
+    return withheld
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -67,12 +95,21 @@ class ShadeCoverage:
     gaps: list[ShadeGap]
 
 
-def shade_coverage(closest: list[tuple[int, float]], min_readings: int = 1) -> ShadeCoverage:
+def shade_coverage(
+    closest: list[tuple[int, float]], min_readings: int = 1, withheld_tones: Iterable[int] = ()
+) -> ShadeCoverage:
     """Band the (Monk tone, closest shade ΔE00) of each shopper, overall and per tone (tones with at least
-    `min_readings` photos: fewer could single a shopper out); name short bands."""
+    `min_readings` photos, fewer could single a shopper out, and none of `withheld_tones`, the ones the
+    shoppers' breakdown withholds; see `withheld_cells`); name short bands."""
     by_tone: dict[int, list[float]] = defaultdict(list)
     for tone, delta in closest:
         by_tone[tone].append(delta)
+    hidden = withheld_cells(
+        {tone: len(by_tone.get(tone, [])) for tone in MONK_TONES},
+        min_readings,
+        groups=MONK_BAND_TONES,
+        also=withheld_tones,
+    )
     gaps = []
     for band, low, high in MONK_BANDS:
         deltas = [d for tone in range(low, high + 1) for d in by_tone.get(tone, [])]
@@ -88,7 +125,7 @@ def shade_coverage(closest: list[tuple[int, float]], min_readings: int = 1) -> S
         by_tone=[
             ToneCoverage(tone, ShadeBands.of(by_tone[tone]))
             for tone in sorted(by_tone)
-            if len(by_tone[tone]) >= min_readings
+            if tone not in hidden and len(by_tone[tone]) >= min_readings
         ],
         gaps=gaps,
     )

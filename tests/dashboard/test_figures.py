@@ -278,16 +278,23 @@ def test_shoppers_are_counted_from_readings_that_were_shown(app, store_a):
         "5": 2,
         "6": 1,
     }
+    # Every undertone and face shape is listed (those read first, largest first), so that a row withheld
+    # for having few readings cannot be told from one that had none.
     assert shoppers["undertones"] == [
-        {"label": "warm", "count": 2, "share": round(2 / 3, 4)},
-        {"label": "neutral", "count": 1, "share": round(1 / 3, 4)},
+        {"label": "warm", "count": 2, "share": round(2 / 3, 4), "fewer_than": None},
+        {"label": "neutral", "count": 1, "share": round(1 / 3, 4), "fewer_than": None},
+        {"label": "cool", "count": 0, "share": 0.0, "fewer_than": None},
     ]
     # The face shape was shown whether or not the light let the skin be read.
     assert shoppers["face_shape_readings"] == 4
     assert [(r["label"], r["count"]) for r in shoppers["face_shapes"]] == [
         ("oval", 2),
-        ("heart", 1),
         ("round", 1),
+        ("heart", 1),
+        ("square", 0),
+        ("oblong", 0),
+        ("diamond", 0),
+        ("triangle", 0),
     ]
     page = client.get("/admin").get_data(as_text=True)
     assert re.search(r'data-monk="5">.*?MST 5</td><td class="n">2</td>', page)
@@ -301,11 +308,17 @@ def test_breakdowns_of_a_few_shoppers_are_withheld_so_none_points_at_one_shopper
     app.config["FACET_DASHBOARD_MIN_READINGS"] = 4  # store A: 3 skin readings, 4 face shapes
     shoppers = client.get(SUMMARY).json["shoppers"]
     assert (shoppers["skin_readings"], shoppers["monk"], shoppers["undertones"]) == (3, [], [])
-    assert shoppers["face_shape_readings"] == 4 and len(shoppers["face_shapes"]) == 3
+    # Four face shapes: the breakdown is shown, but no shape has four, so each only says "fewer than 4".
+    assert shoppers["face_shape_readings"] == 4 and len(shoppers["face_shapes"]) == 7
+    assert {(r["count"], r["share"], r["fewer_than"]) for r in shoppers["face_shapes"]} == {(None, None, 4)}
     assert shoppers["min_readings"] == 4
     page = client.get("/admin").get_data(as_text=True)
     assert 'data-withheld="monk"' in page and "data-monk=" not in page and "data-undertone=" not in page
-    assert "Shown from 4 readings in the period on" in page and 'data-face-shape="oval"' in page
+    assert "Shown from 4 readings in the period on" in page
+    assert (
+        '<li data-face-shape="oval">Oval: <span class="muted" data-withheld-row>fewer than 4</span></li>'
+        in page
+    )
     app.config["FACET_DASHBOARD_MIN_READINGS"] = 5
     assert client.get(SUMMARY).json["shoppers"]["face_shapes"] == []
     assert 'data-withheld="face_shapes"' in client.get("/admin").get_data(as_text=True)
@@ -327,7 +340,7 @@ def test_another_stores_data_never_shows(app, store_a):
     raw = client.get(SUMMARY).get_data(as_text=True)
     page = client.get("/admin").get_data(as_text=True)
     for text in (raw, page):
-        assert "Secret B" not in text and "b-only-product" not in text and "diamond" not in text
+        assert "Secret B" not in text and "b-only-product" not in text
         assert "timed_x" not in text and "Store B" not in text
     summary = client.get(SUMMARY).json
     assert summary["store_name"] == "Store A"
@@ -338,7 +351,11 @@ def test_another_stores_data_never_shows(app, store_a):
         3,
     )
     assert (funnel["analyses_done"], funnel["analyses_failed"]) == (4, 3)
-    assert summary["shoppers"]["monk"][8] == {"label": "9", "count": 0, "share": 0.0}
+    assert summary["shoppers"]["monk"][8] == {"label": "9", "count": 0, "share": 0.0, "fewer_than": None}
+    # B's three diamond faces are not A's.
+    diamond = next(r for r in summary["shoppers"]["face_shapes"] if r["label"] == "diamond")
+    assert diamond == {"label": "diamond", "count": 0, "share": 0.0, "fewer_than": None}
+    assert '<li data-face-shape="diamond">Diamond: 0 (0 %)</li>' in page
     assert [row["product_id"] for row in summary["top_products"]] == [
         RETIRED,
         FOUNDATION,
