@@ -71,6 +71,49 @@ def upload(page, path) -> None:
     chooser.value.set_files(str(path))
 
 
+# The widget reads every answer of the API with `Response.text()` (`readJson`, polls included): noting each
+# one read lets a test wait until the widget has taken an answer in, closed or not, instead of sleeping.
+_ANSWERS_READ = """
+(() => {
+  const text = Response.prototype.text;
+  window.__facetAnswersRead = [];
+  Response.prototype.text = function () {
+    const url = this.url;
+    return text.call(this).then((body) => {
+      window.__facetAnswersRead.push({ url: url, body: body });
+      return body;
+    });
+  };
+})();
+"""
+
+
+def note_answers_read(page) -> None:
+    """Record, in the page, every answer the widget reads (before the page is opened)."""
+    page.add_init_script(_ANSWERS_READ)
+
+
+def wait_answer_read(page, url_part: str, body_part: str) -> None:
+    """Wait until the widget has read an answer from a URL containing `url_part` whose body contains
+    `body_part`; what the widget does with it follows at once (promise callbacks, before any other task)."""
+    page.wait_for_function(
+        "([u, b]) => window.__facetAnswersRead.some((a) => a.url.includes(u) && a.body.includes(b))",
+        arg=[url_part, body_part],
+    )
+
+
+def is_poll(request) -> bool:
+    return request.method == "GET" and "/api/v1/widget/analyses/" in request.url
+
+
+def is_beacon(request, event_type: str) -> bool:
+    """Whether `request` is the widget's beacon of `event_type`."""
+    try:
+        return json.loads(request.post_data or "{}").get("type") == event_type
+    except ValueError:
+        return False
+
+
 def canvas_png(page) -> str:
     return page.locator('[data-fc="tryon-canvas"]').evaluate("c => c.toDataURL()")
 
@@ -454,11 +497,9 @@ def test_closing_the_widget_mid_analysis_keeps_the_analysis(live_server, page_fa
     page, errors = page_factory()
     uploads = route_fixture_api(page)
     gate = {"open": False}
-    polls = {"n": 0}
 
     def held_until_open(route):
         if route.request.method == "GET":
-            polls["n"] += 1
             if not gate["open"]:
                 route.fulfill(json={"id": "fx-1", "status": "running", "result": None})
                 return
@@ -470,9 +511,8 @@ def test_closing_the_widget_mid_analysis_keeps_the_analysis(live_server, page_fa
     page.locator('.dlg[data-state="working"]').wait_for()
     page.keyboard.press("Escape")
     page.locator("[data-facet-dialog]").wait_for(state="detached")
-    seen = polls["n"]
-    page.wait_for_timeout(1500)
-    assert polls["n"] > seen  # still asked after while closed
+    page.wait_for_event("request", is_poll, timeout=5000)  # still asked after while closed
+    assert page.locator("[data-facet-dialog]").count() == 0
     page.locator(OPEN_BUTTON).first.click()
     page.locator('.dlg[data-state="working"]').wait_for()
     gate["open"] = True
@@ -483,22 +523,22 @@ def test_closing_the_widget_mid_analysis_keeps_the_analysis(live_server, page_fa
 
     # Closed, and the result arrives while closed: reopening goes straight to it.
     page, errors = page_factory()
+    note_answers_read(page)
     uploads = route_fixture_api(page)
-    gate["open"], polls["n"] = False, 0
+    gate["open"] = False
     page.route("**/api/v1/widget/analyses/**", held_until_open)
     open_widget(page, live_server.url)
     upload(page, inputs["face_png"])
     page.locator('.dlg[data-state="working"]').wait_for()
     page.keyboard.press("Escape")
+    page.locator("[data-facet-dialog]").wait_for(state="detached")
     gate["open"] = True
-    answered = polls["n"]
-    for _ in range(100):  # the fixture answers "done" from its fourth poll
-        if polls["n"] >= answered + 4:
-            break
-        page.wait_for_timeout(100)
-    page.wait_for_timeout(300)
+    wait_answer_read(page, "/api/v1/widget/analyses/fx-1", '"done"')  # the fixture's fourth answer
+    assert page.locator("[data-facet-dialog]").count() == 0  # it arrived while closed
     page.locator(OPEN_BUTTON).first.click()
-    page.locator('[data-fc="results"]').wait_for(timeout=2000)
+    # Straight to the results: the reopened dialog never shows the working screen.
+    assert page.locator("[data-facet-dialog] .dlg").get_attribute("data-state") == "results"
+    page.locator('[data-fc="results"]').wait_for()
     assert len(uploads) == 1 and errors == []
 
 
@@ -514,13 +554,16 @@ def test_what_happened_while_the_widget_was_closed_is_there_when_it_reopens(
         lambda route: held.append(route) if route.request.method == "POST" and not held else route.fallback(),
     )
     open_widget(page, live_server.url)
-    upload(page, inputs["face_png"])
-    page.locator('.dlg[data-state="working"]').wait_for()
-    page.wait_for_timeout(300)
+    with page.expect_request(lambda r: r.method == "POST" and "/api/v1/widget/analyses" in r.url):
+        upload(page, inputs["face_png"])
+    page.locator('.dlg[data-state="working"]').wait_for()  # a round trip: the route handler has run
     assert held, "the upload was held"
     page.keyboard.press("Escape")
-    held[0].fulfill(status=503, json={"error": {"code": "unavailable", "message": "down"}})
-    page.wait_for_timeout(300)
+    page.locator("[data-facet-dialog]").wait_for(state="detached")
+    # The widget tells the dashboard the photo was refused once it has read the answer: closed, it keeps that.
+    with page.expect_request(lambda r: "/api/v1/widget/events" in r.url and is_beacon(r, "photo_refused")):
+        held[0].fulfill(status=503, json={"error": {"code": "unavailable", "message": "down"}})
+    assert page.locator("[data-facet-dialog]").count() == 0
     page.locator(OPEN_BUTTON).first.click()
     dialog = page.locator('[data-facet-dialog] [role="dialog"]')
     dialog.get_by_text("Our service is having trouble").wait_for()
@@ -554,9 +597,9 @@ def test_a_photo_still_being_prepared_when_the_widget_closes_reaches_the_reopene
     held: list = []
     page.route("**/api/v1/widget/photo-conversions**", lambda route: held.append(route))
     open_widget(page, live_server.url)
-    upload(page, heic)
-    page.locator('.dlg[data-state="working"]').wait_for()
-    page.wait_for_timeout(300)
+    with page.expect_request("**/api/v1/widget/photo-conversions**"):
+        upload(page, heic)
+    page.locator('.dlg[data-state="working"]').wait_for()  # a round trip: the route handler has run
     assert held, "the conversion was held"
     page.keyboard.press("Escape")
     page.locator(OPEN_BUTTON).first.click()
