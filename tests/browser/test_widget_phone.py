@@ -141,13 +141,14 @@ def test_offline_while_the_analysis_runs_waits_for_the_connection(live_server, p
         upload(page, inputs["face_png"])
     net["offline"] = True
     page.context.set_offline(True)
-    # Five failed checks in a row used to end it here (about 5 s) with "Try again", which uploaded again.
-    page.wait_for_timeout(8000)
+    # Five failed checks in a row used to end it within about 5 s with "Try again", which uploaded again. The
+    # widget says it is offline in the same step as it starts waiting for the browser's `online` event, its
+    # only way on from there (no check, no timer runs meanwhile): once this shows, it cannot give up.
+    offline = "You’re offline. Your photo is being analysed: the results come as soon as you’re back online."
+    page.locator(".statusline", has_text=offline).wait_for(timeout=15_000)
+    assert page.locator(".statusline").text_content() == offline
     assert page.locator('[data-fc="error-title"]').count() == 0
     assert page.locator(".dlg").get_attribute("data-state") == "working"
-    assert page.locator(".statusline").text_content() == (
-        "You’re offline. Your photo is being analysed: the results come as soon as you’re back online."
-    )
     screenshot(page, "phone-offline-waiting")
     net["offline"] = False
     page.context.set_offline(False)
@@ -192,6 +193,20 @@ def test_a_phone_turned_sideways_gets_the_whole_screen_and_its_buttons(live_serv
     assert errors == []
 
 
+# Every value the working screen's progress bar takes, in order, as the page sets it (each working screen's
+# bar lives in the dialog's shadow root).
+NOTE_PROGRESS = """() => {
+  const seen = (window.__facetProgress = []);
+  const note = (v) => { if (v !== null && seen[seen.length - 1] !== v) seen.push(v); };
+  new MutationObserver((records) => {
+    records.forEach((r) => note(r.oldValue));
+    records.forEach((r) => note(r.target.getAttribute('aria-valuenow')));
+  }).observe(document.querySelector('[data-facet-dialog]').shadowRoot, {
+    subtree: true, attributes: true, attributeFilter: ['aria-valuenow'], attributeOldValue: true,
+  });
+}"""
+
+
 def test_a_slow_upload_moves_the_progress_bar_as_the_photo_is_sent(live_server, page_factory, inputs):
     page, errors = phone(page_factory, "13")
     open_widget(page, live_server.url)
@@ -202,19 +217,26 @@ def test_a_slow_upload_moves_the_progress_bar_as_the_photo_is_sent(live_server, 
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 100, "downloadThroughput": 200_000, "uploadThroughput": 30_000},
     )
+    page.evaluate(NOTE_PROGRESS)
     upload(page, inputs["selfie_jpg"])
-    seen: list[str] = []
-    bar = page.locator('[role="progressbar"]')
-    while page.locator(".dlg").get_attribute("data-state") == "working" and len(seen) < 400:
-        if bar.count():
-            now = bar.get_attribute("aria-valuenow") or ""
-            if not seen or seen[-1] != now:
-                seen.append(now)
-        page.wait_for_timeout(50)
     page.locator('[data-fc="results"], [data-fc="quality-gate"]').first.wait_for(timeout=180_000)
+    seen = page.evaluate("window.__facetProgress")
     # Before: 12 for the whole upload, then 30 once the server had it.
     assert any(12 < int(v) < 30 for v in seen if v), seen
     assert errors == []
+
+
+NOTE_TOUCH_ENDS = """() => {
+  const stage = document.querySelector('[data-facet-dialog]').shadowRoot.querySelector('.stage');
+  const ends = (window.__facetTouchEnds = []);
+  stage.addEventListener('pointerup', (e) => ends.push(e.type));
+  stage.addEventListener('pointercancel', (e) => ends.push(e.type));
+}"""
+
+
+def pressed_frame(page) -> str | None:
+    """The product id of the frame the strip shows as tried on (the widget sets it as it picks a frame)."""
+    return page.locator('[data-fc="frames"] [aria-pressed="true"]').get_attribute("data-product-id")
 
 
 def test_a_sideways_swipe_on_the_photo_tries_on_the_next_frame(live_server, page_factory, inputs):
@@ -223,10 +245,11 @@ def test_a_sideways_swipe_on_the_photo_tries_on_the_next_frame(live_server, page
     open_widget(page, live_server.url)
     upload(page, inputs["face_png"])
     wait_drawn(page, "fx-round")
-    stage = page.locator(".stage").bounding_box()
     cdp = page.context.new_cdp_session(page)
 
     def swipe(dx: float, dy: float = 0) -> None:
+        # Centred on the photo where it is now: a swipe up or down scrolls the dialog, the photo with it.
+        stage = page.locator(".stage").bounding_box()
         x, y = stage["x"] + stage["width"] / 2 - dx / 2, stage["y"] + stage["height"] / 2 - dy / 2
         cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
         for i in range(1, 9):
@@ -236,15 +259,19 @@ def test_a_sideways_swipe_on_the_photo_tries_on_the_next_frame(live_server, page
 
     swipe(-160)  # right to left: the next frame
     wait_drawn(page, "fx-wayfarer")
-    assert (
-        page.locator('[data-fc="frames"] [aria-pressed="true"]').get_attribute("data-product-id")
-        == "fx-wayfarer"
-    )
+    assert pressed_frame(page) == "fx-wayfarer"
     swipe(160)  # and back
     wait_drawn(page, "fx-round")
+    # The photo's own listener, added after the widget's, sees each touch end (a pointerup, or a pointercancel
+    # where the page took the gesture for a scroll) just after the widget has acted on it.
+    page.evaluate(NOTE_TOUCH_ENDS)
     swipe(20, -200)  # mostly up and down: the page scrolls, the frame stays
+    page.wait_for_function("window.__facetTouchEnds.length === 1")
+    assert pressed_frame(page) == "fx-round"
     swipe(160)  # before the first frame there is none
-    page.wait_for_timeout(300)
+    page.wait_for_function("window.__facetTouchEnds.length === 2")
+    assert page.evaluate("window.__facetTouchEnds") == ["pointercancel", "pointerup"]
+    assert pressed_frame(page) == "fx-round"
     assert page.locator('[data-fc="tryon-canvas"]').get_attribute("data-product-id") == "fx-round"
     assert errors == []
 
