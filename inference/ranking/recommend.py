@@ -170,6 +170,45 @@ def _scored(cs: CandidateSet, analysis: dict | None) -> tuple[ShopperProfile, np
     return scored
 
 
+@dataclass(frozen=True)
+class _Page:
+    """The product page the widget was opened on, as the ranking uses it: which row is its product
+    (`anchor`, None when the ranking has no features for it), which category leads the list, and whether that
+    category is a shade (foundation, concealer), whose page asks "which shade is mine?" rather than "more like
+    this"."""
+
+    anchor: int | None = None
+    lead_code: int | None = None
+    shade_page: bool = False
+    title: str = ""  # the page product's title, for "similar look to …"
+
+
+@dataclass(frozen=True)
+class _LeadPicks:
+    """The picks from the page product's category, which open the list, with what the wording needs to say
+    "similar look to …" of them: every lead row's similarity to the page's product."""
+
+    similar: np.ndarray  # (n,) cosine similarity to the page's product; 0 where unknown or not wanted
+    picks: list[int] = field(default_factory=list)
+    rows: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64)
+    )  # the lead rows with a reason
+
+
+@dataclass(frozen=True)
+class _ReasonBasis:
+    """What one item's reasons are worked out from: the catalog, one shopper's profile, scores and verdicts,
+    the store's closest shades and the language to say it in. The same for every item of a list."""
+
+    cs: CandidateSet
+    score: np.ndarray
+    parts: dict[str, np.ndarray]
+    profile: ShopperProfile
+    analysis: dict
+    closest_shades: set[int]
+    say: Wording
+
+
 def recommend(
     analysis: dict | None,
     candidates: CandidateSet | Sequence[Candidate],
@@ -183,12 +222,43 @@ def recommend(
     if len(cs) == 0 or limit <= 0:
         return []
     profile, score, parts = _scored(cs, analysis)
+    page = _page(cs, context)
+    eligible = _eligible(cs, parts, context, page)
+    best_rows = _best_row_per_product(cs, score, eligible)
+    lead = _lead_picks(cs, best_rows, score, parts, profile, page, limit=limit, context=context)
+    remaining, ungrounded = _grounded_split(cs, best_rows, lead.picks, parts["grounded"])
+    picks = _diverse_picks(cs, remaining, best_rows, score, lead.picks, limit=limit, context=context)
+    fillers = _fillers(ungrounded, score, parts["against"], limit=limit, n_taken=len(picks))
+    # Lead (current category) items stay first; the picks follow best first, then whatever only fills.
+    n_lead = len(lead.picks)
+    taken = picks[:n_lead] + sorted(picks[n_lead:], key=lambda r: -score[r]) + fillers
 
-    # Products Facet cannot relate to a face (gift cards, candles, what it could not classify) are never
-    # picks: "brown suits your soft autumn palette" said of a gift card is noise, not advice.
-    eligible = cs.category != CATEGORIES.index("other")
-    if context.categories:
-        eligible &= np.isin(cs.category, [CATEGORIES.index(c) for c in context.categories if c in CATEGORIES])
+    basis = _ReasonBasis(
+        cs,
+        score,
+        parts,
+        profile,
+        analysis or {},
+        _closest_shade_rows(cs, parts, eligible),
+        wording_for(context.language),
+    )
+    lead_set = set(lead.rows.tolist())
+    words = colour_names(cs.lab[taken]) if taken else []
+    return [
+        _recommendation(
+            basis,
+            row,
+            similarity=lead.similar[row] if row in lead_set else None,
+            anchor_title=page.title,
+            word=basis.say.colour_word(word),
+        )
+        for row, word in zip(taken, words, strict=True)
+    ]
+
+
+def _page(cs: CandidateSet, context: RecommendContext) -> _Page:
+    """Where the widget was opened: the page's product leads the list with its category, even before the
+    ranking has its features (`context.lead_category`)."""
     lead_idx = cs.index_by_product.get(context.product_id) if context.product_id else None
     anchor = int(lead_idx[0]) if lead_idx is not None and len(lead_idx) else None
     lead_code = int(cs.category[anchor]) if anchor is not None else None
@@ -197,55 +267,91 @@ def recommend(
     # On a foundation's page the shopper asks "which shade is mine?": that page's own shade may be the answer,
     # so it is not excluded the way a frame is from its own "more like this".
     shade_page = lead_code is not None and bool(np.isin(lead_code, SHADE_CODES))
-    excluded = [*context.exclude, *([context.product_id] if context.product_id and not shade_page else [])]
-    for pid in excluded:
+    title = cs.candidates[cs.row_candidate[anchor]].title if anchor is not None else ""
+    return _Page(anchor=anchor, lead_code=lead_code, shade_page=shade_page, title=title)
+
+
+def _eligible(
+    cs: CandidateSet, parts: dict[str, np.ndarray], context: RecommendContext, page: _Page
+) -> np.ndarray:
+    """The rows that may be shown at all: in the asked-for categories, not excluded, not the page's own
+    product (but for a shade), and no shade far from the store's closest one."""
+    # Products Facet cannot relate to a face (gift cards, candles, what it could not classify) are never
+    # picks: "brown suits your soft autumn palette" said of a gift card is noise, not advice.
+    eligible = cs.category != CATEGORIES.index("other")
+    if context.categories:
+        eligible &= np.isin(cs.category, [CATEGORIES.index(c) for c in context.categories if c in CATEGORIES])
+    own_page = [context.product_id] if context.product_id and not page.shade_page else []
+    for pid in [*context.exclude, *own_page]:
         if pid in cs.index_by_product:
             eligible[cs.index_by_product[pid]] = False
     eligible &= _near_the_best_shade(cs, parts, eligible)
+    return eligible
 
-    # One row per product: its best-scoring shade/variant (a no-op for catalogs without variant rows).
+
+def _best_row_per_product(cs: CandidateSet, score: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """One row per product, its best-scoring eligible shade/variant, in row order: a list never shows two
+    shades of one bottle (a no-op for catalogs without variant rows)."""
     if len(cs.index_by_product) == len(cs):
-        best_rows = np.flatnonzero(eligible)
-    else:
-        order = np.argsort(-np.where(eligible, score, -np.inf), kind="stable")
-        order = order[eligible[order]]
-        _, first = np.unique(cs.row_candidate[order], return_index=True)
-        best_rows = order[np.sort(first)]
+        return np.flatnonzero(eligible)
+    order = np.argsort(-np.where(eligible, score, -np.inf), kind="stable")
+    order = order[eligible[order]]
+    _, first = np.unique(cs.row_candidate[order], return_index=True)
+    return order[np.sort(first)]
 
+
+def _lead_picks(
+    cs: CandidateSet,
+    best_rows: np.ndarray,
+    score: np.ndarray,
+    parts: dict[str, np.ndarray],
+    profile: ShopperProfile,
+    page: _Page,
+    *,
+    limit: int,
+    context: RecommendContext,
+) -> _LeadPicks:
+    """The first `lead_share` of the list, from the page product's category: a shopper on a frame's page
+    looks for frames first, "more like this" one; on a foundation's page, for their own shade."""
     similar = np.zeros(len(cs))
-    lead_rows = np.zeros(0, dtype=np.int64)
-    taken: list[int] = []
+    if page.lead_code is None:
+        return _LeadPicks(similar=similar)
     # A pick must say why it was picked: items with nothing to match on (colour products when the skin reading
     # is withheld) only fill places nothing with a reason can (a second walkthrough found half the picks were
     # lipsticks and tops whose only reason was "colour match needs a clear skin measurement").
     grounded, against = parts["grounded"], parts["against"]
-    if lead_code is not None:
-        lead_rows = best_rows[cs.category[best_rows] == lead_code]
-        # On a foundation's page the shopper wants their own shade: ranked by the match alone, never spread
-        # out for variety (a walkthrough got 10W "for" a 5W reading as the most different bottle) and never
-        # pulled toward the shade on the page because the bottles look alike.
-        by_shade = shade_page and profile.skin_lab is not None
-        if anchor is not None and cs.has_embedding[anchor] and not by_shade:
-            similar = np.where(
-                cs.has_embedding, np.einsum("ij,j->i", cs.embedding, cs.embedding[anchor]), 0.0
-            )
-        # Only items with a reason for them lead: shades that can be matched (a withheld skin reading listed
-        # six foundations, each "shade match needs a clear skin measurement", with an add-to-cart), frames
-        # whose shape does not work against the face (a walkthrough saw a wayfarer that "accentuates a square
-        # face" first on a sunglasses page because the store had only three). The others can still fill.
-        # Looking like the page's own product is a reason too, except for a shade, which only a skin match
-        # can make: on a lipstick's page with the skin withheld, the list was all eyeglasses.
-        alike = (similar[lead_rows] > _ALIKE) & ~against[lead_rows] & (not shade_page)
-        lead_rows = lead_rows[grounded[lead_rows] | alike]
-        lead_score = score.copy()
-        # A learned embedding knows "look"; the fallback descriptor knows colour and outline: it counts less.
-        weight = 0.3 if _descriptor(cs) else 0.45
-        lead_score[lead_rows] = (1 - weight) * score[lead_rows] + weight * np.clip(similar[lead_rows], 0, 1)
-        n_lead = min(len(lead_rows), math.ceil(limit * context.lead_share))
-        pool = lead_rows[np.argsort(-lead_score[lead_rows])[: max(n_lead * 6, 40)]]
-        lead_diversity = 0.0 if by_shade else context.diversity
-        taken = _mmr(cs, pool, lead_score, n_lead, lead_diversity, cap=n_lead, taken=[])
+    lead_rows = best_rows[cs.category[best_rows] == page.lead_code]
+    # On a foundation's page the shopper wants their own shade: ranked by the match alone, never spread
+    # out for variety (a walkthrough got 10W "for" a 5W reading as the most different bottle) and never
+    # pulled toward the shade on the page because the bottles look alike.
+    by_shade = page.shade_page and profile.skin_lab is not None
+    anchor = page.anchor
+    if anchor is not None and cs.has_embedding[anchor] and not by_shade:
+        similar = np.where(cs.has_embedding, np.einsum("ij,j->i", cs.embedding, cs.embedding[anchor]), 0.0)
+    # Only items with a reason for them lead: shades that can be matched (a withheld skin reading listed
+    # six foundations, each "shade match needs a clear skin measurement", with an add-to-cart), frames
+    # whose shape does not work against the face (a walkthrough saw a wayfarer that "accentuates a square
+    # face" first on a sunglasses page because the store had only three). The others can still fill.
+    # Looking like the page's own product is a reason too, except for a shade, which only a skin match
+    # can make: on a lipstick's page with the skin withheld, the list was all eyeglasses.
+    alike = (similar[lead_rows] > _ALIKE) & ~against[lead_rows] & (not page.shade_page)
+    lead_rows = lead_rows[grounded[lead_rows] | alike]
+    lead_score = score.copy()
+    # A learned embedding knows "look"; the fallback descriptor knows colour and outline: it counts less.
+    weight = 0.3 if _descriptor(cs) else 0.45
+    lead_score[lead_rows] = (1 - weight) * score[lead_rows] + weight * np.clip(similar[lead_rows], 0, 1)
+    n_lead = min(len(lead_rows), math.ceil(limit * context.lead_share))
+    pool = lead_rows[np.argsort(-lead_score[lead_rows])[: max(n_lead * 6, 40)]]
+    lead_diversity = 0.0 if by_shade else context.diversity
+    picks = _mmr(cs, pool, lead_score, n_lead, lead_diversity, cap=n_lead, taken=[])
+    return _LeadPicks(picks=picks, rows=lead_rows, similar=similar)
 
+
+def _grounded_split(
+    cs: CandidateSet, best_rows: np.ndarray, taken: list[int], grounded: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(rows that may be picked, rows that may only fill) among those not yet taken: a pick must have a reason
+    for it; a shade that cannot be matched is neither."""
     remaining = np.setdiff1d(best_rows, np.asarray(taken, dtype=np.int64), assume_unique=True)
     # A shade that cannot be matched is no pick at all, not even to fill the list.
     ungrounded = remaining[~grounded[remaining] & ~np.isin(cs.category[remaining], SHADE_CODES)]
@@ -253,59 +359,69 @@ def recommend(
         remaining = remaining[grounded[remaining]]
     else:
         ungrounded = ungrounded[:0]
+    return remaining, ungrounded
+
+
+def _diverse_picks(
+    cs: CandidateSet,
+    remaining: np.ndarray,
+    best_rows: np.ndarray,
+    score: np.ndarray,
+    lead: list[int],
+    *,
+    limit: int,
+    context: RecommendContext,
+) -> list[int]:
+    """The lead picks, then the best item of each category, then MMR up to `limit`: a list of twelve shades of
+    one red is no recommendation, and no category may take more than its share (`cap`)."""
+    taken = list(lead)
     pool_size = min(len(remaining), max(limit * 6, 60))
     pool = (
         remaining[np.argpartition(-score[remaining], pool_size - 1)[:pool_size]] if pool_size else remaining
     )
     categories = np.unique(cs.category[remaining]) if len(remaining) else np.unique(cs.category[best_rows])
     cap = max(2, math.ceil(limit / max(len(categories), 1)) + 1)
-    # Coverage: the best item of each category that scores reasonably gets a place before MMR fills the rest,
-    # so a shopper sees their closest foundation shade even when lipsticks happen to score higher.
-    n_lead_taken = len(taken)
     if len(categories) > 1 and len(taken) < limit:
-        seeds = []
-        for code in categories:
-            rows = remaining[cs.category[remaining] == code]
-            if len(rows) and context.categories is None or (context.categories and len(rows)):
-                best = int(rows[np.argmax(score[rows])]) if len(rows) else None
-                if best is not None and score[best] >= 0.45 and not np.any(cs.category[taken] == code):
-                    seeds.append(best)
-        seeds.sort(key=lambda r: -score[r])
-        taken += seeds[: max(0, min(limit - len(taken), limit // 2))]
+        taken += _coverage_seeds(cs, remaining, score, taken, categories, limit=limit, context=context)
         pool = np.setdiff1d(pool, np.asarray(taken, dtype=np.int64))
     taken += _mmr(cs, pool, score, limit - len(taken), context.diversity, cap=cap, taken=taken)
-    # Fillers: first those with nothing to say either way (a lipstick while the skin reading is withheld),
-    # then, only to bring a short list up to _FILL_UP_TO, those whose own reason argues against them.
+    return taken
+
+
+def _coverage_seeds(
+    cs: CandidateSet,
+    remaining: np.ndarray,
+    score: np.ndarray,
+    taken: list[int],
+    categories: np.ndarray,
+    *,
+    limit: int,
+    context: RecommendContext,
+) -> list[int]:
+    """The best item of each category not yet in the list that scores reasonably, best first, for at most
+    half the list: it gets a place before MMR fills the rest, so a shopper sees their closest foundation shade
+    even when lipsticks happen to score higher."""
+    seeds = []
+    for code in categories:
+        rows = remaining[cs.category[remaining] == code]
+        if len(rows) and context.categories is None or (context.categories and len(rows)):
+            best = int(rows[np.argmax(score[rows])]) if len(rows) else None
+            if best is not None and score[best] >= 0.45 and not np.any(cs.category[taken] == code):
+                seeds.append(best)
+    seeds.sort(key=lambda r: -score[r])
+    return seeds[: max(0, min(limit - len(taken), limit // 2))]
+
+
+def _fillers(
+    ungrounded: np.ndarray, score: np.ndarray, against: np.ndarray, *, limit: int, n_taken: int
+) -> list[int]:
+    """What fills a short list: first those with nothing to say either way (a lipstick while the skin reading
+    is withheld), then, only to bring it up to _FILL_UP_TO, those whose own reason argues against them."""
     ranked = ungrounded[np.argsort(-score[ungrounded], kind="stable")]
     neutral, contrary = ranked[~against[ranked]], ranked[against[ranked]]
-    fillers = neutral[: max(0, limit - len(taken))].tolist()
-    fillers += contrary[: max(0, min(limit, _FILL_UP_TO) - len(taken) - len(fillers))].tolist()
-    # Lead (current category) items stay first; the picks follow best first, then whatever only fills.
-    taken = taken[:n_lead_taken] + sorted(taken[n_lead_taken:], key=lambda r: -score[r]) + fillers
-
-    closest_shades = _closest_shade_rows(cs, parts, eligible)
-    anchor_title = (
-        cs.candidates[cs.row_candidate[lead_idx[0]]].title if lead_idx is not None and len(lead_idx) else ""
-    )
-    lead_set = set(lead_rows.tolist())
-    words = colour_names(cs.lab[taken]) if taken else []
-    say = wording_for(context.language)
-    return [
-        _recommendation(
-            cs,
-            row,
-            score,
-            parts,
-            profile,
-            analysis or {},
-            closest_shades,
-            similar[row] if row in lead_set else None,
-            anchor_title,
-            say.colour_word(word),
-            say,
-        )
-        for row, word in zip(taken, words, strict=True)
-    ]
+    fillers = neutral[: max(0, limit - n_taken)].tolist()
+    fillers += contrary[: max(0, min(limit, _FILL_UP_TO) - n_taken - len(fillers))].tolist()
+    return fillers
 
 
 def judge(
@@ -331,10 +447,9 @@ def judge(
     row = int(rows[np.argmax(score[rows])])
     closest_shades = _closest_shade_rows(cs, parts, np.ones(len(cs), dtype=bool))
     say = wording_for(language)
+    basis = _ReasonBasis(cs, score, parts, profile, analysis or {}, closest_shades, say)
     word = colour_names(cs.lab[[row]])[0]
-    verdict = _recommendation(
-        cs, row, score, parts, profile, analysis or {}, closest_shades, None, "", say.colour_word(word), say
-    )
+    verdict = _recommendation(basis, row, similarity=None, anchor_title="", word=say.colour_word(word))
     suits = bool(parts["grounded"][row])
     if cs.is_shade[row] and parts["shade_de"][row] > NO_CLOSE_SHADE_DE:
         suits = False  # even the store's closest shade is a visible mismatch
@@ -424,41 +539,29 @@ def _closest_shade_rows(cs: CandidateSet, parts: dict[str, np.ndarray], eligible
 
 
 def _recommendation(
-    cs: CandidateSet,
-    row: int,
-    score: np.ndarray,
-    parts: dict[str, np.ndarray],
-    profile: ShopperProfile,
-    analysis: dict,
-    closest_shades: set[int],
-    similarity: float | None,
-    anchor_title: str,
-    word: str,
-    say: Wording,
+    basis: _ReasonBasis, row: int, *, similarity: float | None, anchor_title: str, word: str
 ) -> Recommendation:
+    """One row as the shopper sees it: the product (or shade variant), its score and the reasons for it, with
+    `word` (the row's colour in `basis.say`'s language) where the store gives the colour no name."""
+    cs, say, parts = basis.cs, basis.say, basis.parts
     cand = cs.candidates[cs.row_candidate[row]]
     category = CATEGORIES[cs.category[row]]
     reasons: list[str] = []
-    season = say.season(season_name(analysis))
+    season = say.season(season_name(basis.analysis))
     own = _own_colour_name(cs, row)
     word = say.colour_word(own) if own else word
     if similarity is not None and similarity > _ALIKE and anchor_title:
         reasons.append(say.similar(anchor_title, by_descriptor=_descriptor(cs)))
     if cs.category[row] in SHADE_CODES:
-        reasons.extend(_shade_reasons(cs, row, parts, profile, closest_shades, cand.title, say))
+        reasons.extend(_shade_reasons(basis, row, cand.title))
     elif cs.category[row] in EYEWEAR_CODES:
-        if cs.frame_shape[row] >= 0 and profile.face_label:
-            reasons.append(say.frame_shape(profile.face_label, FRAME_SHAPES[cs.frame_shape[row]]))
-        if not np.isnan(parts["fit_score"][row]):
-            frame_mm, face_mm = float(cs.frame_width[row]), float(profile.face_width_mm)
-            reasons.append(say.fit(fit_verdict(frame_mm, face_mm), frame_mm, face_mm))
-        reasons.extend(_palette_reasons(cs, row, parts, profile, season, word, say, frame=True))
+        reasons.extend(_frame_reasons(basis, row, season, word))
         if not reasons:
             # Nothing to say: because the face was not read, or because the store's photo showed no readable
             # frame. Each is said as it is.
-            reasons.append(say.frame_needs_face() if profile.face_label is None else say.frame_unread())
+            reasons.append(say.frame_needs_face() if basis.profile.face_label is None else say.frame_unread())
     else:
-        palette = _palette_reasons(cs, row, parts, profile, season, word, say, frame=False)
+        palette = _palette_reasons(basis, row, season, word, frame=False)
         # No palette: the skin reading was missing or withheld (`skin.reliable`). Said even beside "similar
         # look to …", which is no colour match.
         reasons.extend(palette or [say.colour_needs_skin()])
@@ -468,25 +571,33 @@ def _recommendation(
     return Recommendation(
         product_id=cand.product_id,
         category=category,
-        score=round(float(score[row]), 4),
+        score=round(float(basis.score[row]), 4),
         reasons=reasons,
         variant_id=cs.row_variant[row],
         shade_name=cs.row_shade_name[row],
         parts={k: round(float(v[row]), 3) for k, v in parts.items() if not np.isnan(v[row])},
         payload=cand.payload,
-        closest_shade=row in closest_shades,
+        closest_shade=row in basis.closest_shades,
     )
 
 
-def _shade_reasons(
-    cs: CandidateSet,
-    row: int,
-    parts: dict[str, np.ndarray],
-    profile: ShopperProfile,
-    closest_shades: set[int],
-    title: str,
-    say: Wording,
-) -> list[str]:
+def _frame_reasons(basis: _ReasonBasis, row: int, season: str, word: str) -> list[str]:
+    """A frame's reasons: its shape for the face, its width for the face's, its colour for the season."""
+    cs, say, profile = basis.cs, basis.say, basis.profile
+    reasons = []
+    if cs.frame_shape[row] >= 0 and profile.face_label:
+        reasons.append(say.frame_shape(profile.face_label, FRAME_SHAPES[cs.frame_shape[row]]))
+    if not np.isnan(basis.parts["fit_score"][row]):
+        frame_mm, face_mm = float(cs.frame_width[row]), float(profile.face_width_mm)
+        reasons.append(say.fit(fit_verdict(frame_mm, face_mm), frame_mm, face_mm))
+    reasons.extend(_palette_reasons(basis, row, season, word, frame=True))
+    return reasons
+
+
+def _shade_reasons(basis: _ReasonBasis, row: int, title: str) -> list[str]:
+    """A foundation or concealer shade's reasons: how close it is to the skin, and on what condition."""
+    cs, say, profile = basis.cs, basis.say, basis.profile
+    parts, closest_shades = basis.parts, basis.closest_shades
     de = parts["shade_de"][row]
     if np.isnan(de):
         return [say.shade_needs_skin()]
@@ -515,18 +626,10 @@ def _shade_reasons(
     return reasons
 
 
-def _palette_reasons(
-    cs: CandidateSet,
-    row: int,
-    parts: dict[str, np.ndarray],
-    profile: ShopperProfile,
-    season: str,
-    word: str,
-    say: Wording,
-    *,
-    frame: bool,
-) -> list[str]:
-    best, avoid = parts["palette_best_de"][row], parts["palette_avoid_de"][row]
+def _palette_reasons(basis: _ReasonBasis, row: int, season: str, word: str, *, frame: bool) -> list[str]:
+    """A colour's verdict for the shopper's season: suits, to avoid, or (not for a frame) how it differs."""
+    cs, say, profile = basis.cs, basis.say, basis.profile
+    best, avoid = basis.parts["palette_best_de"][row], basis.parts["palette_avoid_de"][row]
     if np.isnan(cs.lab[row, 0]) or np.isnan(best):
         return []
     if not np.isnan(avoid) and avoid < best and avoid < _PALETTE_AVOID_DE:
