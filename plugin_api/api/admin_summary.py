@@ -161,7 +161,7 @@ class AdminSummary(MethodView):
     )
     @blp.alt_response(401, schema=ErrorSchema, description="`admin_sign_in_required`: no valid session.")
     @blp.alt_response(403, schema=ErrorSchema, description="`merchant_uninstalled`.")
-    @blp.alt_response(422, schema=ErrorSchema, description="`invalid_period`: `days` is not 7, 30 or 90.")
+    @blp.alt_response(422, schema=ErrorSchema, description="`invalid_period`: `?days=` is not 7, 30 or 90.")
     def get(self):
         """Get the merchant dashboard summary"""
         return requested_summary().to_json(), 200, {"Cache-Control": "no-store"}
