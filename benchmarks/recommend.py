@@ -47,7 +47,7 @@ from inference.catalog import ProductInfo, extract_product_features  # noqa: E40
 from inference.errors import InferenceError  # noqa: E402
 from inference.imageio import load_rgb  # noqa: E402
 from inference.ranking import Candidate, CandidateSet, RecommendContext, judge, recommend  # noqa: E402
-from inference.ranking.recommend import LOW_SKIN_CONFIDENCE  # noqa: E402
+from inference.ranking.reasons import LOW_SKIN_CONFIDENCE  # noqa: E402
 from inference.ranking.rules import FACE_SHAPES  # noqa: E402
 from plugin_api.demo.catalog import demo_shades, draw_bottle, generate_demo_catalog  # noqa: E402
 

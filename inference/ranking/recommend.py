@@ -1,4 +1,6 @@
-"""`recommend`: score the catalog, pick a diverse top list, and say why for each item."""
+"""`recommend`: score the catalog and pick a diverse top list; `judge`: the page product's verdict.
+
+Why each item is shown is said in `inference.ranking.reasons`."""
 
 from __future__ import annotations
 
@@ -9,41 +11,32 @@ from typing import Any
 
 import numpy as np
 
-from inference import colour
 from inference.catalog.category import CATEGORIES
-from inference.catalog.eyewear_shape import FRAME_SHAPES
 from inference.colour_names import colour_names
-from inference.ranking.candidates import UNDERTONES, Candidate, CandidateSet
+from inference.ranking.candidates import Candidate, CandidateSet
+from inference.ranking.reasons import (
+    NO_CLOSE_SHADE_DE,
+    PALETTE_AVOID_DE,
+    PALETTE_SUITS_DE,
+    ReasonBasis,
+    frame_reasons,
+    own_colour_name,
+    palette_reasons,
+    shade_reasons,
+)
 from inference.ranking.rules import (
     AVOID,
     FACE_SHAPES,
     GOOD,
     SHAPE_TABLE,
-    differences,
-    fit_verdict,
     season_name,
 )
 from inference.ranking.scoring import EYEWEAR_CODES, SHADE_CODES, ShopperProfile, score_rows
-from inference.ranking.wording import Wording, wording_for
+from inference.ranking.wording import wording_for
 
 _NEAR_DUPLICATE = 0.9
 # From this cosine similarity to the page's own product an item is "more like this", and says so.
 _ALIKE = 0.8
-# Below this analysis confidence a shown shade is said to be approximate; the widget's skin card says "low
-# confidence" below the same value. Among readings the analysis trusts (confidence ≥ 0.2), the true shade is
-# in the top 3 in 71.7 % of cases below 0.5 and 88.3 % from 0.5 up (benchmarks/recommend.py, seed 7). (The
-# threshold was 0.1, under the 0.2 a reading needs to be shown at all, so the caveat never reached a shopper.)
-LOW_SKIN_CONFIDENCE = 0.5
-# From this hue tolerance on (a cast of about 0.3, `analysis.skin.hue_tolerance`), the closest shade says that
-# the undertone is the less certain part of the match.
-COLOURED_LIGHT_TOLERANCE = 2.0
-# Beyond this ΔE00 the closest shade a store has is a visible mismatch on skin (a good foundation match is
-# within 2–3): the shopper is told the store has nothing close rather than shown "closest shade: ΔE 32.8".
-NO_CLOSE_SHADE_DE = 6.0
-# A colour within this ΔE00 of one of the season's colours suits it; within _PALETTE_AVOID_DE of an avoided
-# colour (and nearer to it than to any suiting one), it is to avoid.
-_PALETTE_SUITS_DE = 12.0
-_PALETTE_AVOID_DE = 8.0
 _MAX_NEAR_DUPLICATES = 2
 # A list is topped up to this many with picks whose own reason argues against them, and no further: a short
 # list reads better than one that contradicts itself.
@@ -195,20 +188,6 @@ class _LeadPicks:
     )  # the lead rows with a reason
 
 
-@dataclass(frozen=True)
-class _ReasonBasis:
-    """What one item's reasons are worked out from: the catalog, one shopper's profile, scores and verdicts,
-    the store's closest shades and the language to say it in. The same for every item of a list."""
-
-    cs: CandidateSet
-    score: np.ndarray
-    parts: dict[str, np.ndarray]
-    profile: ShopperProfile
-    analysis: dict
-    closest_shades: set[int]
-    say: Wording
-
-
 def recommend(
     analysis: dict | None,
     candidates: CandidateSet | Sequence[Candidate],
@@ -233,7 +212,7 @@ def recommend(
     n_lead = len(lead.picks)
     taken = picks[:n_lead] + sorted(picks[n_lead:], key=lambda r: -score[r]) + fillers
 
-    basis = _ReasonBasis(
+    basis = ReasonBasis(
         cs,
         score,
         parts,
@@ -447,7 +426,7 @@ def judge(
     row = int(rows[np.argmax(score[rows])])
     closest_shades = _closest_shade_rows(cs, parts, np.ones(len(cs), dtype=bool))
     say = wording_for(language)
-    basis = _ReasonBasis(cs, score, parts, profile, analysis or {}, closest_shades, say)
+    basis = ReasonBasis(cs, score, parts, profile, analysis or {}, closest_shades, say)
     word = colour_names(cs.lab[[row]])[0]
     verdict = _recommendation(basis, row, similarity=None, anchor_title="", word=say.colour_word(word))
     suits = bool(parts["grounded"][row])
@@ -462,18 +441,6 @@ def judge(
         verdict = replace(verdict, reasons=[far, *(r for r in verdict.reasons[1:] if r != darker)])
         suits = False
     return replace(verdict, suits=suits)
-
-
-def _own_colour_name(cs: CandidateSet, row: int) -> str | None:
-    """The store's own name for this row's colour ("Terracotta"), which reasons use instead of the nearest
-    plain colour word ("rust") so a shopper reads the name on the product page."""
-    features = cs.candidates[cs.row_candidate[row]].features or {}
-    if cs.is_shade[row]:
-        for shade in features.get("shades") or []:
-            if shade.get("variant_id") == cs.row_variant[row] and shade.get("colour_name"):
-                return str(shade["colour_name"])
-    name = features.get("colour_name")
-    return str(name) if name else None
 
 
 # A shade further than this (ΔE00) beyond the store's closest one is not a match for this shopper at all.
@@ -504,9 +471,9 @@ def _verdicts(
     eyewear = np.isin(cs.category, EYEWEAR_CODES)
     knows_face = profile.face_probs is not None
     best, avoid = parts["palette_best_de"], parts["palette_avoid_de"]
-    # The same verdicts `_palette_reasons` words: a colour to avoid, one the palette holds.
-    colour_against = (avoid < best) & (avoid < _PALETTE_AVOID_DE)
-    colour_suits = (best < _PALETTE_SUITS_DE) & ~colour_against
+    # The same verdicts `palette_reasons` words: a colour to avoid, one the palette holds.
+    colour_against = (avoid < best) & (avoid < PALETTE_AVOID_DE)
+    colour_suits = (best < PALETTE_SUITS_DE) & ~colour_against
     frame_basis = eyewear & (knows_face | ~np.isnan(parts["fit_score"]) | ~np.isnan(best))
     shape_suits = shape_against = np.zeros(len(cs), dtype=bool)
     if profile.face_label:
@@ -539,7 +506,7 @@ def _closest_shade_rows(cs: CandidateSet, parts: dict[str, np.ndarray], eligible
 
 
 def _recommendation(
-    basis: _ReasonBasis, row: int, *, similarity: float | None, anchor_title: str, word: str
+    basis: ReasonBasis, row: int, *, similarity: float | None, anchor_title: str, word: str
 ) -> Recommendation:
     """One row as the shopper sees it: the product (or shade variant), its score and the reasons for it, with
     `word` (the row's colour in `basis.say`'s language) where the store gives the colour no name."""
@@ -548,20 +515,20 @@ def _recommendation(
     category = CATEGORIES[cs.category[row]]
     reasons: list[str] = []
     season = say.season(season_name(basis.analysis))
-    own = _own_colour_name(cs, row)
+    own = own_colour_name(cs, row)
     word = say.colour_word(own) if own else word
     if similarity is not None and similarity > _ALIKE and anchor_title:
         reasons.append(say.similar(anchor_title, by_descriptor=_descriptor(cs)))
     if cs.category[row] in SHADE_CODES:
-        reasons.extend(_shade_reasons(basis, row, cand.title))
+        reasons.extend(shade_reasons(basis, row, cand.title))
     elif cs.category[row] in EYEWEAR_CODES:
-        reasons.extend(_frame_reasons(basis, row, season, word))
+        reasons.extend(frame_reasons(basis, row, season, word))
         if not reasons:
             # Nothing to say: because the face was not read, or because the store's photo showed no readable
             # frame. Each is said as it is.
             reasons.append(say.frame_needs_face() if basis.profile.face_label is None else say.frame_unread())
     else:
-        palette = _palette_reasons(basis, row, season, word, frame=False)
+        palette = palette_reasons(basis, row, season, word, frame=False)
         # No palette: the skin reading was missing or withheld (`skin.reliable`). Said even beside "similar
         # look to …", which is no colour match.
         reasons.extend(palette or [say.colour_needs_skin()])
@@ -579,69 +546,3 @@ def _recommendation(
         payload=cand.payload,
         closest_shade=row in basis.closest_shades,
     )
-
-
-def _frame_reasons(basis: _ReasonBasis, row: int, season: str, word: str) -> list[str]:
-    """A frame's reasons: its shape for the face, its width for the face's, its colour for the season."""
-    cs, say, profile = basis.cs, basis.say, basis.profile
-    reasons = []
-    if cs.frame_shape[row] >= 0 and profile.face_label:
-        reasons.append(say.frame_shape(profile.face_label, FRAME_SHAPES[cs.frame_shape[row]]))
-    if not np.isnan(basis.parts["fit_score"][row]):
-        frame_mm, face_mm = float(cs.frame_width[row]), float(profile.face_width_mm)
-        reasons.append(say.fit(fit_verdict(frame_mm, face_mm), frame_mm, face_mm))
-    reasons.extend(_palette_reasons(basis, row, season, word, frame=True))
-    return reasons
-
-
-def _shade_reasons(basis: _ReasonBasis, row: int, title: str) -> list[str]:
-    """A foundation or concealer shade's reasons: how close it is to the skin, and on what condition."""
-    cs, say, profile = basis.cs, basis.say, basis.profile
-    parts, closest_shades = basis.parts, basis.closest_shades
-    de = parts["shade_de"][row]
-    if np.isnan(de):
-        return [say.shade_needs_skin()]
-    tone = UNDERTONES[cs.undertone[row]] if cs.undertone[row] >= 0 else None
-    yours = UNDERTONES[profile.undertone] if profile.undertone >= 0 else None
-    reasons = [say.shade(float(de), closest=row in closest_shades, tone=tone, yours=yours)]
-    no_close = row in closest_shades and de > NO_CLOSE_SHADE_DE
-    if no_close:
-        # Second, where a card showing two reasons still shows it.
-        reasons.append(say.no_close_shade())
-    name = (cs.row_shade_name[row] or "").strip()
-    # The variant's name says which shade of a multi-shade product this is; one the title already shows
-    # ("Second Skin Foundation — 5W Warm Beige") would only repeat it.
-    if name and name.lower() not in title.lower():
-        reasons.append(say.shade_name(name))
-    if not np.isnan(parts["shade_darker_de"][row]):
-        # Brought in by the reading one `overexposure_doubt` darker: say on what condition it is the one.
-        reasons.append(say.if_overexposed())
-    if row in closest_shades and not no_close:
-        if profile.skin_confidence is not None and profile.skin_confidence < LOW_SKIN_CONFIDENCE:
-            # Strong colour casts and over-exposure blur the reading (benchmarks/recommend.py): say so.
-            reasons.append(say.approximate_lighting())
-        elif profile.hue_tolerance >= COLOURED_LIGHT_TOLERANCE:
-            # The ranking put the shopper's depth first (`scoring`): say why the undertones follow.
-            reasons.append(say.coloured_light())
-    return reasons
-
-
-def _palette_reasons(basis: _ReasonBasis, row: int, season: str, word: str, *, frame: bool) -> list[str]:
-    """A colour's verdict for the shopper's season: suits, to avoid, or (not for a frame) how it differs."""
-    cs, say, profile = basis.cs, basis.say, basis.profile
-    best, avoid = basis.parts["palette_best_de"][row], basis.parts["palette_avoid_de"][row]
-    if np.isnan(cs.lab[row, 0]) or np.isnan(best):
-        return []
-    if not np.isnan(avoid) and avoid < best and avoid < _PALETTE_AVOID_DE:
-        return [say.palette_avoids(word, frame=frame, season=season)]
-    if best < _PALETTE_SUITS_DE:
-        return [say.palette_suits(word, frame=frame, season=season)]
-    if frame:
-        # A frame colour neither among the season's frame colours nor its avoided ones: the shape and fit
-        # reasons speak for the frame, and "darker than your palette" would say nothing about it.
-        return []
-    # Say how it differs: "blue is outside your palette" reads as a contradiction when the palette's first
-    # colour is a blue; "darker and more vivid than its nearest colour" is what the distance means.
-    nearest = profile.best[int(np.argmin(colour.delta_e_2000(profile.best, cs.lab[row])))]
-    how = differences(cs.lab[row], nearest)
-    return [say.palette_differs(word, season=season, differences=how)]
