@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 from flask import current_app
-from sqlalchemy import Text, cast, func, or_, select
+from sqlalchemy import func, select
 
 from inference.catalog import FEATURES_VERSION, EmbeddingConfig, ProductInfo, extract_product_features
 from inference.catalog.category import COLOUR_COSMETIC_CATEGORIES, SHADE_CATEGORIES, detect_category
@@ -28,7 +28,7 @@ from inference.errors import InferenceError
 from plugin_api.extensions import db
 from plugin_api.jobs.image_fetch import FetchOptions, ImageFetchError, decode_image, fetch_image_bytes
 from plugin_api.models import Merchant, Product, utcnow
-from plugin_api.models.product import FeaturesStatus
+from plugin_api.models.product import FeaturesStatus, without_photo
 from plugin_api.storage import Storage, current_storage, merchant_key
 from plugin_api.tenancy import scoped
 
@@ -299,8 +299,7 @@ def update_catalog_status(merchant: Merchant, embedder: Embedder) -> None:
         .where(
             Product.merchant_id == merchant.id,
             Product.deleted.is_(False),
-            # A JSON column has no portable emptiness test; its text is "[]" as written (SQLite, PostgreSQL).
-            or_(Product.image_urls.is_(None), cast(Product.image_urls, Text).in_(("[]", "null"))),
+            without_photo(),
         )
         .order_by(Product.id)
     ).all()
@@ -310,7 +309,7 @@ def update_catalog_status(merchant: Merchant, embedder: Embedder) -> None:
         "tryon_assets": int(tryon or 0),
         # Shade products with shades no colour could be read for: the merchant is told which, and how to fix.
         "shades_unread": {"products": len(unread_titles), "examples": unread_titles[:3]},
-        # Products without any photo are never recommended (`recommendations.candidate_set`): the merchant
+        # Products without any photo are never recommended (`recommendations.recommendable`): the merchant
         # is told which, so that they add one.
         "no_photo": {"products": len(no_photo), "examples": no_photo[:3]},
         "updated_at": utcnow().isoformat(),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ColumnElement, Numeric, String, Text, UniqueConstraint, cast, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin_api.models.base import Base, TenantMixin, TimestampMixin
@@ -59,3 +59,9 @@ class Product(TenantMixin, TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Product {self.id} m={self.merchant_id} {self.platform_product_id}>"
+
+
+def without_photo() -> ColumnElement[bool]:
+    """Products with no photo at all, which are never recommended and which the merchant is told of. A JSON
+    column has no portable emptiness test: its text is "[]" as written (SQLite, PostgreSQL), or JSON null."""
+    return or_(Product.image_urls.is_(None), cast(Product.image_urls, Text).in_(("[]", "null")))

@@ -31,6 +31,7 @@ from inference.ranking import Candidate, CandidateSet, RecommendContext, judge, 
 from plugin_api.extensions import db
 from plugin_api.jobs.features import PHOTO_READ
 from plugin_api.models import Analysis, Event, Merchant, Product, ShownRecommendation, utcnow
+from plugin_api.models.product import without_photo
 from plugin_api.services.dashboard_funnel import CART, CLICK
 from plugin_api.storage import ObjectNotFound, current_storage
 from plugin_api.tenancy import scoped
@@ -61,6 +62,9 @@ def recommendable(merchant: Merchant):
         .where(Product.deleted.is_(False))
         .where(Product.features_status == "ready")
         .where(Product.in_stock.is_not(False))
+        # Without any photo the shopper could neither see the product nor try it on, and Facet read
+        # nothing of it but its words: a recommendation would be a blank card with a guess.
+        .where(~without_photo())
     )
 
 
@@ -159,9 +163,6 @@ def candidate_set(merchant: Merchant) -> CandidateSet:
             ),
         )
         for p in db.session.scalars(recommendable(merchant).order_by(Product.id))
-        # Without any photo the shopper could neither see the product nor try it on, and Facet read
-        # nothing of it but its words: a recommendation would be a blank card with a guess.
-        if p.image_urls
     ]
     built = CandidateSet.build(candidates)
     with _lock:
